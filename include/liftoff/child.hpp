@@ -1,0 +1,298 @@
+// liftoff/child.hpp: basic_child<Platform>, the move-only RAII handle of a running child.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include "command.hpp"
+#include "exit_status.hpp"
+#include "platform/select.hpp"
+
+namespace liftoff {
+inline namespace v0 {
+
+template <class Platform>
+class basic_child;
+
+namespace detail {
+
+struct child_access;
+
+/// A child's state on the heap, so the drain thread can point at it while the handle moves.
+template <class P>
+struct child_state {
+    using clock = std::chrono::steady_clock;
+
+    typename P::process proc;
+    std::string program;
+    std::string path;
+    command::trace_callback trace;
+    clock::time_point started;
+    std::optional<clock::time_point> deadline;
+    std::chrono::nanoseconds grace{std::chrono::seconds(2)};
+    on_destroy policy = on_destroy::terminate;
+    std::optional<exit_status> status;
+    std::chrono::nanoseconds elapsed{};
+    bool timed_out = false;
+    bool streams_done = false;
+
+    void emit(trace_event e) const {
+        if (!trace) return;
+        e.program = program;
+        e.path = path;
+        e.pid = static_cast<std::int64_t>(proc.pid());
+        trace(e);
+    }
+
+    /// Called with whatever a platform wait returned; the first status is recorded once.
+    std::optional<exit_status> observe(std::optional<exit_status> s) {
+        if (s && !status) {
+            status = s;
+            elapsed = clock::now() - started;
+            if (trace) {
+                trace_event e;
+                e.kind = trace_kind::exited;
+                e.status = *s;
+                e.elapsed = elapsed;
+                emit(std::move(e));
+            }
+        }
+        return s;
+    }
+
+    void signal(int sig) {
+        if (proc.send(sig) && trace) {
+            trace_event e;
+            e.kind = trace_kind::signal_sent;
+            e.signal = sig;
+            emit(std::move(e));
+        }
+    }
+
+    exit_status stop(std::chrono::nanoseconds grace_period) {
+        if (status) return *status;
+        signal(P::process::polite_signal);
+        if (proc.exited_unreaped(grace_period)) {
+            proc.kill_rest_of_group();
+        } else {
+            signal(P::process::kill_signal);
+        }
+        return *observe(proc.wait());
+    }
+
+    exit_status wait_until_done() {
+        if (!status) {
+            // Rust's choice: a child waiting for end of input could otherwise never finish.
+            proc.close_stdin_if_idle();
+            if (deadline) {
+                const auto left = *deadline - clock::now();
+                if (!observe(proc.wait_for(left > left.zero() ? left : left.zero()))) {
+                    timed_out = true;
+                    stop(grace);
+                }
+            } else {
+                observe(proc.wait());
+            }
+        }
+        finish_streams();
+        return *status;
+    }
+
+    void finish_streams() {
+        if (streams_done) return;
+        proc.finish_streams();
+        streams_done = true;
+    }
+
+    /// The first exception an io::lines callback threw, handed out once.
+    std::exception_ptr take_callback_error() {
+        if (callback_error_taken) return nullptr;
+        for (int s = 1; s <= 2; ++s) {
+            if (auto e = proc.drain().sink(s).callback_error()) {
+                callback_error_taken = true;
+                return e;
+            }
+        }
+        return nullptr;
+    }
+    bool callback_error_taken = false;
+};
+
+}  // namespace detail
+
+/// A running (or finished) child. Move-only; its destructor does what on_destroy says.
+///
+/// Threads: use one child from one thread at a time, like std::thread, with two exceptions:
+/// out()/err() and the truncated/cut flags may be read from any thread at any time, and
+/// write_stdin()/close_stdin() may run on one thread while another waits.
+template <class Platform = native_platform>
+class basic_child {
+public:
+    using platform = Platform;
+    using pid_type = typename Platform::process::pid_type;
+
+    basic_child() noexcept = default;
+    basic_child(basic_child&&) noexcept = default;
+    basic_child& operator=(basic_child&& other) noexcept {
+        if (this != &other) {
+            destroy();
+            s_ = std::move(other.s_);
+        }
+        return *this;
+    }
+    basic_child(const basic_child&) = delete;
+    basic_child& operator=(const basic_child&) = delete;
+    ~basic_child() { destroy(); }
+
+    /// The OS process id (0 for an invalid handle).
+    pid_type pid() const noexcept { return s_ ? s_->proc.pid() : pid_type{}; }
+    /// False for a default-constructed, moved-from or released handle.
+    bool valid() const noexcept { return s_ != nullptr; }
+    /// Non-blocking. Reaps the child if it has ended.
+    bool running() {
+        if (!s_) return false;
+        return !s_->observe(s_->proc.try_wait());
+    }
+
+    /// Closes stdin (an io::pipe), waits for the child (honouring the command's timeout, which
+    /// terminates it and sets timed_out()), reaps it and finishes its streams. Rethrows an
+    /// exception thrown by an io::lines callback. Invalid handle: an unknown status.
+    exit_status wait() {
+        if (!s_) return {};
+        const exit_status st = s_->wait_until_done();
+        if (auto e = s_->take_callback_error()) std::rethrow_exception(e);
+        return st;
+    }
+
+    /// Waits at most `limit`; nullopt if the child is still running then.
+    std::optional<exit_status> wait_for(std::chrono::nanoseconds limit) {
+        if (!s_) return std::nullopt;
+        auto st = s_->observe(s_->proc.wait_for(limit));
+        if (st) s_->finish_streams();
+        return st;
+    }
+
+    /// SIGTERM (to the whole group with new_process_group()), then SIGKILL after `grace`; reaps.
+    exit_status terminate(std::chrono::nanoseconds grace = std::chrono::seconds(2)) {
+        if (!s_) return {};
+        const exit_status st = s_->stop(grace);
+        s_->finish_streams();
+        return st;
+    }
+
+    /// SIGKILL now (to the whole group with new_process_group()); reaps.
+    exit_status kill() {
+        if (!s_) return {};
+        if (!s_->status) {
+            s_->signal(Platform::process::kill_signal);
+            s_->observe(s_->proc.wait());
+        }
+        s_->finish_streams();
+        return *s_->status;
+    }
+
+    /// Lets the child run on, unowned. A library thread reaps it when it ends (no zombie) and
+    /// drops what it still writes to captured streams. The handle becomes invalid.
+    void release() {
+        if (!s_) return;
+        if (!s_->status) s_->proc.release();
+        s_.reset();
+    }
+
+    /// Writes to the child's stdin (io::pipe()). Blocks while the pipe is full. A child that has
+    /// closed its stdin or exited gives std::errc::broken_pipe, never a SIGPIPE.
+    void write_stdin(std::string_view bytes, std::error_code& ec) noexcept {
+        if (!s_) {
+            ec = std::make_error_code(std::errc::bad_file_descriptor);
+            return;
+        }
+        ec = s_->proc.write_stdin(bytes);
+    }
+    /// Throws std::system_error naming the program.
+    void write_stdin(std::string_view bytes) {
+        std::error_code ec;
+        write_stdin(bytes, ec);
+        if (!ec) return;
+        const std::string name = s_ ? s_->program : std::string("an invalid child");
+        const std::string why = ec == std::errc::broken_pipe
+                                    ? "the child has closed its stdin or exited"
+                                    : ec == std::errc::bad_file_descriptor ? "stdin is not io::pipe() or was closed" : ec.message();
+        throw std::system_error(ec, "liftoff: cannot write to the stdin of '" + name + "': " + why);
+    }
+    /// Ends the child's input (io::pipe()).
+    void close_stdin() noexcept {
+        if (s_) s_->proc.close_stdin();
+    }
+
+    /// Captured text so far (final after wait()).
+    std::string out() const { return captured(1); }
+    std::string err() const { return captured(2); }
+    /// More than the capture limit arrived; the rest was read and dropped.
+    bool out_truncated() const { return flag(1, true); }
+    bool err_truncated() const { return flag(2, true); }
+    /// Draining stopped after the grace because a grandchild kept the pipe open.
+    bool out_cut() const { return flag(1, false); }
+    bool err_cut() const { return flag(2, false); }
+    /// The command's timeout fired and the child was terminated.
+    bool timed_out() const noexcept { return s_ && s_->timed_out; }
+
+private:
+    friend struct detail::child_access;
+
+    explicit basic_child(std::unique_ptr<detail::child_state<Platform>> s) noexcept : s_(std::move(s)) {}
+
+    std::string captured(int stream) const {
+        if (!s_) return {};
+        auto& drain = s_->proc.drain();
+        std::lock_guard<std::mutex> lock(drain.lock());
+        return drain.sink(stream).data();
+    }
+    bool flag(int stream, bool truncated) const {
+        if (!s_) return false;
+        auto& drain = s_->proc.drain();
+        std::lock_guard<std::mutex> lock(drain.lock());
+        return truncated ? drain.sink(stream).truncated() : drain.sink(stream).cut();
+    }
+
+    void destroy() noexcept {
+        if (!s_) return;
+        try {
+            switch (s_->policy) {
+            case on_destroy::wait: s_->wait_until_done(); break;
+            case on_destroy::terminate:
+                s_->stop(s_->grace);
+                s_->finish_streams();
+                break;
+            case on_destroy::kill:
+                if (!s_->status) {
+                    s_->signal(Platform::process::kill_signal);
+                    s_->observe(s_->proc.wait());
+                }
+                s_->finish_streams();
+                break;
+            case on_destroy::release:
+                if (!s_->status) s_->proc.release();
+                break;
+            }
+        } catch (...) {
+            // A trace callback threw: a destructor cannot pass it on.
+        }
+        s_.reset();
+    }
+
+    std::unique_ptr<detail::child_state<Platform>> s_;
+};
+
+using child = basic_child<>;
+
+}  // namespace v0
+}  // namespace liftoff

@@ -1,0 +1,297 @@
+// liftoff/command.hpp: what to run (command), where its streams go (io::), and on_destroy.
+// Pure values: building a command touches no OS state.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <chrono>            // timeouts
+#include <cstddef>           // std::size_t
+#include <cstdint>           // std::int64_t pids in trace events
+#include <filesystem>        // path overloads
+#include <functional>        // io::lines callbacks, trace callbacks
+#include <initializer_list>  // args({...})
+#include <memory>            // shared text for io::text
+#include <optional>          // unset stream specs and policies
+#include <string>
+#include <string_view>
+#include <system_error>  // trace_event::error
+#include <utility>
+#include <vector>
+
+#include "exit_status.hpp"
+
+namespace liftoff {
+inline namespace v0 {
+
+/// What a child's destructor does when the child is still running.
+enum class on_destroy { wait, terminate, kill, release };
+
+namespace io {
+
+enum class kind : unsigned char { inherit, null, capture, lines, file, append, text, pipe, merge };
+
+class source;
+class sink;
+
+/// A spec usable on either side: inherit(), null(), file(path).
+class stream {
+public:
+    kind what() const noexcept { return kind_; }
+    const std::string& path() const noexcept { return path_; }
+
+private:
+    friend stream inherit();
+    friend stream null();
+    friend stream file(std::string);
+    friend class source;
+    friend class sink;
+    stream(kind k, std::string p) : kind_(k), path_(std::move(p)) {}
+    kind kind_;
+    std::string path_;
+};
+
+/// Where a child's stdin comes from.
+class source {
+public:
+    source(const stream& s) : kind_(s.kind_), path_(s.path_) {}  // NOLINT: inherit/null/file read
+    kind what() const noexcept { return kind_; }
+    const std::string& path() const noexcept { return path_; }
+    const std::shared_ptr<const std::string>& text() const noexcept { return text_; }
+
+private:
+    friend source text(std::string);
+    friend source pipe();
+    source(kind k, std::shared_ptr<const std::string> t) : kind_(k), text_(std::move(t)) {}
+    kind kind_;
+    std::string path_;
+    std::shared_ptr<const std::string> text_;
+};
+
+/// Where a child's stdout or stderr goes.
+class sink {
+public:
+    sink(const stream& s) : kind_(s.kind_), path_(s.path_) {}  // NOLINT: inherit/null/file write
+    kind what() const noexcept { return kind_; }
+    const std::string& path() const noexcept { return path_; }
+    std::size_t limit() const noexcept { return limit_; }
+    const std::function<void(std::string_view)>& on_line() const noexcept { return on_line_; }
+
+private:
+    friend sink capture(std::size_t);
+    friend sink lines(std::function<void(std::string_view)>);
+    friend sink append(std::string);
+    friend sink merge();
+    explicit sink(kind k) : kind_(k) {}
+    kind kind_;
+    std::string path_;
+    std::size_t limit_ = 0;
+    std::function<void(std::string_view)> on_line_;
+};
+
+/// Share the parent's stream (the default for launch()).
+inline stream inherit() { return {kind::inherit, {}}; }
+/// /dev/null (NUL on Windows).
+inline stream null() { return {kind::null, {}}; }
+/// Read stdin from a file, or write stdout/stderr to it (created or truncated). Path in UTF-8.
+inline stream file(std::string path) { return {kind::file, std::move(path)}; }
+inline stream file(const char* path) { return file(std::string(path)); }
+inline stream file(const std::filesystem::path& path) { return file(path.u8string()); }
+
+/// Drained into memory by a background thread; bytes past `limit` are read and dropped and
+/// the stream is marked truncated. The child is never blocked by a full pipe.
+inline sink capture(std::size_t limit = std::size_t{64} << 20) {
+    sink s(kind::capture);
+    s.limit_ = limit;
+    return s;
+}
+/// Each line (without its newline) is handed to `callback` on the drain thread as it arrives;
+/// an unterminated last line is handed over at the end. An exception the callback throws stops
+/// the callbacks and is rethrown by wait()/run().
+inline sink lines(std::function<void(std::string_view)> callback) {
+    sink s(kind::lines);
+    s.on_line_ = std::move(callback);
+    return s;
+}
+/// Append stdout/stderr to a file (created if missing). Path in UTF-8.
+inline sink append(std::string path) {
+    sink s(kind::append);
+    s.path_ = std::move(path);
+    return s;
+}
+inline sink append(const char* path) { return append(std::string(path)); }
+inline sink append(const std::filesystem::path& path) { return append(path.u8string()); }
+/// stderr only: goes wherever stdout goes.
+inline sink merge() { return sink(kind::merge); }
+
+/// Written to the child's stdin by a background thread, then closed.
+inline source text(std::string data) {
+    return source(kind::text, std::make_shared<const std::string>(std::move(data)));
+}
+/// The caller writes with child::write_stdin() and ends with child::close_stdin().
+inline source pipe() { return source(kind::pipe, nullptr); }
+
+}  // namespace io
+
+/// What a trace callback is told, in this order for one launch.
+enum class trace_kind { resolved, spawned, spawn_failed, signal_sent, exited };
+
+struct trace_event {
+    trace_kind kind{};
+    std::string program;  ///< as given to command
+    std::string path;     ///< the resolved path (resolved and after)
+    std::int64_t pid = 0;  ///< spawned, signal_sent, exited
+    std::error_code error;  ///< spawn_failed
+    std::string message;    ///< spawn_failed: the full message
+    int signal = 0;         ///< signal_sent: the signal (POSIX) or a platform code (Windows)
+    exit_status status;     ///< exited
+    std::chrono::nanoseconds elapsed{};  ///< exited: since the launch began
+};
+
+/// A program, its arguments and how to start it. A value: copying it is cheap apart from the
+/// strings, and building it never touches the OS.
+class command {
+public:
+    using trace_callback = std::function<void(const trace_event&)>;
+
+    /// A program name without a directory separator is looked up in the PATH the child will get;
+    /// anything else is a path, made absolute against the current directory at launch.
+    command(std::string program, std::vector<std::string> args = {})  // NOLINT: implicit on purpose
+        : program_(std::move(program)), args_(std::move(args)) {}
+    command(const char* program, std::vector<std::string> args = {})  // NOLINT
+        : program_(program), args_(std::move(args)) {}
+    command(const std::filesystem::path& program, std::vector<std::string> args = {})  // NOLINT
+        : program_(program.u8string()), args_(std::move(args)) {}
+
+    command& arg(std::string a) {
+        args_.push_back(std::move(a));
+        return *this;
+    }
+    command& args(const std::vector<std::string>& more) {
+        args_.insert(args_.end(), more.begin(), more.end());
+        return *this;
+    }
+    command& args(std::initializer_list<std::string> more) {
+        args_.insert(args_.end(), more.begin(), more.end());
+        return *this;
+    }
+
+    /// The child's working directory (UTF-8). Checked at launch: a bad one is
+    /// errc::bad_working_directory, never reported as a missing program.
+    command& cwd(std::string dir) {
+        cwd_ = std::move(dir);
+        return *this;
+    }
+    command& cwd(const std::filesystem::path& dir) { return cwd(dir.u8string()); }
+    command& cwd(const char* dir) { return cwd(std::string(dir)); }
+
+    /// Set (or override) one variable for the child.
+    command& env(std::string name, std::string value) {
+        set_env(std::move(name), std::optional<std::string>(std::move(value)));
+        return *this;
+    }
+    /// Remove one variable from the child's environment.
+    command& env_remove(std::string name) {
+        set_env(std::move(name), std::nullopt);
+        return *this;
+    }
+    /// Start the child from an empty environment; env() calls after this one add to it.
+    command& env_clear() {
+        env_cleared_ = true;
+        env_changes_.clear();
+        return *this;
+    }
+
+    command& stdin_from(io::source s) {
+        stdin_ = std::move(s);
+        return *this;
+    }
+    command& stdout_to(io::sink s) {
+        stdout_ = std::move(s);
+        return *this;
+    }
+    command& stderr_to(io::sink s) {
+        stderr_ = std::move(s);
+        return *this;
+    }
+
+    /// run()/wait() terminate the child after `limit` (polite stop, then a kill after `grace`).
+    command& timeout(std::chrono::nanoseconds limit, std::chrono::nanoseconds grace = std::chrono::seconds(2)) {
+        timeout_ = limit;
+        grace_ = grace;
+        return *this;
+    }
+    command& on_destroy(liftoff::on_destroy policy) {
+        on_destroy_ = policy;
+        return *this;
+    }
+    /// The child leads a new process group (POSIX) or job (Windows): terminate()/kill() reach its
+    /// whole tree.
+    command& new_process_group(bool yes = true) {
+        new_group_ = yes;
+        return *this;
+    }
+    /// The child is killed when this process dies, however it dies (Linux, Windows; see README).
+    command& kill_on_parent_exit(bool yes = true) {
+        kill_on_parent_exit_ = yes;
+        return *this;
+    }
+    /// After the child exits, keep draining a pipe a grandchild still holds for this long, then
+    /// stop (keeping what arrived). Default 250 ms.
+    command& drain_grace(std::chrono::milliseconds grace) {
+        drain_grace_ = grace;
+        return *this;
+    }
+    /// Receive trace events (resolved, spawned, spawn_failed, signal_sent, exited).
+    command& trace(trace_callback callback) {
+        trace_ = std::move(callback);
+        return *this;
+    }
+
+    const std::string& program() const noexcept { return program_; }
+    const std::vector<std::string>& arguments() const noexcept { return args_; }
+    const std::optional<std::string>& working_directory() const noexcept { return cwd_; }
+    bool env_cleared() const noexcept { return env_cleared_; }
+    /// Variable changes in order of first mention: a value to set, or nullopt to remove.
+    const std::vector<std::pair<std::string, std::optional<std::string>>>& env_changes() const noexcept {
+        return env_changes_;
+    }
+    const std::optional<io::source>& stdin_spec() const noexcept { return stdin_; }
+    const std::optional<io::sink>& stdout_spec() const noexcept { return stdout_; }
+    const std::optional<io::sink>& stderr_spec() const noexcept { return stderr_; }
+    const std::optional<std::chrono::nanoseconds>& timeout_limit() const noexcept { return timeout_; }
+    std::chrono::nanoseconds timeout_grace() const noexcept { return grace_; }
+    const std::optional<liftoff::on_destroy>& destroy_policy() const noexcept { return on_destroy_; }
+    bool process_group() const noexcept { return new_group_; }
+    bool dies_with_parent() const noexcept { return kill_on_parent_exit_; }
+    std::chrono::milliseconds grace_after_exit() const noexcept { return drain_grace_; }
+    const trace_callback& tracer() const noexcept { return trace_; }
+
+private:
+    void set_env(std::string name, std::optional<std::string> value) {
+        for (auto& change : env_changes_) {
+            if (change.first == name) {
+                change.second = std::move(value);
+                return;
+            }
+        }
+        env_changes_.emplace_back(std::move(name), std::move(value));
+    }
+
+    std::string program_;
+    std::vector<std::string> args_;
+    std::optional<std::string> cwd_;
+    bool env_cleared_ = false;
+    std::vector<std::pair<std::string, std::optional<std::string>>> env_changes_;
+    std::optional<io::source> stdin_;
+    std::optional<io::sink> stdout_;
+    std::optional<io::sink> stderr_;
+    std::optional<std::chrono::nanoseconds> timeout_;
+    std::chrono::nanoseconds grace_ = std::chrono::seconds(2);
+    std::optional<liftoff::on_destroy> on_destroy_;
+    bool new_group_ = false;
+    bool kill_on_parent_exit_ = false;
+    std::chrono::milliseconds drain_grace_{250};
+    trace_callback trace_;
+};
+
+}  // namespace v0
+}  // namespace liftoff

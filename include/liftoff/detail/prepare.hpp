@@ -1,0 +1,122 @@
+// liftoff/detail/prepare.hpp: the OS-independent half of a launch: checking a command's input
+// and working out the child's environment. P is the platform (see platform/select.hpp).
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "../command.hpp"
+#include "../error.hpp"
+#include "text.hpp"
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// Refuse input that cannot be passed to the OS intact: nothing runs after a failure here.
+template <class P>
+failure validate(const command& cmd) {
+    const std::string& prog = cmd.program();
+    auto bad = [&](errc code, const std::string& what, const std::string& remedy) {
+        return make_failure(code, printable(prog), what, remedy);
+    };
+    auto check = [&](std::string_view text, const std::string& item) -> failure {
+        if (find_nul(text) != std::string_view::npos)
+            return bad(errc::invalid_argument, item + " contains a NUL byte",
+                       "remove it: the OS cannot pass it on (nothing was run)");
+        if (!P::valid_text(text))
+            return bad(errc::encoding_error, item + " is not valid UTF-8",
+                       "convert it to UTF-8 first (from_system_encoding() for ANSI text); nothing was run");
+        return {};
+    };
+
+    if (prog.empty())
+        return bad(errc::invalid_argument, "the program name is empty", "name a program or a path (nothing was run)");
+    if (auto f = check(prog, "the program name")) return f;
+    const auto& args = cmd.arguments();
+    for (std::size_t i = 0; i < args.size(); ++i)
+        if (auto f = check(args[i], "argument " + std::to_string(i + 1) + " ('" + printable(args[i]) + "')")) return f;
+    if (const auto& dir = cmd.working_directory()) {
+        if (dir->empty())
+            return bad(errc::invalid_argument, "the working directory is an empty string",
+                       "give a directory, or do not call cwd() (nothing was run)");
+        if (auto f = check(*dir, "the working directory '" + printable(*dir) + "'")) return f;
+    }
+    for (const auto& change : cmd.env_changes()) {
+        const std::string& name = change.first;
+        const std::string shown = "environment variable name '" + printable(name) + "'";
+        if (name.empty())
+            return bad(errc::invalid_argument, "an environment variable name is empty",
+                       "give the variable a name (nothing was run)");
+        if (auto f = check(name, shown)) return f;
+        if (name.find('=') != std::string::npos)
+            return bad(errc::invalid_argument, shown + " contains '='",
+                       "a name cannot contain '='; put it in the value (nothing was run)");
+        if (change.second)
+            if (auto f = check(*change.second, "the value of environment variable '" + printable(name) + "'")) return f;
+    }
+    if (cmd.stdout_spec() && cmd.stdout_spec()->what() == io::kind::merge)
+        return bad(errc::invalid_argument, "stdout_to(io::merge()) has nothing to merge into",
+                   "io::merge() is for stderr only (nothing was run)");
+    auto check_file = [&](io::kind k, const std::string& path, const char* stream) -> failure {
+        if (k != io::kind::file && k != io::kind::append) return {};
+        const std::string item = std::string("the ") + stream + " file";
+        if (path.empty())
+            return bad(errc::invalid_argument, item + " name is empty", "give a file name (nothing was run)");
+        return check(path, item + " '" + printable(path) + "'");
+    };
+    if (const auto& s = cmd.stdin_spec())
+        if (auto f = check_file(s->what(), s->path(), "stdin")) return f;
+    if (const auto& s = cmd.stdout_spec())
+        if (auto f = check_file(s->what(), s->path(), "stdout")) return f;
+    if (const auto& s = cmd.stderr_spec())
+        if (auto f = check_file(s->what(), s->path(), "stderr")) return f;
+    if (const auto& s = cmd.stdout_spec())
+        if (s->what() == io::kind::lines && !s->on_line())
+            return bad(errc::invalid_argument, "io::lines() for stdout has no callback", "pass a callback (nothing was run)");
+    if (const auto& s = cmd.stderr_spec())
+        if (s->what() == io::kind::lines && !s->on_line())
+            return bad(errc::invalid_argument, "io::lines() for stderr has no callback", "pass a callback (nothing was run)");
+    return {};
+}
+
+/// The child's environment as "NAME=value" entries, unless it is the parent's unchanged (then
+/// `inherited` is true and `entries` is empty, so a launch copies nothing).
+struct child_environment {
+    bool inherited = true;
+    std::vector<std::string> entries;
+    std::optional<std::string> path;  ///< the child's PATH, if it will have one
+};
+
+template <class P>
+child_environment make_environment(const command& cmd) {
+    child_environment env;
+    if (!cmd.env_cleared() && cmd.env_changes().empty()) {
+        env.path = P::get_env("PATH");
+        return env;
+    }
+    env.inherited = false;
+    if (!cmd.env_cleared()) env.entries = P::current_environment();
+    for (const auto& change : cmd.env_changes()) {
+        auto& entries = env.entries;
+        for (auto it = entries.begin(); it != entries.end();) {
+            if (P::env_names_equal(env_entry_name(*it), change.first))
+                it = entries.erase(it);
+            else
+                ++it;
+        }
+        if (change.second) entries.push_back(change.first + "=" + *change.second);
+    }
+    for (const auto& entry : env.entries) {
+        const std::string_view name = env_entry_name(entry);
+        if (name.size() < entry.size() && P::env_names_equal(name, "PATH")) env.path = entry.substr(name.size() + 1);
+    }
+    return env;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff

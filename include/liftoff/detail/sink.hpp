@@ -1,0 +1,108 @@
+// liftoff/detail/sink.hpp: what a drain does with the bytes of one output stream (capture with a
+// limit, or split into lines), the same on every OS.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstddef>      // std::size_t
+#include <exception>    // std::exception_ptr
+#include <functional>   // line callbacks
+#include <mutex>        // capture is read by other threads while the drain appends
+#include <string>
+#include <string_view>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+class output_sink {
+public:
+    enum class mode : unsigned char { discard, capture, lines };
+
+    void capture(std::size_t limit) {
+        mode_ = mode::capture;
+        limit_ = limit;
+    }
+    void lines(std::function<void(std::string_view)> callback) {
+        mode_ = mode::lines;
+        on_line_ = std::move(callback);
+    }
+    mode kind() const noexcept { return mode_; }
+
+    /// Called by the drain thread with bytes as they arrive. `lock` guards the captured text.
+    void feed(const char* data, std::size_t n, std::mutex& lock) {
+        if (mode_ == mode::capture) {
+            std::lock_guard<std::mutex> guard(lock);
+            const std::size_t room = data_.size() < limit_ ? limit_ - data_.size() : 0;
+            if (n > room) truncated_ = true;
+            data_.append(data, n < room ? n : room);
+        } else if (mode_ == mode::lines) {
+            feed_lines(std::string_view(data, n));
+        }
+    }
+
+    /// End of stream (or draining stopped): hand over an unterminated last line.
+    void finish(bool cut, std::mutex& lock) {
+        if (mode_ == mode::lines && !partial_.empty()) {
+            std::string last;
+            last.swap(partial_);
+            deliver(last);
+        }
+        std::lock_guard<std::mutex> guard(lock);
+        cut_ = cut;
+    }
+
+    // Accessors; the caller holds the lock while the drain may still run.
+    const std::string& data() const noexcept { return data_; }
+    std::string& data() noexcept { return data_; }
+    bool truncated() const noexcept { return truncated_; }
+    bool cut() const noexcept { return cut_; }
+    std::exception_ptr callback_error() const noexcept { return error_; }
+
+private:
+    void feed_lines(std::string_view chunk) {
+        for (;;) {
+            const std::size_t nl = chunk.find('\n');
+            if (nl == std::string_view::npos) {
+                partial_.append(chunk.data(), chunk.size());
+                return;
+            }
+            if (partial_.empty()) {
+                deliver(without_cr(chunk.substr(0, nl)));
+            } else {
+                partial_.append(chunk.data(), nl);
+                std::string line;
+                line.swap(partial_);
+                deliver(without_cr(line));
+            }
+            chunk.remove_prefix(nl + 1);
+        }
+    }
+
+    // "\r\n" ends a line too: programs on Windows (and some on POSIX) write it.
+    static std::string_view without_cr(std::string_view line) noexcept {
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        return line;
+    }
+
+    void deliver(std::string_view line) {
+        if (error_ || !on_line_) return;  // after a throw, the rest is read and dropped
+        try {
+            on_line_(line);
+        } catch (...) {
+            error_ = std::current_exception();
+        }
+    }
+
+    mode mode_ = mode::discard;
+    std::size_t limit_ = 0;
+    std::string data_;
+    bool truncated_ = false;
+    bool cut_ = false;
+    std::function<void(std::string_view)> on_line_;
+    std::string partial_;
+    std::exception_ptr error_;
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff

@@ -1,0 +1,59 @@
+// liftoff/exit_status.hpp: how a child ended (an exit code, a signal, or unknown).
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>  // to_string
+
+#include "platform/signal_name.hpp"
+
+namespace liftoff {
+inline namespace v0 {
+
+/// How a child ended. "Unknown" is what waiting returns when the system reaped the child itself
+/// (POSIX, with SIGCHLD set to SIG_IGN by the application), so no status was left to read.
+class exit_status {
+public:
+    constexpr exit_status() noexcept = default;
+
+    static constexpr exit_status from_code(int code) noexcept { return {how::exited, code}; }
+    static constexpr exit_status from_signal(int sig) noexcept { return {how::signaled, sig}; }
+
+    constexpr bool exited() const noexcept { return how_ == how::exited; }
+    /// The exit code; -1 unless exited(). On Windows the 32-bit exit code, as an int.
+    constexpr int code() const noexcept { return how_ == how::exited ? value_ : -1; }
+    constexpr bool signaled() const noexcept { return how_ == how::signaled; }
+    /// The signal that ended the child (POSIX); 0 unless signaled().
+    constexpr int signal() const noexcept { return how_ == how::signaled ? value_ : 0; }
+    /// True when the system reaped the child and its status is lost (SIGCHLD ignored).
+    constexpr bool unknown() const noexcept { return how_ == how::unknown; }
+    /// Exited with code 0.
+    constexpr bool success() const noexcept { return how_ == how::exited && value_ == 0; }
+
+    /// "exited with code 3", "killed by signal 9 (SIGKILL)", "exit status unknown (...)".
+    std::string to_string() const {
+        switch (how_) {
+        case how::exited: return "exited with code " + std::to_string(value_);
+        case how::signaled: {
+            std::string s = "killed by signal " + std::to_string(value_);
+            if (const char* name = detail::signal_name(value_)) s += std::string(" (") + name + ")";
+            return s;
+        }
+        case how::unknown: break;
+        }
+        return "exit status unknown (the system reaped the child: SIGCHLD is ignored)";
+    }
+
+    friend constexpr bool operator==(const exit_status& a, const exit_status& b) noexcept {
+        return a.how_ == b.how_ && a.value_ == b.value_;
+    }
+    friend constexpr bool operator!=(const exit_status& a, const exit_status& b) noexcept { return !(a == b); }
+
+private:
+    enum class how : unsigned char { unknown, exited, signaled };
+    constexpr exit_status(how h, int v) noexcept : how_(h), value_(v) {}
+    how how_ = how::unknown;
+    int value_ = 0;
+};
+
+}  // namespace v0
+}  // namespace liftoff

@@ -1,0 +1,207 @@
+// liftoff/launch.hpp: launch() and run(), the portable half of starting a child: check the
+// command, work out its environment, find the program, pick stream defaults, then hand over to
+// the platform's spawn and describe whatever failed.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <new>  // std::bad_alloc
+#include <string>
+#include <system_error>
+#include <utility>
+
+#include "child.hpp"
+#include "command.hpp"
+#include "detail/launch_spec.hpp"
+#include "detail/prepare.hpp"
+#include "error.hpp"
+#include "exit_status.hpp"
+#include "search.hpp"
+
+namespace liftoff {
+inline namespace v0 {
+
+/// What run() returns. A non-zero exit or a timeout is a result, not an error.
+struct result {
+    exit_status status;
+    std::string out, err;  ///< captured text ("" where not captured)
+    bool out_truncated = false, err_truncated = false;
+    bool out_cut = false, err_cut = false;  ///< a grandchild held the pipe; draining stopped
+    bool timed_out = false;                 ///< the timeout fired and the child was terminated
+    std::chrono::nanoseconds elapsed{};
+    bool ok() const noexcept { return status.success() && !timed_out; }
+};
+
+namespace detail {
+
+struct child_access {
+    template <class P>
+    static basic_child<P> make(std::unique_ptr<child_state<P>> s) noexcept {
+        return basic_child<P>(std::move(s));
+    }
+    template <class P>
+    static child_state<P>& state(basic_child<P>& c) noexcept {
+        return *c.s_;
+    }
+};
+
+enum class stream_defaults { launch, run };
+
+/// Where the program is: a path made absolute, or the first runnable match in the child's PATH.
+template <class P>
+failure resolve_program(const command& cmd, const child_environment& env, std::string& path) {
+    const std::string& prog = cmd.program();
+    if (P::has_directory_part(prog)) {
+        path = P::make_absolute(prog);
+        return {};
+    }
+    const std::string list = env.path ? *env.path : P::default_path();
+    path_search s = search_path_list<P>(prog, list);
+    if (!s.found.empty()) {
+        path = std::move(s.found);
+        return {};
+    }
+    if (!s.not_runnable.empty()) {
+        // Found, but not runnable: say why exactly as exec would have.
+        path = s.not_runnable;
+        return P::describe(cmd, path, spawn_failure{spawn_stage::exec, std::make_error_code(std::errc::permission_denied)});
+    }
+    std::string what = "not found in PATH (searched " + (s.searched.empty() ? std::string("nothing") : join(s.searched, std::string(1, P::path_list_separator))) + ")";
+    if (!s.skipped.empty()) what += "; skipped " + describe_skipped(s.skipped) + ": the current directory is never searched";
+    if (!env.path) what += "; the child's environment has no PATH, so the system default was searched";
+    return make_failure(errc::program_not_found, printable(prog), what, "give a full path or install it");
+}
+
+template <class P>
+basic_child<P> launch_with(const command& cmd, stream_defaults defaults, failure& f) {
+    using clock = std::chrono::steady_clock;
+    const auto started = clock::now();
+    std::string path;
+    auto fail = [&](failure why) {
+        f = std::move(why);
+        if (cmd.tracer()) {
+            trace_event e;
+            e.kind = trace_kind::spawn_failed;
+            e.program = cmd.program();
+            e.path = path;
+            e.error = make_error_code(f.code);
+            e.message = f.message;
+            cmd.tracer()(e);
+        }
+        return basic_child<P>{};
+    };
+
+    if (auto bad = validate<P>(cmd)) return fail(std::move(bad));
+    if (cmd.dies_with_parent() && !P::supports_kill_on_parent_exit)
+        return fail(P::describe(cmd, path, spawn_failure{spawn_stage::unsupported, {}}));
+    const child_environment env = make_environment<P>(cmd);
+    if (auto missing = resolve_program<P>(cmd, env, path)) return fail(std::move(missing));
+    if (cmd.tracer()) {
+        trace_event e;
+        e.kind = trace_kind::resolved;
+        e.program = cmd.program();
+        e.path = path;
+        cmd.tracer()(e);
+    }
+
+    const bool run = defaults == stream_defaults::run;
+    launch_spec spec{cmd, path, env,
+                     cmd.stdin_spec() ? *cmd.stdin_spec() : io::source(run ? io::null() : io::inherit()),
+                     cmd.stdout_spec() ? *cmd.stdout_spec() : (run ? io::capture() : io::sink(io::inherit())),
+                     cmd.stderr_spec() ? *cmd.stderr_spec() : (run ? io::capture() : io::sink(io::inherit()))};
+
+    auto state = std::make_unique<child_state<P>>();
+    if (auto sf = P::spawn(spec, state->proc)) return fail(P::describe(cmd, path, sf));
+
+    state->program = cmd.program();
+    state->path = std::move(path);
+    state->trace = cmd.tracer();
+    state->started = started;
+    if (cmd.timeout_limit()) state->deadline = started + std::chrono::duration_cast<clock::duration>(*cmd.timeout_limit());
+    state->grace = cmd.timeout_grace();
+    state->policy = cmd.destroy_policy() ? *cmd.destroy_policy() : on_destroy::terminate;
+    if (state->trace) {
+        trace_event e;
+        e.kind = trace_kind::spawned;
+        state->emit(std::move(e));
+    }
+    return child_access::make(std::move(state));
+}
+
+template <class P>
+basic_child<P> launch_or_report(const command& cmd, stream_defaults defaults, std::error_code& ec) noexcept {
+    ec.clear();
+    try {
+        failure f;
+        auto c = launch_with<P>(cmd, defaults, f);
+        if (f) ec = make_error_code(f.code);
+        return c;
+    } catch (...) {
+        ec = make_error_code(errc::resource_exhausted);  // allocation failed on the way
+        return {};
+    }
+}
+
+template <class P>
+result collect(basic_child<P>& c) {
+    result r;
+    r.status = c.wait();
+    auto& s = child_access::state(c);
+    r.timed_out = s.timed_out;
+    r.elapsed = s.elapsed;
+    auto& drain = s.proc.drain();
+    std::lock_guard<std::mutex> lock(drain.lock());
+    r.out = std::move(drain.sink(1).data());
+    r.err = std::move(drain.sink(2).data());
+    r.out_truncated = drain.sink(1).truncated();
+    r.err_truncated = drain.sink(2).truncated();
+    r.out_cut = drain.sink(1).cut();
+    r.err_cut = drain.sink(2).cut();
+    return r;
+}
+
+}  // namespace detail
+
+/// Starts `cmd` on platform P (the native one unless a test says otherwise).
+/// Throws launch_error naming the program, the path tried and a remedy.
+template <class P>
+basic_child<P> basic_launch(const command& cmd) {
+    detail::failure f;
+    auto c = detail::launch_with<P>(cmd, detail::stream_defaults::launch, f);
+    if (f) f.raise();
+    return c;
+}
+
+/// Starts `cmd`; its streams are inherited unless redirected; on_destroy defaults to terminate.
+/// Throws launch_error (code() is a liftoff::errc) when it cannot start.
+inline child launch(const command& cmd) { return basic_launch<native_platform>(cmd); }
+
+/// As launch(cmd), reporting failure in `ec` (a liftoff::errc) and returning an invalid child.
+inline child launch(const command& cmd, std::error_code& ec) noexcept {
+    return detail::launch_or_report<native_platform>(cmd, detail::stream_defaults::launch, ec);
+}
+
+/// Starts `cmd` with stdout and stderr captured (unless redirected) and stdin from the null
+/// device (unless redirected), waits for it honouring its timeout, and returns what happened.
+/// Throws launch_error when it cannot start; rethrows an exception from an io::lines callback.
+template <class P>
+result basic_run(const command& cmd) {
+    detail::failure f;
+    auto c = detail::launch_with<P>(cmd, detail::stream_defaults::run, f);
+    if (f) f.raise();
+    return detail::collect(c);
+}
+
+inline result run(const command& cmd) { return basic_run<native_platform>(cmd); }
+
+/// As run(cmd), reporting a failure to start in `ec` (the result is then empty).
+inline result run(const command& cmd, std::error_code& ec) {
+    auto c = detail::launch_or_report<native_platform>(cmd, detail::stream_defaults::run, ec);
+    if (ec) return {};
+    return detail::collect(c);
+}
+
+}  // namespace v0
+}  // namespace liftoff

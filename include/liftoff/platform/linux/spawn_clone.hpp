@@ -1,0 +1,272 @@
+// liftoff/platform/linux/spawn_clone.hpp: the Linux spawner. clone(CLONE_VM | CLONE_VFORK) runs
+// a few raw system calls in the child and then execve: no copy of the parent's memory (O(1) in
+// its size), each failure reported with the stage it happened in (a bad cwd is never a missing
+// program), a pidfd from birth, and PR_SET_PDEATHSIG, which posix_spawn cannot set.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+#include "../posix/fd.hpp"
+#include "../posix/spawn_request.hpp"
+#include "../posix/system.hpp"
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000  // Linux 5.2; older headers lack it
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436  // the same number on every architecture
+#endif
+
+// The child half runs on borrowed memory before exec: sanitizers must not instrument it.
+#if defined(__clang__) || defined(__GNUC__)
+#define LIFTOFF_CHILD_CODE __attribute__((no_sanitize("address", "thread", "undefined"), noinline))
+#else
+#define LIFTOFF_CHILD_CODE
+#endif
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// Shared with the child through CLONE_VM; the child writes `stage`/`error` before it exits.
+struct clone_job {
+    const posix_spawn_request* request;
+    pid_t parent;
+    volatile int stage;
+    volatile int error;
+};
+
+// Only raw syscall() from here to execve: no locks, no allocation, no libc state, no interceptors.
+LIFTOFF_CHILD_CODE inline void clone_child_fail(clone_job* job, spawn_stage stage) noexcept {
+    job->error = errno;
+    job->stage = static_cast<int>(stage);
+    ::syscall(SYS_exit_group, 127);
+}
+
+LIFTOFF_CHILD_CODE inline void clone_child_close_from_3() noexcept {
+    if (::syscall(SYS_close_range, 3U, ~0U, 0U) == 0) return;
+    // Before Linux 5.9: walk /proc/self/fd (O(open descriptors)) with getdents64.
+    const long dir = ::syscall(SYS_openat, AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) {
+        for (long fd = 3; fd < 65536; ++fd) ::syscall(SYS_close, fd);  // no /proc: bounded sweep
+        return;
+    }
+    alignas(8) char buf[2048];
+    for (;;) {
+        const long n = ::syscall(SYS_getdents64, dir, buf, sizeof buf);
+        if (n <= 0) break;
+        for (long off = 0; off < n;) {
+            // struct linux_dirent64: u64 ino, s64 off, u16 reclen, u8 type, char name[]
+            unsigned short reclen;
+            __builtin_memcpy(&reclen, buf + off + 16, sizeof reclen);
+            const char* name = buf + off + 19;
+            long fd = 0;
+            bool number = *name != '\0';
+            for (const char* c = name; *c != '\0'; ++c) {
+                if (*c < '0' || *c > '9') {
+                    number = false;
+                    break;
+                }
+                fd = fd * 10 + (*c - '0');
+            }
+            if (number && fd >= 3 && fd != dir) ::syscall(SYS_close, fd);
+            off += reclen;
+        }
+    }
+    ::syscall(SYS_close, dir);
+}
+
+LIFTOFF_CHILD_CODE inline int clone_child_main(void* arg) noexcept {
+    auto* job = static_cast<clone_job*>(arg);
+    const posix_spawn_request& r = *job->request;
+    constexpr long sigset_bytes = (_NSIG - 1) / 8;
+
+    // Every disposition back to default (SIG_IGN included: an ignored SIGPIPE must not reach
+    // the program). An all-zero kernel sigaction is SIG_DFL on every architecture.
+    alignas(8) const unsigned char dfl[64] = {};
+    for (int sig = 1; sig < _NSIG; ++sig)
+        if (sig != SIGKILL && sig != SIGSTOP) ::syscall(SYS_rt_sigaction, sig, dfl, nullptr, sigset_bytes);
+
+    if (r.new_group && ::syscall(SYS_setpgid, 0, 0) != 0) clone_child_fail(job, spawn_stage::setup);
+    if (r.die_with_parent) {
+        if (::syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) clone_child_fail(job, spawn_stage::setup);
+        if (::syscall(SYS_getppid) != job->parent) ::syscall(SYS_exit_group, 127);  // parent already gone
+    }
+
+    for (int i = 0; i < 3; ++i)
+        if (r.fds[i] >= 0 && ::syscall(SYS_dup3, r.fds[i], i, 0) < 0) clone_child_fail(job, spawn_stage::setup);
+    clone_child_close_from_3();
+
+    if (r.cwd != nullptr && ::syscall(SYS_chdir, r.cwd) != 0) clone_child_fail(job, spawn_stage::chdir);
+
+    alignas(8) const unsigned char empty_mask[16] = {};
+    ::syscall(SYS_rt_sigprocmask, SIG_SETMASK, empty_mask, nullptr, sigset_bytes);
+    ::syscall(SYS_execve, r.path, r.argv, r.envp);
+    clone_child_fail(job, spawn_stage::exec);
+    return 127;
+}
+
+/// The child's stack: one mapping per launching thread, reused (the parent is suspended while
+/// the child runs on it).
+class clone_stack {
+public:
+    static constexpr std::size_t size = 64 * 1024;
+    clone_stack() = default;
+    clone_stack(const clone_stack&) = delete;
+    clone_stack& operator=(const clone_stack&) = delete;
+    ~clone_stack() {
+        if (base_ != nullptr) ::munmap(base_, size);
+    }
+    void* top() noexcept {
+        if (base_ == nullptr) {
+            void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+            if (p == MAP_FAILED) return nullptr;
+            base_ = p;
+        }
+        return static_cast<char*>(base_) + size;  // stacks grow down (all but hppa)
+    }
+
+private:
+    void* base_ = nullptr;
+};
+
+struct clone_spawner {
+    static constexpr bool supports_die_with_parent = true;
+    static constexpr bool has_pidfd = true;
+
+    static posix_spawn_result spawn(const posix_spawn_request& r) noexcept;
+
+    /// Spawn on the calling thread.
+    static posix_spawn_result spawn_here(const posix_spawn_request& r) noexcept {
+        posix_spawn_result out;
+        thread_local clone_stack stack;
+        void* top = stack.top();
+        if (top == nullptr) {
+            out.stage = spawn_stage::fork;
+            out.error = ENOMEM;
+            return out;
+        }
+        static std::atomic<bool> pidfd_works{true};
+        clone_job job{&r, ::getpid(), 0, 0};
+        int pidfd = -1;
+        pid_t pid;
+        int err = 0;
+        {
+            // The child shares our memory until exec: no signal handler may run in it.
+            signals_blocked blocked;
+            const int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+            const bool want_pidfd = pidfd_works.load(std::memory_order_relaxed);
+            pid = ::clone(&clone_child_main, top, flags | (want_pidfd ? CLONE_PIDFD : 0), &job, &pidfd);
+            if (pid < 0 && want_pidfd && errno == EINVAL) {  // before Linux 5.2
+                pidfd_works.store(false, std::memory_order_relaxed);
+                pidfd = -1;
+                pid = ::clone(&clone_child_main, top, flags, &job);
+            }
+            err = errno;
+        }
+        if (pid < 0) {
+            out.stage = spawn_stage::fork;
+            out.error = err;
+            return out;
+        }
+        if (job.stage != 0) {
+            int status = 0;
+            retry_eintr([&] { return ::waitpid(pid, &status, 0); });
+            if (pidfd >= 0) ::close(pidfd);
+            out.stage = static_cast<spawn_stage>(job.stage);
+            out.error = job.error;
+            return out;
+        }
+        out.pid = pid;
+        out.pidfd = pidfd;
+        return out;
+    }
+};
+
+/// PR_SET_PDEATHSIG fires when the *thread* that created the child ends, not the process. So
+/// kill_on_parent_exit children are created on this one long-lived library thread: a child
+/// launched from a short-lived thread does not die with that thread.
+class pdeathsig_spawner_thread {
+public:
+    static pdeathsig_spawner_thread& instance() {
+        static std::mutex guard;
+        static pdeathsig_spawner_thread* current = nullptr;
+        std::lock_guard<std::mutex> lock(guard);
+        if (current == nullptr || current->owner_ != ::getpid()) current = new pdeathsig_spawner_thread;  // never freed
+        return *current;
+    }
+
+    posix_spawn_result spawn(const posix_spawn_request& r) noexcept {
+        job j{&r, {}, false};
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (!started_) {
+            try {
+                start_library_thread([this] { loop(); }).detach();
+                started_ = true;
+            } catch (...) {
+                j.result.stage = spawn_stage::thread;
+                j.result.error = EAGAIN;
+                return j.result;
+            }
+        }
+        queue_.push_back(&j);
+        wake_.notify_one();
+        done_.wait(lock, [&] { return j.done; });
+        return j.result;
+    }
+
+private:
+    struct job {
+        const posix_spawn_request* request;
+        posix_spawn_result result;
+        bool done;
+    };
+
+    pdeathsig_spawner_thread() : owner_(::getpid()) {}
+
+    void loop() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        for (;;) {
+            wake_.wait(lock, [&] { return !queue_.empty(); });
+            job* j = queue_.front();
+            queue_.pop_front();
+            lock.unlock();
+            posix_spawn_result result = clone_spawner::spawn_here(*j->request);
+            lock.lock();
+            j->result = result;
+            j->done = true;
+            done_.notify_all();
+        }
+    }
+
+    const pid_t owner_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::condition_variable done_;
+    std::deque<job*> queue_;
+    bool started_ = false;
+};
+
+inline posix_spawn_result clone_spawner::spawn(const posix_spawn_request& r) noexcept {
+    if (r.die_with_parent) return pdeathsig_spawner_thread::instance().spawn(r);
+    return spawn_here(r);
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff

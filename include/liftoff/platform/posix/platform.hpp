@@ -1,0 +1,282 @@
+// liftoff/platform/posix/platform.hpp: the POSIX platform: streams set up as descriptors, a
+// spawner (clone on Linux, posix_spawn elsewhere), and the words for each way it can fail.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>   // snprintf for a mode in octal
+#include <string>
+#include <vector>
+
+#include "../../detail/launch_spec.hpp"
+#include "../../error.hpp"
+#include "fd.hpp"
+#include "process.hpp"
+#include "spawn_request.hpp"
+#include "system.hpp"
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// Facts about a file that explain why exec refused it (read only after a failure).
+struct posix_exec_facts {
+    static std::string interpreter(const std::string& path) {
+        unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+        if (!fd) return {};
+        char buf[256];
+        const ssize_t n = retry_eintr([&] { return ::read(fd.get(), buf, sizeof buf); });
+        if (n < 3 || buf[0] != '#' || buf[1] != '!') return {};
+        std::string line(buf + 2, static_cast<std::size_t>(n) - 2);
+        line = line.substr(0, line.find('\n'));
+        const auto first = line.find_first_not_of(" \t");
+        if (first == std::string::npos) return {};
+        line = line.substr(first);
+        return line.substr(0, line.find_first_of(" \t"));
+    }
+    static bool elf(const std::string& path) {
+        unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+        char magic[4] = {};
+        return fd && ::read(fd.get(), magic, 4) == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+    }
+    static std::string mode(const std::string& path) {
+        struct stat st;
+        if (::stat(path.c_str(), &st) != 0) return {};
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        return buf;
+    }
+    static bool noexec_mount(const std::string& path) {
+        struct statvfs vfs;
+        return ::statvfs(path.c_str(), &vfs) == 0 && (vfs.f_flag & ST_NOEXEC) != 0;
+    }
+};
+
+inline bool is_resource_error(int e) noexcept {
+    return e == EMFILE || e == ENFILE || e == EAGAIN || e == ENOMEM || e == ENOSPC;
+}
+
+template <class Spawner>
+struct posix_family : posix_system {
+    using process = posix_process;
+    using pid_type = pid_t;
+    static constexpr bool supports_kill_on_parent_exit = Spawner::supports_die_with_parent;
+
+    /// Sets up the streams, spawns, and hands the running child to `proc`.
+    static spawn_failure spawn(const launch_spec& spec, process& proc) {
+        unique_fd child_side[3];    // what the child gets as 0, 1, 2
+        unique_fd parent_side[3];   // our ends of its pipes
+        int inherit_from[3] = {-1, -1, -1};  // a parent stream the child shares instead
+
+        if (auto f = open_input(spec.in, child_side[0], parent_side[0])) return f;
+        if (auto f = open_output(spec.out, spawn_stage::redirect_stdout, child_side[1], parent_side[1])) return f;
+        if (spec.err.what() == io::kind::merge) {
+            if (child_side[1])
+                inherit_from[2] = -2;  // resolved below to stdout's descriptor
+            else
+                inherit_from[2] = 1;  // stdout is inherited: share the parent's stdout
+        } else if (auto f = open_output(spec.err, spawn_stage::redirect_stderr, child_side[2], parent_side[2])) {
+            return f;
+        }
+        for (auto& fd : child_side)
+            if (int e = move_above_stdio(fd)) return {spawn_stage::pipes, {e, std::generic_category()}};
+
+        posix_spawn_request r;
+        for (int i = 0; i < 3; ++i) r.fds[i] = child_side[i] ? child_side[i].get() : inherit_from[i];
+        if (r.fds[2] == -2) r.fds[2] = r.fds[1];
+
+        const command& cmd = spec.cmd;
+        std::vector<char*> argv;
+        argv.reserve(cmd.arguments().size() + 2);
+        argv.push_back(const_cast<char*>(cmd.program().c_str()));
+        for (const auto& a : cmd.arguments()) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        std::vector<char*> envp;
+        if (!spec.env.inherited) {
+            envp.reserve(spec.env.entries.size() + 1);
+            for (const auto& e : spec.env.entries) envp.push_back(const_cast<char*>(e.c_str()));
+            envp.push_back(nullptr);
+        }
+        r.path = spec.path.c_str();
+        r.argv = argv.data();
+        r.envp = spec.env.inherited ? posix_environ() : envp.data();
+        r.cwd = cmd.working_directory() ? cmd.working_directory()->c_str() : nullptr;
+        r.new_group = cmd.process_group();
+        r.die_with_parent = cmd.dies_with_parent();
+
+        const posix_spawn_result res = Spawner::spawn(r);
+        for (auto& fd : child_side) fd.reset();  // the child has its copies; EOF must reach us
+        if (res.stage != spawn_stage::none) return {res.stage, {res.error, std::generic_category()}};
+
+        proc.adopt(res.pid, res.pidfd, r.new_group);
+        if (parent_side[1]) proc.drain().watch(1, std::move(parent_side[1]), make_sink(spec.out));
+        if (parent_side[2]) proc.drain().watch(2, std::move(parent_side[2]), make_sink(spec.err));
+        if (parent_side[0]) {
+            if (spec.in.what() == io::kind::pipe)
+                proc.set_stdin_pipe(std::move(parent_side[0]));
+            else if (!spec.in.text()->empty())
+                proc.drain().feed(std::move(parent_side[0]), spec.in.text());
+            // else: empty text, closing our end is all there is to do
+        }
+        if (proc.drain().needed()) {
+            if (const int e = proc.drain().start(cmd.grace_after_exit())) {
+                ::kill(res.pid, SIGKILL);
+                proc.wait();
+                return {spawn_stage::thread, {e, std::generic_category()}};
+            }
+        }
+        return {};
+    }
+
+    /// The message for a failed spawn: what happened, to what, and the remedy.
+    static failure describe(const command& cmd, const std::string& path, const spawn_failure& sf) {
+        const std::string prog = printable(cmd.program());
+        const int e = sf.os.value();
+        const std::string os_text = sf.os.message();
+        const std::string shown = "'" + printable(path) + "'";
+        auto make = [&](errc code, std::string what, std::string remedy) {
+            return make_failure(code, prog, std::move(what), std::move(remedy), path, sf.os);
+        };
+        const std::string resource_remedy =
+            "raise the limit (ulimit -n for descriptors, ulimit -u for processes) or free memory";
+        switch (sf.stage) {
+        case spawn_stage::redirect_stdin:
+        case spawn_stage::redirect_stdout:
+        case spawn_stage::redirect_stderr: {
+            const bool in = sf.stage == spawn_stage::redirect_stdin;
+            const std::string& file = in ? cmd.stdin_spec()->path()
+                                         : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_spec() : cmd.stderr_spec())->path();
+            const char* stream = in ? "stdin" : sf.stage == spawn_stage::redirect_stdout ? "stdout" : "stderr";
+            if (is_resource_error(e)) return make(errc::resource_exhausted, "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text, resource_remedy);
+            return make(errc::redirect_failed, "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text,
+                        in ? "check that the file exists and is readable" : "check that its directory exists and is writable");
+        }
+        case spawn_stage::pipes:
+        case spawn_stage::fork:
+        case spawn_stage::thread:
+            return make(is_resource_error(e) ? errc::resource_exhausted : errc::invalid_argument,
+                        std::string(sf.stage == spawn_stage::fork ? "cannot create a process" : sf.stage == spawn_stage::thread ? "cannot start the thread that drains its output" : "cannot create its pipes") + ": " + os_text,
+                        resource_remedy);
+        case spawn_stage::unsupported:
+            if (cmd.dies_with_parent() && !supports_kill_on_parent_exit)
+                return make(errc::unsupported, "kill_on_parent_exit() is not available on this OS",
+                            "use on_destroy(on_destroy::kill), which covers a normal exit of this process");
+            return make(errc::unsupported, "cwd() needs posix_spawn_file_actions_addchdir_np, which this C library lacks",
+                        "start the child in the current directory, or chdir in a wrapper script");
+        case spawn_stage::chdir: {
+            const std::string dir = "working directory '" + printable(*cmd.working_directory()) + "'";
+            const std::string remedy = "create it, or pass an existing directory to cwd()";
+            if (e == ENOENT) return make(errc::bad_working_directory, dir + " does not exist", remedy);
+            if (e == ENOTDIR) return make(errc::bad_working_directory, dir + " is not a directory", remedy);
+            if (e == EACCES) return make(errc::bad_working_directory, dir + " is not searchable (permission denied)", "give this user search (x) permission on it and its parents");
+            return make(errc::bad_working_directory, dir + ": " + os_text, remedy);
+        }
+        case spawn_stage::setup:
+            if (is_resource_error(e)) return make(errc::resource_exhausted, "cannot set up the child: " + os_text, resource_remedy);
+            return make(errc::invalid_argument, "cannot set up the child (process group, parent-death signal or streams): " + os_text,
+                        "check that the parent's stdout is open when using io::merge()");
+        case spawn_stage::exec:
+        case spawn_stage::none: break;
+        }
+        // exec
+        if (is_resource_error(e)) return make(errc::resource_exhausted, "cannot run " + shown + ": " + os_text, resource_remedy);
+        if (e == ENOENT) {
+            const auto probe = probe_file(path);
+            if (!probe.exists)
+                return make(errc::program_not_found, shown + " does not exist", "check the path, or give a bare name to look it up in PATH");
+            const std::string interp = posix_exec_facts::interpreter(path);
+            if (!interp.empty())
+                return make(errc::program_not_found, "its interpreter '" + printable(interp) + "' (the #! line of " + shown + ") does not exist",
+                            "install the interpreter or fix the #! line");
+            return make(errc::program_not_found, shown + " exists but its ELF interpreter (dynamic loader) does not",
+                        "it was built for another system; install its loader or use a build for this one");
+        }
+        if (e == EACCES || e == EPERM || e == EISDIR) {
+            const auto probe = probe_file(path);
+            if (probe.directory || e == EISDIR) return make(errc::not_executable, shown + " is a directory", "name the program inside it");
+            if (probe.exists && posix_exec_facts::noexec_mount(path))
+                return make(errc::not_executable, shown + " is on a file system mounted noexec",
+                            "copy it to an executable location, or remount without noexec");
+            if (probe.exists && !probe.executable)
+                return make(errc::not_executable, shown + " is not executable (mode " + posix_exec_facts::mode(path) + ")",
+                            "chmod +x " + shown);
+            const std::string interp = posix_exec_facts::interpreter(path);
+            if (!interp.empty())
+                return make(errc::not_executable, "its interpreter '" + printable(interp) + "' (the #! line of " + shown + ") cannot be executed",
+                            "make the interpreter executable or fix the #! line");
+            return make(errc::not_executable, "permission denied running " + shown,
+                        "check the modes of the file and its directories");
+        }
+        if (e == ENOEXEC)
+            return make(errc::exec_format_error,
+                        shown + (posix_exec_facts::elf(path) ? " is an ELF file for another machine or ABI" : " is not a program this system can run (no #! line, unknown format)"),
+                        "add a #! line to a script, or use a build for this system");
+        if (e == E2BIG)
+            return make(errc::invalid_argument, "its arguments and environment are too long for the OS (E2BIG)",
+                        "pass large data through stdin or a file");
+        if (e == ETXTBSY)
+            return make(errc::not_executable, shown + " is open for writing (text file busy)", "wait until the writer has closed it");
+        return make(errc::program_not_found, "cannot run " + shown + ": " + os_text, "check the path");
+    }
+
+private:
+    static output_sink make_sink(const io::sink& s) {
+        output_sink sink;
+        if (s.what() == io::kind::capture) sink.capture(s.limit());
+        if (s.what() == io::kind::lines) sink.lines(s.on_line());
+        return sink;
+    }
+
+    static spawn_failure errno_failure(spawn_stage stage) { return {stage, {errno, std::generic_category()}}; }
+
+    static spawn_failure open_input(const io::source& in, unique_fd& child, unique_fd& parent) {
+        switch (in.what()) {
+        case io::kind::null:
+            child.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+            if (!child) return errno_failure(spawn_stage::pipes);
+            break;
+        case io::kind::file:
+            child.reset(retry_eintr([&] { return ::open(in.path().c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY); }));
+            if (!child) return errno_failure(spawn_stage::redirect_stdin);
+            break;
+        case io::kind::text:
+        case io::kind::pipe:
+            if (int e = make_pipe(child, parent)) return {spawn_stage::pipes, {e, std::generic_category()}};
+            break;
+        default: break;  // inherit
+        }
+        return {};
+    }
+
+    static spawn_failure open_output(const io::sink& out, spawn_stage stage, unique_fd& child, unique_fd& parent) {
+        switch (out.what()) {
+        case io::kind::null:
+            child.reset(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+            if (!child) return errno_failure(spawn_stage::pipes);
+            break;
+        case io::kind::file:
+        case io::kind::append: {
+            const int mode = out.what() == io::kind::file ? O_TRUNC : O_APPEND;
+            child.reset(retry_eintr([&] { return ::open(out.path().c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | mode, 0666); }));
+            if (!child) return errno_failure(stage);
+            break;
+        }
+        case io::kind::capture:
+        case io::kind::lines:
+            if (int e = make_pipe(parent, child)) return {spawn_stage::pipes, {e, std::generic_category()}};
+            break;
+        default: break;  // inherit
+        }
+        return {};
+    }
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff

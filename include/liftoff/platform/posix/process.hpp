@@ -1,0 +1,233 @@
+// liftoff/platform/posix/process.hpp: the OS state of one running child on POSIX (pid, pidfd,
+// pipes, drain) and the verbs on it: wait without spinning, signal, release to the reaper.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <thread>
+
+#include "../../exit_status.hpp"
+#include "drain.hpp"
+#include "fd.hpp"
+#include "reaper.hpp"
+#include "system.hpp"
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+inline exit_status decode_wait_status(int status) noexcept {
+    if (WIFEXITED(status)) return exit_status::from_code(WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) return exit_status::from_signal(WTERMSIG(status));
+    return exit_status{};
+}
+
+class posix_process {
+public:
+    using pid_type = pid_t;
+
+    posix_process() = default;
+    posix_process(const posix_process&) = delete;
+    posix_process& operator=(const posix_process&) = delete;
+    ~posix_process() = default;
+
+    pid_type pid() const noexcept { return pid_; }
+
+    // --- set up by the platform's spawn -------------------------------------------------
+    void adopt(pid_t pid, int pidfd, bool group) noexcept {
+        pid_ = pid;
+        pidfd_.reset(pidfd);
+        group_ = group;
+    }
+    posix_drain& drain() noexcept { return drain_; }
+    void set_stdin_pipe(unique_fd fd) noexcept { stdin_pipe_ = std::move(fd); }
+
+    // --- waiting ---------------------------------------------------------------------------
+    /// Reaps the child if it has ended; never blocks.
+    std::optional<exit_status> try_wait() noexcept {
+        if (!status_) reap(WNOHANG);
+        return status_;
+    }
+
+    exit_status wait() noexcept {
+        while (!status_) reap(0);
+        return *status_;
+    }
+
+    /// Waits up to `limit` without spinning: poll on the pidfd, or (without one) a condition
+    /// variable signalled by a helper thread blocked in waitid.
+    std::optional<exit_status> wait_for(std::chrono::nanoseconds limit) {
+        if (try_wait()) return status_;
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        if (pidfd_) {
+            for (;;) {
+                const auto left = deadline - std::chrono::steady_clock::now();
+                if (left <= std::chrono::nanoseconds::zero()) return try_wait();
+                // Round up so that a timed-out wait has really waited the whole limit.
+                const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+                pollfd p{pidfd_.get(), POLLIN, 0};
+                const int r = ::poll(&p, 1, static_cast<int>(ms > 0x7fffffff ? 0x7fffffff : ms));
+                if (r > 0) return wait();  // exited: reaping does not block now
+                if (r < 0 && errno != EINTR) return try_wait();
+            }
+        }
+        if (!waiter_) waiter_ = exit_waiter::start(pid_);
+        if (waiter_ && !waiter_->wait_until(deadline)) return try_wait();
+        if (!waiter_) {  // no thread could be started: fall back to short sleeps
+            while (!try_wait() && std::chrono::steady_clock::now() < deadline)
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            return status_;
+        }
+        return wait();
+    }
+
+    // --- stopping ----------------------------------------------------------------------------
+    /// Sends `sig` to the child, or to its whole group. False if it has already been reaped.
+    bool send(int sig) noexcept {
+        if (status_) return false;
+        if (group_ && ::kill(-pid_, sig) == 0) return true;
+        return ::kill(pid_, sig) == 0;
+    }
+    static constexpr int polite_signal = SIGTERM;
+    static constexpr int kill_signal = SIGKILL;
+
+    /// The group may outlive its leader: after the leader exits (and before it is reaped, so the
+    /// group id cannot be reused) the rest of the tree is killed.
+    void kill_rest_of_group() noexcept {
+        if (group_ && !status_) ::kill(-pid_, SIGKILL);
+    }
+    bool exited_unreaped(std::chrono::nanoseconds limit) {
+        // Used only with a group: wait for the leader's exit without reaping it.
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        for (;;) {
+            siginfo_t info{};
+            info.si_pid = 0;
+            const int r = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT | WNOHANG);
+            if (r != 0 && errno == EINTR) continue;
+            if (r != 0 || info.si_pid == pid_) return true;  // ECHILD: gone already
+            if (std::chrono::steady_clock::now() >= deadline) return false;
+            if (pidfd_) {
+                const auto ms = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+                pollfd p{pidfd_.get(), POLLIN, 0};
+                ::poll(&p, 1, static_cast<int>(ms > 0x7fffffff ? 0x7fffffff : (ms < 1 ? 1 : ms)));
+            } else {
+                if (!waiter_) waiter_ = exit_waiter::start(pid_);
+                if (waiter_)
+                    waiter_->wait_until(deadline);
+                else
+                    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+        }
+    }
+
+    // --- streams -----------------------------------------------------------------------------
+    /// Tell the drain the child has gone; it finishes within its grace. Never blocks.
+    void note_exit() noexcept { drain_.child_exited(); }
+    /// Join the drain (after the child has been reaped).
+    void finish_streams() noexcept {
+        drain_.child_exited();
+        drain_.join();
+    }
+
+    std::error_code write_stdin(std::string_view bytes) {
+        std::lock_guard<std::mutex> lock(stdin_lock_);
+        if (!stdin_pipe_) return std::make_error_code(std::errc::bad_file_descriptor);
+        while (!bytes.empty()) {
+            const long put = retry_eintr([&] { return write_without_sigpipe(stdin_pipe_.get(), bytes.data(), bytes.size()); });
+            if (put < 0) return {errno, std::generic_category()};
+            bytes.remove_prefix(static_cast<std::size_t>(put));
+        }
+        return {};
+    }
+    void close_stdin() noexcept {
+        std::lock_guard<std::mutex> lock(stdin_lock_);
+        stdin_pipe_.reset();
+    }
+    /// Closes stdin unless a write_stdin() on another thread holds it (then that writer decides).
+    void close_stdin_if_idle() noexcept {
+        std::unique_lock<std::mutex> lock(stdin_lock_, std::try_to_lock);
+        if (lock) stdin_pipe_.reset();
+    }
+
+    // --- letting go --------------------------------------------------------------------------
+    /// The child runs on; the reaper reaps it and drops what it writes to liftoff's pipes.
+    void release() {
+        close_stdin();
+        drain_.stop();
+        drain_.join();
+        if (status_) return;
+        posix_reaper::instance().adopt(pid_, std::move(pidfd_), drain_.take_pipes());
+        pid_ = -1;
+    }
+
+private:
+    /// Without a pidfd, a timed wait needs something to block in waitid(WNOWAIT) for it.
+    /// Shared with its thread, which may outlive the process object (after release()).
+    class exit_waiter {
+    public:
+        static std::shared_ptr<exit_waiter> start(pid_t pid) {
+            auto w = std::make_shared<exit_waiter>();
+            try {
+                start_library_thread([w, pid] {
+                    siginfo_t info{};
+                    retry_eintr([&] { return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT); });
+                    std::lock_guard<std::mutex> lock(w->mutex_);
+                    w->exited_ = true;
+                    w->cv_.notify_all();
+                }).detach();
+            } catch (...) {
+                return nullptr;
+            }
+            return w;
+        }
+        bool wait_until(std::chrono::steady_clock::time_point deadline) {
+            std::unique_lock<std::mutex> lock(mutex_);
+            return cv_.wait_until(lock, deadline, [&] { return exited_; });
+        }
+
+    private:
+        std::mutex mutex_;
+        std::condition_variable cv_;
+        bool exited_ = false;
+    };
+
+    void reap(int flags) noexcept {
+        int status = 0;
+        const pid_t r = retry_eintr([&] { return ::waitpid(pid_, &status, flags); });
+        if (r == pid_) {
+            status_ = decode_wait_status(status);
+        } else if (r < 0) {
+            status_ = exit_status{};  // ECHILD: SIGCHLD is ignored, the system reaped it
+        } else {
+            return;  // WNOHANG and still running
+        }
+        pidfd_.reset();
+        note_exit();
+    }
+
+    pid_t pid_ = -1;
+    unique_fd pidfd_;
+    bool group_ = false;
+    std::optional<exit_status> status_;
+    posix_drain drain_;
+    std::mutex stdin_lock_;
+    unique_fd stdin_pipe_;
+    std::shared_ptr<exit_waiter> waiter_;
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff

@@ -1,0 +1,168 @@
+// liftoff/platform/posix/system.hpp: what the portable layers ask of a POSIX system: the
+// environment, file probes, paths, and signal-safe helpers for library threads.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <pthread.h>   // pthread_sigmask
+#include <signal.h>    // sigset_t, sigtimedwait
+#include <sys/stat.h>  // stat
+#include <unistd.h>    // environ, faccessat, confstr, getcwd
+
+#include <cerrno>
+#include <cstdlib>     // getenv
+#include <cstring>     // strlen
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>      // threads started with signals blocked
+#include <utility>
+#include <vector>
+
+#include "fd.hpp"
+
+#if defined(__APPLE__)
+#include <crt_externs.h>  // _NSGetEnviron: environ is not visible to shared code on macOS
+#else
+extern char** environ;  // POSIX: declared by no header unless _GNU_SOURCE
+#endif  // __APPLE__
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+struct file_probe {
+    bool exists = false;
+    bool regular = false;
+    bool directory = false;
+    bool executable = false;  ///< by this process's effective ids
+};
+
+inline char** posix_environ() noexcept {
+#if defined(__APPLE__)
+    return *_NSGetEnviron();
+#else
+    return environ;
+#endif  // __APPLE__
+}
+
+/// The file-system and environment verbs shared by every POSIX platform.
+struct posix_system {
+    static constexpr char path_list_separator = ':';
+
+    static bool is_absolute(std::string_view p) noexcept { return !p.empty() && p.front() == '/'; }
+    static bool has_directory_part(std::string_view name) noexcept { return name.find('/') != std::string_view::npos; }
+
+    /// A relative path made absolute against the current directory (not normalised).
+    static std::string make_absolute(std::string p) {
+        if (is_absolute(p)) return p;
+        std::string cwd(256, '\0');
+        while (::getcwd(&cwd[0], cwd.size()) == nullptr) {
+            if (errno != ERANGE) return p;  // the cwd is gone: leave the path as given
+            cwd.resize(cwd.size() * 2);
+        }
+        cwd.resize(std::strlen(cwd.c_str()));
+        if (p.compare(0, 2, "./") == 0) p.erase(0, 2);
+        return cwd + (cwd.back() == '/' ? "" : "/") + p;
+    }
+
+    static std::vector<std::string> path_candidates(const std::string& dir, std::string_view name) {
+        std::string c = dir;
+        if (c.back() != '/') c += '/';
+        c.append(name.data(), name.size());
+        return {std::move(c)};
+    }
+
+    static file_probe probe_file(const std::string& path) noexcept {
+        file_probe p;
+        struct stat st;
+        if (::stat(path.c_str(), &st) != 0) return p;
+        p.exists = true;
+        p.regular = S_ISREG(st.st_mode);
+        p.directory = S_ISDIR(st.st_mode);
+        p.executable = ::faccessat(AT_FDCWD, path.c_str(), X_OK, AT_EACCESS) == 0;
+        return p;
+    }
+
+    static std::filesystem::path to_path(const std::string& p) { return std::filesystem::path(p); }
+
+    /// Reads the live environment; like getenv it races with setenv on other threads.
+    static std::optional<std::string> get_env(const char* name) {
+        const char* v = std::getenv(name);
+        if (v == nullptr) return std::nullopt;
+        return std::string(v);
+    }
+
+    static std::vector<std::string> current_environment() {
+        std::vector<std::string> out;
+        for (char** e = posix_environ(); e != nullptr && *e != nullptr; ++e) out.emplace_back(*e);
+        return out;
+    }
+
+    static bool env_names_equal(std::string_view a, std::string_view b) noexcept { return a == b; }
+
+    /// What execvp searches when there is no PATH at all.
+    static std::string default_path() {
+        char buf[256];
+        const std::size_t n = ::confstr(_CS_PATH, buf, sizeof buf);
+        if (n == 0 || n > sizeof buf) return "/bin:/usr/bin";
+        return std::string(buf);
+    }
+
+    /// POSIX passes bytes: any string without NUL is fine.
+    static bool valid_text(std::string_view) noexcept { return true; }
+};
+
+/// Blocks every signal on this thread for the object's lifetime.
+class signals_blocked {
+public:
+    signals_blocked() noexcept {
+        sigset_t all;
+        sigfillset(&all);
+        ::pthread_sigmask(SIG_SETMASK, &all, &old_);
+    }
+    ~signals_blocked() { ::pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+    signals_blocked(const signals_blocked&) = delete;
+    signals_blocked& operator=(const signals_blocked&) = delete;
+
+private:
+    sigset_t old_;
+};
+
+/// A library thread: it starts with every signal blocked, so the application's handlers never
+/// run on it and a write to a closed pipe gives EPIPE there instead of killing the process.
+template <class F>
+std::thread start_library_thread(F&& body) {
+    signals_blocked blocked;
+    return std::thread(std::forward<F>(body));
+}
+
+/// write() that reports EPIPE instead of raising SIGPIPE on the calling (application) thread,
+/// without touching process-wide signal state.
+inline long write_without_sigpipe(int fd, const void* data, std::size_t n) noexcept {
+#if defined(__APPLE__)
+    return ::write(fd, data, n);  // the pipe has F_SETNOSIGPIPE
+#else
+    sigset_t pipe_only, old, pending;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    sigemptyset(&pending);
+    ::sigpending(&pending);
+    const bool was_pending = sigismember(&pending, SIGPIPE) == 1;
+    ::pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+    const long r = static_cast<long>(::write(fd, data, n));
+    const int err = errno;
+    if (r < 0 && err == EPIPE && !was_pending) {
+        // Consume the SIGPIPE this write raised, so it is not delivered when the mask is restored.
+        const struct timespec zero = {0, 0};
+        retry_eintr([&] { return ::sigtimedwait(&pipe_only, nullptr, &zero); });
+    }
+    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    errno = err;
+    return r;
+#endif  // __APPLE__
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
