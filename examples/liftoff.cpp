@@ -1,0 +1,129 @@
+// examples/liftoff.cpp: the `liftoff` command-line demo: run a program the way the library
+// does and show what happened, or find a program in PATH.
+// SPDX-License-Identifier: MIT
+#include <liftoff/liftoff.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+const char* const usage =
+    "usage: liftoff run [--timeout SECONDS] [--capture] [--trace] -- PROGRAM [ARGS...]\n"
+    "       liftoff which NAME\n"
+    "\n"
+    "  run     start PROGRAM (a name is looked up in PATH), wait for it, report how it ended;\n"
+    "          --capture collects its output and prints it afterwards, --trace prints each\n"
+    "          step as it happens. Exit status: the program's, 128+N for signal N, 127/126\n"
+    "          when it could not be started.\n"
+    "  which   print where `run` would find NAME.\n";
+
+std::string ms(std::chrono::nanoseconds d) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f ms", static_cast<double>(d.count()) / 1e6);
+    return buf;
+}
+
+void print_trace(const liftoff::trace_event& e) {
+    switch (e.kind) {
+    case liftoff::trace_kind::resolved: std::fprintf(stderr, "liftoff: resolved '%s' -> %s\n", e.program.c_str(), e.path.c_str()); break;
+    case liftoff::trace_kind::spawned: std::fprintf(stderr, "liftoff: spawned pid %lld\n", static_cast<long long>(e.pid)); break;
+    case liftoff::trace_kind::spawn_failed: std::fprintf(stderr, "liftoff: spawn failed (%s)\n", e.error.message().c_str()); break;
+    case liftoff::trace_kind::signal_sent: std::fprintf(stderr, "liftoff: sent signal %d to pid %lld\n", e.signal, static_cast<long long>(e.pid)); break;
+    case liftoff::trace_kind::exited:
+        std::fprintf(stderr, "liftoff: pid %lld %s after %s\n", static_cast<long long>(e.pid), e.status.to_string().c_str(), ms(e.elapsed).c_str());
+        break;
+    }
+}
+
+int status_to_exit_code(const liftoff::result& r) {
+    if (r.status.exited()) return r.status.code();
+    if (r.status.signaled()) return 128 + r.status.signal();
+    return 1;
+}
+
+int cmd_run(int argc, char** argv) {
+    double timeout = 0;
+    bool capture = false, trace = false;
+    int i = 0;
+    for (; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--") {
+            ++i;
+            break;
+        }
+        if (a == "--capture") {
+            capture = true;
+        } else if (a == "--trace") {
+            trace = true;
+        } else if (a == "--timeout" && i + 1 < argc) {
+            timeout = std::atof(argv[++i]);
+        } else {
+            std::fputs(usage, stderr);
+            return 2;
+        }
+    }
+    if (i >= argc) {
+        std::fputs(usage, stderr);
+        return 2;
+    }
+    liftoff::command cmd{argv[i]};
+    for (++i; i < argc; ++i) cmd.arg(argv[i]);
+    if (!capture) cmd.stdin_from(liftoff::io::inherit()).stdout_to(liftoff::io::inherit()).stderr_to(liftoff::io::inherit());
+    if (timeout > 0) cmd.timeout(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(timeout)));
+    if (trace) cmd.trace(print_trace);
+    try {
+        const liftoff::result r = liftoff::run(cmd);
+        if (capture) {
+            std::printf("--- stdout (%zu bytes%s)\n%s", r.out.size(), r.out_truncated ? ", truncated" : "", r.out.c_str());
+            if (!r.out.empty() && r.out.back() != '\n') std::printf("\n");
+            std::printf("--- stderr (%zu bytes%s)\n%s", r.err.size(), r.err_truncated ? ", truncated" : "", r.err.c_str());
+            if (!r.err.empty() && r.err.back() != '\n') std::printf("\n");
+        }
+        std::fprintf(stderr, "liftoff: '%s' %s after %s%s\n", cmd.program().c_str(), r.status.to_string().c_str(),
+                     ms(r.elapsed).c_str(), r.timed_out ? " (timed out)" : "");
+        return status_to_exit_code(r);
+    } catch (const liftoff::launch_error& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        return e.code() == liftoff::errc::not_executable ? 126 : 127;
+    }
+}
+
+int cmd_which(int argc, char** argv) {
+    if (argc != 1) {
+        std::fputs(usage, stderr);
+        return 2;
+    }
+    if (const auto p = liftoff::find_program(argv[0])) {
+        std::printf("%s\n", p->string().c_str());
+        return 0;
+    }
+    // launch() explains a miss (the PATH searched, entries skipped) and fails before running.
+    try {
+        liftoff::launch(liftoff::command{argv[0]}.stdout_to(liftoff::io::null()).stderr_to(liftoff::io::null())).kill();
+    } catch (const liftoff::launch_error& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+    }
+    return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fputs(usage, stderr);
+        return 2;
+    }
+    const std::string verb = argv[1];
+    if (verb == "run") return cmd_run(argc - 2, argv + 2);
+    if (verb == "which") return cmd_which(argc - 2, argv + 2);
+    if (verb == "--help" || verb == "-h" || verb == "help") {
+        std::fputs(usage, stdout);
+        return 0;
+    }
+    std::fprintf(stderr, "liftoff: unknown command '%s'\n\n%s", verb.c_str(), usage);
+    return 2;
+}

@@ -1,0 +1,34 @@
+// examples/streams.cpp: feed a child, read its lines as they come, and let it run on.
+// SPDX-License-Identifier: MIT
+#include <liftoff/liftoff.hpp>
+
+#include <cstdio>
+#include <string>
+
+int main() {
+    // [lines]
+    namespace io = liftoff::io;
+    liftoff::command sort{"sort", {"-r"}};
+    sort.stdin_from(io::text("apple\ncherry\nbanana\n"))
+        .stdout_to(io::lines([](std::string_view line) { std::printf("> %.*s\n", int(line.size()), line.data()); }))
+        .stderr_to(io::capture(64 * 1024));
+    liftoff::result r = liftoff::run(sort);
+    // [lines]
+
+    // [pipe]
+    liftoff::child wc = liftoff::launch(liftoff::command{"wc", {"-c"}}.stdin_from(io::pipe()).stdout_to(io::capture()));
+    for (int i = 0; i < 3; ++i) wc.write_stdin("0123456789");
+    wc.close_stdin();
+    wc.wait();
+    std::printf("wc counted %s", wc.out().c_str());
+    // [pipe]
+
+    // [lifetime]
+    liftoff::child server = liftoff::launch(liftoff::command{"sleep", {"30"}}
+                                                .new_process_group()                    // terminate() reaches its children too
+                                                .on_destroy(liftoff::on_destroy::terminate));
+    if (!server.wait_for(std::chrono::milliseconds(100))) server.terminate(std::chrono::seconds(3));
+    liftoff::launch(liftoff::command{"sleep", {"1"}}).release();  // runs on; reaped by liftoff, never a zombie
+    // [lifetime]
+    return r.ok() ? 0 : 1;
+}

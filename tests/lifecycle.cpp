@@ -1,0 +1,255 @@
+// tests/lifecycle.cpp: waiting, stopping, releasing and destroying children; timeouts, process
+// groups, kill_on_parent_exit, and the signal state a child starts with.
+// SPDX-License-Identifier: MIT
+#include <doctest/doctest.h>
+
+#include <signal.h>
+
+#include "support.hpp"
+
+using liftoff::command;
+using liftoff::on_destroy;
+namespace io = liftoff::io;
+using test::helper_cmd;
+using namespace std::chrono_literals;
+using clock_type = std::chrono::steady_clock;
+
+TEST_CASE("running() is non-blocking and wait() reaps") {
+    auto c = liftoff::launch(helper_cmd({"sleep", "200", "exit", "5"}));
+    CHECK(c.valid());
+    CHECK(c.pid() > 0);
+    CHECK(c.running());
+    CHECK(c.wait().code() == 5);
+    CHECK_FALSE(c.running());
+    CHECK(c.wait().code() == 5);  // again: the same answer
+    CHECK(test::zombies() == 0);
+}
+
+TEST_CASE("wait_for() honours its duration and then returns the status") {
+    auto c = liftoff::launch(helper_cmd({"sleep", "600"}));
+    const auto t0 = clock_type::now();
+    CHECK_FALSE(c.wait_for(200ms));
+    const auto waited = clock_type::now() - t0;
+    CHECK(waited >= 200ms);
+    CHECK(waited < 450ms);
+    const auto s = c.wait_for(5s);
+    REQUIRE(s);
+    CHECK(s->success());
+    CHECK(clock_type::now() - t0 < 2s);
+}
+
+TEST_CASE("terminate() sends SIGTERM and reaps") {
+    auto c = liftoff::launch(helper_cmd({"sleep", "10000"}));
+    const auto s = c.terminate(5s);
+    CHECK(s.signaled());
+    CHECK(s.signal() == SIGTERM);
+    CHECK_FALSE(c.running());
+    CHECK(test::zombies() == 0);
+}
+
+TEST_CASE("terminate() kills a child that ignores SIGTERM once the grace has passed") {
+    auto c = liftoff::launch(helper_cmd({"ignore-term", "say", "ready", "sleep", "10000"}).stdout_to(io::capture()));
+    REQUIRE(test::eventually([&] { return c.out() == "ready"; }));
+    const auto t0 = clock_type::now();
+    const auto s = c.terminate(300ms);
+    const auto took = clock_type::now() - t0;
+    CHECK(s.signal() == SIGKILL);
+    CHECK(took >= 300ms);
+    CHECK(took < 2s);
+}
+
+TEST_CASE("kill() is immediate") {
+    auto c = liftoff::launch(helper_cmd({"ignore-term", "sleep", "10000"}));
+    CHECK(c.kill().signal() == SIGKILL);
+}
+
+TEST_CASE("timeout() stops run(), sets timed_out and keeps the output so far") {
+    const auto t0 = clock_type::now();
+    const auto r = liftoff::run(helper_cmd({"say", "partial", "sleep", "10000"}).timeout(300ms));
+    CHECK(r.timed_out);
+    CHECK_FALSE(r.ok());
+    CHECK(r.status.signal() == SIGTERM);
+    CHECK(r.out == "partial");
+    CHECK(clock_type::now() - t0 < 3s);
+}
+
+TEST_CASE("timeout() with a grace: a child ignoring SIGTERM is killed after it") {
+    const auto t0 = clock_type::now();
+    const auto r = liftoff::run(helper_cmd({"ignore-term", "sleep", "10000"}).timeout(200ms, 200ms));
+    CHECK(r.timed_out);
+    CHECK(r.status.signal() == SIGKILL);
+    CHECK(clock_type::now() - t0 >= 400ms);
+}
+
+TEST_CASE("timeout() applies to wait() too; a child done in time is not marked") {
+    auto c = liftoff::launch(helper_cmd({"sleep", "10000"}).timeout(200ms));
+    c.wait();
+    CHECK(c.timed_out());
+    const auto r = liftoff::run(helper_cmd({"exit", "0"}).timeout(10s));
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.ok());
+}
+
+TEST_CASE("new_process_group(): terminate() reaches the grandchildren") {
+    auto c = liftoff::launch(helper_cmd({"grandchild", "30000", "sleep", "30000"}).new_process_group().stdout_to(io::capture()));
+    REQUIRE(test::eventually([&] { return !c.out().empty(); }));
+    const long long grandchild = std::stoll(c.out());
+    CHECK(test::alive(grandchild));
+    c.terminate(2s);
+    CHECK(test::eventually([&] { return !test::alive(grandchild); }));
+}
+
+TEST_CASE("new_process_group(): the child leads its own group") {
+    const auto r = liftoff::run(helper_cmd({"pid", "pgid"}).new_process_group());
+    const auto nl = r.out.find('\n');
+    CHECK(r.out.substr(0, nl) == r.out.substr(nl + 1, r.out.size() - nl - 2));
+    const auto same = liftoff::run(helper_cmd({"pgid"}));
+    CHECK(std::stoll(same.out) == ::getpgid(0));
+}
+
+TEST_CASE("without a group, terminate() leaves grandchildren alone") {
+    auto c = liftoff::launch(helper_cmd({"grandchild", "30000", "sleep", "30000"}).stdout_to(io::capture()));
+    REQUIRE(test::eventually([&] { return !c.out().empty(); }));
+    const long long grandchild = std::stoll(c.out());
+    c.terminate(2s);
+    CHECK(test::alive(grandchild));
+    ::kill(static_cast<pid_t>(grandchild), SIGKILL);
+}
+
+TEST_CASE("release() lets the child run on and never leaves a zombie") {
+    auto c = liftoff::launch(helper_cmd({"sleep", "300"}));
+    const auto pid = c.pid();
+    c.release();
+    CHECK_FALSE(c.valid());
+    CHECK(test::alive(pid));
+    CHECK(test::eventually([&] { return !test::alive(pid) && test::zombies() == 0; }));
+}
+
+TEST_CASE("release() of a child writing to captured pipes: it is not disturbed") {
+    test::scratch_dir dir;
+    auto c = liftoff::launch(helper_cmd({"out", "3000000", "say", "done"}).stdout_to(io::capture()).stderr_to(io::capture()));
+    const auto pid = c.pid();
+    c.release();
+    CHECK(test::eventually([&] { return !test::alive(pid); }));
+    CHECK(test::eventually([&] { return test::zombies() == 0; }));
+}
+
+TEST_CASE("on_destroy: wait, terminate, kill, release") {
+    long long pid = 0;
+    auto t0 = clock_type::now();
+    {
+        auto c = liftoff::launch(helper_cmd({"sleep", "300"}).on_destroy(on_destroy::wait));
+        pid = c.pid();
+    }
+    CHECK(clock_type::now() - t0 >= 300ms);
+    CHECK_FALSE(test::alive(pid));
+
+    t0 = clock_type::now();
+    {
+        auto c = liftoff::launch(helper_cmd({"sleep", "10000"}));  // launch's default: terminate
+        pid = c.pid();
+    }
+    CHECK(clock_type::now() - t0 < 2s);
+    CHECK_FALSE(test::alive(pid));
+
+    {
+        auto c = liftoff::launch(helper_cmd({"ignore-term", "sleep", "10000"}).on_destroy(on_destroy::kill));
+        pid = c.pid();
+    }
+    CHECK_FALSE(test::alive(pid));
+
+    {
+        auto c = liftoff::launch(helper_cmd({"sleep", "300"}).on_destroy(on_destroy::release));
+        pid = c.pid();
+    }
+    CHECK(test::alive(pid));
+    CHECK(test::eventually([&] { return !test::alive(pid) && test::zombies() == 0; }));
+}
+
+TEST_CASE("a moved child is owned by its new handle only") {
+    auto a = liftoff::launch(helper_cmd({"exit", "2"}));
+    const auto pid = a.pid();
+    liftoff::child b = std::move(a);
+    CHECK_FALSE(a.valid());  // NOLINT: testing the moved-from state
+    CHECK(b.pid() == pid);
+    CHECK(b.wait().code() == 2);
+    liftoff::child c;
+    CHECK_FALSE(c.valid());
+    CHECK(c.pid() == 0);
+    CHECK_FALSE(c.running());
+    CHECK(c.wait().unknown());
+    c = liftoff::launch(helper_cmd({"sleep", "10000"}));
+    c = liftoff::launch(helper_cmd({"exit", "0"}));  // the first is terminated on reassignment
+    CHECK(c.wait().success());
+}
+
+TEST_CASE("the child starts with default dispositions and an empty mask, whatever this thread has") {
+    struct sigaction ignore {}, old_pipe{}, old_usr1{};
+    ignore.sa_handler = SIG_IGN;
+    ::sigaction(SIGPIPE, &ignore, &old_pipe);
+    struct sigaction handler {};
+    handler.sa_handler = [](int) {};
+    ::sigaction(SIGUSR1, &handler, &old_usr1);
+    sigset_t block, old_mask;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    ::pthread_sigmask(SIG_BLOCK, &block, &old_mask);
+    const auto r = liftoff::run(helper_cmd({"sigstate"}));
+    ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+    ::sigaction(SIGPIPE, &old_pipe, nullptr);
+    ::sigaction(SIGUSR1, &old_usr1, nullptr);
+    CHECK(r.out == "blocked=0 PIPE=default USR1=default INT=default TERM=default\n");
+}
+
+TEST_CASE("with SIGCHLD ignored by the application, waiting still returns (status unknown)") {
+    struct sigaction ignore {}, old{};
+    ignore.sa_handler = SIG_IGN;
+    ::sigaction(SIGCHLD, &ignore, &old);
+    auto c = liftoff::launch(helper_cmd({"sleep", "100", "exit", "3"}));
+    const auto s = c.wait();
+    auto t = liftoff::launch(helper_cmd({"sleep", "10000"}));
+    const auto killed = t.terminate(1s);
+    const auto r = liftoff::run(helper_cmd({"say", "still captured"}));
+    ::sigaction(SIGCHLD, &old, nullptr);
+    CHECK(s.unknown());
+    CHECK(killed.unknown());
+    CHECK(r.out == "still captured");
+}
+
+TEST_CASE("kill_on_parent_exit(): the child dies with the process that launched it") {
+    if (!liftoff::native_platform::supports_kill_on_parent_exit) {
+        MESSAGE("skipped: this platform build has no kill_on_parent_exit (tested in failures.cpp)");
+        return;
+    }
+    test::scratch_dir dir;
+    const auto pidfile = dir.file("pid");
+    // The middle process launches the child from a thread that ends at once, then lingers.
+    auto middle = liftoff::launch(helper_cmd({"launch-kope", pidfile, "30000", "sleep", "30000"}));
+    REQUIRE(test::eventually([&] { return test::read_file(pidfile).size() > 1; }));
+    const long long grandchild = std::stoll(test::read_file(pidfile));
+    // The launching thread has ended: the child must still be alive.
+    std::this_thread::sleep_for(200ms);
+    CHECK(test::alive(grandchild));
+    middle.kill();
+    CHECK(test::eventually([&] { return !test::alive(grandchild); }));
+}
+
+TEST_CASE("releasing many children does not start a thread each, and leaves no zombies") {
+    liftoff::launch(helper_cmd({"exit", "0"})).release();  // the reaper thread exists from here on
+    const int before = test::threads();
+    const auto r = liftoff::run(helper_cmd({"launch-released", "0", "0"}));
+    REQUIRE(r.ok());
+    std::vector<long long> pids;
+    for (int i = 0; i < 200; ++i) {
+        auto c = liftoff::launch(helper_cmd({"sleep", "200"}));
+        pids.push_back(c.pid());
+        c.release();
+    }
+    CHECK(test::threads() <= before);
+    CHECK(test::eventually([&] {
+        for (auto p : pids)
+            if (test::alive(p)) return false;
+        return test::zombies() == 0;
+    }, 10s));
+}

@@ -1,0 +1,88 @@
+// tests/resources.cpp: nothing leaks into children or out of launches: descriptors, zombies,
+// threads; and launching from many threads at once is safe.
+// SPDX-License-Identifier: MIT
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <sys/resource.h>
+
+#include <atomic>
+
+#include "support.hpp"
+
+using liftoff::command;
+namespace io = liftoff::io;
+using test::helper_cmd;
+
+TEST_CASE("descriptors the application left inheritable do not reach the child") {
+    const int stray = ::open("/dev/null", O_RDONLY);  // no O_CLOEXEC on purpose
+    REQUIRE(stray > 2);
+    const int high = ::fcntl(stray, F_DUPFD, 900);
+    const auto r = liftoff::run(helper_cmd({"fds"}));
+    ::close(stray);
+    ::close(high);
+    CHECK(r.out == "\n");
+}
+
+TEST_CASE("liftoff's own pipes never reach another child launched at the same time") {
+    auto a = liftoff::launch(helper_cmd({"sleep", "300"}).stdout_to(io::capture()).stdin_from(io::pipe()));
+    const auto r = liftoff::run(helper_cmd({"fds"}));
+    CHECK(r.out == "\n");
+    a.kill();
+}
+
+TEST_CASE("closing descriptors costs O(open descriptors), not O(RLIMIT_NOFILE)") {
+    struct rlimit old;
+    REQUIRE(::getrlimit(RLIMIT_NOFILE, &old) == 0);
+    struct rlimit huge = old;
+    huge.rlim_cur = old.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &huge);
+    struct rlimit now;
+    ::getrlimit(RLIMIT_NOFILE, &now);
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < 20; ++i) liftoff::run(helper_cmd({}));
+    const auto took = std::chrono::steady_clock::now() - t0;
+    ::setrlimit(RLIMIT_NOFILE, &old);
+    MESSAGE("20 launches with RLIMIT_NOFILE=" << now.rlim_cur << ": "
+                                              << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+    CHECK(took < std::chrono::seconds(10));  // a close loop to 10^6+ per launch would take far longer
+}
+
+TEST_CASE("1,000 launches, failed ones included, leave descriptors, zombies and threads unchanged") {
+    liftoff::launch(helper_cmd({"exit", "0"})).release();  // let the reaper thread exist first
+    REQUIRE(test::reaper_idle());
+    const int fds = test::open_fds(), threads = test::threads();
+    for (int i = 0; i < 1000; ++i) {
+        std::error_code ec;
+        switch (i % 8) {
+        case 0: liftoff::run(helper_cmd({"say", "x", "esay", "y"})); break;
+        case 1: liftoff::launch(command{"/nonexistent/program"}, ec); break;
+        case 2: liftoff::launch(helper_cmd({}).cwd("/nonexistent"), ec); break;
+        case 3: liftoff::run(helper_cmd({"cat"}).stdin_from(io::text("abc")).stderr_to(io::merge())); break;
+        case 4: liftoff::launch(helper_cmd({"sleep", "1000"})).kill(); break;
+        case 5: liftoff::launch(helper_cmd({}).stdin_from(io::file("/nonexistent")), ec); break;
+        case 6: liftoff::launch(helper_cmd({"sleep", "5"}).stdout_to(io::capture())).release(); break;
+        case 7: liftoff::run(helper_cmd({"exit", "1"}).stdout_to(io::null()).stderr_to(io::lines([](std::string_view) {}))); break;
+        }
+    }
+    CHECK(test::reaper_idle());
+    CHECK(test::open_fds() == fds);
+    CHECK(test::threads() == threads);
+    CHECK(test::zombies() == 0);
+}
+
+TEST_CASE("launching from many threads at once: each child gets its own arguments and streams") {
+    std::atomic<int> good{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+        threads.emplace_back([t, &good] {
+            for (int i = 0; i < 25; ++i) {
+                const std::string tag = std::to_string(t) + "/" + std::to_string(i);
+                const auto r = liftoff::run(helper_cmd({"say", tag, "esay", tag, "fds"}).stdin_from(io::text(tag)));
+                if (r.ok() && r.out == tag + "\n" && r.err == tag) ++good;
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    CHECK(good == 200);
+}

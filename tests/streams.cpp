@@ -1,0 +1,205 @@
+// tests/streams.cpp: every io:: kind, capture limits, lines, stdin feeding and pipes, and the
+// two hangs liftoff exists to prevent: full pipes and grandchildren holding them.
+// SPDX-License-Identifier: MIT
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <mutex>
+
+#include "support.hpp"
+
+using liftoff::command;
+namespace io = liftoff::io;
+using test::helper_cmd;
+
+TEST_CASE("io::capture keeps everything up to the limit") {
+    const auto r = liftoff::run(helper_cmd({"out", "1000000", "err", "300000"}));
+    CHECK(r.out.size() == 1000000);
+    CHECK(r.err.size() == 300000);
+    CHECK(r.out.substr(0, 3) == "abc");
+    CHECK_FALSE(r.out_truncated);
+}
+
+TEST_CASE("io::capture past its limit drops the rest, sets truncated, and does not disturb the child") {
+    const auto r = liftoff::run(helper_cmd({"out", "5000000", "exit", "7"}).stdout_to(io::capture(1000)));
+    CHECK(r.out.size() == 1000);
+    CHECK(r.out_truncated);
+    CHECK(r.status.code() == 7);  // the child wrote everything and exited normally
+}
+
+TEST_CASE("io::lines hands over each line from the drain thread, and the unterminated last one") {
+    std::vector<std::string> got;
+    const auto r = liftoff::run(helper_cmd({"lines", "3", "say", "tail without newline"}).stdout_to(io::lines([&](std::string_view l) {
+        got.emplace_back(l);
+    })));
+    CHECK(r.ok());
+    CHECK(r.out.empty());
+    CHECK(got == std::vector<std::string>{"line 1", "line 2", "line 3", "tail without newline"});
+}
+
+TEST_CASE("io::lines takes \\r\\n as a line end and keeps empty lines") {
+    std::vector<std::string> got;
+    liftoff::run(helper_cmd({"say", "a\r\n\nb\n"}).stdout_to(io::lines([&](std::string_view l) { got.emplace_back(l); })));
+    CHECK(got == std::vector<std::string>{"a", "", "b"});
+}
+
+TEST_CASE("io::lines on both streams at once, with a long line split across reads") {
+    std::vector<std::size_t> out_lengths;
+    std::vector<std::string> err_lines;
+    const auto r = liftoff::run(helper_cmd({"out", "300000", "say", "\n", "lines", "1000", "esay", "e1\ne2\n"})
+                                    .stdout_to(io::lines([&](std::string_view l) { out_lengths.push_back(l.size()); }))
+                                    .stderr_to(io::lines([&](std::string_view l) { err_lines.emplace_back(l); })));
+    CHECK(r.ok());
+    REQUIRE(out_lengths.size() == 1001);
+    CHECK(out_lengths[0] == 300000);
+    CHECK(out_lengths[1] == std::string("line 1").size());
+    CHECK(out_lengths[1000] == std::string("line 1000").size());
+    CHECK(err_lines == std::vector<std::string>{"e1", "e2"});
+}
+
+TEST_CASE("an exception from an io::lines callback is rethrown by wait(), and the child is not hung") {
+    auto cmd = helper_cmd({"lines", "100000"}).stdout_to(io::lines([](std::string_view) { throw std::runtime_error("stop here"); }));
+    CHECK_THROWS_WITH_AS(liftoff::run(cmd), "stop here", std::runtime_error);
+}
+
+TEST_CASE("io::text is written to stdin by the drain, then stdin is closed") {
+    const auto r = liftoff::run(helper_cmd({"cat"}).stdin_from(io::text("hello\nthere")));
+    CHECK(r.out == "hello\nthere");
+    const auto empty = liftoff::run(helper_cmd({"count-stdin"}).stdin_from(io::text("")));
+    CHECK(empty.out == "0\n");
+}
+
+TEST_CASE("io::text to a child that never reads stdin does not hang or kill anything") {
+    const auto r = liftoff::run(helper_cmd({"say", "ignored input"}).stdin_from(io::text(std::string(8 << 20, 'x'))));
+    CHECK(r.ok());
+    CHECK(r.out == "ignored input");
+}
+
+TEST_CASE("io::pipe: write_stdin then close_stdin") {
+    auto c = liftoff::launch(helper_cmd({"count-stdin"}).stdin_from(io::pipe()).stdout_to(io::capture()));
+    c.write_stdin("abc");
+    c.write_stdin(std::string(1 << 20, 'z'));  // more than a pipe holds: the child reads as we write
+    c.close_stdin();
+    CHECK(c.wait().success());
+    CHECK(c.out() == std::to_string(3 + (1 << 20)) + "\n");
+}
+
+TEST_CASE("io::pipe: wait() closes stdin so a child reading to the end can finish") {
+    auto c = liftoff::launch(helper_cmd({"cat"}).stdin_from(io::pipe()).stdout_to(io::capture()));
+    c.write_stdin("done");
+    CHECK(c.wait().success());
+    CHECK(c.out() == "done");
+}
+
+TEST_CASE("io::pipe: writing to a child that has gone is an error, never a SIGPIPE") {
+    auto c = liftoff::launch(helper_cmd({"exit", "0"}).stdin_from(io::pipe()));
+    CHECK(test::eventually([&] { return !c.running(); }));
+    std::error_code ec;
+    c.write_stdin("into the void", ec);  // a SIGPIPE here would kill the test process
+    CHECK(ec == std::errc::broken_pipe);
+    try {
+        c.write_stdin("again");
+        FAIL("no exception");
+    } catch (const std::system_error& e) {
+        CHECK(e.code() == std::errc::broken_pipe);
+        CHECK(test::contains(e.what(), "closed its stdin or exited"));
+        CHECK(test::contains(e.what(), test::helper()));
+    }
+}
+
+TEST_CASE("write_stdin without io::pipe() is an error naming the cause") {
+    auto c = liftoff::launch(helper_cmd({"exit", "0"}));
+    std::error_code ec;
+    c.write_stdin("x", ec);
+    CHECK(ec == std::errc::bad_file_descriptor);
+    CHECK_THROWS_WITH_AS(c.write_stdin("x"), doctest::Contains("stdin is not io::pipe()"), std::system_error);
+}
+
+TEST_CASE("io::merge sends stderr where stdout goes") {
+    const auto r = liftoff::run(helper_cmd({"say", "1", "esay", "2", "say", "3"}).stderr_to(io::merge()));
+    CHECK(r.out == "123");
+    CHECK(r.err.empty());
+    test::scratch_dir dir;
+    liftoff::run(helper_cmd({"say", "a", "esay", "b"}).stdout_to(io::file(dir.file("both"))).stderr_to(io::merge()));
+    CHECK(test::read_file(dir.file("both")) == "ab");
+}
+
+TEST_CASE("io::null, io::file and io::append") {
+    test::scratch_dir dir;
+    const auto in = dir.write("in", "from a file");
+    const auto out = dir.file("out");
+    dir.write("log", "old\n");
+    const auto r = liftoff::run(helper_cmd({"cat", "esay", "dropped"})
+                                    .stdin_from(io::file(in))
+                                    .stdout_to(io::file(out))
+                                    .stderr_to(io::null()));
+    CHECK(r.ok());
+    CHECK(r.out.empty());
+    CHECK(r.err.empty());
+    CHECK(test::read_file(out) == "from a file");
+    liftoff::run(helper_cmd({"say", "again"}).stdout_to(io::file(out)));
+    CHECK(test::read_file(out) == "again");  // truncated, not appended
+    liftoff::run(helper_cmd({"say", "new\n"}).stdout_to(io::append(dir.file("log"))));
+    liftoff::run(helper_cmd({"say", "newer\n"}).stdout_to(io::append(std::filesystem::path(dir.file("log")))));
+    CHECK(test::read_file(dir.file("log")) == "old\nnew\nnewer\n");
+}
+
+TEST_CASE("io::inherit shares the parent's descriptors") {
+    test::scratch_dir dir;
+    // Run a child that inherits from a child: the outer one's stdout is a file.
+    const auto r = liftoff::run(helper_cmd({"say", "outer "}).stdout_to(io::file(dir.file("o"))));
+    CHECK(r.ok());
+    CHECK(test::read_file(dir.file("o")) == "outer ");
+    auto c = liftoff::launch(helper_cmd({"exit", "0"}).stdout_to(io::inherit()).stderr_to(io::inherit()).stdin_from(io::inherit()));
+    CHECK(c.wait().success());
+}
+
+TEST_CASE("no deadlock: 64 MiB out and 64 MiB err while 64 MiB goes in, all at once") {
+    const std::size_t size = std::size_t{64} << 20;
+    const auto r = liftoff::run(helper_cmd({"tee-both"}).stdin_from(io::text(std::string(size, 'q'))).timeout(std::chrono::seconds(120)));
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.ok());
+    CHECK(r.out.size() == size);
+    CHECK(r.err.size() == size);
+    CHECK_FALSE(r.out_truncated);
+}
+
+TEST_CASE("a grandchild holding the pipes does not hang wait(): draining stops after the grace") {
+    const auto start = std::chrono::steady_clock::now();
+    const auto r = liftoff::run(helper_cmd({"say", "before\n", "grandchild", "5000", "say", "after\n"}));
+    const auto took = std::chrono::steady_clock::now() - start;
+    CHECK(r.ok());
+    CHECK(took < std::chrono::seconds(3));
+    CHECK(test::contains(r.out, "before\n"));
+    CHECK(test::contains(r.out, "after\n"));  // what arrived is kept
+    CHECK(r.out_cut);
+    CHECK(r.err_cut);
+    const auto pid = std::stoll(r.out.substr(r.out.find('\n') + 1));
+    ::kill(static_cast<pid_t>(pid), SIGKILL);
+}
+
+TEST_CASE("drain_grace() sets how long a held pipe is drained after the exit") {
+    const auto start = std::chrono::steady_clock::now();
+    const auto r = liftoff::run(helper_cmd({"grandchild", "3000"}).drain_grace(std::chrono::milliseconds(0)));
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+    CHECK(r.out_cut);
+    ::kill(static_cast<pid_t>(std::stoll(r.out)), SIGKILL);
+}
+
+TEST_CASE("out() can be read while the child is still writing") {
+    auto c = liftoff::launch(helper_cmd({"say", "first", "sleep", "300", "say", "second"}).stdout_to(io::capture()));
+    CHECK(test::eventually([&] { return c.out() == "first"; }));
+    c.wait();
+    CHECK(c.out() == "firstsecond");
+}
+
+TEST_CASE("a child with no pipes costs no thread") {
+    const int before = test::threads();
+    auto c = liftoff::launch(helper_cmd({"sleep", "200"}));
+    CHECK(test::threads() == before);
+    c.wait();
+    auto piped = liftoff::launch(helper_cmd({"sleep", "200"}).stdout_to(io::capture()).stderr_to(io::capture()).stdin_from(io::text("x")));
+    CHECK(test::threads() == before + 1);  // one drain thread polls all three pipes
+    piped.wait();
+    CHECK(test::threads() == before);
+}

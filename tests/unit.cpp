@@ -1,0 +1,148 @@
+// tests/unit.cpp: the pure layers (command, io specs, errors, exit_status, PATH splitting,
+// validation, the child's environment), run on every OS without launching anything.
+// SPDX-License-Identifier: MIT
+#include <doctest/doctest.h>
+
+#include "support.hpp"
+
+using liftoff::command;
+using liftoff::errc;
+namespace io = liftoff::io;
+using P = liftoff::native_platform;
+
+TEST_CASE("command builds a program, arguments and settings without touching the OS") {
+    command cmd{"git", {"status"}};
+    cmd.arg("--short").args({"a", "b"}).args(std::vector<std::string>{"c"}).cwd("/tmp").env("A", "1").env_remove("B");
+    CHECK(cmd.program() == "git");
+    CHECK(cmd.arguments() == std::vector<std::string>{"status", "--short", "a", "b", "c"});
+    REQUIRE(cmd.working_directory());
+    CHECK(*cmd.working_directory() == "/tmp");
+    REQUIRE(cmd.env_changes().size() == 2);
+    CHECK(cmd.env_changes()[0].second == std::optional<std::string>("1"));
+    CHECK_FALSE(cmd.env_changes()[1].second);
+}
+
+TEST_CASE("a later env() or env_remove() of the same name replaces the earlier one") {
+    command cmd{"x"};
+    cmd.env("A", "1").env_remove("A").env("B", "2").env("B", "3");
+    REQUIRE(cmd.env_changes().size() == 2);
+    CHECK_FALSE(cmd.env_changes()[0].second);
+    CHECK(*cmd.env_changes()[1].second == "3");
+}
+
+TEST_CASE("env_clear() forgets earlier changes and keeps later ones") {
+    command cmd{"x"};
+    cmd.env("A", "1").env_clear().env("B", "2");
+    CHECK(cmd.env_cleared());
+    REQUIRE(cmd.env_changes().size() == 1);
+    CHECK(cmd.env_changes()[0].first == "B");
+}
+
+TEST_CASE("io specs know their kind and carry their data") {
+    CHECK(io::source(io::inherit()).what() == io::kind::inherit);
+    CHECK(io::sink(io::null()).what() == io::kind::null);
+    CHECK(io::sink(io::file("out.txt")).path() == "out.txt");
+    CHECK(io::capture(10).limit() == 10);
+    CHECK(io::capture().limit() == (std::size_t{64} << 20));
+    CHECK(*io::text("abc").text() == "abc");
+    CHECK(io::pipe().what() == io::kind::pipe);
+    CHECK(io::merge().what() == io::kind::merge);
+    CHECK(io::append("log").what() == io::kind::append);
+    CHECK(static_cast<bool>(io::lines([](std::string_view) {}).on_line()));
+}
+
+TEST_CASE("exit_status says how a child ended") {
+    CHECK(liftoff::exit_status::from_code(3).to_string() == "exited with code 3");
+    CHECK(liftoff::exit_status::from_code(0).success());
+    CHECK_FALSE(liftoff::exit_status::from_code(1).success());
+    const auto killed = liftoff::exit_status::from_signal(SIGKILL);
+    CHECK(killed.signaled());
+    CHECK(killed.signal() == SIGKILL);
+    CHECK(killed.code() == -1);
+    CHECK(killed.to_string() == "killed by signal 9 (SIGKILL)");
+    CHECK(liftoff::exit_status{}.unknown());
+    CHECK(test::contains(liftoff::exit_status{}.to_string(), "SIGCHLD"));
+    CHECK(liftoff::exit_status::from_code(2) == liftoff::exit_status::from_code(2));
+    CHECK(liftoff::exit_status::from_code(2) != liftoff::exit_status::from_signal(2));
+}
+
+TEST_CASE("errc values are error codes of the liftoff category") {
+    std::error_code ec = errc::program_not_found;
+    CHECK(ec.category() == liftoff::category());
+    CHECK(std::string(ec.category().name()) == "liftoff");
+    CHECK(ec == errc::program_not_found);
+    CHECK(ec == std::errc::no_such_file_or_directory);
+    CHECK(liftoff::make_error_code(errc::timed_out) == std::errc::timed_out);
+    CHECK(static_cast<int>(errc::program_not_found) == 1);
+    for (int v = 1; v <= static_cast<int>(errc::redirect_failed); ++v)
+        CHECK(liftoff::category().message(v) != "unknown liftoff error");
+}
+
+TEST_CASE("launch_error carries the code, the OS error, the program and the path") {
+    const liftoff::launch_error e(errc::not_executable, "liftoff: cannot launch 'x': ...",
+                                  std::make_error_code(std::errc::permission_denied), "x", "/bin/x");
+    CHECK(e.code() == errc::not_executable);
+    CHECK(e.os_error() == std::errc::permission_denied);
+    CHECK(e.program() == "x");
+    CHECK(e.path() == "/bin/x");
+    CHECK(std::string(e.what()) == "liftoff: cannot launch 'x': ...");
+    const std::system_error& base = e;
+    CHECK(base.code() == errc::not_executable);
+}
+
+TEST_CASE("PATH lists split with empty entries kept") {
+    using liftoff::detail::split_list;
+    CHECK(split_list("/a:/b", ':') == std::vector<std::string>{"/a", "/b"});
+    CHECK(split_list(":/a::", ':') == std::vector<std::string>{"", "/a", "", ""});
+    CHECK(split_list("", ':') == std::vector<std::string>{""});
+}
+
+TEST_CASE("messages show control characters escaped, on one line") {
+    CHECK(liftoff::detail::printable("a\nb\t\x01") == "a\\nb\\t\\x01");
+}
+
+TEST_CASE("validation refuses NUL bytes, '=' in names and empty names, naming the item") {
+    auto check = [](const command& cmd, const std::string& item) {
+        const auto f = liftoff::detail::validate<P>(cmd);
+        CHECK(f.code == errc::invalid_argument);
+        CHECK_MESSAGE(test::contains(f.message, item), f.message);
+        CHECK_MESSAGE(test::contains(f.message, "nothing was run"), f.message);
+    };
+    check(command{""}, "program name is empty");
+    check(command{std::string("a\0b", 3)}, "program name contains a NUL");
+    check(command{"x", {"ok", std::string("b\0", 2)}}, "argument 2");
+    check(command{"x"}.env(std::string("N\0", 2), "v"), "environment variable name");
+    check(command{"x"}.env("N", std::string("v\0", 2)), "value of environment variable 'N'");
+    check(command{"x"}.env("A=B", "v"), "contains '='");
+    check(command{"x"}.env("", "v"), "name is empty");
+    check(command{"x"}.cwd(std::string("/t\0", 3)), "working directory");
+    check(command{"x"}.stdout_to(io::merge()), "io::merge() is for stderr only");
+    check(command{"x"}.stdout_to(io::file("")), "stdout file name is empty");
+    check(command{"x"}.stderr_to(io::lines(nullptr)), "no callback");
+    CHECK_FALSE(liftoff::detail::validate<P>(command{"x", {"", " ", "-"}}));
+}
+
+TEST_CASE("the child's environment: inherited untouched, or the parent's with changes applied") {
+    ::setenv("LIFTOFF_UNIT_A", "1", 1);
+    const auto same = liftoff::detail::make_environment<P>(command{"x"});
+    CHECK(same.inherited);
+    CHECK(same.entries.empty());
+
+    const auto changed = liftoff::detail::make_environment<P>(command{"x"}.env("LIFTOFF_UNIT_A", "2").env("PATH", "/only"));
+    CHECK_FALSE(changed.inherited);
+    CHECK(std::count(changed.entries.begin(), changed.entries.end(), "LIFTOFF_UNIT_A=2") == 1);
+    CHECK(std::count(changed.entries.begin(), changed.entries.end(), "LIFTOFF_UNIT_A=1") == 0);
+    REQUIRE(changed.path);
+    CHECK(*changed.path == "/only");
+
+    const auto cleared = liftoff::detail::make_environment<P>(command{"x"}.env_clear().env("K", "v"));
+    CHECK(cleared.entries == std::vector<std::string>{"K=v"});
+    CHECK_FALSE(cleared.path);
+}
+
+TEST_CASE("the version macros match the Meson project version") {
+    CHECK(std::string(LIFTOFF_VERSION_STRING) == LIFTOFF_TEST_PROJECT_VERSION);
+    CHECK(std::to_string(LIFTOFF_VERSION_MAJOR) + "." + std::to_string(LIFTOFF_VERSION_MINOR) + "." +
+              std::to_string(LIFTOFF_VERSION_PATCH) ==
+          LIFTOFF_TEST_PROJECT_VERSION);
+}
