@@ -29,12 +29,21 @@ std::string ms(std::chrono::nanoseconds d) {
 
 void print_trace(const liftoff::trace_event& e) {
     switch (e.kind) {
-    case liftoff::trace_kind::resolved: std::fprintf(stderr, "liftoff: resolved '%s' -> %s\n", e.program.c_str(), e.path.c_str()); break;
-    case liftoff::trace_kind::spawned: std::fprintf(stderr, "liftoff: spawned pid %lld\n", static_cast<long long>(e.pid)); break;
-    case liftoff::trace_kind::spawn_failed: std::fprintf(stderr, "liftoff: spawn failed (%s)\n", e.error.message().c_str()); break;
-    case liftoff::trace_kind::signal_sent: std::fprintf(stderr, "liftoff: sent signal %d to pid %lld\n", e.signal, static_cast<long long>(e.pid)); break;
+    case liftoff::trace_kind::resolved:
+        std::fprintf(stderr, "liftoff: resolved '%s' -> %s\n", e.program.c_str(), e.path.c_str());
+        break;
+    case liftoff::trace_kind::spawned:
+        std::fprintf(stderr, "liftoff: spawned pid %lld\n", static_cast<long long>(e.pid));
+        break;
+    case liftoff::trace_kind::spawn_failed:
+        std::fprintf(stderr, "liftoff: spawn failed (%s)\n", e.error.message().c_str());
+        break;
+    case liftoff::trace_kind::signal_sent:
+        std::fprintf(stderr, "liftoff: sent signal %d to pid %lld\n", e.signal, static_cast<long long>(e.pid));
+        break;
     case liftoff::trace_kind::exited:
-        std::fprintf(stderr, "liftoff: pid %lld %s after %s\n", static_cast<long long>(e.pid), e.status.to_string().c_str(), ms(e.elapsed).c_str());
+        std::fprintf(stderr, "liftoff: pid %lld %s after %s\n", static_cast<long long>(e.pid),
+                     e.status.to_string().c_str(), ms(e.elapsed).c_str());
         break;
     }
 }
@@ -71,16 +80,21 @@ int cmd_run(int argc, char** argv) {
         return 2;
     }
     liftoff::command cmd{argv[i]};
-    for (++i; i < argc; ++i) cmd.arg(argv[i]);
-    if (!capture) cmd.stdin_from(liftoff::io::inherit()).stdout_to(liftoff::io::inherit()).stderr_to(liftoff::io::inherit());
-    if (timeout > 0) cmd.timeout(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(timeout)));
+    for (++i; i < argc; ++i)
+        cmd.arg(argv[i]);
+    if (!capture)
+        cmd.stdin_from(liftoff::io::inherit()).stdout_to(liftoff::io::inherit()).stderr_to(liftoff::io::inherit());
+    if (timeout > 0)
+        cmd.timeout(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(timeout)));
     if (trace) cmd.trace(print_trace);
     try {
         const liftoff::result r = liftoff::run(cmd);
         if (capture) {
-            std::printf("--- stdout (%zu bytes%s)\n%s", r.out.size(), r.out_truncated ? ", truncated" : "", r.out.c_str());
+            std::printf("--- stdout (%zu bytes%s)\n%s", r.out.size(), r.out_truncated ? ", truncated" : "",
+                        r.out.c_str());
             if (!r.out.empty() && r.out.back() != '\n') std::printf("\n");
-            std::printf("--- stderr (%zu bytes%s)\n%s", r.err.size(), r.err_truncated ? ", truncated" : "", r.err.c_str());
+            std::printf("--- stderr (%zu bytes%s)\n%s", r.err.size(), r.err_truncated ? ", truncated" : "",
+                        r.err.c_str());
             if (!r.err.empty() && r.err.back() != '\n') std::printf("\n");
         }
         std::fprintf(stderr, "liftoff: '%s' %s after %s%s\n", cmd.program().c_str(), r.status.to_string().c_str(),

@@ -7,15 +7,18 @@
 int main() {
     // [run]
     liftoff::result r = liftoff::run(liftoff::command{"uname", {"-sr"}}.timeout(std::chrono::seconds(5)));
-    if (r.ok()) std::printf("kernel: %s", r.out.c_str());
-    else std::printf("uname %s: %s\n", r.status.to_string().c_str(), r.err.c_str());
+    if (r.ok())
+        std::printf("kernel: %s", r.out.c_str());
+    else
+        std::printf("uname %s: %s\n", r.status.to_string().c_str(), r.err.c_str());
     // [run]
 
     // [errors]
     try {
         liftoff::run(liftoff::command{"chrome", {"--version"}});
     } catch (const liftoff::launch_error& e) {
-        // liftoff: cannot launch 'chrome': not found in PATH (searched /usr/local/bin:/usr/bin:/bin); give a full path or install it
+        // liftoff: cannot launch 'chrome': not found in PATH (searched /usr/local/bin:/usr/bin:/bin); give a full path
+        // or install it
         std::printf("%s\n", e.what());
         if (e.code() == liftoff::errc::program_not_found) std::printf("(so we fall back to something else)\n");
     }

@@ -17,7 +17,8 @@ int main() {
 
     // [pipe]
     liftoff::child wc = liftoff::launch(liftoff::command{"wc", {"-c"}}.stdin_from(io::pipe()).stdout_to(io::capture()));
-    for (int i = 0; i < 3; ++i) wc.write_stdin("0123456789");
+    for (int i = 0; i < 3; ++i)
+        wc.write_stdin("0123456789");
     wc.close_stdin();
     wc.wait();
     std::printf("wc counted %s", wc.out().c_str());
@@ -25,7 +26,7 @@ int main() {
 
     // [lifetime]
     liftoff::child server = liftoff::launch(liftoff::command{"sleep", {"30"}}
-                                                .new_process_group()                    // terminate() reaches its children too
+                                                .new_process_group()  // terminate() reaches its children too
                                                 .on_destroy(liftoff::on_destroy::terminate));
     if (!server.wait_for(std::chrono::milliseconds(100))) server.terminate(std::chrono::seconds(3));
     liftoff::launch(liftoff::command{"sleep", {"1"}}).release();  // runs on; reaped by liftoff, never a zombie

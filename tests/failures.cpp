@@ -26,8 +26,10 @@ liftoff::launch_error expect_failure(const command& cmd, errc code, std::vector<
     } catch (const liftoff::launch_error& e) {
         CHECK(e.code() == code);
         const std::string msg = e.what();
-        CHECK_MESSAGE(test::contains(msg, "liftoff: cannot launch '" + liftoff::detail::printable(cmd.program()) + "'"), msg);
-        for (const auto& p : parts) CHECK_MESSAGE(test::contains(msg, p), msg);
+        CHECK_MESSAGE(test::contains(msg, "liftoff: cannot launch '" + liftoff::detail::printable(cmd.program()) + "'"),
+                      msg);
+        for (const auto& p : parts)
+            CHECK_MESSAGE(test::contains(msg, p), msg);
         return e;
     }
     FAIL("no launch_error for " << cmd.program());
@@ -62,13 +64,15 @@ TEST_CASE("program_not_found: a script whose #! interpreter is missing names the
     test::scratch_dir dir;
     const auto script = dir.write("script", "#!/nonexistent/interpreter -x\necho hi\n", 0755);
     expect_failure(command{script}, errc::program_not_found,
-                   {"interpreter '/nonexistent/interpreter'", "#! line of '" + script + "'", "install the interpreter or fix the #! line"});
+                   {"interpreter '/nonexistent/interpreter'", "#! line of '" + script + "'",
+                    "install the interpreter or fix the #! line"});
 }
 
 TEST_CASE("not_executable: a file without the x bit names its mode and the chmod") {
     test::scratch_dir dir;
     const auto file = dir.write("plain", "data", 0644);
-    const auto e = expect_failure(command{file}, errc::not_executable, {"'" + file + "' is not executable (mode 0644)", "chmod +x '" + file + "'"});
+    const auto e = expect_failure(command{file}, errc::not_executable,
+                                  {"'" + file + "' is not executable (mode 0644)", "chmod +x '" + file + "'"});
     CHECK(e.path() == file);
     CHECK(e.os_error() == std::errc::permission_denied);
 }
@@ -76,12 +80,14 @@ TEST_CASE("not_executable: a file without the x bit names its mode and the chmod
 TEST_CASE("not_executable: a non-executable match in PATH is reported, not 'not found'") {
     test::scratch_dir dir;
     dir.write("tool", "data", 0600);
-    expect_failure(command{"tool"}.env("PATH", dir.path()), errc::not_executable, {"'" + dir.file("tool") + "' is not executable", "chmod +x"});
+    expect_failure(command{"tool"}.env("PATH", dir.path()), errc::not_executable,
+                   {"'" + dir.file("tool") + "' is not executable", "chmod +x"});
 }
 
 TEST_CASE("not_executable: a directory") {
     test::scratch_dir dir;
-    expect_failure(command{dir.path()}, errc::not_executable, {"'" + dir.path() + "' is a directory", "name the program inside it"});
+    expect_failure(command{dir.path()}, errc::not_executable,
+                   {"'" + dir.path() + "' is a directory", "name the program inside it"});
 }
 
 TEST_CASE("not_executable: a program on a noexec mount") {
@@ -101,7 +107,8 @@ TEST_CASE("not_executable: a program on a noexec mount") {
 TEST_CASE("exec_format_error: an executable file that is neither a script nor a known binary") {
     test::scratch_dir dir;
     const auto file = dir.write("junk", "just some text without a #! line\n", 0755);
-    expect_failure(command{file}, errc::exec_format_error, {"'" + file + "' is not a program this system can run", "add a #! line"});
+    expect_failure(command{file}, errc::exec_format_error,
+                   {"'" + file + "' is not a program this system can run", "add a #! line"});
 }
 
 TEST_CASE("exec_format_error: an ELF file for another machine") {
@@ -114,30 +121,35 @@ TEST_CASE("exec_format_error: an ELF file for another machine") {
     elf[16 + 1] = 2;     // ET_EXEC (big-endian half)
     elf[18 + 1] = 0x14;  // EM_PPC
     const auto file = dir.write("ppc", elf, 0755);
-    expect_failure(command{file}, errc::exec_format_error, {"ELF file for another machine", "use a build for this system"});
+    expect_failure(command{file}, errc::exec_format_error,
+                   {"ELF file for another machine", "use a build for this system"});
 }
 
 TEST_CASE("bad_working_directory: missing, a file, never reported as a missing program") {
     test::scratch_dir dir;
-    expect_failure(test::helper_cmd({}).cwd(dir.file("absent")), errc::bad_working_directory,
-                   {"working directory '" + dir.file("absent") + "' does not exist", "pass an existing directory to cwd()"});
+    expect_failure(
+        test::helper_cmd({}).cwd(dir.file("absent")), errc::bad_working_directory,
+        {"working directory '" + dir.file("absent") + "' does not exist", "pass an existing directory to cwd()"});
     const auto file = dir.write("file", "x");
     expect_failure(test::helper_cmd({}).cwd(file), errc::bad_working_directory, {"is not a directory"});
     // Even when the program is also missing, the cwd is named (the child fails at chdir first).
-    expect_failure(command{"/nonexistent/tool"}.cwd(dir.file("absent")), errc::bad_working_directory, {"does not exist"});
+    expect_failure(command{"/nonexistent/tool"}.cwd(dir.file("absent")), errc::bad_working_directory,
+                   {"does not exist"});
 }
 
 TEST_CASE("invalid_argument: nothing runs when an argument holds a NUL byte") {
     test::scratch_dir dir;
     const auto marker = dir.file("ran");
-    expect_failure(command{"touch", {marker, std::string("x\0y", 3)}}, errc::invalid_argument, {"argument 2", "NUL byte", "nothing was run"});
+    expect_failure(command{"touch", {marker, std::string("x\0y", 3)}}, errc::invalid_argument,
+                   {"argument 2", "NUL byte", "nothing was run"});
     CHECK_FALSE(std::filesystem::exists(marker));
     expect_failure(command{"touch", {marker}}.env("BAD=NAME", "v"), errc::invalid_argument, {"contains '='"});
     CHECK_FALSE(std::filesystem::exists(marker));
 }
 
 TEST_CASE("invalid_argument: arguments too long for the OS (E2BIG)") {
-    expect_failure(test::helper_cmd({std::string(4 << 20, 'x')}), errc::invalid_argument, {"too long", "stdin or a file"});
+    expect_failure(test::helper_cmd({std::string(4 << 20, 'x')}), errc::invalid_argument,
+                   {"too long", "stdin or a file"});
 }
 
 TEST_CASE("redirect_failed: an io::file that cannot be opened names the file and the stream") {
@@ -146,7 +158,8 @@ TEST_CASE("redirect_failed: an io::file that cannot be opened names the file and
                    {"cannot open '" + dir.file("absent") + "' for its stdin", "exists and is readable"});
     expect_failure(test::helper_cmd({}).stdout_to(io::file(dir.file("no/such/dir/out"))), errc::redirect_failed,
                    {"for its stdout", "directory exists"});
-    expect_failure(test::helper_cmd({}).stderr_to(io::append(dir.file("no/such/dir/err"))), errc::redirect_failed, {"for its stderr"});
+    expect_failure(test::helper_cmd({}).stderr_to(io::append(dir.file("no/such/dir/err"))), errc::redirect_failed,
+                   {"for its stderr"});
 }
 
 TEST_CASE("resource_exhausted: out of descriptors, and nothing leaks") {
@@ -176,5 +189,6 @@ TEST_CASE("unsupported: kill_on_parent_exit where the platform has no way to do 
         CHECK(c.wait().success());
         return;
     }
-    expect_failure(test::helper_cmd({}).kill_on_parent_exit(), errc::unsupported, {"kill_on_parent_exit() is not available"});
+    expect_failure(test::helper_cmd({}).kill_on_parent_exit(), errc::unsupported,
+                   {"kill_on_parent_exit() is not available"});
 }

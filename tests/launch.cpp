@@ -28,9 +28,25 @@ TEST_CASE("a child killed by a signal reports the signal") {
 }
 
 TEST_CASE("arguments reach the child exactly, with no shell in between") {
-    const std::vector<std::string> hostile = {"",  " ", "a b", "\"quoted\"", "'single'", "$(touch /tmp/liftoff-pwned)", "`id`",
-                                              ";", "&&", "|", "*", "~", "-rf", "--", "\\", "tab\there", "line\nbreak",
-                                              "ünïcødé ✓", std::string("\xff\xfe not utf-8")};
+    const std::vector<std::string> hostile = {"",
+                                              " ",
+                                              "a b",
+                                              "\"quoted\"",
+                                              "'single'",
+                                              "$(touch /tmp/liftoff-pwned)",
+                                              "`id`",
+                                              ";",
+                                              "&&",
+                                              "|",
+                                              "*",
+                                              "~",
+                                              "-rf",
+                                              "--",
+                                              "\\",
+                                              "tab\there",
+                                              "line\nbreak",
+                                              "ünïcødé ✓",
+                                              std::string("\xff\xfe not utf-8")};
     command cmd{test::helper(), {"args"}};
     cmd.args(hostile);
     const auto r = liftoff::run(cmd);

@@ -91,7 +91,8 @@ TEST_CASE("timeout() applies to wait() too; a child done in time is not marked")
 }
 
 TEST_CASE("new_process_group(): terminate() reaches the grandchildren") {
-    auto c = liftoff::launch(helper_cmd({"grandchild", "30000", "sleep", "30000"}).new_process_group().stdout_to(io::capture()));
+    auto c = liftoff::launch(
+        helper_cmd({"grandchild", "30000", "sleep", "30000"}).new_process_group().stdout_to(io::capture()));
     REQUIRE(test::eventually([&] { return !c.out().empty(); }));
     const long long grandchild = std::stoll(c.out());
     CHECK(test::alive(grandchild));
@@ -127,7 +128,8 @@ TEST_CASE("release() lets the child run on and never leaves a zombie") {
 
 TEST_CASE("release() of a child writing to captured pipes: it is not disturbed") {
     test::scratch_dir dir;
-    auto c = liftoff::launch(helper_cmd({"out", "3000000", "say", "done"}).stdout_to(io::capture()).stderr_to(io::capture()));
+    auto c = liftoff::launch(
+        helper_cmd({"out", "3000000", "say", "done"}).stdout_to(io::capture()).stderr_to(io::capture()));
     const auto pid = c.pid();
     c.release();
     CHECK(test::eventually([&] { return !test::alive(pid); }));
@@ -184,10 +186,10 @@ TEST_CASE("a moved child is owned by its new handle only") {
 }
 
 TEST_CASE("the child starts with default dispositions and an empty mask, whatever this thread has") {
-    struct sigaction ignore {}, old_pipe{}, old_usr1{};
+    struct sigaction ignore{}, old_pipe{}, old_usr1{};
     ignore.sa_handler = SIG_IGN;
     ::sigaction(SIGPIPE, &ignore, &old_pipe);
-    struct sigaction handler {};
+    struct sigaction handler{};
     handler.sa_handler = [](int) {};
     ::sigaction(SIGUSR1, &handler, &old_usr1);
     sigset_t block, old_mask;
@@ -203,7 +205,7 @@ TEST_CASE("the child starts with default dispositions and an empty mask, whateve
 }
 
 TEST_CASE("with SIGCHLD ignored by the application, waiting still returns (status unknown)") {
-    struct sigaction ignore {}, old{};
+    struct sigaction ignore{}, old{};
     ignore.sa_handler = SIG_IGN;
     ::sigaction(SIGCHLD, &ignore, &old);
     auto c = liftoff::launch(helper_cmd({"sleep", "100", "exit", "3"}));
@@ -247,9 +249,11 @@ TEST_CASE("releasing many children does not start a thread each, and leaves no z
         c.release();
     }
     CHECK(test::threads() <= before);
-    CHECK(test::eventually([&] {
-        for (auto p : pids)
-            if (test::alive(p)) return false;
-        return test::zombies() == 0;
-    }, 10s));
+    CHECK(test::eventually(
+        [&] {
+            for (auto p : pids)
+                if (test::alive(p)) return false;
+            return test::zombies() == 0;
+        },
+        10s));
 }

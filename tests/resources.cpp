@@ -40,11 +40,12 @@ TEST_CASE("closing descriptors costs O(open descriptors), not O(RLIMIT_NOFILE)")
     struct rlimit now;
     ::getrlimit(RLIMIT_NOFILE, &now);
     const auto t0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < 20; ++i) liftoff::run(helper_cmd({}));
+    for (int i = 0; i < 20; ++i)
+        liftoff::run(helper_cmd({}));
     const auto took = std::chrono::steady_clock::now() - t0;
     ::setrlimit(RLIMIT_NOFILE, &old);
-    MESSAGE("20 launches with RLIMIT_NOFILE=" << now.rlim_cur << ": "
-                                              << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+    MESSAGE("20 launches with RLIMIT_NOFILE="
+            << now.rlim_cur << ": " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
     CHECK(took < std::chrono::seconds(10));  // a close loop to 10^6+ per launch would take far longer
 }
 
@@ -62,7 +63,9 @@ TEST_CASE("1,000 launches, failed ones included, leave descriptors, zombies and 
         case 4: liftoff::launch(helper_cmd({"sleep", "1000"})).kill(); break;
         case 5: liftoff::launch(helper_cmd({}).stdin_from(io::file("/nonexistent")), ec); break;
         case 6: liftoff::launch(helper_cmd({"sleep", "5"}).stdout_to(io::capture())).release(); break;
-        case 7: liftoff::run(helper_cmd({"exit", "1"}).stdout_to(io::null()).stderr_to(io::lines([](std::string_view) {}))); break;
+        case 7:
+            liftoff::run(helper_cmd({"exit", "1"}).stdout_to(io::null()).stderr_to(io::lines([](std::string_view) {})));
+            break;
         }
     }
     CHECK(test::reaper_idle());
@@ -83,6 +86,7 @@ TEST_CASE("launching from many threads at once: each child gets its own argument
             }
         });
     }
-    for (auto& th : threads) th.join();
+    for (auto& th : threads)
+        th.join();
     CHECK(good == 200);
 }

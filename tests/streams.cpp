@@ -29,9 +29,10 @@ TEST_CASE("io::capture past its limit drops the rest, sets truncated, and does n
 
 TEST_CASE("io::lines hands over each line from the drain thread, and the unterminated last one") {
     std::vector<std::string> got;
-    const auto r = liftoff::run(helper_cmd({"lines", "3", "say", "tail without newline"}).stdout_to(io::lines([&](std::string_view l) {
-        got.emplace_back(l);
-    })));
+    const auto r = liftoff::run(
+        helper_cmd({"lines", "3", "say", "tail without newline"}).stdout_to(io::lines([&](std::string_view l) {
+            got.emplace_back(l);
+        })));
     CHECK(r.ok());
     CHECK(r.out.empty());
     CHECK(got == std::vector<std::string>{"line 1", "line 2", "line 3", "tail without newline"});
@@ -39,7 +40,8 @@ TEST_CASE("io::lines hands over each line from the drain thread, and the untermi
 
 TEST_CASE("io::lines takes \\r\\n as a line end and keeps empty lines") {
     std::vector<std::string> got;
-    liftoff::run(helper_cmd({"say", "a\r\n\nb\n"}).stdout_to(io::lines([&](std::string_view l) { got.emplace_back(l); })));
+    liftoff::run(
+        helper_cmd({"say", "a\r\n\nb\n"}).stdout_to(io::lines([&](std::string_view l) { got.emplace_back(l); })));
     CHECK(got == std::vector<std::string>{"a", "", "b"});
 }
 
@@ -58,7 +60,9 @@ TEST_CASE("io::lines on both streams at once, with a long line split across read
 }
 
 TEST_CASE("an exception from an io::lines callback is rethrown by wait(), and the child is not hung") {
-    auto cmd = helper_cmd({"lines", "100000"}).stdout_to(io::lines([](std::string_view) { throw std::runtime_error("stop here"); }));
+    auto cmd = helper_cmd({"lines", "100000"}).stdout_to(io::lines([](std::string_view) {
+        throw std::runtime_error("stop here");
+    }));
     CHECK_THROWS_WITH_AS(liftoff::run(cmd), "stop here", std::runtime_error);
 }
 
@@ -129,10 +133,8 @@ TEST_CASE("io::null, io::file and io::append") {
     const auto in = dir.write("in", "from a file");
     const auto out = dir.file("out");
     dir.write("log", "old\n");
-    const auto r = liftoff::run(helper_cmd({"cat", "esay", "dropped"})
-                                    .stdin_from(io::file(in))
-                                    .stdout_to(io::file(out))
-                                    .stderr_to(io::null()));
+    const auto r = liftoff::run(
+        helper_cmd({"cat", "esay", "dropped"}).stdin_from(io::file(in)).stdout_to(io::file(out)).stderr_to(io::null()));
     CHECK(r.ok());
     CHECK(r.out.empty());
     CHECK(r.err.empty());
@@ -150,13 +152,15 @@ TEST_CASE("io::inherit shares the parent's descriptors") {
     const auto r = liftoff::run(helper_cmd({"say", "outer "}).stdout_to(io::file(dir.file("o"))));
     CHECK(r.ok());
     CHECK(test::read_file(dir.file("o")) == "outer ");
-    auto c = liftoff::launch(helper_cmd({"exit", "0"}).stdout_to(io::inherit()).stderr_to(io::inherit()).stdin_from(io::inherit()));
+    auto c = liftoff::launch(
+        helper_cmd({"exit", "0"}).stdout_to(io::inherit()).stderr_to(io::inherit()).stdin_from(io::inherit()));
     CHECK(c.wait().success());
 }
 
 TEST_CASE("no deadlock: 64 MiB out and 64 MiB err while 64 MiB goes in, all at once") {
     const std::size_t size = std::size_t{64} << 20;
-    const auto r = liftoff::run(helper_cmd({"tee-both"}).stdin_from(io::text(std::string(size, 'q'))).timeout(std::chrono::seconds(120)));
+    const auto r = liftoff::run(
+        helper_cmd({"tee-both"}).stdin_from(io::text(std::string(size, 'q'))).timeout(std::chrono::seconds(120)));
     CHECK_FALSE(r.timed_out);
     CHECK(r.ok());
     CHECK(r.out.size() == size);
@@ -198,7 +202,8 @@ TEST_CASE("a child with no pipes costs no thread") {
     auto c = liftoff::launch(helper_cmd({"sleep", "200"}));
     CHECK(test::threads() == before);
     c.wait();
-    auto piped = liftoff::launch(helper_cmd({"sleep", "200"}).stdout_to(io::capture()).stderr_to(io::capture()).stdin_from(io::text("x")));
+    auto piped = liftoff::launch(
+        helper_cmd({"sleep", "200"}).stdout_to(io::capture()).stderr_to(io::capture()).stdin_from(io::text("x")));
     CHECK(test::threads() == before + 1);  // one drain thread polls all three pipes
     piped.wait();
     CHECK(test::threads() == before);

@@ -22,10 +22,14 @@
 
 namespace test {
 
-inline std::string helper() { return LIFTOFF_TEST_HELPER; }
+inline std::string helper() {
+    return LIFTOFF_TEST_HELPER;
+}
 
 /// A command running the helper with these actions.
-inline liftoff::command helper_cmd(std::vector<std::string> actions) { return liftoff::command{helper(), std::move(actions)}; }
+inline liftoff::command helper_cmd(std::vector<std::string> actions) {
+    return liftoff::command{helper(), std::move(actions)};
+}
 
 inline int count_entries(const char* dir) {
     int n = 0;
@@ -36,8 +40,12 @@ inline int count_entries(const char* dir) {
     }
     return n;
 }
-inline int open_fds() { return count_entries("/proc/self/fd") - 1; }  // minus opendir's own
-inline int threads() { return count_entries("/proc/self/task"); }
+inline int open_fds() {
+    return count_entries("/proc/self/fd") - 1;
+}  // minus opendir's own
+inline int threads() {
+    return count_entries("/proc/self/task");
+}
 
 /// Children of this process that are zombies (exited, not reaped).
 inline int zombies() {
@@ -82,7 +90,8 @@ inline bool eventually(const std::function<bool()>& cond, std::chrono::milliseco
 
 /// Waits until every released child has been reaped and its descriptors closed.
 inline bool reaper_idle() {
-    return eventually([] { return liftoff::detail::posix_reaper::instance().pending() == 0 && zombies() == 0; }, std::chrono::seconds(10));
+    return eventually([] { return liftoff::detail::posix_reaper::instance().pending() == 0 && zombies() == 0; },
+                      std::chrono::seconds(10));
 }
 
 /// A fresh directory under TMPDIR, removed with everything in it.
@@ -127,6 +136,8 @@ inline std::vector<std::string> parse_args(const std::string& out) {
     return v;
 }
 
-inline bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+inline bool contains(const std::string& hay, const std::string& needle) {
+    return hay.find(needle) != std::string::npos;
+}
 
 }  // namespace test

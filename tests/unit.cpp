@@ -128,7 +128,8 @@ TEST_CASE("the child's environment: inherited untouched, or the parent's with ch
     CHECK(same.inherited);
     CHECK(same.entries.empty());
 
-    const auto changed = liftoff::detail::make_environment<P>(command{"x"}.env("LIFTOFF_UNIT_A", "2").env("PATH", "/only"));
+    const auto changed =
+        liftoff::detail::make_environment<P>(command{"x"}.env("LIFTOFF_UNIT_A", "2").env("PATH", "/only"));
     CHECK_FALSE(changed.inherited);
     CHECK(std::count(changed.entries.begin(), changed.entries.end(), "LIFTOFF_UNIT_A=2") == 1);
     CHECK(std::count(changed.entries.begin(), changed.entries.end(), "LIFTOFF_UNIT_A=1") == 0);

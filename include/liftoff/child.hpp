@@ -223,9 +223,9 @@ public:
         write_stdin(bytes, ec);
         if (!ec) return;
         const std::string name = s_ ? s_->program : std::string("an invalid child");
-        const std::string why = ec == std::errc::broken_pipe
-                                    ? "the child has closed its stdin or exited"
-                                    : ec == std::errc::bad_file_descriptor ? "stdin is not io::pipe() or was closed" : ec.message();
+        const std::string why = ec == std::errc::broken_pipe           ? "the child has closed its stdin or exited"
+                                : ec == std::errc::bad_file_descriptor ? "stdin is not io::pipe() or was closed"
+                                                                       : ec.message();
         throw std::system_error(ec, "liftoff: cannot write to the stdin of '" + name + "': " + why);
     }
     /// Ends the child's input (io::pipe()).

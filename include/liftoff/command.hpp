@@ -88,13 +88,23 @@ private:
 };
 
 /// Share the parent's stream (the default for launch()).
-inline stream inherit() { return {kind::inherit, {}}; }
+inline stream inherit() {
+    return {kind::inherit, {}};
+}
 /// /dev/null (NUL on Windows).
-inline stream null() { return {kind::null, {}}; }
+inline stream null() {
+    return {kind::null, {}};
+}
 /// Read stdin from a file, or write stdout/stderr to it (created or truncated). Path in UTF-8.
-inline stream file(std::string path) { return {kind::file, std::move(path)}; }
-inline stream file(const char* path) { return file(std::string(path)); }
-inline stream file(const std::filesystem::path& path) { return file(path.u8string()); }
+inline stream file(std::string path) {
+    return {kind::file, std::move(path)};
+}
+inline stream file(const char* path) {
+    return file(std::string(path));
+}
+inline stream file(const std::filesystem::path& path) {
+    return file(path.u8string());
+}
 
 /// Drained into memory by a background thread; bytes past `limit` are read and dropped and
 /// the stream is marked truncated. The child is never blocked by a full pipe.
@@ -117,17 +127,25 @@ inline sink append(std::string path) {
     s.path_ = std::move(path);
     return s;
 }
-inline sink append(const char* path) { return append(std::string(path)); }
-inline sink append(const std::filesystem::path& path) { return append(path.u8string()); }
+inline sink append(const char* path) {
+    return append(std::string(path));
+}
+inline sink append(const std::filesystem::path& path) {
+    return append(path.u8string());
+}
 /// stderr only: goes wherever stdout goes.
-inline sink merge() { return sink(kind::merge); }
+inline sink merge() {
+    return sink(kind::merge);
+}
 
 /// Written to the child's stdin by a background thread, then closed.
 inline source text(std::string data) {
     return source(kind::text, std::make_shared<const std::string>(std::move(data)));
 }
 /// The caller writes with child::write_stdin() and ends with child::close_stdin().
-inline source pipe() { return source(kind::pipe, nullptr); }
+inline source pipe() {
+    return source(kind::pipe, nullptr);
+}
 
 }  // namespace io
 
@@ -136,13 +154,13 @@ enum class trace_kind { resolved, spawned, spawn_failed, signal_sent, exited };
 
 struct trace_event {
     trace_kind kind{};
-    std::string program;  ///< as given to command
-    std::string path;     ///< the resolved path (resolved and after)
-    std::int64_t pid = 0;  ///< spawned, signal_sent, exited
-    std::error_code error;  ///< spawn_failed
-    std::string message;    ///< spawn_failed: the full message
-    int signal = 0;         ///< signal_sent: the signal (POSIX) or a platform code (Windows)
-    exit_status status;     ///< exited
+    std::string program;                 ///< as given to command
+    std::string path;                    ///< the resolved path (resolved and after)
+    std::int64_t pid = 0;                ///< spawned, signal_sent, exited
+    std::error_code error;               ///< spawn_failed
+    std::string message;                 ///< spawn_failed: the full message
+    int signal = 0;                      ///< signal_sent: the signal (POSIX) or a platform code (Windows)
+    exit_status status;                  ///< exited
     std::chrono::nanoseconds elapsed{};  ///< exited: since the launch began
 };
 

@@ -87,17 +87,22 @@ inline const std::error_category& category() noexcept {
     return instance;
 }
 
-inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), category()}; }
+inline std::error_code make_error_code(errc e) noexcept {
+    return {static_cast<int>(e), category()};
+}
 
 /// Thrown by launch(), run() and the openers. `what()` names the program, the path tried and a
 /// remedy; `code()` compares equal to an errc; `os_error()` is the OS error underneath, if any.
 class launch_error : public std::system_error {
 public:
-    launch_error(std::error_code code, std::string message, std::error_code os_error = {},
-                 std::string program = {}, std::string path = {},
-                 std::vector<std::string> findings = {})
-        : std::system_error(code), message_(std::move(message)), os_error_(os_error),
-          program_(std::move(program)), path_(std::move(path)), findings_(std::move(findings)) {}
+    launch_error(std::error_code code, std::string message, std::error_code os_error = {}, std::string program = {},
+                 std::string path = {}, std::vector<std::string> findings = {})
+        : std::system_error(code),
+          message_(std::move(message)),
+          os_error_(os_error),
+          program_(std::move(program)),
+          path_(std::move(path)),
+          findings_(std::move(findings)) {}
 
     const char* what() const noexcept override { return message_.c_str(); }
     /// The OS error under the failure (an errno or a Windows error), or an empty code.

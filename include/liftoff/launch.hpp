@@ -66,10 +66,14 @@ failure resolve_program(const command& cmd, const child_environment& env, std::s
     if (!s.not_runnable.empty()) {
         // Found, but not runnable: say why exactly as exec would have.
         path = s.not_runnable;
-        return P::describe(cmd, path, spawn_failure{spawn_stage::exec, std::make_error_code(std::errc::permission_denied)});
+        return P::describe(cmd, path,
+                           spawn_failure{spawn_stage::exec, std::make_error_code(std::errc::permission_denied)});
     }
-    std::string what = "not found in PATH (searched " + (s.searched.empty() ? std::string("nothing") : join(s.searched, std::string(1, P::path_list_separator))) + ")";
-    if (!s.skipped.empty()) what += "; skipped " + describe_skipped(s.skipped) + ": the current directory is never searched";
+    std::string what =
+        "not found in PATH (searched " +
+        (s.searched.empty() ? std::string("nothing") : join(s.searched, std::string(1, P::path_list_separator))) + ")";
+    if (!s.skipped.empty())
+        what += "; skipped " + describe_skipped(s.skipped) + ": the current directory is never searched";
     if (!env.path) what += "; the child's environment has no PATH, so the system default was searched";
     return make_failure(errc::program_not_found, printable(prog), what, "give a full path or install it");
 }
@@ -107,7 +111,9 @@ basic_child<P> launch_with(const command& cmd, stream_defaults defaults, failure
     }
 
     const bool run = defaults == stream_defaults::run;
-    launch_spec spec{cmd, path, env,
+    launch_spec spec{cmd,
+                     path,
+                     env,
                      cmd.stdin_spec() ? *cmd.stdin_spec() : io::source(run ? io::null() : io::inherit()),
                      cmd.stdout_spec() ? *cmd.stdout_spec() : (run ? io::capture() : io::sink(io::inherit())),
                      cmd.stderr_spec() ? *cmd.stderr_spec() : (run ? io::capture() : io::sink(io::inherit()))};
@@ -119,7 +125,8 @@ basic_child<P> launch_with(const command& cmd, stream_defaults defaults, failure
     state->path = std::move(path);
     state->trace = cmd.tracer();
     state->started = started;
-    if (cmd.timeout_limit()) state->deadline = started + std::chrono::duration_cast<clock::duration>(*cmd.timeout_limit());
+    if (cmd.timeout_limit())
+        state->deadline = started + std::chrono::duration_cast<clock::duration>(*cmd.timeout_limit());
     state->grace = cmd.timeout_grace();
     state->policy = cmd.destroy_policy() ? *cmd.destroy_policy() : on_destroy::terminate;
     if (state->trace) {
@@ -176,7 +183,9 @@ basic_child<P> basic_launch(const command& cmd) {
 
 /// Starts `cmd`; its streams are inherited unless redirected; on_destroy defaults to terminate.
 /// Throws launch_error (code() is a liftoff::errc) when it cannot start.
-inline child launch(const command& cmd) { return basic_launch<native_platform>(cmd); }
+inline child launch(const command& cmd) {
+    return basic_launch<native_platform>(cmd);
+}
 
 /// As launch(cmd), reporting failure in `ec` (a liftoff::errc) and returning an invalid child.
 inline child launch(const command& cmd, std::error_code& ec) noexcept {
@@ -194,7 +203,9 @@ result basic_run(const command& cmd) {
     return detail::collect(c);
 }
 
-inline result run(const command& cmd) { return basic_run<native_platform>(cmd); }
+inline result run(const command& cmd) {
+    return basic_run<native_platform>(cmd);
+}
 
 /// As run(cmd), reporting a failure to start in `ec` (the result is then empty).
 inline result run(const command& cmd, std::error_code& ec) {

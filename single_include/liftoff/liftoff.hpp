@@ -101,17 +101,22 @@ inline const std::error_category& category() noexcept {
     return instance;
 }
 
-inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), category()}; }
+inline std::error_code make_error_code(errc e) noexcept {
+    return {static_cast<int>(e), category()};
+}
 
 /// Thrown by launch(), run() and the openers. `what()` names the program, the path tried and a
 /// remedy; `code()` compares equal to an errc; `os_error()` is the OS error underneath, if any.
 class launch_error : public std::system_error {
 public:
-    launch_error(std::error_code code, std::string message, std::error_code os_error = {},
-                 std::string program = {}, std::string path = {},
-                 std::vector<std::string> findings = {})
-        : std::system_error(code), message_(std::move(message)), os_error_(os_error),
-          program_(std::move(program)), path_(std::move(path)), findings_(std::move(findings)) {}
+    launch_error(std::error_code code, std::string message, std::error_code os_error = {}, std::string program = {},
+                 std::string path = {}, std::vector<std::string> findings = {})
+        : std::system_error(code),
+          message_(std::move(message)),
+          os_error_(os_error),
+          program_(std::move(program)),
+          path_(std::move(path)),
+          findings_(std::move(findings)) {}
 
     const char* what() const noexcept override { return message_.c_str(); }
     /// The OS error under the failure (an errno or a Windows error), or an empty code.
@@ -359,13 +364,23 @@ private:
 };
 
 /// Share the parent's stream (the default for launch()).
-inline stream inherit() { return {kind::inherit, {}}; }
+inline stream inherit() {
+    return {kind::inherit, {}};
+}
 /// /dev/null (NUL on Windows).
-inline stream null() { return {kind::null, {}}; }
+inline stream null() {
+    return {kind::null, {}};
+}
 /// Read stdin from a file, or write stdout/stderr to it (created or truncated). Path in UTF-8.
-inline stream file(std::string path) { return {kind::file, std::move(path)}; }
-inline stream file(const char* path) { return file(std::string(path)); }
-inline stream file(const std::filesystem::path& path) { return file(path.u8string()); }
+inline stream file(std::string path) {
+    return {kind::file, std::move(path)};
+}
+inline stream file(const char* path) {
+    return file(std::string(path));
+}
+inline stream file(const std::filesystem::path& path) {
+    return file(path.u8string());
+}
 
 /// Drained into memory by a background thread; bytes past `limit` are read and dropped and
 /// the stream is marked truncated. The child is never blocked by a full pipe.
@@ -388,17 +403,25 @@ inline sink append(std::string path) {
     s.path_ = std::move(path);
     return s;
 }
-inline sink append(const char* path) { return append(std::string(path)); }
-inline sink append(const std::filesystem::path& path) { return append(path.u8string()); }
+inline sink append(const char* path) {
+    return append(std::string(path));
+}
+inline sink append(const std::filesystem::path& path) {
+    return append(path.u8string());
+}
 /// stderr only: goes wherever stdout goes.
-inline sink merge() { return sink(kind::merge); }
+inline sink merge() {
+    return sink(kind::merge);
+}
 
 /// Written to the child's stdin by a background thread, then closed.
 inline source text(std::string data) {
     return source(kind::text, std::make_shared<const std::string>(std::move(data)));
 }
 /// The caller writes with child::write_stdin() and ends with child::close_stdin().
-inline source pipe() { return source(kind::pipe, nullptr); }
+inline source pipe() {
+    return source(kind::pipe, nullptr);
+}
 
 }  // namespace io
 
@@ -407,13 +430,13 @@ enum class trace_kind { resolved, spawned, spawn_failed, signal_sent, exited };
 
 struct trace_event {
     trace_kind kind{};
-    std::string program;  ///< as given to command
-    std::string path;     ///< the resolved path (resolved and after)
-    std::int64_t pid = 0;  ///< spawned, signal_sent, exited
-    std::error_code error;  ///< spawn_failed
-    std::string message;    ///< spawn_failed: the full message
-    int signal = 0;         ///< signal_sent: the signal (POSIX) or a platform code (Windows)
-    exit_status status;     ///< exited
+    std::string program;                 ///< as given to command
+    std::string path;                    ///< the resolved path (resolved and after)
+    std::int64_t pid = 0;                ///< spawned, signal_sent, exited
+    std::error_code error;               ///< spawn_failed
+    std::string message;                 ///< spawn_failed: the full message
+    int signal = 0;                      ///< signal_sent: the signal (POSIX) or a platform code (Windows)
+    exit_status status;                  ///< exited
     std::chrono::nanoseconds elapsed{};  ///< exited: since the launch began
 };
 
@@ -578,7 +601,7 @@ private:
 // ---- liftoff/detail/text.hpp ----
 // liftoff/detail/text.hpp: small string helpers for messages and environment handling.
 
-#include <cstddef>      // std::size_t
+#include <cstddef>  // std::size_t
 #include <string>
 #include <string_view>
 #include <vector>
@@ -634,7 +657,9 @@ inline std::string join(const std::vector<std::string>& parts, std::string_view 
 }
 
 /// Position of the first NUL byte, or npos.
-inline std::size_t find_nul(std::string_view s) noexcept { return s.find('\0'); }
+inline std::size_t find_nul(std::string_view s) noexcept {
+    return s.find('\0');
+}
 
 /// The part of a "NAME=value" entry before the first '='.
 inline std::string_view env_entry_name(std::string_view entry) noexcept {
@@ -675,7 +700,7 @@ inline bool iequals(std::string_view a, std::string_view b) noexcept {
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>   // snprintf for a mode in octal
+#include <cstdio>  // snprintf for a mode in octal
 #include <string>
 #include <vector>
 
@@ -760,10 +785,12 @@ failure validate(const command& cmd) {
         if (auto f = check_file(s->what(), s->path(), "stderr")) return f;
     if (const auto& s = cmd.stdout_spec())
         if (s->what() == io::kind::lines && !s->on_line())
-            return bad(errc::invalid_argument, "io::lines() for stdout has no callback", "pass a callback (nothing was run)");
+            return bad(errc::invalid_argument, "io::lines() for stdout has no callback",
+                       "pass a callback (nothing was run)");
     if (const auto& s = cmd.stderr_spec())
         if (s->what() == io::kind::lines && !s->on_line())
-            return bad(errc::invalid_argument, "io::lines() for stderr has no callback", "pass a callback (nothing was run)");
+            return bad(errc::invalid_argument, "io::lines() for stderr has no callback",
+                       "pass a callback (nothing was run)");
     return {};
 }
 
@@ -816,19 +843,19 @@ enum class spawn_stage : unsigned char {
     redirect_stdin,   ///< opening an io::file for stdin
     redirect_stdout,  ///< opening an io::file / io::append for stdout
     redirect_stderr,
-    fork,             ///< creating the process
-    setup,            ///< in the child before exec: process group, parent-death signal, streams
-    chdir,            ///< the working directory
-    exec,             ///< running the program
-    thread,           ///< starting the drain thread
-    unsupported,      ///< asked for something this OS cannot do
+    fork,         ///< creating the process
+    setup,        ///< in the child before exec: process group, parent-death signal, streams
+    chdir,        ///< the working directory
+    exec,         ///< running the program
+    thread,       ///< starting the drain thread
+    unsupported,  ///< asked for something this OS cannot do
 };
 
 /// A command with its defaults applied and its program resolved: everything a platform's
 /// spawn needs, decided by portable code.
 struct launch_spec {
     const command& cmd;
-    std::string path;                ///< the resolved program
+    std::string path;  ///< the resolved program
     const child_environment& env;
     io::source in;
     io::sink out;
@@ -847,9 +874,9 @@ struct spawn_failure {
 // ---- liftoff/platform/posix/fd.hpp ----
 // liftoff/platform/posix/fd.hpp: owned descriptors, EINTR retries, close-on-exec pipes.
 
-#include <cerrno>     // errno, EINTR
-#include <fcntl.h>    // fcntl, O_CLOEXEC
-#include <unistd.h>   // close, pipe
+#include <cerrno>    // errno, EINTR
+#include <fcntl.h>   // fcntl, O_CLOEXEC
+#include <unistd.h>  // close, pipe
 
 namespace liftoff {
 inline namespace v0 {
@@ -977,10 +1004,10 @@ inline int move_above_stdio(unique_fd& fd) noexcept {
 // liftoff/detail/sink.hpp: what a drain does with the bytes of one output stream (capture with a
 // limit, or split into lines), the same on every OS.
 
-#include <cstddef>      // std::size_t
-#include <exception>    // std::exception_ptr
-#include <functional>   // line callbacks
-#include <mutex>        // capture is read by other threads while the drain appends
+#include <cstddef>     // std::size_t
+#include <exception>   // std::exception_ptr
+#include <functional>  // line callbacks
+#include <mutex>       // capture is read by other threads while the drain appends
 #include <string>
 #include <string_view>
 
@@ -1090,13 +1117,13 @@ private:
 #include <unistd.h>    // environ, faccessat, confstr, getcwd
 
 #include <cerrno>
-#include <cstdlib>     // getenv
-#include <cstring>     // strlen
+#include <cstdlib>  // getenv
+#include <cstring>  // strlen
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>      // threads started with signals blocked
+#include <thread>  // threads started with signals blocked
 #include <utility>
 #include <vector>
 
@@ -1174,7 +1201,8 @@ struct posix_system {
 
     static std::vector<std::string> current_environment() {
         std::vector<std::string> out;
-        for (char** e = posix_environ(); e != nullptr && *e != nullptr; ++e) out.emplace_back(*e);
+        for (char** e = posix_environ(); e != nullptr && *e != nullptr; ++e)
+            out.emplace_back(*e);
         return out;
     }
 
@@ -1328,7 +1356,7 @@ private:
 #else
         const char one = 1;
         const ssize_t r = ::write(wake_write_.get(), &one, 1);
-#endif  // __linux__
+#endif            // __linux__
         (void)r;  // a full wake pipe already wakes the thread
     }
 
@@ -1406,7 +1434,8 @@ private:
         const std::string& text = *text_;
         while (offset < text.size()) {
             // This thread blocks SIGPIPE, so a child that stopped reading gives EPIPE here.
-            const ssize_t put = retry_eintr([&] { return ::write(in_fd_.get(), text.data() + offset, text.size() - offset); });
+            const ssize_t put =
+                retry_eintr([&] { return ::write(in_fd_.get(), text.data() + offset, text.size() - offset); });
             if (put < 0) {
                 if (errno == EAGAIN) return;
                 break;  // EPIPE: the child no longer reads stdin; that is its business
@@ -1522,8 +1551,10 @@ private:
         for (;;) {
             {
                 std::lock_guard<std::mutex> lock(mutex_);
-                for (auto& e : incoming_) children.push_back(std::move(e));
-                for (auto& p : incoming_pipes_) pipes.push_back(std::move(p));
+                for (auto& e : incoming_)
+                    children.push_back(std::move(e));
+                for (auto& p : incoming_pipes_)
+                    pipes.push_back(std::move(p));
                 incoming_.clear();
                 incoming_pipes_.clear();
                 count_ = children.size();
@@ -1536,7 +1567,8 @@ private:
                 fds.push_back({c.pidfd ? c.pidfd.get() : -1, POLLIN, 0});
                 unwatched = unwatched || !c.pidfd;
             }
-            for (auto& p : pipes) fds.push_back({p.get(), POLLIN, 0});
+            for (auto& p : pipes)
+                fds.push_back({p.get(), POLLIN, 0});
             if (::poll(fds.data(), static_cast<nfds_t>(fds.size()), unwatched ? 100 : -1) < 0) continue;
 
             if (fds[0].revents != 0) {
@@ -1616,7 +1648,8 @@ public:
     }
 
     exit_status wait() noexcept {
-        while (!status_) reap(0);
+        while (!status_)
+            reap(0);
         return *status_;
     }
 
@@ -1673,7 +1706,8 @@ public:
             if (r != 0 || info.si_pid == pid_) return true;  // ECHILD: gone already
             if (std::chrono::steady_clock::now() >= deadline) return false;
             if (pidfd_) {
-                const auto ms = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+                const auto ms =
+                    std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
                 pollfd p{pidfd_.get(), POLLIN, 0};
                 ::poll(&p, 1, static_cast<int>(ms > 0x7fffffff ? 0x7fffffff : (ms < 1 ? 1 : ms)));
             } else {
@@ -1699,7 +1733,8 @@ public:
         std::lock_guard<std::mutex> lock(stdin_lock_);
         if (!stdin_pipe_) return std::make_error_code(std::errc::bad_file_descriptor);
         while (!bytes.empty()) {
-            const long put = retry_eintr([&] { return write_without_sigpipe(stdin_pipe_.get(), bytes.data(), bytes.size()); });
+            const long put =
+                retry_eintr([&] { return write_without_sigpipe(stdin_pipe_.get(), bytes.data(), bytes.size()); });
             if (put < 0) return {errno, std::generic_category()};
             bytes.remove_prefix(static_cast<std::size_t>(put));
         }
@@ -1798,8 +1833,8 @@ struct posix_spawn_request {
     const char* path = nullptr;
     char* const* argv = nullptr;
     char* const* envp = nullptr;
-    const char* cwd = nullptr;      ///< nullptr: the parent's
-    int fds[3] = {-1, -1, -1};      ///< the child's 0, 1, 2 (all >= 3); -1 keeps the parent's
+    const char* cwd = nullptr;  ///< nullptr: the parent's
+    int fds[3] = {-1, -1, -1};  ///< the child's 0, 1, 2 (all >= 3); -1 keeps the parent's
     bool new_group = false;
     bool die_with_parent = false;
 };
@@ -1808,7 +1843,7 @@ struct posix_spawn_result {
     pid_t pid = -1;
     int pidfd = -1;  ///< owned by the caller; -1 where the OS or spawner has none
     spawn_stage stage = spawn_stage::none;
-    int error = 0;   ///< errno of the failing stage
+    int error = 0;  ///< errno of the failing stage
 };
 
 }  // namespace detail
@@ -1837,7 +1872,8 @@ struct posix_exec_facts {
     static bool elf(const std::string& path) {
         unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
         char magic[4] = {};
-        return fd && ::read(fd.get(), magic, 4) == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+        return fd && ::read(fd.get(), magic, 4) == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' &&
+               magic[3] == 'F';
     }
     static std::string mode(const std::string& path) {
         struct stat st;
@@ -1864,8 +1900,8 @@ struct posix_family : posix_system {
 
     /// Sets up the streams, spawns, and hands the running child to `proc`.
     static spawn_failure spawn(const launch_spec& spec, process& proc) {
-        unique_fd child_side[3];    // what the child gets as 0, 1, 2
-        unique_fd parent_side[3];   // our ends of its pipes
+        unique_fd child_side[3];             // what the child gets as 0, 1, 2
+        unique_fd parent_side[3];            // our ends of its pipes
         int inherit_from[3] = {-1, -1, -1};  // a parent stream the child shares instead
 
         if (auto f = open_input(spec.in, child_side[0], parent_side[0])) return f;
@@ -1882,19 +1918,22 @@ struct posix_family : posix_system {
             if (int e = move_above_stdio(fd)) return {spawn_stage::pipes, {e, std::generic_category()}};
 
         posix_spawn_request r;
-        for (int i = 0; i < 3; ++i) r.fds[i] = child_side[i] ? child_side[i].get() : inherit_from[i];
+        for (int i = 0; i < 3; ++i)
+            r.fds[i] = child_side[i] ? child_side[i].get() : inherit_from[i];
         if (r.fds[2] == -2) r.fds[2] = r.fds[1];
 
         const command& cmd = spec.cmd;
         std::vector<char*> argv;
         argv.reserve(cmd.arguments().size() + 2);
         argv.push_back(const_cast<char*>(cmd.program().c_str()));
-        for (const auto& a : cmd.arguments()) argv.push_back(const_cast<char*>(a.c_str()));
+        for (const auto& a : cmd.arguments())
+            argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
         std::vector<char*> envp;
         if (!spec.env.inherited) {
             envp.reserve(spec.env.entries.size() + 1);
-            for (const auto& e : spec.env.entries) envp.push_back(const_cast<char*>(e.c_str()));
+            for (const auto& e : spec.env.entries)
+                envp.push_back(const_cast<char*>(e.c_str()));
             envp.push_back(nullptr);
         }
         r.path = spec.path.c_str();
@@ -1905,7 +1944,8 @@ struct posix_family : posix_system {
         r.die_with_parent = cmd.dies_with_parent();
 
         const posix_spawn_result res = Spawner::spawn(r);
-        for (auto& fd : child_side) fd.reset();  // the child has its copies; EOF must reach us
+        for (auto& fd : child_side)
+            fd.reset();  // the child has its copies; EOF must reach us
         if (res.stage != spawn_stage::none) return {res.stage, {res.error, std::generic_category()}};
 
         proc.adopt(res.pid, res.pidfd, r.new_group);
@@ -1944,78 +1984,101 @@ struct posix_family : posix_system {
         case spawn_stage::redirect_stdout:
         case spawn_stage::redirect_stderr: {
             const bool in = sf.stage == spawn_stage::redirect_stdin;
-            const std::string& file = in ? cmd.stdin_spec()->path()
-                                         : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_spec() : cmd.stderr_spec())->path();
+            const std::string& file =
+                in ? cmd.stdin_spec()->path()
+                   : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_spec() : cmd.stderr_spec())->path();
             const char* stream = in ? "stdin" : sf.stage == spawn_stage::redirect_stdout ? "stdout" : "stderr";
-            if (is_resource_error(e)) return make(errc::resource_exhausted, "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text, resource_remedy);
-            return make(errc::redirect_failed, "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text,
-                        in ? "check that the file exists and is readable" : "check that its directory exists and is writable");
+            if (is_resource_error(e))
+                return make(errc::resource_exhausted,
+                            "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text,
+                            resource_remedy);
+            return make(
+                errc::redirect_failed, "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text,
+                in ? "check that the file exists and is readable" : "check that its directory exists and is writable");
         }
         case spawn_stage::pipes:
         case spawn_stage::fork:
         case spawn_stage::thread:
             return make(is_resource_error(e) ? errc::resource_exhausted : errc::invalid_argument,
-                        std::string(sf.stage == spawn_stage::fork ? "cannot create a process" : sf.stage == spawn_stage::thread ? "cannot start the thread that drains its output" : "cannot create its pipes") + ": " + os_text,
+                        std::string(sf.stage == spawn_stage::fork     ? "cannot create a process"
+                                    : sf.stage == spawn_stage::thread ? "cannot start the thread that drains its output"
+                                                                      : "cannot create its pipes") +
+                            ": " + os_text,
                         resource_remedy);
         case spawn_stage::unsupported:
             if (cmd.dies_with_parent() && !supports_kill_on_parent_exit)
                 return make(errc::unsupported, "kill_on_parent_exit() is not available on this OS",
                             "use on_destroy(on_destroy::kill), which covers a normal exit of this process");
-            return make(errc::unsupported, "cwd() needs posix_spawn_file_actions_addchdir_np, which this C library lacks",
+            return make(errc::unsupported,
+                        "cwd() needs posix_spawn_file_actions_addchdir_np, which this C library lacks",
                         "start the child in the current directory, or chdir in a wrapper script");
         case spawn_stage::chdir: {
             const std::string dir = "working directory '" + printable(*cmd.working_directory()) + "'";
             const std::string remedy = "create it, or pass an existing directory to cwd()";
             if (e == ENOENT) return make(errc::bad_working_directory, dir + " does not exist", remedy);
             if (e == ENOTDIR) return make(errc::bad_working_directory, dir + " is not a directory", remedy);
-            if (e == EACCES) return make(errc::bad_working_directory, dir + " is not searchable (permission denied)", "give this user search (x) permission on it and its parents");
+            if (e == EACCES)
+                return make(errc::bad_working_directory, dir + " is not searchable (permission denied)",
+                            "give this user search (x) permission on it and its parents");
             return make(errc::bad_working_directory, dir + ": " + os_text, remedy);
         }
         case spawn_stage::setup:
-            if (is_resource_error(e)) return make(errc::resource_exhausted, "cannot set up the child: " + os_text, resource_remedy);
-            return make(errc::invalid_argument, "cannot set up the child (process group, parent-death signal or streams): " + os_text,
+            if (is_resource_error(e))
+                return make(errc::resource_exhausted, "cannot set up the child: " + os_text, resource_remedy);
+            return make(errc::invalid_argument,
+                        "cannot set up the child (process group, parent-death signal or streams): " + os_text,
                         "check that the parent's stdout is open when using io::merge()");
         case spawn_stage::exec:
         case spawn_stage::none: break;
         }
         // exec
-        if (is_resource_error(e)) return make(errc::resource_exhausted, "cannot run " + shown + ": " + os_text, resource_remedy);
+        if (is_resource_error(e))
+            return make(errc::resource_exhausted, "cannot run " + shown + ": " + os_text, resource_remedy);
         if (e == ENOENT) {
             const auto probe = probe_file(path);
             if (!probe.exists)
-                return make(errc::program_not_found, shown + " does not exist", "check the path, or give a bare name to look it up in PATH");
+                return make(errc::program_not_found, shown + " does not exist",
+                            "check the path, or give a bare name to look it up in PATH");
             const std::string interp = posix_exec_facts::interpreter(path);
             if (!interp.empty())
-                return make(errc::program_not_found, "its interpreter '" + printable(interp) + "' (the #! line of " + shown + ") does not exist",
+                return make(errc::program_not_found,
+                            "its interpreter '" + printable(interp) + "' (the #! line of " + shown + ") does not exist",
                             "install the interpreter or fix the #! line");
             return make(errc::program_not_found, shown + " exists but its ELF interpreter (dynamic loader) does not",
                         "it was built for another system; install its loader or use a build for this one");
         }
         if (e == EACCES || e == EPERM || e == EISDIR) {
             const auto probe = probe_file(path);
-            if (probe.directory || e == EISDIR) return make(errc::not_executable, shown + " is a directory", "name the program inside it");
+            if (probe.directory || e == EISDIR)
+                return make(errc::not_executable, shown + " is a directory", "name the program inside it");
             if (probe.exists && posix_exec_facts::noexec_mount(path))
                 return make(errc::not_executable, shown + " is on a file system mounted noexec",
                             "copy it to an executable location, or remount without noexec");
             if (probe.exists && !probe.executable)
-                return make(errc::not_executable, shown + " is not executable (mode " + posix_exec_facts::mode(path) + ")",
+                return make(errc::not_executable,
+                            shown + " is not executable (mode " + posix_exec_facts::mode(path) + ")",
                             "chmod +x " + shown);
             const std::string interp = posix_exec_facts::interpreter(path);
             if (!interp.empty())
-                return make(errc::not_executable, "its interpreter '" + printable(interp) + "' (the #! line of " + shown + ") cannot be executed",
-                            "make the interpreter executable or fix the #! line");
+                return make(
+                    errc::not_executable,
+                    "its interpreter '" + printable(interp) + "' (the #! line of " + shown + ") cannot be executed",
+                    "make the interpreter executable or fix the #! line");
             return make(errc::not_executable, "permission denied running " + shown,
                         "check the modes of the file and its directories");
         }
         if (e == ENOEXEC)
             return make(errc::exec_format_error,
-                        shown + (posix_exec_facts::elf(path) ? " is an ELF file for another machine or ABI" : " is not a program this system can run (no #! line, unknown format)"),
+                        shown + (posix_exec_facts::elf(path)
+                                     ? " is an ELF file for another machine or ABI"
+                                     : " is not a program this system can run (no #! line, unknown format)"),
                         "add a #! line to a script, or use a build for this system");
         if (e == E2BIG)
             return make(errc::invalid_argument, "its arguments and environment are too long for the OS (E2BIG)",
                         "pass large data through stdin or a file");
         if (e == ETXTBSY)
-            return make(errc::not_executable, shown + " is open for writing (text file busy)", "wait until the writer has closed it");
+            return make(errc::not_executable, shown + " is open for writing (text file busy)",
+                        "wait until the writer has closed it");
         return make(errc::program_not_found, "cannot run " + shown + ": " + os_text, "check the path");
     }
 
@@ -2057,7 +2120,8 @@ private:
         case io::kind::file:
         case io::kind::append: {
             const int mode = out.what() == io::kind::file ? O_TRUNC : O_APPEND;
-            child.reset(retry_eintr([&] { return ::open(out.path().c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | mode, 0666); }));
+            child.reset(retry_eintr(
+                [&] { return ::open(out.path().c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | mode, 0666); }));
             if (!child) return errno_failure(stage);
             break;
         }
@@ -2145,7 +2209,8 @@ LIFTOFF_CHILD_CODE inline void clone_child_close_from_3() noexcept {
     // Before Linux 5.9: walk /proc/self/fd (O(open descriptors)) with getdents64.
     const long dir = ::syscall(SYS_openat, AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) {
-        for (long fd = 3; fd < 65536; ++fd) ::syscall(SYS_close, fd);  // no /proc: bounded sweep
+        for (long fd = 3; fd < 65536; ++fd)
+            ::syscall(SYS_close, fd);  // no /proc: bounded sweep
         return;
     }
     alignas(8) char buf[2048];
@@ -2434,7 +2499,7 @@ struct posix_spawn_spawner {
         }
 #if defined(__APPLE__)
         flags |= POSIX_SPAWN_CLOEXEC_DEFAULT;  // only what the file actions name reaches the child
-#endif  // __APPLE__
+#endif                                         // __APPLE__
         posix_spawnattr_setflags(&attr, flags);
 
         int err = 0;
@@ -2475,9 +2540,11 @@ private:
     /// missing program, so look at the cwd when the error could be its.
     static spawn_stage blame(const posix_spawn_request& r, int err) noexcept {
         if (err == EAGAIN || err == ENOMEM) return spawn_stage::fork;
-        if (r.cwd != nullptr && (err == ENOENT || err == ENOTDIR || err == EACCES || err == ELOOP || err == ENAMETOOLONG)) {
+        if (r.cwd != nullptr &&
+            (err == ENOENT || err == ENOTDIR || err == EACCES || err == ELOOP || err == ENAMETOOLONG)) {
             struct stat st;
-            if (::stat(r.cwd, &st) != 0 || !S_ISDIR(st.st_mode) || ::access(r.cwd, X_OK) != 0) return spawn_stage::chdir;
+            if (::stat(r.cwd, &st) != 0 || !S_ISDIR(st.st_mode) || ::access(r.cwd, X_OK) != 0)
+                return spawn_stage::chdir;
         }
         return spawn_stage::exec;
     }
@@ -2796,9 +2863,9 @@ public:
         write_stdin(bytes, ec);
         if (!ec) return;
         const std::string name = s_ ? s_->program : std::string("an invalid child");
-        const std::string why = ec == std::errc::broken_pipe
-                                    ? "the child has closed its stdin or exited"
-                                    : ec == std::errc::bad_file_descriptor ? "stdin is not io::pipe() or was closed" : ec.message();
+        const std::string why = ec == std::errc::broken_pipe           ? "the child has closed its stdin or exited"
+                                : ec == std::errc::bad_file_descriptor ? "stdin is not io::pipe() or was closed"
+                                                                       : ec.message();
         throw std::system_error(ec, "liftoff: cannot write to the stdin of '" + name + "': " + why);
     }
     /// Ends the child's input (io::pipe()).
@@ -2928,10 +2995,14 @@ failure resolve_program(const command& cmd, const child_environment& env, std::s
     if (!s.not_runnable.empty()) {
         // Found, but not runnable: say why exactly as exec would have.
         path = s.not_runnable;
-        return P::describe(cmd, path, spawn_failure{spawn_stage::exec, std::make_error_code(std::errc::permission_denied)});
+        return P::describe(cmd, path,
+                           spawn_failure{spawn_stage::exec, std::make_error_code(std::errc::permission_denied)});
     }
-    std::string what = "not found in PATH (searched " + (s.searched.empty() ? std::string("nothing") : join(s.searched, std::string(1, P::path_list_separator))) + ")";
-    if (!s.skipped.empty()) what += "; skipped " + describe_skipped(s.skipped) + ": the current directory is never searched";
+    std::string what =
+        "not found in PATH (searched " +
+        (s.searched.empty() ? std::string("nothing") : join(s.searched, std::string(1, P::path_list_separator))) + ")";
+    if (!s.skipped.empty())
+        what += "; skipped " + describe_skipped(s.skipped) + ": the current directory is never searched";
     if (!env.path) what += "; the child's environment has no PATH, so the system default was searched";
     return make_failure(errc::program_not_found, printable(prog), what, "give a full path or install it");
 }
@@ -2969,7 +3040,9 @@ basic_child<P> launch_with(const command& cmd, stream_defaults defaults, failure
     }
 
     const bool run = defaults == stream_defaults::run;
-    launch_spec spec{cmd, path, env,
+    launch_spec spec{cmd,
+                     path,
+                     env,
                      cmd.stdin_spec() ? *cmd.stdin_spec() : io::source(run ? io::null() : io::inherit()),
                      cmd.stdout_spec() ? *cmd.stdout_spec() : (run ? io::capture() : io::sink(io::inherit())),
                      cmd.stderr_spec() ? *cmd.stderr_spec() : (run ? io::capture() : io::sink(io::inherit()))};
@@ -2981,7 +3054,8 @@ basic_child<P> launch_with(const command& cmd, stream_defaults defaults, failure
     state->path = std::move(path);
     state->trace = cmd.tracer();
     state->started = started;
-    if (cmd.timeout_limit()) state->deadline = started + std::chrono::duration_cast<clock::duration>(*cmd.timeout_limit());
+    if (cmd.timeout_limit())
+        state->deadline = started + std::chrono::duration_cast<clock::duration>(*cmd.timeout_limit());
     state->grace = cmd.timeout_grace();
     state->policy = cmd.destroy_policy() ? *cmd.destroy_policy() : on_destroy::terminate;
     if (state->trace) {
@@ -3038,7 +3112,9 @@ basic_child<P> basic_launch(const command& cmd) {
 
 /// Starts `cmd`; its streams are inherited unless redirected; on_destroy defaults to terminate.
 /// Throws launch_error (code() is a liftoff::errc) when it cannot start.
-inline child launch(const command& cmd) { return basic_launch<native_platform>(cmd); }
+inline child launch(const command& cmd) {
+    return basic_launch<native_platform>(cmd);
+}
 
 /// As launch(cmd), reporting failure in `ec` (a liftoff::errc) and returning an invalid child.
 inline child launch(const command& cmd, std::error_code& ec) noexcept {
@@ -3056,7 +3132,9 @@ result basic_run(const command& cmd) {
     return detail::collect(c);
 }
 
-inline result run(const command& cmd) { return basic_run<native_platform>(cmd); }
+inline result run(const command& cmd) {
+    return basic_run<native_platform>(cmd);
+}
 
 /// As run(cmd), reporting a failure to start in `ec` (the result is then empty).
 inline result run(const command& cmd, std::error_code& ec) {

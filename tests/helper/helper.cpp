@@ -56,13 +56,16 @@ void write_all(int fd, const char* p, size_t n) {
         n -= static_cast<size_t>(w);
     }
 }
-void write_str(int fd, const std::string& s) { write_all(fd, s.data(), s.size()); }
+void write_str(int fd, const std::string& s) {
+    write_all(fd, s.data(), s.size());
+}
 
 void write_pattern(int fd, long long n) {
     static char block[65536];
     static bool filled = false;
     if (!filled) {
-        for (size_t i = 0; i < sizeof block; ++i) block[i] = static_cast<char>('a' + i % 26);
+        for (size_t i = 0; i < sizeof block; ++i)
+            block[i] = static_cast<char>('a' + i % 26);
         filled = true;
     }
     while (n > 0) {
@@ -107,9 +110,11 @@ int main(int argc, char** argv) {
             write_str(2, next());
         } else if (a == "lines") {
             const long n = std::atol(next().c_str());
-            for (long k = 1; k <= n; ++k) write_str(1, "line " + std::to_string(k) + "\n");
+            for (long k = 1; k <= n; ++k)
+                write_str(1, "line " + std::to_string(k) + "\n");
         } else if (a == "args") {
-            for (++i; i < argc; ++i) write_str(1, std::to_string(std::strlen(argv[i])) + ":" + argv[i] + "\n");
+            for (++i; i < argc; ++i)
+                write_str(1, std::to_string(std::strlen(argv[i])) + ":" + argv[i] + "\n");
         } else if (a == "env") {
             const std::string name = next();
             const char* v = std::getenv(name.c_str());
@@ -117,7 +122,8 @@ int main(int argc, char** argv) {
         } else if (a == "envcount") {
             extern char** environ;
             int n = 0;
-            for (char** e = environ; *e; ++e) ++n;
+            for (char** e = environ; *e; ++e)
+                ++n;
             write_str(1, std::to_string(n) + "\n");
         } else if (a == "cwd") {
             char buf[4096];
@@ -167,12 +173,15 @@ int main(int argc, char** argv) {
             for (int s = 1; s < 32; ++s)
                 if (::sigismember(&mask, s) == 1) ++blocked;
             std::string out = "blocked=" + std::to_string(blocked);
-            const std::pair<int, const char*> named[] = {{SIGPIPE, "PIPE"}, {SIGUSR1, "USR1"}, {SIGINT, "INT"}, {SIGTERM, "TERM"}};
+            const std::pair<int, const char*> named[] = {
+                {SIGPIPE, "PIPE"}, {SIGUSR1, "USR1"}, {SIGINT, "INT"}, {SIGTERM, "TERM"}};
             for (const auto& n : named) {
                 struct sigaction sa;
                 ::sigaction(n.first, nullptr, &sa);
                 out += std::string(" ") + n.second + "=" +
-                       (sa.sa_handler == SIG_DFL ? "default" : sa.sa_handler == SIG_IGN ? "ignored" : "handled");
+                       (sa.sa_handler == SIG_DFL   ? "default"
+                        : sa.sa_handler == SIG_IGN ? "ignored"
+                                                   : "handled");
             }
             write_str(1, out + "\n");
         } else if (a == "pid") {
@@ -188,7 +197,8 @@ int main(int argc, char** argv) {
             const std::string ms = next();
             long long pid = 0;
             std::thread([&] {
-                auto c = liftoff::launch(liftoff::command{self_path, {"sleep", ms}}.kill_on_parent_exit().on_destroy(liftoff::on_destroy::release));
+                auto c = liftoff::launch(liftoff::command{self_path, {"sleep", ms}}.kill_on_parent_exit().on_destroy(
+                    liftoff::on_destroy::release));
                 pid = c.pid();
                 c.release();
             }).join();
@@ -199,7 +209,8 @@ int main(int argc, char** argv) {
         } else if (a == "launch-released") {
             const long n = std::atol(next().c_str());
             const std::string ms = next();
-            for (long k = 0; k < n; ++k) liftoff::launch(liftoff::command{self_path, {"sleep", ms}}).release();
+            for (long k = 0; k < n; ++k)
+                liftoff::launch(liftoff::command{self_path, {"sleep", ms}}).release();
         } else {
             std::fprintf(stderr, "helper: unknown action '%s'\n", a.c_str());
             return 100;

@@ -21,19 +21,19 @@ enum class spawn_stage : unsigned char {
     redirect_stdin,   ///< opening an io::file for stdin
     redirect_stdout,  ///< opening an io::file / io::append for stdout
     redirect_stderr,
-    fork,             ///< creating the process
-    setup,            ///< in the child before exec: process group, parent-death signal, streams
-    chdir,            ///< the working directory
-    exec,             ///< running the program
-    thread,           ///< starting the drain thread
-    unsupported,      ///< asked for something this OS cannot do
+    fork,         ///< creating the process
+    setup,        ///< in the child before exec: process group, parent-death signal, streams
+    chdir,        ///< the working directory
+    exec,         ///< running the program
+    thread,       ///< starting the drain thread
+    unsupported,  ///< asked for something this OS cannot do
 };
 
 /// A command with its defaults applied and its program resolved: everything a platform's
 /// spawn needs, decided by portable code.
 struct launch_spec {
     const command& cmd;
-    std::string path;                ///< the resolved program
+    std::string path;  ///< the resolved program
     const child_environment& env;
     io::source in;
     io::sink out;

@@ -76,10 +76,12 @@ failure validate(const command& cmd) {
         if (auto f = check_file(s->what(), s->path(), "stderr")) return f;
     if (const auto& s = cmd.stdout_spec())
         if (s->what() == io::kind::lines && !s->on_line())
-            return bad(errc::invalid_argument, "io::lines() for stdout has no callback", "pass a callback (nothing was run)");
+            return bad(errc::invalid_argument, "io::lines() for stdout has no callback",
+                       "pass a callback (nothing was run)");
     if (const auto& s = cmd.stderr_spec())
         if (s->what() == io::kind::lines && !s->on_line())
-            return bad(errc::invalid_argument, "io::lines() for stderr has no callback", "pass a callback (nothing was run)");
+            return bad(errc::invalid_argument, "io::lines() for stderr has no callback",
+                       "pass a callback (nothing was run)");
     return {};
 }
 

@@ -3,10 +3,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <cstddef>      // std::size_t
-#include <exception>    // std::exception_ptr
-#include <functional>   // line callbacks
-#include <mutex>        // capture is read by other threads while the drain appends
+#include <cstddef>     // std::size_t
+#include <exception>   // std::exception_ptr
+#include <functional>  // line callbacks
+#include <mutex>       // capture is read by other threads while the drain appends
 #include <string>
 #include <string_view>
 

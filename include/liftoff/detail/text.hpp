@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <cstddef>      // std::size_t
+#include <cstddef>  // std::size_t
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,7 +58,9 @@ inline std::string join(const std::vector<std::string>& parts, std::string_view 
 }
 
 /// Position of the first NUL byte, or npos.
-inline std::size_t find_nul(std::string_view s) noexcept { return s.find('\0'); }
+inline std::size_t find_nul(std::string_view s) noexcept {
+    return s.find('\0');
+}
 
 /// The part of a "NAME=value" entry before the first '='.
 inline std::string_view env_entry_name(std::string_view entry) noexcept {

@@ -73,7 +73,8 @@ LIFTOFF_CHILD_CODE inline void clone_child_close_from_3() noexcept {
     // Before Linux 5.9: walk /proc/self/fd (O(open descriptors)) with getdents64.
     const long dir = ::syscall(SYS_openat, AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) {
-        for (long fd = 3; fd < 65536; ++fd) ::syscall(SYS_close, fd);  // no /proc: bounded sweep
+        for (long fd = 3; fd < 65536; ++fd)
+            ::syscall(SYS_close, fd);  // no /proc: bounded sweep
         return;
     }
     alignas(8) char buf[2048];

@@ -105,7 +105,7 @@ private:
 #else
         const char one = 1;
         const ssize_t r = ::write(wake_write_.get(), &one, 1);
-#endif  // __linux__
+#endif            // __linux__
         (void)r;  // a full wake pipe already wakes the thread
     }
 
@@ -183,7 +183,8 @@ private:
         const std::string& text = *text_;
         while (offset < text.size()) {
             // This thread blocks SIGPIPE, so a child that stopped reading gives EPIPE here.
-            const ssize_t put = retry_eintr([&] { return ::write(in_fd_.get(), text.data() + offset, text.size() - offset); });
+            const ssize_t put =
+                retry_eintr([&] { return ::write(in_fd_.get(), text.data() + offset, text.size() - offset); });
             if (put < 0) {
                 if (errno == EAGAIN) return;
                 break;  // EPIPE: the child no longer reads stdin; that is its business

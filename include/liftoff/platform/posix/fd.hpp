@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <cerrno>     // errno, EINTR
-#include <fcntl.h>    // fcntl, O_CLOEXEC
-#include <unistd.h>   // close, pipe
+#include <cerrno>    // errno, EINTR
+#include <fcntl.h>   // fcntl, O_CLOEXEC
+#include <unistd.h>  // close, pipe
 
 namespace liftoff {
 inline namespace v0 {

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>   // snprintf for a mode in octal
+#include <cstdio>  // snprintf for a mode in octal
 #include <string>
 #include <vector>
 
@@ -43,7 +43,8 @@ struct posix_exec_facts {
     static bool elf(const std::string& path) {
         unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
         char magic[4] = {};
-        return fd && ::read(fd.get(), magic, 4) == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+        return fd && ::read(fd.get(), magic, 4) == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' &&
+               magic[3] == 'F';
     }
     static std::string mode(const std::string& path) {
         struct stat st;
@@ -70,8 +71,8 @@ struct posix_family : posix_system {
 
     /// Sets up the streams, spawns, and hands the running child to `proc`.
     static spawn_failure spawn(const launch_spec& spec, process& proc) {
-        unique_fd child_side[3];    // what the child gets as 0, 1, 2
-        unique_fd parent_side[3];   // our ends of its pipes
+        unique_fd child_side[3];             // what the child gets as 0, 1, 2
+        unique_fd parent_side[3];            // our ends of its pipes
         int inherit_from[3] = {-1, -1, -1};  // a parent stream the child shares instead
 
         if (auto f = open_input(spec.in, child_side[0], parent_side[0])) return f;
@@ -88,19 +89,22 @@ struct posix_family : posix_system {
             if (int e = move_above_stdio(fd)) return {spawn_stage::pipes, {e, std::generic_category()}};
 
         posix_spawn_request r;
-        for (int i = 0; i < 3; ++i) r.fds[i] = child_side[i] ? child_side[i].get() : inherit_from[i];
+        for (int i = 0; i < 3; ++i)
+            r.fds[i] = child_side[i] ? child_side[i].get() : inherit_from[i];
         if (r.fds[2] == -2) r.fds[2] = r.fds[1];
 
         const command& cmd = spec.cmd;
         std::vector<char*> argv;
         argv.reserve(cmd.arguments().size() + 2);
         argv.push_back(const_cast<char*>(cmd.program().c_str()));
-        for (const auto& a : cmd.arguments()) argv.push_back(const_cast<char*>(a.c_str()));
+        for (const auto& a : cmd.arguments())
+            argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
         std::vector<char*> envp;
         if (!spec.env.inherited) {
             envp.reserve(spec.env.entries.size() + 1);
-            for (const auto& e : spec.env.entries) envp.push_back(const_cast<char*>(e.c_str()));
+            for (const auto& e : spec.env.entries)
+                envp.push_back(const_cast<char*>(e.c_str()));
             envp.push_back(nullptr);
         }
         r.path = spec.path.c_str();
@@ -111,7 +115,8 @@ struct posix_family : posix_system {
         r.die_with_parent = cmd.dies_with_parent();
 
         const posix_spawn_result res = Spawner::spawn(r);
-        for (auto& fd : child_side) fd.reset();  // the child has its copies; EOF must reach us
+        for (auto& fd : child_side)
+            fd.reset();  // the child has its copies; EOF must reach us
         if (res.stage != spawn_stage::none) return {res.stage, {res.error, std::generic_category()}};
 
         proc.adopt(res.pid, res.pidfd, r.new_group);
@@ -150,78 +155,101 @@ struct posix_family : posix_system {
         case spawn_stage::redirect_stdout:
         case spawn_stage::redirect_stderr: {
             const bool in = sf.stage == spawn_stage::redirect_stdin;
-            const std::string& file = in ? cmd.stdin_spec()->path()
-                                         : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_spec() : cmd.stderr_spec())->path();
+            const std::string& file =
+                in ? cmd.stdin_spec()->path()
+                   : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_spec() : cmd.stderr_spec())->path();
             const char* stream = in ? "stdin" : sf.stage == spawn_stage::redirect_stdout ? "stdout" : "stderr";
-            if (is_resource_error(e)) return make(errc::resource_exhausted, "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text, resource_remedy);
-            return make(errc::redirect_failed, "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text,
-                        in ? "check that the file exists and is readable" : "check that its directory exists and is writable");
+            if (is_resource_error(e))
+                return make(errc::resource_exhausted,
+                            "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text,
+                            resource_remedy);
+            return make(
+                errc::redirect_failed, "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text,
+                in ? "check that the file exists and is readable" : "check that its directory exists and is writable");
         }
         case spawn_stage::pipes:
         case spawn_stage::fork:
         case spawn_stage::thread:
             return make(is_resource_error(e) ? errc::resource_exhausted : errc::invalid_argument,
-                        std::string(sf.stage == spawn_stage::fork ? "cannot create a process" : sf.stage == spawn_stage::thread ? "cannot start the thread that drains its output" : "cannot create its pipes") + ": " + os_text,
+                        std::string(sf.stage == spawn_stage::fork     ? "cannot create a process"
+                                    : sf.stage == spawn_stage::thread ? "cannot start the thread that drains its output"
+                                                                      : "cannot create its pipes") +
+                            ": " + os_text,
                         resource_remedy);
         case spawn_stage::unsupported:
             if (cmd.dies_with_parent() && !supports_kill_on_parent_exit)
                 return make(errc::unsupported, "kill_on_parent_exit() is not available on this OS",
                             "use on_destroy(on_destroy::kill), which covers a normal exit of this process");
-            return make(errc::unsupported, "cwd() needs posix_spawn_file_actions_addchdir_np, which this C library lacks",
+            return make(errc::unsupported,
+                        "cwd() needs posix_spawn_file_actions_addchdir_np, which this C library lacks",
                         "start the child in the current directory, or chdir in a wrapper script");
         case spawn_stage::chdir: {
             const std::string dir = "working directory '" + printable(*cmd.working_directory()) + "'";
             const std::string remedy = "create it, or pass an existing directory to cwd()";
             if (e == ENOENT) return make(errc::bad_working_directory, dir + " does not exist", remedy);
             if (e == ENOTDIR) return make(errc::bad_working_directory, dir + " is not a directory", remedy);
-            if (e == EACCES) return make(errc::bad_working_directory, dir + " is not searchable (permission denied)", "give this user search (x) permission on it and its parents");
+            if (e == EACCES)
+                return make(errc::bad_working_directory, dir + " is not searchable (permission denied)",
+                            "give this user search (x) permission on it and its parents");
             return make(errc::bad_working_directory, dir + ": " + os_text, remedy);
         }
         case spawn_stage::setup:
-            if (is_resource_error(e)) return make(errc::resource_exhausted, "cannot set up the child: " + os_text, resource_remedy);
-            return make(errc::invalid_argument, "cannot set up the child (process group, parent-death signal or streams): " + os_text,
+            if (is_resource_error(e))
+                return make(errc::resource_exhausted, "cannot set up the child: " + os_text, resource_remedy);
+            return make(errc::invalid_argument,
+                        "cannot set up the child (process group, parent-death signal or streams): " + os_text,
                         "check that the parent's stdout is open when using io::merge()");
         case spawn_stage::exec:
         case spawn_stage::none: break;
         }
         // exec
-        if (is_resource_error(e)) return make(errc::resource_exhausted, "cannot run " + shown + ": " + os_text, resource_remedy);
+        if (is_resource_error(e))
+            return make(errc::resource_exhausted, "cannot run " + shown + ": " + os_text, resource_remedy);
         if (e == ENOENT) {
             const auto probe = probe_file(path);
             if (!probe.exists)
-                return make(errc::program_not_found, shown + " does not exist", "check the path, or give a bare name to look it up in PATH");
+                return make(errc::program_not_found, shown + " does not exist",
+                            "check the path, or give a bare name to look it up in PATH");
             const std::string interp = posix_exec_facts::interpreter(path);
             if (!interp.empty())
-                return make(errc::program_not_found, "its interpreter '" + printable(interp) + "' (the #! line of " + shown + ") does not exist",
+                return make(errc::program_not_found,
+                            "its interpreter '" + printable(interp) + "' (the #! line of " + shown + ") does not exist",
                             "install the interpreter or fix the #! line");
             return make(errc::program_not_found, shown + " exists but its ELF interpreter (dynamic loader) does not",
                         "it was built for another system; install its loader or use a build for this one");
         }
         if (e == EACCES || e == EPERM || e == EISDIR) {
             const auto probe = probe_file(path);
-            if (probe.directory || e == EISDIR) return make(errc::not_executable, shown + " is a directory", "name the program inside it");
+            if (probe.directory || e == EISDIR)
+                return make(errc::not_executable, shown + " is a directory", "name the program inside it");
             if (probe.exists && posix_exec_facts::noexec_mount(path))
                 return make(errc::not_executable, shown + " is on a file system mounted noexec",
                             "copy it to an executable location, or remount without noexec");
             if (probe.exists && !probe.executable)
-                return make(errc::not_executable, shown + " is not executable (mode " + posix_exec_facts::mode(path) + ")",
+                return make(errc::not_executable,
+                            shown + " is not executable (mode " + posix_exec_facts::mode(path) + ")",
                             "chmod +x " + shown);
             const std::string interp = posix_exec_facts::interpreter(path);
             if (!interp.empty())
-                return make(errc::not_executable, "its interpreter '" + printable(interp) + "' (the #! line of " + shown + ") cannot be executed",
-                            "make the interpreter executable or fix the #! line");
+                return make(
+                    errc::not_executable,
+                    "its interpreter '" + printable(interp) + "' (the #! line of " + shown + ") cannot be executed",
+                    "make the interpreter executable or fix the #! line");
             return make(errc::not_executable, "permission denied running " + shown,
                         "check the modes of the file and its directories");
         }
         if (e == ENOEXEC)
             return make(errc::exec_format_error,
-                        shown + (posix_exec_facts::elf(path) ? " is an ELF file for another machine or ABI" : " is not a program this system can run (no #! line, unknown format)"),
+                        shown + (posix_exec_facts::elf(path)
+                                     ? " is an ELF file for another machine or ABI"
+                                     : " is not a program this system can run (no #! line, unknown format)"),
                         "add a #! line to a script, or use a build for this system");
         if (e == E2BIG)
             return make(errc::invalid_argument, "its arguments and environment are too long for the OS (E2BIG)",
                         "pass large data through stdin or a file");
         if (e == ETXTBSY)
-            return make(errc::not_executable, shown + " is open for writing (text file busy)", "wait until the writer has closed it");
+            return make(errc::not_executable, shown + " is open for writing (text file busy)",
+                        "wait until the writer has closed it");
         return make(errc::program_not_found, "cannot run " + shown + ": " + os_text, "check the path");
     }
 
@@ -263,7 +291,8 @@ private:
         case io::kind::file:
         case io::kind::append: {
             const int mode = out.what() == io::kind::file ? O_TRUNC : O_APPEND;
-            child.reset(retry_eintr([&] { return ::open(out.path().c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | mode, 0666); }));
+            child.reset(retry_eintr(
+                [&] { return ::open(out.path().c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | mode, 0666); }));
             if (!child) return errno_failure(stage);
             break;
         }

@@ -63,7 +63,8 @@ public:
     }
 
     exit_status wait() noexcept {
-        while (!status_) reap(0);
+        while (!status_)
+            reap(0);
         return *status_;
     }
 
@@ -120,7 +121,8 @@ public:
             if (r != 0 || info.si_pid == pid_) return true;  // ECHILD: gone already
             if (std::chrono::steady_clock::now() >= deadline) return false;
             if (pidfd_) {
-                const auto ms = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+                const auto ms =
+                    std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
                 pollfd p{pidfd_.get(), POLLIN, 0};
                 ::poll(&p, 1, static_cast<int>(ms > 0x7fffffff ? 0x7fffffff : (ms < 1 ? 1 : ms)));
             } else {
@@ -146,7 +148,8 @@ public:
         std::lock_guard<std::mutex> lock(stdin_lock_);
         if (!stdin_pipe_) return std::make_error_code(std::errc::bad_file_descriptor);
         while (!bytes.empty()) {
-            const long put = retry_eintr([&] { return write_without_sigpipe(stdin_pipe_.get(), bytes.data(), bytes.size()); });
+            const long put =
+                retry_eintr([&] { return write_without_sigpipe(stdin_pipe_.get(), bytes.data(), bytes.size()); });
             if (put < 0) return {errno, std::generic_category()};
             bytes.remove_prefix(static_cast<std::size_t>(put));
         }

@@ -87,8 +87,10 @@ private:
         for (;;) {
             {
                 std::lock_guard<std::mutex> lock(mutex_);
-                for (auto& e : incoming_) children.push_back(std::move(e));
-                for (auto& p : incoming_pipes_) pipes.push_back(std::move(p));
+                for (auto& e : incoming_)
+                    children.push_back(std::move(e));
+                for (auto& p : incoming_pipes_)
+                    pipes.push_back(std::move(p));
                 incoming_.clear();
                 incoming_pipes_.clear();
                 count_ = children.size();
@@ -101,7 +103,8 @@ private:
                 fds.push_back({c.pidfd ? c.pidfd.get() : -1, POLLIN, 0});
                 unwatched = unwatched || !c.pidfd;
             }
-            for (auto& p : pipes) fds.push_back({p.get(), POLLIN, 0});
+            for (auto& p : pipes)
+                fds.push_back({p.get(), POLLIN, 0});
             if (::poll(fds.data(), static_cast<nfds_t>(fds.size()), unwatched ? 100 : -1) < 0) continue;
 
             if (fds[0].revents != 0) {

@@ -72,7 +72,7 @@ struct posix_spawn_spawner {
         }
 #if defined(__APPLE__)
         flags |= POSIX_SPAWN_CLOEXEC_DEFAULT;  // only what the file actions name reaches the child
-#endif  // __APPLE__
+#endif                                         // __APPLE__
         posix_spawnattr_setflags(&attr, flags);
 
         int err = 0;
@@ -113,9 +113,11 @@ private:
     /// missing program, so look at the cwd when the error could be its.
     static spawn_stage blame(const posix_spawn_request& r, int err) noexcept {
         if (err == EAGAIN || err == ENOMEM) return spawn_stage::fork;
-        if (r.cwd != nullptr && (err == ENOENT || err == ENOTDIR || err == EACCES || err == ELOOP || err == ENAMETOOLONG)) {
+        if (r.cwd != nullptr &&
+            (err == ENOENT || err == ENOTDIR || err == EACCES || err == ELOOP || err == ENAMETOOLONG)) {
             struct stat st;
-            if (::stat(r.cwd, &st) != 0 || !S_ISDIR(st.st_mode) || ::access(r.cwd, X_OK) != 0) return spawn_stage::chdir;
+            if (::stat(r.cwd, &st) != 0 || !S_ISDIR(st.st_mode) || ::access(r.cwd, X_OK) != 0)
+                return spawn_stage::chdir;
         }
         return spawn_stage::exec;
     }

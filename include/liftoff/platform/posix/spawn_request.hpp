@@ -15,8 +15,8 @@ struct posix_spawn_request {
     const char* path = nullptr;
     char* const* argv = nullptr;
     char* const* envp = nullptr;
-    const char* cwd = nullptr;      ///< nullptr: the parent's
-    int fds[3] = {-1, -1, -1};      ///< the child's 0, 1, 2 (all >= 3); -1 keeps the parent's
+    const char* cwd = nullptr;  ///< nullptr: the parent's
+    int fds[3] = {-1, -1, -1};  ///< the child's 0, 1, 2 (all >= 3); -1 keeps the parent's
     bool new_group = false;
     bool die_with_parent = false;
 };
@@ -25,7 +25,7 @@ struct posix_spawn_result {
     pid_t pid = -1;
     int pidfd = -1;  ///< owned by the caller; -1 where the OS or spawner has none
     spawn_stage stage = spawn_stage::none;
-    int error = 0;   ///< errno of the failing stage
+    int error = 0;  ///< errno of the failing stage
 };
 
 }  // namespace detail

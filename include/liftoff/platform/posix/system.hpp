@@ -9,13 +9,13 @@
 #include <unistd.h>    // environ, faccessat, confstr, getcwd
 
 #include <cerrno>
-#include <cstdlib>     // getenv
-#include <cstring>     // strlen
+#include <cstdlib>  // getenv
+#include <cstring>  // strlen
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>      // threads started with signals blocked
+#include <thread>  // threads started with signals blocked
 #include <utility>
 #include <vector>
 
@@ -95,7 +95,8 @@ struct posix_system {
 
     static std::vector<std::string> current_environment() {
         std::vector<std::string> out;
-        for (char** e = posix_environ(); e != nullptr && *e != nullptr; ++e) out.emplace_back(*e);
+        for (char** e = posix_environ(); e != nullptr && *e != nullptr; ++e)
+            out.emplace_back(*e);
         return out;
     }
 
