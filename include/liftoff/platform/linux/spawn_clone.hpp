@@ -53,28 +53,31 @@ namespace liftoff {
 inline namespace v0 {
 namespace detail {
 
-/// Shared with the child through CLONE_VM; the child writes `stage`/`error` before it exits.
+/// Shared with the child through CLONE_VM. The child reports a failure through `report_fd`, a
+/// close-on-exec pipe, not through this memory: under valgrind or qemu-user CLONE_VM is not
+/// honoured (the child becomes a fork), and a pipe still carries the report.
 struct clone_job {
     const posix_spawn_request* request;
     pid_t parent;
-    volatile int stage;
-    volatile int error;
+    int report_fd;
 };
 
 // Only raw syscall() from here to execve: no locks, no allocation, no libc state, no interceptors.
 LIFTOFF_CHILD_CODE inline void clone_child_fail(clone_job* job, spawn_stage stage) noexcept {
-    job->error = errno;
-    job->stage = static_cast<int>(stage);
+    const int report[2] = {static_cast<int>(stage), errno};
+    ::syscall(SYS_write, job->report_fd, report, sizeof report);
     ::syscall(SYS_exit_group, 127);
 }
 
-LIFTOFF_CHILD_CODE inline void clone_child_close_from_3() noexcept {
-    if (::syscall(SYS_close_range, 3U, ~0U, 0U) == 0) return;
+LIFTOFF_CHILD_CODE inline void clone_child_close_from_3(int keep) noexcept {
+    if (::syscall(SYS_close_range, 3U, static_cast<unsigned>(keep - 1), 0U) == 0 || keep == 3) {
+        if (::syscall(SYS_close_range, static_cast<unsigned>(keep + 1), ~0U, 0U) == 0) return;
+    }
     // Before Linux 5.9: walk /proc/self/fd (O(open descriptors)) with getdents64.
     const long dir = ::syscall(SYS_openat, AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) {
-        for (long fd = 3; fd < 65536; ++fd)
-            ::syscall(SYS_close, fd);  // no /proc: bounded sweep
+        for (long fd = 3; fd < 65536; ++fd)  // no /proc: a bounded sweep
+            if (fd != keep) ::syscall(SYS_close, fd);
         return;
     }
     alignas(8) char buf[2048];
@@ -95,7 +98,7 @@ LIFTOFF_CHILD_CODE inline void clone_child_close_from_3() noexcept {
                 }
                 fd = fd * 10 + (*c - '0');
             }
-            if (number && fd >= 3 && fd != dir) ::syscall(SYS_close, fd);
+            if (number && fd >= 3 && fd != dir && fd != keep) ::syscall(SYS_close, fd);
             off += reclen;
         }
     }
@@ -121,7 +124,7 @@ LIFTOFF_CHILD_CODE inline int clone_child_main(void* arg) noexcept {
 
     for (int i = 0; i < 3; ++i)
         if (r.fds[i] >= 0 && ::syscall(SYS_dup3, r.fds[i], i, 0) < 0) clone_child_fail(job, spawn_stage::setup);
-    clone_child_close_from_3();
+    clone_child_close_from_3(job->report_fd);
 
     if (r.cwd != nullptr && ::syscall(SYS_chdir, r.cwd) != 0) clone_child_fail(job, spawn_stage::chdir);
 
@@ -167,13 +170,14 @@ struct clone_spawner {
         posix_spawn_result out;
         thread_local clone_stack stack;
         void* top = stack.top();
-        if (top == nullptr) {
-            out.stage = spawn_stage::fork;
-            out.error = ENOMEM;
-            return out;
-        }
+        if (top == nullptr) return fail(out, spawn_stage::fork, ENOMEM);
+        // The child's report: 8 bytes on failure, end of file when execve closed it.
+        unique_fd report_read, report_write;
+        if (int e = make_pipe(report_read, report_write)) return fail(out, spawn_stage::pipes, e);
+        if (int e = move_above_stdio(report_write)) return fail(out, spawn_stage::pipes, e);
+
         static std::atomic<bool> pidfd_works{true};
-        clone_job job{&r, ::getpid(), 0, 0};
+        clone_job job{&r, ::getpid(), report_write.get()};
         int pidfd = -1;
         pid_t pid;
         int err = 0;
@@ -190,21 +194,25 @@ struct clone_spawner {
             }
             err = errno;
         }
-        if (pid < 0) {
-            out.stage = spawn_stage::fork;
-            out.error = err;
-            return out;
-        }
-        if (job.stage != 0) {
+        report_write.reset();
+        if (pid < 0) return fail(out, spawn_stage::fork, err);
+        int report[2] = {0, 0};
+        const ssize_t got = retry_eintr([&] { return ::read(report_read.get(), report, sizeof report); });
+        if (got == static_cast<ssize_t>(sizeof report)) {
             int status = 0;
             retry_eintr([&] { return ::waitpid(pid, &status, 0); });
             if (pidfd >= 0) ::close(pidfd);
-            out.stage = static_cast<spawn_stage>(job.stage);
-            out.error = job.error;
-            return out;
+            return fail(out, static_cast<spawn_stage>(report[0]), report[1]);
         }
         out.pid = pid;
         out.pidfd = pidfd;
+        return out;
+    }
+
+private:
+    static posix_spawn_result& fail(posix_spawn_result& out, spawn_stage stage, int err) noexcept {
+        out.stage = stage;
+        out.error = err;
         return out;
     }
 };
