@@ -3,6 +3,8 @@
 // SPDX-License-Identifier: MIT
 #include <liftoff/liftoff.hpp>
 
+#include <unistd.h>  // isatty
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -12,9 +14,12 @@
 namespace {
 
 const char* const usage =
-    "usage: liftoff run [--timeout SECONDS] [--capture] [--trace] -- PROGRAM [ARGS...]\n"
+    "usage: liftoff doctor [--json] [-- PROGRAM [ARGS...]]\n"
+    "       liftoff run [--timeout SECONDS] [--capture] [--trace] -- PROGRAM [ARGS...]\n"
     "       liftoff which NAME\n"
     "\n"
+    "  doctor  explain this session (display, sandbox, locale, PATH, openers) and, given a\n"
+    "          PROGRAM, why launching it would fail. Exit status 1 when there are errors.\n"
     "  run     start PROGRAM (a name is looked up in PATH), wait for it, report how it ended;\n"
     "          --capture collects its output and prints it afterwards, --trace prints each\n"
     "          step as it happens. Exit status: the program's, 128+N for signal N, 127/126\n"
@@ -106,6 +111,41 @@ int cmd_run(int argc, char** argv) {
     }
 }
 
+int cmd_doctor(int argc, char** argv) {
+    bool json = false;
+    int i = 0;
+    for (; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--") {
+            ++i;
+            break;
+        }
+        if (a == "--json") {
+            json = true;
+        } else {
+            std::fputs(usage, stderr);
+            return 2;
+        }
+    }
+    liftoff::report r;
+    if (i < argc) {
+        liftoff::command cmd{argv[i]};
+        for (++i; i < argc; ++i)
+            cmd.arg(argv[i]);
+        r = liftoff::preflight(cmd);
+    } else {
+        r = liftoff::diagnose();
+    }
+    if (json) {
+        std::printf("%s\n", r.to_json().c_str());
+    } else {
+        // Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org).
+        const char* no_color = std::getenv("NO_COLOR");
+        std::fputs(r.to_text(::isatty(1) == 1 && (no_color == nullptr || *no_color == '\0')).c_str(), stdout);
+    }
+    return r.has_errors() ? 1 : 0;
+}
+
 int cmd_which(int argc, char** argv) {
     if (argc != 1) {
         std::fputs(usage, stderr);
@@ -132,6 +172,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     const std::string verb = argv[1];
+    if (verb == "doctor") return cmd_doctor(argc - 2, argv + 2);
     if (verb == "run") return cmd_run(argc - 2, argv + 2);
     if (verb == "which") return cmd_which(argc - 2, argv + 2);
     if (verb == "--help" || verb == "-h" || verb == "help") {

@@ -131,6 +131,8 @@ struct failure {
     std::string program;
     std::string path;
     std::string message;
+    std::string what;    ///< the message's middle part: what happened, to what
+    std::string remedy;  ///< the message's last part
     std::vector<std::string> findings;
 
     explicit operator bool() const noexcept { return code != errc{}; }
@@ -150,6 +152,8 @@ inline failure make_failure(errc code, const std::string& program, std::string w
     f.path = std::move(path);
     f.message = "liftoff: cannot launch '" + program + "': " + what;
     if (!remedy.empty()) f.message += "; " + remedy;
+    f.what = std::move(what);
+    f.remedy = std::move(remedy);
     return f;
 }
 

@@ -15,6 +15,7 @@
 #include "child.hpp"
 #include "command.hpp"
 #include "detail/launch_spec.hpp"
+#include "diagnose.hpp"
 #include "detail/prepare.hpp"
 #include "error.hpp"
 #include "exit_status.hpp"
@@ -85,6 +86,7 @@ basic_child<P> launch_with(const command& cmd, stream_defaults defaults, failure
     std::string path;
     auto fail = [&](failure why) {
         f = std::move(why);
+        explain_failure<P>(cmd, f);
         if (cmd.tracer()) {
             trace_event e;
             e.kind = trace_kind::spawn_failed;

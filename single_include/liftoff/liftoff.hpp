@@ -145,6 +145,8 @@ struct failure {
     std::string program;
     std::string path;
     std::string message;
+    std::string what;    ///< the message's middle part: what happened, to what
+    std::string remedy;  ///< the message's last part
     std::vector<std::string> findings;
 
     explicit operator bool() const noexcept { return code != errc{}; }
@@ -164,6 +166,8 @@ inline failure make_failure(errc code, const std::string& program, std::string w
     f.path = std::move(path);
     f.message = "liftoff: cannot launch '" + program + "': " + what;
     if (!remedy.empty()) f.message += "; " + remedy;
+    f.what = std::move(what);
+    f.remedy = std::move(remedy);
     return f;
 }
 
@@ -956,6 +960,463 @@ inline int move_above_stdio(unique_fd& fd) noexcept {
     fd.reset(moved);
     return 0;
 }
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/platform/posix/inspect.hpp ----
+// liftoff/platform/posix/inspect.hpp: the facts diagnose() and preflight() need from a POSIX
+// system: who and where we are, what a file or directory is, which sandbox we run in.
+// Files under `root` are read so that tests can fake /proc and the sandbox markers.
+
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/types.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#if defined(__linux__) || defined(__APPLE__)
+#include <sys/xattr.h>
+#endif
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// ---- liftoff/detail/binary_format.hpp ----
+// liftoff/detail/binary_format.hpp: what kind of program a file's first bytes say it is (a #!
+// script, ELF for which machine, Mach-O, PE), so preflight() can name a wrong-architecture binary.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+struct binary_format {
+    enum class kind { unknown, script, elf, mach_o, mach_o_fat, pe, empty } what = kind::unknown;
+    std::string interpreter;    ///< script: the #! program
+    std::string description;    ///< "ELF 64-bit little-endian x86-64", "script (#!/bin/sh)", ...
+    int elf_class = 0;          ///< 32 or 64
+    bool little_endian = true;  ///< ELF data encoding
+    unsigned machine = 0;       ///< ELF e_machine
+};
+
+inline const char* elf_machine_name(unsigned m) noexcept {
+    switch (m) {
+    case 3: return "x86 (i386)";
+    case 8: return "MIPS";
+    case 20: return "PowerPC";
+    case 21: return "PowerPC 64";
+    case 22: return "s390";
+    case 40: return "ARM (32-bit)";
+    case 62: return "x86-64";
+    case 183: return "AArch64 (ARM 64-bit)";
+    case 243: return "RISC-V";
+    case 258: return "LoongArch";
+    default: return nullptr;
+    }
+}
+
+/// Reads the first bytes of a file (at least 64 for ELF) and says what they are.
+inline binary_format sniff_binary(std::string_view head) {
+    binary_format f;
+    auto u8 = [&](std::size_t i) { return i < head.size() ? static_cast<unsigned char>(head[i]) : 0u; };
+    if (head.empty()) {
+        f.what = binary_format::kind::empty;
+        f.description = "an empty file";
+        return f;
+    }
+    if (head.size() >= 2 && head[0] == '#' && head[1] == '!') {
+        std::string line(
+            head.substr(2, head.find('\n') == std::string_view::npos ? std::string_view::npos : head.find('\n') - 2));
+        const auto start = line.find_first_not_of(" \t");
+        line = start == std::string::npos ? std::string() : line.substr(start);
+        f.what = binary_format::kind::script;
+        f.interpreter = line.substr(0, line.find_first_of(" \t\r"));
+        f.description = "a script (#!" + line + ")";
+        return f;
+    }
+    if (head.size() >= 20 && u8(0) == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F') {
+        f.what = binary_format::kind::elf;
+        f.elf_class = u8(4) == 2 ? 64 : 32;
+        f.little_endian = u8(5) != 2;
+        f.machine = f.little_endian ? (u8(18) | (u8(19) << 8)) : ((u8(18) << 8) | u8(19));
+        const char* m = elf_machine_name(f.machine);
+        f.description = "ELF " + std::to_string(f.elf_class) + "-bit " +
+                        (f.little_endian ? "little-endian " : "big-endian ") +
+                        (m != nullptr ? m : "machine " + std::to_string(f.machine));
+        return f;
+    }
+    const std::uint32_t magic_be = (u8(0) << 24) | (u8(1) << 16) | (u8(2) << 8) | u8(3);
+    if (magic_be == 0xfeedfaceu || magic_be == 0xfeedfacfu || magic_be == 0xcefaedfeu || magic_be == 0xcffaedfeu) {
+        f.what = binary_format::kind::mach_o;
+        f.description = "a Mach-O (macOS) program";
+        return f;
+    }
+    if (magic_be == 0xcafebabeu && u8(7) < 20) {  // a fat Mach-O has few slices; Java classes share the magic
+        f.what = binary_format::kind::mach_o_fat;
+        f.description = "a universal Mach-O (macOS) program";
+        return f;
+    }
+    if (head.size() >= 2 && head[0] == 'M' && head[1] == 'Z') {
+        f.what = binary_format::kind::pe;
+        f.description = "a Windows (PE) program";
+        return f;
+    }
+    f.description = "not a known program format (no #! line)";
+    return f;
+}
+
+/// An ELF program's loader (its PT_INTERP, e.g. "/lib64/ld-linux-x86-64.so.2"), if the program
+/// headers are within `head`; "" for a static program or when they are not.
+inline std::string elf_interpreter(std::string_view head) {
+    const binary_format f = sniff_binary(head);
+    if (f.what != binary_format::kind::elf) return {};
+    auto read = [&](std::size_t off, std::size_t n) -> unsigned long long {
+        unsigned long long v = 0;
+        if (off + n > head.size()) return 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const unsigned long long b = static_cast<unsigned char>(head[off + (f.little_endian ? n - 1 - i : i)]);
+            v = (v << 8) | b;
+        }
+        return v;
+    };
+    const bool wide = f.elf_class == 64;
+    const unsigned long long phoff = wide ? read(32, 8) : read(28, 4);
+    const unsigned long long phentsize = wide ? read(54, 2) : read(42, 2);
+    const unsigned long long phnum = wide ? read(56, 2) : read(44, 2);
+    for (unsigned long long i = 0; i < phnum && phentsize != 0; ++i) {
+        const unsigned long long ph = phoff + i * phentsize;
+        if (ph + phentsize > head.size()) break;
+        if (read(ph, 4) != 3) continue;  // PT_INTERP
+        const unsigned long long off = wide ? read(ph + 8, 8) : read(ph + 4, 4);
+        const unsigned long long size = wide ? read(ph + 32, 8) : read(ph + 16, 4);
+        if (off + size > head.size() || size == 0) return {};
+        std::string path(head.substr(static_cast<std::size_t>(off), static_cast<std::size_t>(size)));
+        return path.substr(0, path.find('\0'));
+    }
+    return {};
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/detail/facts.hpp ----
+// liftoff/detail/facts.hpp: the facts a platform gathers for diagnose() and preflight(); what
+// they mean is decided in diagnose.hpp, the same on every OS.
+
+#include <string>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+struct system_facts {
+    std::string os, kernel, arch;
+    std::string user;
+    long long uid = -1, gid = -1;
+    std::vector<long long> groups;
+    std::string umask;
+    std::string cwd;
+    bool cwd_exists = false;
+    bool terminal = false;             ///< stdin is a terminal
+    bool dbus_socket = false;          ///< $XDG_RUNTIME_DIR/bus exists
+    std::vector<std::string> sandbox;  ///< "flatpak", "snap", "wsl", "container", "wine"
+};
+
+struct dir_facts {
+    bool exists = false;
+    bool directory = false;
+    bool searchable = false;  ///< this process may enter it
+    bool writable_by_others =
+        false;  ///< world-writable (or group-writable by a group not ours), without a sticky owner check
+};
+
+struct file_facts {
+    bool exists = false;  ///< following symlinks
+    bool regular = false;
+    bool directory = false;
+    bool dangling_symlink = false;
+    std::string link_target;
+    bool executable = false;  ///< by this process's effective ids
+    bool noexec_mount = false;
+    bool setuid = false;
+    std::string mode;  ///< "0755"
+    long long owner = -1;
+    std::string capabilities;  ///< Linux security.capability, described
+    bool quarantined = false;  ///< macOS com.apple.quarantine
+    bool readable = false;     ///< its first bytes could be read (a 0711 program cannot be)
+    std::string head;          ///< the first bytes (up to 4 KiB) of a regular file
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+struct posix_inspect {
+#if defined(__APPLE__)
+    static constexpr bool native_desktop = true;  ///< a macOS login session always has one
+    static constexpr const char* native_desktop_name = "macos";
+    static constexpr bool locale_always_utf8 = true;  ///< file names are UTF-8 whatever LANG says
+#else
+    static constexpr bool native_desktop = false;
+    static constexpr const char* native_desktop_name = "";
+    static constexpr bool locale_always_utf8 = false;
+#endif  // __APPLE__
+
+    using env_lookup = std::function<std::optional<std::string>(std::string_view)>;
+
+    static bool exists_at(const std::string& root, const std::string& path) {
+        struct stat st;
+        return ::stat(join_root(root, path).c_str(), &st) == 0;
+    }
+    static std::string read_at(const std::string& root, const std::string& path, std::size_t limit = 4096) {
+        std::ifstream f(join_root(root, path), std::ios::binary);
+        std::string s(limit, '\0');
+        f.read(&s[0], static_cast<std::streamsize>(limit));
+        s.resize(static_cast<std::size_t>(f.gcount()));
+        return s;
+    }
+    static std::string join_root(const std::string& root, const std::string& path) {
+        if (root.empty() || root == "/") return path;
+        return (root.back() == '/' ? root.substr(0, root.size() - 1) : root) + path;
+    }
+
+    /// Flatpak, Snap, WSL and containers, from the markers each leaves.
+    static std::vector<std::string> detect_sandbox(const std::string& root, const env_lookup& env) {
+        std::vector<std::string> found;
+        const auto runtime = env("XDG_RUNTIME_DIR");
+        if (exists_at(root, "/.flatpak-info") ||
+            (runtime && !runtime->empty() && exists_at("/", *runtime + "/flatpak-info")))
+            found.emplace_back("flatpak");
+        if (const auto snap = env("SNAP"); snap && !snap->empty()) found.emplace_back("snap");
+        std::string cgroup = read_at(root, "/proc/1/cgroup");
+        const bool container =
+            exists_at(root, "/.dockerenv") || exists_at(root, "/run/.containerenv") ||
+            (env("container") && !env("container")->empty()) || cgroup.find("docker") != std::string::npos ||
+            cgroup.find("kubepods") != std::string::npos || cgroup.find("containerd") != std::string::npos ||
+            cgroup.find("/lxc") != std::string::npos;
+        std::string release = read_at(root, "/proc/sys/kernel/osrelease");
+        for (char& c : release)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        const bool wsl =
+            exists_at(root, "/proc/sys/fs/binfmt_misc/WSLInterop") || release.find("microsoft") != std::string::npos;
+        if (wsl && !container) found.emplace_back("wsl");
+        if (container) found.emplace_back("container");
+        return found;
+    }
+
+    static system_facts probe_system(const std::string& root, const env_lookup& env) {
+        system_facts s;
+        struct utsname u;
+        if (::uname(&u) == 0) {
+            s.os = u.sysname;
+            s.kernel = u.release;
+            s.arch = u.machine;
+        }
+        s.uid = static_cast<long long>(::geteuid());
+        s.gid = static_cast<long long>(::getegid());
+        struct passwd pw;
+        struct passwd* found = nullptr;
+        char buf[4096];
+        if (::getpwuid_r(::geteuid(), &pw, buf, sizeof buf, &found) == 0 && found != nullptr) s.user = pw.pw_name;
+        const int n = ::getgroups(0, nullptr);
+        if (n > 0) {
+            std::vector<gid_t> g(static_cast<std::size_t>(n));
+            const int got = ::getgroups(n, g.data());
+            for (int i = 0; i < got; ++i)
+                s.groups.push_back(static_cast<long long>(g[static_cast<std::size_t>(i)]));
+        }
+        s.umask = read_umask();
+        std::string cwd(4096, '\0');
+        if (::getcwd(&cwd[0], cwd.size()) != nullptr) {
+            cwd.resize(std::strlen(cwd.c_str()));
+            s.cwd = cwd;
+            s.cwd_exists = true;
+        } else {
+            char link[4096];
+            const ssize_t len = ::readlink("/proc/self/cwd", link, sizeof link - 1);
+            s.cwd = len > 0 ? std::string(link, static_cast<std::size_t>(len)) : std::string("(unknown)");
+        }
+        s.terminal = ::isatty(0) == 1;
+        if (const auto runtime = env("XDG_RUNTIME_DIR"); runtime && !runtime->empty()) {
+            struct stat st;
+            s.dbus_socket = ::stat((*runtime + "/bus").c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
+        }
+        s.sandbox = detect_sandbox(root, env);
+        return s;
+    }
+
+    /// The umask without changing it (Linux 4.7+ shows it in /proc); elsewhere set and restore.
+    static std::string read_umask() {
+        std::ifstream status("/proc/self/status");
+        std::string line;
+        while (std::getline(status, line))
+            if (line.compare(0, 6, "Umask:") == 0) {
+                const auto v = line.find_first_not_of(" \t", 6);
+                return v == std::string::npos ? std::string() : line.substr(v);
+            }
+        const mode_t m = ::umask(022);  // races with another thread creating files: only without /proc
+        ::umask(m);
+        char out[8];
+        std::snprintf(out, sizeof out, "%04o", static_cast<unsigned>(m));
+        return out;
+    }
+
+    static dir_facts inspect_directory(const std::string& dir) {
+        dir_facts d;
+        struct stat st;
+        if (::stat(dir.c_str(), &st) != 0) return d;
+        d.exists = true;
+        d.directory = S_ISDIR(st.st_mode);
+        d.searchable = d.directory && ::faccessat(AT_FDCWD, dir.c_str(), X_OK, AT_EACCESS) == 0;
+        // Anyone may write (sticky or not, they can add a program), or another user owns it.
+        d.writable_by_others =
+            d.directory && ((st.st_mode & S_IWOTH) != 0 ||
+                            (st.st_uid != ::geteuid() && st.st_uid != 0 && (st.st_mode & S_IWUSR) != 0));
+        return d;
+    }
+
+    static file_facts inspect_program_file(const std::string& path) {
+        file_facts f;
+        if (path.empty()) return f;
+        struct stat lst, st;
+        const bool linked = ::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode);
+        if (::stat(path.c_str(), &st) != 0) {
+            if (linked) {
+                f.dangling_symlink = true;
+                char target[4096];
+                const ssize_t n = ::readlink(path.c_str(), target, sizeof target - 1);
+                if (n > 0) f.link_target.assign(target, static_cast<std::size_t>(n));
+            }
+            return f;
+        }
+        f.exists = true;
+        f.regular = S_ISREG(st.st_mode);
+        f.directory = S_ISDIR(st.st_mode);
+        f.executable = f.regular && ::faccessat(AT_FDCWD, path.c_str(), X_OK, AT_EACCESS) == 0;
+        f.setuid = (st.st_mode & S_ISUID) != 0;
+        f.owner = static_cast<long long>(st.st_uid);
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        f.mode = mode;
+        struct statvfs vfs;
+        f.noexec_mount = ::statvfs(path.c_str(), &vfs) == 0 && (vfs.f_flag & ST_NOEXEC) != 0;
+        if (f.regular) {
+            unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+            if (fd) {
+                f.readable = true;
+                f.head.resize(4096);
+                const ssize_t got = retry_eintr([&] { return ::read(fd.get(), &f.head[0], f.head.size()); });
+                f.head.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+            }
+        }
+#if defined(__linux__)
+        if (::getxattr(path.c_str(), "security.capability", nullptr, 0) > 0)
+            f.capabilities = "security.capability is set";
+#elif defined(__APPLE__)
+        f.quarantined = ::getxattr(path.c_str(), "com.apple.quarantine", nullptr, 0, 0, 0) >= 0;
+#endif
+        return f;
+    }
+
+    /// The program format this system runs directly (scripts are judged apart).
+    static bool runs_format(const binary_format& f) {
+#if defined(__APPLE__)
+        return f.what == binary_format::kind::mach_o || f.what == binary_format::kind::mach_o_fat;
+#else
+        if (f.what != binary_format::kind::elf) return false;
+        const native_elf n = native();
+        if (f.machine == n.machine && f.elf_class == n.elf_class && f.little_endian == n.little_endian) return true;
+        // 64-bit kernels run their 32-bit siblings (given the loader, which is checked apart).
+        return (n.machine == 62 && f.machine == 3) || (n.machine == 183 && f.machine == 40);
+#endif  // __APPLE__
+    }
+
+    static std::string native_format_name() {
+#if defined(__APPLE__)
+        return "Mach-O";
+#else
+        const native_elf n = native();
+        const char* m = elf_machine_name(n.machine);
+        return "ELF " + std::to_string(n.elf_class) + "-bit " +
+               (m != nullptr ? m : "machine " + std::to_string(n.machine));
+#endif  // __APPLE__
+    }
+
+    /// Programs the openers may run, for diagnose() to look for.
+    static std::vector<const char*> opener_programs() {
+#if defined(__APPLE__)
+        return {"open"};
+#else
+        return {"xdg-open", "gio", "kde-open", "kde-open5", "wslview", "explorer.exe", "wslpath"};
+#endif  // __APPLE__
+    }
+
+    static std::size_t argument_limit() noexcept {
+        const long v = ::sysconf(_SC_ARG_MAX);
+        return v > 0 ? static_cast<std::size_t>(v) : 0;
+    }
+    /// Linux refuses any one argument of MAX_ARG_STRLEN (32 pages) or more.
+    static std::size_t single_argument_limit() noexcept {
+#if defined(__linux__)
+        const long page = ::sysconf(_SC_PAGESIZE);
+        return static_cast<std::size_t>(page > 0 ? page : 4096) * 32;
+#else
+        return 0;
+#endif  // __linux__
+    }
+
+private:
+    struct native_elf {
+        unsigned machine;
+        int elf_class;
+        bool little_endian;
+    };
+    static native_elf native() noexcept {
+        const bool le = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+        const int bits = static_cast<int>(sizeof(void*) * 8);
+#if defined(__x86_64__)
+        return {62, bits, le};
+#elif defined(__i386__)
+        return {3, bits, le};
+#elif defined(__aarch64__)
+        return {183, bits, le};
+#elif defined(__arm__)
+        return {40, bits, le};
+#elif defined(__riscv)
+        return {243, bits, le};
+#elif defined(__powerpc64__)
+        return {21, bits, le};
+#elif defined(__powerpc__)
+        return {20, bits, le};
+#elif defined(__s390x__)
+        return {22, bits, le};
+#elif defined(__loongarch__)
+        return {258, bits, le};
+#elif defined(__mips__)
+        return {8, bits, le};
+#else
+        return {0, bits, le};
+#endif
+    }
+};
 
 }  // namespace detail
 }  // namespace v0
@@ -1893,7 +2354,7 @@ inline bool is_resource_error(int e) noexcept {
 }
 
 template <class Spawner>
-struct posix_family : posix_system {
+struct posix_family : posix_system, posix_inspect {
     using process = posix_process;
     using pid_type = pid_t;
     static constexpr bool supports_kill_on_parent_exit = Spawner::supports_die_with_parent;
@@ -2957,6 +3418,869 @@ using child = basic_child<>;
 #include <system_error>
 #include <utility>
 
+// ---- liftoff/diagnose.hpp ----
+// liftoff/diagnose.hpp: diagnose() and preflight(): why launching (or opening) would fail here,
+// explained before it happens, as findings with stable ids, a severity and a remedy.
+// The facts are gathered by the platform; what they mean is decided here, the same on every OS.
+
+#include <algorithm>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// ---- liftoff/detail/json.hpp ----
+// liftoff/detail/json.hpp: a small JSON writer for report::to_json (strings escaped, invalid UTF-8
+// replaced by U+FFFD so the output is always valid JSON).
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not one.
+inline std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char c = b(i);
+    if (c < 0x80) return 1;
+    std::size_t n = 0;
+    unsigned min = 0;
+    unsigned cp = 0;
+    if ((c & 0xE0) == 0xC0) {
+        n = 2, cp = c & 0x1Fu, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 3, cp = c & 0x0Fu, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 4, cp = c & 0x07u, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k) {
+        if ((b(i + k) & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (b(i + k) & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return n;
+}
+
+inline bool valid_utf8(std::string_view s) noexcept {
+    for (std::size_t i = 0; i < s.size();) {
+        const std::size_t n = utf8_sequence_length(s, i);
+        if (n == 0) return false;
+        i += n;
+    }
+    return true;
+}
+
+/// `s` as a JSON string literal, quotes included.
+inline std::string json_quote(std::string_view s) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t n = utf8_sequence_length(s, i);
+        if (n == 0) {
+            out += "\xEF\xBF\xBD";  // U+FFFD for a byte that is not UTF-8
+            ++i;
+            continue;
+        }
+        if (n > 1) {
+            out.append(s.data() + i, n);
+        } else if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (c < 0x20 || c == 0x7f) {
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else {
+            out += static_cast<char>(c);
+        }
+        i += n;
+    }
+    return out + "\"";
+}
+
+/// Builds one JSON object or array, comma by comma.
+class json_writer {
+public:
+    json_writer& open(char bracket) {
+        comma();
+        out_ += bracket;
+        first_ = true;
+        return *this;
+    }
+    json_writer& close(char bracket) {
+        out_ += bracket;
+        first_ = false;
+        return *this;
+    }
+    json_writer& key(std::string_view k) {
+        comma();
+        out_ += json_quote(k);
+        out_ += ": ";
+        first_ = true;  // the value follows without a comma
+        return *this;
+    }
+    json_writer& string(std::string_view v) { return raw(json_quote(v)); }
+    json_writer& boolean(bool v) { return raw(v ? "true" : "false"); }
+    json_writer& number(long long v) { return raw(std::to_string(v)); }
+    json_writer& null() { return raw("null"); }
+    json_writer& raw(const std::string& text) {
+        comma();
+        out_ += text;
+        return *this;
+    }
+    const std::string& str() const noexcept { return out_; }
+
+private:
+    void comma() {
+        if (!first_) out_ += ", ";
+        first_ = false;
+    }
+    std::string out_;
+    bool first_ = true;
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+
+enum class severity { info, warning, error };
+
+inline const char* to_string(severity s) noexcept {
+    switch (s) {
+    case severity::info: return "info";
+    case severity::warning: return "warning";
+    case severity::error: return "error";
+    }
+    return "info";
+}
+
+/// One thing found: a stable id (e.g. "not-executable"), how bad it is, what was found (naming
+/// the path or variable) and what a person can do about it.
+struct finding {
+    std::string id;
+    liftoff::severity severity = liftoff::severity::info;
+    std::string what;
+    std::string remedy;
+};
+
+/// One entry of PATH, as found.
+struct path_entry {
+    std::string dir;
+    bool empty = false;
+    bool relative = false;
+    bool exists = false;
+    bool directory = false;
+    bool writable_by_others = false;
+};
+
+/// What preflight() found out about the program of a command.
+struct program_facts {
+    std::string program;                ///< as given
+    std::string resolved;               ///< the file that would run ("" if none)
+    std::string found_by;               ///< "given as a path", "PATH entry '/usr/bin'", "not found"
+    std::vector<std::string> searched;  ///< PATH entries searched for a bare name
+    bool exists = false, regular = false, directory = false, dangling_symlink = false;
+    bool executable = false;    ///< by this process's effective ids
+    bool noexec_mount = false;  ///< on a file system mounted noexec
+    bool setuid = false;
+    std::string mode;          ///< "0755"
+    long long owner = -1;      ///< uid
+    std::string format;        ///< "ELF 64-bit little-endian x86-64", "a script (#!/bin/sh)", ...
+    std::string interpreter;   ///< the #! program, or an ELF's loader
+    std::string capabilities;  ///< Linux file capabilities, if any
+    bool quarantined = false;  ///< macOS: carries com.apple.quarantine
+    std::string cwd;           ///< the working directory it would start in
+    std::size_t argument_bytes = 0, argument_limit = 0;  ///< arguments + environment, and ARG_MAX
+};
+
+/// The session this process runs in (diagnose()), and a program's facts (preflight()); the
+/// findings that follow from them. to_text() is for people, to_json() for programs.
+struct report {
+    std::string version = LIFTOFF_VERSION_STRING;
+    std::string os, kernel, arch;
+    std::string user;
+    long long uid = -1, gid = -1;
+    std::vector<long long> groups;
+    std::string umask;
+    std::string cwd;
+    bool cwd_exists = false;
+    std::string session;  ///< "x11", "wayland", "macos", "windows", "ssh", "terminal", "none"
+    std::vector<std::pair<std::string, std::optional<std::string>>> session_variables;
+    std::vector<std::string> sandbox;  ///< "flatpak", "snap", "wsl", "container", "wine"
+    bool utf8 = false;
+    std::string locale;  ///< the LC_CTYPE a child gets (from LC_ALL, LC_CTYPE or LANG)
+    std::vector<path_entry> path;
+    std::vector<std::string> openers;                              ///< opener programs found in PATH
+    std::string open_url_plan;                                     ///< what open_url would do now, or why it cannot
+    std::vector<std::pair<std::string, std::string>> environment;  ///< secrets redacted
+    std::optional<program_facts> program;
+    std::vector<finding> findings;
+
+    bool has_errors() const noexcept {
+        for (const auto& f : findings)
+            if (f.severity == liftoff::severity::error) return true;
+        return false;
+    }
+    /// The finding with this id, or nullptr.
+    const finding* find(std::string_view id) const noexcept {
+        for (const auto& f : findings)
+            if (f.id == id) return &f;
+        return nullptr;
+    }
+    /// An aligned table; ANSI colour only when asked (the doctor asks on a TTY without NO_COLOR).
+    std::string to_text(bool colour = false) const;
+    /// One JSON object: {"liftoff":…, "os":…, "user":…, "session":…, …, "findings":[…]}.
+    std::string to_json() const;
+};
+
+/// Where diagnose() reads from: tests point `root` at a fake tree and pass an environment.
+struct diagnose_options {
+    std::string root = "/";                               ///< prefix for /proc, /.flatpak-info, /.dockerenv ...
+    std::optional<std::vector<std::string>> environment;  ///< "NAME=value"; default: this process's
+};
+
+namespace detail {
+
+/// Names whose values are secrets in practice; the listed exceptions are facts, not secrets.
+inline bool secret_name(std::string_view name) {
+    static const char* const exempt[] = {"XDG_SESSION_TYPE",    "XDG_SESSION_ID",  "XDG_SESSION_CLASS",
+                                         "XDG_SESSION_DESKTOP", "DESKTOP_SESSION", "DBUS_SESSION_BUS_ADDRESS",
+                                         "SSH_AUTH_SOCK"};
+    for (const char* e : exempt)
+        if (name == e) return false;
+    static const char* const words[] = {"TOKEN", "SECRET", "PASSWORD", "PASSWD",  "PASSPHRASE", "KEY",     "CREDENTIAL",
+                                        "AUTH",  "COOKIE", "SESSION",  "PRIVATE", "SIGNATURE",  "API_KEY", "ACCESS"};
+    std::string upper(name);
+    for (char& c : upper)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    for (const char* w : words)
+        if (upper.find(w) != std::string::npos) return true;
+    return false;
+}
+
+/// The value with a password in a URL's user info ("http://user:pw@proxy") replaced.
+inline std::string redact_url_password(const std::string& value) {
+    const auto scheme = value.find("://");
+    if (scheme == std::string::npos) return value;
+    const auto at = value.find('@', scheme + 3);
+    const auto slash = value.find('/', scheme + 3);
+    if (at == std::string::npos || (slash != std::string::npos && slash < at)) return value;
+    const auto colon = value.find(':', scheme + 3);
+    if (colon == std::string::npos || colon > at) return value;
+    return value.substr(0, colon + 1) + "<redacted>" + value.substr(at);
+}
+
+inline std::string redact(std::string_view name, const std::string& value) {
+    if (secret_name(name)) return "<redacted>";
+    return redact_url_password(value);
+}
+
+/// The environment diagnose() judges, with lookups by name.
+template <class P>
+class env_view {
+public:
+    explicit env_view(std::vector<std::string> entries) : entries_(std::move(entries)) {}
+    std::optional<std::string> get(std::string_view name) const {
+        for (const auto& e : entries_) {
+            const auto n = env_entry_name(e);
+            if (n.size() < e.size() && P::env_names_equal(n, name)) return e.substr(n.size() + 1);
+        }
+        return std::nullopt;
+    }
+    /// Set and not empty.
+    bool has(std::string_view name) const {
+        const auto v = get(name);
+        return v && !v->empty();
+    }
+    const std::vector<std::string>& entries() const noexcept { return entries_; }
+
+private:
+    std::vector<std::string> entries_;
+};
+
+inline void add_finding(std::vector<finding>& out, std::string id, severity s, std::string what, std::string remedy) {
+    out.push_back({std::move(id), s, std::move(what), std::move(remedy)});
+}
+
+/// The C library's rule: LC_ALL, then LC_CTYPE, then LANG; "C" when none is set.
+template <class P>
+void judge_locale(const env_view<P>& env, report& r) {
+    for (const char* name : {"LC_ALL", "LC_CTYPE", "LANG"}) {
+        if (env.has(name)) {
+            r.locale = *env.get(name);
+            break;
+        }
+    }
+    std::string lower = r.locale;
+    for (char& c : lower)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    r.utf8 =
+        lower.find("utf-8") != std::string::npos || lower.find("utf8") != std::string::npos || P::locale_always_utf8;
+    if (r.locale.empty()) r.locale = "C (none of LC_ALL, LC_CTYPE, LANG is set)";
+    if (!r.utf8)
+        add_finding(
+            r.findings, "non-utf8-locale", severity::warning,
+            "the locale '" + printable(r.locale) + "' is not UTF-8: children may mangle non-ASCII paths and arguments",
+            "set LANG=C.UTF-8 (or another UTF-8 locale) in the environment");
+}
+
+template <class P>
+void judge_session(const env_view<P>& env, const system_facts& sys, report& r) {
+    const bool terminal = sys.terminal;
+    for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "XDG_SESSION_TYPE", "DBUS_SESSION_BUS_ADDRESS",
+                             "XDG_RUNTIME_DIR", "SSH_CONNECTION", "XDG_CURRENT_DESKTOP", "BROWSER"})
+        r.session_variables.emplace_back(name, env.get(name));
+    const bool ssh = env.has("SSH_CONNECTION") || env.has("SSH_CLIENT") || env.has("SSH_TTY");
+    const bool graphical = P::native_desktop || env.has("WAYLAND_DISPLAY") || env.has("DISPLAY");
+    if (P::native_desktop && !ssh)
+        r.session = P::native_desktop_name;
+    else if (env.has("WAYLAND_DISPLAY"))
+        r.session = "wayland";
+    else if (env.has("DISPLAY"))
+        r.session = ssh ? "ssh" : "x11";
+    else if (ssh)
+        r.session = "ssh";
+    else
+        r.session = terminal ? "terminal" : "none";
+
+    if (ssh)
+        add_finding(
+            r.findings, "ssh-session", severity::info,
+            "this is an ssh session (SSH_CONNECTION is set): openers act on the remote machine's display, if any",
+            "open links on your own machine, or forward X11 (ssh -X) if you mean to");
+    if (!graphical && !(std::find(r.sandbox.begin(), r.sandbox.end(), "wsl") != r.sandbox.end()))
+        add_finding(
+            r.findings, "no-display", severity::warning,
+            "no graphical session: DISPLAY and WAYLAND_DISPLAY are not set (a service, cron, ssh or a container)",
+            "open_url()/open_path() need a desktop session; run from one, or set DISPLAY/WAYLAND_DISPLAY");
+    if (graphical && !P::native_desktop && !env.has("DBUS_SESSION_BUS_ADDRESS") && !sys.dbus_socket)
+        add_finding(r.findings, "no-dbus-session", severity::warning,
+                    "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set and $XDG_RUNTIME_DIR/bus is missing)",
+                    "start the program from the desktop session, or export DBUS_SESSION_BUS_ADDRESS");
+    for (const auto& s : r.sandbox) {
+        if (s == "flatpak" || s == "snap")
+            add_finding(r.findings, "sandbox", severity::info,
+                        "running inside " + s +
+                            ": openers go through the desktop portal, which reports success even when no application "
+                            "handles the link",
+                        "expect a chooser dialog rather than an error when nothing handles it");
+        else if (s == "container")
+            add_finding(r.findings, "sandbox", severity::info,
+                        "running in a container: there is usually no desktop session and a reduced PATH",
+                        "install what the program runs in the image, and open links from the host");
+        else if (s == "wsl")
+            add_finding(r.findings, "sandbox", severity::info,
+                        "running under WSL: links open in Windows through wslview or explorer.exe",
+                        "install wslu for wslview if links do not open");
+    }
+}
+
+template <class P>
+void judge_path(const env_view<P>& env, report& r) {
+    const auto path = env.get("PATH");
+    if (!path) {
+        add_finding(
+            r.findings, "no-path", severity::warning,
+            "PATH is not set: bare program names are looked up in the system default (" + P::default_path() + ")",
+            "set PATH, or give programs by full path");
+        return;
+    }
+    for (auto& dir : split_list(*path, P::path_list_separator)) {
+        path_entry e;
+        e.dir = dir;
+        e.empty = dir.empty();
+        e.relative = !e.empty && !P::is_absolute(dir);
+        if (!e.empty) {
+            const auto d = P::inspect_directory(dir);
+            e.exists = d.exists;
+            e.directory = d.directory;
+            e.writable_by_others = d.writable_by_others;
+        }
+        if (e.empty)
+            add_finding(r.findings, "empty-path-entry", severity::warning,
+                        "PATH has an empty entry, which many programs take as the current directory",
+                        "remove the empty entry (a leading, trailing or doubled '" +
+                            std::string(1, P::path_list_separator) + "')");
+        else if (e.relative)
+            add_finding(r.findings, "relative-path-entry", severity::warning,
+                        "PATH entry '" + printable(dir) +
+                            "' is relative: it means a different directory wherever a program runs",
+                        "use an absolute directory (liftoff never searches relative entries)");
+        else if (!e.exists)
+            add_finding(r.findings, "path-entry-missing", severity::warning,
+                        "PATH entry '" + printable(dir) + "' does not exist", "remove it from PATH or create it");
+        else if (e.writable_by_others)
+            add_finding(
+                r.findings, "writable-path-entry", severity::error,
+                "PATH entry '" + printable(dir) + "' is writable by other users: anyone can plant a program there",
+                "chmod o-w '" + printable(dir) + "', or remove it from PATH");
+        r.path.push_back(std::move(e));
+    }
+}
+
+template <class P>
+void judge_environment(const env_view<P>& env, report& r) {
+    for (const auto& entry : env.entries()) {
+        const auto name = env_entry_name(entry);
+        const std::string value = name.size() < entry.size() ? entry.substr(name.size() + 1) : std::string();
+        r.environment.emplace_back(std::string(name), redact(name, value));
+    }
+}
+
+/// Judges the program of a command: everything that would make its launch fail.
+template <class P>
+void judge_program(const command& cmd, const child_environment& env, report& r) {
+    program_facts pf;
+    pf.program = cmd.program();
+    auto& out = r.findings;
+    const std::string shown_prog = "'" + printable(cmd.program()) + "'";
+
+    if (auto bad = validate<P>(cmd)) {
+        add_finding(out, "invalid-argument", severity::error, bad.what, bad.remedy);
+        r.program = std::move(pf);
+        return;
+    }
+    // Where it is.
+    if (P::has_directory_part(cmd.program())) {
+        pf.resolved = P::make_absolute(cmd.program());
+        pf.found_by = "given as a path";
+    } else {
+        const std::string list = env.path ? *env.path : P::default_path();
+        auto s = search_path_list<P>(cmd.program(), list);
+        pf.searched = s.searched;
+        if (!s.found.empty()) {
+            pf.resolved = s.found;
+            pf.found_by = "PATH entry '" + pf.resolved.substr(0, pf.resolved.find_last_of("/\\")) + "'";
+        } else if (!s.not_runnable.empty()) {
+            pf.resolved = s.not_runnable;
+            pf.found_by = "PATH, but not runnable";
+        } else {
+            pf.found_by = "not found";
+            add_finding(out, "not-in-path", severity::error,
+                        shown_prog + " is not in PATH (searched " +
+                            (s.searched.empty() ? std::string("nothing")
+                                                : join(s.searched, std::string(1, P::path_list_separator))) +
+                            ")",
+                        "give a full path or install it");
+        }
+    }
+    // What it is.
+    if (!pf.resolved.empty()) {
+        const auto f = P::inspect_program_file(pf.resolved);
+        const std::string shown = "'" + printable(pf.resolved) + "'";
+        pf.exists = f.exists;
+        pf.regular = f.regular;
+        pf.directory = f.directory;
+        pf.dangling_symlink = f.dangling_symlink;
+        pf.executable = f.executable;
+        pf.noexec_mount = f.noexec_mount;
+        pf.setuid = f.setuid;
+        pf.mode = f.mode;
+        pf.owner = f.owner;
+        pf.capabilities = f.capabilities;
+        pf.quarantined = f.quarantined;
+        const binary_format fmt = sniff_binary(f.head);
+        if (f.regular) pf.format = fmt.description;
+        if (f.dangling_symlink) {
+            add_finding(out, "dangling-symlink", severity::error,
+                        shown + " is a symbolic link to '" + printable(f.link_target) + "', which does not exist",
+                        "fix or remove the link");
+        } else if (!f.exists) {
+            add_finding(out, "not-found", severity::error, shown + " does not exist",
+                        "check the path, or give a bare name to look it up in PATH");
+        } else if (f.directory) {
+            add_finding(out, "is-directory", severity::error, shown + " is a directory", "name the program inside it");
+        } else if (!f.regular) {
+            add_finding(out, "not-executable", severity::error, shown + " is not a regular file",
+                        "name a program file");
+        } else {
+            if (!f.executable && !f.noexec_mount)  // on a noexec mount access(X_OK) fails whatever the mode
+                add_finding(out, "not-executable", severity::error,
+                            shown + " is not executable by this user (mode " + f.mode + ", owner uid " +
+                                std::to_string(f.owner) + ")",
+                            "chmod +x " + shown);
+            if (f.noexec_mount)
+                add_finding(out, "noexec-mount", severity::error, shown + " is on a file system mounted noexec",
+                            "copy it to an executable location, or remount without noexec");
+            if (!f.readable) {
+                // Cannot read it (e.g. mode 0711): nothing to say about its format.
+            } else if (fmt.what == binary_format::kind::script) {
+                pf.interpreter = fmt.interpreter;
+                const auto interp = P::inspect_program_file(fmt.interpreter);
+                if (fmt.interpreter.empty() || !interp.exists)
+                    add_finding(out, "bad-interpreter", severity::error,
+                                "its interpreter '" + printable(fmt.interpreter) + "' (the #! line of " + shown +
+                                    ") does not exist",
+                                "install the interpreter or fix the #! line");
+                else if (!interp.executable || interp.directory)
+                    add_finding(out, "bad-interpreter", severity::error,
+                                "its interpreter '" + printable(fmt.interpreter) + "' (the #! line of " + shown +
+                                    ") cannot be executed",
+                                "make the interpreter executable or fix the #! line");
+            } else if (!P::runs_format(fmt)) {
+                const bool known = fmt.what != binary_format::kind::unknown && fmt.what != binary_format::kind::empty;
+                add_finding(out, known ? "wrong-architecture" : "exec-format", severity::error,
+                            shown + " is " + fmt.description +
+                                (known ? ", not a program for this system (" + P::native_format_name() + ")" : ""),
+                            known ? "use a build for this system"
+                                  : "add a #! line to a script, or use a build for this system");
+            } else if (fmt.what == binary_format::kind::elf) {
+                pf.interpreter = elf_interpreter(f.head);
+                if (!pf.interpreter.empty() && !P::inspect_program_file(pf.interpreter).exists)
+                    add_finding(out, "bad-interpreter", severity::error,
+                                shown + " needs the loader '" + printable(pf.interpreter) + "', which does not exist",
+                                "it was built for another system; install its loader or use a build for this one");
+            }
+            if (pf.quarantined)
+                add_finding(out, "quarantined", severity::warning,
+                            shown + " carries the com.apple.quarantine attribute (downloaded)",
+                            "xattr -d com.apple.quarantine " + shown + " if you trust it");
+            if (!pf.capabilities.empty())
+                add_finding(out, "file-capabilities", severity::info,
+                            shown + " has file capabilities (" + pf.capabilities + ")",
+                            "nothing to do unless it should not have them");
+            if (pf.setuid)
+                add_finding(out, "setuid", severity::info,
+                            shown + " is set-user-ID: the kernel drops kill_on_parent_exit() for it",
+                            "end it yourself (on_destroy kill) if it must not outlive you");
+        }
+    }
+    // Where it starts, and how much it is given.
+    pf.cwd = cmd.working_directory() ? *cmd.working_directory() : std::string();
+    if (cmd.working_directory()) {
+        const auto d = P::inspect_directory(*cmd.working_directory());
+        const std::string shown = "working directory '" + printable(*cmd.working_directory()) + "'";
+        if (!d.exists)
+            add_finding(out, "bad-working-directory", severity::error, shown + " does not exist",
+                        "create it, or pass an existing directory to cwd()");
+        else if (!d.directory)
+            add_finding(out, "bad-working-directory", severity::error, shown + " is not a directory",
+                        "create it, or pass an existing directory to cwd()");
+        else if (!d.searchable)
+            add_finding(out, "bad-working-directory", severity::error, shown + " is not searchable (permission denied)",
+                        "give this user search (x) permission on it and its parents");
+    }
+    std::size_t bytes = cmd.program().size() + 1 + sizeof(char*);
+    std::size_t longest = 0;
+    for (const auto& a : cmd.arguments()) {
+        bytes += a.size() + 1 + sizeof(char*);
+        longest = a.size() > longest ? a.size() : longest;
+    }
+    const std::vector<std::string> inherited = env.inherited ? P::current_environment() : std::vector<std::string>();
+    for (const auto& e : env.inherited ? inherited : env.entries)
+        bytes += e.size() + 1 + sizeof(char*);
+    pf.argument_bytes = bytes;
+    pf.argument_limit = P::argument_limit();
+    if ((pf.argument_limit != 0 && bytes > pf.argument_limit) ||
+        (P::single_argument_limit() != 0 && longest >= P::single_argument_limit()))
+        add_finding(out, "arguments-too-long", severity::error,
+                    "its arguments and environment take " + std::to_string(bytes) + " bytes (limit " +
+                        std::to_string(pf.argument_limit) +
+                        (longest >= P::single_argument_limit()
+                             ? ", and one argument is over " + std::to_string(P::single_argument_limit()) + " bytes"
+                             : std::string()) +
+                        ")",
+                    "pass large data through stdin or a file");
+    r.program = std::move(pf);
+}
+
+template <class P>
+report diagnose_session(const diagnose_options& opt) {
+    report r;
+    const env_view<P> env(opt.environment ? *opt.environment : P::current_environment());
+    const system_facts sys = P::probe_system(opt.root, [&env](std::string_view name) { return env.get(name); });
+    r.os = sys.os;
+    r.kernel = sys.kernel;
+    r.arch = sys.arch;
+    r.user = sys.user;
+    r.uid = sys.uid;
+    r.gid = sys.gid;
+    r.groups = sys.groups;
+    r.umask = sys.umask;
+    r.cwd = sys.cwd;
+    r.cwd_exists = sys.cwd_exists;
+    r.sandbox = sys.sandbox;
+    if (!r.cwd_exists)
+        add_finding(r.findings, "cwd-missing", severity::error,
+                    "the current directory '" + printable(r.cwd) + "' no longer exists",
+                    "cd to an existing directory (or give children a cwd())");
+    judge_session(env, sys, r);
+    judge_locale(env, r);
+    judge_path(env, r);
+    const auto path = env.get("PATH");
+    for (const char* opener : P::opener_programs())
+        if (find_program_in<P>(opener, path ? *path : P::default_path())) r.openers.emplace_back(opener);
+    judge_environment(env, r);
+    return r;
+}
+
+/// Gives a launch failure the ids of the findings that explain it, and makes sure its message
+/// carries the first one's remedy.
+template <class P>
+void explain_failure(const command& cmd, failure& f) {
+    if (f.code == errc::resource_exhausted || f.code == errc::redirect_failed || f.code == errc::unsupported) return;
+    report r;
+    judge_program<P>(cmd, make_environment<P>(cmd), r);
+    for (const auto& x : r.findings)
+        if (x.severity == severity::error) f.findings.push_back(x.id);
+    if (f.findings.empty()) return;
+    const std::string& remedy = r.find(f.findings.front())->remedy;
+    if (f.message.find(remedy) == std::string::npos) f.message += " (" + remedy + ")";
+}
+
+inline const char* colour_of(severity s) noexcept {
+    switch (s) {
+    case severity::error: return "\033[1;31m";
+    case severity::warning: return "\033[1;33m";
+    case severity::info: return "\033[36m";
+    }
+    return "";
+}
+
+}  // namespace detail
+
+inline std::string report::to_text(bool colour) const {
+    using detail::printable;
+    std::string t;
+    auto line = [&](const std::string& label, const std::string& value) {
+        t += "  " + label + std::string(label.size() < 12 ? 12 - label.size() : 1, ' ') + value + "\n";
+    };
+    auto yes = [](bool b) { return b ? "yes" : "no"; };
+    t += "liftoff " + version + "\n";
+    if (!os.empty()) {
+        line("os", os + " " + kernel + " " + arch);
+        std::string g;
+        for (auto id : groups)
+            g += (g.empty() ? "" : ",") + std::to_string(id);
+        line("user", user + " (uid " + std::to_string(uid) + ", gid " + std::to_string(gid) + ", groups " + g +
+                         "), umask " + umask);
+        line("cwd", printable(cwd) + (cwd_exists ? "" : " (gone)"));
+        std::string vars;
+        for (const auto& v : session_variables)
+            if (v.second) vars += (vars.empty() ? "" : ", ") + v.first + "=" + printable(*v.second);
+        line("session", session + (vars.empty() ? std::string() : " (" + vars + ")"));
+        line("sandbox", sandbox.empty() ? "none" : detail::join(sandbox, ", "));
+        line("locale", printable(locale) + (utf8 ? " (UTF-8)" : " (not UTF-8)"));
+        std::string p;
+        for (const auto& e : path) {
+            std::string flags = e.empty                ? " [empty]"
+                                : e.relative           ? " [relative]"
+                                : !e.exists            ? " [missing]"
+                                : e.writable_by_others ? " [writable by others]"
+                                                       : "";
+            p += (p.empty() ? "" : " ") + printable(e.dir) + flags;
+        }
+        line("PATH", p.empty() ? "(not set)" : p);
+        line("openers", openers.empty() ? "none found" : detail::join(openers, ", "));
+        line("open_url", open_url_plan);
+    }
+    if (program) {
+        const auto& pf = *program;
+        line("program", printable(pf.program) + " -> " + (pf.resolved.empty() ? "(none)" : printable(pf.resolved)) +
+                            " (" + pf.found_by + ")");
+        if (!pf.resolved.empty() && pf.exists)
+            line("file", (pf.format.empty() ? std::string("not a regular file") : pf.format) + ", mode " + pf.mode +
+                             ", executable " + yes(pf.executable) + (pf.noexec_mount ? ", noexec mount" : ""));
+        if (!pf.interpreter.empty()) line("interpreter", printable(pf.interpreter));
+        if (!pf.cwd.empty()) line("start in", printable(pf.cwd));
+        line("arguments", std::to_string(pf.argument_bytes) + " bytes with the environment (limit " +
+                              std::to_string(pf.argument_limit) + ")");
+    }
+    std::size_t id_width = 0;
+    for (const auto& f : findings)
+        id_width = f.id.size() > id_width ? f.id.size() : id_width;
+    t += findings.empty() ? "no findings\n" : "findings\n";
+    for (const auto& f : findings) {
+        std::string sev = to_string(f.severity);
+        for (char& c : sev)
+            c = static_cast<char>(c - 'a' + 'A');
+        sev.resize(8, ' ');
+        t += "  " + (colour ? detail::colour_of(f.severity) + sev + "\033[0m" : sev) + f.id +
+             std::string(id_width - f.id.size() + 2, ' ') + printable(f.what) + "\n";
+        t += "  " + std::string(8 + id_width + 2, ' ') + "-> " + printable(f.remedy) + "\n";
+    }
+    return t;
+}
+
+inline std::string report::to_json() const {
+    detail::json_writer w;
+    w.open('{');
+    w.key("liftoff").string(version);
+    if (!os.empty()) {
+        w.key("os").open('{').key("name").string(os).key("kernel").string(kernel).key("arch").string(arch).close('}');
+        w.key("user")
+            .open('{')
+            .key("name")
+            .string(user)
+            .key("uid")
+            .number(uid)
+            .key("gid")
+            .number(gid)
+            .key("groups")
+            .open('[');
+        for (auto g : groups)
+            w.number(g);
+        w.close(']').key("umask").string(umask).close('}');
+        w.key("cwd").open('{').key("path").string(cwd).key("exists").boolean(cwd_exists).close('}');
+        w.key("session").open('{').key("kind").string(session);
+        for (const auto& v : session_variables) {
+            w.key(v.first);
+            if (v.second)
+                w.string(*v.second);
+            else
+                w.null();
+        }
+        w.close('}');
+        w.key("sandbox").open('[');
+        for (const auto& s : sandbox)
+            w.string(s);
+        w.close(']');
+        w.key("locale").open('{').key("ctype").string(locale).key("utf8").boolean(utf8).close('}');
+        w.key("path").open('[');
+        for (const auto& e : path)
+            w.open('{')
+                .key("dir")
+                .string(e.dir)
+                .key("empty")
+                .boolean(e.empty)
+                .key("relative")
+                .boolean(e.relative)
+                .key("exists")
+                .boolean(e.exists)
+                .key("directory")
+                .boolean(e.directory)
+                .key("writable_by_others")
+                .boolean(e.writable_by_others)
+                .close('}');
+        w.close(']');
+        w.key("openers").open('{').key("available").open('[');
+        for (const auto& o : openers)
+            w.string(o);
+        w.close(']').key("open_url").string(open_url_plan).close('}');
+        w.key("environment").open('{');
+        for (const auto& kv : environment)
+            w.key(kv.first).string(kv.second);
+        w.close('}');
+    }
+    if (program) {
+        const auto& pf = *program;
+        w.key("program")
+            .open('{')
+            .key("name")
+            .string(pf.program)
+            .key("resolved")
+            .string(pf.resolved)
+            .key("found_by")
+            .string(pf.found_by);
+        w.key("searched").open('[');
+        for (const auto& s : pf.searched)
+            w.string(s);
+        w.close(']');
+        w.key("exists")
+            .boolean(pf.exists)
+            .key("regular")
+            .boolean(pf.regular)
+            .key("directory")
+            .boolean(pf.directory)
+            .key("dangling_symlink")
+            .boolean(pf.dangling_symlink)
+            .key("executable")
+            .boolean(pf.executable)
+            .key("noexec_mount")
+            .boolean(pf.noexec_mount)
+            .key("setuid")
+            .boolean(pf.setuid)
+            .key("mode")
+            .string(pf.mode)
+            .key("owner")
+            .number(pf.owner)
+            .key("format")
+            .string(pf.format)
+            .key("interpreter")
+            .string(pf.interpreter)
+            .key("capabilities")
+            .string(pf.capabilities)
+            .key("quarantined")
+            .boolean(pf.quarantined)
+            .key("cwd")
+            .string(pf.cwd)
+            .key("argument_bytes")
+            .number(static_cast<long long>(pf.argument_bytes))
+            .key("argument_limit")
+            .number(static_cast<long long>(pf.argument_limit));
+        w.close('}');
+    }
+    w.key("findings").open('[');
+    for (const auto& f : findings)
+        w.open('{')
+            .key("id")
+            .string(f.id)
+            .key("severity")
+            .string(to_string(f.severity))
+            .key("what")
+            .string(f.what)
+            .key("remedy")
+            .string(f.remedy)
+            .close('}');
+    w.close(']');
+    w.close('}');
+    return w.str();
+}
+
+/// The session this process runs in, on platform P: OS, user, session kind, sandbox, locale,
+/// PATH, openers, environment (secrets redacted), and the findings that follow. Never throws
+/// for what it finds; std::bad_alloc only.
+template <class P>
+report basic_diagnose(const diagnose_options& options = {}) {
+    return detail::diagnose_session<P>(options);
+}
+
+/// Why launching `cmd` would fail, without running it: the session as the child would see it
+/// (its environment), the program's resolution and file, the cwd, and the argument size.
+template <class P>
+report basic_preflight(const command& cmd, const diagnose_options& options = {}) {
+    const auto env = detail::make_environment<P>(cmd);
+    diagnose_options child = options;
+    if (!child.environment) child.environment = env.inherited ? P::current_environment() : env.entries;
+    report r = detail::diagnose_session<P>(child);
+    detail::judge_program<P>(cmd, env, r);
+    return r;
+}
+
+inline report diagnose() {
+    return basic_diagnose<native_platform>();
+}
+inline report diagnose(const diagnose_options& options) {
+    return basic_diagnose<native_platform>(options);
+}
+inline report preflight(const command& cmd) {
+    return basic_preflight<native_platform>(cmd);
+}
+inline report preflight(const command& cmd, const diagnose_options& options) {
+    return basic_preflight<native_platform>(cmd, options);
+}
+
+}  // namespace v0
+}  // namespace liftoff
+
 namespace liftoff {
 inline namespace v0 {
 
@@ -3022,6 +4346,7 @@ basic_child<P> launch_with(const command& cmd, stream_defaults defaults, failure
     std::string path;
     auto fail = [&](failure why) {
         f = std::move(why);
+        explain_failure<P>(cmd, f);
         if (cmd.tracer()) {
             trace_event e;
             e.kind = trace_kind::spawn_failed;

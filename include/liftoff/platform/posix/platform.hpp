@@ -17,6 +17,7 @@
 #include "../../detail/launch_spec.hpp"
 #include "../../error.hpp"
 #include "fd.hpp"
+#include "inspect.hpp"
 #include "process.hpp"
 #include "spawn_request.hpp"
 #include "system.hpp"
@@ -64,7 +65,7 @@ inline bool is_resource_error(int e) noexcept {
 }
 
 template <class Spawner>
-struct posix_family : posix_system {
+struct posix_family : posix_system, posix_inspect {
     using process = posix_process;
     using pid_type = pid_t;
     static constexpr bool supports_kill_on_parent_exit = Spawner::supports_die_with_parent;

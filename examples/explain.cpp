@@ -1,0 +1,32 @@
+// examples/explain.cpp: ask why a launch would fail before trying, and read why one failed.
+// SPDX-License-Identifier: MIT
+#include <liftoff/liftoff.hpp>
+
+#include <cstdio>
+
+int main(int argc, char** argv) {
+    const char* program = argc > 1 ? argv[1] : "deploy.sh";
+    // [preflight]
+    liftoff::report why = liftoff::preflight(liftoff::command{program, {"--dry-run"}});
+    for (const liftoff::finding& f : why.findings)
+        if (f.severity == liftoff::severity::error)
+            std::printf("%s: %s\n  fix: %s\n", f.id.c_str(), f.what.c_str(), f.remedy.c_str());
+    // [preflight]
+
+    // [findings]
+    try {
+        liftoff::run(liftoff::command{program});
+    } catch (const liftoff::launch_error& e) {
+        std::printf("%s\n", e.what());  // ...; install the interpreter or fix the #! line
+        for (const std::string& id : e.findings())
+            std::printf("  finding: %s\n", id.c_str());  // bad-interpreter
+    }
+    // [findings]
+
+    // [session]
+    liftoff::report here = liftoff::diagnose();
+    if (here.find("no-display")) std::printf("no desktop here: print the link instead of opening it\n");
+    std::printf("%s", here.to_text().c_str());
+    // [session]
+    return 0;
+}

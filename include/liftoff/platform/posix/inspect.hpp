@@ -1,0 +1,288 @@
+// liftoff/platform/posix/inspect.hpp: the facts diagnose() and preflight() need from a POSIX
+// system: who and where we are, what a file or directory is, which sandbox we run in.
+// Files under `root` are read so that tests can fake /proc and the sandbox markers.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/types.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#if defined(__linux__) || defined(__APPLE__)
+#include <sys/xattr.h>
+#endif
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "../../detail/binary_format.hpp"
+#include "../../detail/facts.hpp"
+#include "fd.hpp"
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+struct posix_inspect {
+#if defined(__APPLE__)
+    static constexpr bool native_desktop = true;  ///< a macOS login session always has one
+    static constexpr const char* native_desktop_name = "macos";
+    static constexpr bool locale_always_utf8 = true;  ///< file names are UTF-8 whatever LANG says
+#else
+    static constexpr bool native_desktop = false;
+    static constexpr const char* native_desktop_name = "";
+    static constexpr bool locale_always_utf8 = false;
+#endif  // __APPLE__
+
+    using env_lookup = std::function<std::optional<std::string>(std::string_view)>;
+
+    static bool exists_at(const std::string& root, const std::string& path) {
+        struct stat st;
+        return ::stat(join_root(root, path).c_str(), &st) == 0;
+    }
+    static std::string read_at(const std::string& root, const std::string& path, std::size_t limit = 4096) {
+        std::ifstream f(join_root(root, path), std::ios::binary);
+        std::string s(limit, '\0');
+        f.read(&s[0], static_cast<std::streamsize>(limit));
+        s.resize(static_cast<std::size_t>(f.gcount()));
+        return s;
+    }
+    static std::string join_root(const std::string& root, const std::string& path) {
+        if (root.empty() || root == "/") return path;
+        return (root.back() == '/' ? root.substr(0, root.size() - 1) : root) + path;
+    }
+
+    /// Flatpak, Snap, WSL and containers, from the markers each leaves.
+    static std::vector<std::string> detect_sandbox(const std::string& root, const env_lookup& env) {
+        std::vector<std::string> found;
+        const auto runtime = env("XDG_RUNTIME_DIR");
+        if (exists_at(root, "/.flatpak-info") ||
+            (runtime && !runtime->empty() && exists_at("/", *runtime + "/flatpak-info")))
+            found.emplace_back("flatpak");
+        if (const auto snap = env("SNAP"); snap && !snap->empty()) found.emplace_back("snap");
+        std::string cgroup = read_at(root, "/proc/1/cgroup");
+        const bool container =
+            exists_at(root, "/.dockerenv") || exists_at(root, "/run/.containerenv") ||
+            (env("container") && !env("container")->empty()) || cgroup.find("docker") != std::string::npos ||
+            cgroup.find("kubepods") != std::string::npos || cgroup.find("containerd") != std::string::npos ||
+            cgroup.find("/lxc") != std::string::npos;
+        std::string release = read_at(root, "/proc/sys/kernel/osrelease");
+        for (char& c : release)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        const bool wsl =
+            exists_at(root, "/proc/sys/fs/binfmt_misc/WSLInterop") || release.find("microsoft") != std::string::npos;
+        if (wsl && !container) found.emplace_back("wsl");
+        if (container) found.emplace_back("container");
+        return found;
+    }
+
+    static system_facts probe_system(const std::string& root, const env_lookup& env) {
+        system_facts s;
+        struct utsname u;
+        if (::uname(&u) == 0) {
+            s.os = u.sysname;
+            s.kernel = u.release;
+            s.arch = u.machine;
+        }
+        s.uid = static_cast<long long>(::geteuid());
+        s.gid = static_cast<long long>(::getegid());
+        struct passwd pw;
+        struct passwd* found = nullptr;
+        char buf[4096];
+        if (::getpwuid_r(::geteuid(), &pw, buf, sizeof buf, &found) == 0 && found != nullptr) s.user = pw.pw_name;
+        const int n = ::getgroups(0, nullptr);
+        if (n > 0) {
+            std::vector<gid_t> g(static_cast<std::size_t>(n));
+            const int got = ::getgroups(n, g.data());
+            for (int i = 0; i < got; ++i)
+                s.groups.push_back(static_cast<long long>(g[static_cast<std::size_t>(i)]));
+        }
+        s.umask = read_umask();
+        std::string cwd(4096, '\0');
+        if (::getcwd(&cwd[0], cwd.size()) != nullptr) {
+            cwd.resize(std::strlen(cwd.c_str()));
+            s.cwd = cwd;
+            s.cwd_exists = true;
+        } else {
+            char link[4096];
+            const ssize_t len = ::readlink("/proc/self/cwd", link, sizeof link - 1);
+            s.cwd = len > 0 ? std::string(link, static_cast<std::size_t>(len)) : std::string("(unknown)");
+        }
+        s.terminal = ::isatty(0) == 1;
+        if (const auto runtime = env("XDG_RUNTIME_DIR"); runtime && !runtime->empty()) {
+            struct stat st;
+            s.dbus_socket = ::stat((*runtime + "/bus").c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
+        }
+        s.sandbox = detect_sandbox(root, env);
+        return s;
+    }
+
+    /// The umask without changing it (Linux 4.7+ shows it in /proc); elsewhere set and restore.
+    static std::string read_umask() {
+        std::ifstream status("/proc/self/status");
+        std::string line;
+        while (std::getline(status, line))
+            if (line.compare(0, 6, "Umask:") == 0) {
+                const auto v = line.find_first_not_of(" \t", 6);
+                return v == std::string::npos ? std::string() : line.substr(v);
+            }
+        const mode_t m = ::umask(022);  // races with another thread creating files: only without /proc
+        ::umask(m);
+        char out[8];
+        std::snprintf(out, sizeof out, "%04o", static_cast<unsigned>(m));
+        return out;
+    }
+
+    static dir_facts inspect_directory(const std::string& dir) {
+        dir_facts d;
+        struct stat st;
+        if (::stat(dir.c_str(), &st) != 0) return d;
+        d.exists = true;
+        d.directory = S_ISDIR(st.st_mode);
+        d.searchable = d.directory && ::faccessat(AT_FDCWD, dir.c_str(), X_OK, AT_EACCESS) == 0;
+        // Anyone may write (sticky or not, they can add a program), or another user owns it.
+        d.writable_by_others =
+            d.directory && ((st.st_mode & S_IWOTH) != 0 ||
+                            (st.st_uid != ::geteuid() && st.st_uid != 0 && (st.st_mode & S_IWUSR) != 0));
+        return d;
+    }
+
+    static file_facts inspect_program_file(const std::string& path) {
+        file_facts f;
+        if (path.empty()) return f;
+        struct stat lst, st;
+        const bool linked = ::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode);
+        if (::stat(path.c_str(), &st) != 0) {
+            if (linked) {
+                f.dangling_symlink = true;
+                char target[4096];
+                const ssize_t n = ::readlink(path.c_str(), target, sizeof target - 1);
+                if (n > 0) f.link_target.assign(target, static_cast<std::size_t>(n));
+            }
+            return f;
+        }
+        f.exists = true;
+        f.regular = S_ISREG(st.st_mode);
+        f.directory = S_ISDIR(st.st_mode);
+        f.executable = f.regular && ::faccessat(AT_FDCWD, path.c_str(), X_OK, AT_EACCESS) == 0;
+        f.setuid = (st.st_mode & S_ISUID) != 0;
+        f.owner = static_cast<long long>(st.st_uid);
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        f.mode = mode;
+        struct statvfs vfs;
+        f.noexec_mount = ::statvfs(path.c_str(), &vfs) == 0 && (vfs.f_flag & ST_NOEXEC) != 0;
+        if (f.regular) {
+            unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+            if (fd) {
+                f.readable = true;
+                f.head.resize(4096);
+                const ssize_t got = retry_eintr([&] { return ::read(fd.get(), &f.head[0], f.head.size()); });
+                f.head.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+            }
+        }
+#if defined(__linux__)
+        if (::getxattr(path.c_str(), "security.capability", nullptr, 0) > 0)
+            f.capabilities = "security.capability is set";
+#elif defined(__APPLE__)
+        f.quarantined = ::getxattr(path.c_str(), "com.apple.quarantine", nullptr, 0, 0, 0) >= 0;
+#endif
+        return f;
+    }
+
+    /// The program format this system runs directly (scripts are judged apart).
+    static bool runs_format(const binary_format& f) {
+#if defined(__APPLE__)
+        return f.what == binary_format::kind::mach_o || f.what == binary_format::kind::mach_o_fat;
+#else
+        if (f.what != binary_format::kind::elf) return false;
+        const native_elf n = native();
+        if (f.machine == n.machine && f.elf_class == n.elf_class && f.little_endian == n.little_endian) return true;
+        // 64-bit kernels run their 32-bit siblings (given the loader, which is checked apart).
+        return (n.machine == 62 && f.machine == 3) || (n.machine == 183 && f.machine == 40);
+#endif  // __APPLE__
+    }
+
+    static std::string native_format_name() {
+#if defined(__APPLE__)
+        return "Mach-O";
+#else
+        const native_elf n = native();
+        const char* m = elf_machine_name(n.machine);
+        return "ELF " + std::to_string(n.elf_class) + "-bit " +
+               (m != nullptr ? m : "machine " + std::to_string(n.machine));
+#endif  // __APPLE__
+    }
+
+    /// Programs the openers may run, for diagnose() to look for.
+    static std::vector<const char*> opener_programs() {
+#if defined(__APPLE__)
+        return {"open"};
+#else
+        return {"xdg-open", "gio", "kde-open", "kde-open5", "wslview", "explorer.exe", "wslpath"};
+#endif  // __APPLE__
+    }
+
+    static std::size_t argument_limit() noexcept {
+        const long v = ::sysconf(_SC_ARG_MAX);
+        return v > 0 ? static_cast<std::size_t>(v) : 0;
+    }
+    /// Linux refuses any one argument of MAX_ARG_STRLEN (32 pages) or more.
+    static std::size_t single_argument_limit() noexcept {
+#if defined(__linux__)
+        const long page = ::sysconf(_SC_PAGESIZE);
+        return static_cast<std::size_t>(page > 0 ? page : 4096) * 32;
+#else
+        return 0;
+#endif  // __linux__
+    }
+
+private:
+    struct native_elf {
+        unsigned machine;
+        int elf_class;
+        bool little_endian;
+    };
+    static native_elf native() noexcept {
+        const bool le = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+        const int bits = static_cast<int>(sizeof(void*) * 8);
+#if defined(__x86_64__)
+        return {62, bits, le};
+#elif defined(__i386__)
+        return {3, bits, le};
+#elif defined(__aarch64__)
+        return {183, bits, le};
+#elif defined(__arm__)
+        return {40, bits, le};
+#elif defined(__riscv)
+        return {243, bits, le};
+#elif defined(__powerpc64__)
+        return {21, bits, le};
+#elif defined(__powerpc__)
+        return {20, bits, le};
+#elif defined(__s390x__)
+        return {22, bits, le};
+#elif defined(__loongarch__)
+        return {258, bits, le};
+#elif defined(__mips__)
+        return {8, bits, le};
+#else
+        return {0, bits, le};
+#endif
+    }
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""`liftoff doctor` as a new user runs it: JSON parsed, exit status, findings and remedies.
+
+usage: doctor_json.py PATH/TO/liftoff PATH/TO/helper
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+liftoff, helper = sys.argv[1], sys.argv[2]
+failures = []
+
+
+def doctor(args, env):
+    r = subprocess.run([liftoff, "doctor", *args], env=env, capture_output=True, text=True)
+    return r.returncode, r.stdout
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+headless = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp"}
+
+# A headless session: the missing display is flagged, and is not an error.
+code, out = doctor(["--json"], headless)
+d = json.loads(out)
+ids = {f["id"]: f for f in d["findings"]}
+check("no-display" in ids and ids["no-display"]["severity"] == "warning", "headless: no-display flagged as a warning")
+check(ids.get("no-display", {}).get("remedy", "") != "", "headless: no-display has a remedy")
+check(code == 0, f"headless: exit status 0 without error findings (got {code})")
+check(d["session"]["kind"] in ("none", "terminal") and d["session"]["DISPLAY"] is None, "headless: session kind and DISPLAY null")
+for key in ("liftoff", "os", "user", "cwd", "session", "sandbox", "locale", "path", "openers", "environment", "findings"):
+    check(key in d, f"JSON has '{key}'")
+
+# With a display the warning goes.
+code, out = doctor(["--json"], dict(headless, DISPLAY=":0", DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent"))
+check("no-display" not in {f["id"] for f in json.loads(out)["findings"]}, "DISPLAY set: no no-display")
+
+with tempfile.TemporaryDirectory() as tmp:
+    plain = os.path.join(tmp, "plain.txt")
+    with open(plain, "w") as f:
+        f.write("not a program\n")
+    os.chmod(plain, 0o644)
+    code, out = doctor(["--json", "--", plain], headless)
+    d = json.loads(out)
+    ids = {f["id"]: f for f in d["findings"]}
+    check(code == 1, f"non-executable file: exit status 1 (got {code})")
+    check(ids.get("not-executable", {}).get("severity") == "error", "non-executable file: not-executable is an error")
+    check("chmod +x" in ids.get("not-executable", {}).get("remedy", ""), "non-executable file: remedy says chmod +x")
+    check(d["program"]["resolved"] == plain and d["program"]["executable"] is False, "program facts in the JSON")
+
+code, out = doctor(["--json", "--", "liftoff-no-such-program", "arg"], headless)
+ids = {f["id"]: f for f in json.loads(out)["findings"]}
+check(code == 1, "missing program: exit status 1")
+check(ids.get("not-in-path", {}).get("severity") == "error", "missing program: not-in-path is an error")
+check("/usr/bin:/bin" in ids.get("not-in-path", {}).get("what", ""), "missing program: the PATH searched is named")
+check(ids.get("not-in-path", {}).get("remedy", "") != "", "missing program: a remedy")
+
+code, out = doctor(["--json", "--", helper, "say", "x"], headless)
+check(code == 0 and not [f for f in json.loads(out)["findings"] if f["severity"] == "error"], "a runnable program: no errors")
+
+# Secrets stay out of the output; text output has no colour when not on a terminal or with NO_COLOR.
+code, out = doctor([], dict(headless, API_TOKEN="s3cr3t-value", NO_COLOR="1"))
+check("s3cr3t-value" not in out, "text: secrets redacted")
+check("\033[" not in out and "findings" in out, "text: no colour off a terminal")
+code, out = doctor(["--json"], dict(headless, API_TOKEN="s3cr3t-value"))
+check(json.loads(out)["environment"].get("API_TOKEN") == "<redacted>", "JSON: secrets redacted")
+
+# Bytes that are not UTF-8 still give valid JSON.
+code, out = doctor(["--json"], {**headless, "ODD": "caf\xe9"})
+check(json.loads(out)["environment"]["ODD"].startswith("caf"), "JSON stays valid with a non-UTF-8 value")
+
+print(f"doctor_json: {len(failures)} failed")
+sys.exit(1 if failures else 0)
