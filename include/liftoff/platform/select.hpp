@@ -5,7 +5,13 @@
 #pragma once
 
 #if defined(_WIN32)
-#error "liftoff: the Windows backend is not there yet"
+#include "windows/platform.hpp"
+namespace liftoff {
+inline namespace v0 {
+/// The platform launch(), child and the openers use.
+using native_platform = detail::windows_platform;
+}  // namespace v0
+}  // namespace liftoff
 #elif defined(__unix__) || defined(__APPLE__)
 #include "posix/platform.hpp"
 #if defined(__linux__) && !defined(LIFTOFF_FORCE_POSIX_SPAWN)
