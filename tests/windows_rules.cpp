@@ -401,13 +401,13 @@ TEST_CASE("environment blocks are sorted without regard to case, one entry per n
 }
 
 TEST_CASE("PATHEXT candidates: each extension in order, or the name alone when it has one") {
-    CHECK(d::pathext_candidates("C:\\bin", "git", ".COM;.EXE") == strings{"C:\\bin\\git.COM", "C:\\bin\\git.EXE"});
+    CHECK(d::pathext_candidates("C:\\bin", "git", ".COM;.EXE") == strings{"C:\\bin\\git.com", "C:\\bin\\git.exe"});
     CHECK(d::pathext_candidates("C:\\bin\\", "git.exe", ".COM;.EXE") == strings{"C:\\bin\\git.exe"});
     CHECK(d::pathext_candidates("C:\\bin", "Run.Bat", "") == strings{"C:\\bin\\Run.Bat"});
     CHECK(d::pathext_candidates("C:\\bin", "x", "") ==
-          strings{"C:\\bin\\x.COM", "C:\\bin\\x.EXE", "C:\\bin\\x.BAT", "C:\\bin\\x.CMD"});
+          strings{"C:\\bin\\x.com", "C:\\bin\\x.exe", "C:\\bin\\x.bat", "C:\\bin\\x.cmd"});
     CHECK(d::pathext_candidates("C:\\bin", "notes.txt", ".EXE;;bad;.PY") ==
-          strings{"C:\\bin\\notes.txt.EXE", "C:\\bin\\notes.txt.PY"});
+          strings{"C:\\bin\\notes.txt.exe", "C:\\bin\\notes.txt.py"});
 }
 
 TEST_CASE("ShellExecuteExW failures map to liftoff's codes, hInstApp first") {

@@ -686,19 +686,8 @@ inline bool iequals(std::string_view a, std::string_view b) noexcept {
 // Each platform header is included in exactly one branch, so the generated single header
 // (tools/amalgamate inlines each file once) keeps every branch whole.
 
-#if defined(_WIN32)
-// ---- liftoff/platform/windows/platform.hpp ----
-// liftoff/platform/windows/platform.hpp: the Windows platform: CreateProcessW with an explicit
-// application path, a UTF-16 environment block sorted as Windows expects, only the intended
-// handles inherited (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), .bat/.cmd through cmd.exe with safe
-// escaping, a job object where a tree or a lifetime is asked for, and the words for each failure.
-
-#include <cerrno>
-#include <memory>
-#include <optional>
-#include <string>
-#include <vector>
-
+// The portable headers the platforms build on, included before the branches so that the single
+// header holds them outside any #if, whichever branch comes first.
 // ---- liftoff/detail/launch_spec.hpp ----
 // liftoff/detail/launch_spec.hpp: what the portable launch code hands a platform's spawn, and
 // the stage a failure happened in.
@@ -876,17 +865,113 @@ struct spawn_failure {
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
-// ---- liftoff/detail/windows_command_line.hpp ----
-// liftoff/detail/windows_command_line.hpp: Windows command lines, pure and portable: arguments
-// quoted so that CommandLineToArgvW and the MSVC runtime give back exactly the strings passed,
-// and .bat/.cmd scripts run through cmd.exe with escaping cmd cannot misread, or refused.
-// Built in UTF-8 (every character that matters here is ASCII); the platform converts to UTF-16.
+// ---- liftoff/detail/sink.hpp ----
+// liftoff/detail/sink.hpp: what a drain does with the bytes of one output stream (capture with a
+// limit, or split into lines), the same on every OS.
 
-#include <cstddef>  // std::size_t
+#include <cstddef>     // std::size_t
+#include <exception>   // std::exception_ptr
+#include <functional>  // line callbacks
+#include <mutex>       // capture is read by other threads while the drain appends
 #include <string>
 #include <string_view>
-#include <vector>
 
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+class output_sink {
+public:
+    enum class mode : unsigned char { discard, capture, lines };
+
+    void capture(std::size_t limit) {
+        mode_ = mode::capture;
+        limit_ = limit;
+    }
+    void lines(std::function<void(std::string_view)> callback) {
+        mode_ = mode::lines;
+        on_line_ = std::move(callback);
+    }
+    mode kind() const noexcept { return mode_; }
+
+    /// Called by the drain thread with bytes as they arrive. `lock` guards the captured text.
+    void feed(const char* data, std::size_t n, std::mutex& lock) {
+        if (mode_ == mode::capture) {
+            std::lock_guard<std::mutex> guard(lock);
+            const std::size_t room = data_.size() < limit_ ? limit_ - data_.size() : 0;
+            if (n > room) truncated_ = true;
+            data_.append(data, n < room ? n : room);
+        } else if (mode_ == mode::lines) {
+            feed_lines(std::string_view(data, n));
+        }
+    }
+
+    /// End of stream (or draining stopped): hand over an unterminated last line.
+    void finish(bool cut, std::mutex& lock) {
+        if (mode_ == mode::lines && !partial_.empty()) {
+            std::string last;
+            last.swap(partial_);
+            deliver(last);
+        }
+        std::lock_guard<std::mutex> guard(lock);
+        cut_ = cut;
+    }
+
+    // Accessors; the caller holds the lock while the drain may still run.
+    const std::string& data() const noexcept { return data_; }
+    std::string& data() noexcept { return data_; }
+    bool truncated() const noexcept { return truncated_; }
+    bool cut() const noexcept { return cut_; }
+    std::exception_ptr callback_error() const noexcept { return error_; }
+
+private:
+    void feed_lines(std::string_view chunk) {
+        for (;;) {
+            const std::size_t nl = chunk.find('\n');
+            if (nl == std::string_view::npos) {
+                partial_.append(chunk.data(), chunk.size());
+                return;
+            }
+            if (partial_.empty()) {
+                deliver(without_cr(chunk.substr(0, nl)));
+            } else {
+                partial_.append(chunk.data(), nl);
+                std::string line;
+                line.swap(partial_);
+                deliver(without_cr(line));
+            }
+            chunk.remove_prefix(nl + 1);
+        }
+    }
+
+    // "\r\n" ends a line too: programs on Windows (and some on POSIX) write it.
+    static std::string_view without_cr(std::string_view line) noexcept {
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        return line;
+    }
+
+    void deliver(std::string_view line) {
+        if (error_ || !on_line_) return;  // after a throw, the rest is read and dropped
+        try {
+            on_line_(line);
+        } catch (...) {
+            error_ = std::current_exception();
+        }
+    }
+
+    mode mode_ = mode::discard;
+    std::size_t limit_ = 0;
+    std::string data_;
+    bool truncated_ = false;
+    bool cut_ = false;
+    std::function<void(std::string_view)> on_line_;
+    std::string partial_;
+    std::exception_ptr error_;
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
 // ---- liftoff/detail/utf.hpp ----
 // liftoff/detail/utf.hpp: UTF-8 validation and UTF-8 <-> UTF-16 conversion, pure and portable
 // (Windows takes UTF-16; the rules are tested on every OS).
@@ -1018,6 +1103,16 @@ std::string utf16_to_utf8(const String16& in) {
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
+// ---- liftoff/detail/windows_command_line.hpp ----
+// liftoff/detail/windows_command_line.hpp: Windows command lines, pure and portable: arguments
+// quoted so that CommandLineToArgvW and the MSVC runtime give back exactly the strings passed,
+// and .bat/.cmd scripts run through cmd.exe with escaping cmd cannot misread, or refused.
+// Built in UTF-8 (every character that matters here is ASCII); the platform converts to UTF-16.
+
+#include <cstddef>  // std::size_t
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace liftoff {
 inline namespace v0 {
@@ -1283,6 +1378,122 @@ inline std::vector<std::string> pathext_candidates(std::string_view dir, std::st
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
+// ---- liftoff/detail/windows_shell.hpp ----
+// liftoff/detail/windows_shell.hpp: the pure half of opening things on Windows: what a failed
+// ShellExecuteExW means (its GetLastError and hInstApp) in liftoff's terms, and the
+// `explorer /select,` command line for reveal(). Portable, so it is tested on every OS.
+
+#include <cstdint>  // std::uintptr_t for hInstApp
+#include <string>
+#include <string_view>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// Which opener call failed: the same error means a missing target for open_path and a missing
+/// application for open_with.
+enum class shell_verb : unsigned char { open_url, open_path, open_with, reveal };
+
+/// A ShellExecuteExW failure in words: the code, what happened, and the remedy.
+struct shell_error {
+    errc code{};
+    std::string what;
+    std::string remedy;
+};
+
+/// Maps a failed ShellExecuteExW to errc. `last_error` is GetLastError() after it returned
+/// FALSE; `inst_app` is the hInstApp it set (a value of 32 or less is an SE_ERR_* code). hInstApp
+/// is read first: wine 8 reports an extension with no association as GetLastError 193
+/// (ERROR_BAD_EXE_FORMAT) with hInstApp 31 (SE_ERR_NOASSOC), and Windows sets both consistently.
+inline shell_error map_shell_error(shell_verb verb, unsigned long last_error, std::uintptr_t inst_app) {
+    const bool app = verb == shell_verb::open_with;
+    const char* const missing_remedy =
+        app ? "check the application's name, or give its full path" : "check the path; it must exist";
+    auto not_found = [&](const char* what) {
+        return shell_error{app ? errc::application_not_found : errc::target_not_found, what, missing_remedy};
+    };
+    const shell_error no_assoc{errc::no_handler, "no application is associated with it",
+                               "associate an application with this type of file (Open with... > Always), "
+                               "or use open_with()"};
+    // SE_ERR_* codes in hInstApp (values up to 32 are errors).
+    switch (inst_app) {
+    case 2: return not_found(app ? "the application was not found" : "the file was not found");  // SE_ERR_FNF
+    case 3: return not_found("the path was not found");                                          // SE_ERR_PNF
+    case 27:                   // SE_ERR_ASSOCINCOMPLETE
+    case 31: return no_assoc;  // SE_ERR_NOASSOC
+    default: break;
+    }
+    switch (last_error) {
+    case 2:    // ERROR_FILE_NOT_FOUND
+    case 3:    // ERROR_PATH_NOT_FOUND
+    case 53:   // ERROR_BAD_NETPATH
+    case 67:   // ERROR_BAD_NET_NAME
+    case 123:  // ERROR_INVALID_NAME
+    case 161:  // ERROR_BAD_PATHNAME
+        return not_found(last_error == 53 || last_error == 67 ? "the network path was not found"
+                         : last_error == 3                    ? "the path was not found"
+                         : last_error == 2 ? (app ? "the application was not found" : "the file was not found")
+                                           : "the name is not a valid path");
+    case 1155:  // ERROR_NO_ASSOCIATION
+        return no_assoc;
+    case 1223:  // ERROR_CANCELLED
+        return {errc::opener_failed, "the user cancelled it", "try again and confirm the prompt"};
+    case 5:  // ERROR_ACCESS_DENIED
+        return {errc::opener_failed, "access was denied", "check the permissions of the file and the application"};
+    case 8:     // ERROR_NOT_ENOUGH_MEMORY
+    case 14:    // ERROR_OUTOFMEMORY
+    case 1450:  // ERROR_NO_SYSTEM_RESOURCES
+        return {errc::resource_exhausted, "the system is out of memory or resources", "free memory and try again"};
+    case 193:  // ERROR_BAD_EXE_FORMAT
+        return {errc::exec_format_error, "the associated program is not a program Windows can run",
+                "repair or reinstall the application associated with this type"};
+    case 1156:  // ERROR_DDE_FAIL
+        return {errc::opener_failed, "the application did not answer the DDE request",
+                "close the application and try again"};
+    case 1157:  // ERROR_DLL_NOT_FOUND
+        return {errc::opener_failed, "a library the application needs is missing", "reinstall the application"};
+    default: break;
+    }
+    return {errc::opener_failed, "ShellExecuteExW failed (error " + std::to_string(last_error) + ")",
+            "see the Windows error code"};
+}
+
+/// The arguments that make explorer.exe open the folder of `target` with it selected:
+///   /select,"C:\dir\file name.txt"
+/// explorer.exe reads its command line itself, so `target` (an absolute path; no Windows name
+/// holds '"') goes in one pair of quotes with no escapes, after trailing separators are dropped
+/// (a closing "\"" would read as an escaped quote to most parsers). Empty when it cannot be
+/// quoted: a '"', a control character, or nothing left.
+inline std::string explorer_select_arguments(std::string_view target) {
+    while (target.size() > 3 && (target.back() == '\\' || target.back() == '/'))
+        target.remove_suffix(1);
+    if (target.empty()) return {};
+    for (const char c : target)
+        if (c == '"' || static_cast<unsigned char>(c) < 0x20) return {};
+    std::string out = "/select,\"";
+    out.append(target.data(), target.size());
+    out += '"';
+    return out;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+#if defined(_WIN32)
+// ---- liftoff/platform/windows/platform.hpp ----
+// liftoff/platform/windows/platform.hpp: the Windows platform: CreateProcessW with an explicit
+// application path, a UTF-16 environment block sorted as Windows expects, only the intended
+// handles inherited (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), .bat/.cmd through cmd.exe with safe
+// escaping, a job object where a tree or a lifetime is asked for, and the words for each failure.
+
+#include <cerrno>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
 // ---- liftoff/platform/windows/drain.hpp ----
 // liftoff/platform/windows/drain.hpp: pipes for a child on Windows, and the one thread per piped
 // child that reads its stdout and stderr and feeds io::text into its stdin, all with overlapped
@@ -1299,113 +1510,6 @@ inline std::vector<std::string> pathext_candidates(std::string_view dir, std::st
 #include <thread>
 #include <vector>
 
-// ---- liftoff/detail/sink.hpp ----
-// liftoff/detail/sink.hpp: what a drain does with the bytes of one output stream (capture with a
-// limit, or split into lines), the same on every OS.
-
-#include <cstddef>     // std::size_t
-#include <exception>   // std::exception_ptr
-#include <functional>  // line callbacks
-#include <mutex>       // capture is read by other threads while the drain appends
-#include <string>
-#include <string_view>
-
-namespace liftoff {
-inline namespace v0 {
-namespace detail {
-
-class output_sink {
-public:
-    enum class mode : unsigned char { discard, capture, lines };
-
-    void capture(std::size_t limit) {
-        mode_ = mode::capture;
-        limit_ = limit;
-    }
-    void lines(std::function<void(std::string_view)> callback) {
-        mode_ = mode::lines;
-        on_line_ = std::move(callback);
-    }
-    mode kind() const noexcept { return mode_; }
-
-    /// Called by the drain thread with bytes as they arrive. `lock` guards the captured text.
-    void feed(const char* data, std::size_t n, std::mutex& lock) {
-        if (mode_ == mode::capture) {
-            std::lock_guard<std::mutex> guard(lock);
-            const std::size_t room = data_.size() < limit_ ? limit_ - data_.size() : 0;
-            if (n > room) truncated_ = true;
-            data_.append(data, n < room ? n : room);
-        } else if (mode_ == mode::lines) {
-            feed_lines(std::string_view(data, n));
-        }
-    }
-
-    /// End of stream (or draining stopped): hand over an unterminated last line.
-    void finish(bool cut, std::mutex& lock) {
-        if (mode_ == mode::lines && !partial_.empty()) {
-            std::string last;
-            last.swap(partial_);
-            deliver(last);
-        }
-        std::lock_guard<std::mutex> guard(lock);
-        cut_ = cut;
-    }
-
-    // Accessors; the caller holds the lock while the drain may still run.
-    const std::string& data() const noexcept { return data_; }
-    std::string& data() noexcept { return data_; }
-    bool truncated() const noexcept { return truncated_; }
-    bool cut() const noexcept { return cut_; }
-    std::exception_ptr callback_error() const noexcept { return error_; }
-
-private:
-    void feed_lines(std::string_view chunk) {
-        for (;;) {
-            const std::size_t nl = chunk.find('\n');
-            if (nl == std::string_view::npos) {
-                partial_.append(chunk.data(), chunk.size());
-                return;
-            }
-            if (partial_.empty()) {
-                deliver(without_cr(chunk.substr(0, nl)));
-            } else {
-                partial_.append(chunk.data(), nl);
-                std::string line;
-                line.swap(partial_);
-                deliver(without_cr(line));
-            }
-            chunk.remove_prefix(nl + 1);
-        }
-    }
-
-    // "\r\n" ends a line too: programs on Windows (and some on POSIX) write it.
-    static std::string_view without_cr(std::string_view line) noexcept {
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        return line;
-    }
-
-    void deliver(std::string_view line) {
-        if (error_ || !on_line_) return;  // after a throw, the rest is read and dropped
-        try {
-            on_line_(line);
-        } catch (...) {
-            error_ = std::current_exception();
-        }
-    }
-
-    mode mode_ = mode::discard;
-    std::size_t limit_ = 0;
-    std::string data_;
-    bool truncated_ = false;
-    bool cut_ = false;
-    std::function<void(std::string_view)> on_line_;
-    std::string partial_;
-    std::exception_ptr error_;
-};
-
-}  // namespace detail
-}  // namespace v0
-}  // namespace liftoff
 // ---- liftoff/platform/windows/win32.hpp ----
 // liftoff/platform/windows/win32.hpp: <windows.h> without leaking min, max or ERROR into user
 // code, owned handles, and UTF-8 <-> UTF-16 at the OS boundary.
@@ -1524,9 +1628,9 @@ inline std::error_code make_child_pipe(bool child_reads, bool overlapped, unique
                                     size, size, 0, nullptr));
     if (!parent) return last_error();
     SECURITY_ATTRIBUTES inherit{sizeof(SECURITY_ATTRIBUTES), nullptr, TRUE};
-    child.reset(::CreateFileW(name.c_str(),
-                              child_reads ? (GENERIC_READ | FILE_WRITE_ATTRIBUTES) : (GENERIC_WRITE | FILE_READ_ATTRIBUTES),
-                              0, &inherit, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr));
+    child.reset(::CreateFileW(
+        name.c_str(), child_reads ? (GENERIC_READ | FILE_WRITE_ATTRIBUTES) : (GENERIC_WRITE | FILE_READ_ATTRIBUTES), 0,
+        &inherit, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr));
     if (!child) {
         const auto e = last_error();
         parent.reset();
@@ -1758,7 +1862,7 @@ private:
                 timeout = static_cast<DWORD>(left);
             }
             const DWORD r = ::WaitForMultipleObjects(n, events, FALSE, timeout);
-            if (r == WAIT_TIMEOUT) continue;  // the deadline check above ends the loop
+            if (r == WAIT_TIMEOUT) continue;    // the deadline check above ends the loop
             if (r >= WAIT_OBJECT_0 + n) break;  // cannot wait: give up draining
             const int w = which[r - WAIT_OBJECT_0];
             if (w == 3) {
@@ -1954,8 +2058,7 @@ public:
         drain_.join();
         auto pipes = drain_.take_pipes();
         if (!pipes.empty()) windows_dropper::instance().adopt(std::move(pipes));
-        if (job_kills_ && !status_)
-            job_.release();  // closed by the system when this process ends, killing the tree
+        if (job_kills_ && !status_) job_.release();  // closed by the system when this process ends, killing the tree
         close_job();
         process_.reset();
         pid_ = 0;
@@ -2010,8 +2113,7 @@ private:
             return;
         }
         JOBOBJECT_BASIC_ACCOUNTING_INFORMATION info{};
-        if (::QueryInformationJobObject(job_.get(), JobObjectBasicAccountingInformation, &info, sizeof info,
-                                        nullptr) &&
+        if (::QueryInformationJobObject(job_.get(), JobObjectBasicAccountingInformation, &info, sizeof info, nullptr) &&
             info.ActiveProcesses > 0)
             job_.release();
         else
@@ -2224,8 +2326,10 @@ struct windows_platform : windows_system {
         if (auto f = open_output(spec.out, spawn_stage::redirect_stdout, 1, child_side[1], parent_side[1])) return f;
         const bool merged = spec.err.what() == io::kind::merge;
         if (!merged)
-            if (auto f = open_output(spec.err, spawn_stage::redirect_stderr, 2, child_side[2], parent_side[2])) return f;
-        HANDLE std_handles[3] = {child_side[0].get(), child_side[1].get(), merged ? child_side[1].get() : child_side[2].get()};
+            if (auto f = open_output(spec.err, spawn_stage::redirect_stderr, 2, child_side[2], parent_side[2]))
+                return f;
+        HANDLE std_handles[3] = {child_side[0].get(), child_side[1].get(),
+                                 merged ? child_side[1].get() : child_side[2].get()};
 
         // The working directory: checked first so that a bad one is named as such.
         std::wstring cwd;
@@ -2365,8 +2469,8 @@ struct windows_platform : windows_system {
             return make_failure(code, prog, std::move(what), std::move(remedy), path, os);
         };
         const std::string resource_remedy = "close handles or processes, or free memory";
-        const bool not_found =
-            os == std::errc::no_such_file_or_directory || (win && (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND));
+        const bool not_found = os == std::errc::no_such_file_or_directory ||
+                               (win && (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND));
         const bool denied = os == std::errc::permission_denied || (win && e == ERROR_ACCESS_DENIED);
         switch (sf.stage) {
         case spawn_stage::redirect_stdin:
@@ -2379,9 +2483,9 @@ struct windows_platform : windows_system {
             const char* stream = in ? "stdin" : sf.stage == spawn_stage::redirect_stdout ? "stdout" : "stderr";
             const std::string what = "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text;
             if (is_windows_resource_error(os)) return make(errc::resource_exhausted, what, resource_remedy);
-            return make(errc::redirect_failed, what,
-                        in ? "check that the file exists and is readable"
-                           : "check that its directory exists and is writable");
+            return make(
+                errc::redirect_failed, what,
+                in ? "check that the file exists and is readable" : "check that its directory exists and is writable");
         }
         case spawn_stage::pipes:
         case spawn_stage::fork:
@@ -2400,17 +2504,18 @@ struct windows_platform : windows_system {
             const std::string dir = "working directory '" + printable(*cmd.working_directory()) + "'";
             const std::string remedy = "create it, or pass an existing directory to cwd()";
             if (not_found) return make(errc::bad_working_directory, dir + " does not exist", remedy);
-            if (win && e == ERROR_DIRECTORY) return make(errc::bad_working_directory, dir + " is not a directory", remedy);
+            if (win && e == ERROR_DIRECTORY)
+                return make(errc::bad_working_directory, dir + " is not a directory", remedy);
             if (denied)
                 return make(errc::bad_working_directory, dir + " cannot be entered (access denied)",
                             "give this user access to it");
             return make(errc::bad_working_directory, dir + ": " + os_text, remedy);
         }
         case spawn_stage::setup:
-            return make(is_windows_resource_error(os) ? errc::resource_exhausted : errc::unsupported,
-                        "cannot put the child in a job object (for new_process_group() or kill_on_parent_exit()): " +
-                            os_text,
-                        "this process may be in a job that forbids nested jobs (Windows before 8) or breakaway");
+            return make(
+                is_windows_resource_error(os) ? errc::resource_exhausted : errc::unsupported,
+                "cannot put the child in a job object (for new_process_group() or kill_on_parent_exit()): " + os_text,
+                "this process may be in a job that forbids nested jobs (Windows before 8) or breakaway");
         case spawn_stage::exec:
         case spawn_stage::none: break;
         }
@@ -2436,7 +2541,8 @@ struct windows_platform : windows_system {
                 return make(errc::exec_format_error, shown + " is not a program Windows can run (" + os_text + ")",
                             "run an .exe, .com, .bat or .cmd, or use a build for this system");
             case ERROR_FILENAME_EXCED_RANGE:
-                return make(errc::invalid_argument, "its command line or path is too long for Windows (" + os_text + ")",
+                return make(errc::invalid_argument,
+                            "its command line or path is too long for Windows (" + os_text + ")",
                             "pass large data through stdin or a file");
             case 740:  // ERROR_ELEVATION_REQUIRED (not in every SDK's headers)
                 return make(errc::not_executable, shown + " must run as administrator (it asks for elevation)",
@@ -2468,8 +2574,7 @@ private:
         HANDLE h = ::GetStdHandle(which);
         if (h == nullptr || h == INVALID_HANDLE_VALUE) return {};
         HANDLE copy = nullptr;
-        if (!::DuplicateHandle(::GetCurrentProcess(), h, ::GetCurrentProcess(), &copy, 0, TRUE,
-                               DUPLICATE_SAME_ACCESS))
+        if (!::DuplicateHandle(::GetCurrentProcess(), h, ::GetCurrentProcess(), &copy, 0, TRUE, DUPLICATE_SAME_ACCESS))
             return {};
         return unique_handle(copy);
     }

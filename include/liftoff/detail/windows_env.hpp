@@ -69,8 +69,9 @@ inline std::vector<std::string> pathext_list(std::string_view pathext) {
 
 /// The files to try for a bare `name` in `dir`: the name itself when it already ends in an
 /// extension PATHEXT lists (so "git.exe" is not tried as "git.exe.exe" first), otherwise the
-/// name with each PATHEXT extension in order. A name without such an extension is never run
-/// as it is: Windows would not know how to run it.
+/// name with each PATHEXT extension in order, in lower case (file names compare without regard
+/// to case, and this is the spelling most files have). A name without such an extension is
+/// never run as it is: Windows would not know how to run it.
 inline std::vector<std::string> pathext_candidates(std::string_view dir, std::string_view name,
                                                    std::string_view pathext) {
     std::string base(dir);
@@ -81,8 +82,12 @@ inline std::vector<std::string> pathext_candidates(std::string_view dir, std::st
         if (name.size() > e.size() && iequals(name.substr(name.size() - e.size()), e)) return {base};
     std::vector<std::string> out;
     out.reserve(exts.size());
-    for (const auto& e : exts)
-        out.push_back(base + e);
+    for (const auto& e : exts) {
+        std::string ext = e;  // ".EXE" tried as ".exe": the name most files have, and what users see
+        for (auto& c : ext)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        out.push_back(base + ext);
+    }
     return out;
 }
 

@@ -4,6 +4,19 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+// The portable headers the platforms build on, included before the branches so that the single
+// header holds them outside any #if, whichever branch comes first.
+#include "../detail/launch_spec.hpp"
+#include "../detail/prepare.hpp"
+#include "../detail/sink.hpp"
+#include "../detail/text.hpp"
+#include "../detail/utf.hpp"
+#include "../detail/windows_command_line.hpp"
+#include "../detail/windows_env.hpp"
+#include "../detail/windows_shell.hpp"
+#include "../error.hpp"
+#include "../exit_status.hpp"
+
 #if defined(_WIN32)
 #include "windows/platform.hpp"
 namespace liftoff {

@@ -247,17 +247,16 @@ struct windows_platform : windows_system {
         case spawn_stage::none: break;
         }
         // CreateProcessW
+        if (probe_file(path).directory)  // Windows says access denied, wine invalid handle
+            return make(errc::not_executable, shown + " is a directory", "name the program inside it");
         if (is_windows_resource_error(os))
             return make(errc::resource_exhausted, "cannot run " + shown + ": " + os_text, resource_remedy);
         if (not_found)
             return make(errc::program_not_found, shown + " does not exist",
                         "check the path, or give a bare name to look it up in PATH");
-        if (denied) {
-            if (probe_file(path).directory)
-                return make(errc::not_executable, shown + " is a directory", "name the program inside it");
+        if (denied)
             return make(errc::not_executable, "access denied running " + shown,
                         "check the file's permissions and that it is not blocked");
-        }
         if (win) {
             switch (e) {
             case ERROR_BAD_EXE_FORMAT:
