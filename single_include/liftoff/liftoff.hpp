@@ -1358,8 +1358,9 @@ inline std::vector<std::string> pathext_list(std::string_view pathext) {
 
 /// The files to try for a bare `name` in `dir`: the name itself when it already ends in an
 /// extension PATHEXT lists (so "git.exe" is not tried as "git.exe.exe" first), otherwise the
-/// name with each PATHEXT extension in order. A name without such an extension is never run
-/// as it is: Windows would not know how to run it.
+/// name with each PATHEXT extension in order, in lower case (file names compare without regard
+/// to case, and this is the spelling most files have). A name without such an extension is
+/// never run as it is: Windows would not know how to run it.
 inline std::vector<std::string> pathext_candidates(std::string_view dir, std::string_view name,
                                                    std::string_view pathext) {
     std::string base(dir);
@@ -1370,8 +1371,12 @@ inline std::vector<std::string> pathext_candidates(std::string_view dir, std::st
         if (name.size() > e.size() && iequals(name.substr(name.size() - e.size()), e)) return {base};
     std::vector<std::string> out;
     out.reserve(exts.size());
-    for (const auto& e : exts)
-        out.push_back(base + e);
+    for (const auto& e : exts) {
+        std::string ext = e;  // ".EXE" tried as ".exe": the name most files have, and what users see
+        for (auto& c : ext)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        out.push_back(base + ext);
+    }
     return out;
 }
 
@@ -2520,17 +2525,16 @@ struct windows_platform : windows_system {
         case spawn_stage::none: break;
         }
         // CreateProcessW
+        if (probe_file(path).directory)  // Windows says access denied, wine invalid handle
+            return make(errc::not_executable, shown + " is a directory", "name the program inside it");
         if (is_windows_resource_error(os))
             return make(errc::resource_exhausted, "cannot run " + shown + ": " + os_text, resource_remedy);
         if (not_found)
             return make(errc::program_not_found, shown + " does not exist",
                         "check the path, or give a bare name to look it up in PATH");
-        if (denied) {
-            if (probe_file(path).directory)
-                return make(errc::not_executable, shown + " is a directory", "name the program inside it");
+        if (denied)
             return make(errc::not_executable, "access denied running " + shown,
                         "check the file's permissions and that it is not blocked");
-        }
         if (win) {
             switch (e) {
             case ERROR_BAD_EXE_FORMAT:
