@@ -5,10 +5,7 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 
-#include <liftoff/detail/utf.hpp>
-#include <liftoff/detail/windows_command_line.hpp>
-#include <liftoff/detail/windows_env.hpp>
-#include <liftoff/detail/windows_shell.hpp>
+#include <liftoff/liftoff.hpp>  // the pure rules are in every build, the single header's too
 
 #include <random>
 #include <string>
