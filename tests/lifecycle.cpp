@@ -3,8 +3,6 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 
-#include <signal.h>
-
 #include "support.hpp"
 
 using liftoff::command;
@@ -38,6 +36,7 @@ TEST_CASE("wait_for() honours its duration and then returns the status") {
     CHECK(clock_type::now() - t0 < 2s);
 }
 
+#if !defined(_WIN32)  // Windows: windows.cpp (CTRL_BREAK, WM_CLOSE, TerminateJobObject)
 TEST_CASE("terminate() sends SIGTERM and reaps") {
     auto c = liftoff::launch(helper_cmd({"sleep", "10000"}));
     const auto s = c.terminate(5s);
@@ -80,6 +79,7 @@ TEST_CASE("timeout() with a grace: a child ignoring SIGTERM is killed after it")
     CHECK(r.status.signal() == SIGKILL);
     CHECK(clock_type::now() - t0 >= 400ms);
 }
+#endif  // !_WIN32
 
 TEST_CASE("timeout() applies to wait() too; a child done in time is not marked") {
     auto c = liftoff::launch(helper_cmd({"sleep", "10000"}).timeout(200ms));
@@ -100,6 +100,7 @@ TEST_CASE("new_process_group(): terminate() reaches the grandchildren") {
     CHECK(test::eventually([&] { return !test::alive(grandchild); }));
 }
 
+#if !defined(_WIN32)
 TEST_CASE("new_process_group(): the child leads its own group") {
     const auto r = liftoff::run(helper_cmd({"pid", "pgid"}).new_process_group());
     const auto nl = r.out.find('\n');
@@ -107,6 +108,7 @@ TEST_CASE("new_process_group(): the child leads its own group") {
     const auto same = liftoff::run(helper_cmd({"pgid"}));
     CHECK(std::stoll(same.out) == ::getpgid(0));
 }
+#endif  // !_WIN32
 
 TEST_CASE("without a group, terminate() leaves grandchildren alone") {
     auto c = liftoff::launch(helper_cmd({"grandchild", "30000", "sleep", "30000"}).stdout_to(io::capture()));
@@ -114,7 +116,7 @@ TEST_CASE("without a group, terminate() leaves grandchildren alone") {
     const long long grandchild = std::stoll(c.out());
     c.terminate(2s);
     CHECK(test::alive(grandchild));
-    ::kill(static_cast<pid_t>(grandchild), SIGKILL);
+    test::kill_pid(grandchild);
 }
 
 TEST_CASE("release() lets the child run on and never leaves a zombie") {
@@ -185,6 +187,7 @@ TEST_CASE("a moved child is owned by its new handle only") {
     CHECK(c.wait().success());
 }
 
+#if !defined(_WIN32)
 TEST_CASE("the child starts with default dispositions and an empty mask, whatever this thread has") {
     struct sigaction ignore{}, old_pipe{}, old_usr1{};
     ignore.sa_handler = SIG_IGN;
@@ -218,6 +221,7 @@ TEST_CASE("with SIGCHLD ignored by the application, waiting still returns (statu
     CHECK(killed.unknown());
     CHECK(r.out == "still captured");
 }
+#endif  // !_WIN32
 
 TEST_CASE("kill_on_parent_exit(): the child dies with the process that launched it") {
     if (!liftoff::native_platform::supports_kill_on_parent_exit) {

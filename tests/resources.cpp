@@ -3,17 +3,20 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 
+#include "support.hpp"
+
+#if !defined(_WIN32)
 #include <fcntl.h>
 #include <sys/resource.h>
+#endif  // !_WIN32
 
 #include <atomic>
-
-#include "support.hpp"
 
 using liftoff::command;
 namespace io = liftoff::io;
 using test::helper_cmd;
 
+#if !defined(_WIN32)  // Windows: windows.cpp (PROC_THREAD_ATTRIBUTE_HANDLE_LIST)
 TEST_CASE("descriptors the application left inheritable do not reach the child") {
     const int stray = ::open("/dev/null", O_RDONLY);  // no O_CLOEXEC on purpose
     REQUIRE(stray > 2);
@@ -48,12 +51,20 @@ TEST_CASE("closing descriptors costs O(open descriptors), not O(RLIMIT_NOFILE)")
             << now.rlim_cur << ": " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
     CHECK(took < std::chrono::seconds(10));  // a close loop to 10^6+ per launch would take far longer
 }
+#endif  // !_WIN32
 
-TEST_CASE("1,000 launches, failed ones included, leave descriptors, zombies and threads unchanged") {
-    liftoff::launch(helper_cmd({"exit", "0"})).release();  // let the reaper thread exist first
+#if defined(_WIN32)
+constexpr int many = 400;  // a launch under wine costs several times what it costs on Linux
+#else
+constexpr int many = 1000;
+#endif  // _WIN32
+
+TEST_CASE("many launches, failed ones included, leave descriptors, zombies and threads unchanged") {
+    // Let the reaper (POSIX) or the pipe dropper (Windows) thread exist first.
+    liftoff::launch(helper_cmd({"exit", "0"}).stdout_to(io::capture())).release();
     REQUIRE(test::reaper_idle());
     const int fds = test::open_fds(), threads = test::threads();
-    for (int i = 0; i < 1000; ++i) {
+    for (int i = 0; i < many; ++i) {
         std::error_code ec;
         switch (i % 8) {
         case 0: liftoff::run(helper_cmd({"say", "x", "esay", "y"})); break;
@@ -81,8 +92,13 @@ TEST_CASE("launching from many threads at once: each child gets its own argument
         threads.emplace_back([t, &good] {
             for (int i = 0; i < 25; ++i) {
                 const std::string tag = std::to_string(t) + "/" + std::to_string(i);
+#if defined(_WIN32)
+                const auto r = liftoff::run(helper_cmd({"say", tag, "esay", tag, "cat"}).stdin_from(io::text(tag)));
+                if (r.ok() && r.out == tag + tag && r.err == tag) ++good;
+#else
                 const auto r = liftoff::run(helper_cmd({"say", tag, "esay", tag, "fds"}).stdin_from(io::text(tag)));
                 if (r.ok() && r.out == tag + "\n" && r.err == tag) ++good;
+#endif  // _WIN32
             }
         });
     }

@@ -1,17 +1,25 @@
-// tests/support.hpp: what the suites share: where the helper child is, and counters of the
-// process's descriptors, threads and zombie children (read from /proc), and a scratch directory.
+// tests/support.hpp: what the suites share: where the helper child is, counters of the process's
+// descriptors (handles), threads and zombie children, liveness of a pid, a scratch directory,
+// and the few words that differ between POSIX and Windows.
 // SPDX-License-Identifier: MIT
 #pragma once
 
 #include <liftoff/liftoff.hpp>
 
+#if defined(_WIN32)
+#include <tlhelp32.h>  // thread counts (after liftoff, which brought <windows.h>)
+#else
 #include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#endif  // _WIN32
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <random>
@@ -22,8 +30,22 @@
 
 namespace test {
 
+/// A UTF-8 path as std::filesystem sees it (on Windows a std::string is read as ANSI otherwise).
+inline std::filesystem::path fs_path(const std::string& utf8) {
+    return std::filesystem::u8path(utf8);
+}
+inline std::string utf8(const std::filesystem::path& p) {
+    return p.u8string();
+}
+
 inline std::string helper() {
-    return LIFTOFF_TEST_HELPER;
+    std::string p = LIFTOFF_TEST_HELPER;
+#if defined(_WIN32)
+    // Meson gives the build machine's path; wine shows the root of that file system as Z:.
+    if (!p.empty() && p[0] == '/') p = "Z:" + p;
+    std::replace(p.begin(), p.end(), '/', '\\');
+#endif  // _WIN32
+    return p;
 }
 
 /// A command running the helper with these actions.
@@ -31,6 +53,92 @@ inline liftoff::command helper_cmd(std::vector<std::string> actions) {
     return liftoff::command{helper(), std::move(actions)};
 }
 
+#if defined(_WIN32)
+constexpr char sep = '\\';
+constexpr char list_sep = ';';
+inline std::string exe(const std::string& name) {
+    return name + ".exe";
+}
+#else
+constexpr char sep = '/';
+constexpr char list_sep = ':';
+inline std::string exe(const std::string& name) {
+    return name;
+}
+#endif  // _WIN32
+
+/// A PATH-style list in this OS's syntax.
+inline std::string path_list(const std::vector<std::string>& dirs) {
+    std::string out;
+    for (std::size_t i = 0; i < dirs.size(); ++i)
+        out += (i ? std::string(1, list_sep) : std::string()) + dirs[i];
+    return out;
+}
+
+inline void set_env(const std::string& name, const std::string& value) {
+#if defined(_WIN32)
+    std::wstring n, v;
+    liftoff::detail::utf8_to_utf16(name, n);
+    liftoff::detail::utf8_to_utf16(value, v);
+    ::SetEnvironmentVariableW(n.c_str(), v.c_str());
+#else
+    ::setenv(name.c_str(), value.c_str(), 1);
+#endif  // _WIN32
+}
+
+/// True when this is wine standing in for Windows (tests say where wine differs).
+inline bool under_wine() {
+#if defined(_WIN32)
+    const HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
+    return ntdll != nullptr && ::GetProcAddress(ntdll, "wine_get_version") != nullptr;
+#else
+    return false;
+#endif  // _WIN32
+}
+
+/// How many variables a child started with env_clear() has: none, but wine adds its own
+/// (WINECONFIGDIR, SystemRoot, ...) where Windows passes the block as it is.
+inline int cleared_env_count() {
+    const auto r = liftoff::run(liftoff::command{helper(), {"envcount"}}.env_clear());
+    return std::stoi(r.out);
+}
+
+#if defined(_WIN32)
+/// Handles this process holds.
+inline int open_fds() {
+    DWORD n = 0;
+    ::GetProcessHandleCount(::GetCurrentProcess(), &n);
+    return static_cast<int>(n);
+}
+inline int threads() {
+    int n = 0;
+    HANDLE snap = ::CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
+    if (snap == INVALID_HANDLE_VALUE) return -1;
+    THREADENTRY32 e;
+    e.dwSize = sizeof e;
+    for (BOOL ok = ::Thread32First(snap, &e); ok; ok = ::Thread32Next(snap, &e))
+        if (e.th32OwnerProcessID == ::GetCurrentProcessId()) ++n;
+    ::CloseHandle(snap);
+    return n;
+}
+/// Windows has no zombies: a process is gone when it has exited.
+inline int zombies() {
+    return 0;
+}
+inline bool alive(long long pid) {
+    HANDLE h = ::OpenProcess(SYNCHRONIZE, FALSE, static_cast<DWORD>(pid));
+    if (h == nullptr) return false;
+    const bool running = ::WaitForSingleObject(h, 0) == WAIT_TIMEOUT;
+    ::CloseHandle(h);
+    return running;
+}
+inline void kill_pid(long long pid) {
+    HANDLE h = ::OpenProcess(PROCESS_TERMINATE, FALSE, static_cast<DWORD>(pid));
+    if (h == nullptr) return;
+    ::TerminateProcess(h, 1);
+    ::CloseHandle(h);
+}
+#else
 inline int count_entries(const char* dir) {
     int n = 0;
     if (DIR* d = ::opendir(dir)) {
@@ -77,6 +185,10 @@ inline bool alive(long long pid) {
     const auto close = line.rfind(')');
     return close != std::string::npos && line.size() > close + 2 && line[close + 2] != 'Z';
 }
+inline void kill_pid(long long pid) {
+    ::kill(static_cast<pid_t>(pid), SIGKILL);
+}
+#endif  // _WIN32
 
 /// Polls `cond` until true or `limit` passes (for facts the OS settles asynchronously).
 inline bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds limit = std::chrono::seconds(5)) {
@@ -90,27 +202,60 @@ inline bool eventually(const std::function<bool()>& cond, std::chrono::milliseco
 
 /// Waits until every released child has been reaped and its descriptors closed.
 inline bool reaper_idle() {
+#if defined(_WIN32)
+    return eventually([] { return liftoff::detail::windows_dropper::instance().pending() == 0; },
+                      std::chrono::seconds(10));
+#else
     return eventually([] { return liftoff::detail::posix_reaper::instance().pending() == 0 && zombies() == 0; },
                       std::chrono::seconds(10));
+#endif  // _WIN32
 }
 
-/// A fresh directory under TMPDIR, removed with everything in it.
+/// How a child ended when terminate() had to kill it, and when the polite stop worked.
+inline bool killed(const liftoff::exit_status& s) {
+#if defined(_WIN32)
+    return s == liftoff::exit_status::from_code(static_cast<int>(liftoff::native_platform::process::killed_exit_code));
+#else
+    return s.signaled() && s.signal() == SIGKILL;
+#endif  // _WIN32
+}
+
+/// A fresh directory under the temporary directory, removed with everything in it. `tag` is
+/// part of its name (non-ASCII tags test Unicode paths).
 class scratch_dir {
 public:
-    scratch_dir() {
-        std::string base = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
-        std::string templ = base + "/liftoff-test-XXXXXX";
-        path_ = ::mkdtemp(&templ[0]) ? templ : "";
+    explicit scratch_dir(const std::string& tag = "") {
+        std::random_device rd;
+        const auto base = std::filesystem::temp_directory_path();
+        for (int i = 0; i < 100 && path_.empty(); ++i) {
+            const auto p = base / fs_path("liftoff-test-" + tag + std::to_string(rd() % 1000000000u));
+            std::error_code ec;
+            if (std::filesystem::create_directory(p, ec)) path_ = utf8(std::filesystem::canonical(p));
+        }
     }
     ~scratch_dir() {
-        if (!path_.empty()) std::filesystem::remove_all(path_);
+        std::error_code ec;
+        if (!path_.empty()) std::filesystem::remove_all(fs_path(path_), ec);
     }
     const std::string& path() const { return path_; }
-    std::string file(const std::string& name) const { return path_ + "/" + name; }
+    std::string file(const std::string& name) const { return path_ + sep + name; }
     std::string write(const std::string& name, const std::string& text, unsigned mode = 0644) const {
         const std::string p = file(name);
-        std::ofstream(p, std::ios::binary) << text;
+        std::ofstream(fs_path(p), std::ios::binary) << text;
+#if !defined(_WIN32)
         ::chmod(p.c_str(), mode);
+#else
+        (void)mode;
+#endif  // !_WIN32
+        return p;
+    }
+    /// A copy of the helper program here, runnable, as `name` (".exe" added on Windows).
+    std::string copy_helper(const std::string& name) const {
+        const std::string p = file(exe(name));
+        std::filesystem::copy_file(fs_path(helper()), fs_path(p));
+#if !defined(_WIN32)
+        ::chmod(p.c_str(), 0755);
+#endif  // !_WIN32
         return p;
     }
 
@@ -119,7 +264,7 @@ private:
 };
 
 inline std::string read_file(const std::string& p) {
-    std::ifstream f(p, std::ios::binary);
+    std::ifstream f(fs_path(p), std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
 }
 

@@ -328,7 +328,7 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
         pf.found_by = "given as a path";
     } else {
         const std::string list = env.path ? *env.path : P::default_path();
-        auto s = search_path_list<P>(cmd.program(), list);
+        auto s = search_path_list<P>(cmd.program(), list, env.pathext);
         pf.searched = s.searched;
         if (!s.found.empty()) {
             pf.resolved = s.found;
@@ -386,7 +386,7 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
                             "copy it to an executable location, or remount without noexec");
             if (!f.readable) {
                 // Cannot read it (e.g. mode 0711): nothing to say about its format.
-            } else if (fmt.what == binary_format::kind::script) {
+            } else if (fmt.what == binary_format::kind::script && P::runs_scripts) {
                 pf.interpreter = fmt.interpreter;
                 const auto interp = P::inspect_program_file(fmt.interpreter);
                 if (fmt.interpreter.empty() || !interp.exists)
@@ -399,7 +399,7 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
                                 "its interpreter '" + printable(fmt.interpreter) + "' (the #! line of " + shown +
                                     ") cannot be executed",
                                 "make the interpreter executable or fix the #! line");
-            } else if (!P::runs_format(fmt)) {
+            } else if (!P::runs_format(pf.resolved, fmt)) {
                 const bool known = fmt.what != binary_format::kind::unknown && fmt.what != binary_format::kind::empty;
                 add_finding(out, known ? "wrong-architecture" : "exec-format", severity::error,
                             shown + " is " + fmt.description +

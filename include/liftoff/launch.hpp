@@ -59,7 +59,7 @@ failure resolve_program(const command& cmd, const child_environment& env, std::s
         return {};
     }
     const std::string list = env.path ? *env.path : P::default_path();
-    path_search s = search_path_list<P>(prog, list);
+    path_search s = search_path_list<P>(prog, list, env.pathext);
     if (!s.found.empty()) {
         path = std::move(s.found);
         return {};

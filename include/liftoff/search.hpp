@@ -24,16 +24,18 @@ struct path_search {
 };
 
 /// Search `list` for `name` the way launch() does: absolute entries only (never the current
-/// directory, never an empty or relative entry), first runnable regular file wins.
+/// directory, never an empty or relative entry), first runnable regular file wins. `pathext` is
+/// the PATHEXT that platforms with one (Windows) try in each directory.
 template <class P>
-path_search search_path_list(std::string_view name, std::string_view list) {
+path_search search_path_list(std::string_view name, std::string_view list,
+                             const std::optional<std::string>& pathext = std::nullopt) {
     path_search s;
     for (auto& dir : split_list(list, P::path_list_separator)) {
         if (dir.empty() || !P::is_absolute(dir)) {
             s.skipped.push_back(dir);
             continue;
         }
-        for (auto& candidate : P::path_candidates(dir, name)) {
+        for (auto& candidate : P::path_candidates(dir, name, pathext)) {
             const auto probe = P::probe_file(candidate);
             if (probe.regular && probe.executable) {
                 s.found = std::move(candidate);
@@ -59,6 +61,7 @@ inline std::string describe_skipped(const std::vector<std::string>& skipped) {
 
 template <class P>
 std::optional<std::filesystem::path> find_program_in(std::string_view name, std::string_view list) {
+    if (!P::valid_text(name)) return std::nullopt;
     if (name.empty() || name.find('\0') != std::string_view::npos) return std::nullopt;
     if (P::has_directory_part(name)) {
         std::string full = P::make_absolute(std::string(name));
@@ -66,7 +69,7 @@ std::optional<std::filesystem::path> find_program_in(std::string_view name, std:
         if (probe.regular && probe.executable) return P::to_path(full);
         return std::nullopt;
     }
-    auto s = search_path_list<P>(name, list);
+    auto s = search_path_list<P>(name, list, P::get_env("PATHEXT"));
     if (s.found.empty()) return std::nullopt;
     return P::to_path(s.found);
 }

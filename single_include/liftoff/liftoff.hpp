@@ -690,307 +690,8 @@ inline bool iequals(std::string_view a, std::string_view b) noexcept {
 // Each platform header is included in exactly one branch, so the generated single header
 // (tools/amalgamate inlines each file once) keeps every branch whole.
 
-#if defined(_WIN32)
-#error "liftoff: the Windows backend is not there yet"
-#elif defined(__unix__) || defined(__APPLE__)
-// ---- liftoff/platform/posix/platform.hpp ----
-// liftoff/platform/posix/platform.hpp: the POSIX platform: streams set up as descriptors, a
-// spawner (clone on Linux, posix_spawn elsewhere), and the words for each way it can fail.
-
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/stat.h>
-#include <sys/statvfs.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>  // snprintf for a mode in octal
-#include <string>
-#include <vector>
-
-// ---- liftoff/detail/launch_spec.hpp ----
-// liftoff/detail/launch_spec.hpp: what the portable launch code hands a platform's spawn, and
-// the stage a failure happened in.
-
-#include <chrono>
-#include <string>
-#include <system_error>
-
-// ---- liftoff/detail/prepare.hpp ----
-// liftoff/detail/prepare.hpp: the OS-independent half of a launch: checking a command's input
-// and working out the child's environment. P is the platform (see platform/select.hpp).
-
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-namespace liftoff {
-inline namespace v0 {
-namespace detail {
-
-/// Refuse input that cannot be passed to the OS intact: nothing runs after a failure here.
-template <class P>
-failure validate(const command& cmd) {
-    const std::string& prog = cmd.program();
-    auto bad = [&](errc code, const std::string& what, const std::string& remedy) {
-        return make_failure(code, printable(prog), what, remedy);
-    };
-    auto check = [&](std::string_view text, const std::string& item) -> failure {
-        if (find_nul(text) != std::string_view::npos)
-            return bad(errc::invalid_argument, item + " contains a NUL byte",
-                       "remove it: the OS cannot pass it on (nothing was run)");
-        if (!P::valid_text(text))
-            return bad(errc::encoding_error, item + " is not valid UTF-8",
-                       "convert it to UTF-8 first (from_system_encoding() for ANSI text); nothing was run");
-        return {};
-    };
-
-    if (prog.empty())
-        return bad(errc::invalid_argument, "the program name is empty", "name a program or a path (nothing was run)");
-    if (auto f = check(prog, "the program name")) return f;
-    const auto& args = cmd.arguments();
-    for (std::size_t i = 0; i < args.size(); ++i)
-        if (auto f = check(args[i], "argument " + std::to_string(i + 1) + " ('" + printable(args[i]) + "')")) return f;
-    if (const auto& dir = cmd.working_directory()) {
-        if (dir->empty())
-            return bad(errc::invalid_argument, "the working directory is an empty string",
-                       "give a directory, or do not call cwd() (nothing was run)");
-        if (auto f = check(*dir, "the working directory '" + printable(*dir) + "'")) return f;
-    }
-    for (const auto& change : cmd.env_changes()) {
-        const std::string& name = change.first;
-        const std::string shown = "environment variable name '" + printable(name) + "'";
-        if (name.empty())
-            return bad(errc::invalid_argument, "an environment variable name is empty",
-                       "give the variable a name (nothing was run)");
-        if (auto f = check(name, shown)) return f;
-        if (name.find('=') != std::string::npos)
-            return bad(errc::invalid_argument, shown + " contains '='",
-                       "a name cannot contain '='; put it in the value (nothing was run)");
-        if (change.second)
-            if (auto f = check(*change.second, "the value of environment variable '" + printable(name) + "'")) return f;
-    }
-    if (cmd.stdout_spec() && cmd.stdout_spec()->what() == io::kind::merge)
-        return bad(errc::invalid_argument, "stdout_to(io::merge()) has nothing to merge into",
-                   "io::merge() is for stderr only (nothing was run)");
-    auto check_file = [&](io::kind k, const std::string& path, const char* stream) -> failure {
-        if (k != io::kind::file && k != io::kind::append) return {};
-        const std::string item = std::string("the ") + stream + " file";
-        if (path.empty())
-            return bad(errc::invalid_argument, item + " name is empty", "give a file name (nothing was run)");
-        return check(path, item + " '" + printable(path) + "'");
-    };
-    if (const auto& s = cmd.stdin_spec())
-        if (auto f = check_file(s->what(), s->path(), "stdin")) return f;
-    if (const auto& s = cmd.stdout_spec())
-        if (auto f = check_file(s->what(), s->path(), "stdout")) return f;
-    if (const auto& s = cmd.stderr_spec())
-        if (auto f = check_file(s->what(), s->path(), "stderr")) return f;
-    if (const auto& s = cmd.stdout_spec())
-        if (s->what() == io::kind::lines && !s->on_line())
-            return bad(errc::invalid_argument, "io::lines() for stdout has no callback",
-                       "pass a callback (nothing was run)");
-    if (const auto& s = cmd.stderr_spec())
-        if (s->what() == io::kind::lines && !s->on_line())
-            return bad(errc::invalid_argument, "io::lines() for stderr has no callback",
-                       "pass a callback (nothing was run)");
-    return {};
-}
-
-/// The child's environment as "NAME=value" entries, unless it is the parent's unchanged (then
-/// `inherited` is true and `entries` is empty, so a launch copies nothing).
-struct child_environment {
-    bool inherited = true;
-    std::vector<std::string> entries;
-    std::optional<std::string> path;  ///< the child's PATH, if it will have one
-};
-
-template <class P>
-child_environment make_environment(const command& cmd) {
-    child_environment env;
-    if (!cmd.env_cleared() && cmd.env_changes().empty()) {
-        env.path = P::get_env("PATH");
-        return env;
-    }
-    env.inherited = false;
-    if (!cmd.env_cleared()) env.entries = P::current_environment();
-    for (const auto& change : cmd.env_changes()) {
-        auto& entries = env.entries;
-        for (auto it = entries.begin(); it != entries.end();) {
-            if (P::env_names_equal(env_entry_name(*it), change.first))
-                it = entries.erase(it);
-            else
-                ++it;
-        }
-        if (change.second) entries.push_back(change.first + "=" + *change.second);
-    }
-    for (const auto& entry : env.entries) {
-        const std::string_view name = env_entry_name(entry);
-        if (name.size() < entry.size() && P::env_names_equal(name, "PATH")) env.path = entry.substr(name.size() + 1);
-    }
-    return env;
-}
-
-}  // namespace detail
-}  // namespace v0
-}  // namespace liftoff
-
-namespace liftoff {
-inline namespace v0 {
-namespace detail {
-
-/// Where a launch failed; decides the errc and the wording of the message.
-enum class spawn_stage : unsigned char {
-    none,
-    pipes,            ///< creating pipes or opening the null device
-    redirect_stdin,   ///< opening an io::file for stdin
-    redirect_stdout,  ///< opening an io::file / io::append for stdout
-    redirect_stderr,
-    fork,         ///< creating the process
-    setup,        ///< in the child before exec: process group, parent-death signal, streams
-    chdir,        ///< the working directory
-    exec,         ///< running the program
-    thread,       ///< starting the drain thread
-    unsupported,  ///< asked for something this OS cannot do
-};
-
-/// A command with its defaults applied and its program resolved: everything a platform's
-/// spawn needs, decided by portable code.
-struct launch_spec {
-    const command& cmd;
-    std::string path;  ///< the resolved program
-    const child_environment& env;
-    io::source in;
-    io::sink out;
-    io::sink err;
-};
-
-struct spawn_failure {
-    spawn_stage stage = spawn_stage::none;
-    std::error_code os;
-    explicit operator bool() const noexcept { return stage != spawn_stage::none; }
-};
-
-}  // namespace detail
-}  // namespace v0
-}  // namespace liftoff
-// ---- liftoff/platform/posix/fd.hpp ----
-// liftoff/platform/posix/fd.hpp: owned descriptors, EINTR retries, close-on-exec pipes.
-
-#include <cerrno>    // errno, EINTR
-#include <fcntl.h>   // fcntl, O_CLOEXEC
-#include <unistd.h>  // close, pipe
-
-namespace liftoff {
-inline namespace v0 {
-namespace detail {
-
-/// Calls f until it stops failing with EINTR; the one place EINTR is retried.
-template <class F>
-auto retry_eintr(F f) -> decltype(f()) {
-    decltype(f()) r;
-    do {
-        r = f();
-    } while (r == -1 && errno == EINTR);
-    return r;
-}
-
-/// A descriptor closed when it goes out of scope. close() is never retried: Linux closes the
-/// descriptor even when close() reports EINTR.
-class unique_fd {
-public:
-    unique_fd() noexcept = default;
-    explicit unique_fd(int fd) noexcept : fd_(fd) {}
-    unique_fd(unique_fd&& o) noexcept : fd_(o.release()) {}
-    unique_fd& operator=(unique_fd&& o) noexcept {
-        if (this != &o) reset(o.release());
-        return *this;
-    }
-    unique_fd(const unique_fd&) = delete;
-    unique_fd& operator=(const unique_fd&) = delete;
-    ~unique_fd() { reset(); }
-
-    int get() const noexcept { return fd_; }
-    explicit operator bool() const noexcept { return fd_ >= 0; }
-    int release() noexcept {
-        const int fd = fd_;
-        fd_ = -1;
-        return fd;
-    }
-    void reset(int fd = -1) noexcept {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = fd;
-    }
-
-private:
-    int fd_ = -1;
-};
-
-/// A pipe whose both ends are close-on-exec from birth (atomically where the OS can).
-/// Returns 0 or an errno value.
-inline int make_pipe(unique_fd& read_end, unique_fd& write_end) noexcept {
-    int fds[2];
-#if defined(__APPLE__)
-    if (::pipe(fds) != 0) return errno;
-    // No pipe2 on macOS; the spawn there closes every descriptor not named (CLOEXEC_DEFAULT), so
-    // the window before FD_CLOEXEC is set cannot leak these into liftoff's children.
-    ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-    ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-    ::fcntl(fds[1], F_SETNOSIGPIPE, 1);
-#else
-    if (::pipe2(fds, O_CLOEXEC) != 0) return errno;
-#endif  // __APPLE__
-    read_end.reset(fds[0]);
-    write_end.reset(fds[1]);
-    return 0;
-}
-
-inline void set_nonblocking(int fd) noexcept {
-    const int flags = ::fcntl(fd, F_GETFL);
-    if (flags >= 0) ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-}
-
-/// Moves a descriptor that sits on 0, 1 or 2 to 3 or above (close-on-exec), so that putting
-/// the child's streams in place cannot overwrite it. Returns 0 or an errno value.
-inline int move_above_stdio(unique_fd& fd) noexcept {
-    if (!fd || fd.get() > 2) return 0;
-    const int moved = ::fcntl(fd.get(), F_DUPFD_CLOEXEC, 3);
-    if (moved < 0) return errno;
-    fd.reset(moved);
-    return 0;
-}
-
-}  // namespace detail
-}  // namespace v0
-}  // namespace liftoff
-// ---- liftoff/platform/posix/inspect.hpp ----
-// liftoff/platform/posix/inspect.hpp: the facts diagnose() and preflight() need from a POSIX
-// system: who and where we are, what a file or directory is, which sandbox we run in.
-// Files under `root` are read so that tests can fake /proc and the sandbox markers.
-
-#include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
-#include <sys/stat.h>
-#include <sys/statvfs.h>
-#include <sys/types.h>
-#include <sys/utsname.h>
-#include <unistd.h>
-#if defined(__linux__) || defined(__APPLE__)
-#include <sys/xattr.h>
-#endif
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <functional>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
+// The portable headers the platforms build on, included before the branches so that the single
+// header holds them outside any #if, whichever branch comes first.
 // ---- liftoff/detail/binary_format.hpp ----
 // liftoff/detail/binary_format.hpp: what kind of program a file's first bytes say it is (a #!
 // script, ELF for which machine, Mach-O, PE), so preflight() can name a wrong-architecture binary.
@@ -1164,6 +865,2224 @@ struct file_facts {
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
+// ---- liftoff/detail/launch_spec.hpp ----
+// liftoff/detail/launch_spec.hpp: what the portable launch code hands a platform's spawn, and
+// the stage a failure happened in.
+
+#include <chrono>
+#include <string>
+#include <system_error>
+#include <utility>
+
+// ---- liftoff/detail/prepare.hpp ----
+// liftoff/detail/prepare.hpp: the OS-independent half of a launch: checking a command's input
+// and working out the child's environment. P is the platform (see platform/select.hpp).
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// Refuse input that cannot be passed to the OS intact: nothing runs after a failure here.
+template <class P>
+failure validate(const command& cmd) {
+    const std::string& prog = cmd.program();
+    auto bad = [&](errc code, const std::string& what, const std::string& remedy) {
+        return make_failure(code, printable(prog), what, remedy);
+    };
+    auto check = [&](std::string_view text, const std::string& item) -> failure {
+        if (find_nul(text) != std::string_view::npos)
+            return bad(errc::invalid_argument, item + " contains a NUL byte",
+                       "remove it: the OS cannot pass it on (nothing was run)");
+        if (!P::valid_text(text))
+            return bad(errc::encoding_error, item + " is not valid UTF-8",
+                       "convert it to UTF-8 first (from_system_encoding() for ANSI text); nothing was run");
+        return {};
+    };
+
+    if (prog.empty())
+        return bad(errc::invalid_argument, "the program name is empty", "name a program or a path (nothing was run)");
+    if (auto f = check(prog, "the program name")) return f;
+    const auto& args = cmd.arguments();
+    for (std::size_t i = 0; i < args.size(); ++i)
+        if (auto f = check(args[i], "argument " + std::to_string(i + 1) + " ('" + printable(args[i]) + "')")) return f;
+    if (const auto& dir = cmd.working_directory()) {
+        if (dir->empty())
+            return bad(errc::invalid_argument, "the working directory is an empty string",
+                       "give a directory, or do not call cwd() (nothing was run)");
+        if (auto f = check(*dir, "the working directory '" + printable(*dir) + "'")) return f;
+    }
+    for (const auto& change : cmd.env_changes()) {
+        const std::string& name = change.first;
+        const std::string shown = "environment variable name '" + printable(name) + "'";
+        if (name.empty())
+            return bad(errc::invalid_argument, "an environment variable name is empty",
+                       "give the variable a name (nothing was run)");
+        if (auto f = check(name, shown)) return f;
+        if (name.find('=') != std::string::npos)
+            return bad(errc::invalid_argument, shown + " contains '='",
+                       "a name cannot contain '='; put it in the value (nothing was run)");
+        if (change.second)
+            if (auto f = check(*change.second, "the value of environment variable '" + printable(name) + "'")) return f;
+    }
+    if (cmd.stdout_spec() && cmd.stdout_spec()->what() == io::kind::merge)
+        return bad(errc::invalid_argument, "stdout_to(io::merge()) has nothing to merge into",
+                   "io::merge() is for stderr only (nothing was run)");
+    auto check_file = [&](io::kind k, const std::string& path, const char* stream) -> failure {
+        if (k != io::kind::file && k != io::kind::append) return {};
+        const std::string item = std::string("the ") + stream + " file";
+        if (path.empty())
+            return bad(errc::invalid_argument, item + " name is empty", "give a file name (nothing was run)");
+        return check(path, item + " '" + printable(path) + "'");
+    };
+    if (const auto& s = cmd.stdin_spec())
+        if (auto f = check_file(s->what(), s->path(), "stdin")) return f;
+    if (const auto& s = cmd.stdout_spec())
+        if (auto f = check_file(s->what(), s->path(), "stdout")) return f;
+    if (const auto& s = cmd.stderr_spec())
+        if (auto f = check_file(s->what(), s->path(), "stderr")) return f;
+    if (const auto& s = cmd.stdout_spec())
+        if (s->what() == io::kind::lines && !s->on_line())
+            return bad(errc::invalid_argument, "io::lines() for stdout has no callback",
+                       "pass a callback (nothing was run)");
+    if (const auto& s = cmd.stderr_spec())
+        if (s->what() == io::kind::lines && !s->on_line())
+            return bad(errc::invalid_argument, "io::lines() for stderr has no callback",
+                       "pass a callback (nothing was run)");
+    return {};
+}
+
+/// The child's environment as "NAME=value" entries, unless it is the parent's unchanged (then
+/// `inherited` is true and `entries` is empty, so a launch copies nothing).
+struct child_environment {
+    bool inherited = true;
+    std::vector<std::string> entries;
+    std::optional<std::string> path;     ///< the child's PATH, if it will have one
+    std::optional<std::string> pathext;  ///< the child's PATHEXT (Windows looks programs up with it)
+};
+
+template <class P>
+child_environment make_environment(const command& cmd) {
+    child_environment env;
+    if (!cmd.env_cleared() && cmd.env_changes().empty()) {
+        env.path = P::get_env("PATH");
+        env.pathext = P::get_env("PATHEXT");
+        return env;
+    }
+    env.inherited = false;
+    if (!cmd.env_cleared()) env.entries = P::current_environment();
+    for (const auto& change : cmd.env_changes()) {
+        auto& entries = env.entries;
+        for (auto it = entries.begin(); it != entries.end();) {
+            if (P::env_names_equal(env_entry_name(*it), change.first))
+                it = entries.erase(it);
+            else
+                ++it;
+        }
+        if (change.second) entries.push_back(change.first + "=" + *change.second);
+    }
+    for (const auto& entry : env.entries) {
+        const std::string_view name = env_entry_name(entry);
+        if (name.size() < entry.size() && P::env_names_equal(name, "PATH")) env.path = entry.substr(name.size() + 1);
+        if (name.size() < entry.size() && P::env_names_equal(name, "PATHEXT"))
+            env.pathext = entry.substr(name.size() + 1);
+    }
+    return env;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// Where a launch failed; decides the errc and the wording of the message.
+enum class spawn_stage : unsigned char {
+    none,
+    pipes,            ///< creating pipes or opening the null device
+    redirect_stdin,   ///< opening an io::file for stdin
+    redirect_stdout,  ///< opening an io::file / io::append for stdout
+    redirect_stderr,
+    fork,         ///< creating the process
+    setup,        ///< in the child before exec: process group, parent-death signal, streams
+    chdir,        ///< the working directory
+    exec,         ///< running the program
+    thread,       ///< starting the drain thread
+    unsupported,  ///< asked for something this OS cannot do
+    arguments,    ///< the arguments cannot be passed on intact (Windows: cmd.exe for .bat/.cmd)
+};
+
+/// A command with its defaults applied and its program resolved: everything a platform's
+/// spawn needs, decided by portable code.
+struct launch_spec {
+    const command& cmd;
+    std::string path;  ///< the resolved program
+    const child_environment& env;
+    io::source in;
+    io::sink out;
+    io::sink err;
+};
+
+struct spawn_failure {
+    spawn_failure() = default;
+    spawn_failure(spawn_stage s, std::error_code e, std::string d = {}) : stage(s), os(e), detail(std::move(d)) {}
+
+    spawn_stage stage = spawn_stage::none;
+    std::error_code os;
+    std::string detail;  ///< what exactly could not be done, where the stage alone cannot say
+    explicit operator bool() const noexcept { return stage != spawn_stage::none; }
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/detail/sink.hpp ----
+// liftoff/detail/sink.hpp: what a drain does with the bytes of one output stream (capture with a
+// limit, or split into lines), the same on every OS.
+
+#include <cstddef>     // std::size_t
+#include <exception>   // std::exception_ptr
+#include <functional>  // line callbacks
+#include <mutex>       // capture is read by other threads while the drain appends
+#include <string>
+#include <string_view>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+class output_sink {
+public:
+    enum class mode : unsigned char { discard, capture, lines };
+
+    void capture(std::size_t limit) {
+        mode_ = mode::capture;
+        limit_ = limit;
+    }
+    void lines(std::function<void(std::string_view)> callback) {
+        mode_ = mode::lines;
+        on_line_ = std::move(callback);
+    }
+    mode kind() const noexcept { return mode_; }
+
+    /// Called by the drain thread with bytes as they arrive. `lock` guards the captured text.
+    void feed(const char* data, std::size_t n, std::mutex& lock) {
+        if (mode_ == mode::capture) {
+            std::lock_guard<std::mutex> guard(lock);
+            const std::size_t room = data_.size() < limit_ ? limit_ - data_.size() : 0;
+            if (n > room) truncated_ = true;
+            data_.append(data, n < room ? n : room);
+        } else if (mode_ == mode::lines) {
+            feed_lines(std::string_view(data, n));
+        }
+    }
+
+    /// End of stream (or draining stopped): hand over an unterminated last line.
+    void finish(bool cut, std::mutex& lock) {
+        if (mode_ == mode::lines && !partial_.empty()) {
+            std::string last;
+            last.swap(partial_);
+            deliver(last);
+        }
+        std::lock_guard<std::mutex> guard(lock);
+        cut_ = cut;
+    }
+
+    // Accessors; the caller holds the lock while the drain may still run.
+    const std::string& data() const noexcept { return data_; }
+    std::string& data() noexcept { return data_; }
+    bool truncated() const noexcept { return truncated_; }
+    bool cut() const noexcept { return cut_; }
+    std::exception_ptr callback_error() const noexcept { return error_; }
+
+private:
+    void feed_lines(std::string_view chunk) {
+        for (;;) {
+            const std::size_t nl = chunk.find('\n');
+            if (nl == std::string_view::npos) {
+                partial_.append(chunk.data(), chunk.size());
+                return;
+            }
+            if (partial_.empty()) {
+                deliver(without_cr(chunk.substr(0, nl)));
+            } else {
+                partial_.append(chunk.data(), nl);
+                std::string line;
+                line.swap(partial_);
+                deliver(without_cr(line));
+            }
+            chunk.remove_prefix(nl + 1);
+        }
+    }
+
+    // "\r\n" ends a line too: programs on Windows (and some on POSIX) write it.
+    static std::string_view without_cr(std::string_view line) noexcept {
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        return line;
+    }
+
+    void deliver(std::string_view line) {
+        if (error_ || !on_line_) return;  // after a throw, the rest is read and dropped
+        try {
+            on_line_(line);
+        } catch (...) {
+            error_ = std::current_exception();
+        }
+    }
+
+    mode mode_ = mode::discard;
+    std::size_t limit_ = 0;
+    std::string data_;
+    bool truncated_ = false;
+    bool cut_ = false;
+    std::function<void(std::string_view)> on_line_;
+    std::string partial_;
+    std::exception_ptr error_;
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/detail/utf.hpp ----
+// liftoff/detail/utf.hpp: UTF-8 validation and UTF-8 <-> UTF-16 conversion, pure and portable
+// (Windows takes UTF-16; the rules are tested on every OS).
+
+#include <cstddef>  // std::size_t
+#include <cstdint>  // std::uint32_t
+#include <string>
+#include <string_view>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// How to treat UTF-16 surrogate code points (U+D800..U+DFFF) written as three UTF-8 bytes.
+/// `strict` refuses them (they are not UTF-8); `wtf8` takes them as lone surrogates, so text
+/// that came from the OS as ill-formed UTF-16 (an environment variable, say) round-trips.
+enum class surrogates : unsigned char { strict, wtf8 };
+
+/// Decodes one code point at `s[i]`, advancing `i`. Returns false for anything that is not
+/// UTF-8: stray continuation bytes, truncated sequences, overlong forms, values above
+/// U+10FFFF, and (unless `mode` is wtf8) surrogates.
+inline bool decode_utf8(std::string_view s, std::size_t& i, std::uint32_t& cp,
+                        surrogates mode = surrogates::strict) noexcept {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char b0 = byte(i);
+    std::size_t n;
+    std::uint32_t lowest;
+    if (b0 < 0x80) {
+        cp = b0;
+        ++i;
+        return true;
+    } else if (b0 >= 0xc2 && b0 <= 0xdf) {
+        n = 1, lowest = 0x80, cp = b0 & 0x1fu;
+    } else if (b0 >= 0xe0 && b0 <= 0xef) {
+        n = 2, lowest = 0x800, cp = b0 & 0x0fu;
+    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+        n = 3, lowest = 0x10000, cp = b0 & 0x07u;
+    } else {
+        return false;  // a continuation byte, 0xc0/0xc1 (always overlong) or 0xf5..0xff
+    }
+    if (s.size() - i <= n) return false;
+    for (std::size_t k = 1; k <= n; ++k) {
+        const unsigned char b = byte(i + k);
+        if ((b & 0xc0u) != 0x80u) return false;
+        cp = (cp << 6) | (b & 0x3fu);
+    }
+    if (cp < lowest || cp > 0x10ffff) return false;
+    if (cp >= 0xd800 && cp <= 0xdfff && mode == surrogates::strict) return false;
+    i += n + 1;
+    return true;
+}
+
+/// True when `s` is well-formed UTF-8 (no surrogates, no overlong forms).
+inline bool valid_utf8(std::string_view s) noexcept {
+    std::size_t i = 0;
+    std::uint32_t cp;
+    while (i < s.size())
+        if (!decode_utf8(s, i, cp)) return false;
+    return true;
+}
+
+/// UTF-8 to UTF-16 in any 16-bit character type (char16_t here, wchar_t on Windows). Returns
+/// false (and leaves `out` partly written) when `in` is not UTF-8 under `mode`.
+template <class String16>
+bool utf8_to_utf16(std::string_view in, String16& out, surrogates mode = surrogates::strict) {
+    using unit = typename String16::value_type;
+    static_assert(sizeof(unit) == 2, "UTF-16 needs a 16-bit character type");
+    out.clear();
+    out.reserve(in.size());
+    std::size_t i = 0;
+    std::uint32_t cp;
+    while (i < in.size()) {
+        if (!decode_utf8(in, i, cp, mode)) return false;
+        if (cp < 0x10000) {
+            out.push_back(static_cast<unit>(cp));
+        } else {
+            cp -= 0x10000;
+            out.push_back(static_cast<unit>(0xd800 + (cp >> 10)));
+            out.push_back(static_cast<unit>(0xdc00 + (cp & 0x3ff)));
+        }
+    }
+    return true;
+}
+
+inline void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xc0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3f));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xe0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+        out += static_cast<char>(0x80 | (cp & 0x3f));
+    } else {
+        out += static_cast<char>(0xf0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+        out += static_cast<char>(0x80 | (cp & 0x3f));
+    }
+}
+
+/// UTF-16 (possibly ill-formed, as the OS may hand it over) to UTF-8. A lone surrogate becomes
+/// its three-byte WTF-8 form, which utf8_to_utf16(..., surrogates::wtf8) turns back into it.
+template <class Char16>
+std::string utf16_to_utf8(std::basic_string_view<Char16> in) {
+    static_assert(sizeof(Char16) == 2, "UTF-16 needs a 16-bit character type");
+    std::string out;
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        std::uint32_t cp = static_cast<std::uint16_t>(in[i]);
+        if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < in.size()) {
+            const std::uint32_t low = static_cast<std::uint16_t>(in[i + 1]);
+            if (low >= 0xdc00 && low <= 0xdfff) {
+                cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+                ++i;
+            }
+        }
+        append_utf8(out, cp);
+    }
+    return out;
+}
+
+template <class String16>
+std::string utf16_to_utf8(const String16& in) {
+    return utf16_to_utf8(std::basic_string_view<typename String16::value_type>(in));
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/detail/windows_command_line.hpp ----
+// liftoff/detail/windows_command_line.hpp: Windows command lines, pure and portable: arguments
+// quoted so that CommandLineToArgvW and the MSVC runtime give back exactly the strings passed,
+// and .bat/.cmd scripts run through cmd.exe with escaping cmd cannot misread, or refused.
+// Built in UTF-8 (every character that matters here is ASCII); the platform converts to UTF-16.
+
+#include <cstddef>  // std::size_t
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// A command line, or why there cannot be one (then `text` is meaningless).
+struct windows_command_line {
+    std::string text;     ///< UTF-8; the platform converts it to UTF-16
+    std::string refusal;  ///< non-empty: what cannot be passed, for the message
+    explicit operator bool() const noexcept { return refusal.empty(); }
+};
+
+/// CreateProcessW takes at most 32,767 UTF-16 units, the terminating NUL included.
+constexpr std::size_t windows_command_line_limit = 32766;
+/// cmd.exe takes at most 8,191 characters on its command line.
+constexpr std::size_t cmd_command_line_limit = 8191;
+
+/// Length of UTF-8 text in UTF-16 code units (each invalid byte counts as one).
+inline std::size_t utf16_length(std::string_view s) noexcept {
+    std::size_t units = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        if ((b & 0xc0u) == 0x80u) continue;  // a continuation byte adds nothing
+        units += b >= 0xf0 ? 2 : 1;          // four-byte sequences are surrogate pairs
+    }
+    return units;
+}
+
+/// Appends one argument (not the first word) by the rules of CommandLineToArgvW and the MSVC
+/// runtime: quoted when empty or holding a space or tab (or a line break, for readers that split
+/// there); inside, n backslashes before a quote become 2n+1 and a quote becomes \", and n
+/// backslashes at the end of a quoted argument become 2n. Backslashes elsewhere are literal.
+inline void append_windows_argument(std::string& out, std::string_view arg) {
+    const bool quote = arg.empty() || arg.find_first_of(" \t\n\v") != std::string_view::npos;
+    if (quote) out += '"';
+    std::size_t backslashes = 0;
+    for (const char c : arg) {
+        if (c == '\\') {
+            ++backslashes;
+            continue;
+        }
+        if (c == '"') backslashes = backslashes * 2 + 1;  // escape them all and the quote
+        out.append(backslashes, '\\');
+        backslashes = 0;
+        out += c;
+    }
+    if (quote) backslashes *= 2;  // they precede the closing quote
+    out.append(backslashes, '\\');
+    if (quote) out += '"';
+}
+
+/// The first word: CommandLineToArgvW reads it differently (up to the next quote, with no
+/// escapes), so it is always quoted, and a program name holding '"' cannot be passed (no Windows
+/// file name holds one).
+inline bool append_windows_program(std::string& out, std::string_view program) {
+    if (program.find('"') != std::string_view::npos) return false;
+    out += '"';
+    out.append(program.data(), program.size());
+    out += '"';
+    return true;
+}
+
+/// `program` (as the child's argv[0]) followed by `args`, for CreateProcessW.
+inline windows_command_line make_windows_command_line(std::string_view program, const std::vector<std::string>& args) {
+    windows_command_line line;
+    if (!append_windows_program(line.text, program)) {
+        line.refusal = "the program name contains '\"', which no Windows file name can";
+        return line;
+    }
+    for (const auto& a : args) {
+        line.text += ' ';
+        append_windows_argument(line.text, a);
+    }
+    if (utf16_length(line.text) > windows_command_line_limit)
+        line.refusal = "its command line is longer than the 32,767 characters Windows allows";
+    return line;
+}
+
+/// True when Windows runs `path` as a batch script: it ends in .bat or .cmd in any case, after
+/// the trailing dots and spaces that Windows drops from a file name (CVE-2024-43402).
+inline bool is_batch_file(std::string_view path) noexcept {
+    while (!path.empty() && (path.back() == '.' || path.back() == ' '))
+        path.remove_suffix(1);
+    if (path.size() < 4) return false;
+    const std::string_view ext = path.substr(path.size() - 4);
+    return iequals(ext, ".bat") || iequals(ext, ".cmd");
+}
+
+/// Characters cmd.exe gives no meaning to, so an argument made only of these (and ASCII letters
+/// and digits) needs no quotes. Anything else is quoted, where cmd's operators are inert.
+inline bool cmd_inert(char c) noexcept {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+    return std::string_view("#$*+-./:?@\\_").find(c) != std::string_view::npos;
+}
+
+/// Appends `text` for cmd.exe's first parse, where %NAME% expands even inside quotes: each '%'
+/// is followed by "%cd:~,%", an empty substring of a variable that always exists (command
+/// extensions are on), so no variable name can form across it and cmd leaves the '%' as it is.
+inline void append_cmd_percent_safe(std::string& out, char c) {
+    out += c;
+    if (c == '%') out += "%cd:~,%";
+}
+
+/// Appends one argument for a batch script, or returns what makes it impossible. Quoted unless
+/// made only of inert characters (an empty one, or one ending in '\', always); inside quotes a
+/// '"' is doubled (cmd stays inside the quotes) with the backslashes before it doubled, and
+/// trailing backslashes are doubled, so a script passing %* on to a program hands it the same
+/// arguments. Line breaks and other control characters are refused: cmd ends or mangles a
+/// command there and nothing can escape them.
+inline std::string append_batch_argument(std::string& out, std::string_view arg) {
+    bool quote = arg.empty() || arg.back() == '\\';
+    for (const char c : arg) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 && c != '\t')
+            return c == '\n' || c == '\r' ? "a line break, which ends a command in cmd.exe"
+                                          : "a control character, which cmd.exe cannot be trusted to pass on";
+        if (u == 0x7f) return "a control character, which cmd.exe cannot be trusted to pass on";
+        if (!cmd_inert(c)) quote = true;
+    }
+    if (quote) out += '"';
+    std::size_t backslashes = 0;
+    for (const char c : arg) {
+        if (c == '\\') {
+            ++backslashes;
+            continue;
+        }
+        if (c == '"') {
+            out.append(backslashes * 2, '\\');
+            out += "\"\"";
+        } else {
+            out.append(backslashes, '\\');
+            append_cmd_percent_safe(out, c);
+        }
+        backslashes = 0;
+    }
+    out.append(quote ? backslashes * 2 : backslashes, '\\');
+    if (quote) out += '"';
+    return {};
+}
+
+/// The command line for running the batch script `script` (a full path) through cmd.exe:
+///   cmd.exe /d /e:on /v:off /s /c ""<script>" <args>"
+/// /d skips AutoRun commands, /v:off keeps '!' literal, /e:on keeps %~1 and %~dp0 working in the
+/// script and makes the '%' escape possible, /s strips exactly the outer quotes. Refused when
+/// an argument cannot be made safe, naming it.
+inline windows_command_line make_batch_command_line(std::string_view cmd_exe, std::string_view script,
+                                                    const std::vector<std::string>& args) {
+    windows_command_line line;
+    if (script.find('"') != std::string_view::npos || script.empty() || script.back() == '\\') {
+        line.refusal = "the script path '" + printable(script) + "' cannot be quoted for cmd.exe";
+        return line;
+    }
+    if (!append_windows_program(line.text, cmd_exe)) {
+        line.refusal = "the path of cmd.exe contains '\"'";
+        return line;
+    }
+    line.text += " /d /e:on /v:off /s /c \"\"";
+    for (const char c : script)
+        append_cmd_percent_safe(line.text, c);
+    line.text += '"';
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        line.text += ' ';
+        const std::string why = append_batch_argument(line.text, args[i]);
+        if (!why.empty()) {
+            line.refusal = "argument " + std::to_string(i + 1) + " ('" + printable(args[i]) + "') contains " + why;
+            return line;
+        }
+    }
+    line.text += '"';
+    if (utf16_length(line.text) > cmd_command_line_limit)
+        line.refusal = "its command line is longer than the 8,191 characters cmd.exe allows";
+    return line;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/detail/windows_env.hpp ----
+// liftoff/detail/windows_env.hpp: Windows rules for environments and program lookup, pure and
+// portable: variable names compared without regard to case, the environment block sorted as
+// Windows expects, and the PATHEXT candidates for a bare program name.
+
+#include <algorithm>  // std::stable_sort
+#include <cstddef>    // std::size_t
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// The name of a "NAME=value" entry. A leading '=' belongs to the name: Windows keeps each
+/// drive's current directory in hidden variables such as "=C:=C:\work".
+inline std::string_view windows_env_name(std::string_view entry) noexcept {
+    const std::size_t eq = entry.find('=', 1);
+    return entry.substr(0, eq);
+}
+
+/// Ordinal comparison of names with ASCII letters folded to upper case, as Windows sorts
+/// environment blocks. (Names that differ only in the case of non-ASCII letters are merged
+/// by the platform's own comparison before this sees them.)
+inline int compare_env_names(std::string_view a, std::string_view b) noexcept {
+    const std::size_t n = a.size() < b.size() ? a.size() : b.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        auto x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+        if (x >= 'a' && x <= 'z') x = static_cast<unsigned char>(x - 'a' + 'A');
+        if (y >= 'a' && y <= 'z') y = static_cast<unsigned char>(y - 'a' + 'A');
+        if (x != y) return x < y ? -1 : 1;
+    }
+    return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
+}
+
+/// The entries sorted by name without regard to case, one per name (the last one given wins),
+/// entries without '=' dropped: what CreateProcessW's environment block should hold.
+inline std::vector<std::string> windows_environment(std::vector<std::string> entries) {
+    std::vector<std::string> kept;
+    kept.reserve(entries.size());
+    for (auto& e : entries)
+        if (e.find('=', 1) != std::string::npos) kept.push_back(std::move(e));
+    std::stable_sort(kept.begin(), kept.end(), [](const std::string& a, const std::string& b) {
+        return compare_env_names(windows_env_name(a), windows_env_name(b)) < 0;
+    });
+    std::vector<std::string> out;
+    out.reserve(kept.size());
+    for (auto& e : kept) {
+        if (!out.empty() && compare_env_names(windows_env_name(out.back()), windows_env_name(e)) == 0)
+            out.back() = std::move(e);  // stable sort: a later duplicate replaces the earlier
+        else
+            out.push_back(std::move(e));
+    }
+    return out;
+}
+
+/// The extensions PATHEXT lists (".COM;.EXE;.BAT;.CMD" when it is unset or empty), each
+/// starting with '.', empty entries and entries without a leading dot dropped.
+inline std::vector<std::string> pathext_list(std::string_view pathext) {
+    std::vector<std::string> exts;
+    for (auto& e : split_list(pathext.empty() ? std::string_view(".COM;.EXE;.BAT;.CMD") : pathext, ';'))
+        if (e.size() > 1 && e.front() == '.') exts.push_back(std::move(e));
+    return exts;
+}
+
+/// The files to try for a bare `name` in `dir`: the name itself when it already ends in an
+/// extension PATHEXT lists (so "git.exe" is not tried as "git.exe.exe" first), otherwise the
+/// name with each PATHEXT extension in order, in lower case (file names compare without regard
+/// to case, and this is the spelling most files have). A name without such an extension is
+/// never run as it is: Windows would not know how to run it.
+inline std::vector<std::string> pathext_candidates(std::string_view dir, std::string_view name,
+                                                   std::string_view pathext) {
+    std::string base(dir);
+    if (!base.empty() && base.back() != '\\' && base.back() != '/') base += '\\';
+    base.append(name.data(), name.size());
+    const auto exts = pathext_list(pathext);
+    for (const auto& e : exts)
+        if (name.size() > e.size() && iequals(name.substr(name.size() - e.size()), e)) return {base};
+    std::vector<std::string> out;
+    out.reserve(exts.size());
+    for (const auto& e : exts) {
+        std::string ext = e;  // ".EXE" tried as ".exe": the name most files have, and what users see
+        for (auto& c : ext)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        out.push_back(base + ext);
+    }
+    return out;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/detail/windows_shell.hpp ----
+// liftoff/detail/windows_shell.hpp: the pure half of opening things on Windows: what a failed
+// ShellExecuteExW means (its GetLastError and hInstApp) in liftoff's terms, and the
+// `explorer /select,` command line for reveal(). Portable, so it is tested on every OS.
+
+#include <cstdint>  // std::uintptr_t for hInstApp
+#include <string>
+#include <string_view>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// Which opener call failed: the same error means a missing target for open_path and a missing
+/// application for open_with.
+enum class shell_verb : unsigned char { open_url, open_path, open_with, reveal };
+
+/// A ShellExecuteExW failure in words: the code, what happened, and the remedy.
+struct shell_error {
+    errc code{};
+    std::string what;
+    std::string remedy;
+};
+
+/// Maps a failed ShellExecuteExW to errc. `last_error` is GetLastError() after it returned
+/// FALSE; `inst_app` is the hInstApp it set (a value of 32 or less is an SE_ERR_* code). hInstApp
+/// is read first: wine 8 reports an extension with no association as GetLastError 193
+/// (ERROR_BAD_EXE_FORMAT) with hInstApp 31 (SE_ERR_NOASSOC), and Windows sets both consistently.
+inline shell_error map_shell_error(shell_verb verb, unsigned long last_error, std::uintptr_t inst_app) {
+    const bool app = verb == shell_verb::open_with;
+    const char* const missing_remedy =
+        app ? "check the application's name, or give its full path" : "check the path; it must exist";
+    auto not_found = [&](const char* what) {
+        return shell_error{app ? errc::application_not_found : errc::target_not_found, what, missing_remedy};
+    };
+    const shell_error no_assoc{errc::no_handler, "no application is associated with it",
+                               "associate an application with this type of file (Open with... > Always), "
+                               "or use open_with()"};
+    // SE_ERR_* codes in hInstApp (values up to 32 are errors).
+    switch (inst_app) {
+    case 2: return not_found(app ? "the application was not found" : "the file was not found");  // SE_ERR_FNF
+    case 3: return not_found("the path was not found");                                          // SE_ERR_PNF
+    case 27:                   // SE_ERR_ASSOCINCOMPLETE
+    case 31: return no_assoc;  // SE_ERR_NOASSOC
+    default: break;
+    }
+    switch (last_error) {
+    case 2:    // ERROR_FILE_NOT_FOUND
+    case 3:    // ERROR_PATH_NOT_FOUND
+    case 53:   // ERROR_BAD_NETPATH
+    case 67:   // ERROR_BAD_NET_NAME
+    case 123:  // ERROR_INVALID_NAME
+    case 161:  // ERROR_BAD_PATHNAME
+        return not_found(last_error == 53 || last_error == 67 ? "the network path was not found"
+                         : last_error == 3                    ? "the path was not found"
+                         : last_error == 2 ? (app ? "the application was not found" : "the file was not found")
+                                           : "the name is not a valid path");
+    case 1155:  // ERROR_NO_ASSOCIATION
+        return no_assoc;
+    case 1223:  // ERROR_CANCELLED
+        return {errc::opener_failed, "the user cancelled it", "try again and confirm the prompt"};
+    case 5:  // ERROR_ACCESS_DENIED
+        return {errc::opener_failed, "access was denied", "check the permissions of the file and the application"};
+    case 8:     // ERROR_NOT_ENOUGH_MEMORY
+    case 14:    // ERROR_OUTOFMEMORY
+    case 1450:  // ERROR_NO_SYSTEM_RESOURCES
+        return {errc::resource_exhausted, "the system is out of memory or resources", "free memory and try again"};
+    case 193:  // ERROR_BAD_EXE_FORMAT
+        return {errc::exec_format_error, "the associated program is not a program Windows can run",
+                "repair or reinstall the application associated with this type"};
+    case 1156:  // ERROR_DDE_FAIL
+        return {errc::opener_failed, "the application did not answer the DDE request",
+                "close the application and try again"};
+    case 1157:  // ERROR_DLL_NOT_FOUND
+        return {errc::opener_failed, "a library the application needs is missing", "reinstall the application"};
+    default: break;
+    }
+    return {errc::opener_failed, "ShellExecuteExW failed (error " + std::to_string(last_error) + ")",
+            "see the Windows error code"};
+}
+
+/// The arguments that make explorer.exe open the folder of `target` with it selected:
+///   /select,"C:\dir\file name.txt"
+/// explorer.exe reads its command line itself, so `target` (an absolute path; no Windows name
+/// holds '"') goes in one pair of quotes with no escapes, after trailing separators are dropped
+/// (a closing "\"" would read as an escaped quote to most parsers). Empty when it cannot be
+/// quoted: a '"', a control character, or nothing left.
+inline std::string explorer_select_arguments(std::string_view target) {
+    while (target.size() > 3 && (target.back() == '\\' || target.back() == '/'))
+        target.remove_suffix(1);
+    if (target.empty()) return {};
+    for (const char c : target)
+        if (c == '"' || static_cast<unsigned char>(c) < 0x20) return {};
+    std::string out = "/select,\"";
+    out.append(target.data(), target.size());
+    out += '"';
+    return out;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+#if defined(_WIN32)
+// ---- liftoff/platform/windows/platform.hpp ----
+// liftoff/platform/windows/platform.hpp: the Windows platform: CreateProcessW with an explicit
+// application path, a UTF-16 environment block sorted as Windows expects, only the intended
+// handles inherited (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), .bat/.cmd through cmd.exe with safe
+// escaping, a job object where a tree or a lifetime is asked for, and the words for each failure.
+
+#include <cerrno>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+// ---- liftoff/platform/windows/drain.hpp ----
+// liftoff/platform/windows/drain.hpp: pipes for a child on Windows, and the one thread per piped
+// child that reads its stdout and stderr and feeds io::text into its stdin, all with overlapped
+// I/O waited on together, so no pipe can fill up and block the child whatever it does. Released
+// children's pipes go to one process-wide thread (an I/O completion port) that reads and drops.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+// ---- liftoff/platform/windows/win32.hpp ----
+// liftoff/platform/windows/win32.hpp: <windows.h> without leaking min, max or ERROR into user
+// code, owned handles, and UTF-8 <-> UTF-16 at the OS boundary.
+
+// <windows.h> is included once with NOMINMAX and WIN32_LEAN_AND_MEAN (so min and max are never
+// defined, and neither are the rarely wanted headers such as rpc.h); ERROR, which wingdi.h
+// defines, is put back to what it was before. A user's own #include <windows.h> after liftoff
+// finds its include guard set: they get no min/max macros, and include <shellapi.h> or <ole2.h>
+// themselves if they want them. Macros the user set before liftoff are left as they were.
+#pragma push_macro("min")
+#pragma push_macro("max")
+#pragma push_macro("ERROR")
+#if !defined(NOMINMAX)
+#define NOMINMAX
+#define LIFTOFF_UNDEF_NOMINMAX
+#endif  // !NOMINMAX
+#if !defined(WIN32_LEAN_AND_MEAN)
+#define WIN32_LEAN_AND_MEAN
+#define LIFTOFF_UNDEF_LEAN_AND_MEAN
+#endif  // !WIN32_LEAN_AND_MEAN
+#include <windows.h>
+#if defined(LIFTOFF_UNDEF_NOMINMAX)
+#undef NOMINMAX
+#undef LIFTOFF_UNDEF_NOMINMAX
+#endif  // LIFTOFF_UNDEF_NOMINMAX
+#if defined(LIFTOFF_UNDEF_LEAN_AND_MEAN)
+#undef WIN32_LEAN_AND_MEAN
+#undef LIFTOFF_UNDEF_LEAN_AND_MEAN
+#endif  // LIFTOFF_UNDEF_LEAN_AND_MEAN
+#pragma pop_macro("ERROR")
+#pragma pop_macro("max")
+#pragma pop_macro("min")
+
+#if defined(_MSC_VER)
+#pragma comment(lib, "user32.lib")  // EnumWindows, PostMessageW: WM_CLOSE for terminate()
+#endif                              // _MSC_VER
+
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// A kernel handle closed when it goes out of scope (NULL and INVALID_HANDLE_VALUE are empty).
+class unique_handle {
+public:
+    unique_handle() noexcept = default;
+    explicit unique_handle(HANDLE h) noexcept : h_(h == INVALID_HANDLE_VALUE ? nullptr : h) {}
+    unique_handle(unique_handle&& o) noexcept : h_(o.release()) {}
+    unique_handle& operator=(unique_handle&& o) noexcept {
+        if (this != &o) reset(o.release());
+        return *this;
+    }
+    unique_handle(const unique_handle&) = delete;
+    unique_handle& operator=(const unique_handle&) = delete;
+    ~unique_handle() { reset(); }
+
+    HANDLE get() const noexcept { return h_; }
+    explicit operator bool() const noexcept { return h_ != nullptr; }
+    HANDLE release() noexcept {
+        HANDLE h = h_;
+        h_ = nullptr;
+        return h;
+    }
+    void reset(HANDLE h = nullptr) noexcept {
+        if (h_ != nullptr) ::CloseHandle(h_);
+        h_ = h == INVALID_HANDLE_VALUE ? nullptr : h;
+    }
+
+private:
+    HANDLE h_ = nullptr;
+};
+
+/// GetLastError() as a std::error_code of the system category.
+inline std::error_code last_error() noexcept {
+    return {static_cast<int>(::GetLastError()), std::system_category()};
+}
+
+/// UTF-8 to UTF-16 for the OS; false when `in` is not UTF-8 (validate() has refused such input
+/// before any of it reaches here, so false means an internal slip, reported as invalid input).
+inline bool to_wide(std::string_view in, std::wstring& out, surrogates mode = surrogates::strict) {
+    return utf8_to_utf16(in, out, mode);
+}
+inline std::wstring to_wide_or_empty(std::string_view in) {
+    std::wstring out;
+    if (!to_wide(in, out)) out.clear();
+    return out;
+}
+/// UTF-16 from the OS to UTF-8 (lone surrogates kept as WTF-8).
+inline std::string from_wide(std::wstring_view in) {
+    return utf16_to_utf8(in);
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// A pipe for one of a child's streams: a named pipe (so liftoff's end can do overlapped I/O)
+/// whose parent end is not inheritable and whose child end is, to be listed in
+/// PROC_THREAD_ATTRIBUTE_HANDLE_LIST. `child_reads` is true for stdin.
+inline std::error_code make_child_pipe(bool child_reads, bool overlapped, unique_handle& parent, unique_handle& child) {
+    static std::atomic<unsigned long> counter{0};
+    const std::wstring name = L"\\\\.\\pipe\\liftoff-" + std::to_wstring(::GetCurrentProcessId()) + L"-" +
+                              std::to_wstring(counter.fetch_add(1)) + L"-" + std::to_wstring(::GetTickCount64());
+    const DWORD size = 64 * 1024;
+    parent.reset(::CreateNamedPipeW(name.c_str(),
+                                    (child_reads ? PIPE_ACCESS_OUTBOUND : PIPE_ACCESS_INBOUND) |
+                                        FILE_FLAG_FIRST_PIPE_INSTANCE | (overlapped ? FILE_FLAG_OVERLAPPED : 0),
+                                    PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS, 1,
+                                    size, size, 0, nullptr));
+    if (!parent) return last_error();
+    SECURITY_ATTRIBUTES inherit{sizeof(SECURITY_ATTRIBUTES), nullptr, TRUE};
+    child.reset(::CreateFileW(
+        name.c_str(), child_reads ? (GENERIC_READ | FILE_WRITE_ATTRIBUTES) : (GENERIC_WRITE | FILE_READ_ATTRIBUTES), 0,
+        &inherit, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr));
+    if (!child) {
+        const auto e = last_error();
+        parent.reset();
+        return e;
+    }
+    return {};
+}
+
+/// One process-wide thread that reads and drops what released children still write to pipes
+/// liftoff opened, so they are never disturbed by a broken pipe. One thread for any number.
+class windows_dropper {
+public:
+    /// Never destroyed: its thread lives until the process exits.
+    static windows_dropper& instance() {
+        static windows_dropper* d = new windows_dropper;
+        return *d;
+    }
+
+    /// Takes over pipes with no I/O pending on them.
+    void adopt(std::vector<unique_handle> pipes) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!port_) {
+            port_.reset(::CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 1));
+            if (!port_) return;  // the pipes close: the child sees a broken pipe, nothing worse
+        }
+        if (!started_) {
+            try {
+                std::thread([this] { run(); }).detach();
+                started_ = true;
+            } catch (...) {
+                return;
+            }
+        }
+        for (auto& p : pipes) {
+            auto* e = new entry;
+            e->pipe = std::move(p);
+            if (::CreateIoCompletionPort(e->pipe.get(), port_.get(), reinterpret_cast<ULONG_PTR>(e), 0) == nullptr) {
+                delete e;
+                continue;
+            }
+            ++count_;
+            // The reads are issued by the dropper's own thread.
+            ::PostQueuedCompletionStatus(port_.get(), 0, reinterpret_cast<ULONG_PTR>(e), nullptr);
+        }
+    }
+
+    /// Pipes adopted and not yet at their end (for tests and diagnostics).
+    std::size_t pending() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return count_;
+    }
+
+private:
+    struct entry {
+        unique_handle pipe;
+        OVERLAPPED ov{};
+        char buf[16 * 1024];
+    };
+
+    windows_dropper() = default;
+
+    void done(entry* e) {
+        delete e;
+        std::lock_guard<std::mutex> lock(mutex_);
+        --count_;
+    }
+
+    // Issues the next read; false when the pipe has ended.
+    static bool read(entry* e) {
+        e->ov = OVERLAPPED{};
+        if (::ReadFile(e->pipe.get(), e->buf, sizeof e->buf, nullptr, &e->ov)) return true;  // a packet is queued
+        return ::GetLastError() == ERROR_IO_PENDING;
+    }
+
+    void run() {
+        for (;;) {
+            DWORD n = 0;
+            ULONG_PTR key = 0;
+            OVERLAPPED* ov = nullptr;
+            const BOOL ok = ::GetQueuedCompletionStatus(port_.get(), &n, &key, &ov, INFINITE);
+            auto* e = reinterpret_cast<entry*>(key);
+            if (e == nullptr) continue;
+            if ((ov != nullptr && !ok) || !read(e)) done(e);
+        }
+    }
+
+    std::mutex mutex_;
+    unique_handle port_;
+    bool started_ = false;
+    std::size_t count_ = 0;
+};
+
+class windows_drain {
+public:
+    windows_drain() = default;
+    windows_drain(const windows_drain&) = delete;
+    windows_drain& operator=(const windows_drain&) = delete;
+    ~windows_drain() { join(); }
+
+    /// Set-up, before start(): liftoff's (overlapped) end of stdout (1) or stderr (2).
+    void watch(int stream, unique_handle pipe, output_sink sink) {
+        out_[stream - 1].pipe = std::move(pipe);
+        sinks_[stream - 1] = std::move(sink);
+    }
+    /// Set-up, before start(): liftoff's (overlapped) end of stdin and the text to feed it.
+    void feed(unique_handle pipe, std::shared_ptr<const std::string> text) {
+        in_.pipe = std::move(pipe);
+        text_ = std::move(text);
+    }
+    bool needed() const noexcept { return out_[0].pipe || out_[1].pipe || in_.pipe; }
+
+    /// Starts the thread. Returns an empty code or why nothing was started.
+    std::error_code start(std::chrono::milliseconds grace) {
+        grace_ = grace;
+        wake_.reset(::CreateEventW(nullptr, FALSE, FALSE, nullptr));
+        if (!wake_) return last_error();
+        for (auto* op : {&out_[0], &out_[1], &in_}) {
+            op->event.reset(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
+            if (!op->event) return last_error();
+        }
+        try {
+            thread_ = std::thread([this] { run(); });
+        } catch (const std::system_error& e) {
+            return e.code();
+        }
+        return {};
+    }
+    bool started() const noexcept { return thread_.joinable(); }
+
+    /// The child has exited: finish within the grace (a grandchild may hold a pipe open).
+    void child_exited() noexcept { signal(exited_flag); }
+    /// Stop now (release): the pipes stay open for take_pipes().
+    void stop() noexcept { signal(stop_flag); }
+    void join() noexcept {
+        if (thread_.joinable()) thread_.join();
+    }
+
+    std::mutex& lock() noexcept { return lock_; }
+    output_sink& sink(int stream) noexcept { return sinks_[stream - 1]; }
+    const output_sink& sink(int stream) const noexcept { return sinks_[stream - 1]; }
+
+    /// After stop() and join(): the output pipes still open, for the dropper to drain.
+    std::vector<unique_handle> take_pipes() {
+        std::vector<unique_handle> pipes;
+        for (auto& o : out_)
+            if (o.pipe) pipes.push_back(std::move(o.pipe));
+        in_.pipe.reset();
+        return pipes;
+    }
+
+private:
+    static constexpr unsigned exited_flag = 1, stop_flag = 2;
+
+    struct op {
+        unique_handle pipe;
+        unique_handle event;
+        OVERLAPPED ov{};
+        bool pending = false;
+    };
+
+    void signal(unsigned flag) noexcept {
+        flags_.fetch_or(flag);
+        if (wake_) ::SetEvent(wake_.get());
+    }
+
+    // Starts an overlapped read or write; false when the pipe has ended (the caller closes it).
+    bool issue(op& o, bool write, const char* data, DWORD n) {
+        o.ov = OVERLAPPED{};
+        o.ov.hEvent = o.event.get();
+        const BOOL ok = write ? ::WriteFile(o.pipe.get(), data, n, nullptr, &o.ov)
+                              : ::ReadFile(o.pipe.get(), const_cast<char*>(data), n, nullptr, &o.ov);
+        o.pending = ok || ::GetLastError() == ERROR_IO_PENDING;  // either way the event is set on completion
+        return o.pending;
+    }
+
+    // Cancels what is pending on `o` and waits until the OS is done with its OVERLAPPED.
+    static void cancel(op& o) noexcept {
+        if (!o.pending) return;
+        ::CancelIoEx(o.pipe.get(), &o.ov);
+        DWORD n = 0;
+        ::GetOverlappedResult(o.pipe.get(), &o.ov, &n, TRUE);
+        o.pending = false;
+    }
+
+    void end_output(int s, bool cut) {
+        cancel(out_[s]);
+        out_[s].pipe.reset();
+        sinks_[s].finish(cut, lock_);
+    }
+
+    void next_write(std::size_t offset) {
+        const std::string& text = *text_;
+        const std::size_t left = text.size() - offset;
+        const DWORD chunk = static_cast<DWORD>(left < (1u << 20) ? left : (1u << 20));
+        if (left == 0 || !issue(in_, true, text.data() + offset, chunk)) in_.pipe.reset();
+    }
+
+    void run() {
+        using clock = std::chrono::steady_clock;
+        std::vector<char> bufs[2] = {std::vector<char>(64 * 1024), std::vector<char>(64 * 1024)};
+        std::size_t offset = 0;
+        bool have_deadline = false;
+        clock::time_point deadline;
+        for (int s = 0; s < 2; ++s)
+            if (out_[s].pipe && !issue(out_[s], false, bufs[s].data(), static_cast<DWORD>(bufs[s].size())))
+                end_output(s, false);
+        if (in_.pipe) next_write(0);
+
+        while (out_[0].pipe || out_[1].pipe || in_.pipe) {
+            HANDLE events[4];
+            int which[4];
+            DWORD n = 0;
+            for (int s = 0; s < 2; ++s) {
+                if (!out_[s].pipe) continue;
+                events[n] = out_[s].event.get();
+                which[n++] = s;
+            }
+            if (in_.pipe) {
+                events[n] = in_.event.get();
+                which[n++] = 2;
+            }
+            events[n] = wake_.get();
+            which[n++] = 3;
+
+            DWORD timeout = INFINITE;
+            if (have_deadline) {
+                const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now()).count();
+                if (left <= 0) break;
+                timeout = static_cast<DWORD>(left);
+            }
+            const DWORD r = ::WaitForMultipleObjects(n, events, FALSE, timeout);
+            if (r == WAIT_TIMEOUT) continue;    // the deadline check above ends the loop
+            if (r >= WAIT_OBJECT_0 + n) break;  // cannot wait: give up draining
+            const int w = which[r - WAIT_OBJECT_0];
+            if (w == 3) {
+                const unsigned f = flags_.load();
+                if (f & stop_flag) {
+                    // release: hand the pipes over with nothing pending on them
+                    for (auto* o : {&out_[0], &out_[1], &in_})
+                        cancel(*o);
+                    return;
+                }
+                if ((f & exited_flag) && !have_deadline) {
+                    have_deadline = true;
+                    deadline = clock::now() + grace_;
+                }
+                continue;
+            }
+            op& o = w == 2 ? in_ : out_[w];
+            DWORD got = 0;
+            const BOOL ok = ::GetOverlappedResult(o.pipe.get(), &o.ov, &got, FALSE);
+            o.pending = false;
+            if (w == 2) {
+                offset += got;
+                if (!ok) {
+                    in_.pipe.reset();  // the child no longer reads stdin; that is its business
+                } else {
+                    next_write(offset);
+                }
+                continue;
+            }
+            if (!ok && ::GetLastError() != ERROR_MORE_DATA) {
+                end_output(w, false);  // ERROR_BROKEN_PIPE: every writer has closed it
+                continue;
+            }
+            if (got > 0) sinks_[w].feed(bufs[w].data(), got, lock_);
+            if (!issue(o, false, bufs[w].data(), static_cast<DWORD>(bufs[w].size()))) end_output(w, false);
+        }
+        for (int s = 0; s < 2; ++s)
+            if (out_[s].pipe) end_output(s, true);  // a grandchild still holds it: cut
+        cancel(in_);
+        in_.pipe.reset();
+    }
+
+    op out_[2];
+    op in_;
+    output_sink sinks_[2];
+    std::shared_ptr<const std::string> text_;
+    unique_handle wake_;
+    std::chrono::milliseconds grace_{250};
+    std::atomic<unsigned> flags_{0};
+    std::mutex lock_;
+    std::thread thread_;
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/platform/windows/inspect.hpp ----
+// liftoff/platform/windows/inspect.hpp: the facts diagnose() and preflight() need from Windows:
+// the OS and user, the session, wine, what a file or directory is. ACLs are not read: a file's
+// "executable" is its extension, a directory's "writable by others" is not judged.
+
+#include <cstdio>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+struct windows_inspect {
+    static constexpr bool native_desktop = true;  ///< an interactive Windows session has a desktop
+    static constexpr const char* native_desktop_name = "windows";
+    static constexpr bool locale_always_utf8 = true;  ///< liftoff speaks UTF-16 to the OS
+    static constexpr bool runs_scripts = false;       ///< no #! on Windows
+
+    using env_lookup = std::function<std::optional<std::string>(std::string_view)>;
+
+    static system_facts probe_system(const std::string&, const env_lookup& env) {
+        system_facts s;
+        s.os = "Windows";
+        using rtl_get_version = LONG(WINAPI*)(OSVERSIONINFOW*);
+        HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
+        if (ntdll != nullptr) {
+            // RtlGetVersion tells the truth where GetVersionEx lies to unmanifested programs.
+            auto get =
+                reinterpret_cast<rtl_get_version>(reinterpret_cast<void*>(::GetProcAddress(ntdll, "RtlGetVersion")));
+            OSVERSIONINFOW v{};
+            v.dwOSVersionInfoSize = sizeof v;
+            if (get != nullptr && get(&v) == 0)
+                s.kernel = std::to_string(v.dwMajorVersion) + "." + std::to_string(v.dwMinorVersion) + "." +
+                           std::to_string(v.dwBuildNumber);
+            if (::GetProcAddress(ntdll, "wine_get_version") != nullptr) s.sandbox.emplace_back("wine");
+        }
+        SYSTEM_INFO si;
+        ::GetNativeSystemInfo(&si);
+        switch (si.wProcessorArchitecture) {
+        case PROCESSOR_ARCHITECTURE_AMD64: s.arch = "x86_64"; break;
+        case PROCESSOR_ARCHITECTURE_INTEL: s.arch = "x86"; break;
+        case 12: s.arch = "arm64"; break;  // PROCESSOR_ARCHITECTURE_ARM64, missing from older headers
+        default: s.arch = "unknown"; break;
+        }
+        if (const auto user = env("USERNAME")) s.user = *user;
+        std::wstring cwd(MAX_PATH, L'\0');
+        DWORD n = ::GetCurrentDirectoryW(static_cast<DWORD>(cwd.size()), &cwd[0]);
+        if (n > cwd.size()) {
+            cwd.resize(n);
+            n = ::GetCurrentDirectoryW(static_cast<DWORD>(cwd.size()), &cwd[0]);
+        }
+        cwd.resize(n);
+        s.cwd = from_wide(cwd);
+        s.cwd_exists = n != 0 && ::GetFileAttributesW(cwd.c_str()) != INVALID_FILE_ATTRIBUTES;
+        DWORD mode = 0;
+        s.terminal = ::GetConsoleMode(::GetStdHandle(STD_INPUT_HANDLE), &mode) != 0;
+        return s;
+    }
+
+    static dir_facts inspect_directory(const std::string& dir) {
+        dir_facts d;
+        std::wstring wide;
+        if (!to_wide(dir, wide)) return d;
+        const DWORD attrs = ::GetFileAttributesW(wide.c_str());
+        if (attrs == INVALID_FILE_ATTRIBUTES) return d;
+        d.exists = true;
+        d.directory = (attrs & FILE_ATTRIBUTE_DIRECTORY) != 0;
+        d.searchable = d.directory;
+        return d;
+    }
+
+    static bool has_program_extension(const std::string& path) {
+        const auto dot = path.find_last_of('.');
+        if (dot == std::string::npos || path.find_first_of("\\/", dot) != std::string::npos) return false;
+        const std::string_view ext = std::string_view(path).substr(dot);
+        return iequals(ext, ".exe") || iequals(ext, ".com") || iequals(ext, ".bat") || iequals(ext, ".cmd");
+    }
+
+    static file_facts inspect_program_file(const std::string& path) {
+        file_facts f;
+        std::wstring wide;
+        if (path.empty() || !to_wide(path, wide)) return f;
+        const DWORD attrs = ::GetFileAttributesW(wide.c_str());
+        if (attrs == INVALID_FILE_ATTRIBUTES) return f;
+        f.exists = true;
+        f.directory = (attrs & FILE_ATTRIBUTE_DIRECTORY) != 0;
+        f.regular = !f.directory && (attrs & FILE_ATTRIBUTE_DEVICE) == 0;
+        f.executable = f.regular && has_program_extension(path);
+        f.mode = (attrs & FILE_ATTRIBUTE_READONLY) != 0 ? "read-only" : "read-write";
+        if (f.regular) {
+            unique_handle h(::CreateFileW(wide.c_str(), GENERIC_READ,
+                                          FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                                          OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr));
+            if (h) {
+                f.readable = true;
+                f.head.resize(4096);
+                DWORD got = 0;
+                if (!::ReadFile(h.get(), &f.head[0], static_cast<DWORD>(f.head.size()), &got, nullptr)) got = 0;
+                f.head.resize(got);
+            }
+        }
+        return f;
+    }
+
+    /// PE programs, and .bat/.cmd files (run through cmd.exe).
+    static bool runs_format(const std::string& path, const binary_format& f) {
+        if (f.what == binary_format::kind::pe) return true;
+        const auto dot = path.find_last_of('.');
+        const std::string_view ext = dot == std::string::npos ? std::string_view() : std::string_view(path).substr(dot);
+        return iequals(ext, ".bat") || iequals(ext, ".cmd");
+    }
+    static std::string native_format_name() { return "a Windows (PE) program"; }
+
+    /// ShellExecuteExW needs no program; nothing to look for in PATH.
+    static std::vector<const char*> opener_programs() { return {}; }
+
+    static std::size_t argument_limit() noexcept { return 32767; }  // characters of a command line
+    static std::size_t single_argument_limit() noexcept { return 0; }
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/platform/windows/process.hpp ----
+// liftoff/platform/windows/process.hpp: the OS state of one running child on Windows (process
+// handle, job object, pipes, drain) and the verbs on it: wait on the handle, polite stop with
+// CTRL_BREAK and WM_CLOSE, kill with TerminateJobObject/TerminateProcess, release.
+
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <system_error>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+class windows_process {
+public:
+    using pid_type = DWORD;
+
+    /// The codes child_state sends and trace_event::signal reports: the numbers of SIGTERM and
+    /// SIGKILL, standing for the polite stop (CTRL_BREAK_EVENT to a new_process_group() console
+    /// child, WM_CLOSE to the child's top-level windows) and the kill (TerminateJobObject or
+    /// TerminateProcess, with exit code `killed_exit_code`).
+    static constexpr int polite_signal = 15;
+    static constexpr int kill_signal = 9;
+    static constexpr UINT killed_exit_code = 1;
+
+    windows_process() = default;
+    windows_process(const windows_process&) = delete;
+    windows_process& operator=(const windows_process&) = delete;
+    ~windows_process() {
+        drain_.join();
+        close_job();
+    }
+
+    pid_type pid() const noexcept { return pid_; }
+
+    // --- set up by the platform's spawn -------------------------------------------------
+    void adopt(unique_handle process, DWORD pid, unique_handle job, bool group, bool job_kills_on_close) noexcept {
+        process_ = std::move(process);
+        pid_ = pid;
+        job_ = std::move(job);
+        group_ = group;
+        job_kills_ = job_kills_on_close;
+    }
+    windows_drain& drain() noexcept { return drain_; }
+    void set_stdin_pipe(unique_handle pipe) noexcept { stdin_pipe_ = std::move(pipe); }
+
+    // --- waiting ---------------------------------------------------------------------------
+    std::optional<exit_status> try_wait() noexcept {
+        if (!status_) wait_handle(0);
+        return status_;
+    }
+    exit_status wait() noexcept {
+        while (!status_)
+            if (!wait_handle(INFINITE)) break;
+        return status_ ? *status_ : exit_status{};
+    }
+    /// Waits on the process handle, up to `limit` (rounded up to whole milliseconds).
+    std::optional<exit_status> wait_for(std::chrono::nanoseconds limit) noexcept {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (!status_) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            const long long ms = left.count() < 0 ? 0 : left.count();
+            if (!wait_handle(static_cast<DWORD>(ms > 0x7ffffffe ? 0x7ffffffe : ms))) break;
+            if (ms == 0) break;
+        }
+        return status_;
+    }
+
+    // --- stopping ----------------------------------------------------------------------------
+    /// polite_signal: CTRL_BREAK_EVENT (a new_process_group() child sharing this console) and
+    /// WM_CLOSE to its top-level windows; false when neither could be delivered. kill_signal:
+    /// the whole job (new_process_group(), kill_on_parent_exit()) or the process, at once.
+    bool send(int code) noexcept {
+        if (status_ || !process_) return false;
+        if (code == kill_signal) {
+            if (job_ && ::TerminateJobObject(job_.get(), killed_exit_code)) return true;
+            return ::TerminateProcess(process_.get(), killed_exit_code) != 0;
+        }
+        bool delivered = false;
+        if (group_ && ::GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, pid_)) delivered = true;
+        if (close_windows()) delivered = true;
+        polite_delivered_ = delivered;
+        return delivered;
+    }
+
+    /// After the polite stop: true when the child exited within `limit`. When nothing could be
+    /// delivered there is nothing to wait for, so the kill follows at once.
+    bool exited_unreaped(std::chrono::nanoseconds limit) noexcept {
+        if (!polite_delivered_) return try_wait().has_value();
+        return wait_for(limit).has_value();
+    }
+    /// The child has gone; the rest of its job (the tree) goes too.
+    void kill_rest_of_group() noexcept {
+        if (job_) ::TerminateJobObject(job_.get(), killed_exit_code);
+    }
+
+    // --- streams -----------------------------------------------------------------------------
+    void note_exit() noexcept { drain_.child_exited(); }
+    void finish_streams() noexcept {
+        drain_.child_exited();
+        drain_.join();
+    }
+
+    std::error_code write_stdin(std::string_view bytes) {
+        std::lock_guard<std::mutex> lock(stdin_lock_);
+        if (!stdin_pipe_) return std::make_error_code(std::errc::bad_file_descriptor);
+        while (!bytes.empty()) {
+            const DWORD chunk = static_cast<DWORD>(bytes.size() < (1u << 20) ? bytes.size() : (1u << 20));
+            DWORD put = 0;
+            if (!::WriteFile(stdin_pipe_.get(), bytes.data(), chunk, &put, nullptr)) {
+                const DWORD e = ::GetLastError();
+                if (e == ERROR_BROKEN_PIPE || e == ERROR_NO_DATA) return std::make_error_code(std::errc::broken_pipe);
+                return {static_cast<int>(e), std::system_category()};
+            }
+            bytes.remove_prefix(put);
+        }
+        return {};
+    }
+    void close_stdin() noexcept {
+        std::lock_guard<std::mutex> lock(stdin_lock_);
+        stdin_pipe_.reset();
+    }
+    void close_stdin_if_idle() noexcept {
+        std::unique_lock<std::mutex> lock(stdin_lock_, std::try_to_lock);
+        if (lock) stdin_pipe_.reset();
+    }
+
+    // --- letting go --------------------------------------------------------------------------
+    /// The child runs on. Its handles are closed (Windows has no zombies); what it still writes
+    /// to liftoff's pipes is read and dropped by one process-wide thread. A kill_on_parent_exit()
+    /// job stays open until this process exits, as that promise needs.
+    void release() {
+        close_stdin();
+        drain_.stop();
+        drain_.join();
+        auto pipes = drain_.take_pipes();
+        if (!pipes.empty()) windows_dropper::instance().adopt(std::move(pipes));
+        if (job_kills_ && !status_) job_.release();  // closed by the system when this process ends, killing the tree
+        close_job();
+        process_.reset();
+        pid_ = 0;
+    }
+
+private:
+    // Waits up to `ms`; records the status once the process has ended. False on a failed wait.
+    bool wait_handle(DWORD ms) noexcept {
+        if (!process_) {
+            status_ = exit_status{};
+            return false;
+        }
+        const DWORD r = ::WaitForSingleObject(process_.get(), ms);
+        if (r == WAIT_TIMEOUT) return true;
+        if (r != WAIT_OBJECT_0) {
+            status_ = exit_status{};
+            note_exit();
+            return false;
+        }
+        DWORD code = 0;
+        if (::GetExitCodeProcess(process_.get(), &code))
+            status_ = exit_status::from_code(static_cast<int>(code));
+        else
+            status_ = exit_status{};
+        note_exit();
+        return true;
+    }
+
+    struct window_search {
+        DWORD pid;
+        bool posted;
+    };
+    static BOOL CALLBACK close_window(HWND w, LPARAM p) noexcept {
+        auto* s = reinterpret_cast<window_search*>(p);
+        DWORD owner = 0;
+        ::GetWindowThreadProcessId(w, &owner);
+        if (owner == s->pid && ::PostMessageW(w, WM_CLOSE, 0, 0)) s->posted = true;
+        return TRUE;
+    }
+    // Posts WM_CLOSE to each top-level window the child owns (as taskkill without /f does).
+    bool close_windows() noexcept {
+        window_search s{pid_, false};
+        ::EnumWindows(&windows_process::close_window, reinterpret_cast<LPARAM>(&s));
+        return s.posted;
+    }
+
+    // A job that kills on close and still has processes in it is left open (until this process
+    // exits) rather than killing what the child left running.
+    void close_job() noexcept {
+        if (!job_ || !job_kills_) {
+            job_.reset();
+            return;
+        }
+        JOBOBJECT_BASIC_ACCOUNTING_INFORMATION info{};
+        if (::QueryInformationJobObject(job_.get(), JobObjectBasicAccountingInformation, &info, sizeof info, nullptr) &&
+            info.ActiveProcesses > 0)
+            job_.release();
+        else
+            job_.reset();
+    }
+
+    unique_handle process_;
+    DWORD pid_ = 0;
+    unique_handle job_;
+    bool group_ = false;
+    bool job_kills_ = false;
+    bool polite_delivered_ = false;
+    std::optional<exit_status> status_;
+    windows_drain drain_;
+    std::mutex stdin_lock_;
+    unique_handle stdin_pipe_;
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/platform/windows/system.hpp ----
+// liftoff/platform/windows/system.hpp: what the portable layers ask of Windows: the environment
+// (case-insensitive names), file probes, drive and UNC paths, PATHEXT candidates, UTF-8 checks.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+struct file_probe {
+    bool exists = false;
+    bool regular = false;
+    bool directory = false;
+    bool executable = false;  ///< a regular file: Windows decides by its extension and contents
+};
+
+struct windows_system {
+    static constexpr char path_list_separator = ';';
+
+    static bool is_separator(char c) noexcept { return c == '\\' || c == '/'; }
+
+    /// "C:\x", "C:/x", "\\server\share", "\\?\C:\x". Not "\x" (relative to the current drive)
+    /// nor "C:x" (relative to drive C's current directory).
+    static bool is_absolute(std::string_view p) noexcept {
+        if (p.size() >= 3 && ((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z')) && p[1] == ':' &&
+            is_separator(p[2]))
+            return true;
+        return p.size() >= 2 && is_separator(p[0]) && is_separator(p[1]);
+    }
+    static bool has_directory_part(std::string_view name) noexcept {
+        return name.find_first_of("\\/:") != std::string_view::npos;
+    }
+
+    /// A relative path made absolute against the current directory (GetFullPathNameW, which also
+    /// resolves "." and ".." and drops trailing dots and spaces, as Windows itself would).
+    static std::string make_absolute(std::string p) {
+        std::wstring wide;
+        if (!to_wide(p, wide) || wide.empty()) return p;
+        std::wstring full(MAX_PATH, L'\0');
+        for (;;) {
+            const DWORD n = ::GetFullPathNameW(wide.c_str(), static_cast<DWORD>(full.size()), &full[0], nullptr);
+            if (n == 0) return p;
+            if (n < full.size()) {
+                full.resize(n);
+                return from_wide(full);
+            }
+            full.resize(n);
+        }
+    }
+
+    static std::vector<std::string> path_candidates(const std::string& dir, std::string_view name,
+                                                    const std::optional<std::string>& pathext) {
+        return pathext_candidates(dir, name, pathext ? std::string_view(*pathext) : std::string_view());
+    }
+
+    static file_probe probe_file(const std::string& path) noexcept {
+        file_probe p;
+        std::wstring wide;
+        try {
+            if (!to_wide(path, wide)) return p;
+        } catch (...) {
+            return p;
+        }
+        WIN32_FILE_ATTRIBUTE_DATA data;
+        if (!::GetFileAttributesExW(wide.c_str(), GetFileExInfoStandard, &data)) return p;
+        p.exists = true;
+        p.directory = (data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0;
+        p.regular = !p.directory && (data.dwFileAttributes & FILE_ATTRIBUTE_DEVICE) == 0;
+        p.executable = p.regular;
+        return p;
+    }
+
+    static std::filesystem::path to_path(const std::string& p) {
+        std::wstring wide;
+        to_wide(p, wide, surrogates::wtf8);
+        return std::filesystem::path(wide);
+    }
+
+    /// GetEnvironmentVariableW, in UTF-8.
+    static std::optional<std::string> get_env(const char* name) {
+        std::wstring wname;
+        if (!to_wide(name, wname)) return std::nullopt;
+        std::wstring value(256, L'\0');
+        for (;;) {
+            ::SetLastError(ERROR_SUCCESS);
+            const DWORD n = ::GetEnvironmentVariableW(wname.c_str(), &value[0], static_cast<DWORD>(value.size()));
+            if (n == 0) {
+                if (::GetLastError() == ERROR_ENVVAR_NOT_FOUND) return std::nullopt;
+                return std::string();
+            }
+            if (n < value.size()) {
+                value.resize(n);
+                return from_wide(value);
+            }
+            value.resize(n);
+        }
+    }
+
+    /// GetEnvironmentStringsW as "NAME=value" entries in UTF-8 (the hidden "=C:=C:\dir" ones too).
+    static std::vector<std::string> current_environment() {
+        std::vector<std::string> out;
+        wchar_t* block = ::GetEnvironmentStringsW();
+        if (block == nullptr) return out;
+        try {
+            for (const wchar_t* p = block; *p != L'\0';) {
+                const std::wstring_view entry(p);
+                out.push_back(from_wide(entry));
+                p += entry.size() + 1;
+            }
+        } catch (...) {
+            ::FreeEnvironmentStringsW(block);
+            throw;
+        }
+        ::FreeEnvironmentStringsW(block);
+        return out;
+    }
+
+    /// Names compare as Windows compares them: ordinal, ignoring case (all of Unicode's).
+    static bool env_names_equal(std::string_view a, std::string_view b) {
+        if (a.size() == b.size() && a == b) return true;
+        std::wstring wa, wb;
+        if (!to_wide(a, wa, surrogates::wtf8) || !to_wide(b, wb, surrogates::wtf8)) return false;
+        return ::CompareStringOrdinal(wa.c_str(), static_cast<int>(wa.size()), wb.c_str(), static_cast<int>(wb.size()),
+                                      TRUE) == CSTR_EQUAL;
+    }
+
+    /// Searched when the child's environment has no PATH: the system and Windows directories.
+    static std::string default_path() {
+        wchar_t buf[MAX_PATH];
+        std::string out;
+        UINT n = ::GetSystemDirectoryW(buf, MAX_PATH);
+        if (n > 0 && n < MAX_PATH) out = from_wide(std::wstring_view(buf, n));
+        n = ::GetWindowsDirectoryW(buf, MAX_PATH);
+        if (n > 0 && n < MAX_PATH) out += (out.empty() ? "" : ";") + from_wide(std::wstring_view(buf, n));
+        return out;
+    }
+
+    /// Windows takes UTF-16: text must be well-formed UTF-8 to get there intact.
+    static bool valid_text(std::string_view s) noexcept { return valid_utf8(s); }
+
+    /// The full path of cmd.exe in the system directory (never %ComSpec%, which anyone can set).
+    static std::string cmd_exe() {
+        wchar_t buf[MAX_PATH];
+        const UINT n = ::GetSystemDirectoryW(buf, MAX_PATH);
+        if (n == 0 || n >= MAX_PATH) return "C:\\Windows\\System32\\cmd.exe";
+        return from_wide(std::wstring_view(buf, n)) + "\\cmd.exe";
+    }
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+inline bool is_windows_resource_error(const std::error_code& e) noexcept {
+    if (e.category() == std::generic_category())
+        return e.value() == EMFILE || e.value() == ENFILE || e.value() == EAGAIN || e.value() == ENOMEM;
+    switch (e.value()) {
+    case ERROR_NOT_ENOUGH_MEMORY:
+    case ERROR_OUTOFMEMORY:
+    case ERROR_TOO_MANY_OPEN_FILES:
+    case ERROR_NO_SYSTEM_RESOURCES:
+    case ERROR_COMMITMENT_LIMIT:
+    case ERROR_NOT_ENOUGH_QUOTA: return true;
+    default: return false;
+    }
+}
+
+struct windows_platform : windows_system, windows_inspect {
+    using process = windows_process;
+    using pid_type = DWORD;
+    /// A job object with JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE.
+    static constexpr bool supports_kill_on_parent_exit = true;
+
+    static spawn_failure spawn(const launch_spec& spec, process& proc) {
+        const command& cmd = spec.cmd;
+        unique_handle child_side[3];   // what the child gets as stdin, stdout, stderr
+        unique_handle parent_side[3];  // our ends of its pipes
+
+        if (auto f = open_input(spec.in, child_side[0], parent_side[0])) return f;
+        if (auto f = open_output(spec.out, spawn_stage::redirect_stdout, 1, child_side[1], parent_side[1])) return f;
+        const bool merged = spec.err.what() == io::kind::merge;
+        if (!merged)
+            if (auto f = open_output(spec.err, spawn_stage::redirect_stderr, 2, child_side[2], parent_side[2]))
+                return f;
+        HANDLE std_handles[3] = {child_side[0].get(), child_side[1].get(),
+                                 merged ? child_side[1].get() : child_side[2].get()};
+
+        // The working directory: checked first so that a bad one is named as such.
+        std::wstring cwd;
+        if (const auto& dir = cmd.working_directory()) {
+            if (!to_wide(*dir, cwd)) return {spawn_stage::chdir, std::make_error_code(std::errc::invalid_argument)};
+            const DWORD attrs = ::GetFileAttributesW(cwd.c_str());
+            if (attrs == INVALID_FILE_ATTRIBUTES) return {spawn_stage::chdir, last_error()};
+            if ((attrs & FILE_ATTRIBUTE_DIRECTORY) == 0)
+                return {spawn_stage::chdir, {ERROR_DIRECTORY, std::system_category()}};
+        }
+
+        // What to run and its command line.
+        const bool batch = is_batch_file(spec.path) || is_batch_file(cmd.program());
+        const std::string app = batch ? cmd_exe() : spec.path;
+        const windows_command_line line = batch ? make_batch_command_line(app, spec.path, cmd.arguments())
+                                                : make_windows_command_line(cmd.program(), cmd.arguments());
+        if (!line) {
+            spawn_failure f{spawn_stage::arguments, std::make_error_code(std::errc::invalid_argument)};
+            f.detail = line.refusal;
+            if (batch) f.detail += " (it is a batch script, run by cmd.exe)";
+            return f;
+        }
+        std::wstring wapp, wline;
+        if (!to_wide(app, wapp) || !to_wide(line.text, wline))
+            return {spawn_stage::exec, std::make_error_code(std::errc::invalid_argument)};
+
+        std::wstring block;
+        if (!spec.env.inherited) {
+            for (const auto& e : windows_environment(spec.env.entries)) {
+                std::wstring w;
+                if (!to_wide(e, w, surrogates::wtf8))
+                    return {spawn_stage::exec, std::make_error_code(std::errc::invalid_argument)};
+                block += w;
+                block += L'\0';
+            }
+            if (block.empty()) block += L'\0';
+            block += L'\0';
+        }
+
+        // Only these handles reach the child, whatever else is inheritable in this process.
+        HANDLE inherit[3];
+        DWORD count = 0;
+        for (HANDLE h : std_handles) {
+            bool seen = h == nullptr;
+            for (DWORD k = 0; k < count && !seen; ++k)
+                seen = inherit[k] == h;
+            if (!seen) inherit[count++] = h;
+        }
+        SIZE_T size = 0;
+        ::InitializeProcThreadAttributeList(nullptr, 1, 0, &size);
+        std::unique_ptr<char[]> storage(new char[size]);
+        auto* attrs = reinterpret_cast<LPPROC_THREAD_ATTRIBUTE_LIST>(storage.get());
+        if (!::InitializeProcThreadAttributeList(attrs, 1, 0, &size)) return {spawn_stage::fork, last_error()};
+        struct attribute_list_guard {
+            LPPROC_THREAD_ATTRIBUTE_LIST list;
+            ~attribute_list_guard() { ::DeleteProcThreadAttributeList(list); }
+        } attrs_guard{attrs};
+        if (count > 0 && !::UpdateProcThreadAttribute(attrs, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, inherit,
+                                                      count * sizeof(HANDLE), nullptr, nullptr))
+            return {spawn_stage::fork, last_error()};
+
+        // A job where a tree (new_process_group) or a lifetime (kill_on_parent_exit) is asked for.
+        unique_handle job;
+        const bool kills_on_close = cmd.dies_with_parent();
+        if (cmd.process_group() || kills_on_close) {
+            job.reset(::CreateJobObjectW(nullptr, nullptr));
+            if (!job) return {spawn_stage::setup, last_error()};
+            if (kills_on_close) {
+                JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits{};
+                limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+                if (!::SetInformationJobObject(job.get(), JobObjectExtendedLimitInformation, &limits, sizeof limits))
+                    return {spawn_stage::setup, last_error()};
+            }
+        }
+
+        STARTUPINFOEXW si{};
+        si.StartupInfo.cb = sizeof si;
+        si.StartupInfo.dwFlags = STARTF_USESTDHANDLES;
+        si.StartupInfo.hStdInput = std_handles[0];
+        si.StartupInfo.hStdOutput = std_handles[1];
+        si.StartupInfo.hStdError = std_handles[2];
+        si.lpAttributeList = attrs;
+        DWORD flags = CREATE_UNICODE_ENVIRONMENT | EXTENDED_STARTUPINFO_PRESENT;
+        if (cmd.process_group()) flags |= CREATE_NEW_PROCESS_GROUP;
+        if (job) flags |= CREATE_SUSPENDED;  // assigned to the job before it runs a single instruction
+        PROCESS_INFORMATION pi{};
+        const BOOL created = ::CreateProcessW(wapp.c_str(), &wline[0], nullptr, nullptr, count > 0 ? TRUE : FALSE,
+                                              flags, spec.env.inherited ? nullptr : &block[0],
+                                              cwd.empty() ? nullptr : cwd.c_str(), &si.StartupInfo, &pi);
+        if (!created) {
+            const auto e = last_error();
+            return {e.value() == ERROR_DIRECTORY && !cwd.empty() ? spawn_stage::chdir : spawn_stage::exec, e};
+        }
+        unique_handle process_handle(pi.hProcess);
+        unique_handle thread(pi.hThread);
+        for (auto& h : child_side)
+            h.reset();  // the child has its copies; end of file must reach us
+        if (job) {
+            if (!::AssignProcessToJobObject(job.get(), process_handle.get())) {
+                const auto e = last_error();
+                ::TerminateProcess(process_handle.get(), process::killed_exit_code);
+                ::WaitForSingleObject(process_handle.get(), INFINITE);
+                return {spawn_stage::setup, e};
+            }
+            ::ResumeThread(thread.get());
+        }
+        thread.reset();
+
+        proc.adopt(std::move(process_handle), pi.dwProcessId, std::move(job), cmd.process_group(), kills_on_close);
+        if (parent_side[1]) proc.drain().watch(1, std::move(parent_side[1]), make_sink(spec.out));
+        if (parent_side[2]) proc.drain().watch(2, std::move(parent_side[2]), make_sink(spec.err));
+        if (parent_side[0]) {
+            if (spec.in.what() == io::kind::pipe)
+                proc.set_stdin_pipe(std::move(parent_side[0]));
+            else if (!spec.in.text()->empty())
+                proc.drain().feed(std::move(parent_side[0]), spec.in.text());
+        }
+        if (proc.drain().needed()) {
+            if (const auto e = proc.drain().start(cmd.grace_after_exit())) {
+                proc.send(process::kill_signal);
+                proc.wait();
+                return {spawn_stage::thread, e};
+            }
+        }
+        return {};
+    }
+
+    /// The message for a failed spawn: what happened, to what, and the remedy.
+    static failure describe(const command& cmd, const std::string& path, const spawn_failure& sf) {
+        const std::string prog = printable(cmd.program());
+        const std::error_code& os = sf.os;
+        const bool win = os.category() == std::system_category();
+        const int e = os.value();
+        const std::string os_text = os.message();
+        const std::string shown = "'" + printable(path) + "'";
+        auto make = [&](errc code, std::string what, std::string remedy) {
+            return make_failure(code, prog, std::move(what), std::move(remedy), path, os);
+        };
+        const std::string resource_remedy = "close handles or processes, or free memory";
+        const bool not_found = os == std::errc::no_such_file_or_directory ||
+                               (win && (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND));
+        const bool denied = os == std::errc::permission_denied || (win && e == ERROR_ACCESS_DENIED);
+        switch (sf.stage) {
+        case spawn_stage::redirect_stdin:
+        case spawn_stage::redirect_stdout:
+        case spawn_stage::redirect_stderr: {
+            const bool in = sf.stage == spawn_stage::redirect_stdin;
+            const std::string& file =
+                in ? cmd.stdin_spec()->path()
+                   : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_spec() : cmd.stderr_spec())->path();
+            const char* stream = in ? "stdin" : sf.stage == spawn_stage::redirect_stdout ? "stdout" : "stderr";
+            const std::string what = "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text;
+            if (is_windows_resource_error(os)) return make(errc::resource_exhausted, what, resource_remedy);
+            return make(
+                errc::redirect_failed, what,
+                in ? "check that the file exists and is readable" : "check that its directory exists and is writable");
+        }
+        case spawn_stage::pipes:
+        case spawn_stage::fork:
+        case spawn_stage::thread:
+            return make(is_windows_resource_error(os) ? errc::resource_exhausted : errc::invalid_argument,
+                        std::string(sf.stage == spawn_stage::fork     ? "cannot prepare the process"
+                                    : sf.stage == spawn_stage::thread ? "cannot start the thread that drains its output"
+                                                                      : "cannot create its pipes") +
+                            ": " + os_text,
+                        resource_remedy);
+        case spawn_stage::unsupported: return make(errc::unsupported, "not supported on Windows", "");
+        case spawn_stage::arguments:
+            return make(errc::invalid_argument, sf.detail,
+                        "pass such data through stdin or a file instead (nothing was run)");
+        case spawn_stage::chdir: {
+            const std::string dir = "working directory '" + printable(*cmd.working_directory()) + "'";
+            const std::string remedy = "create it, or pass an existing directory to cwd()";
+            if (not_found) return make(errc::bad_working_directory, dir + " does not exist", remedy);
+            if (win && e == ERROR_DIRECTORY)
+                return make(errc::bad_working_directory, dir + " is not a directory", remedy);
+            if (denied)
+                return make(errc::bad_working_directory, dir + " cannot be entered (access denied)",
+                            "give this user access to it");
+            return make(errc::bad_working_directory, dir + ": " + os_text, remedy);
+        }
+        case spawn_stage::setup:
+            return make(
+                is_windows_resource_error(os) ? errc::resource_exhausted : errc::unsupported,
+                "cannot put the child in a job object (for new_process_group() or kill_on_parent_exit()): " + os_text,
+                "this process may be in a job that forbids nested jobs (Windows before 8) or breakaway");
+        case spawn_stage::exec:
+        case spawn_stage::none: break;
+        }
+        // CreateProcessW
+        if (probe_file(path).directory)  // Windows says access denied, wine invalid handle
+            return make(errc::not_executable, shown + " is a directory", "name the program inside it");
+        if (is_windows_resource_error(os))
+            return make(errc::resource_exhausted, "cannot run " + shown + ": " + os_text, resource_remedy);
+        if (not_found)
+            return make(errc::program_not_found, shown + " does not exist",
+                        "check the path, or give a bare name to look it up in PATH");
+        if (denied)
+            return make(errc::not_executable, "access denied running " + shown,
+                        "check the file's permissions and that it is not blocked");
+        if (win) {
+            switch (e) {
+            case ERROR_BAD_EXE_FORMAT:
+            case ERROR_EXE_MACHINE_TYPE_MISMATCH:
+            case ERROR_INVALID_EXE_SIGNATURE:
+            case ERROR_BAD_FORMAT:
+            case ERROR_EXE_MARKED_INVALID:
+                return make(errc::exec_format_error, shown + " is not a program Windows can run (" + os_text + ")",
+                            "run an .exe, .com, .bat or .cmd, or use a build for this system");
+            case ERROR_FILENAME_EXCED_RANGE:
+                return make(errc::invalid_argument,
+                            "its command line or path is too long for Windows (" + os_text + ")",
+                            "pass large data through stdin or a file");
+            case 740:  // ERROR_ELEVATION_REQUIRED (not in every SDK's headers)
+                return make(errc::not_executable, shown + " must run as administrator (it asks for elevation)",
+                            "run this process elevated, or start it through ShellExecuteExW with \"runas\"");
+            case ERROR_ACCESS_DISABLED_BY_POLICY:
+                return make(errc::not_executable, shown + " is blocked by group policy", "ask an administrator");
+            case 225:  // ERROR_VIRUS_INFECTED
+            case 226:  // ERROR_VIRUS_DELETED
+                return make(errc::not_executable, shown + " was blocked by the antivirus", "check the antivirus log");
+            case ERROR_SHARING_VIOLATION:
+                return make(errc::not_executable, shown + " is open for writing by another process",
+                            "wait until the writer has closed it");
+            default: break;
+            }
+        }
+        return make(errc::program_not_found, "cannot run " + shown + ": " + os_text, "check the path");
+    }
+
+private:
+    static output_sink make_sink(const io::sink& s) {
+        output_sink sink;
+        if (s.what() == io::kind::capture) sink.capture(s.limit());
+        if (s.what() == io::kind::lines) sink.lines(s.on_line());
+        return sink;
+    }
+
+    /// An inheritable copy of this process's stdin/stdout/stderr (empty when it has none).
+    static unique_handle inherit_std(DWORD which) {
+        HANDLE h = ::GetStdHandle(which);
+        if (h == nullptr || h == INVALID_HANDLE_VALUE) return {};
+        HANDLE copy = nullptr;
+        if (!::DuplicateHandle(::GetCurrentProcess(), h, ::GetCurrentProcess(), &copy, 0, TRUE, DUPLICATE_SAME_ACCESS))
+            return {};
+        return unique_handle(copy);
+    }
+
+    static unique_handle open_file(const std::string& path, DWORD access, DWORD disposition) {
+        std::wstring wide;
+        if (!to_wide(path, wide)) {
+            ::SetLastError(ERROR_INVALID_NAME);
+            return {};
+        }
+        SECURITY_ATTRIBUTES inherit{sizeof(SECURITY_ATTRIBUTES), nullptr, TRUE};
+        return unique_handle(::CreateFileW(wide.c_str(), access, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                                           &inherit, disposition, FILE_ATTRIBUTE_NORMAL, nullptr));
+    }
+
+    static spawn_failure open_input(const io::source& in, unique_handle& child, unique_handle& parent) {
+        switch (in.what()) {
+        case io::kind::null:
+            child = open_file("NUL", GENERIC_READ, OPEN_EXISTING);
+            if (!child) return {spawn_stage::pipes, last_error()};
+            break;
+        case io::kind::file:
+            child = open_file(in.path(), GENERIC_READ, OPEN_EXISTING);
+            if (!child) return {spawn_stage::redirect_stdin, last_error()};
+            break;
+        case io::kind::text:
+        case io::kind::pipe:
+            if (auto e = make_child_pipe(true, in.what() == io::kind::text, parent, child))
+                return {spawn_stage::pipes, e};
+            break;
+        default: child = inherit_std(STD_INPUT_HANDLE); break;
+        }
+        return {};
+    }
+
+    static spawn_failure open_output(const io::sink& out, spawn_stage stage, int stream, unique_handle& child,
+                                     unique_handle& parent) {
+        switch (out.what()) {
+        case io::kind::null:
+            child = open_file("NUL", GENERIC_WRITE, OPEN_EXISTING);
+            if (!child) return {spawn_stage::pipes, last_error()};
+            break;
+        case io::kind::file:
+            child = open_file(out.path(), GENERIC_WRITE, CREATE_ALWAYS);
+            if (!child) return {stage, last_error()};
+            break;
+        case io::kind::append:
+            child = open_file(out.path(), FILE_APPEND_DATA | SYNCHRONIZE, OPEN_ALWAYS);
+            if (!child) return {stage, last_error()};
+            break;
+        case io::kind::capture:
+        case io::kind::lines:
+            if (auto e = make_child_pipe(false, true, parent, child)) return {spawn_stage::pipes, e};
+            break;
+        default: child = inherit_std(stream == 1 ? STD_OUTPUT_HANDLE : STD_ERROR_HANDLE); break;
+        }
+        return {};
+    }
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+namespace liftoff {
+inline namespace v0 {
+/// The platform launch(), child and the openers use.
+using native_platform = detail::windows_platform;
+}  // namespace v0
+}  // namespace liftoff
+#elif defined(__unix__) || defined(__APPLE__)
+// ---- liftoff/platform/posix/platform.hpp ----
+// liftoff/platform/posix/platform.hpp: the POSIX platform: streams set up as descriptors, a
+// spawner (clone on Linux, posix_spawn elsewhere), and the words for each way it can fail.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>  // snprintf for a mode in octal
+#include <string>
+#include <vector>
+
+// ---- liftoff/platform/posix/fd.hpp ----
+// liftoff/platform/posix/fd.hpp: owned descriptors, EINTR retries, close-on-exec pipes.
+
+#include <cerrno>    // errno, EINTR
+#include <fcntl.h>   // fcntl, O_CLOEXEC
+#include <unistd.h>  // close, pipe
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// Calls f until it stops failing with EINTR; the one place EINTR is retried.
+template <class F>
+auto retry_eintr(F f) -> decltype(f()) {
+    decltype(f()) r;
+    do {
+        r = f();
+    } while (r == -1 && errno == EINTR);
+    return r;
+}
+
+/// A descriptor closed when it goes out of scope. close() is never retried: Linux closes the
+/// descriptor even when close() reports EINTR.
+class unique_fd {
+public:
+    unique_fd() noexcept = default;
+    explicit unique_fd(int fd) noexcept : fd_(fd) {}
+    unique_fd(unique_fd&& o) noexcept : fd_(o.release()) {}
+    unique_fd& operator=(unique_fd&& o) noexcept {
+        if (this != &o) reset(o.release());
+        return *this;
+    }
+    unique_fd(const unique_fd&) = delete;
+    unique_fd& operator=(const unique_fd&) = delete;
+    ~unique_fd() { reset(); }
+
+    int get() const noexcept { return fd_; }
+    explicit operator bool() const noexcept { return fd_ >= 0; }
+    int release() noexcept {
+        const int fd = fd_;
+        fd_ = -1;
+        return fd;
+    }
+    void reset(int fd = -1) noexcept {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = fd;
+    }
+
+private:
+    int fd_ = -1;
+};
+
+/// A pipe whose both ends are close-on-exec from birth (atomically where the OS can).
+/// Returns 0 or an errno value.
+inline int make_pipe(unique_fd& read_end, unique_fd& write_end) noexcept {
+    int fds[2];
+#if defined(__APPLE__)
+    if (::pipe(fds) != 0) return errno;
+    // No pipe2 on macOS; the spawn there closes every descriptor not named (CLOEXEC_DEFAULT), so
+    // the window before FD_CLOEXEC is set cannot leak these into liftoff's children.
+    ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    ::fcntl(fds[1], F_SETNOSIGPIPE, 1);
+#else
+    if (::pipe2(fds, O_CLOEXEC) != 0) return errno;
+#endif  // __APPLE__
+    read_end.reset(fds[0]);
+    write_end.reset(fds[1]);
+    return 0;
+}
+
+inline void set_nonblocking(int fd) noexcept {
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0) ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+/// Moves a descriptor that sits on 0, 1 or 2 to 3 or above (close-on-exec), so that putting
+/// the child's streams in place cannot overwrite it. Returns 0 or an errno value.
+inline int move_above_stdio(unique_fd& fd) noexcept {
+    if (!fd || fd.get() > 2) return 0;
+    const int moved = ::fcntl(fd.get(), F_DUPFD_CLOEXEC, 3);
+    if (moved < 0) return errno;
+    fd.reset(moved);
+    return 0;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/platform/posix/inspect.hpp ----
+// liftoff/platform/posix/inspect.hpp: the facts diagnose() and preflight() need from a POSIX
+// system: who and where we are, what a file or directory is, which sandbox we run in.
+// Files under `root` are read so that tests can fake /proc and the sandbox markers.
+
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/types.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#if defined(__linux__) || defined(__APPLE__)
+#include <sys/xattr.h>
+#endif
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace liftoff {
 inline namespace v0 {
@@ -1179,6 +3098,8 @@ struct posix_inspect {
     static constexpr const char* native_desktop_name = "";
     static constexpr bool locale_always_utf8 = false;
 #endif  // __APPLE__
+
+    static constexpr bool runs_scripts = true;  ///< the kernel runs #! scripts
 
     using env_lookup = std::function<std::optional<std::string>(std::string_view)>;
 
@@ -1337,7 +3258,7 @@ struct posix_inspect {
     }
 
     /// The program format this system runs directly (scripts are judged apart).
-    static bool runs_format(const binary_format& f) {
+    static bool runs_format(const std::string& /*path*/, const binary_format& f) {
 #if defined(__APPLE__)
         return f.what == binary_format::kind::mach_o || f.what == binary_format::kind::mach_o_fat;
 #else
@@ -1461,113 +3382,6 @@ private:
 #include <thread>
 #include <vector>
 
-// ---- liftoff/detail/sink.hpp ----
-// liftoff/detail/sink.hpp: what a drain does with the bytes of one output stream (capture with a
-// limit, or split into lines), the same on every OS.
-
-#include <cstddef>     // std::size_t
-#include <exception>   // std::exception_ptr
-#include <functional>  // line callbacks
-#include <mutex>       // capture is read by other threads while the drain appends
-#include <string>
-#include <string_view>
-
-namespace liftoff {
-inline namespace v0 {
-namespace detail {
-
-class output_sink {
-public:
-    enum class mode : unsigned char { discard, capture, lines };
-
-    void capture(std::size_t limit) {
-        mode_ = mode::capture;
-        limit_ = limit;
-    }
-    void lines(std::function<void(std::string_view)> callback) {
-        mode_ = mode::lines;
-        on_line_ = std::move(callback);
-    }
-    mode kind() const noexcept { return mode_; }
-
-    /// Called by the drain thread with bytes as they arrive. `lock` guards the captured text.
-    void feed(const char* data, std::size_t n, std::mutex& lock) {
-        if (mode_ == mode::capture) {
-            std::lock_guard<std::mutex> guard(lock);
-            const std::size_t room = data_.size() < limit_ ? limit_ - data_.size() : 0;
-            if (n > room) truncated_ = true;
-            data_.append(data, n < room ? n : room);
-        } else if (mode_ == mode::lines) {
-            feed_lines(std::string_view(data, n));
-        }
-    }
-
-    /// End of stream (or draining stopped): hand over an unterminated last line.
-    void finish(bool cut, std::mutex& lock) {
-        if (mode_ == mode::lines && !partial_.empty()) {
-            std::string last;
-            last.swap(partial_);
-            deliver(last);
-        }
-        std::lock_guard<std::mutex> guard(lock);
-        cut_ = cut;
-    }
-
-    // Accessors; the caller holds the lock while the drain may still run.
-    const std::string& data() const noexcept { return data_; }
-    std::string& data() noexcept { return data_; }
-    bool truncated() const noexcept { return truncated_; }
-    bool cut() const noexcept { return cut_; }
-    std::exception_ptr callback_error() const noexcept { return error_; }
-
-private:
-    void feed_lines(std::string_view chunk) {
-        for (;;) {
-            const std::size_t nl = chunk.find('\n');
-            if (nl == std::string_view::npos) {
-                partial_.append(chunk.data(), chunk.size());
-                return;
-            }
-            if (partial_.empty()) {
-                deliver(without_cr(chunk.substr(0, nl)));
-            } else {
-                partial_.append(chunk.data(), nl);
-                std::string line;
-                line.swap(partial_);
-                deliver(without_cr(line));
-            }
-            chunk.remove_prefix(nl + 1);
-        }
-    }
-
-    // "\r\n" ends a line too: programs on Windows (and some on POSIX) write it.
-    static std::string_view without_cr(std::string_view line) noexcept {
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        return line;
-    }
-
-    void deliver(std::string_view line) {
-        if (error_ || !on_line_) return;  // after a throw, the rest is read and dropped
-        try {
-            on_line_(line);
-        } catch (...) {
-            error_ = std::current_exception();
-        }
-    }
-
-    mode mode_ = mode::discard;
-    std::size_t limit_ = 0;
-    std::string data_;
-    bool truncated_ = false;
-    bool cut_ = false;
-    std::function<void(std::string_view)> on_line_;
-    std::string partial_;
-    std::exception_ptr error_;
-};
-
-}  // namespace detail
-}  // namespace v0
-}  // namespace liftoff
 // ---- liftoff/platform/posix/system.hpp ----
 // liftoff/platform/posix/system.hpp: what the portable layers ask of a POSIX system: the
 // environment, file probes, paths, and signal-safe helpers for library threads.
@@ -1633,7 +3447,9 @@ struct posix_system {
         return cwd + (cwd.back() == '/' ? "" : "/") + p;
     }
 
-    static std::vector<std::string> path_candidates(const std::string& dir, std::string_view name) {
+    /// One candidate per directory: POSIX has no PATHEXT.
+    static std::vector<std::string> path_candidates(const std::string& dir, std::string_view name,
+                                                    const std::optional<std::string>& /*pathext*/) {
         std::string c = dir;
         if (c.back() != '/') c += '/';
         c.append(name.data(), name.size());
@@ -2489,6 +4305,7 @@ struct posix_family : posix_system, posix_inspect {
             return make(errc::invalid_argument,
                         "cannot set up the child (process group, parent-death signal or streams): " + os_text,
                         "check that the parent's stdout is open when using io::merge()");
+        case spawn_stage::arguments: return make(errc::invalid_argument, sf.detail, "nothing was run");
         case spawn_stage::exec:
         case spawn_stage::none: break;
         }
@@ -3049,16 +4866,18 @@ struct path_search {
 };
 
 /// Search `list` for `name` the way launch() does: absolute entries only (never the current
-/// directory, never an empty or relative entry), first runnable regular file wins.
+/// directory, never an empty or relative entry), first runnable regular file wins. `pathext` is
+/// the PATHEXT that platforms with one (Windows) try in each directory.
 template <class P>
-path_search search_path_list(std::string_view name, std::string_view list) {
+path_search search_path_list(std::string_view name, std::string_view list,
+                             const std::optional<std::string>& pathext = std::nullopt) {
     path_search s;
     for (auto& dir : split_list(list, P::path_list_separator)) {
         if (dir.empty() || !P::is_absolute(dir)) {
             s.skipped.push_back(dir);
             continue;
         }
-        for (auto& candidate : P::path_candidates(dir, name)) {
+        for (auto& candidate : P::path_candidates(dir, name, pathext)) {
             const auto probe = P::probe_file(candidate);
             if (probe.regular && probe.executable) {
                 s.found = std::move(candidate);
@@ -3084,6 +4903,7 @@ inline std::string describe_skipped(const std::vector<std::string>& skipped) {
 
 template <class P>
 std::optional<std::filesystem::path> find_program_in(std::string_view name, std::string_view list) {
+    if (!P::valid_text(name)) return std::nullopt;
     if (name.empty() || name.find('\0') != std::string_view::npos) return std::nullopt;
     if (P::has_directory_part(name)) {
         std::string full = P::make_absolute(std::string(name));
@@ -3091,7 +4911,7 @@ std::optional<std::filesystem::path> find_program_in(std::string_view name, std:
         if (probe.regular && probe.executable) return P::to_path(full);
         return std::nullopt;
     }
-    auto s = search_path_list<P>(name, list);
+    auto s = search_path_list<P>(name, list, P::get_env("PATHEXT"));
     if (s.found.empty()) return std::nullopt;
     return P::to_path(s.found);
 }
@@ -3436,6 +5256,7 @@ using child = basic_child<>;
 // replaced by U+FFFD so the output is always valid JSON).
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -3443,48 +5264,15 @@ namespace liftoff {
 inline namespace v0 {
 namespace detail {
 
-/// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not one.
-inline std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
-    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char c = b(i);
-    if (c < 0x80) return 1;
-    std::size_t n = 0;
-    unsigned min = 0;
-    unsigned cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-        n = 2, cp = c & 0x1Fu, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 3, cp = c & 0x0Fu, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        n = 4, cp = c & 0x07u, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k) {
-        if ((b(i + k) & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (b(i + k) & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return n;
-}
-
-inline bool valid_utf8(std::string_view s) noexcept {
-    for (std::size_t i = 0; i < s.size();) {
-        const std::size_t n = utf8_sequence_length(s, i);
-        if (n == 0) return false;
-        i += n;
-    }
-    return true;
-}
-
 /// `s` as a JSON string literal, quotes included.
 inline std::string json_quote(std::string_view s) {
     static const char hex[] = "0123456789abcdef";
     std::string out = "\"";
     for (std::size_t i = 0; i < s.size();) {
         const auto c = static_cast<unsigned char>(s[i]);
-        const std::size_t n = utf8_sequence_length(s, i);
+        std::size_t next = i;
+        std::uint32_t cp = 0;
+        const std::size_t n = decode_utf8(s, next, cp) ? next - i : 0;
         if (n == 0) {
             out += "\xEF\xBF\xBD";  // U+FFFD for a byte that is not UTF-8
             ++i;
@@ -3864,7 +5652,7 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
         pf.found_by = "given as a path";
     } else {
         const std::string list = env.path ? *env.path : P::default_path();
-        auto s = search_path_list<P>(cmd.program(), list);
+        auto s = search_path_list<P>(cmd.program(), list, env.pathext);
         pf.searched = s.searched;
         if (!s.found.empty()) {
             pf.resolved = s.found;
@@ -3922,7 +5710,7 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
                             "copy it to an executable location, or remount without noexec");
             if (!f.readable) {
                 // Cannot read it (e.g. mode 0711): nothing to say about its format.
-            } else if (fmt.what == binary_format::kind::script) {
+            } else if (fmt.what == binary_format::kind::script && P::runs_scripts) {
                 pf.interpreter = fmt.interpreter;
                 const auto interp = P::inspect_program_file(fmt.interpreter);
                 if (fmt.interpreter.empty() || !interp.exists)
@@ -3935,7 +5723,7 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
                                 "its interpreter '" + printable(fmt.interpreter) + "' (the #! line of " + shown +
                                     ") cannot be executed",
                                 "make the interpreter executable or fix the #! line");
-            } else if (!P::runs_format(fmt)) {
+            } else if (!P::runs_format(pf.resolved, fmt)) {
                 const bool known = fmt.what != binary_format::kind::unknown && fmt.what != binary_format::kind::empty;
                 add_finding(out, known ? "wrong-architecture" : "exec-format", severity::error,
                             shown + " is " + fmt.description +
@@ -4319,7 +6107,7 @@ failure resolve_program(const command& cmd, const child_environment& env, std::s
         return {};
     }
     const std::string list = env.path ? *env.path : P::default_path();
-    path_search s = search_path_list<P>(prog, list);
+    path_search s = search_path_list<P>(prog, list, env.pathext);
     if (!s.found.empty()) {
         path = std::move(s.found);
         return {};

@@ -5,35 +5,50 @@
 //   out N / err N        write N bytes of a fixed pattern to stdout / stderr
 //   say TEXT / esay TEXT write TEXT (no newline) to stdout / stderr
 //   lines N              write "line 1\n" ... "line N\n" to stdout
-//   args REST...         print every remaining argument as "<length>:<bytes>\n" (consumes the rest)
+//   args REST...         print every remaining argument as "<length>:<bytes>\n" (consumes the rest;
+//                        on Windows as CommandLineToArgvW splits GetCommandLineW, in UTF-8)
+//   argv0                print argv[0] and a newline
 //   env NAME             print the variable's value, or "<unset>", and a newline
-//   envcount             print the number of environment entries
+//   envcount             print the number of environment entries (Windows: not counting the
+//                        hidden "=C:=..." ones)
 //   cwd                  print the working directory and a newline
 //   sleep MS             sleep
-//   ignore-term          ignore SIGTERM from now on
-//   grandchild MS        fork a grandchild that keeps our stdio and sleeps MS ms; print its pid
+//   ignore-term          ignore SIGTERM from now on (Windows: CTRL_BREAK and CTRL_C)
+//   grandchild MS        start a grandchild that keeps our stdio and sleeps MS ms; print its pid
 //   exit N               exit with code N
-//   kill-self SIG        raise signal SIG
 //   cat                  copy stdin to stdout until end of input
 //   count-stdin          read stdin to its end; print the byte count
 //   tee-both             copy stdin to stdout and to stderr until end of input
-//   fds                  print the open descriptors above 2, space-separated, and a newline
-//   sigstate             print how many of signals 1..31 are blocked, and the disposition of
-//                        SIGPIPE, SIGUSR1, SIGINT and SIGTERM
-//   pid / ppid / pgid    print the id and a newline
-//   close-stdout         close descriptor 1
+//   pid                  print the id and a newline
+//   close-stdout         close stdout
 //   launch-kope FILE MS  (uses liftoff) launch "helper sleep MS" with kill_on_parent_exit from a
 //                        short-lived thread, write its pid to FILE, and go on
 //   launch-released N MS (uses liftoff) launch N x "helper sleep MS", release each
+// POSIX only:
+//   kill-self SIG        raise signal SIG
+//   fds                  print the open descriptors above 2, space-separated, and a newline
+//   sigstate             print how many of signals 1..31 are blocked, and the disposition of
+//                        SIGPIPE, SIGUSR1, SIGINT and SIGTERM
+//   ppid / pgid          print the id and a newline
+// Windows only:
+//   crtargs REST...      as args, but as the C runtime split them (__wargv)
+//   has-handle N         print "yes" if N (a handle value in decimal) is a valid handle here
+//   window               show a top-level window and exit 0 when it gets WM_CLOSE
 #include <liftoff/liftoff.hpp>
 
+#if defined(_WIN32)
+#include <shellapi.h>  // CommandLineToArgvW
+#include <stdlib.h>    // __wargv
+#else
 #include <dirent.h>
 #include <signal.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#endif  // _WIN32
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -45,6 +60,96 @@ namespace {
 
 std::string self_path;
 
+#if defined(_WIN32)
+HANDLE std_handle(int fd) {
+    return ::GetStdHandle(fd == 0 ? STD_INPUT_HANDLE : fd == 1 ? STD_OUTPUT_HANDLE : STD_ERROR_HANDLE);
+}
+void write_all(int fd, const char* p, size_t n) {
+    while (n > 0) {
+        DWORD w = 0;
+        const DWORD chunk = static_cast<DWORD>(n < (1u << 20) ? n : (1u << 20));
+        if (!::WriteFile(std_handle(fd), p, chunk, &w, nullptr))
+            std::_Exit(::GetLastError() == ERROR_NO_DATA ? 141 : 1);
+        p += w;
+        n -= w;
+    }
+}
+long read_some(char* buf, size_t n) {
+    DWORD got = 0;
+    if (!::ReadFile(std_handle(0), buf, static_cast<DWORD>(n), &got, nullptr)) return 0;  // broken pipe: the end
+    return static_cast<long>(got);
+}
+std::wstring wide(const std::string& s) {
+    std::wstring w;
+    liftoff::detail::utf8_to_utf16(s, w);
+    return w;
+}
+std::string get_env(const std::string& name, bool& set) {
+    std::wstring buf(32768, L'\0');
+    ::SetLastError(0);
+    const DWORD n = ::GetEnvironmentVariableW(wide(name).c_str(), &buf[0], static_cast<DWORD>(buf.size()));
+    set = n > 0 || ::GetLastError() != ERROR_ENVVAR_NOT_FOUND;
+    buf.resize(n);
+    return liftoff::detail::utf16_to_utf8(buf);
+}
+int env_count() {
+    int n = 0;
+    wchar_t* block = ::GetEnvironmentStringsW();
+    for (const wchar_t* p = block; *p; p += std::wcslen(p) + 1)
+        if (*p != L'=') ++n;
+    ::FreeEnvironmentStringsW(block);
+    return n;
+}
+std::string current_dir() {
+    std::wstring buf(32768, L'\0');
+    buf.resize(::GetCurrentDirectoryW(static_cast<DWORD>(buf.size()), &buf[0]));
+    return liftoff::detail::utf16_to_utf8(buf);
+}
+BOOL WINAPI ignore_ctrl(DWORD) {
+    return TRUE;
+}
+LRESULT CALLBACK window_proc(HWND w, UINT msg, WPARAM wp, LPARAM lp) {
+    if (msg == WM_CLOSE) {
+        ::PostQuitMessage(0);
+        return 0;
+    }
+    return ::DefWindowProcW(w, msg, wp, lp);
+}
+int show_window() {
+    WNDCLASSW wc{};
+    wc.lpfnWndProc = window_proc;
+    wc.hInstance = ::GetModuleHandleW(nullptr);
+    wc.lpszClassName = L"liftoff_helper";
+    if (!::RegisterClassW(&wc)) return 120;
+    HWND w = ::CreateWindowW(L"liftoff_helper", L"liftoff helper", WS_OVERLAPPEDWINDOW, 0, 0, 100, 100, nullptr,
+                             nullptr, wc.hInstance, nullptr);
+    if (w == nullptr) return 121;
+    ::ShowWindow(w, SW_SHOWNOACTIVATE);
+    write_all(1, "ready", 5);
+    MSG m;
+    while (::GetMessageW(&m, nullptr, 0, 0) > 0) {
+        ::TranslateMessage(&m);
+        ::DispatchMessageW(&m);
+    }
+    return 0;
+}
+/// Starts this program with "sleep MS", sharing our standard handles; returns its pid.
+unsigned long start_grandchild(const std::string& ms) {
+    std::wstring line = L"\"" + wide(self_path) + L"\" sleep " + wide(ms);
+    STARTUPINFOW si{};
+    si.cb = sizeof si;
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = std_handle(0);
+    si.hStdOutput = std_handle(1);
+    si.hStdError = std_handle(2);
+    PROCESS_INFORMATION pi{};
+    if (!::CreateProcessW(wide(self_path).c_str(), &line[0], nullptr, nullptr, TRUE, 0, nullptr, nullptr, &si, &pi))
+        std::_Exit(102);
+    ::CloseHandle(pi.hThread);
+    ::CloseHandle(pi.hProcess);
+    return pi.dwProcessId;
+}
+#else
 void write_all(int fd, const char* p, size_t n) {
     while (n > 0) {
         const ssize_t w = ::write(fd, p, n);
@@ -56,6 +161,15 @@ void write_all(int fd, const char* p, size_t n) {
         n -= static_cast<size_t>(w);
     }
 }
+long read_some(char* buf, size_t n) {
+    for (;;) {
+        const ssize_t r = ::read(0, buf, n);
+        if (r < 0 && errno == EINTR) continue;
+        return r < 0 ? 0 : static_cast<long>(r);
+    }
+}
+#endif  // _WIN32
+
 void write_str(int fd, const std::string& s) {
     write_all(fd, s.data(), s.size());
 }
@@ -78,8 +192,7 @@ void write_pattern(int fd, long long n) {
 void copy_stdin(bool to_out, bool to_err, long long* count) {
     static char buf[65536];
     for (;;) {
-        const ssize_t r = ::read(0, buf, sizeof buf);
-        if (r < 0 && errno == EINTR) continue;
+        const long r = read_some(buf, sizeof buf);
         if (r <= 0) return;
         if (count) *count += r;
         if (to_out) write_all(1, buf, static_cast<size_t>(r));
@@ -87,18 +200,46 @@ void copy_stdin(bool to_out, bool to_err, long long* count) {
     }
 }
 
+/// The arguments in UTF-8: on Windows as CommandLineToArgvW reads the command line (the
+/// reference for liftoff's quoting), elsewhere argv as it is.
+std::vector<std::string> arguments(int argc, char** argv) {
+    std::vector<std::string> args;
+#if defined(_WIN32)
+    (void)argc;
+    (void)argv;
+    int n = 0;
+    wchar_t** w = ::CommandLineToArgvW(::GetCommandLineW(), &n);
+    for (int i = 0; i < n; ++i)
+        args.push_back(liftoff::detail::utf16_to_utf8(std::wstring_view(w[i])));
+    ::LocalFree(w);
+#else
+    for (int i = 0; i < argc; ++i)
+        args.emplace_back(argv[i]);
+#endif  // _WIN32
+    return args;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    self_path = argv[0];
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
+    const std::vector<std::string> args = arguments(argc, argv);
+    const int count = static_cast<int>(args.size());
+    self_path = args.empty() ? std::string() : args[0];
+#if defined(_WIN32)
+    {
+        std::wstring me(32768, L'\0');
+        me.resize(::GetModuleFileNameW(nullptr, &me[0], static_cast<DWORD>(me.size())));
+        self_path = liftoff::detail::utf16_to_utf8(me);
+    }
+#endif  // _WIN32
+    for (int i = 1; i < count; ++i) {
+        const std::string a = args[static_cast<size_t>(i)];
         auto next = [&]() -> std::string {
-            if (i + 1 >= argc) {
+            if (i + 1 >= count) {
                 std::fprintf(stderr, "helper: %s needs an argument\n", a.c_str());
                 std::exit(100);
             }
-            return argv[++i];
+            return args[static_cast<size_t>(++i)];
         };
         if (a == "out") {
             write_pattern(1, std::atoll(next().c_str()));
@@ -113,37 +254,60 @@ int main(int argc, char** argv) {
             for (long k = 1; k <= n; ++k)
                 write_str(1, "line " + std::to_string(k) + "\n");
         } else if (a == "args") {
-            for (++i; i < argc; ++i)
-                write_str(1, std::to_string(std::strlen(argv[i])) + ":" + argv[i] + "\n");
+            for (++i; i < count; ++i)
+                write_str(
+                    1, std::to_string(args[static_cast<size_t>(i)].size()) + ":" + args[static_cast<size_t>(i)] + "\n");
+        } else if (a == "argv0") {
+            write_str(1, args[0] + "\n");
         } else if (a == "env") {
             const std::string name = next();
+#if defined(_WIN32)
+            bool set = false;
+            const std::string v = get_env(name, set);
+            write_str(1, (set ? v : std::string("<unset>")) + "\n");
+#else
             const char* v = std::getenv(name.c_str());
             write_str(1, (v ? std::string(v) : std::string("<unset>")) + "\n");
+#endif  // _WIN32
         } else if (a == "envcount") {
+#if defined(_WIN32)
+            write_str(1, std::to_string(env_count()) + "\n");
+#else
             extern char** environ;
             int n = 0;
             for (char** e = environ; *e; ++e)
                 ++n;
             write_str(1, std::to_string(n) + "\n");
+#endif  // _WIN32
         } else if (a == "cwd") {
+#if defined(_WIN32)
+            write_str(1, current_dir() + "\n");
+#else
             char buf[4096];
             write_str(1, std::string(::getcwd(buf, sizeof buf) ? buf : "?") + "\n");
+#endif  // _WIN32
         } else if (a == "sleep") {
             std::this_thread::sleep_for(std::chrono::milliseconds(std::atol(next().c_str())));
         } else if (a == "ignore-term") {
+#if defined(_WIN32)
+            ::SetConsoleCtrlHandler(ignore_ctrl, TRUE);
+#else
             ::signal(SIGTERM, SIG_IGN);
+#endif  // _WIN32
         } else if (a == "grandchild") {
-            const long ms = std::atol(next().c_str());
+            const std::string ms = next();
+#if defined(_WIN32)
+            write_str(1, std::to_string(start_grandchild(ms)) + "\n");
+#else
             const pid_t p = ::fork();
             if (p == 0) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+                std::this_thread::sleep_for(std::chrono::milliseconds(std::atol(ms.c_str())));
                 std::_Exit(0);
             }
             write_str(1, std::to_string(p) + "\n");
+#endif  // _WIN32
         } else if (a == "exit") {
             return std::atoi(next().c_str());
-        } else if (a == "kill-self") {
-            ::raise(std::atoi(next().c_str()));
         } else if (a == "cat") {
             copy_stdin(true, false, nullptr);
         } else if (a == "count-stdin") {
@@ -152,6 +316,53 @@ int main(int argc, char** argv) {
             write_str(1, std::to_string(n) + "\n");
         } else if (a == "tee-both") {
             copy_stdin(true, true, nullptr);
+        } else if (a == "pid") {
+#if defined(_WIN32)
+            write_str(1, std::to_string(::GetCurrentProcessId()) + "\n");
+#else
+            write_str(1, std::to_string(::getpid()) + "\n");
+#endif  // _WIN32
+        } else if (a == "close-stdout") {
+#if defined(_WIN32)
+            ::CloseHandle(std_handle(1));
+#else
+            ::close(1);
+#endif  // _WIN32
+        } else if (a == "launch-kope") {
+            const std::string file = next();
+            const std::string ms = next();
+            long long pid = 0;
+            std::thread([&] {
+                auto c = liftoff::launch(liftoff::command{self_path, {"sleep", ms}}.kill_on_parent_exit().on_destroy(
+                    liftoff::on_destroy::release));
+                pid = static_cast<long long>(c.pid());
+                c.release();
+            }).join();
+            FILE* f = std::fopen(file.c_str(), "w");
+            if (f == nullptr) return 101;
+            std::fprintf(f, "%lld\n", pid);
+            std::fclose(f);
+        } else if (a == "launch-released") {
+            const long n = std::atol(next().c_str());
+            const std::string ms = next();
+            for (long k = 0; k < n; ++k)
+                liftoff::launch(liftoff::command{self_path, {"sleep", ms}}).release();
+#if defined(_WIN32)
+        } else if (a == "crtargs") {
+            for (++i; i < __argc; ++i) {
+                const std::string s = liftoff::detail::utf16_to_utf8(std::wstring_view(__wargv[i]));
+                write_str(1, std::to_string(s.size()) + ":" + s + "\n");
+            }
+        } else if (a == "has-handle") {
+            DWORD flags = 0;
+            const auto h =
+                reinterpret_cast<HANDLE>(static_cast<std::uintptr_t>(std::strtoull(next().c_str(), nullptr, 10)));
+            write_str(1, ::GetHandleInformation(h, &flags) ? "yes\n" : "no\n");
+        } else if (a == "window") {
+            return show_window();
+#else
+        } else if (a == "kill-self") {
+            ::raise(std::atoi(next().c_str()));
         } else if (a == "fds") {
             std::string out;
             DIR* d = ::opendir("/proc/self/fd");
@@ -184,33 +395,11 @@ int main(int argc, char** argv) {
                                                    : "handled");
             }
             write_str(1, out + "\n");
-        } else if (a == "pid") {
-            write_str(1, std::to_string(::getpid()) + "\n");
         } else if (a == "ppid") {
             write_str(1, std::to_string(::getppid()) + "\n");
         } else if (a == "pgid") {
             write_str(1, std::to_string(::getpgid(0)) + "\n");
-        } else if (a == "close-stdout") {
-            ::close(1);
-        } else if (a == "launch-kope") {
-            const std::string file = next();
-            const std::string ms = next();
-            long long pid = 0;
-            std::thread([&] {
-                auto c = liftoff::launch(liftoff::command{self_path, {"sleep", ms}}.kill_on_parent_exit().on_destroy(
-                    liftoff::on_destroy::release));
-                pid = c.pid();
-                c.release();
-            }).join();
-            FILE* f = std::fopen(file.c_str(), "w");
-            if (f == nullptr) return 101;
-            std::fprintf(f, "%lld\n", pid);
-            std::fclose(f);
-        } else if (a == "launch-released") {
-            const long n = std::atol(next().c_str());
-            const std::string ms = next();
-            for (long k = 0; k < n; ++k)
-                liftoff::launch(liftoff::command{self_path, {"sleep", ms}}).release();
+#endif  // _WIN32
         } else {
             std::fprintf(stderr, "helper: unknown action '%s'\n", a.c_str());
             return 100;

@@ -4,47 +4,15 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "utf.hpp"
 
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
-
-/// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not one.
-inline std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
-    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char c = b(i);
-    if (c < 0x80) return 1;
-    std::size_t n = 0;
-    unsigned min = 0;
-    unsigned cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-        n = 2, cp = c & 0x1Fu, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 3, cp = c & 0x0Fu, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        n = 4, cp = c & 0x07u, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k) {
-        if ((b(i + k) & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (b(i + k) & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return n;
-}
-
-inline bool valid_utf8(std::string_view s) noexcept {
-    for (std::size_t i = 0; i < s.size();) {
-        const std::size_t n = utf8_sequence_length(s, i);
-        if (n == 0) return false;
-        i += n;
-    }
-    return true;
-}
 
 /// `s` as a JSON string literal, quotes included.
 inline std::string json_quote(std::string_view s) {
@@ -52,7 +20,9 @@ inline std::string json_quote(std::string_view s) {
     std::string out = "\"";
     for (std::size_t i = 0; i < s.size();) {
         const auto c = static_cast<unsigned char>(s[i]);
-        const std::size_t n = utf8_sequence_length(s, i);
+        std::size_t next = i;
+        std::uint32_t cp = 0;
+        const std::size_t n = decode_utf8(s, next, cp) ? next - i : 0;
         if (n == 0) {
             out += "\xEF\xBF\xBD";  // U+FFFD for a byte that is not UTF-8
             ++i;

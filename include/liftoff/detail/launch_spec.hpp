@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 #include <system_error>
+#include <utility>
 
 #include "../command.hpp"
 #include "prepare.hpp"
@@ -27,6 +28,7 @@ enum class spawn_stage : unsigned char {
     exec,         ///< running the program
     thread,       ///< starting the drain thread
     unsupported,  ///< asked for something this OS cannot do
+    arguments,    ///< the arguments cannot be passed on intact (Windows: cmd.exe for .bat/.cmd)
 };
 
 /// A command with its defaults applied and its program resolved: everything a platform's
@@ -41,8 +43,12 @@ struct launch_spec {
 };
 
 struct spawn_failure {
+    spawn_failure() = default;
+    spawn_failure(spawn_stage s, std::error_code e, std::string d = {}) : stage(s), os(e), detail(std::move(d)) {}
+
     spawn_stage stage = spawn_stage::none;
     std::error_code os;
+    std::string detail;  ///< what exactly could not be done, where the stage alone cannot say
     explicit operator bool() const noexcept { return stage != spawn_stage::none; }
 };
 

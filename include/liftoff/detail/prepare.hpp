@@ -90,7 +90,8 @@ failure validate(const command& cmd) {
 struct child_environment {
     bool inherited = true;
     std::vector<std::string> entries;
-    std::optional<std::string> path;  ///< the child's PATH, if it will have one
+    std::optional<std::string> path;     ///< the child's PATH, if it will have one
+    std::optional<std::string> pathext;  ///< the child's PATHEXT (Windows looks programs up with it)
 };
 
 template <class P>
@@ -98,6 +99,7 @@ child_environment make_environment(const command& cmd) {
     child_environment env;
     if (!cmd.env_cleared() && cmd.env_changes().empty()) {
         env.path = P::get_env("PATH");
+        env.pathext = P::get_env("PATHEXT");
         return env;
     }
     env.inherited = false;
@@ -115,6 +117,8 @@ child_environment make_environment(const command& cmd) {
     for (const auto& entry : env.entries) {
         const std::string_view name = env_entry_name(entry);
         if (name.size() < entry.size() && P::env_names_equal(name, "PATH")) env.path = entry.substr(name.size() + 1);
+        if (name.size() < entry.size() && P::env_names_equal(name, "PATHEXT"))
+            env.pathext = entry.substr(name.size() + 1);
     }
     return env;
 }

@@ -4,8 +4,29 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+// The portable headers the platforms build on, included before the branches so that the single
+// header holds them outside any #if, whichever branch comes first.
+#include "../detail/binary_format.hpp"
+#include "../detail/facts.hpp"
+#include "../detail/launch_spec.hpp"
+#include "../detail/prepare.hpp"
+#include "../detail/sink.hpp"
+#include "../detail/text.hpp"
+#include "../detail/utf.hpp"
+#include "../detail/windows_command_line.hpp"
+#include "../detail/windows_env.hpp"
+#include "../detail/windows_shell.hpp"
+#include "../error.hpp"
+#include "../exit_status.hpp"
+
 #if defined(_WIN32)
-#error "liftoff: the Windows backend is not there yet"
+#include "windows/platform.hpp"
+namespace liftoff {
+inline namespace v0 {
+/// The platform launch(), child and the openers use.
+using native_platform = detail::windows_platform;
+}  // namespace v0
+}  // namespace liftoff
 #elif defined(__unix__) || defined(__APPLE__)
 #include "posix/platform.hpp"
 #if defined(__linux__) && !defined(LIFTOFF_FORCE_POSIX_SPAWN)

@@ -45,6 +45,8 @@ struct posix_inspect {
     static constexpr bool locale_always_utf8 = false;
 #endif  // __APPLE__
 
+    static constexpr bool runs_scripts = true;  ///< the kernel runs #! scripts
+
     using env_lookup = std::function<std::optional<std::string>(std::string_view)>;
 
     static bool exists_at(const std::string& root, const std::string& path) {
@@ -202,7 +204,7 @@ struct posix_inspect {
     }
 
     /// The program format this system runs directly (scripts are judged apart).
-    static bool runs_format(const binary_format& f) {
+    static bool runs_format(const std::string& /*path*/, const binary_format& f) {
 #if defined(__APPLE__)
         return f.what == binary_format::kind::mach_o || f.what == binary_format::kind::mach_o_fat;
 #else

@@ -200,6 +200,7 @@ struct posix_family : posix_system, posix_inspect {
             return make(errc::invalid_argument,
                         "cannot set up the child (process group, parent-death signal or streams): " + os_text,
                         "check that the parent's stdout is open when using io::merge()");
+        case spawn_stage::arguments: return make(errc::invalid_argument, sf.detail, "nothing was run");
         case spawn_stage::exec:
         case spawn_stage::none: break;
         }

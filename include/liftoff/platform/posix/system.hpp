@@ -66,7 +66,9 @@ struct posix_system {
         return cwd + (cwd.back() == '/' ? "" : "/") + p;
     }
 
-    static std::vector<std::string> path_candidates(const std::string& dir, std::string_view name) {
+    /// One candidate per directory: POSIX has no PATHEXT.
+    static std::vector<std::string> path_candidates(const std::string& dir, std::string_view name,
+                                                    const std::optional<std::string>& /*pathext*/) {
         std::string c = dir;
         if (c.back() != '/') c += '/';
         c.append(name.data(), name.size());

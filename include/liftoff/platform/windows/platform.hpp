@@ -1,0 +1,367 @@
+// liftoff/platform/windows/platform.hpp: the Windows platform: CreateProcessW with an explicit
+// application path, a UTF-16 environment block sorted as Windows expects, only the intended
+// handles inherited (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), .bat/.cmd through cmd.exe with safe
+// escaping, a job object where a tree or a lifetime is asked for, and the words for each failure.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cerrno>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "../../detail/launch_spec.hpp"
+#include "../../detail/windows_command_line.hpp"
+#include "../../detail/windows_env.hpp"
+#include "../../error.hpp"
+#include "drain.hpp"
+#include "inspect.hpp"
+#include "process.hpp"
+#include "system.hpp"
+#include "win32.hpp"
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+inline bool is_windows_resource_error(const std::error_code& e) noexcept {
+    if (e.category() == std::generic_category())
+        return e.value() == EMFILE || e.value() == ENFILE || e.value() == EAGAIN || e.value() == ENOMEM;
+    switch (e.value()) {
+    case ERROR_NOT_ENOUGH_MEMORY:
+    case ERROR_OUTOFMEMORY:
+    case ERROR_TOO_MANY_OPEN_FILES:
+    case ERROR_NO_SYSTEM_RESOURCES:
+    case ERROR_COMMITMENT_LIMIT:
+    case ERROR_NOT_ENOUGH_QUOTA: return true;
+    default: return false;
+    }
+}
+
+struct windows_platform : windows_system, windows_inspect {
+    using process = windows_process;
+    using pid_type = DWORD;
+    /// A job object with JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE.
+    static constexpr bool supports_kill_on_parent_exit = true;
+
+    static spawn_failure spawn(const launch_spec& spec, process& proc) {
+        const command& cmd = spec.cmd;
+        unique_handle child_side[3];   // what the child gets as stdin, stdout, stderr
+        unique_handle parent_side[3];  // our ends of its pipes
+
+        if (auto f = open_input(spec.in, child_side[0], parent_side[0])) return f;
+        if (auto f = open_output(spec.out, spawn_stage::redirect_stdout, 1, child_side[1], parent_side[1])) return f;
+        const bool merged = spec.err.what() == io::kind::merge;
+        if (!merged)
+            if (auto f = open_output(spec.err, spawn_stage::redirect_stderr, 2, child_side[2], parent_side[2]))
+                return f;
+        HANDLE std_handles[3] = {child_side[0].get(), child_side[1].get(),
+                                 merged ? child_side[1].get() : child_side[2].get()};
+
+        // The working directory: checked first so that a bad one is named as such.
+        std::wstring cwd;
+        if (const auto& dir = cmd.working_directory()) {
+            if (!to_wide(*dir, cwd)) return {spawn_stage::chdir, std::make_error_code(std::errc::invalid_argument)};
+            const DWORD attrs = ::GetFileAttributesW(cwd.c_str());
+            if (attrs == INVALID_FILE_ATTRIBUTES) return {spawn_stage::chdir, last_error()};
+            if ((attrs & FILE_ATTRIBUTE_DIRECTORY) == 0)
+                return {spawn_stage::chdir, {ERROR_DIRECTORY, std::system_category()}};
+        }
+
+        // What to run and its command line.
+        const bool batch = is_batch_file(spec.path) || is_batch_file(cmd.program());
+        const std::string app = batch ? cmd_exe() : spec.path;
+        const windows_command_line line = batch ? make_batch_command_line(app, spec.path, cmd.arguments())
+                                                : make_windows_command_line(cmd.program(), cmd.arguments());
+        if (!line) {
+            spawn_failure f{spawn_stage::arguments, std::make_error_code(std::errc::invalid_argument)};
+            f.detail = line.refusal;
+            if (batch) f.detail += " (it is a batch script, run by cmd.exe)";
+            return f;
+        }
+        std::wstring wapp, wline;
+        if (!to_wide(app, wapp) || !to_wide(line.text, wline))
+            return {spawn_stage::exec, std::make_error_code(std::errc::invalid_argument)};
+
+        std::wstring block;
+        if (!spec.env.inherited) {
+            for (const auto& e : windows_environment(spec.env.entries)) {
+                std::wstring w;
+                if (!to_wide(e, w, surrogates::wtf8))
+                    return {spawn_stage::exec, std::make_error_code(std::errc::invalid_argument)};
+                block += w;
+                block += L'\0';
+            }
+            if (block.empty()) block += L'\0';
+            block += L'\0';
+        }
+
+        // Only these handles reach the child, whatever else is inheritable in this process.
+        HANDLE inherit[3];
+        DWORD count = 0;
+        for (HANDLE h : std_handles) {
+            bool seen = h == nullptr;
+            for (DWORD k = 0; k < count && !seen; ++k)
+                seen = inherit[k] == h;
+            if (!seen) inherit[count++] = h;
+        }
+        SIZE_T size = 0;
+        ::InitializeProcThreadAttributeList(nullptr, 1, 0, &size);
+        std::unique_ptr<char[]> storage(new char[size]);
+        auto* attrs = reinterpret_cast<LPPROC_THREAD_ATTRIBUTE_LIST>(storage.get());
+        if (!::InitializeProcThreadAttributeList(attrs, 1, 0, &size)) return {spawn_stage::fork, last_error()};
+        struct attribute_list_guard {
+            LPPROC_THREAD_ATTRIBUTE_LIST list;
+            ~attribute_list_guard() { ::DeleteProcThreadAttributeList(list); }
+        } attrs_guard{attrs};
+        if (count > 0 && !::UpdateProcThreadAttribute(attrs, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, inherit,
+                                                      count * sizeof(HANDLE), nullptr, nullptr))
+            return {spawn_stage::fork, last_error()};
+
+        // A job where a tree (new_process_group) or a lifetime (kill_on_parent_exit) is asked for.
+        unique_handle job;
+        const bool kills_on_close = cmd.dies_with_parent();
+        if (cmd.process_group() || kills_on_close) {
+            job.reset(::CreateJobObjectW(nullptr, nullptr));
+            if (!job) return {spawn_stage::setup, last_error()};
+            if (kills_on_close) {
+                JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits{};
+                limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+                if (!::SetInformationJobObject(job.get(), JobObjectExtendedLimitInformation, &limits, sizeof limits))
+                    return {spawn_stage::setup, last_error()};
+            }
+        }
+
+        STARTUPINFOEXW si{};
+        si.StartupInfo.cb = sizeof si;
+        si.StartupInfo.dwFlags = STARTF_USESTDHANDLES;
+        si.StartupInfo.hStdInput = std_handles[0];
+        si.StartupInfo.hStdOutput = std_handles[1];
+        si.StartupInfo.hStdError = std_handles[2];
+        si.lpAttributeList = attrs;
+        DWORD flags = CREATE_UNICODE_ENVIRONMENT | EXTENDED_STARTUPINFO_PRESENT;
+        if (cmd.process_group()) flags |= CREATE_NEW_PROCESS_GROUP;
+        if (job) flags |= CREATE_SUSPENDED;  // assigned to the job before it runs a single instruction
+        PROCESS_INFORMATION pi{};
+        const BOOL created = ::CreateProcessW(wapp.c_str(), &wline[0], nullptr, nullptr, count > 0 ? TRUE : FALSE,
+                                              flags, spec.env.inherited ? nullptr : &block[0],
+                                              cwd.empty() ? nullptr : cwd.c_str(), &si.StartupInfo, &pi);
+        if (!created) {
+            const auto e = last_error();
+            return {e.value() == ERROR_DIRECTORY && !cwd.empty() ? spawn_stage::chdir : spawn_stage::exec, e};
+        }
+        unique_handle process_handle(pi.hProcess);
+        unique_handle thread(pi.hThread);
+        for (auto& h : child_side)
+            h.reset();  // the child has its copies; end of file must reach us
+        if (job) {
+            if (!::AssignProcessToJobObject(job.get(), process_handle.get())) {
+                const auto e = last_error();
+                ::TerminateProcess(process_handle.get(), process::killed_exit_code);
+                ::WaitForSingleObject(process_handle.get(), INFINITE);
+                return {spawn_stage::setup, e};
+            }
+            ::ResumeThread(thread.get());
+        }
+        thread.reset();
+
+        proc.adopt(std::move(process_handle), pi.dwProcessId, std::move(job), cmd.process_group(), kills_on_close);
+        if (parent_side[1]) proc.drain().watch(1, std::move(parent_side[1]), make_sink(spec.out));
+        if (parent_side[2]) proc.drain().watch(2, std::move(parent_side[2]), make_sink(spec.err));
+        if (parent_side[0]) {
+            if (spec.in.what() == io::kind::pipe)
+                proc.set_stdin_pipe(std::move(parent_side[0]));
+            else if (!spec.in.text()->empty())
+                proc.drain().feed(std::move(parent_side[0]), spec.in.text());
+        }
+        if (proc.drain().needed()) {
+            if (const auto e = proc.drain().start(cmd.grace_after_exit())) {
+                proc.send(process::kill_signal);
+                proc.wait();
+                return {spawn_stage::thread, e};
+            }
+        }
+        return {};
+    }
+
+    /// The message for a failed spawn: what happened, to what, and the remedy.
+    static failure describe(const command& cmd, const std::string& path, const spawn_failure& sf) {
+        const std::string prog = printable(cmd.program());
+        const std::error_code& os = sf.os;
+        const bool win = os.category() == std::system_category();
+        const int e = os.value();
+        const std::string os_text = os.message();
+        const std::string shown = "'" + printable(path) + "'";
+        auto make = [&](errc code, std::string what, std::string remedy) {
+            return make_failure(code, prog, std::move(what), std::move(remedy), path, os);
+        };
+        const std::string resource_remedy = "close handles or processes, or free memory";
+        const bool not_found = os == std::errc::no_such_file_or_directory ||
+                               (win && (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND));
+        const bool denied = os == std::errc::permission_denied || (win && e == ERROR_ACCESS_DENIED);
+        switch (sf.stage) {
+        case spawn_stage::redirect_stdin:
+        case spawn_stage::redirect_stdout:
+        case spawn_stage::redirect_stderr: {
+            const bool in = sf.stage == spawn_stage::redirect_stdin;
+            const std::string& file =
+                in ? cmd.stdin_spec()->path()
+                   : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_spec() : cmd.stderr_spec())->path();
+            const char* stream = in ? "stdin" : sf.stage == spawn_stage::redirect_stdout ? "stdout" : "stderr";
+            const std::string what = "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text;
+            if (is_windows_resource_error(os)) return make(errc::resource_exhausted, what, resource_remedy);
+            return make(
+                errc::redirect_failed, what,
+                in ? "check that the file exists and is readable" : "check that its directory exists and is writable");
+        }
+        case spawn_stage::pipes:
+        case spawn_stage::fork:
+        case spawn_stage::thread:
+            return make(is_windows_resource_error(os) ? errc::resource_exhausted : errc::invalid_argument,
+                        std::string(sf.stage == spawn_stage::fork     ? "cannot prepare the process"
+                                    : sf.stage == spawn_stage::thread ? "cannot start the thread that drains its output"
+                                                                      : "cannot create its pipes") +
+                            ": " + os_text,
+                        resource_remedy);
+        case spawn_stage::unsupported: return make(errc::unsupported, "not supported on Windows", "");
+        case spawn_stage::arguments:
+            return make(errc::invalid_argument, sf.detail,
+                        "pass such data through stdin or a file instead (nothing was run)");
+        case spawn_stage::chdir: {
+            const std::string dir = "working directory '" + printable(*cmd.working_directory()) + "'";
+            const std::string remedy = "create it, or pass an existing directory to cwd()";
+            if (not_found) return make(errc::bad_working_directory, dir + " does not exist", remedy);
+            if (win && e == ERROR_DIRECTORY)
+                return make(errc::bad_working_directory, dir + " is not a directory", remedy);
+            if (denied)
+                return make(errc::bad_working_directory, dir + " cannot be entered (access denied)",
+                            "give this user access to it");
+            return make(errc::bad_working_directory, dir + ": " + os_text, remedy);
+        }
+        case spawn_stage::setup:
+            return make(
+                is_windows_resource_error(os) ? errc::resource_exhausted : errc::unsupported,
+                "cannot put the child in a job object (for new_process_group() or kill_on_parent_exit()): " + os_text,
+                "this process may be in a job that forbids nested jobs (Windows before 8) or breakaway");
+        case spawn_stage::exec:
+        case spawn_stage::none: break;
+        }
+        // CreateProcessW
+        if (probe_file(path).directory)  // Windows says access denied, wine invalid handle
+            return make(errc::not_executable, shown + " is a directory", "name the program inside it");
+        if (is_windows_resource_error(os))
+            return make(errc::resource_exhausted, "cannot run " + shown + ": " + os_text, resource_remedy);
+        if (not_found)
+            return make(errc::program_not_found, shown + " does not exist",
+                        "check the path, or give a bare name to look it up in PATH");
+        if (denied)
+            return make(errc::not_executable, "access denied running " + shown,
+                        "check the file's permissions and that it is not blocked");
+        if (win) {
+            switch (e) {
+            case ERROR_BAD_EXE_FORMAT:
+            case ERROR_EXE_MACHINE_TYPE_MISMATCH:
+            case ERROR_INVALID_EXE_SIGNATURE:
+            case ERROR_BAD_FORMAT:
+            case ERROR_EXE_MARKED_INVALID:
+                return make(errc::exec_format_error, shown + " is not a program Windows can run (" + os_text + ")",
+                            "run an .exe, .com, .bat or .cmd, or use a build for this system");
+            case ERROR_FILENAME_EXCED_RANGE:
+                return make(errc::invalid_argument,
+                            "its command line or path is too long for Windows (" + os_text + ")",
+                            "pass large data through stdin or a file");
+            case 740:  // ERROR_ELEVATION_REQUIRED (not in every SDK's headers)
+                return make(errc::not_executable, shown + " must run as administrator (it asks for elevation)",
+                            "run this process elevated, or start it through ShellExecuteExW with \"runas\"");
+            case ERROR_ACCESS_DISABLED_BY_POLICY:
+                return make(errc::not_executable, shown + " is blocked by group policy", "ask an administrator");
+            case 225:  // ERROR_VIRUS_INFECTED
+            case 226:  // ERROR_VIRUS_DELETED
+                return make(errc::not_executable, shown + " was blocked by the antivirus", "check the antivirus log");
+            case ERROR_SHARING_VIOLATION:
+                return make(errc::not_executable, shown + " is open for writing by another process",
+                            "wait until the writer has closed it");
+            default: break;
+            }
+        }
+        return make(errc::program_not_found, "cannot run " + shown + ": " + os_text, "check the path");
+    }
+
+private:
+    static output_sink make_sink(const io::sink& s) {
+        output_sink sink;
+        if (s.what() == io::kind::capture) sink.capture(s.limit());
+        if (s.what() == io::kind::lines) sink.lines(s.on_line());
+        return sink;
+    }
+
+    /// An inheritable copy of this process's stdin/stdout/stderr (empty when it has none).
+    static unique_handle inherit_std(DWORD which) {
+        HANDLE h = ::GetStdHandle(which);
+        if (h == nullptr || h == INVALID_HANDLE_VALUE) return {};
+        HANDLE copy = nullptr;
+        if (!::DuplicateHandle(::GetCurrentProcess(), h, ::GetCurrentProcess(), &copy, 0, TRUE, DUPLICATE_SAME_ACCESS))
+            return {};
+        return unique_handle(copy);
+    }
+
+    static unique_handle open_file(const std::string& path, DWORD access, DWORD disposition) {
+        std::wstring wide;
+        if (!to_wide(path, wide)) {
+            ::SetLastError(ERROR_INVALID_NAME);
+            return {};
+        }
+        SECURITY_ATTRIBUTES inherit{sizeof(SECURITY_ATTRIBUTES), nullptr, TRUE};
+        return unique_handle(::CreateFileW(wide.c_str(), access, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                                           &inherit, disposition, FILE_ATTRIBUTE_NORMAL, nullptr));
+    }
+
+    static spawn_failure open_input(const io::source& in, unique_handle& child, unique_handle& parent) {
+        switch (in.what()) {
+        case io::kind::null:
+            child = open_file("NUL", GENERIC_READ, OPEN_EXISTING);
+            if (!child) return {spawn_stage::pipes, last_error()};
+            break;
+        case io::kind::file:
+            child = open_file(in.path(), GENERIC_READ, OPEN_EXISTING);
+            if (!child) return {spawn_stage::redirect_stdin, last_error()};
+            break;
+        case io::kind::text:
+        case io::kind::pipe:
+            if (auto e = make_child_pipe(true, in.what() == io::kind::text, parent, child))
+                return {spawn_stage::pipes, e};
+            break;
+        default: child = inherit_std(STD_INPUT_HANDLE); break;
+        }
+        return {};
+    }
+
+    static spawn_failure open_output(const io::sink& out, spawn_stage stage, int stream, unique_handle& child,
+                                     unique_handle& parent) {
+        switch (out.what()) {
+        case io::kind::null:
+            child = open_file("NUL", GENERIC_WRITE, OPEN_EXISTING);
+            if (!child) return {spawn_stage::pipes, last_error()};
+            break;
+        case io::kind::file:
+            child = open_file(out.path(), GENERIC_WRITE, CREATE_ALWAYS);
+            if (!child) return {stage, last_error()};
+            break;
+        case io::kind::append:
+            child = open_file(out.path(), FILE_APPEND_DATA | SYNCHRONIZE, OPEN_ALWAYS);
+            if (!child) return {stage, last_error()};
+            break;
+        case io::kind::capture:
+        case io::kind::lines:
+            if (auto e = make_child_pipe(false, true, parent, child)) return {spawn_stage::pipes, e};
+            break;
+        default: child = inherit_std(stream == 1 ? STD_OUTPUT_HANDLE : STD_ERROR_HANDLE); break;
+        }
+        return {};
+    }
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff

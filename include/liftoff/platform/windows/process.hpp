@@ -1,0 +1,221 @@
+// liftoff/platform/windows/process.hpp: the OS state of one running child on Windows (process
+// handle, job object, pipes, drain) and the verbs on it: wait on the handle, polite stop with
+// CTRL_BREAK and WM_CLOSE, kill with TerminateJobObject/TerminateProcess, release.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <system_error>
+
+#include "../../exit_status.hpp"
+#include "drain.hpp"
+#include "win32.hpp"
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+class windows_process {
+public:
+    using pid_type = DWORD;
+
+    /// The codes child_state sends and trace_event::signal reports: the numbers of SIGTERM and
+    /// SIGKILL, standing for the polite stop (CTRL_BREAK_EVENT to a new_process_group() console
+    /// child, WM_CLOSE to the child's top-level windows) and the kill (TerminateJobObject or
+    /// TerminateProcess, with exit code `killed_exit_code`).
+    static constexpr int polite_signal = 15;
+    static constexpr int kill_signal = 9;
+    static constexpr UINT killed_exit_code = 1;
+
+    windows_process() = default;
+    windows_process(const windows_process&) = delete;
+    windows_process& operator=(const windows_process&) = delete;
+    ~windows_process() {
+        drain_.join();
+        close_job();
+    }
+
+    pid_type pid() const noexcept { return pid_; }
+
+    // --- set up by the platform's spawn -------------------------------------------------
+    void adopt(unique_handle process, DWORD pid, unique_handle job, bool group, bool job_kills_on_close) noexcept {
+        process_ = std::move(process);
+        pid_ = pid;
+        job_ = std::move(job);
+        group_ = group;
+        job_kills_ = job_kills_on_close;
+    }
+    windows_drain& drain() noexcept { return drain_; }
+    void set_stdin_pipe(unique_handle pipe) noexcept { stdin_pipe_ = std::move(pipe); }
+
+    // --- waiting ---------------------------------------------------------------------------
+    std::optional<exit_status> try_wait() noexcept {
+        if (!status_) wait_handle(0);
+        return status_;
+    }
+    exit_status wait() noexcept {
+        while (!status_)
+            if (!wait_handle(INFINITE)) break;
+        return status_ ? *status_ : exit_status{};
+    }
+    /// Waits on the process handle, up to `limit` (rounded up to whole milliseconds).
+    std::optional<exit_status> wait_for(std::chrono::nanoseconds limit) noexcept {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (!status_) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            const long long ms = left.count() < 0 ? 0 : left.count();
+            if (!wait_handle(static_cast<DWORD>(ms > 0x7ffffffe ? 0x7ffffffe : ms))) break;
+            if (ms == 0) break;
+        }
+        return status_;
+    }
+
+    // --- stopping ----------------------------------------------------------------------------
+    /// polite_signal: CTRL_BREAK_EVENT (a new_process_group() child sharing this console) and
+    /// WM_CLOSE to its top-level windows; false when neither could be delivered. kill_signal:
+    /// the whole job (new_process_group(), kill_on_parent_exit()) or the process, at once.
+    bool send(int code) noexcept {
+        if (status_ || !process_) return false;
+        if (code == kill_signal) {
+            if (job_ && ::TerminateJobObject(job_.get(), killed_exit_code)) return true;
+            return ::TerminateProcess(process_.get(), killed_exit_code) != 0;
+        }
+        bool delivered = false;
+        if (group_ && ::GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, pid_)) delivered = true;
+        if (close_windows()) delivered = true;
+        polite_delivered_ = delivered;
+        return delivered;
+    }
+
+    /// After the polite stop: true when the child exited within `limit`. When nothing could be
+    /// delivered there is nothing to wait for, so the kill follows at once.
+    bool exited_unreaped(std::chrono::nanoseconds limit) noexcept {
+        if (!polite_delivered_) return try_wait().has_value();
+        return wait_for(limit).has_value();
+    }
+    /// The child has gone; the rest of its job (the tree) goes too.
+    void kill_rest_of_group() noexcept {
+        if (job_) ::TerminateJobObject(job_.get(), killed_exit_code);
+    }
+
+    // --- streams -----------------------------------------------------------------------------
+    void note_exit() noexcept { drain_.child_exited(); }
+    void finish_streams() noexcept {
+        drain_.child_exited();
+        drain_.join();
+    }
+
+    std::error_code write_stdin(std::string_view bytes) {
+        std::lock_guard<std::mutex> lock(stdin_lock_);
+        if (!stdin_pipe_) return std::make_error_code(std::errc::bad_file_descriptor);
+        while (!bytes.empty()) {
+            const DWORD chunk = static_cast<DWORD>(bytes.size() < (1u << 20) ? bytes.size() : (1u << 20));
+            DWORD put = 0;
+            if (!::WriteFile(stdin_pipe_.get(), bytes.data(), chunk, &put, nullptr)) {
+                const DWORD e = ::GetLastError();
+                if (e == ERROR_BROKEN_PIPE || e == ERROR_NO_DATA) return std::make_error_code(std::errc::broken_pipe);
+                return {static_cast<int>(e), std::system_category()};
+            }
+            bytes.remove_prefix(put);
+        }
+        return {};
+    }
+    void close_stdin() noexcept {
+        std::lock_guard<std::mutex> lock(stdin_lock_);
+        stdin_pipe_.reset();
+    }
+    void close_stdin_if_idle() noexcept {
+        std::unique_lock<std::mutex> lock(stdin_lock_, std::try_to_lock);
+        if (lock) stdin_pipe_.reset();
+    }
+
+    // --- letting go --------------------------------------------------------------------------
+    /// The child runs on. Its handles are closed (Windows has no zombies); what it still writes
+    /// to liftoff's pipes is read and dropped by one process-wide thread. A kill_on_parent_exit()
+    /// job stays open until this process exits, as that promise needs.
+    void release() {
+        close_stdin();
+        drain_.stop();
+        drain_.join();
+        auto pipes = drain_.take_pipes();
+        if (!pipes.empty()) windows_dropper::instance().adopt(std::move(pipes));
+        if (job_kills_ && !status_) job_.release();  // closed by the system when this process ends, killing the tree
+        close_job();
+        process_.reset();
+        pid_ = 0;
+    }
+
+private:
+    // Waits up to `ms`; records the status once the process has ended. False on a failed wait.
+    bool wait_handle(DWORD ms) noexcept {
+        if (!process_) {
+            status_ = exit_status{};
+            return false;
+        }
+        const DWORD r = ::WaitForSingleObject(process_.get(), ms);
+        if (r == WAIT_TIMEOUT) return true;
+        if (r != WAIT_OBJECT_0) {
+            status_ = exit_status{};
+            note_exit();
+            return false;
+        }
+        DWORD code = 0;
+        if (::GetExitCodeProcess(process_.get(), &code))
+            status_ = exit_status::from_code(static_cast<int>(code));
+        else
+            status_ = exit_status{};
+        note_exit();
+        return true;
+    }
+
+    struct window_search {
+        DWORD pid;
+        bool posted;
+    };
+    static BOOL CALLBACK close_window(HWND w, LPARAM p) noexcept {
+        auto* s = reinterpret_cast<window_search*>(p);
+        DWORD owner = 0;
+        ::GetWindowThreadProcessId(w, &owner);
+        if (owner == s->pid && ::PostMessageW(w, WM_CLOSE, 0, 0)) s->posted = true;
+        return TRUE;
+    }
+    // Posts WM_CLOSE to each top-level window the child owns (as taskkill without /f does).
+    bool close_windows() noexcept {
+        window_search s{pid_, false};
+        ::EnumWindows(&windows_process::close_window, reinterpret_cast<LPARAM>(&s));
+        return s.posted;
+    }
+
+    // A job that kills on close and still has processes in it is left open (until this process
+    // exits) rather than killing what the child left running.
+    void close_job() noexcept {
+        if (!job_ || !job_kills_) {
+            job_.reset();
+            return;
+        }
+        JOBOBJECT_BASIC_ACCOUNTING_INFORMATION info{};
+        if (::QueryInformationJobObject(job_.get(), JobObjectBasicAccountingInformation, &info, sizeof info, nullptr) &&
+            info.ActiveProcesses > 0)
+            job_.release();
+        else
+            job_.reset();
+    }
+
+    unique_handle process_;
+    DWORD pid_ = 0;
+    unique_handle job_;
+    bool group_ = false;
+    bool job_kills_ = false;
+    bool polite_delivered_ = false;
+    std::optional<exit_status> status_;
+    windows_drain drain_;
+    std::mutex stdin_lock_;
+    unique_handle stdin_pipe_;
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
