@@ -10,3 +10,4 @@
 #include "search.hpp"
 #include "child.hpp"
 #include "launch.hpp"
+#include "open.hpp"
