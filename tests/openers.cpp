@@ -603,3 +603,43 @@ TEST_CASE("macOS: a missing /usr/bin/open is no_opener") {
     liftoff::basic_plan_open_url<mac_on_linux>("https://example.com/", {}, ec);
     CHECK(ec == errc::no_opener);
 }
+
+// ---- the `liftoff` demo's open, open-with and reveal ----------------------------------------
+
+#if defined(LIFTOFF_TEST_DEMO)
+TEST_CASE("liftoff open/open-with/reveal --dry-run print the plan; open opens through the real xdg-open") {
+    REQUIRE(have_program("xdg-open"));
+    xdg_session s;
+    auto demo = [&](const strings& args, const std::string& cwd = {}) {
+        command cmd{LIFTOFF_TEST_DEMO, args};
+        cmd.env_clear();
+        for (const auto& v : s.vars)
+            cmd.env(v.first, v.second);
+        if (!cwd.empty()) cmd.cwd(cwd);
+        return liftoff::run(cmd.timeout(std::chrono::seconds(60)));
+    };
+    const std::string xdg_open = liftoff::find_program("xdg-open", s.vars["PATH"])->string();
+    auto r = demo({"open", "--dry-run", "https://example.com/?a=1&b=2"});
+    CHECK(r.status.code() == 0);
+    CHECK(r.out == "opener: xdg-open\nwould run: " + xdg_open + " 'https://example.com/?a=1&b=2'\nargv[0]: " +
+                       xdg_open + "\nargv[1]: https://example.com/?a=1&b=2\n");
+    CHECK_FALSE(s.recorded());
+    const std::string a = s.text_file("a b.txt");
+    r = demo({"open", "--dry-run", "a b.txt"}, s.dir.file("files"));
+    CHECK(test::contains(r.out, "argv[1]: " + a + "\n"));
+    r = demo({"reveal", "--dry-run", a});
+    CHECK(test::contains(r.out, "argv[1]: " + s.dir.file("files") + "\n"));
+    r = demo({"open-with", "--dry-run", "--arg", "--new", "recorder", a});
+    CHECK(test::contains(r.out, "opener: desktop entry\n"));
+    CHECK(test::contains(r.out, "argv[1]: --new\nargv[2]: " + a + "\n"));
+    CHECK_FALSE(s.recorded());
+    r = demo({"open", "https://example.com/?q=$(id)"});
+    CHECK_MESSAGE(r.status.code() == 0, r.err);
+    CHECK(s.record() == strings{"https://example.com/?q=$(id)"});
+    r = demo({"open", "https://example.com/a b"});
+    CHECK(r.status.code() == 1);
+    CHECK(test::contains(r.err, "liftoff: cannot open 'https://example.com/a b': a space at position 22"));
+    r = demo({"open"});
+    CHECK(r.status.code() == 2);
+}
+#endif  // LIFTOFF_TEST_DEMO
