@@ -198,7 +198,7 @@ basic_child<P> run_step(const open_step& step, const open_request& req, const op
     }
     auto& s = child_access::state(c);
     std::optional<exit_status> st;
-    if (opts.wait)
+    if (opts.wait || step.attended)
         st = s.observe(s.proc.wait());
     else if (opts.confirm.count() > 0)
         st = s.observe(s.proc.wait_for(opts.confirm));

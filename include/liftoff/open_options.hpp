@@ -84,6 +84,7 @@ struct open_step {
     verdict judge = verdict::exit_code;
     std::string tool;  ///< the name used in messages
     when run = when::first;
+    bool attended = false;  ///< waited for to the end, whatever confirm says (a text browser in the terminal)
 };
 
 struct open_route {

@@ -3813,6 +3813,7 @@ struct open_step {
     verdict judge = verdict::exit_code;
     std::string tool;  ///< the name used in messages
     when run = when::first;
+    bool attended = false;  ///< waited for to the end, whatever confirm says (a text browser in the terminal)
 };
 
 struct open_route {
@@ -4406,8 +4407,10 @@ private:
             std::vector<std::string> argv = browser_argv(f.browsers[c.browser], target);
             argv.erase(argv.begin());
             step = {opener_command(c.path, std::move(argv)), verdict::exit_code, "$BROWSER"};
-            if (c.terminal)  // a text browser needs the terminal
+            if (c.terminal) {  // a text browser needs the terminal, and has it until it ends
                 step.cmd.stdin_from(io::inherit()).stdout_to(io::inherit()).stderr_to(io::inherit());
+                step.attended = true;
+            }
             break;
         }
         default: return open_failure(req, errc::no_opener, "no opener program was found", "install xdg-utils");
@@ -4884,7 +4887,7 @@ basic_child<P> run_step(const open_step& step, const open_request& req, const op
     }
     auto& s = child_access::state(c);
     std::optional<exit_status> st;
-    if (opts.wait)
+    if (opts.wait || step.attended)
         st = s.observe(s.proc.wait());
     else if (opts.confirm.count() > 0)
         st = s.observe(s.proc.wait_for(opts.confirm));

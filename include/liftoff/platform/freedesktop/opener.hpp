@@ -189,8 +189,10 @@ private:
             std::vector<std::string> argv = browser_argv(f.browsers[c.browser], target);
             argv.erase(argv.begin());
             step = {opener_command(c.path, std::move(argv)), verdict::exit_code, "$BROWSER"};
-            if (c.terminal)  // a text browser needs the terminal
+            if (c.terminal) {  // a text browser needs the terminal, and has it until it ends
                 step.cmd.stdin_from(io::inherit()).stdout_to(io::inherit()).stderr_to(io::inherit());
+                step.attended = true;
+            }
             break;
         }
         default: return open_failure(req, errc::no_opener, "no opener program was found", "install xdg-utils");
