@@ -1,5 +1,6 @@
 // examples/liftoff.cpp: the `liftoff` command-line demo: run a program the way the library
-// does and show what happened, or find a program in PATH.
+// does and show what happened, find a program in PATH, or open a URL, a file or an application
+// (with --dry-run: show what would run).
 // SPDX-License-Identifier: MIT
 #include <liftoff/liftoff.hpp>
 
@@ -17,6 +18,9 @@ const char* const usage =
     "usage: liftoff doctor [--json] [-- PROGRAM [ARGS...]]\n"
     "       liftoff run [--timeout SECONDS] [--capture] [--trace] -- PROGRAM [ARGS...]\n"
     "       liftoff which NAME\n"
+    "       liftoff open [--dry-run] [OPEN-OPTIONS] URL|PATH\n"
+    "       liftoff open-with [--dry-run] [OPEN-OPTIONS] [--arg ARG]... APP [TARGET...]\n"
+    "       liftoff reveal [--dry-run] PATH\n"
     "\n"
     "  doctor  explain this session (display, sandbox, locale, PATH, openers) and, given a\n"
     "          PROGRAM, why launching it would fail. Exit status 1 when there are errors.\n"
@@ -24,7 +28,16 @@ const char* const usage =
     "          --capture collects its output and prints it afterwards, --trace prints each\n"
     "          step as it happens. Exit status: the program's, 128+N for signal N, 127/126\n"
     "          when it could not be started.\n"
-    "  which   print where `run` would find NAME.\n";
+    "  which   print where `run` would find NAME.\n"
+    "  open    open a URL in its default application (http, https, mailto unless --scheme adds\n"
+    "          one), or a file or folder (anything with no scheme is a path).\n"
+    "  open-with  open the targets in APP: a desktop id (firefox, org.gnome.TextEditor), a program\n"
+    "          in PATH, a path; on macOS an application name or bundle id. --arg ARG goes first.\n"
+    "  reveal  show PATH selected in the file manager.\n"
+    "  OPEN-OPTIONS: --confirm MS (wait this long for the opener's verdict; default 3000),\n"
+    "          --wait, --background, --new-instance, --allow-executables, --scheme NAME.\n"
+    "          --dry-run prints the plan (the opener and its exact argv) and runs nothing.\n"
+    "          Exit status: 0 opened (or planned), 1 refused or failed, 2 usage.\n";
 
 std::string ms(std::chrono::nanoseconds d) {
     char buf[32];
@@ -164,6 +177,83 @@ int cmd_which(int argc, char** argv) {
     return 1;
 }
 
+void print_plan(const liftoff::open_plan& p) {
+    std::printf("opener: %s\n", p.opener.c_str());
+    std::printf("would run: %s\n", p.description.c_str());
+    if (!p.launch) return;
+    std::printf("argv[0]: %s\n", p.launch->program().c_str());
+    std::size_t n = 1;
+    for (const auto& a : p.launch->arguments())
+        std::printf("argv[%zu]: %s\n", n++, liftoff::detail::printable(a).c_str());
+}
+
+/// `open`, `open-with` and `reveal`: the options they share, then the verb's own arguments.
+int cmd_open(const std::string& verb, int argc, char** argv) {
+    liftoff::open_options opts;
+    bool dry_run = false;
+    int i = 0;
+    for (; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--dry-run") {
+            dry_run = true;
+        } else if (a == "--wait") {
+            opts.wait = true;
+        } else if (a == "--background") {
+            opts.background = true;
+        } else if (a == "--new-instance") {
+            opts.new_instance = true;
+        } else if (a == "--allow-executables") {
+            opts.allow_executables = true;
+        } else if (a == "--confirm" && i + 1 < argc) {
+            opts.confirm = std::chrono::milliseconds(std::atol(argv[++i]));
+        } else if (a == "--scheme" && i + 1 < argc) {
+            opts.allowed_schemes.push_back(argv[++i]);
+        } else if (a == "--arg" && i + 1 < argc && verb == "open-with") {
+            opts.app_args.push_back(argv[++i]);
+        } else if (a == "--") {
+            ++i;
+            break;
+        } else if (!a.empty() && a[0] == '-' && a.size() > 1) {
+            std::fputs(usage, stderr);
+            return 2;
+        } else {
+            break;
+        }
+    }
+    const int left = argc - i;
+    if (left < 1 || (verb != "open-with" && left != 1)) {
+        std::fputs(usage, stderr);
+        return 2;
+    }
+    const std::string first = argv[i];
+    const std::vector<std::string> rest(argv + i + 1, argv + argc);
+    // A word with a scheme ("https:", "mailto:") is a URL; anything else is a path.
+    const bool url = verb == "open" && liftoff::detail::url_scheme(first).size() > 1;
+    try {
+        if (dry_run) {
+            if (verb == "open")
+                print_plan(url ? liftoff::plan_open_url(first, opts) : liftoff::plan_open_path(first, opts));
+            else if (verb == "open-with")
+                print_plan(liftoff::plan_open_with(first, rest, opts));
+            else
+                print_plan(liftoff::plan_reveal(first, opts));
+            return 0;
+        }
+        liftoff::child c = verb == "open" ? (url ? liftoff::open_url(first, opts) : liftoff::open_path(first, opts))
+                           : verb == "open-with" ? liftoff::open_with(first, rest, opts)
+                                                 : liftoff::reveal(first, opts);
+        if (opts.wait && c.valid())
+            std::fprintf(stderr, "liftoff: the opener %s\n", c.wait().to_string().c_str());
+        else
+            std::fprintf(stderr, "liftoff: opened '%s'%s\n", liftoff::detail::printable(first).c_str(),
+                         c.running() ? " (the opener runs on)" : "");
+        return 0;  // the child's on_destroy is release: the opener is never killed
+    } catch (const liftoff::launch_error& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        return 1;
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -175,6 +265,7 @@ int main(int argc, char** argv) {
     if (verb == "doctor") return cmd_doctor(argc - 2, argv + 2);
     if (verb == "run") return cmd_run(argc - 2, argv + 2);
     if (verb == "which") return cmd_which(argc - 2, argv + 2);
+    if (verb == "open" || verb == "open-with" || verb == "reveal") return cmd_open(verb, argc - 2, argv + 2);
     if (verb == "--help" || verb == "-h" || verb == "help") {
         std::fputs(usage, stdout);
         return 0;

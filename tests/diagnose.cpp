@@ -307,3 +307,46 @@ TEST_CASE("a launch_error carries the ids of the findings that explain it, and t
         }
     }
 }
+
+namespace {
+/// Runs `body` with these variables removed from this process's environment.
+template <class F>
+void without_env(std::initializer_list<const char*> names, F body) {
+    std::vector<std::pair<std::string, std::string>> saved;
+    for (const char* n : names)
+        if (const char* v = std::getenv(n)) saved.emplace_back(n, v), ::unsetenv(n);
+    body();
+    for (const auto& kv : saved)
+        ::setenv(kv.first.c_str(), kv.second.c_str(), 1);
+}
+}  // namespace
+
+TEST_CASE("diagnose() says what open_url() would do, or why it cannot") {
+    without_env({"DISPLAY", "WAYLAND_DISPLAY", "BROWSER"}, [] {
+        const auto r = liftoff::diagnose();
+        if (std::count(r.sandbox.begin(), r.sandbox.end(), "wsl")) return;  // WSL opens without a display
+        CHECK_MESSAGE(test::contains(r.open_url_plan, "fails: "), r.open_url_plan);
+        CHECK(test::contains(r.open_url_plan, "no graphical session"));
+        CHECK(r.find("no-display") != nullptr);
+    });
+    ::setenv("BROWSER", "/bin/true %s", 1);
+    const auto r = liftoff::diagnose();
+    ::unsetenv("BROWSER");
+    CHECK_MESSAGE(test::contains(r.open_url_plan, "https://example.com/"), r.open_url_plan);
+}
+
+TEST_CASE("an opener failure carries the findings that explain it: no-display") {
+    without_env({"DISPLAY", "WAYLAND_DISPLAY", "BROWSER"}, [] {
+        const auto here = liftoff::diagnose();
+        if (std::count(here.sandbox.begin(), here.sandbox.end(), "wsl")) return;
+        try {
+            liftoff::open_url("https://example.com/");
+            FAIL("opened without a display");
+        } catch (const liftoff::launch_error& e) {
+            CHECK(e.code() == liftoff::errc::no_graphical_session);
+            REQUIRE_FALSE(e.findings().empty());
+            CHECK(e.findings().front() == "no-display");
+            CHECK_MESSAGE(test::contains(e.what(), here.find("no-display")->remedy), e.what());
+        }
+    });
+}

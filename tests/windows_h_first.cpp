@@ -3,17 +3,37 @@
 // mingw-w64's libstdc++ defines NOMINMAX and #undefs min and max in every standard header, so the
 // standard headers come first here and the macros are defined by hand, as MSVC's windows.h would.
 // SPDX-License-Identifier: MIT
+// Every standard header liftoff includes.
 #include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <exception>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <initializer_list>
+#include <iterator>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <thread>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <windows.h>

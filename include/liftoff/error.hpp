@@ -157,6 +157,23 @@ inline failure make_failure(errc code, const std::string& program, std::string w
     return f;
 }
 
+/// "liftoff: cannot open 'target': <what>; <remedy>", or with `app`:
+/// "liftoff: cannot open 'target' with 'app': <what>; <remedy>". For the openers: program()
+/// of the launch_error is the target as the caller gave it.
+inline failure make_open_failure(errc code, const std::string& target, std::string what, std::string remedy,
+                                 const std::string& app = {}, std::string path = {}, std::error_code os = {}) {
+    failure f;
+    f.code = code;
+    f.os_error = os;
+    f.program = target;
+    f.path = std::move(path);
+    f.message = "liftoff: cannot open '" + target + "'";
+    if (!app.empty()) f.message += " with '" + app + "'";
+    f.message += ": " + what;
+    if (!remedy.empty()) f.message += "; " + remedy;
+    return f;
+}
+
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff

@@ -15,7 +15,7 @@
 #include "child.hpp"
 #include "command.hpp"
 #include "detail/launch_spec.hpp"
-#include "diagnose.hpp"
+#include "report.hpp"
 #include "detail/prepare.hpp"
 #include "error.hpp"
 #include "exit_status.hpp"

@@ -10,4 +10,5 @@
 #include "search.hpp"
 #include "child.hpp"
 #include "launch.hpp"
+#include "open.hpp"
 #include "diagnose.hpp"

@@ -171,6 +171,23 @@ inline failure make_failure(errc code, const std::string& program, std::string w
     return f;
 }
 
+/// "liftoff: cannot open 'target': <what>; <remedy>", or with `app`:
+/// "liftoff: cannot open 'target' with 'app': <what>; <remedy>". For the openers: program()
+/// of the launch_error is the target as the caller gave it.
+inline failure make_open_failure(errc code, const std::string& target, std::string what, std::string remedy,
+                                 const std::string& app = {}, std::string path = {}, std::error_code os = {}) {
+    failure f;
+    f.code = code;
+    f.os_error = os;
+    f.program = target;
+    f.path = std::move(path);
+    f.message = "liftoff: cannot open '" + target + "'";
+    if (!app.empty()) f.message += " with '" + app + "'";
+    f.message += ": " + what;
+    if (!remedy.empty()) f.message += "; " + remedy;
+    return f;
+}
+
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
@@ -689,6 +706,8 @@ inline bool iequals(std::string_view a, std::string_view b) noexcept {
 // liftoff/platform/select.hpp: the one place that picks native_platform at compile time.
 // Each platform header is included in exactly one branch, so the generated single header
 // (tools/amalgamate inlines each file once) keeps every branch whole.
+// The opener strategies are portable code (included by open.hpp on every OS, so each is tested
+// everywhere); only the choice of native_opener is made here.
 
 // The portable headers the platforms build on, included before the branches so that the single
 // header holds them outside any #if, whichever branch comes first.
@@ -1663,6 +1682,20 @@ inline std::string explorer_select_arguments(std::string_view target) {
 }  // namespace v0
 }  // namespace liftoff
 
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+struct freedesktop_system_root;
+template <class Root>
+struct freedesktop_opener;  // platform/freedesktop/opener.hpp: xdg-open, gio, kde-open, $BROWSER, WSL
+struct darwin_open_tool;
+template <class Tool>
+struct darwin_opener;         // platform/darwin/opener.hpp: /usr/bin/open
+struct windows_shell_opener;  // platform/windows/opener.hpp: ShellExecuteExW
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
 #if defined(_WIN32)
 // ---- liftoff/platform/windows/platform.hpp ----
 // liftoff/platform/windows/platform.hpp: the Windows platform: CreateProcessW with an explicit
@@ -2328,6 +2361,10 @@ public:
 
     // --- streams -----------------------------------------------------------------------------
     void note_exit() noexcept { drain_.child_exited(); }
+    /// After an opener exits: finish the streams. A Windows pipe that nobody reads gives its
+    /// writer an error, never a signal, so what a left-behind application writes cannot kill it.
+    void settle_streams() noexcept { finish_streams(); }
+
     void finish_streams() noexcept {
         drain_.child_exited();
         drain_.join();
@@ -2950,6 +2987,8 @@ namespace liftoff {
 inline namespace v0 {
 /// The platform launch(), child and the openers use.
 using native_platform = detail::windows_platform;
+/// How open_url() and friends open things here.
+using native_opener = detail::windows_shell_opener;
 }  // namespace v0
 }  // namespace liftoff
 #elif defined(__unix__) || defined(__APPLE__)
@@ -3608,6 +3647,28 @@ public:
     output_sink& sink(int stream) noexcept { return sinks_[stream - 1]; }
     const output_sink& sink(int stream) const noexcept { return sinks_[stream - 1]; }
 
+    /// After the child has exited: stop the thread, take what the pipes hold now (the child's
+    /// last words are all there), and finish the sinks without waiting for a grandchild that
+    /// still holds a pipe. The pipes left open are then for take_pipes(). Never blocks.
+    void settle() {
+        stop();
+        join();
+        char buf[16 * 1024];
+        for (int s = 0; s < 2; ++s) {
+            if (!out_[s].fd) continue;
+            for (;;) {
+                const ssize_t got = retry_eintr([&] { return ::read(out_[s].fd.get(), buf, sizeof buf); });
+                if (got > 0) {
+                    sinks_[s].feed(buf, static_cast<std::size_t>(got), lock_);
+                    continue;
+                }
+                if (got == 0 || errno != EAGAIN) out_[s].fd.reset();
+                break;
+            }
+            sinks_[s].finish(false, lock_);
+        }
+    }
+
     /// After stop() and join(): the output pipes still open, for the reaper to drain and drop.
     std::vector<unique_fd> take_pipes() {
         std::vector<unique_fd> pipes;
@@ -3779,6 +3840,31 @@ public:
     void adopt(pid_t pid, unique_fd pidfd, std::vector<unique_fd> pipes) {
         std::lock_guard<std::mutex> lock(mutex_);
         incoming_.push_back({pid, std::move(pidfd)});
+        take(std::move(pipes));
+    }
+
+    /// Takes over pipes alone (the child is reaped; a grandchild still writes): read and drop
+    /// until end of file.
+    void adopt_pipes(std::vector<unique_fd> pipes) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        take(std::move(pipes));
+    }
+
+    /// Children adopted and not yet reaped (for tests and diagnostics).
+    std::size_t pending() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return incoming_.size() + count_;
+    }
+
+    /// Pipes being read and dropped (for tests and diagnostics).
+    std::size_t pipes() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return incoming_pipes_.size() + pipe_count_;
+    }
+
+private:
+    // Called with mutex_ held.
+    void take(std::vector<unique_fd> pipes) {
         for (auto& p : pipes) {
             set_nonblocking(p.get());
             incoming_pipes_.push_back(std::move(p));
@@ -3800,13 +3886,6 @@ public:
         (void)r;  // a full wake pipe already wakes the thread
     }
 
-    /// Children adopted and not yet reaped (for tests and diagnostics).
-    std::size_t pending() {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return incoming_.size() + count_;
-    }
-
-private:
     struct entry {
         pid_t pid;
         unique_fd pidfd;
@@ -3835,6 +3914,7 @@ private:
                 incoming_.clear();
                 incoming_pipes_.clear();
                 count_ = children.size();
+                pipe_count_ = pipes.size();
             }
             // fds: [wake][one per child, -1 where it has no pidfd][one per pipe]
             bool unwatched = false;
@@ -3870,6 +3950,7 @@ private:
             }
             std::lock_guard<std::mutex> lock(mutex_);
             count_ = children.size();
+            pipe_count_ = pipes.size();
         }
     }
 
@@ -3878,6 +3959,7 @@ private:
     std::vector<entry> incoming_;
     std::vector<unique_fd> incoming_pipes_;
     std::size_t count_ = 0;
+    std::size_t pipe_count_ = 0;
     bool started_ = false;
     unique_fd wake_read_;
     unique_fd wake_write_;
@@ -4025,6 +4107,16 @@ public:
     void close_stdin_if_idle() noexcept {
         std::unique_lock<std::mutex> lock(stdin_lock_, std::try_to_lock);
         if (lock) stdin_pipe_.reset();
+    }
+
+    /// After the child has been reaped: keep what its pipes hold now and hand the pipes a
+    /// grandchild may still hold (an application an opener started) to the reaper, which reads
+    /// and drops the rest, so that grandchild never gets a SIGPIPE. Never blocks.
+    void settle_streams() {
+        close_stdin();
+        drain_.settle();
+        auto pipes = drain_.take_pipes();
+        if (!pipes.empty()) posix_reaper::instance().adopt_pipes(std::move(pipes));
     }
 
     // --- letting go --------------------------------------------------------------------------
@@ -4710,6 +4802,8 @@ using linux_platform = posix_family<clone_spawner>;
 }  // namespace detail
 /// The platform launch(), child and the openers use.
 using native_platform = detail::linux_platform;
+/// How open_url() and friends open things here (a platform type may name its own `opener`).
+using native_opener = detail::freedesktop_opener<detail::freedesktop_system_root>;
 }  // namespace v0
 }  // namespace liftoff
 #else
@@ -4846,6 +4940,13 @@ using posix_spawn_platform = posix_family<posix_spawn_spawner>;
 }  // namespace detail
 /// The platform launch(), child and the openers use.
 using native_platform = detail::posix_spawn_platform;
+#if defined(__APPLE__)
+/// How open_url() and friends open things here (a platform type may name its own `opener`).
+using native_opener = detail::darwin_opener<detail::darwin_open_tool>;
+#else
+/// How open_url() and friends open things here (a platform type may name its own `opener`).
+using native_opener = detail::freedesktop_opener<detail::freedesktop_system_root>;
+#endif  // __APPLE__
 }  // namespace v0
 }  // namespace liftoff
 #endif  // __linux__ && !LIFTOFF_FORCE_POSIX_SPAWN
@@ -5238,10 +5339,11 @@ using child = basic_child<>;
 #include <system_error>
 #include <utility>
 
-// ---- liftoff/diagnose.hpp ----
-// liftoff/diagnose.hpp: diagnose() and preflight(): why launching (or opening) would fail here,
-// explained before it happens, as findings with stable ids, a severity and a remedy.
-// The facts are gathered by the platform; what they mean is decided here, the same on every OS.
+// ---- liftoff/report.hpp ----
+// liftoff/report.hpp: what diagnose() and preflight() return (a report of facts and findings
+// with stable ids, a severity and a remedy) and the judgement behind it: the facts are gathered
+// by the platform; what they mean is decided here, the same on every OS. launch() and the
+// openers use it to say which findings explain a failure.
 
 #include <algorithm>
 #include <cstddef>
@@ -5834,6 +5936,23 @@ void explain_failure(const command& cmd, failure& f) {
     if (f.message.find(remedy) == std::string::npos) f.message += " (" + remedy + ")";
 }
 
+/// Gives an opener failure the ids of the session findings that explain it (no-display for
+/// no_graphical_session, no-opener for no_opener ...), and their remedy.
+template <class P>
+void explain_open_failure(failure& f) {
+    const char* id = f.code == errc::no_graphical_session ? "no-display"
+                     : f.code == errc::no_opener          ? "no-opener"
+                     : f.code == errc::no_handler         ? "sandbox"
+                                                          : nullptr;
+    if (id == nullptr) return;
+    const report r = diagnose_session<P>(diagnose_options{});
+    for (const auto& x : r.findings) {
+        if (x.id != id && !(f.code == errc::no_graphical_session && x.id == "ssh-session")) continue;
+        f.findings.push_back(x.id);
+        if (f.findings.size() == 1 && f.message.find(x.remedy) == std::string::npos) f.message += " (" + x.remedy + ")";
+    }
+}
+
 inline const char* colour_of(severity s) noexcept {
     switch (s) {
     case severity::error: return "\033[1;31m";
@@ -6033,39 +6152,6 @@ inline std::string report::to_json() const {
     return w.str();
 }
 
-/// The session this process runs in, on platform P: OS, user, session kind, sandbox, locale,
-/// PATH, openers, environment (secrets redacted), and the findings that follow. Never throws
-/// for what it finds; std::bad_alloc only.
-template <class P>
-report basic_diagnose(const diagnose_options& options = {}) {
-    return detail::diagnose_session<P>(options);
-}
-
-/// Why launching `cmd` would fail, without running it: the session as the child would see it
-/// (its environment), the program's resolution and file, the cwd, and the argument size.
-template <class P>
-report basic_preflight(const command& cmd, const diagnose_options& options = {}) {
-    const auto env = detail::make_environment<P>(cmd);
-    diagnose_options child = options;
-    if (!child.environment) child.environment = env.inherited ? P::current_environment() : env.entries;
-    report r = detail::diagnose_session<P>(child);
-    detail::judge_program<P>(cmd, env, r);
-    return r;
-}
-
-inline report diagnose() {
-    return basic_diagnose<native_platform>();
-}
-inline report diagnose(const diagnose_options& options) {
-    return basic_diagnose<native_platform>(options);
-}
-inline report preflight(const command& cmd) {
-    return basic_preflight<native_platform>(cmd);
-}
-inline report preflight(const command& cmd, const diagnose_options& options) {
-    return basic_preflight<native_platform>(cmd, options);
-}
-
 }  // namespace v0
 }  // namespace liftoff
 
@@ -6262,6 +6348,2093 @@ inline result run(const command& cmd, std::error_code& ec) {
     auto c = detail::launch_or_report<native_platform>(cmd, detail::stream_defaults::run, ec);
     if (ec) return {};
     return detail::collect(c);
+}
+
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/open.hpp ----
+// liftoff/open.hpp: open_url(), open_path(), open_with(), reveal() and their plan_* twins. The
+// portable half: check the URL or path before anything runs, ask the platform's opener
+// strategy for the commands, launch them with the core, wait up to open_options::confirm for
+// the opener's verdict and either report it or let the opener run on.
+
+#include <filesystem>  // path overloads; a symlink's target for the launcher check
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+// ---- liftoff/detail/desktop_entry.hpp ----
+// liftoff/detail/desktop_entry.hpp: the Desktop Entry Specification's parts open_with() needs:
+// reading the [Desktop Entry] group of a .desktop file, splitting its Exec value into arguments
+// (string escapes, then the quoting rules) and expanding the field codes into an argv that is
+// run directly, never through a shell. Pure functions, the same on every OS.
+
+#include <cstddef>  // std::size_t
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// The keys of a file's [Desktop Entry] group (unlocalised keys only; values as written).
+struct desktop_entry {
+    std::map<std::string, std::string> keys;
+    std::string path;  ///< where it was read from (for %k and messages)
+
+    /// A string value with the string escapes (\s \n \t \r \\) undone, or nullopt.
+    std::optional<std::string> get(const std::string& key) const;
+    bool flag(const std::string& key) const {
+        const auto v = get(key);
+        return v && *v == "true";
+    }
+};
+
+/// Undoes the escapes of the spec's string type: \s \n \t \r \\. Any other backslash pair is
+/// kept as it is (Exec's quoting rules read them next).
+inline std::string unescape_desktop_string(std::string_view v) {
+    std::string out;
+    out.reserve(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v[i] != '\\' || i + 1 == v.size()) {
+            out += v[i];
+            continue;
+        }
+        const char next = v[i + 1];
+        switch (next) {
+        case 's': out += ' '; break;
+        case 'n': out += '\n'; break;
+        case 't': out += '\t'; break;
+        case 'r': out += '\r'; break;
+        case '\\': out += '\\'; break;
+        default:
+            out += '\\';
+            out += next;
+            break;
+        }
+        ++i;
+    }
+    return out;
+}
+
+inline std::optional<std::string> desktop_entry::get(const std::string& key) const {
+    const auto it = keys.find(key);
+    if (it == keys.end()) return std::nullopt;
+    return unescape_desktop_string(it->second);
+}
+
+/// Reads the [Desktop Entry] group of a key file. Other groups (actions), comments and
+/// localised keys (Name[de]) are skipped; the first occurrence of a key wins.
+inline desktop_entry parse_desktop_entry(std::string_view text) {
+    desktop_entry e;
+    bool in_group = false;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        std::size_t end = text.find('\n', pos);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(pos, end - pos);
+        pos = end + 1;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        const std::size_t first = line.find_first_not_of(" \t");
+        if (first == std::string_view::npos || line[first] == '#') continue;
+        line.remove_prefix(first);
+        if (line.front() == '[') {
+            in_group = line.substr(0, line.find(']') + 1) == "[Desktop Entry]";
+            continue;
+        }
+        if (!in_group) continue;
+        const std::size_t eq = line.find('=');
+        if (eq == std::string_view::npos) continue;
+        std::string_view key = line.substr(0, eq);
+        while (!key.empty() && (key.back() == ' ' || key.back() == '\t'))
+            key.remove_suffix(1);
+        if (key.find('[') != std::string_view::npos) continue;  // a localised value
+        std::string_view value = line.substr(eq + 1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+            value.remove_prefix(1);
+        e.keys.emplace(std::string(key), std::string(value));
+    }
+    return e;
+}
+
+/// One argument of an Exec line as written: its text, and whether any of it was quoted (field
+/// codes are expanded only in unquoted text).
+struct exec_word {
+    std::string text;
+    std::string quoted_mask;  ///< one char per byte of text: 'q' quoted, ' ' not
+};
+
+struct exec_split {
+    std::vector<exec_word> words;
+    std::string error;  ///< non-empty when the line is invalid
+};
+
+/// Splits an Exec value (after unescape_desktop_string) into arguments: separated by spaces or
+/// tabs; "double quotes" group, and inside them \" \` \$ \\ give the character. A backslash
+/// elsewhere is kept literally. Nothing is ever given to a shell.
+inline exec_split split_exec(std::string_view exec) {
+    exec_split r;
+    bool in_word = false;
+    exec_word w;
+    for (std::size_t i = 0; i < exec.size(); ++i) {
+        const char c = exec[i];
+        if (c == ' ' || c == '\t' || c == '\n') {
+            if (in_word) r.words.push_back(std::move(w));
+            w = {};
+            in_word = false;
+            continue;
+        }
+        in_word = true;
+        if (c != '"') {
+            w.text += c;
+            w.quoted_mask += ' ';
+            continue;
+        }
+        // A quoted part: up to the matching unescaped quote.
+        bool closed = false;
+        for (++i; i < exec.size(); ++i) {
+            const char q = exec[i];
+            if (q == '"') {
+                closed = true;
+                break;
+            }
+            if (q == '\\' && i + 1 < exec.size()) {
+                const char n = exec[i + 1];
+                if (n == '"' || n == '`' || n == '$' || n == '\\') {
+                    w.text += n;
+                    w.quoted_mask += 'q';
+                    ++i;
+                    continue;
+                }
+            }
+            w.text += q;
+            w.quoted_mask += 'q';
+        }
+        if (!closed) {
+            r.error = "a double quote is not closed";
+            r.words.clear();
+            return r;
+        }
+        if (w.text.empty()) w.quoted_mask.clear();  // "" is an empty argument: keep the word
+    }
+    if (in_word) r.words.push_back(std::move(w));
+    if (r.words.empty()) r.error = "it is empty";
+    return r;
+}
+
+/// What the field codes are expanded with.
+struct exec_context {
+    std::string name;  ///< %c
+    std::string icon;  ///< %i (with --icon)
+    std::string path;  ///< %k
+};
+
+/// One target for an application: a local absolute path, or a URL.
+struct exec_target {
+    std::string text;
+    bool url = false;
+};
+
+struct exec_expansion {
+    std::vector<std::vector<std::string>> argvs;  ///< one launch each (%f/%u with several targets)
+    std::string error;                            ///< non-empty when it cannot be expanded
+    bool wrong_target = false;                    ///< the error is a URL given to a files-only application
+    bool takes_urls = false, takes_files = false, takes_many = false;
+};
+
+/// Expands the field codes of a split Exec line for `targets`, putting `app_args` before the
+/// targets. %f/%u take one target each (several targets mean one launch per target), %F/%U take
+/// them all, %i is "--icon ICON" (nothing without an Icon), %c the name, %k the entry's path,
+/// %% a '%'; the deprecated %d %D %n %N %v %m and unknown codes are dropped. A line without a
+/// file or URL code gets the targets appended. Quoted text is never expanded.
+inline exec_expansion expand_exec(const std::vector<exec_word>& words, const exec_context& ctx,
+                                  const std::vector<exec_target>& targets, const std::vector<std::string>& app_args) {
+    exec_expansion r;
+    // First pass: which target code is there (the spec allows at most one).
+    int codes = 0;
+    char code = 0;
+    for (const auto& w : words) {
+        for (std::size_t i = 0; i + 1 < w.text.size(); ++i) {
+            if (w.text[i] != '%' || w.quoted_mask[i] != ' ') continue;
+            const char c = w.text[i + 1];
+            if (c == '%') {
+                ++i;
+                continue;
+            }
+            if (c == 'f' || c == 'F' || c == 'u' || c == 'U') {
+                ++codes;
+                code = c;
+                if ((c == 'F' || c == 'U') && w.text.size() != 2) {
+                    r.error = std::string("%") + c + " is not an argument of its own";
+                    return r;
+                }
+            }
+            ++i;
+        }
+    }
+    if (codes > 1) {
+        r.error = "it has more than one of %f %F %u %U";
+        return r;
+    }
+    r.takes_files = code == 'f' || code == 'F';
+    r.takes_urls = code == 'u' || code == 'U';
+    r.takes_many = code == 'F' || code == 'U';
+
+    for (const auto& t : targets) {
+        if (t.url && r.takes_files) {
+            r.error = "it takes local files (%" + std::string(1, code) + "), not URLs such as '" + t.text + "'";
+            r.wrong_target = true;
+            return r;
+        }
+    }
+
+    // One launch per target for %f/%u, else one launch with them all.
+    std::vector<std::vector<const exec_target*>> groups;
+    if ((code == 'f' || code == 'u') && targets.size() > 1) {
+        for (const auto& t : targets)
+            groups.push_back({&t});
+    } else {
+        groups.emplace_back();
+        for (const auto& t : targets)
+            groups.back().push_back(&t);
+    }
+
+    for (const auto& group : groups) {
+        std::vector<std::string> argv;
+        bool args_placed = false;
+        auto place_app_args = [&] {
+            if (args_placed) return;
+            argv.insert(argv.end(), app_args.begin(), app_args.end());
+            args_placed = true;
+        };
+        for (const auto& w : words) {
+            const bool whole_code = w.text.size() == 2 && w.text[0] == '%' && w.quoted_mask[0] == ' ';
+            if (whole_code) {
+                const char c = w.text[1];
+                if (c == 'F' || c == 'U' || c == 'f' || c == 'u') {
+                    place_app_args();
+                    for (const auto* t : group)
+                        argv.push_back(t->text);
+                    continue;
+                }
+                if (c == 'i') {
+                    if (!ctx.icon.empty()) {
+                        argv.emplace_back("--icon");
+                        argv.push_back(ctx.icon);
+                    }
+                    continue;
+                }
+                if (c != '%' && c != 'c' && c != 'k') continue;  // deprecated or unknown: dropped
+            }
+            std::string out;
+            bool had_code = false, target_code = false;
+            for (std::size_t i = 0; i < w.text.size(); ++i) {
+                const char ch = w.text[i];
+                if (ch != '%' || w.quoted_mask[i] != ' ' || i + 1 == w.text.size()) {
+                    out += ch;
+                    continue;
+                }
+                const char c = w.text[++i];
+                had_code = true;
+                switch (c) {
+                case '%': out += '%'; break;
+                case 'c': out += ctx.name; break;
+                case 'k': out += ctx.path; break;
+                case 'f':
+                case 'u':
+                    target_code = true;
+                    if (!group.empty()) out += group.front()->text;
+                    break;
+                default: break;  // %i inside a word, deprecated and unknown codes: dropped
+                }
+            }
+            if (target_code) {
+                place_app_args();
+                if (group.empty() && out.empty()) continue;
+            }
+            if (had_code && out.empty() && !target_code) continue;
+            argv.push_back(std::move(out));
+        }
+        if (code == 0) {
+            place_app_args();
+            for (const auto* t : group)
+                argv.push_back(t->text);
+        }
+        place_app_args();
+        r.argvs.push_back(std::move(argv));
+    }
+    return r;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/detail/url.hpp ----
+// liftoff/detail/url.hpp: the URL check open_url() and plan_open_url() make before anything
+// runs (RFC 3986 characters only, an allowed scheme, never readable as an option), and the
+// percent-encoding of a local path into a file: URI. Pure functions, the same on every OS.
+
+#include <cstddef>  // std::size_t
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+inline bool is_ascii_alpha(char c) noexcept {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+inline bool is_ascii_digit(char c) noexcept {
+    return c >= '0' && c <= '9';
+}
+inline bool is_hex_digit(char c) noexcept {
+    return is_ascii_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/// RFC 3986 unreserved: ALPHA DIGIT - . _ ~
+inline bool is_url_unreserved(char c) noexcept {
+    return is_ascii_alpha(c) || is_ascii_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+/// A character RFC 3986 allows literally in a URI: unreserved, gen-delims, sub-delims (and '%',
+/// which must start a %XX escape; that is checked separately).
+inline bool is_url_char(char c) noexcept {
+    if (is_url_unreserved(c)) return true;
+    switch (c) {
+    case ':':
+    case '/':
+    case '?':
+    case '#':
+    case '[':
+    case ']':
+    case '@':  // gen-delims
+    case '!':
+    case '$':
+    case '&':
+    case '\'':
+    case '(':
+    case ')':
+    case '*':
+    case '+':
+    case ',':
+    case ';':
+    case '=':  // sub-delims
+    case '%': return true;
+    default: return false;
+    }
+}
+
+/// "%XX" for each byte of `s`.
+inline std::string percent_encode_all(std::string_view s) {
+    static const char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        out += '%';
+        out += hex[c >> 4];
+        out += hex[c & 15];
+    }
+    return out;
+}
+
+/// The scheme of an absolute URL ("https" of "https://x"), or "" if `url` does not start with
+/// one: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":".
+inline std::string_view url_scheme(std::string_view url) noexcept {
+    if (url.empty() || !is_ascii_alpha(url[0])) return {};
+    for (std::size_t i = 1; i < url.size(); ++i) {
+        const char c = url[i];
+        if (c == ':') return url.substr(0, i);
+        if (!is_ascii_alpha(c) && !is_ascii_digit(c) && c != '+' && c != '-' && c != '.') return {};
+    }
+    return {};
+}
+
+/// A name for a character in a message: "a space", "'\"'", "U+00E9 'é'", "a control character (\x07)".
+inline std::string describe_url_char(std::string_view url, std::size_t i, std::size_t& length) {
+    const auto c = static_cast<unsigned char>(url[i]);
+    length = 1;
+    if (c == ' ') return "a space";
+    if (c == '\t') return "a tab";
+    if (c == '\n') return "a newline";
+    if (c == '\r') return "a carriage return";
+    if (c < 0x20 || c == 0x7f) return "a control character (" + printable(url.substr(i, 1)) + ")";
+    if (c < 0x80) return "'" + std::string(1, static_cast<char>(c)) + "'";
+    // A UTF-8 sequence: show it whole and encode all its bytes.
+    std::size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    if (i + n > url.size()) n = 1;
+    for (std::size_t k = 1; k < n; ++k)
+        if ((static_cast<unsigned char>(url[i + k]) & 0xc0) != 0x80) n = 1;
+    length = n;
+    if (n == 1) return "the byte 0x" + percent_encode_all(url.substr(i, 1)).substr(1) + " (not UTF-8)";
+    return "the non-ASCII character '" + std::string(url.substr(i, n)) + "'";
+}
+
+/// Checks `url` for open_url(). Returns a failure (unsafe_url, with what and where and the
+/// encoding to use) or an empty one. `allowed` schemes compare case-insensitively.
+inline failure check_url(std::string_view url, const std::vector<std::string>& allowed) {
+    const std::string shown = printable(url.substr(0, 200)) + (url.size() > 200 ? "..." : "");
+    auto refuse = [&](std::string what, std::string remedy) {
+        return make_open_failure(errc::unsafe_url, shown, std::move(what), std::move(remedy));
+    };
+    if (url.empty()) return refuse("the URL is empty", "give an absolute URL such as https://example.com/");
+    const char first = url.front();
+    if (first == '-')
+        return refuse("it begins with '-', so a program could read it as an option",
+                      "give an absolute URL such as https://example.com/ (nothing was run)");
+    if (first == ' ' || first == '\t' || first == '\n' || first == '\r' || first == '\f' || first == '\v')
+        return refuse("it begins with whitespace", "remove the leading whitespace (nothing was run)");
+
+    // Every character first: the message for "https://a b" is about the space, not the scheme.
+    for (std::size_t i = 0; i < url.size(); ++i) {
+        const char c = url[i];
+        if (c == '%') {
+            if (i + 2 >= url.size() || !is_hex_digit(url[i + 1]) || !is_hex_digit(url[i + 2]))
+                return refuse("'%' at position " + std::to_string(i + 1) + " does not begin a %XX escape",
+                              "write a literal '%' as %25 (nothing was run)");
+            continue;
+        }
+        if (is_url_char(c)) continue;
+        std::size_t n = 1;
+        const std::string name = describe_url_char(url, i, n);
+        return refuse(name + " at position " + std::to_string(i + 1) + " is not allowed in a URL (RFC 3986)",
+                      "percent-encode it as " + percent_encode_all(url.substr(i, n)) + " (nothing was run)");
+    }
+
+    const std::string_view scheme = url_scheme(url);
+    if (scheme.empty())
+        return refuse("it is not an absolute URL (no scheme such as https:)",
+                      "give an absolute URL such as https://example.com/; use open_path() for a file");
+    bool ok = false;
+    for (const auto& s : allowed)
+        ok = ok || iequals(s, scheme);
+    if (!ok)
+        return refuse("the scheme '" + std::string(scheme) + "' is not allowed (allowed: " +
+                          (allowed.empty() ? std::string("none") : join(allowed, ", ")) + ")",
+                      "add it to open_options::allowed_schemes if opening it is safe (nothing was run)");
+    const std::string_view rest = url.substr(scheme.size() + 1);
+    if (rest.empty()) return refuse("nothing follows the scheme", "give a complete URL (nothing was run)");
+    if ((iequals(scheme, "http") || iequals(scheme, "https")) &&
+        (rest.compare(0, 2, "//") != 0 || rest.size() == 2 || rest[2] == '/' || rest[2] == '?' || rest[2] == '#'))
+        return refuse("an " + std::string(scheme) + " URL needs a host after '//'",
+                      "write it as " + std::string(scheme) + "://host/path (nothing was run)");
+    return {};
+}
+
+/// A file: URI for an absolute local path: every byte except unreserved ones and '/' is
+/// percent-encoded, so the URI holds no quote, comma, space or backslash.
+inline std::string file_uri(std::string_view absolute_path) {
+    std::string out = "file://";
+    for (char c : absolute_path) {
+        if (is_url_unreserved(c) || c == '/')
+            out += c;
+        else
+            out += percent_encode_all(std::string_view(&c, 1));
+    }
+    return out;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/open_options.hpp ----
+// liftoff/open_options.hpp: open_options and open_plan (public), and what the portable opener
+// code and each platform's opener strategy pass between them: the checked request, and the
+// route of opener programs to run with the way to judge each one's verdict.
+
+#include <chrono>
+#include <cstddef>  // std::size_t
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+
+/// How open_url(), open_path(), open_with() and reveal() go about it.
+struct open_options {
+    /// Wait this long for the opener's verdict (0: don't wait; the opener is released at once).
+    std::chrono::milliseconds confirm{3000};
+    /// Wait until the opened application exits, where the OS can (macOS `open -W`; on Linux the
+    /// opener program is waited for, which xdg-open's generic mode and open_with's direct launch
+    /// make the application itself).
+    bool wait = false;
+    /// Don't bring it to the front, where the OS can (macOS `open -g`).
+    bool background = false;
+    /// A new instance even if the application runs already, where the OS can (macOS `open -n`).
+    bool new_instance = false;
+    /// Extra arguments for open_with()'s application, before the targets.
+    std::vector<std::string> app_args;
+    /// open_url() (and open_with()'s URL targets) refuse other schemes; compared ignoring case.
+    std::vector<std::string> allowed_schemes{"http", "https", "mailto"};
+    /// open_path() refuses programs, scripts and launchers (.desktop, .lnk, .app ...) unless set.
+    bool allow_executables = false;
+};
+
+/// What an opener call would do, worked out without running anything.
+struct open_plan {
+    /// The exact program and argv where a program is launched (empty where the OS is asked
+    /// directly, as ShellExecuteExW on Windows is).
+    std::optional<command> launch;
+    /// One line for people and logs, e.g. "/usr/bin/xdg-open 'https://example.com/?q=a&b=c'".
+    std::string description;
+    /// The opener chosen: "xdg-open", "gio", "kde-open", "$BROWSER", "wslview", "explorer.exe",
+    /// "gdbus", "dbus-send", "open", "desktop entry", "program".
+    std::string opener;
+};
+
+namespace detail {
+
+enum class open_kind { url, path, with, reveal };
+
+/// A request after the portable checks: the URL is valid, the path absolute and present.
+struct open_request {
+    open_kind kind = open_kind::url;
+    std::string target;                ///< the URL or the absolute path (url, path, reveal)
+    std::string shown;                 ///< the target (or the app's first target) as the caller gave it, printable
+    std::string app;                   ///< open_with's application as given
+    std::vector<exec_target> targets;  ///< open_with's targets, checked
+};
+
+/// How an opener's exit is read.
+enum class verdict {
+    xdg_open,     ///< xdg-utils' exit codes: 1 syntax, 2 missing, 3 no handler, 4 failed
+    gio,          ///< gio open: non-zero, with its message naming the cause
+    exit_code,    ///< any other program: non-zero is a failure
+    ignore_exit,  ///< explorer.exe: exits 1 even when it opened the thing
+    show_items,   ///< a D-Bus ShowItems call: non-zero means no file manager answered
+    darwin_open,  ///< macOS open(1): stderr names the LaunchServices error
+};
+
+/// One program to run, and how its verdict is read.
+struct open_step {
+    enum class when {
+        first,     ///< the first step
+        fallback,  ///< only if the steps before it failed (reveal: ShowItems, then the folder)
+        also,      ///< as well, after the first succeeded (open_with: %f with several targets)
+    };
+    command cmd{std::string()};
+    verdict judge = verdict::exit_code;
+    std::string tool;  ///< the name used in messages
+    when run = when::first;
+    bool attended = false;  ///< waited for to the end, whatever confirm says (a text browser in the terminal)
+};
+
+struct open_route {
+    std::vector<open_step> steps;
+    std::string opener;
+    std::string description;  ///< for a route with no steps (an OS call, such as ShellExecuteExW)
+};
+
+/// An argument as a POSIX shell would need it written, for descriptions only (never executed).
+inline std::string shell_quote_for_display(std::string_view s) {
+    bool plain = !s.empty();
+    for (char c : s) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                        c == '-' || c == '.' || c == '/' || c == ':' || c == '=' || c == '@' || c == '%' || c == '+' ||
+                        c == ',';
+        plain = plain && ok;
+    }
+    if (plain) return std::string(s);
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
+    }
+    out += "'";
+    return printable(out);
+}
+
+inline std::string describe_command(const command& cmd) {
+    std::string out = shell_quote_for_display(cmd.program());
+    for (const auto& a : cmd.arguments())
+        out += " " + shell_quote_for_display(a);
+    return out;
+}
+
+/// The public plan of a route: the first step's command, and every step in words.
+inline open_plan plan_of(const open_route& r) {
+    open_plan p;
+    p.opener = r.opener;
+    if (r.steps.empty()) return p;
+    p.launch = r.steps.front().cmd;
+    for (std::size_t i = 0; i < r.steps.size(); ++i) {
+        const auto& s = r.steps[i];
+        if (i != 0) p.description += s.run == open_step::when::fallback ? "; if that fails: " : "; then: ";
+        p.description += describe_command(s.cmd);
+    }
+    return p;
+}
+
+/// An opener command: no stdin, no stdout, stderr captured (a little) for the message.
+inline command opener_command(std::string program, std::vector<std::string> args) {
+    command c{std::move(program), std::move(args)};
+    c.stdin_from(io::null()).stdout_to(io::null()).stderr_to(io::capture(4096)).on_destroy(on_destroy::release);
+    return c;
+}
+
+/// "(xdg-open said: ...)" from an opener's captured stderr, on one line and bounded.
+inline std::string opener_said(const std::string& tool, std::string_view err) {
+    while (!err.empty() && (err.back() == '\n' || err.back() == ' ' || err.back() == '\r'))
+        err.remove_suffix(1);
+    while (!err.empty() && (err.front() == '\n' || err.front() == ' '))
+        err.remove_prefix(1);
+    if (err.empty()) return {};
+    std::string text = printable(err.substr(0, 300));
+    if (err.size() > 300) text += "...";
+    return " (" + tool + " said: " + text + ")";
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/platform/darwin/opener.hpp ----
+// liftoff/platform/darwin/opener.hpp: the macOS opener strategy: /usr/bin/open by absolute path,
+// its options for each open_options field, and its LaunchServices errors read from stderr.
+// The tool's path is a parameter, so a test on Linux runs this strategy with a recording script
+// in its place and checks the exact argv.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+// ---- liftoff/platform/freedesktop/opener.hpp ----
+// liftoff/platform/freedesktop/opener.hpp: the Linux/BSD opener strategy: from the session's
+// facts (session.hpp) to the exact commands to run (xdg-open, gio, kde-open, $BROWSER, wslview,
+// explorer.exe, D-Bus ShowItems, a desktop entry's Exec), and how each one's exit is read.
+// Portable code (it asks the OS only through P), so it is compiled and tested everywhere.
+
+#include <cctype>   // std::toupper
+#include <fstream>  // desktop entries
+#include <iterator>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// ---- liftoff/platform/freedesktop/session.hpp ----
+// liftoff/platform/freedesktop/session.hpp: the Linux/BSD opener decision. A probe gathers the
+// facts of the session (display, Flatpak, Snap, WSL, $BROWSER, the tools in PATH) from an
+// injectable root directory and the platform's environment, and one pure function picks the
+// opener from them, so every branch is tested on any OS with faked facts.
+
+#include <cstddef>  // std::size_t
+#include <fstream>  // reading probe files
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// ---- liftoff/detail/browser_env.hpp ----
+// liftoff/detail/browser_env.hpp: reading $BROWSER, a ':'-separated list of commands, into
+// argvs for one URL. An entry is split into words first and the URL is put in afterwards, as
+// one word, so no URL can add an argument (the RUSTSEC-2026-0257 class). Pure, every OS.
+
+#include <cstddef>  // std::size_t
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// One $BROWSER entry: its words as written, and whether it has a %s for the URL.
+struct browser_entry {
+    std::vector<std::string> words;
+    bool templated = false;
+};
+
+/// The entries of a $BROWSER value: split at ':', empty entries skipped, each split into words
+/// at spaces and tabs (no quoting, as xdg-open and Python read it).
+inline std::vector<browser_entry> parse_browser_list(std::string_view value) {
+    std::vector<browser_entry> out;
+    for (const auto& item : split_list(value, ':')) {
+        browser_entry e;
+        std::string word;
+        for (char c : item) {
+            if (c == ' ' || c == '\t') {
+                if (!word.empty()) e.words.push_back(std::move(word));
+                word.clear();
+            } else {
+                word += c;
+            }
+        }
+        if (!word.empty()) e.words.push_back(std::move(word));
+        if (e.words.empty()) continue;
+        for (const auto& w : e.words)
+            e.templated = e.templated || w.find("%s") != std::string::npos;
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+/// The argv of `entry` for `url`: with %s, each word gets the URL for each %s and '%' for %%
+/// (the words were split before, so the URL stays inside its word); without, the URL is
+/// appended as the last word.
+inline std::vector<std::string> browser_argv(const browser_entry& entry, const std::string& url) {
+    std::vector<std::string> argv;
+    if (!entry.templated) {
+        argv = entry.words;
+        argv.push_back(url);
+        return argv;
+    }
+    for (const auto& w : entry.words) {
+        std::string out;
+        for (std::size_t i = 0; i < w.size(); ++i) {
+            if (w[i] == '%' && i + 1 < w.size() && (w[i + 1] == 's' || w[i + 1] == '%')) {
+                out += w[i + 1] == 's' ? url : std::string("%");
+                ++i;
+            } else {
+                out += w[i];
+            }
+        }
+        argv.push_back(std::move(out));
+    }
+    return argv;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// Everything the choice of an opener depends on.
+struct session_facts {
+    bool display = false;                      ///< DISPLAY or WAYLAND_DISPLAY is non-empty
+    bool flatpak = false;                      ///< /.flatpak-info or $XDG_RUNTIME_DIR/flatpak-info
+    bool snap = false;                         ///< $SNAP is set
+    bool wsl = false;                          ///< WSLInterop, or "microsoft" in the kernel release; not in a container
+    bool container = false;                    ///< /.dockerenv, /run/.containerenv or $container
+    bool session_bus = false;                  ///< $DBUS_SESSION_BUS_ADDRESS or $XDG_RUNTIME_DIR/bus
+    std::optional<std::string> browser;        ///< $BROWSER as set
+    std::vector<browser_entry> browsers;       ///< its entries
+    std::vector<std::string> browser_paths;    ///< each entry's program, found ("" where not)
+    std::string wsl_distro;                    ///< $WSL_DISTRO_NAME
+    std::string wsl_mount_root = "/mnt/";      ///< where Windows drives are mounted (/etc/wsl.conf)
+    std::map<std::string, std::string> tools;  ///< tool name -> absolute path, for those in PATH
+    std::string searched;                      ///< the PATH searched, for messages
+    std::vector<std::string> data_dirs;        ///< $XDG_DATA_HOME, then $XDG_DATA_DIRS (absolute only)
+
+    const std::string* tool(const std::string& name) const {
+        const auto it = tools.find(name);
+        return it == tools.end() ? nullptr : &it->second;
+    }
+};
+
+/// The tools the Linux/BSD strategy may use, in the order they are looked for.
+inline const std::vector<std::string>& freedesktop_tool_names() {
+    static const std::vector<std::string> names{"xdg-open", "gio",   "kde-open",  "kde-open6",   "kde-open5",
+                                                "wslview",  "gdbus", "dbus-send", "explorer.exe"};
+    return names;
+}
+
+inline bool read_small_file(const std::string& path, std::string& out) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) return false;
+    char buf[4096];
+    f.read(buf, sizeof buf);
+    out.assign(buf, static_cast<std::size_t>(f.gcount()));
+    return true;
+}
+
+inline bool contains_ignoring_case(std::string_view hay, std::string_view needle) {
+    for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i)
+        if (iequals(hay.substr(i, needle.size()), needle)) return true;
+    return false;
+}
+
+/// The [automount] root of /etc/wsl.conf, or "/mnt/".
+inline std::string wsl_mount_root_from(const std::string& conf) {
+    std::string root = "/mnt/";
+    bool in_automount = false;
+    for (const auto& raw : split_list(conf, '\n')) {
+        std::string line = raw;
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+            line.pop_back();
+        const auto first = line.find_first_not_of(" \t");
+        if (first == std::string::npos || line[first] == '#') continue;
+        line = line.substr(first);
+        if (line.front() == '[') {
+            in_automount = line == "[automount]";
+            continue;
+        }
+        if (!in_automount) continue;
+        const auto eq = line.find('=');
+        if (eq == std::string::npos) continue;
+        std::string key = line.substr(0, eq), value = line.substr(eq + 1);
+        while (!key.empty() && (key.back() == ' ' || key.back() == '\t'))
+            key.pop_back();
+        const auto v = value.find_first_not_of(" \t");
+        value = v == std::string::npos ? "" : value.substr(v);
+        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
+            value = value.substr(1, value.size() - 2);
+        if (key == "root" && !value.empty() && value.front() == '/') root = value.back() == '/' ? value : value + "/";
+    }
+    return root;
+}
+
+/// Gathers the facts: files are read under `root` ("" for the real system), the environment
+/// and PATH through P (so a test platform can fake them).
+template <class P>
+session_facts gather_session_facts(const std::string& root) {
+    session_facts f;
+    auto env = [](const char* name) { return P::get_env(name); };
+    auto non_empty = [&](const char* name) {
+        const auto v = env(name);
+        return v && !v->empty();
+    };
+    auto exists = [&](const std::string& path) { return P::probe_file(root + path).exists; };
+
+    f.display = non_empty("DISPLAY") || non_empty("WAYLAND_DISPLAY");
+    const auto runtime = env("XDG_RUNTIME_DIR");
+    const bool runtime_ok = runtime && P::is_absolute(*runtime);
+    f.flatpak = exists("/.flatpak-info") || (runtime_ok && exists(*runtime + "/flatpak-info"));
+    f.snap = non_empty("SNAP");
+    f.container = exists("/.dockerenv") || exists("/run/.containerenv") || non_empty("container");
+    std::string release;
+    read_small_file(root + "/proc/sys/kernel/osrelease", release);
+    f.wsl =
+        !f.container && (exists("/proc/sys/fs/binfmt_misc/WSLInterop") || contains_ignoring_case(release, "microsoft"));
+    if (f.wsl) {
+        std::string conf;
+        if (read_small_file(root + "/etc/wsl.conf", conf)) f.wsl_mount_root = wsl_mount_root_from(conf);
+        if (const auto d = env("WSL_DISTRO_NAME")) f.wsl_distro = *d;
+    }
+    f.session_bus = non_empty("DBUS_SESSION_BUS_ADDRESS") || (runtime_ok && exists(*runtime + "/bus"));
+
+    const auto path = env("PATH");
+    f.searched = path ? *path : P::default_path();
+    for (const auto& name : freedesktop_tool_names()) {
+        auto s = search_path_list<P>(name, f.searched);
+        if (!s.found.empty()) f.tools[name] = std::move(s.found);
+    }
+
+    f.browser = env("BROWSER");
+    if (f.browser) {
+        f.browsers = parse_browser_list(*f.browser);
+        for (const auto& b : f.browsers) {
+            const std::string& prog = b.words.front();
+            std::string found;
+            if (P::has_directory_part(prog)) {
+                const std::string full = P::make_absolute(prog);
+                const auto probe = P::probe_file(full);
+                if (probe.regular && probe.executable) found = full;
+            } else {
+                found = search_path_list<P>(prog, f.searched).found;
+            }
+            f.browser_paths.push_back(std::move(found));
+        }
+    }
+
+    // XDG Base Directory: empty or unset means the default; relative entries are ignored.
+    const auto data_home = env("XDG_DATA_HOME");
+    const auto home = env("HOME");
+    if (data_home && P::is_absolute(*data_home))
+        f.data_dirs.push_back(*data_home);
+    else if (home && P::is_absolute(*home))
+        f.data_dirs.push_back(*home + "/.local/share");
+    const auto data_dirs = env("XDG_DATA_DIRS");
+    for (const auto& d : split_list(data_dirs && !data_dirs->empty() ? *data_dirs : "/usr/local/share:/usr/share", ':'))
+        if (P::is_absolute(d)) f.data_dirs.push_back(d);
+    return f;
+}
+
+enum class opener_tool { none, xdg_open, gio, kde_open, browser, wslview, explorer, gdbus, dbus_send };
+
+/// What choose_opener() decided: a tool, or why there is none.
+struct opener_choice {
+    opener_tool tool = opener_tool::none;
+    std::string path;          ///< the tool's absolute path
+    std::size_t browser = 0;   ///< for opener_tool::browser: which $BROWSER entry
+    bool terminal = false;     ///< a $BROWSER used without a graphical session gets the terminal
+    errc refusal{};            ///< for opener_tool::none
+    std::string what, remedy;  ///< for opener_tool::none
+};
+
+/// Picks how to open a URL (`scheme` given), a local path (kind path) or to reveal one.
+///
+/// The order, and why:
+/// 1. WSL (not in a container): the Windows side owns the user's browser and files, so
+///    `wslview` (wslu), else `explorer.exe`; never cmd.exe or PowerShell, which re-parse their
+///    command line. Without either, on to the Linux openers (WSLg has a display).
+/// 2. Flatpak or Snap: the sandbox's own `xdg-open` forwards to the host through the portal
+///    (or snapd), the only way out of the sandbox; it needs no display of its own.
+/// 3. A graphical session: `xdg-open` first (the freedesktop dispatcher: it defers to the
+///    desktop's own tool and mimeapps.list, and its exit codes say what went wrong), then
+///    `gio open` (GLib, present wherever GTK is), then `kde-open` (KDE only).
+/// 4. For http(s) only, $BROWSER: its first entry whose program is in PATH. Without a display
+///    it gets the terminal (a text browser such as w3m).
+/// 5. Otherwise: no_graphical_session without a display, no_opener with one.
+/// Reveal: ShowItems of org.freedesktop.FileManager1 through `gdbus` or `dbus-send` when there
+/// is a session bus (not inside Flatpak, whose sandbox hides the file manager); the caller
+/// falls back to opening the folder (kind path).
+inline opener_choice choose_opener(const session_facts& f, open_kind kind, std::string_view scheme = {}) {
+    opener_choice c;
+    auto pick = [&](opener_tool t, const char* name) {
+        if (const auto* p = f.tool(name)) {
+            c.tool = t;
+            c.path = *p;
+            return true;
+        }
+        return false;
+    };
+    const bool web = kind == open_kind::url && (iequals(scheme, "http") || iequals(scheme, "https"));
+
+    if (f.wsl) {
+        if (kind == open_kind::reveal) {
+            if (pick(opener_tool::explorer, "explorer.exe")) return c;
+        } else if (pick(opener_tool::wslview, "wslview") || pick(opener_tool::explorer, "explorer.exe")) {
+            return c;
+        }
+    }
+    const bool sandbox = f.flatpak || f.snap;
+    if (kind == open_kind::reveal && (f.display || sandbox) && f.session_bus && !f.flatpak) {
+        if (pick(opener_tool::gdbus, "gdbus") || pick(opener_tool::dbus_send, "dbus-send")) return c;
+    }
+    if (kind == open_kind::reveal) kind = open_kind::path;  // the caller opens the folder
+    if (sandbox && pick(opener_tool::xdg_open, "xdg-open")) return c;
+    if (f.display) {
+        if (pick(opener_tool::xdg_open, "xdg-open") || pick(opener_tool::gio, "gio") ||
+            pick(opener_tool::kde_open, "kde-open") || pick(opener_tool::kde_open, "kde-open6") ||
+            pick(opener_tool::kde_open, "kde-open5"))
+            return c;
+    }
+    std::vector<std::string> missing_browsers;
+    if (web) {
+        for (std::size_t i = 0; i < f.browsers.size(); ++i) {
+            const std::string& prog = f.browsers[i].words.front();
+            const bool self =
+                prog == "xdg-open" || (prog.size() > 9 && prog.compare(prog.size() - 9, 9, "/xdg-open") == 0);
+            if (!f.browser_paths[i].empty() && !self) {
+                c.tool = opener_tool::browser;
+                c.path = f.browser_paths[i];
+                c.browser = i;
+                c.terminal = !f.display;
+                return c;
+            }
+            missing_browsers.push_back("'" + printable(prog) + "'");
+        }
+    }
+    std::string browser_note;
+    if (web && f.browser && !missing_browsers.empty())
+        browser_note = "; $BROWSER names " + join(missing_browsers, ", ") + ", none of them in PATH";
+    if (!f.display) {
+        c.refusal = errc::no_graphical_session;
+        c.what = "there is no graphical session (DISPLAY and WAYLAND_DISPLAY are unset or empty)" + browser_note;
+        c.remedy = web ? "run it from a desktop session, or set BROWSER to a program that can show it here (such "
+                         "as BROWSER=w3m for a terminal); nothing was run"
+                       : "run it from a desktop session (nothing was run)";
+        return c;
+    }
+    c.refusal = errc::no_opener;
+    c.what = "no opener program was found: xdg-open, gio and kde-open are not in PATH (searched " +
+             printable(f.searched) + ")" + browser_note;
+    c.remedy = web ? "install xdg-utils, or set BROWSER (nothing was run)" : "install xdg-utils (nothing was run)";
+    return c;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// The real system: probe files are read from "/".
+struct freedesktop_system_root {
+    static std::string root() { return {}; }
+};
+
+/// A failure of an opener request, worded for its target (and application).
+inline failure open_failure(const open_request& req, errc code, std::string what, std::string remedy,
+                            std::string path = {}) {
+    const bool with = req.kind == open_kind::with && !req.targets.empty();
+    return make_open_failure(code, req.shown, std::move(what), std::move(remedy), with ? printable(req.app) : "",
+                             std::move(path));
+}
+
+inline bool ends_with(std::string_view s, std::string_view tail) noexcept {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+/// How Windows names a path of this WSL distribution: /mnt/c/x -> C:\x, anything else
+/// \\wsl.localhost\DISTRO\x (what `wslpath -w` answers), or nullopt without a distro name.
+inline std::optional<std::string> wsl_windows_path(const std::string& abs, const session_facts& f) {
+    auto backslashes = [](std::string s) {
+        for (auto& c : s)
+            if (c == '/') c = '\\';
+        return s;
+    };
+    const std::string& root = f.wsl_mount_root;
+    if (abs.size() > root.size() && abs.compare(0, root.size(), root) == 0 && is_ascii_alpha(abs[root.size()]) &&
+        (abs.size() == root.size() + 1 || abs[root.size() + 1] == '/')) {
+        const char drive = static_cast<char>(std::toupper(static_cast<unsigned char>(abs[root.size()])));
+        const std::string rest = abs.substr(root.size() + 1);
+        return std::string(1, drive) + ":" + (rest.empty() ? std::string("\\") : backslashes(rest));
+    }
+    if (f.wsl_distro.empty()) return std::nullopt;
+    return "\\\\wsl.localhost\\" + f.wsl_distro + backslashes(abs);
+}
+
+/// The file for desktop id `id` under an applications/ directory, with the spec's rule that
+/// "foo-bar.desktop" may be applications/foo/bar.desktop. "" if there is none.
+template <class P>
+std::string find_desktop_file(const std::string& dir, const std::string& id) {
+    const std::string direct = dir + "/" + id;
+    if (P::probe_file(direct).regular) return direct;
+    for (std::size_t dash = id.find('-'); dash != std::string::npos; dash = id.find('-', dash + 1)) {
+        const std::string sub = dir + "/" + id.substr(0, dash);
+        if (!P::probe_file(sub).directory) continue;
+        std::string found = find_desktop_file<P>(sub, id.substr(dash + 1));
+        if (!found.empty()) return found;
+    }
+    return {};
+}
+
+template <class Root = freedesktop_system_root>
+struct freedesktop_opener {
+    /// Works out the commands for `req`, or why there are none. Runs nothing.
+    template <class P>
+    static failure route(const open_request& req, const open_options& opts, open_route& out) {
+        const session_facts f = gather_session_facts<P>(Root::root());
+        if (req.kind == open_kind::with) return route_with<P>(f, req, opts, out);
+        if (req.kind == open_kind::reveal) return route_reveal(f, req, out);
+        const opener_choice c = choose_opener(f, req.kind, url_scheme(req.target));
+        if (c.tool == opener_tool::none) return open_failure(req, c.refusal, c.what, c.remedy);
+        open_step step;
+        if (auto bad = step_for(f, c, req, req.target, step)) return bad;
+        out.opener = step.tool;
+        out.steps.push_back(std::move(step));
+        return {};
+    }
+
+    /// Reads the exit of a step that has ended.
+    static failure judge(const open_step& s, const open_request& req, const exit_status& st, const std::string& err) {
+        if (s.judge == verdict::ignore_exit || st.success()) return {};
+        const std::string said = opener_said(s.tool, err);
+        const std::string how = st.to_string();
+        const std::string tool = "'" + printable(s.tool) + "'";
+        if (s.judge == verdict::xdg_open && st.exited()) {
+            switch (st.code()) {
+            case 1:
+                return open_failure(req, errc::invalid_argument, "xdg-open refused its arguments (exit 1)" + said,
+                                    "this is a bug in liftoff or xdg-open; please report it");
+            case 2:
+                return open_failure(req, errc::target_not_found, "xdg-open says it does not exist (exit 2)" + said,
+                                    "check that it exists and is readable");
+            case 3:
+                return open_failure(
+                    req, errc::no_handler,
+                    "no application is set to open it (xdg-open found no handler, exit 3)" + said,
+                    "choose a default application, e.g. `xdg-mime default APP.desktop " + mime_hint(req) + "`");
+            case 4:
+                return open_failure(req, errc::opener_failed,
+                                    "the application xdg-open chose failed (xdg-open exit 4)" + said,
+                                    "see its message, or try `xdg-open` by hand");
+            default: break;
+            }
+        }
+        if (s.judge == verdict::gio) {
+            if (contains_ignoring_case(err, "not supported") || contains_ignoring_case(err, "no application"))
+                return open_failure(req, errc::no_handler,
+                                    "no application is set to open it (gio open " + how + ")" + said,
+                                    "choose a default application, e.g. `gio mime " + mime_hint(req) + " APP.desktop`");
+            if (contains_ignoring_case(err, "no such file") || contains_ignoring_case(err, "does not exist"))
+                return open_failure(req, errc::target_not_found, "gio open says it does not exist" + said,
+                                    "check that it exists and is readable");
+        }
+        if (s.judge == verdict::show_items)
+            return open_failure(req, errc::opener_failed,
+                                "no file manager answered ShowItems (" + tool + " " + how + ")" + said,
+                                "install a file manager that implements org.freedesktop.FileManager1");
+        if (req.kind == open_kind::with)
+            return open_failure(req, errc::opener_failed, tool + " " + how + " at once" + said,
+                                "see its message, or run it by hand to see why");
+        return open_failure(req, errc::opener_failed, "the opener " + tool + " " + how + said,
+                            "see its message, or try it by hand");
+    }
+
+private:
+    static std::string mime_hint(const open_request& req) {
+        const std::string_view scheme = url_scheme(req.target);
+        if (req.kind == open_kind::url && !scheme.empty()) return "x-scheme-handler/" + std::string(scheme);
+        return "$(xdg-mime query filetype FILE)";
+    }
+
+    static failure step_for(const session_facts& f, const opener_choice& c, const open_request& req,
+                            const std::string& target, open_step& step) {
+        const bool is_url = req.kind == open_kind::url;
+        switch (c.tool) {
+        case opener_tool::xdg_open:
+            if (!is_url && target.find('\n') != std::string::npos) {
+                // xdg-open 1.1.3 reads its argument line by line and finds no method for it.
+                if (const auto* gio = f.tool("gio")) {
+                    step = {opener_command(*gio, {"open", target}), verdict::gio, "gio"};
+                    break;
+                }
+                return open_failure(req, errc::unsupported, "xdg-open cannot pass on a file name with a newline in it",
+                                    "install gio (libglib2.0-bin), or rename the file (nothing was run)");
+            }
+            step = {opener_command(c.path, {target}), verdict::xdg_open, "xdg-open"};
+            break;
+        case opener_tool::gio:
+            // gio takes "--" as a file name; the target cannot begin with '-' anyway.
+            step = {opener_command(c.path, {"open", target}), verdict::gio, "gio"};
+            break;
+        case opener_tool::kde_open:
+            step = {opener_command(c.path, {"--", target}), verdict::exit_code, "kde-open"};
+            break;
+        case opener_tool::wslview: step = {opener_command(c.path, {target}), verdict::exit_code, "wslview"}; break;
+        case opener_tool::explorer: {
+            std::string arg = target;
+            if (!is_url) {
+                const auto win = wsl_windows_path(target, f);
+                if (!win)
+                    return open_failure(req, errc::unsupported,
+                                        "Windows cannot name this path: $WSL_DISTRO_NAME is not set",
+                                        "install wslu (wslview), or set WSL_DISTRO_NAME");
+                arg = *win;
+            }
+            // explorer.exe exits 1 even when it opened the thing: its exit says nothing.
+            step = {opener_command(c.path, {arg}), verdict::ignore_exit, "explorer.exe"};
+            break;
+        }
+        case opener_tool::browser: {
+            std::vector<std::string> argv = browser_argv(f.browsers[c.browser], target);
+            argv.erase(argv.begin());
+            step = {opener_command(c.path, std::move(argv)), verdict::exit_code, "$BROWSER"};
+            if (c.terminal) {  // a text browser needs the terminal, and has it until it ends
+                step.cmd.stdin_from(io::inherit()).stdout_to(io::inherit()).stderr_to(io::inherit());
+                step.attended = true;
+            }
+            break;
+        }
+        default: return open_failure(req, errc::no_opener, "no opener program was found", "install xdg-utils");
+        }
+        return {};
+    }
+
+    static failure route_reveal(const session_facts& f, const open_request& req, open_route& out) {
+        const opener_choice c = choose_opener(f, open_kind::reveal);
+        if (c.tool == opener_tool::none) return open_failure(req, c.refusal, c.what, c.remedy);
+        const std::string& path = req.target;
+        if (c.tool == opener_tool::explorer) {
+            const auto win = wsl_windows_path(path, f);
+            if (!win)
+                return open_failure(req, errc::unsupported,
+                                    "Windows cannot name this path: $WSL_DISTRO_NAME is not set",
+                                    "set WSL_DISTRO_NAME");
+            out.opener = "explorer.exe";
+            out.steps.push_back({opener_command(c.path, {"/select," + *win}), verdict::ignore_exit, "explorer.exe"});
+            return {};
+        }
+        const std::string uri = file_uri(path);
+        if (c.tool == opener_tool::gdbus || c.tool == opener_tool::dbus_send) {
+            // The URI is percent-encoded: no quote, comma or backslash can break either syntax.
+            if (c.tool == opener_tool::gdbus)
+                out.steps.push_back(
+                    {opener_command(c.path, {"call", "--session", "--dest", "org.freedesktop.FileManager1",
+                                             "--object-path", "/org/freedesktop/FileManager1", "--method",
+                                             "org.freedesktop.FileManager1.ShowItems", "['" + uri + "']", "''"}),
+                     verdict::show_items, "gdbus"});
+            else
+                out.steps.push_back(
+                    {opener_command(c.path, {"--session", "--print-reply", "--dest=org.freedesktop.FileManager1",
+                                             "/org/freedesktop/FileManager1", "org.freedesktop.FileManager1.ShowItems",
+                                             "array:string:" + uri, "string:"}),
+                     verdict::show_items, "dbus-send"});
+            out.opener = out.steps.back().tool;
+        }
+        // Open the folder that holds it: the fallback, or the way when there is no bus.
+        const std::string folder = parent_folder(path);
+        const opener_choice fc = choose_opener(f, open_kind::path);
+        if (fc.tool == opener_tool::none) {
+            if (!out.steps.empty()) return {};
+            return open_failure(req, fc.refusal, fc.what, fc.remedy);
+        }
+        open_step step;
+        open_request folder_req = req;
+        folder_req.kind = open_kind::path;
+        if (auto bad = step_for(f, fc, folder_req, folder, step)) {
+            if (!out.steps.empty()) return {};
+            return bad;
+        }
+        step.run = out.steps.empty() ? open_step::when::first : open_step::when::fallback;
+        if (out.steps.empty()) out.opener = step.tool;
+        out.steps.push_back(std::move(step));
+        return {};
+    }
+
+    static std::string parent_folder(const std::string& path) {
+        std::string p = path;
+        while (p.size() > 1 && p.back() == '/')
+            p.pop_back();
+        const auto slash = p.rfind('/');
+        if (slash == std::string::npos || slash == 0) return "/";
+        return p.substr(0, slash);
+    }
+
+    template <class P>
+    static failure route_with(const session_facts& f, const open_request& req, const open_options& opts,
+                              open_route& out) {
+        const std::string& app = req.app;
+        const std::string shown_app = "'" + printable(app) + "'";
+        auto direct = [&](const std::string& program) {
+            std::vector<std::string> argv = opts.app_args;
+            for (const auto& t : req.targets)
+                argv.push_back(t.text);
+            out.opener = "program";
+            out.steps.push_back({opener_command(program, std::move(argv)), verdict::exit_code, app});
+            return failure{};
+        };
+        if (P::has_directory_part(app)) {
+            const std::string full = P::make_absolute(app);
+            const auto probe = P::probe_file(full);
+            if (!probe.exists)
+                return open_failure(req, errc::application_not_found, "'" + printable(full) + "' does not exist",
+                                    "check the path, or give a desktop id or a program name", full);
+            if (ends_with(full, ".desktop") && probe.regular) return route_entry<P>(f, full, req, opts, out);
+            if (!probe.regular || !probe.executable)
+                return open_failure(req, errc::application_not_found,
+                                    "'" + printable(full) + "' is not a program (" +
+                                        (probe.directory ? "a directory" : "not executable") + ")",
+                                    "give the program's path, a desktop id or a program name", full);
+            return direct(full);
+        }
+        const std::string id = ends_with(app, ".desktop") ? app : app + ".desktop";
+        std::vector<std::string> looked;
+        for (const auto& dir : f.data_dirs) {
+            const std::string apps = dir + (ends_with(dir, "/") ? "" : "/") + "applications";
+            looked.push_back(apps);
+            const std::string file = find_desktop_file<P>(apps, id);
+            if (!file.empty()) return route_entry<P>(f, file, req, opts, out);
+        }
+        const std::string where = looked.empty() ? std::string("no data directories") : join(looked, ":");
+        if (id == app)
+            return open_failure(req, errc::application_not_found,
+                                "no desktop entry " + shown_app + " (searched " + printable(where) + ")",
+                                "install the application, or check its desktop id (`ls " +
+                                    printable(looked.empty() ? std::string("/usr/share/applications") : looked.back()) +
+                                    "`)");
+        const path_search s = search_path_list<P>(app, f.searched);
+        if (!s.found.empty()) return direct(s.found);
+        return open_failure(req, errc::application_not_found,
+                            shown_app + " is neither a desktop entry (no " + printable(id) + " in " + printable(where) +
+                                ") nor a program in PATH (searched " + printable(f.searched) + ")",
+                            "install it, or give its desktop id or a full path");
+    }
+
+    template <class P>
+    static failure route_entry(const session_facts& f, const std::string& file, const open_request& req,
+                               const open_options& opts, open_route& out) {
+        const std::string shown_file = "'" + printable(file) + "'";
+        std::string text;
+        if (!read_whole_file(file, text))
+            return open_failure(req, errc::application_not_found, "cannot read the desktop entry " + shown_file,
+                                "check its permissions", file);
+        const desktop_entry e = [&] {
+            desktop_entry d = parse_desktop_entry(text);
+            d.path = file;
+            return d;
+        }();
+        if (const auto type = e.get("Type"); type && *type != "Application")
+            return open_failure(
+                req, errc::application_not_found,
+                "the desktop entry " + shown_file + " is not an application (Type=" + printable(*type) + ")",
+                "name an application's desktop entry", file);
+        if (e.flag("Hidden"))
+            return open_failure(req, errc::application_not_found,
+                                "the desktop entry " + shown_file + " is hidden (Hidden=true: deleted)",
+                                "install the application again, or remove that file", file);
+        if (const auto try_exec = e.get("TryExec"); try_exec && !try_exec->empty()) {
+            bool ok = false;
+            if (P::has_directory_part(*try_exec)) {
+                const auto probe = P::probe_file(*try_exec);
+                ok = probe.regular && probe.executable;
+            } else {
+                ok = !search_path_list<P>(*try_exec, f.searched).found.empty();
+            }
+            if (!ok)
+                return open_failure(
+                    req, errc::application_not_found,
+                    "its program '" + printable(*try_exec) + "' (TryExec of " + shown_file + ") is not installed",
+                    "install the application", file);
+        }
+        if (e.flag("Terminal"))
+            return open_failure(req, errc::unsupported,
+                                "the desktop entry " + shown_file + " runs in a terminal (Terminal=true)",
+                                "launch() its program in the terminal emulator of your choice", file);
+        const auto exec = e.get("Exec");
+        if (!exec || exec->empty())
+            return open_failure(req, errc::unsupported,
+                                "the desktop entry " + shown_file + " has no Exec line (D-Bus activation only)",
+                                "start it through D-Bus, or name its program instead", file);
+        const exec_split words = split_exec(*exec);
+        if (!words.error.empty())
+            return open_failure(req, errc::invalid_argument,
+                                "the Exec line of " + shown_file + " is invalid: " + words.error,
+                                "fix the desktop entry (nothing was run)", file);
+        exec_context ctx;
+        ctx.name = e.get("Name").value_or("");
+        ctx.icon = e.get("Icon").value_or("");
+        ctx.path = file;
+        const exec_expansion x = expand_exec(words.words, ctx, req.targets, opts.app_args);
+        if (!x.error.empty())
+            return open_failure(req, x.wrong_target ? errc::unsupported : errc::invalid_argument,
+                                "the application of " + shown_file + " cannot take it: " + x.error,
+                                x.wrong_target ? "give it a local file, or pick an application that takes URLs"
+                                               : "fix the desktop entry (nothing was run)",
+                                file);
+        if (!f.display && !f.wsl && !f.flatpak && !f.snap)
+            return open_failure(req, errc::no_graphical_session,
+                                "there is no graphical session for the application of " + shown_file +
+                                    " (DISPLAY and WAYLAND_DISPLAY are unset or empty)",
+                                "run it from a desktop session (nothing was run)", file);
+        out.opener = "desktop entry";
+        for (std::size_t i = 0; i < x.argvs.size(); ++i) {
+            std::vector<std::string> argv = x.argvs[i];
+            std::string program = argv.front();
+            argv.erase(argv.begin());
+            open_step step{opener_command(std::move(program), std::move(argv)), verdict::exit_code, x.argvs[i].front()};
+            step.run = i == 0 ? open_step::when::first : open_step::when::also;
+            out.steps.push_back(std::move(step));
+        }
+        return {};
+    }
+
+    static bool read_whole_file(const std::string& path, std::string& out) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) return false;
+        out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        return true;
+    }
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// macOS's own open(1).
+struct darwin_open_tool {
+    static std::string path() { return "/usr/bin/open"; }
+};
+
+/// True for a reverse-DNS bundle identifier such as com.apple.TextEdit (not "Foo.app", not a
+/// name with spaces): letters, digits, '-' and '_' in two or more dot-separated labels.
+inline bool is_bundle_id(std::string_view s) noexcept {
+    if (s.empty() || !is_ascii_alpha(s.front()) || ends_with(s, ".app") || ends_with(s, ".APP")) return false;
+    bool dot = false, label = false;
+    for (char c : s) {
+        if (c == '.') {
+            if (!label) return false;
+            dot = true;
+            label = false;
+        } else if (is_ascii_alpha(c) || is_ascii_digit(c) || c == '-' || c == '_') {
+            label = true;
+        } else {
+            return false;
+        }
+    }
+    return dot && label;
+}
+
+template <class Tool = darwin_open_tool>
+struct darwin_opener {
+    /// `open [-a APP | -b ID] [-W] [-g] [-n] TARGET... [--args APP_ARGS...]`, `open -R PATH`.
+    /// No "--" before the targets: open(1)'s manual does not name it, it would turn a following
+    /// --args into a file name, and every target is an absolute path or a checked URL already.
+    template <class P>
+    static failure route(const open_request& req, const open_options& opts, open_route& out) {
+        const std::string tool = Tool::path();
+        const auto probe = P::probe_file(tool);
+        if (!probe.regular || !probe.executable)
+            return open_failure(req, errc::no_opener, "the opener '" + printable(tool) + "' is missing",
+                                "it is part of macOS: check the system (nothing was run)");
+        std::vector<std::string> args;
+        if (req.kind == open_kind::reveal) {
+            args.push_back("-R");
+            if (opts.background) args.push_back("-g");
+            args.push_back(req.target);
+        } else {
+            if (req.kind == open_kind::with) {
+                if (P::has_directory_part(req.app)) {
+                    args.push_back("-a");
+                    args.push_back(P::make_absolute(req.app));
+                } else {
+                    args.push_back(is_bundle_id(req.app) ? "-b" : "-a");
+                    args.push_back(req.app);
+                }
+            }
+            if (opts.wait) args.push_back("-W");
+            if (opts.background) args.push_back("-g");
+            if (opts.new_instance) args.push_back("-n");
+            if (req.kind == open_kind::with) {
+                for (const auto& t : req.targets)
+                    args.push_back(t.text);
+                if (!opts.app_args.empty()) {
+                    args.push_back("--args");
+                    args.insert(args.end(), opts.app_args.begin(), opts.app_args.end());
+                }
+            } else {
+                args.push_back(req.target);
+            }
+        }
+        out.opener = "open";
+        out.steps.push_back({opener_command(tool, std::move(args)), verdict::darwin_open, "open"});
+        return {};
+    }
+
+    /// open(1) exits 1 and names the LaunchServices error on stderr (-10814 is
+    /// kLSApplicationNotFoundErr: no such application, or none for this kind of document).
+    static failure judge(const open_step& s, const open_request& req, const exit_status& st, const std::string& err) {
+        if (st.success()) return {};
+        const std::string said = opener_said("open", err);
+        const bool not_found = contains_ignoring_case(err, "-10814");
+        if (contains_ignoring_case(err, "Unable to find application") || (req.kind == open_kind::with && not_found))
+            return open_failure(req, errc::application_not_found, "open(1) found no such application" + said,
+                                "check its name in /Applications, or give its bundle id (com.apple.TextEdit) "
+                                "or its path");
+        if (not_found || contains_ignoring_case(err, "No application knows how to open"))
+            return open_failure(req, errc::no_handler, "no application is set to open it" + said,
+                                "choose one in Finder: Get Info, Open with, Change All");
+        if (contains_ignoring_case(err, "does not exist"))
+            return open_failure(req, errc::target_not_found, "open(1) says it does not exist" + said, "check the path");
+        return open_failure(req, errc::opener_failed, "'" + s.tool + "' " + st.to_string() + said,
+                            "see its message, or try `open` by hand");
+    }
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/platform/windows/opener.hpp ----
+// liftoff/platform/windows/opener.hpp: how open_url() and friends open things on Windows. The
+// route asks the OS directly (ShellExecuteExW), so it has no programs to run.
+
+#include <string>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+struct windows_shell_opener {
+    template <class P>
+    static failure route(const open_request& req, const open_options&, open_route& out) {
+        out.opener = "ShellExecuteExW";
+        const char* verb = req.kind == open_kind::reveal ? "explore" : "open";
+        out.description = std::string("ShellExecuteExW(") + verb + ", '" +
+                          (req.kind == open_kind::with ? req.app : req.target) + "')";
+        return {};
+    }
+
+    static failure judge(const open_step&, const open_request&, const exit_status&, const std::string&) { return {}; }
+
+    template <class P>
+    static basic_child<P> execute(const open_request& req, const open_route&, const open_options&, failure& f) {
+        f = make_open_failure(errc::unsupported, req.shown, "opening through ShellExecuteExW is not built yet",
+                              "launch the application with liftoff::launch() meanwhile");
+        return {};
+    }
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// The opener strategy of platform P: P::opener if it names one, else native_opener.
+template <class P, class = void>
+struct opener_of {
+    using type = native_opener;
+};
+template <class P>
+struct opener_of<P, std::void_t<typename P::opener>> {
+    using type = typename P::opener;
+};
+
+/// A strategy that asks the OS directly instead of launching a program (Windows'
+/// ShellExecuteExW) routes with no steps and supplies
+/// `template <class P> static basic_child<P> execute(const open_request&, const open_route&,
+/// const open_options&, failure&)`.
+template <class S, class P, class = void>
+struct has_execute : std::false_type {};
+template <class S, class P>
+struct has_execute<
+    S, P,
+    std::void_t<decltype(S::template execute<P>(std::declval<const open_request&>(), std::declval<const open_route&>(),
+                                                std::declval<const open_options&>(), std::declval<failure&>()))>>
+    : std::true_type {};
+
+/// True for a name whose extension makes opening it run something: programs, scripts and
+/// launchers on any of the systems (a file copied from one to another keeps its danger).
+/// Trailing dots and spaces are ignored, as Windows ignores them; case is ignored.
+inline bool is_launcher_name(std::string_view name) {
+    while (!name.empty() && (name.back() == '.' || name.back() == ' '))
+        name.remove_suffix(1);
+    const auto dot = name.rfind('.');
+    if (dot == std::string_view::npos || dot == 0) return false;
+    const std::string_view ext = name.substr(dot + 1);
+    static const char* const launchers[] = {
+        "desktop",  "exe",     "bat",  "cmd",      "com",         "lnk",       "url",
+        "app",      "command", "tool", "terminal", "jar",         "jnlp",      "msi",
+        "msp",      "scr",     "pif",  "cpl",      "hta",         "vbs",       "vbe",
+        "js",       "jse",     "wsf",  "wsh",      "ps1",         "psm1",      "reg",
+        "appimage", "scf",     "msc",  "inf",      "application", "appref-ms", "settingcontent-ms",
+        "fileloc",  "run",     "mjs",  "gadget"};
+    for (const char* l : launchers)
+        if (iequals(ext, l)) return true;
+    return false;
+}
+
+template <class P>
+failure check_text(const std::string& shown, std::string_view text, const std::string& item) {
+    if (find_nul(text) != std::string_view::npos)
+        return make_open_failure(errc::invalid_argument, shown, item + " contains a NUL byte",
+                                 "remove it: the OS cannot pass it on (nothing was run)");
+    if (!P::valid_text(text))
+        return make_open_failure(errc::encoding_error, shown, item + " is not valid UTF-8",
+                                 "convert it to UTF-8 first (from_system_encoding() for ANSI text); nothing was run");
+    return {};
+}
+
+/// open_path()'s and reveal()'s checks: the path exists (made absolute, so it cannot read as an
+/// option) and, unless allowed or only revealed, is not a program or launcher.
+template <class P>
+failure check_local_path(const std::string& given, const open_options& opts, bool reveal, open_request& req) {
+    req.shown = printable(given);
+    if (given.empty())
+        return make_open_failure(errc::invalid_argument, req.shown, "the path is empty",
+                                 "give a file or directory (nothing was run)");
+    if (auto bad = check_text<P>(req.shown, given, "the path")) return bad;
+    const std::string abs = P::make_absolute(given);
+    const std::string shown_abs = "'" + printable(abs) + "'";
+    const auto probe = P::probe_file(abs);
+    if (!probe.exists)
+        return make_open_failure(errc::target_not_found, req.shown, shown_abs + " does not exist",
+                                 "check the path (a relative one is taken from the current directory); nothing was run",
+                                 {}, abs);
+    req.target = abs;
+    if (reveal || opts.allow_executables) return {};
+    const std::string remedy =
+        "launch() it to run it, open_with() an application to open it in, or set open_options::allow_executables "
+        "(nothing was run)";
+    if (probe.regular && probe.executable)
+        return make_open_failure(errc::refused_executable, req.shown, shown_abs + " is a program (it is executable)",
+                                 remedy, {}, abs);
+    std::error_code ec;
+    const auto real = std::filesystem::canonical(P::to_path(abs), ec);
+    const std::string names[2] = {P::to_path(abs).filename().u8string(),
+                                  ec ? std::string() : real.filename().u8string()};
+    for (const auto& name : names) {
+        // A directory is a launcher only as a macOS bundle (a folder "example.com" is a folder).
+        const bool bundle = iequals(name.size() > 4 ? std::string_view(name).substr(name.size() - 4) : "", ".app");
+        if (!name.empty() && is_launcher_name(name) && (probe.regular || bundle))
+            return make_open_failure(
+                errc::refused_executable, req.shown,
+                shown_abs + " is a program or launcher ('" + printable(name) + "': opening it would run something)",
+                remedy, {}, abs);
+    }
+    return {};
+}
+
+template <class P>
+failure prepare_url(const std::string& url, const open_options& opts, open_request& req) {
+    req.kind = open_kind::url;
+    req.shown = printable(url);
+    if (auto bad = check_text<P>(req.shown, url, "the URL")) return bad;
+    if (auto bad = check_url(url, opts.allowed_schemes)) return bad;
+    req.target = url;
+    return {};
+}
+
+template <class P>
+failure prepare_with(const std::string& app, const std::vector<std::string>& targets, const open_options& opts,
+                     open_request& req) {
+    req.kind = open_kind::with;
+    req.app = app;
+    req.shown = printable(targets.empty() ? app : targets.front());
+    if (app.empty())
+        return make_open_failure(errc::invalid_argument, req.shown, "the application name is empty",
+                                 "name an application, a desktop id or a path (nothing was run)");
+    if (auto bad = check_text<P>(req.shown, app, "the application name")) return bad;
+    for (const auto& a : opts.app_args)
+        if (auto bad = check_text<P>(req.shown, a, "an app_args entry ('" + printable(a) + "')")) return bad;
+    for (const auto& t : targets) {
+        const std::string shown = printable(t);
+        if (t.empty())
+            return make_open_failure(errc::invalid_argument, req.shown, "a target is empty",
+                                     "give a file or a URL (nothing was run)");
+        if (auto bad = check_text<P>(shown, t, "the target")) return bad;
+        // "C:\x" is a path with a drive letter, not a URL with the scheme "c".
+        if (url_scheme(t).size() > 1) {
+            if (auto bad = check_url(t, opts.allowed_schemes)) return bad;
+            req.targets.push_back({t, true});
+        } else {
+            req.targets.push_back({P::make_absolute(t), false});
+        }
+    }
+    return {};
+}
+
+template <class P>
+failure route_for(const open_request& req, const open_options& opts, open_route& route) {
+    using S = typename opener_of<P>::type;
+    return S::template route<P>(req, opts, route);
+}
+
+/// A core launch failure of an opener, worded for the target.
+inline failure could_not_start(const open_request& req, const open_step& step, const failure& lf) {
+    errc code = lf.code;
+    if (code == errc::program_not_found)
+        code = req.kind == open_kind::with ? errc::application_not_found : errc::no_opener;
+    std::string what = lf.message;
+    const std::string prefix = "liftoff: ";
+    if (what.compare(0, prefix.size(), prefix) == 0) what.erase(0, prefix.size());
+    failure f = open_failure(req, code, what, {});
+    f.os_error = lf.os_error;
+    f.path = lf.path;
+    (void)step;
+    return f;
+}
+
+/// Launches one step and reads its verdict within the confirmation time.
+template <class P>
+basic_child<P> run_step(const open_step& step, const open_request& req, const open_options& opts, failure& f) {
+    using S = typename opener_of<P>::type;
+    failure lf;
+    auto c = launch_with<P>(step.cmd, stream_defaults::launch, lf);
+    if (lf) {
+        f = could_not_start(req, step, lf);
+        return {};
+    }
+    auto& s = child_access::state(c);
+    std::optional<exit_status> st;
+    if (opts.wait || step.attended)
+        st = s.observe(s.proc.wait());
+    else if (opts.confirm.count() > 0)
+        st = s.observe(s.proc.wait_for(opts.confirm));
+    if (!st) return c;  // still running after `confirm`: it counts as launched
+    s.proc.settle_streams();
+    s.streams_done = true;
+    std::string err;
+    {
+        auto& drain = s.proc.drain();
+        std::lock_guard<std::mutex> lock(drain.lock());
+        err = drain.sink(2).data();
+    }
+    f = S::judge(step, req, *st, err);
+    if (f) return {};
+    return c;
+}
+
+template <class P>
+basic_child<P> execute(const open_request& req, const open_route& route, const open_options& opts, failure& f) {
+    using S = typename opener_of<P>::type;
+    if (route.steps.empty()) {
+        if constexpr (has_execute<S, P>::value) {
+            return S::template execute<P>(req, route, opts, f);
+        } else {
+            f = open_failure(req, errc::unsupported, "this system's opener runs no program and has no other way",
+                             "report it");
+            return {};
+        }
+    }
+    basic_child<P> result;
+    failure last;
+    for (const auto& step : route.steps) {
+        if (step.run == open_step::when::fallback && !last) continue;  // what came before worked
+        if (step.run == open_step::when::also && last) break;
+        failure sf;
+        auto c = run_step<P>(step, req, opts, sf);
+        if (sf) {
+            last = std::move(sf);
+            continue;
+        }
+        last = {};
+        if (!result.valid()) result = std::move(c);  // others: released as they go
+    }
+    if (last) {
+        f = std::move(last);
+        return {};
+    }
+    return result;
+}
+
+template <class P, class Prepare>
+basic_child<P> open_or_fail(Prepare&& prepare, const open_options& opts, failure& f) {
+    open_request req;
+    if ((f = prepare(req))) return {};
+    open_route route;
+    if ((f = route_for<P>(req, opts, route))) {
+        explain_open_failure<P>(f);
+        return {};
+    }
+    auto c = execute<P>(req, route, opts, f);
+    if (f) explain_open_failure<P>(f);
+    return c;
+}
+
+/// What an opener call would do; `explain` adds the findings behind a failure (diagnose() asks
+/// for the plan itself and judges the session on its own).
+template <class P, class Prepare>
+open_plan plan_or_fail(Prepare&& prepare, const open_options& opts, failure& f, bool explain = true) {
+    open_request req;
+    if ((f = prepare(req))) return {};
+    open_route route;
+    if ((f = route_for<P>(req, opts, route))) {
+        if (explain) explain_open_failure<P>(f);
+        return {};
+    }
+    open_plan p = plan_of(route);
+    if (route.steps.empty()) p.description = route.description;
+    return p;
+}
+
+template <class P, class Prepare>
+basic_child<P> open_throwing(Prepare&& prepare, const open_options& opts) {
+    failure f;
+    auto c = open_or_fail<P>(std::forward<Prepare>(prepare), opts, f);
+    if (f) f.raise();
+    return c;
+}
+
+template <class P, class Prepare>
+basic_child<P> open_reporting(Prepare&& prepare, const open_options& opts, std::error_code& ec) noexcept {
+    ec.clear();
+    try {
+        failure f;
+        auto c = open_or_fail<P>(std::forward<Prepare>(prepare), opts, f);
+        if (f) ec = make_error_code(f.code);
+        return c;
+    } catch (...) {
+        ec = make_error_code(errc::resource_exhausted);  // allocation failed on the way
+        return {};
+    }
+}
+
+template <class P, class Prepare>
+open_plan plan_throwing(Prepare&& prepare, const open_options& opts) {
+    failure f;
+    auto p = plan_or_fail<P>(std::forward<Prepare>(prepare), opts, f);
+    if (f) f.raise();
+    return p;
+}
+
+template <class P, class Prepare>
+open_plan plan_reporting(Prepare&& prepare, const open_options& opts, std::error_code& ec) noexcept {
+    ec.clear();
+    try {
+        failure f;
+        auto p = plan_or_fail<P>(std::forward<Prepare>(prepare), opts, f);
+        if (f) ec = make_error_code(f.code);
+        return p;
+    } catch (...) {
+        ec = make_error_code(errc::resource_exhausted);
+        return {};
+    }
+}
+
+template <class P>
+auto url_request(const std::string& url, const open_options& opts) {
+    return [&url, &opts](open_request& req) { return prepare_url<P>(url, opts, req); };
+}
+template <class P>
+auto path_request(const std::string& path, const open_options& opts, bool reveal) {
+    return [&path, &opts, reveal](open_request& req) {
+        req.kind = reveal ? open_kind::reveal : open_kind::path;
+        return check_local_path<P>(path, opts, reveal, req);
+    };
+}
+template <class P>
+auto with_request(const std::string& app, const std::vector<std::string>& targets, const open_options& opts) {
+    return [&app, &targets, &opts](open_request& req) { return prepare_with<P>(app, targets, opts, req); };
+}
+
+}  // namespace detail
+
+// ---- platform-templated forms (tests instantiate them with their own platform) -------------
+
+/// open_url() on platform P.
+template <class P>
+basic_child<P> basic_open_url(const std::string& url, const open_options& opts = {}) {
+    return detail::open_throwing<P>(detail::url_request<P>(url, opts), opts);
+}
+template <class P>
+basic_child<P> basic_open_url(const std::string& url, const open_options& opts, std::error_code& ec) noexcept {
+    return detail::open_reporting<P>(detail::url_request<P>(url, opts), opts, ec);
+}
+template <class P>
+open_plan basic_plan_open_url(const std::string& url, const open_options& opts = {}) {
+    return detail::plan_throwing<P>(detail::url_request<P>(url, opts), opts);
+}
+template <class P>
+open_plan basic_plan_open_url(const std::string& url, const open_options& opts, std::error_code& ec) noexcept {
+    return detail::plan_reporting<P>(detail::url_request<P>(url, opts), opts, ec);
+}
+
+/// open_path() on platform P.
+template <class P>
+basic_child<P> basic_open_path(const std::string& path, const open_options& opts = {}) {
+    return detail::open_throwing<P>(detail::path_request<P>(path, opts, false), opts);
+}
+template <class P>
+basic_child<P> basic_open_path(const std::string& path, const open_options& opts, std::error_code& ec) noexcept {
+    return detail::open_reporting<P>(detail::path_request<P>(path, opts, false), opts, ec);
+}
+template <class P>
+open_plan basic_plan_open_path(const std::string& path, const open_options& opts = {}) {
+    return detail::plan_throwing<P>(detail::path_request<P>(path, opts, false), opts);
+}
+template <class P>
+open_plan basic_plan_open_path(const std::string& path, const open_options& opts, std::error_code& ec) noexcept {
+    return detail::plan_reporting<P>(detail::path_request<P>(path, opts, false), opts, ec);
+}
+
+/// open_with() on platform P.
+template <class P>
+basic_child<P> basic_open_with(const std::string& app, const std::vector<std::string>& targets,
+                               const open_options& opts = {}) {
+    return detail::open_throwing<P>(detail::with_request<P>(app, targets, opts), opts);
+}
+template <class P>
+basic_child<P> basic_open_with(const std::string& app, const std::vector<std::string>& targets,
+                               const open_options& opts, std::error_code& ec) noexcept {
+    return detail::open_reporting<P>(detail::with_request<P>(app, targets, opts), opts, ec);
+}
+template <class P>
+open_plan basic_plan_open_with(const std::string& app, const std::vector<std::string>& targets,
+                               const open_options& opts = {}) {
+    return detail::plan_throwing<P>(detail::with_request<P>(app, targets, opts), opts);
+}
+template <class P>
+open_plan basic_plan_open_with(const std::string& app, const std::vector<std::string>& targets,
+                               const open_options& opts, std::error_code& ec) noexcept {
+    return detail::plan_reporting<P>(detail::with_request<P>(app, targets, opts), opts, ec);
+}
+
+/// reveal() on platform P.
+template <class P>
+basic_child<P> basic_reveal(const std::string& path, const open_options& opts = {}) {
+    return detail::open_throwing<P>(detail::path_request<P>(path, opts, true), opts);
+}
+template <class P>
+basic_child<P> basic_reveal(const std::string& path, const open_options& opts, std::error_code& ec) noexcept {
+    return detail::open_reporting<P>(detail::path_request<P>(path, opts, true), opts, ec);
+}
+template <class P>
+open_plan basic_plan_reveal(const std::string& path, const open_options& opts = {}) {
+    return detail::plan_throwing<P>(detail::path_request<P>(path, opts, true), opts);
+}
+template <class P>
+open_plan basic_plan_reveal(const std::string& path, const open_options& opts, std::error_code& ec) noexcept {
+    return detail::plan_reporting<P>(detail::path_request<P>(path, opts, true), opts, ec);
+}
+
+// ---- the public functions ---------------------------------------------------------------------
+
+/// Opens `url` in the user's default application for its scheme. The URL is checked first
+/// (absolute, a scheme in opts.allowed_schemes, only RFC 3986 characters, never an option).
+/// Waits up to opts.confirm for the opener's verdict; an opener still running then counts as
+/// launched. The child owns the opener (if any) and its on_destroy is release.
+/// Throws launch_error: unsafe_url, no_graphical_session, no_opener, no_handler, opener_failed ...
+inline child open_url(const std::string& url, const open_options& opts = {}) {
+    return basic_open_url<native_platform>(url, opts);
+}
+/// As open_url(url, opts); failure goes to `ec` (a liftoff::errc) and the child is invalid.
+inline child open_url(const std::string& url, const open_options& opts, std::error_code& ec) noexcept {
+    return basic_open_url<native_platform>(url, opts, ec);
+}
+/// What open_url(url, opts) would run, checked exactly as it checks, running nothing.
+/// Throws launch_error for what open_url would refuse before running anything.
+inline open_plan plan_open_url(const std::string& url, const open_options& opts = {}) {
+    return basic_plan_open_url<native_platform>(url, opts);
+}
+/// As plan_open_url(url, opts); failure goes to `ec` and the plan is empty.
+inline open_plan plan_open_url(const std::string& url, const open_options& opts, std::error_code& ec) noexcept {
+    return basic_plan_open_url<native_platform>(url, opts, ec);
+}
+
+/// Opens a local file or directory in its default application. The path must exist
+/// (target_not_found) and is made absolute; programs, scripts and launchers are refused
+/// (refused_executable) unless opts.allow_executables. Otherwise as open_url().
+inline child open_path(const std::string& path, const open_options& opts = {}) {
+    return basic_open_path<native_platform>(path, opts);
+}
+inline child open_path(const char* path, const open_options& opts = {}) {
+    return open_path(std::string(path), opts);
+}
+inline child open_path(const std::filesystem::path& path, const open_options& opts = {}) {
+    return open_path(path.u8string(), opts);
+}
+/// As open_path(path, opts); failure goes to `ec` and the child is invalid.
+inline child open_path(const std::string& path, const open_options& opts, std::error_code& ec) noexcept {
+    return basic_open_path<native_platform>(path, opts, ec);
+}
+inline child open_path(const char* path, const open_options& opts, std::error_code& ec) noexcept {
+    try {
+        return open_path(std::string(path), opts, ec);
+    } catch (...) {
+        ec = make_error_code(errc::resource_exhausted);
+        return {};
+    }
+}
+inline child open_path(const std::filesystem::path& path, const open_options& opts, std::error_code& ec) noexcept {
+    try {
+        return open_path(path.u8string(), opts, ec);
+    } catch (...) {
+        ec = make_error_code(errc::resource_exhausted);
+        return {};
+    }
+}
+/// What open_path(path, opts) would run, running nothing.
+inline open_plan plan_open_path(const std::string& path, const open_options& opts = {}) {
+    return basic_plan_open_path<native_platform>(path, opts);
+}
+inline open_plan plan_open_path(const std::string& path, const open_options& opts, std::error_code& ec) noexcept {
+    return basic_plan_open_path<native_platform>(path, opts, ec);
+}
+
+/// Opens `targets` (files, made absolute, or URLs, checked as open_url checks them) in the
+/// application `app`: a path to a program or a .desktop file; a desktop id ("firefox",
+/// "org.gnome.TextEditor.desktop") found in $XDG_DATA_HOME and $XDG_DATA_DIRS, its Exec run
+/// per the Desktop Entry Specification; a program in PATH; on macOS an application name or
+/// bundle id. opts.app_args go first, then the targets, each one argument. Never a shell.
+/// Throws launch_error: application_not_found, unsupported (Terminal=true), opener_failed ...
+inline child open_with(const std::string& app, const std::vector<std::string>& targets, const open_options& opts = {}) {
+    return basic_open_with<native_platform>(app, targets, opts);
+}
+/// As open_with(app, targets, opts); failure goes to `ec` and the child is invalid.
+inline child open_with(const std::string& app, const std::vector<std::string>& targets, const open_options& opts,
+                       std::error_code& ec) noexcept {
+    return basic_open_with<native_platform>(app, targets, opts, ec);
+}
+/// What open_with(app, targets, opts) would run, running nothing.
+inline open_plan plan_open_with(const std::string& app, const std::vector<std::string>& targets,
+                                const open_options& opts = {}) {
+    return basic_plan_open_with<native_platform>(app, targets, opts);
+}
+inline open_plan plan_open_with(const std::string& app, const std::vector<std::string>& targets,
+                                const open_options& opts, std::error_code& ec) noexcept {
+    return basic_plan_open_with<native_platform>(app, targets, opts, ec);
+}
+
+/// Shows `path` selected in the file manager (Linux/BSD: org.freedesktop.FileManager1.ShowItems,
+/// else its folder opened; macOS: open -R; WSL: explorer.exe /select). The path must exist.
+inline child reveal(const std::string& path, const open_options& opts = {}) {
+    return basic_reveal<native_platform>(path, opts);
+}
+inline child reveal(const char* path, const open_options& opts = {}) {
+    return reveal(std::string(path), opts);
+}
+inline child reveal(const std::filesystem::path& path, const open_options& opts = {}) {
+    return reveal(path.u8string(), opts);
+}
+/// As reveal(path, opts); failure goes to `ec` and the child is invalid.
+inline child reveal(const std::string& path, const open_options& opts, std::error_code& ec) noexcept {
+    return basic_reveal<native_platform>(path, opts, ec);
+}
+/// What reveal(path, opts) would run, running nothing.
+inline open_plan plan_reveal(const std::string& path, const open_options& opts = {}) {
+    return basic_plan_reveal<native_platform>(path, opts);
+}
+inline open_plan plan_reveal(const std::string& path, const open_options& opts, std::error_code& ec) noexcept {
+    return basic_plan_reveal<native_platform>(path, opts, ec);
+}
+
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/diagnose.hpp ----
+// liftoff/diagnose.hpp: diagnose() and preflight(): why launching (or opening) would fail here,
+// explained before it happens. The report and its judgement are in report.hpp; this adds what
+// the openers would do now.
+
+#include <string>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// Fills in how open_url() would go now, and what stops it.
+template <class P>
+void judge_openers(report& r) {
+    failure f;
+    const std::string url = "https://example.com/";
+    const open_options opts;
+    const open_plan plan = plan_or_fail<P>(url_request<P>(url, opts), opts, f, false);
+    if (!f) {
+        r.open_url_plan = plan.description;
+        return;
+    }
+    r.open_url_plan = "fails: " + f.message;
+    if (f.code == errc::no_opener)
+        add_finding(r.findings, "no-opener", severity::warning, "open_url() has no opener program to run: " + f.what,
+                    f.remedy);
+    else if (f.code != errc::no_graphical_session)  // that is no-display's finding already
+        add_finding(r.findings, "opener-unavailable", severity::warning, "open_url() would fail: " + f.what, f.remedy);
+}
+
+}  // namespace detail
+
+/// The session this process runs in, on platform P: OS, user, session kind, sandbox, locale,
+/// PATH, openers and what open_url() would do, environment (secrets redacted), and the findings
+/// that follow. Never throws for what it finds; std::bad_alloc only.
+template <class P>
+report basic_diagnose(const diagnose_options& options = {}) {
+    report r = detail::diagnose_session<P>(options);
+    detail::judge_openers<P>(r);
+    return r;
+}
+
+/// Why launching `cmd` would fail, without running it: the session as the child would see it
+/// (its environment), the program's resolution and file, the cwd, and the argument size.
+template <class P>
+report basic_preflight(const command& cmd, const diagnose_options& options = {}) {
+    const auto env = detail::make_environment<P>(cmd);
+    diagnose_options child = options;
+    if (!child.environment) child.environment = env.inherited ? P::current_environment() : env.entries;
+    report r = detail::diagnose_session<P>(child);
+    detail::judge_openers<P>(r);
+    detail::judge_program<P>(cmd, env, r);
+    return r;
+}
+
+/// diagnose() on this platform.
+inline report diagnose() {
+    return basic_diagnose<native_platform>();
+}
+inline report diagnose(const diagnose_options& options) {
+    return basic_diagnose<native_platform>(options);
+}
+/// preflight() on this platform.
+inline report preflight(const command& cmd) {
+    return basic_preflight<native_platform>(cmd);
+}
+inline report preflight(const command& cmd, const diagnose_options& options) {
+    return basic_preflight<native_platform>(cmd, options);
 }
 
 }  // namespace v0

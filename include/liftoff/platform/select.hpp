@@ -1,6 +1,8 @@
 // liftoff/platform/select.hpp: the one place that picks native_platform at compile time.
 // Each platform header is included in exactly one branch, so the generated single header
 // (tools/amalgamate inlines each file once) keeps every branch whole.
+// The opener strategies are portable code (included by open.hpp on every OS, so each is tested
+// everywhere); only the choice of native_opener is made here.
 // SPDX-License-Identifier: MIT
 #pragma once
 
@@ -19,12 +21,28 @@
 #include "../error.hpp"
 #include "../exit_status.hpp"
 
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+struct freedesktop_system_root;
+template <class Root>
+struct freedesktop_opener;  // platform/freedesktop/opener.hpp: xdg-open, gio, kde-open, $BROWSER, WSL
+struct darwin_open_tool;
+template <class Tool>
+struct darwin_opener;         // platform/darwin/opener.hpp: /usr/bin/open
+struct windows_shell_opener;  // platform/windows/opener.hpp: ShellExecuteExW
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
 #if defined(_WIN32)
 #include "windows/platform.hpp"
 namespace liftoff {
 inline namespace v0 {
 /// The platform launch(), child and the openers use.
 using native_platform = detail::windows_platform;
+/// How open_url() and friends open things here.
+using native_opener = detail::windows_shell_opener;
 }  // namespace v0
 }  // namespace liftoff
 #elif defined(__unix__) || defined(__APPLE__)
@@ -38,6 +56,8 @@ using linux_platform = posix_family<clone_spawner>;
 }  // namespace detail
 /// The platform launch(), child and the openers use.
 using native_platform = detail::linux_platform;
+/// How open_url() and friends open things here (a platform type may name its own `opener`).
+using native_opener = detail::freedesktop_opener<detail::freedesktop_system_root>;
 }  // namespace v0
 }  // namespace liftoff
 #else
@@ -50,6 +70,13 @@ using posix_spawn_platform = posix_family<posix_spawn_spawner>;
 }  // namespace detail
 /// The platform launch(), child and the openers use.
 using native_platform = detail::posix_spawn_platform;
+#if defined(__APPLE__)
+/// How open_url() and friends open things here (a platform type may name its own `opener`).
+using native_opener = detail::darwin_opener<detail::darwin_open_tool>;
+#else
+/// How open_url() and friends open things here (a platform type may name its own `opener`).
+using native_opener = detail::freedesktop_opener<detail::freedesktop_system_root>;
+#endif  // __APPLE__
 }  // namespace v0
 }  // namespace liftoff
 #endif  // __linux__ && !LIFTOFF_FORCE_POSIX_SPAWN

@@ -80,6 +80,28 @@ public:
     output_sink& sink(int stream) noexcept { return sinks_[stream - 1]; }
     const output_sink& sink(int stream) const noexcept { return sinks_[stream - 1]; }
 
+    /// After the child has exited: stop the thread, take what the pipes hold now (the child's
+    /// last words are all there), and finish the sinks without waiting for a grandchild that
+    /// still holds a pipe. The pipes left open are then for take_pipes(). Never blocks.
+    void settle() {
+        stop();
+        join();
+        char buf[16 * 1024];
+        for (int s = 0; s < 2; ++s) {
+            if (!out_[s].fd) continue;
+            for (;;) {
+                const ssize_t got = retry_eintr([&] { return ::read(out_[s].fd.get(), buf, sizeof buf); });
+                if (got > 0) {
+                    sinks_[s].feed(buf, static_cast<std::size_t>(got), lock_);
+                    continue;
+                }
+                if (got == 0 || errno != EAGAIN) out_[s].fd.reset();
+                break;
+            }
+            sinks_[s].finish(false, lock_);
+        }
+    }
+
     /// After stop() and join(): the output pipes still open, for the reaper to drain and drop.
     std::vector<unique_fd> take_pipes() {
         std::vector<unique_fd> pipes;

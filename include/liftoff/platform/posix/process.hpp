@@ -165,6 +165,16 @@ public:
         if (lock) stdin_pipe_.reset();
     }
 
+    /// After the child has been reaped: keep what its pipes hold now and hand the pipes a
+    /// grandchild may still hold (an application an opener started) to the reaper, which reads
+    /// and drops the rest, so that grandchild never gets a SIGPIPE. Never blocks.
+    void settle_streams() {
+        close_stdin();
+        drain_.settle();
+        auto pipes = drain_.take_pipes();
+        if (!pipes.empty()) posix_reaper::instance().adopt_pipes(std::move(pipes));
+    }
+
     // --- letting go --------------------------------------------------------------------------
     /// The child runs on; the reaper reaps it and drops what it writes to liftoff's pipes.
     void release() {

@@ -38,6 +38,31 @@ public:
     void adopt(pid_t pid, unique_fd pidfd, std::vector<unique_fd> pipes) {
         std::lock_guard<std::mutex> lock(mutex_);
         incoming_.push_back({pid, std::move(pidfd)});
+        take(std::move(pipes));
+    }
+
+    /// Takes over pipes alone (the child is reaped; a grandchild still writes): read and drop
+    /// until end of file.
+    void adopt_pipes(std::vector<unique_fd> pipes) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        take(std::move(pipes));
+    }
+
+    /// Children adopted and not yet reaped (for tests and diagnostics).
+    std::size_t pending() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return incoming_.size() + count_;
+    }
+
+    /// Pipes being read and dropped (for tests and diagnostics).
+    std::size_t pipes() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return incoming_pipes_.size() + pipe_count_;
+    }
+
+private:
+    // Called with mutex_ held.
+    void take(std::vector<unique_fd> pipes) {
         for (auto& p : pipes) {
             set_nonblocking(p.get());
             incoming_pipes_.push_back(std::move(p));
@@ -59,13 +84,6 @@ public:
         (void)r;  // a full wake pipe already wakes the thread
     }
 
-    /// Children adopted and not yet reaped (for tests and diagnostics).
-    std::size_t pending() {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return incoming_.size() + count_;
-    }
-
-private:
     struct entry {
         pid_t pid;
         unique_fd pidfd;
@@ -94,6 +112,7 @@ private:
                 incoming_.clear();
                 incoming_pipes_.clear();
                 count_ = children.size();
+                pipe_count_ = pipes.size();
             }
             // fds: [wake][one per child, -1 where it has no pidfd][one per pipe]
             bool unwatched = false;
@@ -129,6 +148,7 @@ private:
             }
             std::lock_guard<std::mutex> lock(mutex_);
             count_ = children.size();
+            pipe_count_ = pipes.size();
         }
     }
 
@@ -137,6 +157,7 @@ private:
     std::vector<entry> incoming_;
     std::vector<unique_fd> incoming_pipes_;
     std::size_t count_ = 0;
+    std::size_t pipe_count_ = 0;
     bool started_ = false;
     unique_fd wake_read_;
     unique_fd wake_write_;

@@ -103,6 +103,10 @@ public:
 
     // --- streams -----------------------------------------------------------------------------
     void note_exit() noexcept { drain_.child_exited(); }
+    /// After an opener exits: finish the streams. A Windows pipe that nobody reads gives its
+    /// writer an error, never a signal, so what a left-behind application writes cannot kill it.
+    void settle_streams() noexcept { finish_streams(); }
+
     void finish_streams() noexcept {
         drain_.child_exited();
         drain_.join();
