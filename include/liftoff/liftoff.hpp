@@ -12,3 +12,4 @@
 #include "launch.hpp"
 #include "open.hpp"
 #include "diagnose.hpp"
+#include "separate.hpp"

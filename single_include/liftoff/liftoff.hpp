@@ -8439,3 +8439,76 @@ inline report preflight(const command& cmd, const diagnose_options& options) {
 
 }  // namespace v0
 }  // namespace liftoff
+// ---- liftoff/separate.hpp ----
+// liftoff/separate.hpp: the optional separate compilation of liftoff. Header-only by default,
+// every translation unit that calls launch() or run() compiles the whole implementation. With
+// LIFTOFF_SEPARATE_COMPILATION defined in every translation unit, they only declare it, and
+// the one translation unit that also defines LIFTOFF_IMPLEMENTATION before including liftoff
+// compiles it, once:
+//
+//     // liftoff.cpp, in your build:
+//     #define LIFTOFF_IMPLEMENTATION
+//     #include <liftoff/liftoff.hpp>
+//
+// The same source either way; only where the compiler instantiates it changes.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#if defined(LIFTOFF_SEPARATE_COMPILATION)
+
+// Every template the public functions instantiate for the native platform. EXTERN is `extern`
+// (a declaration: not here) or nothing (the definitions, in the implementation unit).
+#define LIFTOFF_DETAIL_INSTANTIATIONS(EXTERN, P)                                                           \
+    EXTERN template class basic_child<P>;                                                                  \
+    EXTERN template struct detail::child_state<P>;                                                         \
+    EXTERN template basic_child<P> basic_launch<P>(const command&);                                        \
+    EXTERN template result basic_run<P>(const command&);                                                   \
+    EXTERN template basic_child<P> detail::launch_or_report<P>(const command&, detail::stream_defaults,    \
+                                                               std::error_code&) noexcept;                 \
+    EXTERN template result detail::collect<P>(basic_child<P>&);                                            \
+    EXTERN template std::optional<std::filesystem::path> detail::find_program_in<P>(std::string_view,      \
+                                                                                    std::string_view);     \
+    EXTERN template report basic_diagnose<P>(const diagnose_options&);                                     \
+    EXTERN template report basic_preflight<P>(const command&, const diagnose_options&);                    \
+    EXTERN template basic_child<P> basic_open_url<P>(const std::string&, const open_options&);             \
+    EXTERN template basic_child<P> basic_open_url<P>(const std::string&, const open_options&,              \
+                                                     std::error_code&) noexcept;                           \
+    EXTERN template open_plan basic_plan_open_url<P>(const std::string&, const open_options&);             \
+    EXTERN template open_plan basic_plan_open_url<P>(const std::string&, const open_options&,              \
+                                                     std::error_code&) noexcept;                           \
+    EXTERN template basic_child<P> basic_open_path<P>(const std::string&, const open_options&);            \
+    EXTERN template basic_child<P> basic_open_path<P>(const std::string&, const open_options&,             \
+                                                      std::error_code&) noexcept;                          \
+    EXTERN template open_plan basic_plan_open_path<P>(const std::string&, const open_options&);            \
+    EXTERN template open_plan basic_plan_open_path<P>(const std::string&, const open_options&,             \
+                                                      std::error_code&) noexcept;                          \
+    EXTERN template basic_child<P> basic_open_with<P>(const std::string&, const std::vector<std::string>&, \
+                                                      const open_options&);                                \
+    EXTERN template basic_child<P> basic_open_with<P>(const std::string&, const std::vector<std::string>&, \
+                                                      const open_options&, std::error_code&) noexcept;     \
+    EXTERN template open_plan basic_plan_open_with<P>(const std::string&, const std::vector<std::string>&, \
+                                                      const open_options&);                                \
+    EXTERN template open_plan basic_plan_open_with<P>(const std::string&, const std::vector<std::string>&, \
+                                                      const open_options&, std::error_code&) noexcept;     \
+    EXTERN template basic_child<P> basic_reveal<P>(const std::string&, const open_options&);               \
+    EXTERN template basic_child<P> basic_reveal<P>(const std::string&, const open_options&,                \
+                                                   std::error_code&) noexcept;                             \
+    EXTERN template open_plan basic_plan_reveal<P>(const std::string&, const open_options&);               \
+    EXTERN template open_plan basic_plan_reveal<P>(const std::string&, const open_options&, std::error_code&) noexcept;
+
+namespace liftoff {
+inline namespace v0 {
+#if defined(LIFTOFF_IMPLEMENTATION)
+LIFTOFF_DETAIL_INSTANTIATIONS(, native_platform)
+#else
+LIFTOFF_DETAIL_INSTANTIATIONS(extern, native_platform)
+#endif  // LIFTOFF_IMPLEMENTATION
+}  // namespace v0
+}  // namespace liftoff
+
+#endif  // LIFTOFF_SEPARATE_COMPILATION
