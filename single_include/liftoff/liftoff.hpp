@@ -5660,7 +5660,8 @@ void judge_session(const env_view<P>& env, const system_facts& sys, report& r) {
         add_finding(
             r.findings, "no-display", severity::warning,
             "no graphical session: DISPLAY and WAYLAND_DISPLAY are not set (a service, cron, ssh or a container)",
-            "open_url()/open_path() need a desktop session; run from one, or set DISPLAY/WAYLAND_DISPLAY");
+            "run it from a desktop session, or set BROWSER to a program that can show links here (such as "
+            "BROWSER=w3m)");
     if (graphical && !P::native_desktop && !env.has("DBUS_SESSION_BUS_ADDRESS") && !sys.dbus_socket)
         add_finding(r.findings, "no-dbus-session", severity::warning,
                     "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set and $XDG_RUNTIME_DIR/bus is missing)",
@@ -5922,6 +5923,14 @@ report diagnose_session(const diagnose_options& opt) {
     return r;
 }
 
+/// True when `message` already gives `remedy`, or at least its first clause (a failure's own
+/// remedy may be shorter than a finding's: "run it from a desktop session").
+inline bool mentions_remedy(const std::string& message, const std::string& remedy) {
+    if (message.find(remedy) != std::string::npos) return true;
+    const auto cut = remedy.find_first_of(",;(");
+    return cut != std::string::npos && cut > 8 && message.find(remedy.substr(0, cut)) != std::string::npos;
+}
+
 /// Gives a launch failure the ids of the findings that explain it, and makes sure its message
 /// carries the first one's remedy.
 template <class P>
@@ -5933,7 +5942,7 @@ void explain_failure(const command& cmd, failure& f) {
         if (x.severity == severity::error) f.findings.push_back(x.id);
     if (f.findings.empty()) return;
     const std::string& remedy = r.find(f.findings.front())->remedy;
-    if (f.message.find(remedy) == std::string::npos) f.message += " (" + remedy + ")";
+    if (!mentions_remedy(f.message, remedy)) f.message += " (" + remedy + ")";
 }
 
 /// Gives an opener failure the ids of the session findings that explain it (no-display for
@@ -5949,7 +5958,7 @@ void explain_open_failure(failure& f) {
     for (const auto& x : r.findings) {
         if (x.id != id && !(f.code == errc::no_graphical_session && x.id == "ssh-session")) continue;
         f.findings.push_back(x.id);
-        if (f.findings.size() == 1 && f.message.find(x.remedy) == std::string::npos) f.message += " (" + x.remedy + ")";
+        if (f.findings.size() == 1 && !mentions_remedy(f.message, x.remedy)) f.message += " (" + x.remedy + ")";
     }
 }
 
