@@ -4,12 +4,15 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <utility>
 
 #include "../command.hpp"
+#include "../error.hpp"
 #include "prepare.hpp"
+#include "text.hpp"
 
 namespace liftoff {
 inline namespace v0 {
@@ -51,6 +54,46 @@ struct spawn_failure {
     std::string detail;  ///< what exactly could not be done, where the stage alone cannot say
     explicit operator bool() const noexcept { return stage != spawn_stage::none; }
 };
+
+/// The words for the stages every OS shares: a redirect file that cannot be opened, pipes, the
+/// process, the drain thread. `resource` says whether the OS error is an exhausted limit;
+/// nullopt for the other stages, which each platform words itself.
+inline std::optional<failure> describe_common_stage(const command& cmd, const std::string& path,
+                                                    const spawn_failure& sf, bool resource,
+                                                    const std::string& resource_remedy,
+                                                    const char* creating_the_process) {
+    const std::string prog = printable(cmd.program());
+    const std::string os_text = sf.os.message();
+    auto make = [&](errc code, std::string what, std::string remedy) {
+        return make_failure(code, prog, std::move(what), std::move(remedy), path, sf.os);
+    };
+    switch (sf.stage) {
+    case spawn_stage::redirect_stdin:
+    case spawn_stage::redirect_stdout:
+    case spawn_stage::redirect_stderr: {
+        const bool in = sf.stage == spawn_stage::redirect_stdin;
+        const std::string& file =
+            in ? cmd.stdin_spec()->path()
+               : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_spec() : cmd.stderr_spec())->path();
+        const char* stream = in ? "stdin" : sf.stage == spawn_stage::redirect_stdout ? "stdout" : "stderr";
+        const std::string what = "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text;
+        if (resource) return make(errc::resource_exhausted, what, resource_remedy);
+        return make(
+            errc::redirect_failed, what,
+            in ? "check that the file exists and is readable" : "check that its directory exists and is writable");
+    }
+    case spawn_stage::pipes:
+    case spawn_stage::fork:
+    case spawn_stage::thread:
+        return make(resource ? errc::resource_exhausted : errc::invalid_argument,
+                    std::string(sf.stage == spawn_stage::fork     ? creating_the_process
+                                : sf.stage == spawn_stage::thread ? "cannot start the thread that drains its output"
+                                                                  : "cannot create its pipes") +
+                        ": " + os_text,
+                    resource_remedy);
+    default: return std::nullopt;
+    }
+}
 
 }  // namespace detail
 }  // namespace v0

@@ -154,29 +154,12 @@ struct posix_family : posix_system, posix_inspect {
         switch (sf.stage) {
         case spawn_stage::redirect_stdin:
         case spawn_stage::redirect_stdout:
-        case spawn_stage::redirect_stderr: {
-            const bool in = sf.stage == spawn_stage::redirect_stdin;
-            const std::string& file =
-                in ? cmd.stdin_spec()->path()
-                   : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_spec() : cmd.stderr_spec())->path();
-            const char* stream = in ? "stdin" : sf.stage == spawn_stage::redirect_stdout ? "stdout" : "stderr";
-            if (is_resource_error(e))
-                return make(errc::resource_exhausted,
-                            "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text,
-                            resource_remedy);
-            return make(
-                errc::redirect_failed, "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text,
-                in ? "check that the file exists and is readable" : "check that its directory exists and is writable");
-        }
+        case spawn_stage::redirect_stderr:
         case spawn_stage::pipes:
         case spawn_stage::fork:
         case spawn_stage::thread:
-            return make(is_resource_error(e) ? errc::resource_exhausted : errc::invalid_argument,
-                        std::string(sf.stage == spawn_stage::fork     ? "cannot create a process"
-                                    : sf.stage == spawn_stage::thread ? "cannot start the thread that drains its output"
-                                                                      : "cannot create its pipes") +
-                            ": " + os_text,
-                        resource_remedy);
+            return *describe_common_stage(cmd, path, sf, is_resource_error(e), resource_remedy,
+                                          "cannot create a process");
         case spawn_stage::unsupported:
             if (cmd.dies_with_parent() && !supports_kill_on_parent_exit)
                 return make(errc::unsupported, "kill_on_parent_exit() is not available on this OS",

@@ -203,27 +203,12 @@ struct windows_platform : windows_system, windows_inspect {
         switch (sf.stage) {
         case spawn_stage::redirect_stdin:
         case spawn_stage::redirect_stdout:
-        case spawn_stage::redirect_stderr: {
-            const bool in = sf.stage == spawn_stage::redirect_stdin;
-            const std::string& file =
-                in ? cmd.stdin_spec()->path()
-                   : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_spec() : cmd.stderr_spec())->path();
-            const char* stream = in ? "stdin" : sf.stage == spawn_stage::redirect_stdout ? "stdout" : "stderr";
-            const std::string what = "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text;
-            if (is_windows_resource_error(os)) return make(errc::resource_exhausted, what, resource_remedy);
-            return make(
-                errc::redirect_failed, what,
-                in ? "check that the file exists and is readable" : "check that its directory exists and is writable");
-        }
+        case spawn_stage::redirect_stderr:
         case spawn_stage::pipes:
         case spawn_stage::fork:
         case spawn_stage::thread:
-            return make(is_windows_resource_error(os) ? errc::resource_exhausted : errc::invalid_argument,
-                        std::string(sf.stage == spawn_stage::fork     ? "cannot prepare the process"
-                                    : sf.stage == spawn_stage::thread ? "cannot start the thread that drains its output"
-                                                                      : "cannot create its pipes") +
-                            ": " + os_text,
-                        resource_remedy);
+            return *describe_common_stage(cmd, path, sf, is_windows_resource_error(os), resource_remedy,
+                                          "cannot prepare the process");
         case spawn_stage::unsupported: return make(errc::unsupported, "not supported on Windows", "");
         case spawn_stage::arguments:
             return make(errc::invalid_argument, sf.detail,
