@@ -884,6 +884,38 @@ struct file_facts {
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
+// ---- liftoff/detail/file.hpp ----
+// liftoff/detail/file.hpp: reading a small file whole (probe files, desktop entries, /proc), with
+// <cstdio> rather than <fstream>, which would cost every user's compile more than all of this.
+
+#include <cstddef>
+#include <cstdio>
+#include <string>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// The first `limit` bytes of the file at `path` (a path the C library takes: POSIX bytes).
+/// False when it cannot be opened.
+inline bool read_file_prefix(const std::string& path, std::string& out, std::size_t limit = 1 << 20) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) return false;
+    out.clear();
+    char buf[4096];
+    while (out.size() < limit) {
+        const std::size_t want = limit - out.size() < sizeof buf ? limit - out.size() : sizeof buf;
+        const std::size_t got = std::fread(buf, 1, want, f);
+        out.append(buf, got);
+        if (got < want) break;
+    }
+    std::fclose(f);
+    return true;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
 // ---- liftoff/detail/launch_spec.hpp ----
 // liftoff/detail/launch_spec.hpp: what the portable launch code hands a platform's spawn, and
 // the stage a failure happened in.
@@ -3142,7 +3174,6 @@ inline int move_above_stdio(unique_fd& fd) noexcept {
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <functional>
 #include <optional>
 #include <string>
@@ -3173,10 +3204,8 @@ struct posix_inspect {
         return ::stat(join_root(root, path).c_str(), &st) == 0;
     }
     static std::string read_at(const std::string& root, const std::string& path, std::size_t limit = 4096) {
-        std::ifstream f(join_root(root, path), std::ios::binary);
-        std::string s(limit, '\0');
-        f.read(&s[0], static_cast<std::streamsize>(limit));
-        s.resize(static_cast<std::size_t>(f.gcount()));
+        std::string s;
+        read_file_prefix(join_root(root, path), s, limit);
         return s;
     }
     static std::string join_root(const std::string& root, const std::string& path) {
@@ -3251,13 +3280,14 @@ struct posix_inspect {
 
     /// The umask without changing it (Linux 4.7+ shows it in /proc); elsewhere set and restore.
     static std::string read_umask() {
-        std::ifstream status("/proc/self/status");
-        std::string line;
-        while (std::getline(status, line))
-            if (line.compare(0, 6, "Umask:") == 0) {
-                const auto v = line.find_first_not_of(" \t", 6);
-                return v == std::string::npos ? std::string() : line.substr(v);
-            }
+        std::string status;
+        read_file_prefix("/proc/self/status", status, 16384);
+        const auto at = status.find("\nUmask:");
+        if (at != std::string::npos) {
+            const auto v = status.find_first_not_of(" \t", at + 7);
+            const auto end = status.find('\n', at + 7);
+            if (v != std::string::npos && v < end) return status.substr(v, end - v);
+        }
         const mode_t m = ::umask(022);  // races with another thread creating files: only without /proc
         ::umask(m);
         char out[8];
@@ -7033,8 +7063,7 @@ inline std::string opener_said(const std::string& tool, std::string_view err) {
 // explorer.exe, D-Bus ShowItems, a desktop entry's Exec), and how each one's exit is read.
 // Portable code (it asks the OS only through P), so it is compiled and tested everywhere.
 
-#include <cctype>   // std::toupper
-#include <fstream>  // desktop entries
+#include <cctype>  // std::toupper
 #include <iterator>
 #include <optional>
 #include <string>
@@ -7048,7 +7077,6 @@ inline std::string opener_said(const std::string& tool, std::string_view err) {
 // opener from them, so every branch is tested on any OS with faked facts.
 
 #include <cstddef>  // std::size_t
-#include <fstream>  // reading probe files
 #include <map>
 #include <optional>
 #include <string>
@@ -7163,12 +7191,7 @@ inline const std::vector<std::string>& freedesktop_tool_names() {
 }
 
 inline bool read_small_file(const std::string& path, std::string& out) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return false;
-    char buf[4096];
-    f.read(buf, sizeof buf);
-    out.assign(buf, static_cast<std::size_t>(f.gcount()));
-    return true;
+    return read_file_prefix(path, out, 4096);
 }
 
 inline bool contains_ignoring_case(std::string_view hay, std::string_view needle) {
@@ -7737,12 +7760,7 @@ private:
         return {};
     }
 
-    static bool read_whole_file(const std::string& path, std::string& out) {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) return false;
-        out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-        return true;
-    }
+    static bool read_whole_file(const std::string& path, std::string& out) { return read_file_prefix(path, out); }
 };
 
 }  // namespace detail

@@ -10,6 +10,7 @@
 // header holds them outside any #if, whichever branch comes first.
 #include "../detail/binary_format.hpp"
 #include "../detail/facts.hpp"
+#include "../detail/file.hpp"
 #include "../detail/launch_spec.hpp"
 #include "../detail/prepare.hpp"
 #include "../detail/sink.hpp"

@@ -5,14 +5,14 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <cctype>   // std::toupper
-#include <fstream>  // desktop entries
+#include <cctype>  // std::toupper
 #include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "../../detail/file.hpp"
 #include "../../command.hpp"
 #include "../../detail/desktop_entry.hpp"
 #include "../../detail/text.hpp"
@@ -388,12 +388,7 @@ private:
         return {};
     }
 
-    static bool read_whole_file(const std::string& path, std::string& out) {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) return false;
-        out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-        return true;
-    }
+    static bool read_whole_file(const std::string& path, std::string& out) { return read_file_prefix(path, out); }
 };
 
 }  // namespace detail

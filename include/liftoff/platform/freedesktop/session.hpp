@@ -6,13 +6,13 @@
 #pragma once
 
 #include <cstddef>  // std::size_t
-#include <fstream>  // reading probe files
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "../../detail/file.hpp"
 #include "../../detail/browser_env.hpp"
 #include "../../detail/text.hpp"
 #include "../../error.hpp"
@@ -54,12 +54,7 @@ inline const std::vector<std::string>& freedesktop_tool_names() {
 }
 
 inline bool read_small_file(const std::string& path, std::string& out) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return false;
-    char buf[4096];
-    f.read(buf, sizeof buf);
-    out.assign(buf, static_cast<std::size_t>(f.gcount()));
-    return true;
+    return read_file_prefix(path, out, 4096);
 }
 
 inline bool contains_ignoring_case(std::string_view hay, std::string_view needle) {

@@ -19,7 +19,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <functional>
 #include <optional>
 #include <string>
@@ -28,6 +27,7 @@
 
 #include "../../detail/binary_format.hpp"
 #include "../../detail/facts.hpp"
+#include "../../detail/file.hpp"
 #include "fd.hpp"
 
 namespace liftoff {
@@ -54,10 +54,8 @@ struct posix_inspect {
         return ::stat(join_root(root, path).c_str(), &st) == 0;
     }
     static std::string read_at(const std::string& root, const std::string& path, std::size_t limit = 4096) {
-        std::ifstream f(join_root(root, path), std::ios::binary);
-        std::string s(limit, '\0');
-        f.read(&s[0], static_cast<std::streamsize>(limit));
-        s.resize(static_cast<std::size_t>(f.gcount()));
+        std::string s;
+        read_file_prefix(join_root(root, path), s, limit);
         return s;
     }
     static std::string join_root(const std::string& root, const std::string& path) {
@@ -132,13 +130,14 @@ struct posix_inspect {
 
     /// The umask without changing it (Linux 4.7+ shows it in /proc); elsewhere set and restore.
     static std::string read_umask() {
-        std::ifstream status("/proc/self/status");
-        std::string line;
-        while (std::getline(status, line))
-            if (line.compare(0, 6, "Umask:") == 0) {
-                const auto v = line.find_first_not_of(" \t", 6);
-                return v == std::string::npos ? std::string() : line.substr(v);
-            }
+        std::string status;
+        read_file_prefix("/proc/self/status", status, 16384);
+        const auto at = status.find("\nUmask:");
+        if (at != std::string::npos) {
+            const auto v = status.find_first_not_of(" \t", at + 7);
+            const auto end = status.find('\n', at + 7);
+            if (v != std::string::npos && v < end) return status.substr(v, end - v);
+        }
         const mode_t m = ::umask(022);  // races with another thread creating files: only without /proc
         ::umask(m);
         char out[8];
