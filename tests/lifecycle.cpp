@@ -3,6 +3,9 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <fstream>
+
 #include "support.hpp"
 
 using liftoff::command;
@@ -261,3 +264,58 @@ TEST_CASE("releasing many children does not start a thread each, and leaves no z
         },
         10s));
 }
+
+TEST_CASE("a watchdog: wait() on one thread while another terminates the child or polls it") {
+    for (int round = 0; round < 10; ++round) {
+        auto c = liftoff::launch(helper_cmd({"sleep", "10000"}));
+        liftoff::exit_status waited;
+        std::thread waiter([&] { waited = c.wait(); });
+        std::atomic<bool> polling{true};
+        std::thread poller([&] {
+            while (polling)
+                (void)c.running();
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(20 + round * 5));
+        const auto stopped = c.terminate(2s);
+        waiter.join();
+        polling = false;
+        poller.join();
+        CHECK(stopped == waited);
+        CHECK_FALSE(waited.unknown());  // one of them reaped it; both know how it ended
+#if !defined(_WIN32)
+        CHECK(waited.signal() == SIGTERM);
+#endif  // !_WIN32
+    }
+}
+
+#if !defined(_WIN32)
+
+TEST_CASE("terminate() of a stopped child: SIGCONT lets it act on SIGTERM at once") {
+    auto c = liftoff::launch(helper_cmd({"sleep", "10000"}));
+    ::kill(static_cast<pid_t>(c.pid()), SIGSTOP);
+    REQUIRE(test::eventually([&] {
+        std::ifstream stat("/proc/" + std::to_string(c.pid()) + "/stat");
+        std::string line;
+        std::getline(stat, line);
+        return line.find(") T ") != std::string::npos;
+    }));
+    const auto t0 = clock_type::now();
+    const auto s = c.terminate(5s);
+    CHECK(clock_type::now() - t0 < 2s);
+    CHECK(s.signal() == SIGTERM);
+}
+
+TEST_CASE("a child that has already exited is reaped, not signalled, by terminate(), kill() and the destructor") {
+    std::vector<liftoff::trace_kind> kinds;
+    auto record = [&](const liftoff::trace_event& e) { kinds.push_back(e.kind); };
+    {
+        auto c = liftoff::launch(helper_cmd({"exit", "3"}).trace(record));
+        REQUIRE(test::eventually([&] { return !test::alive(c.pid()); }));  // a zombie now
+    }  // ~child: terminate
+    CHECK(std::count(kinds.begin(), kinds.end(), liftoff::trace_kind::signal_sent) == 0);
+    CHECK(std::count(kinds.begin(), kinds.end(), liftoff::trace_kind::exited) == 1);
+    auto c = liftoff::launch(helper_cmd({"exit", "4"}));
+    REQUIRE(test::eventually([&] { return !test::alive(c.pid()); }));
+    CHECK(c.kill().code() == 4);
+}
+#endif  // !_WIN32

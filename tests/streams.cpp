@@ -214,3 +214,13 @@ TEST_CASE("a child with no pipes costs no thread") {
     piped.wait();
     CHECK(test::threads() == before);
 }
+
+TEST_CASE("io::pipe: a write blocked on a full pipe when the child exits is an error, never a SIGPIPE") {
+    // The child reads one byte and exits while a large write is blocked: Linux then returns the
+    // bytes written so far (not EPIPE) and still raises SIGPIPE, which must not reach us.
+    auto c = liftoff::launch(helper_cmd({"read-bytes", "1"}).stdin_from(io::pipe()).stdout_to(io::null()));
+    std::error_code ec;
+    c.write_stdin(std::string(std::size_t{4} << 20, 'x'), ec);
+    CHECK(ec == std::errc::broken_pipe);
+    CHECK(c.wait().success());
+}

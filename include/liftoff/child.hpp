@@ -28,6 +28,8 @@ namespace detail {
 struct child_access;
 
 /// A child's state on the heap, so the drain thread can point at it while the handle moves.
+/// One thread may wait while another terminates, kills or polls it (a watchdog): what they
+/// share is under `mutex`, and the platform's process reaps once whoever asks.
 template <class P>
 struct child_state {
     using clock = std::chrono::steady_clock;
@@ -40,9 +42,13 @@ struct child_state {
     std::optional<clock::time_point> deadline;
     std::chrono::nanoseconds grace{std::chrono::seconds(2)};
     on_destroy policy = on_destroy::terminate;
+
+    mutable std::mutex mutex;  // status, elapsed, timed_out, callback_error_taken
     std::optional<exit_status> status;
     std::chrono::nanoseconds elapsed{};
     bool timed_out = false;
+    bool callback_error_taken = false;
+    std::mutex streams_mutex;  // the drain is joined once, by whoever gets here first
     bool streams_done = false;
 
     void emit(trace_event e) const {
@@ -53,18 +59,28 @@ struct child_state {
         trace(e);
     }
 
-    /// Called with whatever a platform wait returned; the first status is recorded once.
+    std::optional<exit_status> known() const {
+        std::lock_guard<std::mutex> lock(mutex);
+        return status;
+    }
+
+    /// Called with whatever a platform wait returned; the first status is recorded once (and
+    /// traced once, outside the lock: a trace callback may call back in).
     std::optional<exit_status> observe(std::optional<exit_status> s) {
-        if (s && !status) {
+        if (!s) return s;
+        std::chrono::nanoseconds took{};
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            if (status) return s;
             status = s;
-            elapsed = clock::now() - started;
-            if (trace) {
-                trace_event e;
-                e.kind = trace_kind::exited;
-                e.status = *s;
-                e.elapsed = elapsed;
-                emit(std::move(e));
-            }
+            took = elapsed = clock::now() - started;
+        }
+        if (trace) {
+            trace_event e;
+            e.kind = trace_kind::exited;
+            e.status = *s;
+            e.elapsed = took;
+            emit(std::move(e));
         }
         return s;
     }
@@ -79,7 +95,8 @@ struct child_state {
     }
 
     exit_status stop(std::chrono::nanoseconds grace_period) {
-        if (status) return *status;
+        // A child that has already exited gets no signal: reap it and say how it ended.
+        if (auto s = observe(proc.try_wait())) return *s;
         signal(P::process::polite_signal);
         if (proc.exited_unreaped(grace_period)) {
             proc.kill_rest_of_group();
@@ -89,14 +106,23 @@ struct child_state {
         return *observe(proc.wait());
     }
 
+    exit_status kill_now() {
+        if (auto s = observe(proc.try_wait())) return *s;
+        signal(P::process::kill_signal);
+        return *observe(proc.wait());
+    }
+
     exit_status wait_until_done() {
-        if (!status) {
+        if (!known()) {
             // Rust's choice: a child waiting for end of input could otherwise never finish.
             proc.close_stdin_if_idle();
             if (deadline) {
                 const auto left = *deadline - clock::now();
                 if (!observe(proc.wait_for(left > left.zero() ? left : left.zero()))) {
-                    timed_out = true;
+                    {
+                        std::lock_guard<std::mutex> lock(mutex);
+                        timed_out = true;
+                    }
                     stop(grace);
                 }
             } else {
@@ -104,10 +130,11 @@ struct child_state {
             }
         }
         finish_streams();
-        return *status;
+        return *known();
     }
 
     void finish_streams() {
+        std::lock_guard<std::mutex> lock(streams_mutex);
         if (streams_done) return;
         proc.finish_streams();
         streams_done = true;
@@ -115,6 +142,7 @@ struct child_state {
 
     /// The first exception an io::lines callback threw, handed out once.
     std::exception_ptr take_callback_error() {
+        std::lock_guard<std::mutex> lock(mutex);
         if (callback_error_taken) return nullptr;
         for (int s = 1; s <= 2; ++s) {
             if (auto e = proc.drain().sink(s).callback_error()) {
@@ -124,16 +152,16 @@ struct child_state {
         }
         return nullptr;
     }
-    bool callback_error_taken = false;
 };
 
 }  // namespace detail
 
 /// A running (or finished) child. Move-only; its destructor does what on_destroy says.
 ///
-/// Threads: use one child from one thread at a time, like std::thread, with two exceptions:
-/// out()/err() and the truncated/cut flags may be read from any thread at any time, and
-/// write_stdin()/close_stdin() may run on one thread while another waits.
+/// Threads: one thread may wait() (or wait_for()) while others call terminate(), kill(),
+/// running(), pid(), out()/err(), the truncated/cut flags, timed_out(), write_stdin() and
+/// close_stdin() (a watchdog, a feeder). Moving, assigning, release() and destruction need the
+/// handle to themselves, like std::thread's.
 template <class Platform = native_platform>
 class basic_child {
 public:
@@ -192,19 +220,16 @@ public:
     /// SIGKILL now (to the whole group with new_process_group()); reaps.
     exit_status kill() {
         if (!s_) return {};
-        if (!s_->status) {
-            s_->signal(Platform::process::kill_signal);
-            s_->observe(s_->proc.wait());
-        }
+        const exit_status st = s_->kill_now();
         s_->finish_streams();
-        return *s_->status;
+        return st;
     }
 
     /// Lets the child run on, unowned. A library thread reaps it when it ends (no zombie) and
     /// drops what it still writes to captured streams. The handle becomes invalid.
     void release() {
         if (!s_) return;
-        if (!s_->status) s_->proc.release();
+        if (!s_->known()) s_->proc.release();
         s_.reset();
     }
 
@@ -243,7 +268,11 @@ public:
     bool out_cut() const { return flag(1, false); }
     bool err_cut() const { return flag(2, false); }
     /// The command's timeout fired and the child was terminated.
-    bool timed_out() const noexcept { return s_ && s_->timed_out; }
+    bool timed_out() const {
+        if (!s_) return false;
+        std::lock_guard<std::mutex> lock(s_->mutex);
+        return s_->timed_out;
+    }
 
 private:
     friend struct detail::child_access;
@@ -273,14 +302,11 @@ private:
                 s_->finish_streams();
                 break;
             case on_destroy::kill:
-                if (!s_->status) {
-                    s_->signal(Platform::process::kill_signal);
-                    s_->observe(s_->proc.wait());
-                }
+                s_->kill_now();
                 s_->finish_streams();
                 break;
             case on_destroy::release:
-                if (!s_->status) s_->proc.release();
+                if (!s_->known()) s_->proc.release();
                 break;
             }
         } catch (...) {

@@ -47,7 +47,9 @@ public:
         case errc::exec_format_error: return "not a program this system can run";
         case errc::resource_exhausted: return "out of processes, descriptors or memory";
         case errc::timed_out: return "timed out";
-        case errc::unsafe_url: return "URL refused as unsafe; percent-encode it";
+        case errc::unsafe_url:
+            return "URL refused before anything ran (a character to percent-encode, a scheme not allowed, or not "
+                   "absolute)";
         case errc::target_not_found: return "file or target not found";
         case errc::no_graphical_session: return "no graphical session to open it in";
         case errc::no_opener: return "no opener program is installed";

@@ -40,7 +40,7 @@ public:
         }
         case how::unknown: break;
         }
-        return "exit status unknown (the system reaped the child: SIGCHLD is ignored)";
+        return "exit status unknown (no child to wait for, or the system reaped it because SIGCHLD is ignored)";
     }
 
     friend constexpr bool operator==(const exit_status& a, const exit_status& b) noexcept {

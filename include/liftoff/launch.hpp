@@ -158,8 +158,11 @@ result collect(basic_child<P>& c) {
     result r;
     r.status = c.wait();
     auto& s = child_access::state(c);
-    r.timed_out = s.timed_out;
-    r.elapsed = s.elapsed;
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        r.timed_out = s.timed_out;
+        r.elapsed = s.elapsed;
+    }
     auto& drain = s.proc.drain();
     std::lock_guard<std::mutex> lock(drain.lock());
     r.out = std::move(drain.sink(1).data());

@@ -205,8 +205,11 @@ basic_child<P> run_step(const open_step& step, const open_request& req, const op
     else if (opts.confirm.count() > 0)
         st = s.observe(s.proc.wait_for(opts.confirm));
     if (!st) return c;  // still running after `confirm`: it counts as launched
-    s.proc.settle_streams();
-    s.streams_done = true;
+    {
+        std::lock_guard<std::mutex> lock(s.streams_mutex);
+        s.proc.settle_streams();
+        s.streams_done = true;
+    }
     std::string err;
     {
         auto& drain = s.proc.drain();

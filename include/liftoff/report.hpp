@@ -138,7 +138,8 @@ inline bool secret_name(std::string_view name) {
         if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     for (const char* w : words)
         if (upper.find(w) != std::string::npos) return true;
-    return false;
+    // A personal access token by its usual name (GITHUB_PAT), without catching PATH.
+    return upper.size() >= 4 && upper.compare(upper.size() - 4, 4, "_PAT") == 0;
 }
 
 /// The value with a password in a URL's user info ("http://user:pw@proxy") replaced.
@@ -153,8 +154,19 @@ inline std::string redact_url_password(const std::string& value) {
     return value.substr(0, colon + 1) + "<redacted>" + value.substr(at);
 }
 
+/// A value that is a credential whatever its variable's name: the prefixes the big token
+/// issuers use, and private keys.
+inline bool secret_value(std::string_view v) {
+    static const char* const prefixes[] = {"ghp_",   "gho_",     "ghu_",     "ghs_",  "ghr_",  "github_pat_",
+                                           "glpat-", "xoxb-",    "xoxp-",    "xoxa-", "AKIA",  "ASIA",
+                                           "sk-",    "sk_live_", "rk_live_", "npm_",  "pypi-", "-----BEGIN"};
+    for (const char* p : prefixes)
+        if (v.compare(0, std::string_view(p).size(), p) == 0) return true;
+    return false;
+}
+
 inline std::string redact(std::string_view name, const std::string& value) {
-    if (secret_name(name)) return "<redacted>";
+    if (secret_name(name) || secret_value(value)) return "<redacted>";
     return redact_url_password(value);
 }
 

@@ -61,7 +61,9 @@ public:
         case errc::exec_format_error: return "not a program this system can run";
         case errc::resource_exhausted: return "out of processes, descriptors or memory";
         case errc::timed_out: return "timed out";
-        case errc::unsafe_url: return "URL refused as unsafe; percent-encode it";
+        case errc::unsafe_url:
+            return "URL refused before anything ran (a character to percent-encode, a scheme not allowed, or not "
+                   "absolute)";
         case errc::target_not_found: return "file or target not found";
         case errc::no_graphical_session: return "no graphical session to open it in";
         case errc::no_opener: return "no opener program is installed";
@@ -281,7 +283,7 @@ public:
         }
         case how::unknown: break;
         }
-        return "exit status unknown (the system reaped the child: SIGCHLD is ignored)";
+        return "exit status unknown (no child to wait for, or the system reaped it because SIGCHLD is ignored)";
     }
 
     friend constexpr bool operator==(const exit_status& a, const exit_status& b) noexcept {
@@ -2383,25 +2385,28 @@ public:
     void set_stdin_pipe(unique_handle pipe) noexcept { stdin_pipe_ = std::move(pipe); }
 
     // --- waiting ---------------------------------------------------------------------------
+    // One thread may wait while another signals or polls: the handle is waited on outside the
+    // lock, the status recorded under it, once.
     std::optional<exit_status> try_wait() noexcept {
-        if (!status_) wait_handle(0);
-        return status_;
+        if (!known()) wait_handle(0);
+        return known();
     }
     exit_status wait() noexcept {
-        while (!status_)
+        while (!known())
             if (!wait_handle(INFINITE)) break;
-        return status_ ? *status_ : exit_status{};
+        const auto s = known();
+        return s ? *s : exit_status{};
     }
     /// Waits on the process handle, up to `limit` (rounded up to whole milliseconds).
     std::optional<exit_status> wait_for(std::chrono::nanoseconds limit) noexcept {
         const auto deadline = std::chrono::steady_clock::now() + limit;
-        while (!status_) {
+        while (!known()) {
             const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
             const long long ms = left.count() < 0 ? 0 : left.count();
             if (!wait_handle(static_cast<DWORD>(ms > 0x7ffffffe ? 0x7ffffffe : ms))) break;
             if (ms == 0) break;
         }
-        return status_;
+        return known();
     }
 
     // --- stopping ----------------------------------------------------------------------------
@@ -2409,7 +2414,7 @@ public:
     /// WM_CLOSE to its top-level windows; false when neither could be delivered. kill_signal:
     /// the whole job (new_process_group(), kill_on_parent_exit()) or the process, at once.
     bool send(int code) noexcept {
-        if (status_ || !process_) return false;
+        if (known() || !process_) return false;
         if (code == kill_signal) {
             if (job_ && ::TerminateJobObject(job_.get(), killed_exit_code)) return true;
             return ::TerminateProcess(process_.get(), killed_exit_code) != 0;
@@ -2477,7 +2482,7 @@ public:
         drain_.join();
         auto pipes = drain_.take_pipes();
         if (!pipes.empty()) windows_dropper::instance().adopt(std::move(pipes));
-        if (job_kills_ && !status_) job_.release();  // closed by the system when this process ends, killing the tree
+        if (job_kills_ && !known()) job_.release();  // closed by the system when this process ends, killing the tree
         close_job();
         process_.reset();
         pid_ = 0;
@@ -2487,23 +2492,30 @@ private:
     // Waits up to `ms`; records the status once the process has ended. False on a failed wait.
     bool wait_handle(DWORD ms) noexcept {
         if (!process_) {
-            status_ = exit_status{};
+            record(exit_status{});
             return false;
         }
         const DWORD r = ::WaitForSingleObject(process_.get(), ms);
         if (r == WAIT_TIMEOUT) return true;
-        if (r != WAIT_OBJECT_0) {
-            status_ = exit_status{};
-            note_exit();
-            return false;
-        }
         DWORD code = 0;
-        if (::GetExitCodeProcess(process_.get(), &code))
-            status_ = exit_status::from_code(static_cast<int>(code));
+        if (r == WAIT_OBJECT_0 && ::GetExitCodeProcess(process_.get(), &code))
+            record(exit_status::from_code(static_cast<int>(code)));
         else
-            status_ = exit_status{};
+            record(exit_status{});
+        return r == WAIT_OBJECT_0;
+    }
+
+    std::optional<exit_status> known() const {
+        std::lock_guard<std::mutex> lock(status_lock_);
+        return status_;
+    }
+    void record(exit_status s) noexcept {
+        {
+            std::lock_guard<std::mutex> lock(status_lock_);
+            if (status_) return;
+            status_ = s;
+        }
         note_exit();
-        return true;
     }
 
     struct window_search {
@@ -2545,6 +2557,7 @@ private:
     bool group_ = false;
     bool job_kills_ = false;
     bool polite_delivered_ = false;
+    mutable std::mutex status_lock_;
     std::optional<exit_status> status_;
     windows_drain drain_;
     std::mutex stdin_lock_;
@@ -3631,8 +3644,11 @@ inline long write_without_sigpipe(int fd, const void* data, std::size_t n) noexc
     ::pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
     const long r = static_cast<long>(::write(fd, data, n));
     const int err = errno;
-    if (r < 0 && err == EPIPE && !was_pending) {
-        // Consume the SIGPIPE this write raised, so it is not delivered when the mask is restored.
+    // A write blocked on a full pipe whose reader goes away returns the bytes it wrote (not
+    // EPIPE) and still raises SIGPIPE: look at what is pending, not at what write() returned.
+    sigemptyset(&pending);
+    ::sigpending(&pending);
+    if (!was_pending && sigismember(&pending, SIGPIPE) == 1) {
         const struct timespec zero = {0, 0};
         retry_eintr([&] { return ::sigtimedwait(&pipe_only, nullptr, &zero); });
     }
@@ -4056,51 +4072,50 @@ public:
     void set_stdin_pipe(unique_fd fd) noexcept { stdin_pipe_ = std::move(fd); }
 
     // --- waiting ---------------------------------------------------------------------------
+    // One thread may wait while another signals or polls (a watchdog): the blocking part never
+    // reaps; reaping happens under the lock, once, and signals are sent only before it.
+
     /// Reaps the child if it has ended; never blocks.
     std::optional<exit_status> try_wait() noexcept {
-        if (!status_) reap(WNOHANG);
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!status_) reap_locked(WNOHANG);
         return status_;
     }
 
     exit_status wait() noexcept {
-        while (!status_)
-            reap(0);
-        return *status_;
+        for (;;) {
+            await_exit(nullptr);
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (!status_) reap_locked(WNOHANG);
+            if (status_) return *status_;
+        }
     }
 
     /// Waits up to `limit` without spinning: poll on the pidfd, or (without one) a condition
     /// variable signalled by a helper thread blocked in waitid.
     std::optional<exit_status> wait_for(std::chrono::nanoseconds limit) {
-        if (try_wait()) return status_;
         const auto deadline = std::chrono::steady_clock::now() + limit;
-        if (pidfd_) {
-            for (;;) {
-                const auto left = deadline - std::chrono::steady_clock::now();
-                if (left <= std::chrono::nanoseconds::zero()) return try_wait();
-                // Round up so that a timed-out wait has really waited the whole limit.
-                const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
-                pollfd p{pidfd_.get(), POLLIN, 0};
-                const int r = ::poll(&p, 1, static_cast<int>(ms > 0x7fffffff ? 0x7fffffff : ms));
-                if (r > 0) return wait();  // exited: reaping does not block now
-                if (r < 0 && errno != EINTR) return try_wait();
-            }
-        }
-        if (!waiter_) waiter_ = exit_waiter::start(pid_);
-        if (waiter_ && !waiter_->wait_until(deadline)) return try_wait();
-        if (!waiter_) {  // no thread could be started: fall back to short sleeps
-            while (!try_wait() && std::chrono::steady_clock::now() < deadline)
-                std::this_thread::sleep_for(std::chrono::milliseconds(10));
-            return status_;
-        }
-        return wait();
+        await_exit(&deadline);
+        return try_wait();
+    }
+
+    /// Waits up to `limit` for the child to exit, without reaping it (so its pid, and its
+    /// group's id, cannot be reused meanwhile). True if it has exited (or is already reaped).
+    bool exited_unreaped(std::chrono::nanoseconds limit) {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        return await_exit(&deadline);
     }
 
     // --- stopping ----------------------------------------------------------------------------
     /// Sends `sig` to the child, or to its whole group. False if it has already been reaped.
+    /// A polite stop also sends SIGCONT, so that a stopped child can act on it.
     bool send(int sig) noexcept {
+        std::lock_guard<std::mutex> lock(mutex_);
         if (status_) return false;
-        if (group_ && ::kill(-pid_, sig) == 0) return true;
-        return ::kill(pid_, sig) == 0;
+        const pid_t target = group_ ? -pid_ : pid_;
+        bool sent = ::kill(target, sig) == 0 || (group_ && ::kill(pid_, sig) == 0);
+        if (sent && sig == SIGTERM) ::kill(target, SIGCONT);
+        return sent;
     }
     static constexpr int polite_signal = SIGTERM;
     static constexpr int kill_signal = SIGKILL;
@@ -4108,31 +4123,8 @@ public:
     /// The group may outlive its leader: after the leader exits (and before it is reaped, so the
     /// group id cannot be reused) the rest of the tree is killed.
     void kill_rest_of_group() noexcept {
+        std::lock_guard<std::mutex> lock(mutex_);
         if (group_ && !status_) ::kill(-pid_, SIGKILL);
-    }
-    bool exited_unreaped(std::chrono::nanoseconds limit) {
-        // Used only with a group: wait for the leader's exit without reaping it.
-        const auto deadline = std::chrono::steady_clock::now() + limit;
-        for (;;) {
-            siginfo_t info{};
-            info.si_pid = 0;
-            const int r = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT | WNOHANG);
-            if (r != 0 && errno == EINTR) continue;
-            if (r != 0 || info.si_pid == pid_) return true;  // ECHILD: gone already
-            if (std::chrono::steady_clock::now() >= deadline) return false;
-            if (pidfd_) {
-                const auto ms =
-                    std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-                pollfd p{pidfd_.get(), POLLIN, 0};
-                ::poll(&p, 1, static_cast<int>(ms > 0x7fffffff ? 0x7fffffff : (ms < 1 ? 1 : ms)));
-            } else {
-                if (!waiter_) waiter_ = exit_waiter::start(pid_);
-                if (waiter_)
-                    waiter_->wait_until(deadline);
-                else
-                    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-            }
-        }
     }
 
     // --- streams -----------------------------------------------------------------------------
@@ -4181,7 +4173,10 @@ public:
         close_stdin();
         drain_.stop();
         drain_.join();
-        if (status_) return;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (status_) return;
+        }
         posix_reaper::instance().adopt(pid_, std::move(pidfd_), drain_.take_pipes());
         pid_ = -1;
     }
@@ -4217,20 +4212,64 @@ private:
         bool exited_ = false;
     };
 
-    void reap(int flags) noexcept {
+    /// Blocks until the child has exited or `deadline` (if any) passes; never reaps. True if it
+    /// has exited or has been reaped (by another thread, or by the system).
+    bool await_exit(const std::chrono::steady_clock::time_point* deadline) {
+        for (;;) {
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                if (status_) return true;
+            }
+            siginfo_t info{};
+            info.si_pid = 0;
+            const int r = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT | WNOHANG);
+            if (r != 0 && errno == EINTR) continue;
+            if (r != 0 || info.si_pid == pid_) return true;  // ECHILD: reaped already
+            if (deadline != nullptr && std::chrono::steady_clock::now() >= *deadline) return false;
+            if (pidfd_) {
+                // The pidfd stays open until this object goes, so polling it is safe on any thread.
+                int ms = -1;
+                if (deadline != nullptr) {
+                    const auto left =
+                        std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now())
+                            .count();
+                    ms = static_cast<int>(left > 0x7fffffff ? 0x7fffffff : (left < 1 ? 1 : left));
+                }
+                pollfd p{pidfd_.get(), POLLIN, 0};
+                ::poll(&p, 1, ms);
+            } else if (deadline == nullptr) {
+                siginfo_t done{};
+                ::waitid(P_PID, static_cast<id_t>(pid_), &done, WEXITED | WNOWAIT);  // EINTR: loop
+            } else {
+                std::shared_ptr<exit_waiter> w;
+                {
+                    std::lock_guard<std::mutex> lock(mutex_);
+                    if (!waiter_) waiter_ = exit_waiter::start(pid_);
+                    w = waiter_;
+                }
+                if (w)
+                    w->wait_until(*deadline);
+                else  // no thread could be started: short sleeps, the only way left
+                    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+        }
+    }
+
+    /// waitpid() under mutex_: records the status once. ECHILD means the system reaped it
+    /// (SIGCHLD ignored): the status is unknown.
+    void reap_locked(int flags) noexcept {
         int status = 0;
         const pid_t r = retry_eintr([&] { return ::waitpid(pid_, &status, flags); });
-        if (r == pid_) {
+        if (r == pid_)
             status_ = decode_wait_status(status);
-        } else if (r < 0) {
-            status_ = exit_status{};  // ECHILD: SIGCHLD is ignored, the system reaped it
-        } else {
+        else if (r < 0)
+            status_ = exit_status{};
+        else
             return;  // WNOHANG and still running
-        }
-        pidfd_.reset();
         note_exit();
     }
 
+    std::mutex mutex_;  // status_, and signals sent before the reap
     pid_t pid_ = -1;
     unique_fd pidfd_;
     bool group_ = false;
@@ -5097,6 +5136,8 @@ namespace detail {
 struct child_access;
 
 /// A child's state on the heap, so the drain thread can point at it while the handle moves.
+/// One thread may wait while another terminates, kills or polls it (a watchdog): what they
+/// share is under `mutex`, and the platform's process reaps once whoever asks.
 template <class P>
 struct child_state {
     using clock = std::chrono::steady_clock;
@@ -5109,9 +5150,13 @@ struct child_state {
     std::optional<clock::time_point> deadline;
     std::chrono::nanoseconds grace{std::chrono::seconds(2)};
     on_destroy policy = on_destroy::terminate;
+
+    mutable std::mutex mutex;  // status, elapsed, timed_out, callback_error_taken
     std::optional<exit_status> status;
     std::chrono::nanoseconds elapsed{};
     bool timed_out = false;
+    bool callback_error_taken = false;
+    std::mutex streams_mutex;  // the drain is joined once, by whoever gets here first
     bool streams_done = false;
 
     void emit(trace_event e) const {
@@ -5122,18 +5167,28 @@ struct child_state {
         trace(e);
     }
 
-    /// Called with whatever a platform wait returned; the first status is recorded once.
+    std::optional<exit_status> known() const {
+        std::lock_guard<std::mutex> lock(mutex);
+        return status;
+    }
+
+    /// Called with whatever a platform wait returned; the first status is recorded once (and
+    /// traced once, outside the lock: a trace callback may call back in).
     std::optional<exit_status> observe(std::optional<exit_status> s) {
-        if (s && !status) {
+        if (!s) return s;
+        std::chrono::nanoseconds took{};
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            if (status) return s;
             status = s;
-            elapsed = clock::now() - started;
-            if (trace) {
-                trace_event e;
-                e.kind = trace_kind::exited;
-                e.status = *s;
-                e.elapsed = elapsed;
-                emit(std::move(e));
-            }
+            took = elapsed = clock::now() - started;
+        }
+        if (trace) {
+            trace_event e;
+            e.kind = trace_kind::exited;
+            e.status = *s;
+            e.elapsed = took;
+            emit(std::move(e));
         }
         return s;
     }
@@ -5148,7 +5203,8 @@ struct child_state {
     }
 
     exit_status stop(std::chrono::nanoseconds grace_period) {
-        if (status) return *status;
+        // A child that has already exited gets no signal: reap it and say how it ended.
+        if (auto s = observe(proc.try_wait())) return *s;
         signal(P::process::polite_signal);
         if (proc.exited_unreaped(grace_period)) {
             proc.kill_rest_of_group();
@@ -5158,14 +5214,23 @@ struct child_state {
         return *observe(proc.wait());
     }
 
+    exit_status kill_now() {
+        if (auto s = observe(proc.try_wait())) return *s;
+        signal(P::process::kill_signal);
+        return *observe(proc.wait());
+    }
+
     exit_status wait_until_done() {
-        if (!status) {
+        if (!known()) {
             // Rust's choice: a child waiting for end of input could otherwise never finish.
             proc.close_stdin_if_idle();
             if (deadline) {
                 const auto left = *deadline - clock::now();
                 if (!observe(proc.wait_for(left > left.zero() ? left : left.zero()))) {
-                    timed_out = true;
+                    {
+                        std::lock_guard<std::mutex> lock(mutex);
+                        timed_out = true;
+                    }
                     stop(grace);
                 }
             } else {
@@ -5173,10 +5238,11 @@ struct child_state {
             }
         }
         finish_streams();
-        return *status;
+        return *known();
     }
 
     void finish_streams() {
+        std::lock_guard<std::mutex> lock(streams_mutex);
         if (streams_done) return;
         proc.finish_streams();
         streams_done = true;
@@ -5184,6 +5250,7 @@ struct child_state {
 
     /// The first exception an io::lines callback threw, handed out once.
     std::exception_ptr take_callback_error() {
+        std::lock_guard<std::mutex> lock(mutex);
         if (callback_error_taken) return nullptr;
         for (int s = 1; s <= 2; ++s) {
             if (auto e = proc.drain().sink(s).callback_error()) {
@@ -5193,16 +5260,16 @@ struct child_state {
         }
         return nullptr;
     }
-    bool callback_error_taken = false;
 };
 
 }  // namespace detail
 
 /// A running (or finished) child. Move-only; its destructor does what on_destroy says.
 ///
-/// Threads: use one child from one thread at a time, like std::thread, with two exceptions:
-/// out()/err() and the truncated/cut flags may be read from any thread at any time, and
-/// write_stdin()/close_stdin() may run on one thread while another waits.
+/// Threads: one thread may wait() (or wait_for()) while others call terminate(), kill(),
+/// running(), pid(), out()/err(), the truncated/cut flags, timed_out(), write_stdin() and
+/// close_stdin() (a watchdog, a feeder). Moving, assigning, release() and destruction need the
+/// handle to themselves, like std::thread's.
 template <class Platform = native_platform>
 class basic_child {
 public:
@@ -5261,19 +5328,16 @@ public:
     /// SIGKILL now (to the whole group with new_process_group()); reaps.
     exit_status kill() {
         if (!s_) return {};
-        if (!s_->status) {
-            s_->signal(Platform::process::kill_signal);
-            s_->observe(s_->proc.wait());
-        }
+        const exit_status st = s_->kill_now();
         s_->finish_streams();
-        return *s_->status;
+        return st;
     }
 
     /// Lets the child run on, unowned. A library thread reaps it when it ends (no zombie) and
     /// drops what it still writes to captured streams. The handle becomes invalid.
     void release() {
         if (!s_) return;
-        if (!s_->status) s_->proc.release();
+        if (!s_->known()) s_->proc.release();
         s_.reset();
     }
 
@@ -5312,7 +5376,11 @@ public:
     bool out_cut() const { return flag(1, false); }
     bool err_cut() const { return flag(2, false); }
     /// The command's timeout fired and the child was terminated.
-    bool timed_out() const noexcept { return s_ && s_->timed_out; }
+    bool timed_out() const {
+        if (!s_) return false;
+        std::lock_guard<std::mutex> lock(s_->mutex);
+        return s_->timed_out;
+    }
 
 private:
     friend struct detail::child_access;
@@ -5342,14 +5410,11 @@ private:
                 s_->finish_streams();
                 break;
             case on_destroy::kill:
-                if (!s_->status) {
-                    s_->signal(Platform::process::kill_signal);
-                    s_->observe(s_->proc.wait());
-                }
+                s_->kill_now();
                 s_->finish_streams();
                 break;
             case on_destroy::release:
-                if (!s_->status) s_->proc.release();
+                if (!s_->known()) s_->proc.release();
                 break;
             }
         } catch (...) {
@@ -5602,7 +5667,8 @@ inline bool secret_name(std::string_view name) {
         if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     for (const char* w : words)
         if (upper.find(w) != std::string::npos) return true;
-    return false;
+    // A personal access token by its usual name (GITHUB_PAT), without catching PATH.
+    return upper.size() >= 4 && upper.compare(upper.size() - 4, 4, "_PAT") == 0;
 }
 
 /// The value with a password in a URL's user info ("http://user:pw@proxy") replaced.
@@ -5617,8 +5683,19 @@ inline std::string redact_url_password(const std::string& value) {
     return value.substr(0, colon + 1) + "<redacted>" + value.substr(at);
 }
 
+/// A value that is a credential whatever its variable's name: the prefixes the big token
+/// issuers use, and private keys.
+inline bool secret_value(std::string_view v) {
+    static const char* const prefixes[] = {"ghp_",   "gho_",     "ghu_",     "ghs_",  "ghr_",  "github_pat_",
+                                           "glpat-", "xoxb-",    "xoxp-",    "xoxa-", "AKIA",  "ASIA",
+                                           "sk-",    "sk_live_", "rk_live_", "npm_",  "pypi-", "-----BEGIN"};
+    for (const char* p : prefixes)
+        if (v.compare(0, std::string_view(p).size(), p) == 0) return true;
+    return false;
+}
+
 inline std::string redact(std::string_view name, const std::string& value) {
-    if (secret_name(name)) return "<redacted>";
+    if (secret_name(name) || secret_value(value)) return "<redacted>";
     return redact_url_password(value);
 }
 
@@ -6340,8 +6417,11 @@ result collect(basic_child<P>& c) {
     result r;
     r.status = c.wait();
     auto& s = child_access::state(c);
-    r.timed_out = s.timed_out;
-    r.elapsed = s.elapsed;
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        r.timed_out = s.timed_out;
+        r.elapsed = s.elapsed;
+    }
     auto& drain = s.proc.drain();
     std::lock_guard<std::mutex> lock(drain.lock());
     r.out = std::move(drain.sink(1).data());
@@ -8074,8 +8154,11 @@ basic_child<P> run_step(const open_step& step, const open_request& req, const op
     else if (opts.confirm.count() > 0)
         st = s.observe(s.proc.wait_for(opts.confirm));
     if (!st) return c;  // still running after `confirm`: it counts as launched
-    s.proc.settle_streams();
-    s.streams_done = true;
+    {
+        std::lock_guard<std::mutex> lock(s.streams_mutex);
+        s.proc.settle_streams();
+        s.streams_done = true;
+    }
     std::string err;
     {
         auto& drain = s.proc.drain();

@@ -17,6 +17,7 @@
 //   grandchild MS        start a grandchild that keeps our stdio and sleeps MS ms; print its pid
 //   exit N               exit with code N
 //   cat                  copy stdin to stdout until end of input
+//   read-bytes N         read N bytes of stdin and go on without reading the rest
 //   count-stdin          read stdin to its end; print the byte count
 //   tee-both             copy stdin to stdout and to stderr until end of input
 //   pid                  print the id and a newline
@@ -310,6 +311,15 @@ int main(int argc, char** argv) {
             return std::atoi(next().c_str());
         } else if (a == "cat") {
             copy_stdin(true, false, nullptr);
+        } else if (a == "read-bytes") {
+            // Read exactly N bytes of stdin, then go on (and usually exit) without reading more.
+            long long want = std::atoll(next().c_str());
+            char buf[4096];
+            while (want > 0) {
+                const long r = read_some(buf, static_cast<size_t>(want < 4096 ? want : 4096));
+                if (r <= 0) break;
+                want -= r;
+            }
         } else if (a == "count-stdin") {
             long long n = 0;
             copy_stdin(false, false, &n);

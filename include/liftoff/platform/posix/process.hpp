@@ -56,51 +56,50 @@ public:
     void set_stdin_pipe(unique_fd fd) noexcept { stdin_pipe_ = std::move(fd); }
 
     // --- waiting ---------------------------------------------------------------------------
+    // One thread may wait while another signals or polls (a watchdog): the blocking part never
+    // reaps; reaping happens under the lock, once, and signals are sent only before it.
+
     /// Reaps the child if it has ended; never blocks.
     std::optional<exit_status> try_wait() noexcept {
-        if (!status_) reap(WNOHANG);
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!status_) reap_locked(WNOHANG);
         return status_;
     }
 
     exit_status wait() noexcept {
-        while (!status_)
-            reap(0);
-        return *status_;
+        for (;;) {
+            await_exit(nullptr);
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (!status_) reap_locked(WNOHANG);
+            if (status_) return *status_;
+        }
     }
 
     /// Waits up to `limit` without spinning: poll on the pidfd, or (without one) a condition
     /// variable signalled by a helper thread blocked in waitid.
     std::optional<exit_status> wait_for(std::chrono::nanoseconds limit) {
-        if (try_wait()) return status_;
         const auto deadline = std::chrono::steady_clock::now() + limit;
-        if (pidfd_) {
-            for (;;) {
-                const auto left = deadline - std::chrono::steady_clock::now();
-                if (left <= std::chrono::nanoseconds::zero()) return try_wait();
-                // Round up so that a timed-out wait has really waited the whole limit.
-                const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
-                pollfd p{pidfd_.get(), POLLIN, 0};
-                const int r = ::poll(&p, 1, static_cast<int>(ms > 0x7fffffff ? 0x7fffffff : ms));
-                if (r > 0) return wait();  // exited: reaping does not block now
-                if (r < 0 && errno != EINTR) return try_wait();
-            }
-        }
-        if (!waiter_) waiter_ = exit_waiter::start(pid_);
-        if (waiter_ && !waiter_->wait_until(deadline)) return try_wait();
-        if (!waiter_) {  // no thread could be started: fall back to short sleeps
-            while (!try_wait() && std::chrono::steady_clock::now() < deadline)
-                std::this_thread::sleep_for(std::chrono::milliseconds(10));
-            return status_;
-        }
-        return wait();
+        await_exit(&deadline);
+        return try_wait();
+    }
+
+    /// Waits up to `limit` for the child to exit, without reaping it (so its pid, and its
+    /// group's id, cannot be reused meanwhile). True if it has exited (or is already reaped).
+    bool exited_unreaped(std::chrono::nanoseconds limit) {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        return await_exit(&deadline);
     }
 
     // --- stopping ----------------------------------------------------------------------------
     /// Sends `sig` to the child, or to its whole group. False if it has already been reaped.
+    /// A polite stop also sends SIGCONT, so that a stopped child can act on it.
     bool send(int sig) noexcept {
+        std::lock_guard<std::mutex> lock(mutex_);
         if (status_) return false;
-        if (group_ && ::kill(-pid_, sig) == 0) return true;
-        return ::kill(pid_, sig) == 0;
+        const pid_t target = group_ ? -pid_ : pid_;
+        bool sent = ::kill(target, sig) == 0 || (group_ && ::kill(pid_, sig) == 0);
+        if (sent && sig == SIGTERM) ::kill(target, SIGCONT);
+        return sent;
     }
     static constexpr int polite_signal = SIGTERM;
     static constexpr int kill_signal = SIGKILL;
@@ -108,31 +107,8 @@ public:
     /// The group may outlive its leader: after the leader exits (and before it is reaped, so the
     /// group id cannot be reused) the rest of the tree is killed.
     void kill_rest_of_group() noexcept {
+        std::lock_guard<std::mutex> lock(mutex_);
         if (group_ && !status_) ::kill(-pid_, SIGKILL);
-    }
-    bool exited_unreaped(std::chrono::nanoseconds limit) {
-        // Used only with a group: wait for the leader's exit without reaping it.
-        const auto deadline = std::chrono::steady_clock::now() + limit;
-        for (;;) {
-            siginfo_t info{};
-            info.si_pid = 0;
-            const int r = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT | WNOHANG);
-            if (r != 0 && errno == EINTR) continue;
-            if (r != 0 || info.si_pid == pid_) return true;  // ECHILD: gone already
-            if (std::chrono::steady_clock::now() >= deadline) return false;
-            if (pidfd_) {
-                const auto ms =
-                    std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-                pollfd p{pidfd_.get(), POLLIN, 0};
-                ::poll(&p, 1, static_cast<int>(ms > 0x7fffffff ? 0x7fffffff : (ms < 1 ? 1 : ms)));
-            } else {
-                if (!waiter_) waiter_ = exit_waiter::start(pid_);
-                if (waiter_)
-                    waiter_->wait_until(deadline);
-                else
-                    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-            }
-        }
     }
 
     // --- streams -----------------------------------------------------------------------------
@@ -181,7 +157,10 @@ public:
         close_stdin();
         drain_.stop();
         drain_.join();
-        if (status_) return;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (status_) return;
+        }
         posix_reaper::instance().adopt(pid_, std::move(pidfd_), drain_.take_pipes());
         pid_ = -1;
     }
@@ -217,20 +196,64 @@ private:
         bool exited_ = false;
     };
 
-    void reap(int flags) noexcept {
+    /// Blocks until the child has exited or `deadline` (if any) passes; never reaps. True if it
+    /// has exited or has been reaped (by another thread, or by the system).
+    bool await_exit(const std::chrono::steady_clock::time_point* deadline) {
+        for (;;) {
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                if (status_) return true;
+            }
+            siginfo_t info{};
+            info.si_pid = 0;
+            const int r = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT | WNOHANG);
+            if (r != 0 && errno == EINTR) continue;
+            if (r != 0 || info.si_pid == pid_) return true;  // ECHILD: reaped already
+            if (deadline != nullptr && std::chrono::steady_clock::now() >= *deadline) return false;
+            if (pidfd_) {
+                // The pidfd stays open until this object goes, so polling it is safe on any thread.
+                int ms = -1;
+                if (deadline != nullptr) {
+                    const auto left =
+                        std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now())
+                            .count();
+                    ms = static_cast<int>(left > 0x7fffffff ? 0x7fffffff : (left < 1 ? 1 : left));
+                }
+                pollfd p{pidfd_.get(), POLLIN, 0};
+                ::poll(&p, 1, ms);
+            } else if (deadline == nullptr) {
+                siginfo_t done{};
+                ::waitid(P_PID, static_cast<id_t>(pid_), &done, WEXITED | WNOWAIT);  // EINTR: loop
+            } else {
+                std::shared_ptr<exit_waiter> w;
+                {
+                    std::lock_guard<std::mutex> lock(mutex_);
+                    if (!waiter_) waiter_ = exit_waiter::start(pid_);
+                    w = waiter_;
+                }
+                if (w)
+                    w->wait_until(*deadline);
+                else  // no thread could be started: short sleeps, the only way left
+                    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+        }
+    }
+
+    /// waitpid() under mutex_: records the status once. ECHILD means the system reaped it
+    /// (SIGCHLD ignored): the status is unknown.
+    void reap_locked(int flags) noexcept {
         int status = 0;
         const pid_t r = retry_eintr([&] { return ::waitpid(pid_, &status, flags); });
-        if (r == pid_) {
+        if (r == pid_)
             status_ = decode_wait_status(status);
-        } else if (r < 0) {
-            status_ = exit_status{};  // ECHILD: SIGCHLD is ignored, the system reaped it
-        } else {
+        else if (r < 0)
+            status_ = exit_status{};
+        else
             return;  // WNOHANG and still running
-        }
-        pidfd_.reset();
         note_exit();
     }
 
+    std::mutex mutex_;  // status_, and signals sent before the reap
     pid_t pid_ = -1;
     unique_fd pidfd_;
     bool group_ = false;

@@ -155,8 +155,11 @@ inline long write_without_sigpipe(int fd, const void* data, std::size_t n) noexc
     ::pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
     const long r = static_cast<long>(::write(fd, data, n));
     const int err = errno;
-    if (r < 0 && err == EPIPE && !was_pending) {
-        // Consume the SIGPIPE this write raised, so it is not delivered when the mask is restored.
+    // A write blocked on a full pipe whose reader goes away returns the bytes it wrote (not
+    // EPIPE) and still raises SIGPIPE: look at what is pending, not at what write() returned.
+    sigemptyset(&pending);
+    ::sigpending(&pending);
+    if (!was_pending && sigismember(&pending, SIGPIPE) == 1) {
         const struct timespec zero = {0, 0};
         retry_eintr([&] { return ::sigtimedwait(&pipe_only, nullptr, &zero); });
     }

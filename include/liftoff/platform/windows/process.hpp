@@ -52,25 +52,28 @@ public:
     void set_stdin_pipe(unique_handle pipe) noexcept { stdin_pipe_ = std::move(pipe); }
 
     // --- waiting ---------------------------------------------------------------------------
+    // One thread may wait while another signals or polls: the handle is waited on outside the
+    // lock, the status recorded under it, once.
     std::optional<exit_status> try_wait() noexcept {
-        if (!status_) wait_handle(0);
-        return status_;
+        if (!known()) wait_handle(0);
+        return known();
     }
     exit_status wait() noexcept {
-        while (!status_)
+        while (!known())
             if (!wait_handle(INFINITE)) break;
-        return status_ ? *status_ : exit_status{};
+        const auto s = known();
+        return s ? *s : exit_status{};
     }
     /// Waits on the process handle, up to `limit` (rounded up to whole milliseconds).
     std::optional<exit_status> wait_for(std::chrono::nanoseconds limit) noexcept {
         const auto deadline = std::chrono::steady_clock::now() + limit;
-        while (!status_) {
+        while (!known()) {
             const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
             const long long ms = left.count() < 0 ? 0 : left.count();
             if (!wait_handle(static_cast<DWORD>(ms > 0x7ffffffe ? 0x7ffffffe : ms))) break;
             if (ms == 0) break;
         }
-        return status_;
+        return known();
     }
 
     // --- stopping ----------------------------------------------------------------------------
@@ -78,7 +81,7 @@ public:
     /// WM_CLOSE to its top-level windows; false when neither could be delivered. kill_signal:
     /// the whole job (new_process_group(), kill_on_parent_exit()) or the process, at once.
     bool send(int code) noexcept {
-        if (status_ || !process_) return false;
+        if (known() || !process_) return false;
         if (code == kill_signal) {
             if (job_ && ::TerminateJobObject(job_.get(), killed_exit_code)) return true;
             return ::TerminateProcess(process_.get(), killed_exit_code) != 0;
@@ -146,7 +149,7 @@ public:
         drain_.join();
         auto pipes = drain_.take_pipes();
         if (!pipes.empty()) windows_dropper::instance().adopt(std::move(pipes));
-        if (job_kills_ && !status_) job_.release();  // closed by the system when this process ends, killing the tree
+        if (job_kills_ && !known()) job_.release();  // closed by the system when this process ends, killing the tree
         close_job();
         process_.reset();
         pid_ = 0;
@@ -156,23 +159,30 @@ private:
     // Waits up to `ms`; records the status once the process has ended. False on a failed wait.
     bool wait_handle(DWORD ms) noexcept {
         if (!process_) {
-            status_ = exit_status{};
+            record(exit_status{});
             return false;
         }
         const DWORD r = ::WaitForSingleObject(process_.get(), ms);
         if (r == WAIT_TIMEOUT) return true;
-        if (r != WAIT_OBJECT_0) {
-            status_ = exit_status{};
-            note_exit();
-            return false;
-        }
         DWORD code = 0;
-        if (::GetExitCodeProcess(process_.get(), &code))
-            status_ = exit_status::from_code(static_cast<int>(code));
+        if (r == WAIT_OBJECT_0 && ::GetExitCodeProcess(process_.get(), &code))
+            record(exit_status::from_code(static_cast<int>(code)));
         else
-            status_ = exit_status{};
+            record(exit_status{});
+        return r == WAIT_OBJECT_0;
+    }
+
+    std::optional<exit_status> known() const {
+        std::lock_guard<std::mutex> lock(status_lock_);
+        return status_;
+    }
+    void record(exit_status s) noexcept {
+        {
+            std::lock_guard<std::mutex> lock(status_lock_);
+            if (status_) return;
+            status_ = s;
+        }
         note_exit();
-        return true;
     }
 
     struct window_search {
@@ -214,6 +224,7 @@ private:
     bool group_ = false;
     bool job_kills_ = false;
     bool polite_delivered_ = false;
+    mutable std::mutex status_lock_;
     std::optional<exit_status> status_;
     windows_drain drain_;
     std::mutex stdin_lock_;
