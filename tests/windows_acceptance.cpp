@@ -343,7 +343,11 @@ void children() {
         threads.emplace_back([&good, t] {
             for (int i = 0; i < 5; ++i) {
                 const std::string tag = std::to_string(t) + "." + std::to_string(i);
-                if (liftoff::run(child({"cat"}).stdin_from(liftoff::io::text(tag))).out == tag) ++good;
+                try {
+                    if (liftoff::run(child({"cat"}).stdin_from(liftoff::io::text(tag))).out == tag) ++good;
+                } catch (const std::exception& e) {
+                    std::fprintf(stderr, "thread %d: %s\n", t, e.what());
+                }
             }
         });
     for (auto& th : threads)
