@@ -149,3 +149,16 @@ TEST_CASE("the version macros match the Meson project version") {
               std::to_string(LIFTOFF_VERSION_PATCH) ==
           LIFTOFF_TEST_PROJECT_VERSION);
 }
+
+TEST_CASE("from_system_encoding: ASCII is the same everywhere; on POSIX every byte comes back unchanged") {
+    CHECK(liftoff::from_system_encoding("plain ASCII") == "plain ASCII");
+    CHECK(liftoff::from_system_encoding("").empty());
+#if !defined(_WIN32)
+    // Not UTF-8, and no matter: POSIX strings are bytes (windows_open.cpp has the ANSI code pages).
+    const std::string bytes = "caf\xe9 \xff\xfe \x82\xa0";
+    CHECK(liftoff::from_system_encoding(bytes) == bytes);
+    std::error_code ec = make_error_code(errc::unsupported);
+    CHECK(liftoff::from_system_encoding(bytes, ec) == bytes);
+    CHECK_FALSE(ec);
+#endif  // !_WIN32
+}

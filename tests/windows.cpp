@@ -325,13 +325,17 @@ TEST_CASE("launches racing on several threads: each child gets its own arguments
         threads.emplace_back([t, &good] {
             for (int i = 0; i < 10; ++i) {
                 const std::string tag = std::to_string(t) + "/" + std::to_string(i);
-                auto c = liftoff::launch(helper_cmd({"cat", "esay", tag})
-                                             .stdin_from(io::pipe())
-                                             .stdout_to(io::capture())
-                                             .stderr_to(io::capture()));
-                c.write_stdin(tag);
-                c.close_stdin();  // EOF only if no other child inherited this pipe's other end
-                if (c.wait_for(20s) && c.out() == tag && c.err() == tag) ++good;
+                try {  // counted as not good, never thrown out of the thread (std::terminate)
+                    auto c = liftoff::launch(helper_cmd({"cat", "esay", tag})
+                                                 .stdin_from(io::pipe())
+                                                 .stdout_to(io::capture())
+                                                 .stderr_to(io::capture()));
+                    c.write_stdin(tag);
+                    c.close_stdin();  // EOF only if no other child inherited this pipe's other end
+                    if (c.wait_for(20s) && c.out() == tag && c.err() == tag) ++good;
+                } catch (const std::exception& e) {
+                    std::fprintf(stderr, "thread %d: %s\n", t, e.what());
+                }
             }
         });
     }

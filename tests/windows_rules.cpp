@@ -437,3 +437,33 @@ TEST_CASE("explorer /select, takes the path in one pair of quotes, or nothing") 
     CHECK(d::explorer_select_arguments("C:\\a\nb").empty());
     CHECK(d::explorer_select_arguments("").empty());
 }
+
+TEST_CASE("open_with's ShellExecuteExW parameters read back as the arguments; plans show the call") {
+    const strings args = {"--flag", "two words", "", "q\"uote", "tail\\", "C:\\a b\\", "https://x.y/?a=1&b=2"};
+    const std::string params = d::shell_parameters(args);
+    CHECK(params == "--flag \"two words\" \"\" q\\\"uote tail\\ \"C:\\a b\\\\\" https://x.y/?a=1&b=2");
+    strings back = parse_command_line("\"C:\\app.exe\" " + params);
+    back.erase(back.begin());
+    CHECK(back == args);
+    CHECK(d::shell_parameters({}).empty());
+
+    d::shell_call call;
+    call.file = "https://example.com/?q=a&b=c";
+    CHECK(d::describe_shell_call(call) == "ShellExecuteExW(open, 'https://example.com/?q=a&b=c')");
+    call.file = "C:\\Windows\\explorer.exe";
+    call.parameters = d::explorer_select_arguments("C:\\x\\a b.txt");
+    CHECK(d::describe_shell_call(call) ==
+          "ShellExecuteExW(open, 'C:\\Windows\\explorer.exe', '/select,\"C:\\x\\a b.txt\"')");
+}
+
+TEST_CASE("App Paths: the key is the name with .exe; the value loses its quotes and blanks") {
+    CHECK(d::app_paths_key("firefox") == "firefox.exe");
+    CHECK(d::app_paths_key("Chrome.EXE") == "Chrome.EXE");
+    CHECK(d::app_paths_key("notepad++") == "notepad++.exe");
+    CHECK(d::app_paths_key(".exe") == ".exe.exe");
+    CHECK(d::app_paths_value("C:\\Program Files\\App\\app.exe") == "C:\\Program Files\\App\\app.exe");
+    CHECK(d::app_paths_value(" \"C:\\Program Files\\App\\app.exe\" ") == "C:\\Program Files\\App\\app.exe");
+    CHECK(d::app_paths_value("\"C:\\App\\app.exe\" --extra") == "C:\\App\\app.exe");
+    CHECK(d::app_paths_value("\"unterminated") == "\"unterminated");
+    CHECK(d::app_paths_value("").empty());
+}

@@ -7,6 +7,7 @@
 #include "error.hpp"
 #include "exit_status.hpp"
 #include "command.hpp"
+#include "encoding.hpp"
 #include "search.hpp"
 #include "child.hpp"
 #include "launch.hpp"

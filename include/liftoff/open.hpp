@@ -56,6 +56,14 @@ struct has_execute<
                                                 std::declval<const open_options&>(), std::declval<failure&>()))>>
     : std::true_type {};
 
+/// Whether P's file probe marks programs (POSIX: the mode bits) or only regular files (Windows,
+/// where a program is known by its extension, which is_launcher_name() checks). Default: marks.
+template <class P, class = void>
+struct probe_marks_programs : std::true_type {};
+template <class P>
+struct probe_marks_programs<P, std::void_t<decltype(P::probe_marks_programs)>>
+    : std::integral_constant<bool, P::probe_marks_programs> {};
+
 /// True for a name whose extension makes opening it run something: programs, scripts and
 /// launchers on any of the systems (a file copied from one to another keeps its danger).
 /// Trailing dots and spaces are ignored, as Windows ignores them; case is ignored.
@@ -109,7 +117,7 @@ failure check_local_path(const std::string& given, const open_options& opts, boo
     const std::string remedy =
         "launch() it to run it, open_with() an application to open it in, or set open_options::allow_executables "
         "(nothing was run)";
-    if (probe.regular && probe.executable)
+    if (probe_marks_programs<P>::value && probe.regular && probe.executable)
         return make_open_failure(errc::refused_executable, req.shown, shown_abs + " is a program (it is executable)",
                                  remedy, {}, abs);
     std::error_code ec;
@@ -429,7 +437,9 @@ open_plan basic_plan_reveal(const std::string& path, const open_options& opts, s
 /// Opens `url` in the user's default application for its scheme. The URL is checked first
 /// (absolute, a scheme in opts.allowed_schemes, only RFC 3986 characters, never an option).
 /// Waits up to opts.confirm for the opener's verdict; an opener still running then counts as
-/// launched. The child owns the opener (if any) and its on_destroy is release.
+/// launched. The child owns the opener (if any) and its on_destroy is release. On Windows the
+/// verdict is ShellExecuteExW's own, and the child owns the process it started; it is invalid
+/// when there is none (the URL went to a running application, or through DDE).
 /// Throws launch_error: unsafe_url, no_graphical_session, no_opener, no_handler, opener_failed ...
 inline child open_url(const std::string& url, const open_options& opts = {}) {
     return basic_open_url<native_platform>(url, opts);
@@ -492,7 +502,9 @@ inline open_plan plan_open_path(const std::string& path, const open_options& opt
 /// application `app`: a path to a program or a .desktop file; a desktop id ("firefox",
 /// "org.gnome.TextEditor.desktop") found in $XDG_DATA_HOME and $XDG_DATA_DIRS, its Exec run
 /// per the Desktop Entry Specification; a program in PATH; on macOS an application name or
-/// bundle id. opts.app_args go first, then the targets, each one argument. Never a shell.
+/// bundle id; on Windows a name registered in App Paths (HKCU, then HKLM), else a program in
+/// PATH (with PATHEXT), run through ShellExecuteExW. opts.app_args go first, then the targets,
+/// each one argument. Never a shell (a .bat/.cmd application gets launch()'s cmd.exe escaping).
 /// Throws launch_error: application_not_found, unsupported (Terminal=true), opener_failed ...
 inline child open_with(const std::string& app, const std::vector<std::string>& targets, const open_options& opts = {}) {
     return basic_open_with<native_platform>(app, targets, opts);
@@ -513,7 +525,8 @@ inline open_plan plan_open_with(const std::string& app, const std::vector<std::s
 }
 
 /// Shows `path` selected in the file manager (Linux/BSD: org.freedesktop.FileManager1.ShowItems,
-/// else its folder opened; macOS: open -R; WSL: explorer.exe /select). The path must exist.
+/// else its folder opened; macOS: open -R; WSL: explorer.exe /select; Windows: explorer.exe
+/// /select,"PATH" from the Windows directory, through ShellExecuteExW). The path must exist.
 inline child reveal(const std::string& path, const open_options& opts = {}) {
     return basic_reveal<native_platform>(path, opts);
 }

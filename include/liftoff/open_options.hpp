@@ -14,6 +14,7 @@
 #include "command.hpp"
 #include "detail/desktop_entry.hpp"  // exec_target
 #include "detail/text.hpp"
+#include "detail/windows_shell.hpp"  // shell_call
 
 namespace liftoff {
 inline namespace v0 {
@@ -24,9 +25,9 @@ struct open_options {
     std::chrono::milliseconds confirm{3000};
     /// Wait until the opened application exits, where the OS can (macOS `open -W`; on Linux the
     /// opener program is waited for, which xdg-open's generic mode and open_with's direct launch
-    /// make the application itself).
+    /// make the application itself; on Windows the process ShellExecuteExW started, if any).
     bool wait = false;
-    /// Don't bring it to the front, where the OS can (macOS `open -g`).
+    /// Don't bring it to the front, where the OS can (macOS `open -g`; Windows SW_SHOWNOACTIVATE).
     bool background = false;
     /// A new instance even if the application runs already, where the OS can (macOS `open -n`).
     bool new_instance = false;
@@ -46,7 +47,7 @@ struct open_plan {
     /// One line for people and logs, e.g. "/usr/bin/xdg-open 'https://example.com/?q=a&b=c'".
     std::string description;
     /// The opener chosen: "xdg-open", "gio", "kde-open", "$BROWSER", "wslview", "explorer.exe",
-    /// "gdbus", "dbus-send", "open", "desktop entry", "program".
+    /// "gdbus", "dbus-send", "open", "desktop entry", "program", "ShellExecuteExW".
     std::string opener;
 };
 
@@ -91,6 +92,7 @@ struct open_route {
     std::vector<open_step> steps;
     std::string opener;
     std::string description;  ///< for a route with no steps (an OS call, such as ShellExecuteExW)
+    shell_call shell;         ///< Windows: the ShellExecuteExW call a route with no steps makes
 };
 
 /// An argument as a POSIX shell would need it written, for descriptions only (never executed).

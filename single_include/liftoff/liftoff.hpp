@@ -612,14 +612,15 @@ private:
 
 }  // namespace v0
 }  // namespace liftoff
-// ---- liftoff/search.hpp ----
-// liftoff/search.hpp: find_program() and the PATH search that launch() shares with it.
+// ---- liftoff/encoding.hpp ----
+// liftoff/encoding.hpp: from_system_encoding(): text that arrived in the system's legacy code
+// page (Windows' ANSI code page: Windows-1252, GBK, Shift-JIS ...) converted to the UTF-8 every
+// liftoff string takes, explicitly and never guessed. On POSIX strings are bytes: unchanged.
 
-#include <filesystem>  // find_program's result
-#include <optional>
+#include <cstddef>  // std::size_t
 #include <string>
-#include <string_view>
-#include <vector>
+#include <system_error>
+#include <utility>
 
 // ---- liftoff/detail/text.hpp ----
 // liftoff/detail/text.hpp: small string helpers for messages and environment handling.
@@ -1655,13 +1656,15 @@ inline std::vector<std::string> pathext_candidates(std::string_view dir, std::st
 }  // namespace v0
 }  // namespace liftoff
 // ---- liftoff/detail/windows_shell.hpp ----
-// liftoff/detail/windows_shell.hpp: the pure half of opening things on Windows: what a failed
-// ShellExecuteExW means (its GetLastError and hInstApp) in liftoff's terms, and the
-// `explorer /select,` command line for reveal(). Portable, so it is tested on every OS.
+// liftoff/detail/windows_shell.hpp: the pure half of opening things on Windows: the
+// ShellExecuteExW call an opener makes and how a plan shows it, what a failed call means (its
+// GetLastError and hInstApp) in liftoff's terms, the `explorer /select,` command line for
+// reveal(), and App Paths values. Portable, so it is tested on every OS.
 
 #include <cstdint>  // std::uintptr_t for hInstApp
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace liftoff {
 inline namespace v0 {
@@ -1670,6 +1673,69 @@ namespace detail {
 /// Which opener call failed: the same error means a missing target for open_path and a missing
 /// application for open_with.
 enum class shell_verb : unsigned char { open_url, open_path, open_with, reveal };
+
+/// One ShellExecuteExW call ("open" verb): what the Windows opener strategy routes a request to
+/// and the platform makes.
+struct shell_call {
+    shell_verb what = shell_verb::open_url;
+    std::string file;        ///< lpFile: the URL, the absolute path, or the program's full path
+    std::string parameters;  ///< lpParameters, quoted for the program's command line ("" for none)
+};
+
+/// What ShellExecuteExW answered. On success the platform has given the process (if any) to the
+/// child it was handed.
+struct shell_outcome {
+    bool ok = false;
+    unsigned long last_error = 0;  ///< GetLastError() after a failure
+    std::uintptr_t inst_app = 0;   ///< hInstApp (an SE_ERR_* code up to 32)
+    bool has_process = false;      ///< hProcess was set (DDE or a running instance leave it NULL)
+};
+
+/// The call as a plan shows it: "ShellExecuteExW(open, 'C:\x\a.pdf')", with the parameters
+/// exactly as they are passed when there are any.
+inline std::string describe_shell_call(const shell_call& c) {
+    std::string out = "ShellExecuteExW(open, '" + printable(c.file) + "'";
+    if (!c.parameters.empty()) out += ", '" + printable(c.parameters) + "'";
+    return out + ")";
+}
+
+/// lpParameters for open_with(): each argument quoted as CommandLineToArgvW and the C runtime
+/// read them back, separated by spaces.
+inline std::string shell_parameters(const std::vector<std::string>& args) {
+    std::string out;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (i != 0) out += ' ';
+        append_windows_argument(out, args[i]);
+    }
+    return out;
+}
+
+/// The App Paths key for an application name: the name with ".exe" appended unless it ends in
+/// it already (as the shell looks "firefox" up under "firefox.exe").
+inline std::string app_paths_key(std::string_view name) {
+    std::string key(name);
+    if (!(name.size() > 4 && iequals(name.substr(name.size() - 4), ".exe"))) key += ".exe";
+    return key;
+}
+
+/// An App Paths default value as a path: surrounding blanks and one pair of quotes removed
+/// (installers write both C:\x\app.exe and "C:\x\app.exe"). Environment references
+/// have been expanded by the registry read.
+inline std::string app_paths_value(std::string_view v) {
+    auto trim = [](std::string_view& s) {
+        while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+            s.remove_prefix(1);
+        while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+            s.remove_suffix(1);
+    };
+    trim(v);
+    if (v.size() >= 2 && v.front() == '"') {
+        const auto close = v.find('"', 1);
+        if (close != std::string_view::npos) v = v.substr(1, close - 1);
+        trim(v);
+    }
+    return std::string(v);
+}
 
 /// A ShellExecuteExW failure in words: the code, what happened, and the remedy.
 struct shell_error {
@@ -1776,7 +1842,8 @@ struct windows_shell_opener;  // platform/windows/opener.hpp: ShellExecuteExW
 // liftoff/platform/windows/platform.hpp: the Windows platform: CreateProcessW with an explicit
 // application path, a UTF-16 environment block sorted as Windows expects, only the intended
 // handles inherited (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), .bat/.cmd through cmd.exe with safe
-// escaping, a job object where a tree or a lifetime is asked for, and the words for each failure.
+// escaping, a job object where a tree or a lifetime is asked for, and the words for each failure;
+// the openers' ShellExecuteExW comes from shell.hpp.
 
 #include <cerrno>
 #include <memory>
@@ -2567,6 +2634,166 @@ private:
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
+// ---- liftoff/platform/windows/shell.hpp ----
+// liftoff/platform/windows/shell.hpp: what the Windows opener strategy asks of the OS:
+// ShellExecuteExW with COM initialised as the shell needs it (on a helper thread when the
+// caller's thread is in the multithreaded apartment), App Paths from the registry, and the
+// Windows directory. Decisions are in platform/windows/opener.hpp, which is portable.
+
+#include <cstdint>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+// After win32.hpp: <shellapi.h> needs <windows.h>, which WIN32_LEAN_AND_MEAN keeps it out of.
+// COM is loaded at run time instead of through <objbase.h>, whose rpcndr.h would leak macros
+// such as `small` and `interface` into user code, and whose ole32 mingw-w64 does not link by
+// default.
+#include <shellapi.h>
+
+#if defined(_MSC_VER)
+#pragma comment(lib, "shell32.lib")   // ShellExecuteExW
+#pragma comment(lib, "advapi32.lib")  // RegGetValueW
+#endif                                // _MSC_VER
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+struct windows_shell {
+    /// ShellExecuteExW(open, call.file, call.parameters) with SEE_MASK_NOCLOSEPROCESS (the
+    /// process, where there is one, goes to `proc`), SEE_MASK_FLAG_NO_UI (failures come back as
+    /// errors, never as dialogs) and SEE_MASK_NOASYNC (the call is finished when it returns).
+    /// `background` shows the application without activating it.
+    static shell_outcome shell_execute(const shell_call& call, bool background, windows_process& proc) {
+        shell_outcome out;
+        std::wstring file, parameters;
+        if (!to_wide(call.file, file) || !to_wide(call.parameters, parameters)) {
+            out.last_error = ERROR_NO_UNICODE_TRANSLATION;
+            return out;
+        }
+        SHELLEXECUTEINFOW info{};
+        info.cbSize = sizeof info;
+        info.fMask = SEE_MASK_NOCLOSEPROCESS | SEE_MASK_FLAG_NO_UI | SEE_MASK_NOASYNC;
+        info.lpVerb = L"open";
+        info.lpFile = file.c_str();
+        info.lpParameters = parameters.empty() ? nullptr : parameters.c_str();
+        info.nShow = background ? SW_SHOWNOACTIVATE : SW_SHOWNORMAL;
+        auto execute = [&info, &out] {
+            if (::ShellExecuteExW(&info))
+                out.ok = true;
+            else
+                out.last_error = ::GetLastError();
+            out.inst_app = reinterpret_cast<std::uintptr_t>(info.hInstApp);
+        };
+
+        const com& c = com::functions();
+        const HRESULT here = c.initialise();
+        if (here == RPC_E_CHANGED_MODE) {
+            // This thread is in the multithreaded apartment; the shell wants a single-threaded
+            // one, so the call is made on a thread of its own.
+            try {
+                std::thread([&] {
+                    const HRESULT there = c.initialise();
+                    execute();
+                    if (SUCCEEDED(there)) c.uninitialise();
+                }).join();
+            } catch (const std::system_error&) {
+                out.last_error = ERROR_NOT_ENOUGH_MEMORY;  // no thread to be had
+                return out;
+            }
+        } else {
+            execute();
+            if (SUCCEEDED(here)) c.uninitialise();
+        }
+        if (out.ok && info.hProcess != nullptr) {
+            const DWORD pid = ::GetProcessId(info.hProcess);
+            proc.adopt(unique_handle(info.hProcess), pid, unique_handle(), false, false);
+            out.has_process = true;
+        }
+        return out;
+    }
+
+    /// The default values of the App Paths key `key` ("firefox.exe") under HKEY_CURRENT_USER,
+    /// then HKEY_LOCAL_MACHINE, where set (REG_EXPAND_SZ values expanded), in that order.
+    static std::vector<std::string> app_paths(const std::string& key) {
+        std::vector<std::string> out;
+        std::wstring sub;
+        if (!to_wide("Software\\Microsoft\\Windows\\CurrentVersion\\App Paths\\" + key, sub)) return out;
+        for (HKEY root : {HKEY_CURRENT_USER, HKEY_LOCAL_MACHINE}) {
+            std::wstring value(260, L'\0');
+            for (int attempt = 0; attempt < 4; ++attempt) {
+                DWORD bytes = static_cast<DWORD>(value.size() * sizeof(wchar_t));
+                // RRF_RT_REG_SZ takes REG_EXPAND_SZ too, expanded (the two flags together are refused).
+                const LSTATUS s = ::RegGetValueW(root, sub.c_str(), nullptr, RRF_RT_REG_SZ, nullptr, &value[0], &bytes);
+                if (s == ERROR_MORE_DATA) {
+                    value.resize(bytes / sizeof(wchar_t) + 1);
+                    continue;
+                }
+                if (s == ERROR_SUCCESS) {
+                    value.resize(bytes / sizeof(wchar_t));
+                    while (!value.empty() && value.back() == L'\0')
+                        value.pop_back();
+                    out.push_back(from_wide(value));
+                }
+                break;
+            }
+        }
+        return out;
+    }
+
+    /// Where explorer.exe is: the system's Windows directory (GetSystemWindowsDirectoryW).
+    static std::string windows_directory() {
+        wchar_t buf[MAX_PATH];
+        const UINT n = ::GetSystemWindowsDirectoryW(buf, MAX_PATH);
+        if (n == 0 || n >= MAX_PATH) return "C:\\Windows";
+        return from_wide(std::wstring_view(buf, n));
+    }
+
+private:
+    /// CoInitializeEx and CoUninitialize from ole32.dll in the system directory, loaded once.
+    struct com {
+        using initialise_fn = HRESULT(WINAPI*)(LPVOID, DWORD);
+        using uninitialise_fn = void(WINAPI*)();
+        initialise_fn init = nullptr;
+        uninitialise_fn uninit = nullptr;
+
+        /// CoInitializeEx(COINIT_APARTMENTTHREADED | COINIT_DISABLE_OLE1DDE), as ShellExecuteExW
+        /// wants; E_NOTIMPL when ole32 could not be loaded (the call is then made without COM).
+        HRESULT initialise() const noexcept {
+            constexpr DWORD apartment_threaded = 0x2, disable_ole1dde = 0x4;  // <objbase.h>'s COINIT_*
+            return init != nullptr ? init(nullptr, apartment_threaded | disable_ole1dde) : E_NOTIMPL;
+        }
+        void uninitialise() const noexcept {
+            if (uninit != nullptr) uninit();
+        }
+
+        static const com& functions() {
+            static const com loaded = load();
+            return loaded;
+        }
+        static com load() {
+            com c;
+            wchar_t dir[MAX_PATH];
+            const UINT n = ::GetSystemDirectoryW(dir, MAX_PATH);
+            if (n == 0 || n >= MAX_PATH - 12) return c;
+            const std::wstring path = std::wstring(dir, n) + L"\\ole32.dll";
+            HMODULE ole32 = ::LoadLibraryW(path.c_str());  // by full path: never another ole32.dll
+            if (ole32 == nullptr) return c;                // kept loaded for the process's life
+            c.init =
+                reinterpret_cast<initialise_fn>(reinterpret_cast<void*>(::GetProcAddress(ole32, "CoInitializeEx")));
+            c.uninit =
+                reinterpret_cast<uninitialise_fn>(reinterpret_cast<void*>(::GetProcAddress(ole32, "CoUninitialize")));
+            if (c.init == nullptr || c.uninit == nullptr) c = com{};
+            return c;
+        }
+    };
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
 // ---- liftoff/platform/windows/system.hpp ----
 // liftoff/platform/windows/system.hpp: what the portable layers ask of Windows: the environment
 // (case-insensitive names), file probes, drive and UNC paths, PATHEXT candidates, UTF-8 checks.
@@ -2590,6 +2817,8 @@ struct file_probe {
 
 struct windows_system {
     static constexpr char path_list_separator = ';';
+    /// file_probe::executable is every regular file: whether it is a program is its extension.
+    static constexpr bool probe_marks_programs = false;
 
     static bool is_separator(char c) noexcept { return c == '\\' || c == '/'; }
 
@@ -2712,6 +2941,31 @@ struct windows_system {
     /// Windows takes UTF-16: text must be well-formed UTF-8 to get there intact.
     static bool valid_text(std::string_view s) noexcept { return valid_utf8(s); }
 
+    /// from_system_encoding(): text in the active ANSI code page (GetACP) as UTF-8, or nullopt when
+    /// it is not valid text in that code page.
+    static std::optional<std::string> decode_system_text(std::string_view text) {
+        return decode_code_page(text, CP_ACP);
+    }
+    static std::string system_encoding_name() { return "the ANSI code page (" + std::to_string(::GetACP()) + ")"; }
+
+    /// Text in code page `cp` as UTF-8 (MultiByteToWideChar with MB_ERR_INVALID_CHARS, so a
+    /// byte sequence the code page does not define is refused, never replaced).
+    static std::optional<std::string> decode_code_page(std::string_view text, UINT cp) {
+        if (text.empty()) return std::string();
+        if (text.size() > 0x7fffffff) return std::nullopt;
+        const int in = static_cast<int>(text.size());
+        DWORD flags = MB_ERR_INVALID_CHARS;
+        int n = ::MultiByteToWideChar(cp, flags, text.data(), in, nullptr, 0);
+        if (n == 0 && ::GetLastError() == ERROR_INVALID_FLAGS) {  // code pages that take no flags (50220 ...)
+            flags = 0;
+            n = ::MultiByteToWideChar(cp, flags, text.data(), in, nullptr, 0);
+        }
+        if (n <= 0) return std::nullopt;
+        std::wstring wide(static_cast<std::size_t>(n), L'\0');
+        if (::MultiByteToWideChar(cp, flags, text.data(), in, &wide[0], n) != n) return std::nullopt;
+        return from_wide(wide);
+    }
+
     /// The full path of cmd.exe in the system directory (never %ComSpec%, which anyone can set).
     static std::string cmd_exe() {
         wchar_t buf[MAX_PATH];
@@ -2743,7 +2997,7 @@ inline bool is_windows_resource_error(const std::error_code& e) noexcept {
     }
 }
 
-struct windows_platform : windows_system, windows_inspect {
+struct windows_platform : windows_system, windows_inspect, windows_shell {
     using process = windows_process;
     using pid_type = DWORD;
     /// A job object with JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE.
@@ -3603,6 +3857,10 @@ struct posix_system {
 
     /// POSIX passes bytes: any string without NUL is fine.
     static bool valid_text(std::string_view) noexcept { return true; }
+
+    /// from_system_encoding(): POSIX strings are bytes passed as they are, so text is unchanged.
+    static std::optional<std::string> decode_system_text(std::string_view text) { return std::string(text); }
+    static std::string system_encoding_name() { return "the system encoding"; }
 };
 
 /// Blocks every signal on this thread for the object's lifetime.
@@ -5031,6 +5289,91 @@ using native_opener = detail::freedesktop_opener<detail::freedesktop_system_root
 #else
 #error "liftoff: unknown operating system"
 #endif  // _WIN32
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// The conversion on platform P, or the failure that names the text and the code page.
+template <class P>
+failure decode_system_text(const std::string& text, std::string& out) {
+    if (auto utf8 = P::decode_system_text(text)) {
+        out = std::move(*utf8);
+        return {};
+    }
+    // The text is not UTF-8 (nor, as it turned out, the code page): every byte past ASCII is
+    // shown as \xNN, so the message stays readable and valid UTF-8.
+    constexpr std::size_t shown = 60;
+    static const char hex[] = "0123456789abcdef";
+    std::string quoted;
+    for (const char ch : std::string_view(text).substr(0, shown)) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 0x80) {
+            quoted += printable(std::string_view(&ch, 1));
+        } else {
+            quoted += "\\x";
+            quoted += hex[c >> 4];
+            quoted += hex[c & 15];
+        }
+    }
+    if (text.size() > shown) quoted += "...";
+    failure f;
+    f.code = errc::encoding_error;
+    f.what = "it is not valid text in " + P::system_encoding_name();
+    f.remedy = "find out which encoding it is in (it may be UTF-8 already) and convert it from that";
+    f.message = "liftoff: cannot convert '" + quoted + "' to UTF-8: " + f.what + "; " + f.remedy;
+    return f;
+}
+
+}  // namespace detail
+
+/// from_system_encoding() on platform P.
+template <class P>
+std::string basic_from_system_encoding(const std::string& text) {
+    std::string out;
+    if (auto f = detail::decode_system_text<P>(text, out)) f.raise();
+    return out;
+}
+template <class P>
+std::string basic_from_system_encoding(const std::string& text, std::error_code& ec) noexcept {
+    ec.clear();
+    try {
+        std::string out;
+        if (auto f = detail::decode_system_text<P>(text, out)) {
+            ec = make_error_code(f.code);
+            return {};
+        }
+        return out;
+    } catch (...) {
+        ec = make_error_code(errc::resource_exhausted);  // allocation failed on the way
+        return {};
+    }
+}
+
+/// Converts `text` from the system's legacy encoding to UTF-8. Windows: from the active ANSI
+/// code page (GetACP: Windows-1252, GBK, Shift-JIS ...; UTF-8 where the system or the program's
+/// manifest makes that the code page), for text from narrow APIs, `argv` of `main`, or files
+/// written by such programs. POSIX: returned unchanged (strings are bytes there).
+/// Throws launch_error with errc::encoding_error when `text` is not valid in that code page
+/// (its what() shows the text and names the code page); nothing is ever replaced or guessed.
+inline std::string from_system_encoding(const std::string& text) {
+    return basic_from_system_encoding<native_platform>(text);
+}
+/// As from_system_encoding(text); failure sets `ec` to errc::encoding_error and returns "".
+inline std::string from_system_encoding(const std::string& text, std::error_code& ec) noexcept {
+    return basic_from_system_encoding<native_platform>(text, ec);
+}
+
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/search.hpp ----
+// liftoff/search.hpp: find_program() and the PATH search that launch() shares with it.
+
+#include <filesystem>  // find_program's result
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace liftoff {
 inline namespace v0 {
@@ -6994,9 +7337,9 @@ struct open_options {
     std::chrono::milliseconds confirm{3000};
     /// Wait until the opened application exits, where the OS can (macOS `open -W`; on Linux the
     /// opener program is waited for, which xdg-open's generic mode and open_with's direct launch
-    /// make the application itself).
+    /// make the application itself; on Windows the process ShellExecuteExW started, if any).
     bool wait = false;
-    /// Don't bring it to the front, where the OS can (macOS `open -g`).
+    /// Don't bring it to the front, where the OS can (macOS `open -g`; Windows SW_SHOWNOACTIVATE).
     bool background = false;
     /// A new instance even if the application runs already, where the OS can (macOS `open -n`).
     bool new_instance = false;
@@ -7016,7 +7359,7 @@ struct open_plan {
     /// One line for people and logs, e.g. "/usr/bin/xdg-open 'https://example.com/?q=a&b=c'".
     std::string description;
     /// The opener chosen: "xdg-open", "gio", "kde-open", "$BROWSER", "wslview", "explorer.exe",
-    /// "gdbus", "dbus-send", "open", "desktop entry", "program".
+    /// "gdbus", "dbus-send", "open", "desktop entry", "program", "ShellExecuteExW".
     std::string opener;
 };
 
@@ -7061,6 +7404,7 @@ struct open_route {
     std::vector<open_step> steps;
     std::string opener;
     std::string description;  ///< for a route with no steps (an OS call, such as ShellExecuteExW)
+    shell_call shell;         ///< Windows: the ShellExecuteExW call a route with no steps makes
 };
 
 /// An argument as a POSIX shell would need it written, for descriptions only (never executed).
@@ -7946,31 +8290,188 @@ struct darwin_opener {
 }  // namespace liftoff
 // ---- liftoff/platform/windows/opener.hpp ----
 // liftoff/platform/windows/opener.hpp: how open_url() and friends open things on Windows. The
-// route asks the OS directly (ShellExecuteExW), so it has no programs to run.
+// route is one ShellExecuteExW call (the URL, the path, the application found through App Paths
+// or PATH with its arguments quoted, or explorer.exe /select,"PATH"), so it has no programs to
+// run; execute() makes the call through P and owns the process it gives back, if any. Portable
+// code: the OS is reached only through P (platform/windows/shell.hpp on Windows).
 
+#include <chrono>
+#include <memory>
+#include <optional>
 #include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
 
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
 
 struct windows_shell_opener {
+    /// The ShellExecuteExW call for `req` (or, for open_with() of a .bat/.cmd script, a launch
+    /// through liftoff's own cmd.exe escaping). Runs nothing; reads App Paths and probes files.
     template <class P>
-    static failure route(const open_request& req, const open_options&, open_route& out) {
+    static failure route(const open_request& req, const open_options& opts, open_route& out) {
         out.opener = "ShellExecuteExW";
-        const char* verb = req.kind == open_kind::reveal ? "explore" : "open";
-        out.description = std::string("ShellExecuteExW(") + verb + ", '" +
-                          (req.kind == open_kind::with ? req.app : req.target) + "')";
+        shell_call& call = out.shell;
+        switch (req.kind) {
+        case open_kind::url:
+            call.what = shell_verb::open_url;
+            call.file = req.target;
+            break;
+        case open_kind::path:
+            call.what = shell_verb::open_path;
+            call.file = req.target;
+            break;
+        case open_kind::reveal:
+            call.what = shell_verb::reveal;
+            call.parameters = explorer_select_arguments(req.target);
+            if (call.parameters.empty())
+                return open_failure(req, errc::invalid_argument,
+                                    "explorer.exe cannot be given '" + printable(req.target) +
+                                        "' (it holds a control character or a '\"')",
+                                    "rename it (nothing was run)");
+            call.file = P::windows_directory() + "\\explorer.exe";
+            break;
+        case open_kind::with:
+            if (auto bad = route_with<P>(req, opts, out)) return bad;
+            if (!out.steps.empty()) return {};
+            break;
+        }
+        out.description = describe_shell_call(call);
         return {};
     }
 
-    static failure judge(const open_step&, const open_request&, const exit_status&, const std::string&) { return {}; }
+    /// A route with steps is only open_with() of a .bat/.cmd script: judged by its exit, as a
+    /// program open_with() runs directly is on the other systems.
+    static failure judge(const open_step&, const open_request& req, const exit_status& st, const std::string& err) {
+        if (st.success()) return {};
+        return open_failure(req, errc::opener_failed,
+                            "'" + printable(req.app) + "' " + st.to_string() + " at once" + opener_said(req.app, err),
+                            "see its message, or run it by hand to see why");
+    }
 
+    /// Makes the call. A failure is worded from GetLastError and hInstApp. The child owns the
+    /// process ShellExecuteExW gave back and is released on destruction; it is invalid when
+    /// there is none (the request went to a running application, or through DDE). open_with()'s
+    /// program is watched for opts.confirm, as on the other systems: a non-zero exit in that time
+    /// is opener_failed. opts.wait waits for the process where there is one.
     template <class P>
-    static basic_child<P> execute(const open_request& req, const open_route&, const open_options&, failure& f) {
-        f = make_open_failure(errc::unsupported, req.shown, "opening through ShellExecuteExW is not built yet",
-                              "launch the application with liftoff::launch() meanwhile");
+    static basic_child<P> execute(const open_request& req, const open_route& route, const open_options& opts,
+                                  failure& f) {
+        const shell_call& call = route.shell;
+        auto state = std::make_unique<child_state<P>>();
+        state->started = child_state<P>::clock::now();
+        const shell_outcome r = P::shell_execute(call, opts.background, state->proc);
+        if (!r.ok) {
+            const shell_error e = map_shell_error(call.what, r.last_error, r.inst_app);
+            const std::string code = "ShellExecuteExW: error " + std::to_string(r.last_error) + ", hInstApp " +
+                                     std::to_string(static_cast<unsigned long long>(r.inst_app));
+            f = open_failure(req, e.code, e.what + " (" + code + ")", e.remedy,
+                             call.what == shell_verb::open_with ? call.file : std::string());
+            if (r.last_error != 0) f.os_error = std::error_code(static_cast<int>(r.last_error), std::system_category());
+            return {};
+        }
+        if (!r.has_process) return {};
+        state->program = call.file;
+        state->path = call.file;
+        state->policy = on_destroy::release;
+        state->streams_done = true;  // no pipes: the opened application has its own console or none
+        basic_child<P> c = child_access::make<P>(std::move(state));
+        auto& s = child_access::state(c);
+        const bool with = call.what == shell_verb::open_with;
+        std::optional<exit_status> st;
+        if (opts.wait)
+            st = s.observe(s.proc.wait());
+        else if (with && opts.confirm.count() > 0)
+            st = s.observe(s.proc.wait_for(opts.confirm));
+        if (st && with && !st->success()) {
+            f = open_failure(req, errc::opener_failed,
+                             "'" + printable(call.file) + "' " + st->to_string() + (opts.wait ? "" : " at once"),
+                             "run it by hand to see why", call.file);
+            return {};
+        }
+        return c;
+    }
+
+private:
+    /// open_with(): the application (a path, an App Paths name, or a program in PATH), then
+    /// app_args and the targets as its parameters.
+    template <class P>
+    static failure route_with(const open_request& req, const open_options& opts, open_route& out) {
+        const std::string& app = req.app;
+        const std::string shown_app = "'" + printable(app) + "'";
+        const auto pathext = P::get_env("PATHEXT");
+        std::string program;
+        if (P::has_directory_part(app)) {
+            program = P::make_absolute(app);
+            const std::string shown = "'" + printable(program) + "'";
+            const auto probe = P::probe_file(program);
+            if (!probe.exists)
+                return open_failure(req, errc::application_not_found, shown + " does not exist",
+                                    "check the path, or give a program's name", program);
+            if (!probe.regular || !has_program_extension(program, pathext ? *pathext : std::string()))
+                return open_failure(req, errc::application_not_found,
+                                    shown + " is not a program (" +
+                                        (probe.directory ? std::string("a directory")
+                                                         : "its extension is not one of PATHEXT's: " +
+                                                               join(pathext_list(pathext ? *pathext : ""), ";")) +
+                                        ")",
+                                    "give the path of the program (.exe) to open it with", program);
+        } else {
+            const std::string key = app_paths_key(app);
+            std::vector<std::string> stale;
+            for (const auto& value : P::app_paths(key)) {
+                const std::string candidate = app_paths_value(value);
+                if (!candidate.empty() && P::is_absolute(candidate) && P::probe_file(candidate).regular) {
+                    program = candidate;
+                    break;
+                }
+                stale.push_back(candidate);
+            }
+            if (program.empty()) {
+                const auto path = P::get_env("PATH");
+                const std::string list = path ? *path : P::default_path();
+                const path_search s = search_path_list<P>(app, list, pathext);
+                if (s.found.empty()) {
+                    std::string what = shown_app + " is neither registered in App Paths (no " + printable(key) +
+                                       " under HKEY_CURRENT_USER or HKEY_LOCAL_MACHINE";
+                    if (!stale.empty()) what += "; it names '" + printable(stale.front()) + "', which is missing";
+                    what += ") nor a program in PATH (searched " +
+                            (s.searched.empty() ? std::string("nothing") : printable(join(s.searched, ";"))) + ")";
+                    return open_failure(req, errc::application_not_found, what,
+                                        "install it, or give the full path of its .exe");
+                }
+                program = s.found;
+            }
+        }
+        std::vector<std::string> args = opts.app_args;
+        for (const auto& t : req.targets)
+            args.push_back(t.text);
+        if (is_batch_file(program)) {
+            // ShellExecuteExW would hand the parameters to cmd.exe unescaped: launch() escapes them
+            // for cmd or refuses them.
+            out.opener = "program";
+            out.steps.push_back({opener_command(program, std::move(args)), verdict::exit_code, app});
+            return {};
+        }
+        const windows_command_line line = make_windows_command_line(program, args);
+        if (!line)
+            return open_failure(req, errc::invalid_argument, line.refusal,
+                                "pass such data through a file instead (nothing was run)", program);
+        out.shell.what = shell_verb::open_with;
+        out.shell.file = program;
+        out.shell.parameters = shell_parameters(args);
         return {};
+    }
+
+    /// True when the file's extension is one PATHEXT lists (.COM;.EXE;.BAT;.CMD when unset).
+    static bool has_program_extension(std::string_view path, const std::string& pathext) {
+        while (!path.empty() && (path.back() == '.' || path.back() == ' '))
+            path.remove_suffix(1);  // as Windows drops them
+        for (const auto& e : pathext_list(pathext))
+            if (path.size() > e.size() && iequals(path.substr(path.size() - e.size()), e)) return true;
+        return false;
     }
 };
 
@@ -8004,6 +8505,14 @@ struct has_execute<
     std::void_t<decltype(S::template execute<P>(std::declval<const open_request&>(), std::declval<const open_route&>(),
                                                 std::declval<const open_options&>(), std::declval<failure&>()))>>
     : std::true_type {};
+
+/// Whether P's file probe marks programs (POSIX: the mode bits) or only regular files (Windows,
+/// where a program is known by its extension, which is_launcher_name() checks). Default: marks.
+template <class P, class = void>
+struct probe_marks_programs : std::true_type {};
+template <class P>
+struct probe_marks_programs<P, std::void_t<decltype(P::probe_marks_programs)>>
+    : std::integral_constant<bool, P::probe_marks_programs> {};
 
 /// True for a name whose extension makes opening it run something: programs, scripts and
 /// launchers on any of the systems (a file copied from one to another keeps its danger).
@@ -8058,7 +8567,7 @@ failure check_local_path(const std::string& given, const open_options& opts, boo
     const std::string remedy =
         "launch() it to run it, open_with() an application to open it in, or set open_options::allow_executables "
         "(nothing was run)";
-    if (probe.regular && probe.executable)
+    if (probe_marks_programs<P>::value && probe.regular && probe.executable)
         return make_open_failure(errc::refused_executable, req.shown, shown_abs + " is a program (it is executable)",
                                  remedy, {}, abs);
     std::error_code ec;
@@ -8378,7 +8887,9 @@ open_plan basic_plan_reveal(const std::string& path, const open_options& opts, s
 /// Opens `url` in the user's default application for its scheme. The URL is checked first
 /// (absolute, a scheme in opts.allowed_schemes, only RFC 3986 characters, never an option).
 /// Waits up to opts.confirm for the opener's verdict; an opener still running then counts as
-/// launched. The child owns the opener (if any) and its on_destroy is release.
+/// launched. The child owns the opener (if any) and its on_destroy is release. On Windows the
+/// verdict is ShellExecuteExW's own, and the child owns the process it started; it is invalid
+/// when there is none (the URL went to a running application, or through DDE).
 /// Throws launch_error: unsafe_url, no_graphical_session, no_opener, no_handler, opener_failed ...
 inline child open_url(const std::string& url, const open_options& opts = {}) {
     return basic_open_url<native_platform>(url, opts);
@@ -8441,7 +8952,9 @@ inline open_plan plan_open_path(const std::string& path, const open_options& opt
 /// application `app`: a path to a program or a .desktop file; a desktop id ("firefox",
 /// "org.gnome.TextEditor.desktop") found in $XDG_DATA_HOME and $XDG_DATA_DIRS, its Exec run
 /// per the Desktop Entry Specification; a program in PATH; on macOS an application name or
-/// bundle id. opts.app_args go first, then the targets, each one argument. Never a shell.
+/// bundle id; on Windows a name registered in App Paths (HKCU, then HKLM), else a program in
+/// PATH (with PATHEXT), run through ShellExecuteExW. opts.app_args go first, then the targets,
+/// each one argument. Never a shell (a .bat/.cmd application gets launch()'s cmd.exe escaping).
 /// Throws launch_error: application_not_found, unsupported (Terminal=true), opener_failed ...
 inline child open_with(const std::string& app, const std::vector<std::string>& targets, const open_options& opts = {}) {
     return basic_open_with<native_platform>(app, targets, opts);
@@ -8462,7 +8975,8 @@ inline open_plan plan_open_with(const std::string& app, const std::vector<std::s
 }
 
 /// Shows `path` selected in the file manager (Linux/BSD: org.freedesktop.FileManager1.ShowItems,
-/// else its folder opened; macOS: open -R; WSL: explorer.exe /select). The path must exist.
+/// else its folder opened; macOS: open -R; WSL: explorer.exe /select; Windows: explorer.exe
+/// /select,"PATH" from the Windows directory, through ShellExecuteExW). The path must exist.
 inline child reveal(const std::string& path, const open_options& opts = {}) {
     return basic_reveal<native_platform>(path, opts);
 }

@@ -7,6 +7,8 @@
 //   lines N              write "line 1\n" ... "line N\n" to stdout
 //   args REST...         print every remaining argument as "<length>:<bytes>\n" (consumes the rest;
 //                        on Windows as CommandLineToArgvW splits GetCommandLineW, in UTF-8)
+//   record FILE REST...  as args, but into FILE (written whole, then renamed into place), for
+//                        children whose stdout nobody reads (the openers' applications)
 //   argv0                print argv[0] and a newline
 //   env NAME             print the variable's value, or "<unset>", and a newline
 //   envcount             print the number of environment entries (Windows: not counting the
@@ -175,6 +177,25 @@ void write_str(int fd, const std::string& s) {
     write_all(fd, s.data(), s.size());
 }
 
+/// Writes `text` to `path` (UTF-8) through a temporary file renamed into place, so a reader
+/// polling for the file never sees half of it.
+bool write_file_whole(const std::string& path, const std::string& text) {
+    const std::string tmp = path + ".tmp";
+#if defined(_WIN32)
+    FILE* f = ::_wfopen(wide(tmp).c_str(), L"wb");
+#else
+    FILE* f = std::fopen(tmp.c_str(), "wb");
+#endif  // _WIN32
+    if (f == nullptr) return false;
+    const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+    if (std::fclose(f) != 0 || !written) return false;
+#if defined(_WIN32)
+    return ::MoveFileExW(wide(tmp).c_str(), wide(path).c_str(), MOVEFILE_REPLACE_EXISTING) != 0;
+#else
+    return std::rename(tmp.c_str(), path.c_str()) == 0;
+#endif  // _WIN32
+}
+
 void write_pattern(int fd, long long n) {
     static char block[65536];
     static bool filled = false;
@@ -258,6 +279,12 @@ int main(int argc, char** argv) {
             for (++i; i < count; ++i)
                 write_str(
                     1, std::to_string(args[static_cast<size_t>(i)].size()) + ":" + args[static_cast<size_t>(i)] + "\n");
+        } else if (a == "record") {
+            const std::string file = next();
+            std::string text;
+            for (++i; i < count; ++i)
+                text += std::to_string(args[static_cast<size_t>(i)].size()) + ":" + args[static_cast<size_t>(i)] + "\n";
+            if (!write_file_whole(file, text)) return 103;
         } else if (a == "argv0") {
             write_str(1, args[0] + "\n");
         } else if (a == "env") {

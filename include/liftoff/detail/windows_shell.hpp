@@ -1,15 +1,18 @@
-// liftoff/detail/windows_shell.hpp: the pure half of opening things on Windows: what a failed
-// ShellExecuteExW means (its GetLastError and hInstApp) in liftoff's terms, and the
-// `explorer /select,` command line for reveal(). Portable, so it is tested on every OS.
+// liftoff/detail/windows_shell.hpp: the pure half of opening things on Windows: the
+// ShellExecuteExW call an opener makes and how a plan shows it, what a failed call means (its
+// GetLastError and hInstApp) in liftoff's terms, the `explorer /select,` command line for
+// reveal(), and App Paths values. Portable, so it is tested on every OS.
 // SPDX-License-Identifier: MIT
 #pragma once
 
 #include <cstdint>  // std::uintptr_t for hInstApp
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "../error.hpp"
 #include "text.hpp"
+#include "windows_command_line.hpp"
 
 namespace liftoff {
 inline namespace v0 {
@@ -18,6 +21,69 @@ namespace detail {
 /// Which opener call failed: the same error means a missing target for open_path and a missing
 /// application for open_with.
 enum class shell_verb : unsigned char { open_url, open_path, open_with, reveal };
+
+/// One ShellExecuteExW call ("open" verb): what the Windows opener strategy routes a request to
+/// and the platform makes.
+struct shell_call {
+    shell_verb what = shell_verb::open_url;
+    std::string file;        ///< lpFile: the URL, the absolute path, or the program's full path
+    std::string parameters;  ///< lpParameters, quoted for the program's command line ("" for none)
+};
+
+/// What ShellExecuteExW answered. On success the platform has given the process (if any) to the
+/// child it was handed.
+struct shell_outcome {
+    bool ok = false;
+    unsigned long last_error = 0;  ///< GetLastError() after a failure
+    std::uintptr_t inst_app = 0;   ///< hInstApp (an SE_ERR_* code up to 32)
+    bool has_process = false;      ///< hProcess was set (DDE or a running instance leave it NULL)
+};
+
+/// The call as a plan shows it: "ShellExecuteExW(open, 'C:\x\a.pdf')", with the parameters
+/// exactly as they are passed when there are any.
+inline std::string describe_shell_call(const shell_call& c) {
+    std::string out = "ShellExecuteExW(open, '" + printable(c.file) + "'";
+    if (!c.parameters.empty()) out += ", '" + printable(c.parameters) + "'";
+    return out + ")";
+}
+
+/// lpParameters for open_with(): each argument quoted as CommandLineToArgvW and the C runtime
+/// read them back, separated by spaces.
+inline std::string shell_parameters(const std::vector<std::string>& args) {
+    std::string out;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (i != 0) out += ' ';
+        append_windows_argument(out, args[i]);
+    }
+    return out;
+}
+
+/// The App Paths key for an application name: the name with ".exe" appended unless it ends in
+/// it already (as the shell looks "firefox" up under "firefox.exe").
+inline std::string app_paths_key(std::string_view name) {
+    std::string key(name);
+    if (!(name.size() > 4 && iequals(name.substr(name.size() - 4), ".exe"))) key += ".exe";
+    return key;
+}
+
+/// An App Paths default value as a path: surrounding blanks and one pair of quotes removed
+/// (installers write both C:\x\app.exe and "C:\x\app.exe"). Environment references
+/// have been expanded by the registry read.
+inline std::string app_paths_value(std::string_view v) {
+    auto trim = [](std::string_view& s) {
+        while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+            s.remove_prefix(1);
+        while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+            s.remove_suffix(1);
+    };
+    trim(v);
+    if (v.size() >= 2 && v.front() == '"') {
+        const auto close = v.find('"', 1);
+        if (close != std::string_view::npos) v = v.substr(1, close - 1);
+        trim(v);
+    }
+    return std::string(v);
+}
 
 /// A ShellExecuteExW failure in words: the code, what happened, and the remedy.
 struct shell_error {

@@ -114,6 +114,10 @@ struct posix_system {
 
     /// POSIX passes bytes: any string without NUL is fine.
     static bool valid_text(std::string_view) noexcept { return true; }
+
+    /// from_system_encoding(): POSIX strings are bytes passed as they are, so text is unchanged.
+    static std::optional<std::string> decode_system_text(std::string_view text) { return std::string(text); }
+    static std::string system_encoding_name() { return "the system encoding"; }
 };
 
 /// Blocks every signal on this thread for the object's lifetime.

@@ -1,7 +1,8 @@
 // liftoff/platform/windows/platform.hpp: the Windows platform: CreateProcessW with an explicit
 // application path, a UTF-16 environment block sorted as Windows expects, only the intended
 // handles inherited (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), .bat/.cmd through cmd.exe with safe
-// escaping, a job object where a tree or a lifetime is asked for, and the words for each failure.
+// escaping, a job object where a tree or a lifetime is asked for, and the words for each failure;
+// the openers' ShellExecuteExW comes from shell.hpp.
 // SPDX-License-Identifier: MIT
 #pragma once
 
@@ -18,6 +19,7 @@
 #include "drain.hpp"
 #include "inspect.hpp"
 #include "process.hpp"
+#include "shell.hpp"
 #include "system.hpp"
 #include "win32.hpp"
 
@@ -39,7 +41,7 @@ inline bool is_windows_resource_error(const std::error_code& e) noexcept {
     }
 }
 
-struct windows_platform : windows_system, windows_inspect {
+struct windows_platform : windows_system, windows_inspect, windows_shell {
     using process = windows_process;
     using pid_type = DWORD;
     /// A job object with JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE.

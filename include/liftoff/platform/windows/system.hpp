@@ -26,6 +26,8 @@ struct file_probe {
 
 struct windows_system {
     static constexpr char path_list_separator = ';';
+    /// file_probe::executable is every regular file: whether it is a program is its extension.
+    static constexpr bool probe_marks_programs = false;
 
     static bool is_separator(char c) noexcept { return c == '\\' || c == '/'; }
 
@@ -147,6 +149,31 @@ struct windows_system {
 
     /// Windows takes UTF-16: text must be well-formed UTF-8 to get there intact.
     static bool valid_text(std::string_view s) noexcept { return valid_utf8(s); }
+
+    /// from_system_encoding(): text in the active ANSI code page (GetACP) as UTF-8, or nullopt when
+    /// it is not valid text in that code page.
+    static std::optional<std::string> decode_system_text(std::string_view text) {
+        return decode_code_page(text, CP_ACP);
+    }
+    static std::string system_encoding_name() { return "the ANSI code page (" + std::to_string(::GetACP()) + ")"; }
+
+    /// Text in code page `cp` as UTF-8 (MultiByteToWideChar with MB_ERR_INVALID_CHARS, so a
+    /// byte sequence the code page does not define is refused, never replaced).
+    static std::optional<std::string> decode_code_page(std::string_view text, UINT cp) {
+        if (text.empty()) return std::string();
+        if (text.size() > 0x7fffffff) return std::nullopt;
+        const int in = static_cast<int>(text.size());
+        DWORD flags = MB_ERR_INVALID_CHARS;
+        int n = ::MultiByteToWideChar(cp, flags, text.data(), in, nullptr, 0);
+        if (n == 0 && ::GetLastError() == ERROR_INVALID_FLAGS) {  // code pages that take no flags (50220 ...)
+            flags = 0;
+            n = ::MultiByteToWideChar(cp, flags, text.data(), in, nullptr, 0);
+        }
+        if (n <= 0) return std::nullopt;
+        std::wstring wide(static_cast<std::size_t>(n), L'\0');
+        if (::MultiByteToWideChar(cp, flags, text.data(), in, &wide[0], n) != n) return std::nullopt;
+        return from_wide(wide);
+    }
 
     /// The full path of cmd.exe in the system directory (never %ComSpec%, which anyone can set).
     static std::string cmd_exe() {
