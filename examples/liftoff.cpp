@@ -14,6 +14,34 @@
 
 namespace {
 
+/// `s` with control characters shown as escapes, for the terminal.
+std::string shown(const std::string& s) {
+    std::string out;
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 0x20 || c == 0x7f) {
+            char esc[8];
+            std::snprintf(esc, sizeof esc, "\\x%02x", c);
+            out += esc;
+        } else {
+            out += ch;
+        }
+    }
+    return out;
+}
+
+/// "https://..." or "mailto:..." (a scheme of two letters or more, so "C:\\x" stays a path).
+bool has_scheme(const std::string& s) {
+    const auto colon = s.find(':');
+    if (colon == std::string::npos || colon < 2) return false;
+    for (std::size_t i = 0; i < colon; ++i) {
+        const char c = s[i];
+        const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (!(alpha || (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')))) return false;
+    }
+    return true;
+}
+
 const char* const usage =
     "usage: liftoff doctor [--json] [-- PROGRAM [ARGS...]]\n"
     "       liftoff run [--timeout SECONDS] [--capture] [--trace] -- PROGRAM [ARGS...]\n"
@@ -184,7 +212,7 @@ void print_plan(const liftoff::open_plan& p) {
     std::printf("argv[0]: %s\n", p.launch->program().c_str());
     std::size_t n = 1;
     for (const auto& a : p.launch->arguments())
-        std::printf("argv[%zu]: %s\n", n++, liftoff::detail::printable(a).c_str());
+        std::printf("argv[%zu]: %s\n", n++, shown(a).c_str());
 }
 
 /// `open`, `open-with` and `reveal`: the options they share, then the verb's own arguments.
@@ -228,7 +256,7 @@ int cmd_open(const std::string& verb, int argc, char** argv) {
     const std::string first = argv[i];
     const std::vector<std::string> rest(argv + i + 1, argv + argc);
     // A word with a scheme ("https:", "mailto:") is a URL; anything else is a path.
-    const bool url = verb == "open" && liftoff::detail::url_scheme(first).size() > 1;
+    const bool url = verb == "open" && has_scheme(first);
     try {
         if (dry_run) {
             if (verb == "open")
@@ -245,7 +273,7 @@ int cmd_open(const std::string& verb, int argc, char** argv) {
         if (opts.wait && c.valid())
             std::fprintf(stderr, "liftoff: the opener %s\n", c.wait().to_string().c_str());
         else
-            std::fprintf(stderr, "liftoff: opened '%s'%s\n", liftoff::detail::printable(first).c_str(),
+            std::fprintf(stderr, "liftoff: opened '%s'%s\n", shown(first).c_str(),
                          c.running() ? " (the opener runs on)" : "");
         return 0;  // the child's on_destroy is release: the opener is never killed
     } catch (const liftoff::launch_error& e) {

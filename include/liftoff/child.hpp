@@ -11,9 +11,11 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 
 #include "command.hpp"
+#include "detail/config.hpp"
 #include "exit_status.hpp"
 #include "platform/select.hpp"
 
@@ -26,7 +28,17 @@ class basic_child;
 namespace detail {
 
 struct child_access;
+template <class P>
+struct child_state;
+/// Deletes a child_state where it is complete (in a LIFTOFF_SEPARATE_COMPILATION unit it is not).
+template <class P>
+struct child_state_deleter {
+    void operator()(child_state<P>* s) const noexcept;
+};
+template <class P>
+using child_state_ptr = std::unique_ptr<child_state<P>, child_state_deleter<P>>;
 
+#if LIFTOFF_DETAIL_DEFINITIONS
 /// A child's state on the heap, so the drain thread can point at it while the handle moves.
 /// One thread may wait while another terminates, kills or polls it (a watchdog): what they
 /// share is under `mutex`, and the platform's process reaps once whoever asks.
@@ -154,6 +166,12 @@ struct child_state {
     }
 };
 
+template <class P>
+void child_state_deleter<P>::operator()(child_state<P>* s) const noexcept {
+    delete s;
+}
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
+
 }  // namespace detail
 
 /// A running (or finished) child. Move-only; its destructor does what on_destroy says.
@@ -166,97 +184,43 @@ template <class Platform = native_platform>
 class basic_child {
 public:
     using platform = Platform;
-    using pid_type = typename Platform::process::pid_type;
+    using pid_type = typename detail::platform_pid<Platform>::type;
 
     basic_child() noexcept = default;
     basic_child(basic_child&&) noexcept = default;
-    basic_child& operator=(basic_child&& other) noexcept {
-        if (this != &other) {
-            destroy();
-            s_ = std::move(other.s_);
-        }
-        return *this;
-    }
+    basic_child& operator=(basic_child&& other) noexcept;
     basic_child(const basic_child&) = delete;
     basic_child& operator=(const basic_child&) = delete;
-    ~basic_child() { destroy(); }
+    ~basic_child();
 
     /// The OS process id (0 for an invalid handle).
-    pid_type pid() const noexcept { return s_ ? s_->proc.pid() : pid_type{}; }
+    pid_type pid() const noexcept;
     /// False for a default-constructed, moved-from or released handle.
     bool valid() const noexcept { return s_ != nullptr; }
     /// Non-blocking. Reaps the child if it has ended.
-    bool running() {
-        if (!s_) return false;
-        return !s_->observe(s_->proc.try_wait());
-    }
+    bool running();
 
     /// Closes stdin (an io::pipe), waits for the child (honouring the command's timeout, which
     /// terminates it and sets timed_out()), reaps it and finishes its streams. Rethrows an
     /// exception thrown by an io::lines callback. Invalid handle: an unknown status.
-    exit_status wait() {
-        if (!s_) return {};
-        const exit_status st = s_->wait_until_done();
-        if (auto e = s_->take_callback_error()) std::rethrow_exception(e);
-        return st;
-    }
-
+    exit_status wait();
     /// Waits at most `limit`; nullopt if the child is still running then.
-    std::optional<exit_status> wait_for(std::chrono::nanoseconds limit) {
-        if (!s_) return std::nullopt;
-        auto st = s_->observe(s_->proc.wait_for(limit));
-        if (st) s_->finish_streams();
-        return st;
-    }
-
+    std::optional<exit_status> wait_for(std::chrono::nanoseconds limit);
     /// SIGTERM (to the whole group with new_process_group()), then SIGKILL after `grace`; reaps.
-    exit_status terminate(std::chrono::nanoseconds grace = std::chrono::seconds(2)) {
-        if (!s_) return {};
-        const exit_status st = s_->stop(grace);
-        s_->finish_streams();
-        return st;
-    }
-
+    exit_status terminate(std::chrono::nanoseconds grace = std::chrono::seconds(2));
     /// SIGKILL now (to the whole group with new_process_group()); reaps.
-    exit_status kill() {
-        if (!s_) return {};
-        const exit_status st = s_->kill_now();
-        s_->finish_streams();
-        return st;
-    }
-
+    exit_status kill();
     /// Lets the child run on, unowned. A library thread reaps it when it ends (no zombie) and
     /// drops what it still writes to captured streams. The handle becomes invalid.
-    void release() {
-        if (!s_) return;
-        if (!s_->known()) s_->proc.release();
-        s_.reset();
-    }
+    void release();
 
     /// Writes to the child's stdin (io::pipe()). Blocks while the pipe is full. A child that has
     /// closed its stdin or exited gives std::errc::broken_pipe, never a SIGPIPE.
-    void write_stdin(std::string_view bytes, std::error_code& ec) noexcept {
-        if (!s_) {
-            ec = std::make_error_code(std::errc::bad_file_descriptor);
-            return;
-        }
-        ec = s_->proc.write_stdin(bytes);
-    }
+    void write_stdin(std::string_view bytes, std::error_code& ec) noexcept;
     /// Throws std::system_error naming the program.
-    void write_stdin(std::string_view bytes) {
-        std::error_code ec;
-        write_stdin(bytes, ec);
-        if (!ec) return;
-        const std::string name = s_ ? s_->program : std::string("an invalid child");
-        const std::string why = ec == std::errc::broken_pipe           ? "the child has closed its stdin or exited"
-                                : ec == std::errc::bad_file_descriptor ? "stdin is not io::pipe() or was closed"
-                                                                       : ec.message();
-        throw std::system_error(ec, "liftoff: cannot write to the stdin of '" + name + "': " + why);
-    }
+    void write_stdin(std::string_view bytes);
     /// Ends the child's input (io::pipe()).
-    void close_stdin() noexcept {
-        if (s_) s_->proc.close_stdin();
-    }
+    void close_stdin() noexcept;
 
     /// Captured text so far (final after wait()).
     std::string out() const { return captured(1); }
@@ -268,55 +232,162 @@ public:
     bool out_cut() const { return flag(1, false); }
     bool err_cut() const { return flag(2, false); }
     /// The command's timeout fired and the child was terminated.
-    bool timed_out() const {
-        if (!s_) return false;
-        std::lock_guard<std::mutex> lock(s_->mutex);
-        return s_->timed_out;
-    }
+    bool timed_out() const;
 
 private:
     friend struct detail::child_access;
 
-    explicit basic_child(std::unique_ptr<detail::child_state<Platform>> s) noexcept : s_(std::move(s)) {}
+    explicit basic_child(detail::child_state_ptr<Platform> s) noexcept : s_(std::move(s)) {}
 
-    std::string captured(int stream) const {
-        if (!s_) return {};
-        auto& drain = s_->proc.drain();
-        std::lock_guard<std::mutex> lock(drain.lock());
-        return drain.sink(stream).data();
-    }
-    bool flag(int stream, bool truncated) const {
-        if (!s_) return false;
-        auto& drain = s_->proc.drain();
-        std::lock_guard<std::mutex> lock(drain.lock());
-        return truncated ? drain.sink(stream).truncated() : drain.sink(stream).cut();
-    }
+    std::string captured(int stream) const;
+    bool flag(int stream, bool truncated) const;
+    void destroy() noexcept;
 
-    void destroy() noexcept {
-        if (!s_) return;
-        try {
-            switch (s_->policy) {
-            case on_destroy::wait: s_->wait_until_done(); break;
-            case on_destroy::terminate:
-                s_->stop(s_->grace);
-                s_->finish_streams();
-                break;
-            case on_destroy::kill:
-                s_->kill_now();
-                s_->finish_streams();
-                break;
-            case on_destroy::release:
-                if (!s_->known()) s_->proc.release();
-                break;
-            }
-        } catch (...) {
-            // A trace callback threw: a destructor cannot pass it on.
-        }
-        s_.reset();
-    }
-
-    std::unique_ptr<detail::child_state<Platform>> s_;
+    detail::child_state_ptr<Platform> s_;
 };
+
+#if LIFTOFF_DETAIL_DEFINITIONS
+// Defined outside the class, so that a LIFTOFF_SEPARATE_COMPILATION unit, which sees only the
+// class, calls the implementation unit's instances.
+
+template <class P>
+basic_child<P>& basic_child<P>::operator=(basic_child&& other) noexcept {
+    if (this != &other) {
+        destroy();
+        s_ = std::move(other.s_);
+    }
+    return *this;
+}
+
+template <class P>
+basic_child<P>::~basic_child() {
+    destroy();
+}
+
+template <class P>
+typename basic_child<P>::pid_type basic_child<P>::pid() const noexcept {
+    static_assert(std::is_same<pid_type, typename P::process::pid_type>::value, "platform_pid is wrong");
+    return s_ ? s_->proc.pid() : pid_type{};
+}
+
+template <class P>
+bool basic_child<P>::running() {
+    if (!s_) return false;
+    return !s_->observe(s_->proc.try_wait());
+}
+
+template <class P>
+exit_status basic_child<P>::wait() {
+    if (!s_) return {};
+    const exit_status st = s_->wait_until_done();
+    if (auto e = s_->take_callback_error()) std::rethrow_exception(e);
+    return st;
+}
+
+template <class P>
+std::optional<exit_status> basic_child<P>::wait_for(std::chrono::nanoseconds limit) {
+    if (!s_) return std::nullopt;
+    auto st = s_->observe(s_->proc.wait_for(limit));
+    if (st) s_->finish_streams();
+    return st;
+}
+
+template <class P>
+exit_status basic_child<P>::terminate(std::chrono::nanoseconds grace) {
+    if (!s_) return {};
+    const exit_status st = s_->stop(grace);
+    s_->finish_streams();
+    return st;
+}
+
+template <class P>
+exit_status basic_child<P>::kill() {
+    if (!s_) return {};
+    const exit_status st = s_->kill_now();
+    s_->finish_streams();
+    return st;
+}
+
+template <class P>
+void basic_child<P>::release() {
+    if (!s_) return;
+    if (!s_->known()) s_->proc.release();
+    s_.reset();
+}
+
+template <class P>
+void basic_child<P>::write_stdin(std::string_view bytes, std::error_code& ec) noexcept {
+    if (!s_) {
+        ec = std::make_error_code(std::errc::bad_file_descriptor);
+        return;
+    }
+    ec = s_->proc.write_stdin(bytes);
+}
+
+template <class P>
+void basic_child<P>::write_stdin(std::string_view bytes) {
+    std::error_code ec;
+    write_stdin(bytes, ec);
+    if (!ec) return;
+    const std::string name = s_ ? s_->program : std::string("an invalid child");
+    const std::string why = ec == std::errc::broken_pipe           ? "the child has closed its stdin or exited"
+                            : ec == std::errc::bad_file_descriptor ? "stdin is not io::pipe() or was closed"
+                                                                   : ec.message();
+    throw std::system_error(ec, "liftoff: cannot write to the stdin of '" + name + "': " + why);
+}
+
+template <class P>
+void basic_child<P>::close_stdin() noexcept {
+    if (s_) s_->proc.close_stdin();
+}
+
+template <class P>
+bool basic_child<P>::timed_out() const {
+    if (!s_) return false;
+    std::lock_guard<std::mutex> lock(s_->mutex);
+    return s_->timed_out;
+}
+
+template <class P>
+std::string basic_child<P>::captured(int stream) const {
+    if (!s_) return {};
+    auto& drain = s_->proc.drain();
+    std::lock_guard<std::mutex> lock(drain.lock());
+    return drain.sink(stream).data();
+}
+
+template <class P>
+bool basic_child<P>::flag(int stream, bool truncated) const {
+    if (!s_) return false;
+    auto& drain = s_->proc.drain();
+    std::lock_guard<std::mutex> lock(drain.lock());
+    return truncated ? drain.sink(stream).truncated() : drain.sink(stream).cut();
+}
+
+template <class P>
+void basic_child<P>::destroy() noexcept {
+    if (!s_) return;
+    try {
+        switch (s_->policy) {
+        case on_destroy::wait: s_->wait_until_done(); break;
+        case on_destroy::terminate:
+            s_->stop(s_->grace);
+            s_->finish_streams();
+            break;
+        case on_destroy::kill:
+            s_->kill_now();
+            s_->finish_streams();
+            break;
+        case on_destroy::release:
+            if (!s_->known()) s_->proc.release();
+            break;
+        }
+    } catch (...) {
+        // A trace callback threw: a destructor cannot pass it on.
+    }
+    s_.reset();
+}
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
 
 using child = basic_child<>;
 

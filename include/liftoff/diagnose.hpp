@@ -7,6 +7,7 @@
 #include <string>
 
 #include "command.hpp"
+#include "detail/config.hpp"
 #include "error.hpp"
 #include "open.hpp"
 #include "platform/select.hpp"
@@ -14,6 +15,14 @@
 
 namespace liftoff {
 inline namespace v0 {
+
+/// diagnose() and preflight() on platform P.
+template <class P>
+report basic_diagnose(const diagnose_options& options = {});
+template <class P>
+report basic_preflight(const command& cmd, const diagnose_options& options = {});
+
+#if LIFTOFF_DETAIL_DEFINITIONS
 namespace detail {
 
 /// Fills in how open_url() would go now, and what stops it.
@@ -41,7 +50,7 @@ void judge_openers(report& r) {
 /// PATH, openers and what open_url() would do, environment (secrets redacted), and the findings
 /// that follow. Never throws for what it finds; std::bad_alloc only.
 template <class P>
-report basic_diagnose(const diagnose_options& options = {}) {
+report basic_diagnose(const diagnose_options& options) {
     report r = detail::diagnose_session<P>(options);
     detail::judge_openers<P>(r);
     return r;
@@ -50,7 +59,7 @@ report basic_diagnose(const diagnose_options& options = {}) {
 /// Why launching `cmd` would fail, without running it: the session as the child would see it
 /// (its environment), the program's resolution and file, the cwd, and the argument size.
 template <class P>
-report basic_preflight(const command& cmd, const diagnose_options& options = {}) {
+report basic_preflight(const command& cmd, const diagnose_options& options) {
     const auto env = detail::make_environment<P>(cmd);
     diagnose_options child = options;
     if (!child.environment) child.environment = env.inherited ? P::current_environment() : env.entries;
@@ -59,6 +68,7 @@ report basic_preflight(const command& cmd, const diagnose_options& options = {})
     detail::judge_program<P>(cmd, env, r);
     return r;
 }
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
 
 /// diagnose() on this platform.
 inline report diagnose() {

@@ -9,12 +9,23 @@
 #include <system_error>
 #include <utility>
 
-#include "detail/text.hpp"
+#include "detail/config.hpp"
 #include "error.hpp"
 #include "platform/select.hpp"
+#if LIFTOFF_DETAIL_DEFINITIONS
+#include "detail/text.hpp"
+#endif
 
 namespace liftoff {
 inline namespace v0 {
+
+/// from_system_encoding() on platform P.
+template <class P>
+std::string basic_from_system_encoding(const std::string& text);
+template <class P>
+std::string basic_from_system_encoding(const std::string& text, std::error_code& ec) noexcept;
+
+#if LIFTOFF_DETAIL_DEFINITIONS
 namespace detail {
 
 /// The conversion on platform P, or the failure that names the text and the code page.
@@ -50,7 +61,6 @@ failure decode_system_text(const std::string& text, std::string& out) {
 
 }  // namespace detail
 
-/// from_system_encoding() on platform P.
 template <class P>
 std::string basic_from_system_encoding(const std::string& text) {
     std::string out;
@@ -72,6 +82,7 @@ std::string basic_from_system_encoding(const std::string& text, std::error_code&
         return {};
     }
 }
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
 
 /// Converts `text` from the system's legacy encoding to UTF-8. Windows: from the active ANSI
 /// code page (GetACP: Windows-1252, GBK, Shift-JIS ...; UTF-8 where the system or the program's

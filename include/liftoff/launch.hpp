@@ -14,12 +14,15 @@
 
 #include "child.hpp"
 #include "command.hpp"
-#include "detail/launch_spec.hpp"
-#include "report.hpp"
-#include "detail/prepare.hpp"
+#include "detail/config.hpp"
 #include "error.hpp"
 #include "exit_status.hpp"
+#include "report.hpp"
 #include "search.hpp"
+#if LIFTOFF_DETAIL_DEFINITIONS
+#include "detail/launch_spec.hpp"
+#include "detail/prepare.hpp"
+#endif
 
 namespace liftoff {
 inline namespace v0 {
@@ -37,9 +40,19 @@ struct result {
 
 namespace detail {
 
+enum class stream_defaults { launch, run };
+
+/// Starts `cmd`; a failure goes to `ec` (and the child is invalid).
+template <class P>
+basic_child<P> launch_or_report(const command& cmd, stream_defaults defaults, std::error_code& ec) noexcept;
+/// Waits for `c` and gathers what run() returns.
+template <class P>
+result collect(basic_child<P>& c);
+
+#if LIFTOFF_DETAIL_DEFINITIONS
 struct child_access {
     template <class P>
-    static basic_child<P> make(std::unique_ptr<child_state<P>> s) noexcept {
+    static basic_child<P> make(child_state_ptr<P> s) noexcept {
         return basic_child<P>(std::move(s));
     }
     template <class P>
@@ -47,8 +60,6 @@ struct child_access {
         return *c.s_;
     }
 };
-
-enum class stream_defaults { launch, run };
 
 /// Where the program is: a path made absolute, or the first runnable match in the child's PATH.
 template <class P>
@@ -120,7 +131,7 @@ basic_child<P> launch_with(const command& cmd, stream_defaults defaults, failure
                      cmd.stdout_spec() ? *cmd.stdout_spec() : (run ? io::capture() : io::sink(io::inherit())),
                      cmd.stderr_spec() ? *cmd.stderr_spec() : (run ? io::capture() : io::sink(io::inherit()))};
 
-    auto state = std::make_unique<child_state<P>>();
+    child_state_ptr<P> state(new child_state<P>());
     if (auto sf = P::spawn(spec, state->proc)) return fail(P::describe(cmd, path, sf));
 
     state->program = cmd.program();
@@ -173,11 +184,19 @@ result collect(basic_child<P>& c) {
     r.err_cut = drain.sink(2).cut();
     return r;
 }
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
 
 }  // namespace detail
 
 /// Starts `cmd` on platform P (the native one unless a test says otherwise).
 /// Throws launch_error naming the program, the path tried and a remedy.
+template <class P>
+basic_child<P> basic_launch(const command& cmd);
+/// run() on platform P.
+template <class P>
+result basic_run(const command& cmd);
+
+#if LIFTOFF_DETAIL_DEFINITIONS
 template <class P>
 basic_child<P> basic_launch(const command& cmd) {
     detail::failure f;
@@ -185,6 +204,15 @@ basic_child<P> basic_launch(const command& cmd) {
     if (f) f.raise();
     return c;
 }
+
+template <class P>
+result basic_run(const command& cmd) {
+    detail::failure f;
+    auto c = detail::launch_with<P>(cmd, detail::stream_defaults::run, f);
+    if (f) f.raise();
+    return detail::collect(c);
+}
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
 
 /// Starts `cmd`; its streams are inherited unless redirected; on_destroy defaults to terminate.
 /// Throws launch_error (code() is a liftoff::errc) when it cannot start.
@@ -200,14 +228,6 @@ inline child launch(const command& cmd, std::error_code& ec) noexcept {
 /// Starts `cmd` with stdout and stderr captured (unless redirected) and stdin from the null
 /// device (unless redirected), waits for it honouring its timeout, and returns what happened.
 /// Throws launch_error when it cannot start; rethrows an exception from an io::lines callback.
-template <class P>
-result basic_run(const command& cmd) {
-    detail::failure f;
-    auto c = detail::launch_with<P>(cmd, detail::stream_defaults::run, f);
-    if (f) f.raise();
-    return detail::collect(c);
-}
-
 inline result run(const command& cmd) {
     return basic_run<native_platform>(cmd);
 }

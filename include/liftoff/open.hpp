@@ -16,21 +16,25 @@
 
 #include "child.hpp"
 #include "command.hpp"
-#include "detail/desktop_entry.hpp"
-#include "detail/text.hpp"
-#include "detail/url.hpp"
+#include "detail/config.hpp"
 #include "error.hpp"
 #include "exit_status.hpp"
 #include "launch.hpp"
 #include "open_options.hpp"
+#include "platform/select.hpp"
 #include "report.hpp"
+#if LIFTOFF_DETAIL_DEFINITIONS
+#include "detail/desktop_entry.hpp"
+#include "detail/text.hpp"
+#include "detail/url.hpp"
 #include "platform/darwin/opener.hpp"
 #include "platform/freedesktop/opener.hpp"
 #include "platform/windows/opener.hpp"
-#include "platform/select.hpp"
+#endif
 
 namespace liftoff {
 inline namespace v0 {
+#if LIFTOFF_DETAIL_DEFINITIONS
 namespace detail {
 
 /// The opener strategy of platform P: P::opener if it names one, else native_opener.
@@ -353,12 +357,54 @@ auto with_request(const std::string& app, const std::vector<std::string>& target
 }
 
 }  // namespace detail
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
 
 // ---- platform-templated forms (tests instantiate them with their own platform) -------------
 
 /// open_url() on platform P.
 template <class P>
-basic_child<P> basic_open_url(const std::string& url, const open_options& opts = {}) {
+basic_child<P> basic_open_url(const std::string& url, const open_options& opts = {});
+template <class P>
+basic_child<P> basic_open_url(const std::string& url, const open_options& opts, std::error_code& ec) noexcept;
+template <class P>
+open_plan basic_plan_open_url(const std::string& url, const open_options& opts = {});
+template <class P>
+open_plan basic_plan_open_url(const std::string& url, const open_options& opts, std::error_code& ec) noexcept;
+/// open_path() on platform P.
+template <class P>
+basic_child<P> basic_open_path(const std::string& path, const open_options& opts = {});
+template <class P>
+basic_child<P> basic_open_path(const std::string& path, const open_options& opts, std::error_code& ec) noexcept;
+template <class P>
+open_plan basic_plan_open_path(const std::string& path, const open_options& opts = {});
+template <class P>
+open_plan basic_plan_open_path(const std::string& path, const open_options& opts, std::error_code& ec) noexcept;
+/// open_with() on platform P.
+template <class P>
+basic_child<P> basic_open_with(const std::string& app, const std::vector<std::string>& targets,
+                               const open_options& opts = {});
+template <class P>
+basic_child<P> basic_open_with(const std::string& app, const std::vector<std::string>& targets,
+                               const open_options& opts, std::error_code& ec) noexcept;
+template <class P>
+open_plan basic_plan_open_with(const std::string& app, const std::vector<std::string>& targets,
+                               const open_options& opts = {});
+template <class P>
+open_plan basic_plan_open_with(const std::string& app, const std::vector<std::string>& targets,
+                               const open_options& opts, std::error_code& ec) noexcept;
+/// reveal() on platform P.
+template <class P>
+basic_child<P> basic_reveal(const std::string& path, const open_options& opts = {});
+template <class P>
+basic_child<P> basic_reveal(const std::string& path, const open_options& opts, std::error_code& ec) noexcept;
+template <class P>
+open_plan basic_plan_reveal(const std::string& path, const open_options& opts = {});
+template <class P>
+open_plan basic_plan_reveal(const std::string& path, const open_options& opts, std::error_code& ec) noexcept;
+
+#if LIFTOFF_DETAIL_DEFINITIONS
+template <class P>
+basic_child<P> basic_open_url(const std::string& url, const open_options& opts) {
     return detail::open_throwing<P>(detail::url_request<P>(url, opts), opts);
 }
 template <class P>
@@ -366,17 +412,15 @@ basic_child<P> basic_open_url(const std::string& url, const open_options& opts, 
     return detail::open_reporting<P>(detail::url_request<P>(url, opts), opts, ec);
 }
 template <class P>
-open_plan basic_plan_open_url(const std::string& url, const open_options& opts = {}) {
+open_plan basic_plan_open_url(const std::string& url, const open_options& opts) {
     return detail::plan_throwing<P>(detail::url_request<P>(url, opts), opts);
 }
 template <class P>
 open_plan basic_plan_open_url(const std::string& url, const open_options& opts, std::error_code& ec) noexcept {
     return detail::plan_reporting<P>(detail::url_request<P>(url, opts), opts, ec);
 }
-
-/// open_path() on platform P.
 template <class P>
-basic_child<P> basic_open_path(const std::string& path, const open_options& opts = {}) {
+basic_child<P> basic_open_path(const std::string& path, const open_options& opts) {
     return detail::open_throwing<P>(detail::path_request<P>(path, opts, false), opts);
 }
 template <class P>
@@ -384,18 +428,16 @@ basic_child<P> basic_open_path(const std::string& path, const open_options& opts
     return detail::open_reporting<P>(detail::path_request<P>(path, opts, false), opts, ec);
 }
 template <class P>
-open_plan basic_plan_open_path(const std::string& path, const open_options& opts = {}) {
+open_plan basic_plan_open_path(const std::string& path, const open_options& opts) {
     return detail::plan_throwing<P>(detail::path_request<P>(path, opts, false), opts);
 }
 template <class P>
 open_plan basic_plan_open_path(const std::string& path, const open_options& opts, std::error_code& ec) noexcept {
     return detail::plan_reporting<P>(detail::path_request<P>(path, opts, false), opts, ec);
 }
-
-/// open_with() on platform P.
 template <class P>
 basic_child<P> basic_open_with(const std::string& app, const std::vector<std::string>& targets,
-                               const open_options& opts = {}) {
+                               const open_options& opts) {
     return detail::open_throwing<P>(detail::with_request<P>(app, targets, opts), opts);
 }
 template <class P>
@@ -405,7 +447,7 @@ basic_child<P> basic_open_with(const std::string& app, const std::vector<std::st
 }
 template <class P>
 open_plan basic_plan_open_with(const std::string& app, const std::vector<std::string>& targets,
-                               const open_options& opts = {}) {
+                               const open_options& opts) {
     return detail::plan_throwing<P>(detail::with_request<P>(app, targets, opts), opts);
 }
 template <class P>
@@ -413,10 +455,8 @@ open_plan basic_plan_open_with(const std::string& app, const std::vector<std::st
                                const open_options& opts, std::error_code& ec) noexcept {
     return detail::plan_reporting<P>(detail::with_request<P>(app, targets, opts), opts, ec);
 }
-
-/// reveal() on platform P.
 template <class P>
-basic_child<P> basic_reveal(const std::string& path, const open_options& opts = {}) {
+basic_child<P> basic_reveal(const std::string& path, const open_options& opts) {
     return detail::open_throwing<P>(detail::path_request<P>(path, opts, true), opts);
 }
 template <class P>
@@ -424,13 +464,14 @@ basic_child<P> basic_reveal(const std::string& path, const open_options& opts, s
     return detail::open_reporting<P>(detail::path_request<P>(path, opts, true), opts, ec);
 }
 template <class P>
-open_plan basic_plan_reveal(const std::string& path, const open_options& opts = {}) {
+open_plan basic_plan_reveal(const std::string& path, const open_options& opts) {
     return detail::plan_throwing<P>(detail::path_request<P>(path, opts, true), opts);
 }
 template <class P>
 open_plan basic_plan_reveal(const std::string& path, const open_options& opts, std::error_code& ec) noexcept {
     return detail::plan_reporting<P>(detail::path_request<P>(path, opts, true), opts, ec);
 }
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
 
 // ---- the public functions ---------------------------------------------------------------------
 

@@ -12,9 +12,12 @@
 #include <vector>
 
 #include "command.hpp"
+#include "detail/config.hpp"
+#if LIFTOFF_DETAIL_DEFINITIONS
 #include "detail/desktop_entry.hpp"  // exec_target
 #include "detail/text.hpp"
 #include "detail/windows_shell.hpp"  // shell_call
+#endif
 
 namespace liftoff {
 inline namespace v0 {
@@ -51,6 +54,7 @@ struct open_plan {
     std::string opener;
 };
 
+#if LIFTOFF_DETAIL_DEFINITIONS
 namespace detail {
 
 enum class open_kind { url, path, with, reveal };
@@ -157,5 +161,6 @@ inline std::string opener_said(const std::string& tool, std::string_view err) {
 }
 
 }  // namespace detail
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
 }  // namespace v0
 }  // namespace liftoff

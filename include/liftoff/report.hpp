@@ -14,6 +14,9 @@
 #include <vector>
 
 #include "command.hpp"
+#include "detail/config.hpp"
+#include "version.hpp"
+#if LIFTOFF_DETAIL_DEFINITIONS
 #include "detail/binary_format.hpp"
 #include "detail/facts.hpp"
 #include "detail/json.hpp"
@@ -21,7 +24,7 @@
 #include "detail/text.hpp"
 #include "platform/select.hpp"
 #include "search.hpp"
-#include "version.hpp"
+#endif
 
 namespace liftoff {
 inline namespace v0 {
@@ -122,6 +125,7 @@ struct diagnose_options {
     std::optional<std::vector<std::string>> environment;  ///< "NAME=value"; default: this process's
 };
 
+#if LIFTOFF_DETAIL_DEFINITIONS
 namespace detail {
 
 /// Names whose values are secrets in practice; the listed exceptions are facts, not secrets.
@@ -559,8 +563,10 @@ inline const char* colour_of(severity s) noexcept {
 }
 
 }  // namespace detail
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
 
-inline std::string report::to_text(bool colour) const {
+#if LIFTOFF_DETAIL_DEFINE_API
+LIFTOFF_API std::string report::to_text(bool colour) const {
     using detail::printable;
     std::string t;
     auto line = [&](const std::string& label, const std::string& value) {
@@ -623,7 +629,7 @@ inline std::string report::to_text(bool colour) const {
     return t;
 }
 
-inline std::string report::to_json() const {
+LIFTOFF_API std::string report::to_json() const {
     detail::json_writer w;
     w.open('{');
     w.key("liftoff").string(version);
@@ -747,6 +753,8 @@ inline std::string report::to_json() const {
     w.close('}');
     return w.str();
 }
+
+#endif  // LIFTOFF_DETAIL_DEFINE_API
 
 }  // namespace v0
 }  // namespace liftoff

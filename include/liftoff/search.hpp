@@ -8,11 +8,22 @@
 #include <string_view>
 #include <vector>
 
-#include "detail/text.hpp"
+#include "detail/config.hpp"
 #include "platform/select.hpp"
+#if LIFTOFF_DETAIL_DEFINITIONS
+#include "detail/text.hpp"
+#endif
 
 namespace liftoff {
 inline namespace v0 {
+
+/// find_program() on platform P: with this process's PATH, or with `path_list`.
+template <class P>
+std::optional<std::filesystem::path> basic_find_program(std::string_view name);
+template <class P>
+std::optional<std::filesystem::path> basic_find_program(std::string_view name, std::string_view path_list);
+
+#if LIFTOFF_DETAIL_DEFINITIONS
 namespace detail {
 
 /// The outcome of looking a bare name up in a PATH list.
@@ -76,16 +87,26 @@ std::optional<std::filesystem::path> find_program_in(std::string_view name, std:
 
 }  // namespace detail
 
+template <class P>
+std::optional<std::filesystem::path> basic_find_program(std::string_view name) {
+    const auto path = P::get_env("PATH");
+    return detail::find_program_in<P>(name, path ? *path : P::default_path());
+}
+template <class P>
+std::optional<std::filesystem::path> basic_find_program(std::string_view name, std::string_view path_list) {
+    return detail::find_program_in<P>(name, path_list);
+}
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
+
 /// Where launch() would find `name`, using this process's PATH (and PATHEXT on Windows); a name
 /// with a directory part is checked as given. nullopt when nothing runnable is found.
 inline std::optional<std::filesystem::path> find_program(std::string_view name) {
-    const auto path = native_platform::get_env("PATH");
-    return detail::find_program_in<native_platform>(name, path ? *path : native_platform::default_path());
+    return basic_find_program<native_platform>(name);
 }
 
 /// The same, searching an explicit PATH-style list (':'-separated; ';' on Windows).
 inline std::optional<std::filesystem::path> find_program(std::string_view name, std::string_view path_list) {
-    return detail::find_program_in<native_platform>(name, path_list);
+    return basic_find_program<native_platform>(name, path_list);
 }
 
 }  // namespace v0

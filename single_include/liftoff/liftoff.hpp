@@ -622,89 +622,32 @@ private:
 #include <system_error>
 #include <utility>
 
-// ---- liftoff/detail/text.hpp ----
-// liftoff/detail/text.hpp: small string helpers for messages and environment handling.
+// ---- liftoff/detail/config.hpp ----
+// liftoff/detail/config.hpp: what a translation unit compiles of liftoff. Header-only (the
+// default): everything. With LIFTOFF_SEPARATE_COMPILATION, a unit that also defines
+// LIFTOFF_IMPLEMENTATION compiles the implementation once; every other one sees only the
+// public types and declarations (separate.hpp), so it parses neither the platform headers nor
+// the implementation.
 
-#include <cstddef>  // std::size_t
-#include <string>
-#include <string_view>
-#include <vector>
+#if defined(LIFTOFF_SEPARATE_COMPILATION)
+// The few non-template functions are compiled once, in the implementation unit.
+#define LIFTOFF_API
+#else
+#define LIFTOFF_API inline
+#endif
 
-namespace liftoff {
-inline namespace v0 {
-namespace detail {
-
-/// The text with control characters shown as \n, \t, \xNN, so a message stays on one line.
-inline std::string printable(std::string_view s) {
-    static const char hex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(s.size());
-    for (char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (c == '\r') {
-            out += "\\r";
-        } else if (c < 0x20 || c == 0x7f) {
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        } else {
-            out += ch;
-        }
-    }
-    return out;
-}
-
-/// Split a PATH-like list at `sep`, keeping empty entries (they are findings, not the cwd).
-inline std::vector<std::string> split_list(std::string_view list, char sep) {
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    for (;;) {
-        const std::size_t end = list.find(sep, start);
-        parts.emplace_back(list.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-        if (end == std::string_view::npos) break;
-        start = end + 1;
-    }
-    return parts;
-}
-
-inline std::string join(const std::vector<std::string>& parts, std::string_view sep) {
-    std::string out;
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-        if (i != 0) out += sep;
-        out += parts[i];
-    }
-    return out;
-}
-
-/// Position of the first NUL byte, or npos.
-inline std::size_t find_nul(std::string_view s) noexcept {
-    return s.find('\0');
-}
-
-/// The part of a "NAME=value" entry before the first '='.
-inline std::string_view env_entry_name(std::string_view entry) noexcept {
-    return entry.substr(0, entry.find('='));
-}
-
-/// Case-insensitive ASCII comparison (Windows variable names, URL schemes).
-inline bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
-
-}  // namespace detail
-}  // namespace v0
-}  // namespace liftoff
+#if defined(LIFTOFF_SEPARATE_COMPILATION) && !defined(LIFTOFF_IMPLEMENTATION)
+#define LIFTOFF_DETAIL_DEFINE_API 0
+// liftoff's own tests look inside (detail::) while linking the implementation unit.
+#if defined(LIFTOFF_DETAIL_INTERNALS)
+#define LIFTOFF_DETAIL_DEFINITIONS 1
+#else
+#define LIFTOFF_DETAIL_DEFINITIONS 0
+#endif
+#else
+#define LIFTOFF_DETAIL_DEFINE_API 1
+#define LIFTOFF_DETAIL_DEFINITIONS 1
+#endif
 // ---- liftoff/platform/select.hpp ----
 // liftoff/platform/select.hpp: the one place that picks native_platform at compile time.
 // Each platform header is included in exactly one branch, so the generated single header
@@ -712,6 +655,7 @@ inline bool iequals(std::string_view a, std::string_view b) noexcept {
 // The opener strategies are portable code (included by open.hpp on every OS, so each is tested
 // everywhere); only the choice of native_opener is made here.
 
+#if LIFTOFF_DETAIL_DEFINITIONS
 // The portable headers the platforms build on, included before the branches so that the single
 // header holds them outside any #if, whichever branch comes first.
 // ---- liftoff/detail/binary_format.hpp ----
@@ -937,6 +881,90 @@ inline bool read_file_prefix(const std::string& path, std::string& out, std::siz
 #include <string>
 #include <string_view>
 #include <vector>
+
+// ---- liftoff/detail/text.hpp ----
+// liftoff/detail/text.hpp: small string helpers for messages and environment handling.
+
+#include <cstddef>  // std::size_t
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// The text with control characters shown as \n, \t, \xNN, so a message stays on one line.
+inline std::string printable(std::string_view s) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(s.size());
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (c < 0x20 || c == 0x7f) {
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else {
+            out += ch;
+        }
+    }
+    return out;
+}
+
+/// Split a PATH-like list at `sep`, keeping empty entries (they are findings, not the cwd).
+inline std::vector<std::string> split_list(std::string_view list, char sep) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t end = list.find(sep, start);
+        parts.emplace_back(list.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+        if (end == std::string_view::npos) break;
+        start = end + 1;
+    }
+    return parts;
+}
+
+inline std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (i != 0) out += sep;
+        out += parts[i];
+    }
+    return out;
+}
+
+/// Position of the first NUL byte, or npos.
+inline std::size_t find_nul(std::string_view s) noexcept {
+    return s.find('\0');
+}
+
+/// The part of a "NAME=value" entry before the first '='.
+inline std::string_view env_entry_name(std::string_view entry) noexcept {
+    return entry.substr(0, entry.find('='));
+}
+
+/// Case-insensitive ASCII comparison (Windows variable names, URL schemes).
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+        if (x != y) return false;
+    }
+    return true;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
 
 namespace liftoff {
 inline namespace v0 {
@@ -1822,6 +1850,7 @@ inline std::string explorer_select_arguments(std::string_view target) {
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
 
 namespace liftoff {
 inline namespace v0 {
@@ -1833,11 +1862,31 @@ struct darwin_open_tool;
 template <class Tool>
 struct darwin_opener;         // platform/darwin/opener.hpp: /usr/bin/open
 struct windows_shell_opener;  // platform/windows/opener.hpp: ShellExecuteExW
+struct windows_platform;
+template <class Spawner>
+struct posix_family;
+struct clone_spawner;
+struct posix_spawn_spawner;
+
+/// A platform's process id type, known where its headers are not (LIFTOFF_SEPARATE_COMPILATION).
+template <class P>
+struct platform_pid {
+    using type = typename P::process::pid_type;
+};
+template <>
+struct platform_pid<windows_platform> {
+    using type = unsigned long;  // DWORD
+};
+template <class Spawner>
+struct platform_pid<posix_family<Spawner>> {
+    using type = int;  // pid_t
+};
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
 
 #if defined(_WIN32)
+#if LIFTOFF_DETAIL_DEFINITIONS
 // ---- liftoff/platform/windows/platform.hpp ----
 // liftoff/platform/windows/platform.hpp: the Windows platform: CreateProcessW with an explicit
 // application path, a UTF-16 environment block sorted as Windows expects, only the intended
@@ -3308,6 +3357,7 @@ private:
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
+#endif
 namespace liftoff {
 inline namespace v0 {
 /// The platform launch(), child and the openers use.
@@ -3317,6 +3367,7 @@ using native_opener = detail::windows_shell_opener;
 }  // namespace v0
 }  // namespace liftoff
 #elif defined(__unix__) || defined(__APPLE__)
+#if LIFTOFF_DETAIL_DEFINITIONS
 // ---- liftoff/platform/posix/platform.hpp ----
 // liftoff/platform/posix/platform.hpp: the POSIX platform: streams set up as descriptors, a
 // spawner (clone on Linux, posix_spawn elsewhere), and the words for each way it can fail.
@@ -4844,7 +4895,9 @@ private:
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
+#endif
 #if defined(__linux__) && !defined(LIFTOFF_FORCE_POSIX_SPAWN)
+#if LIFTOFF_DETAIL_DEFINITIONS
 // ---- liftoff/platform/linux/spawn_clone.hpp ----
 // liftoff/platform/linux/spawn_clone.hpp: the Linux spawner. clone(CLONE_VM | CLONE_VFORK) runs
 // a few raw system calls in the child and then execve: no copy of the parent's memory (O(1) in
@@ -5131,6 +5184,7 @@ inline posix_spawn_result clone_spawner::spawn(const posix_spawn_request& r) noe
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
+#endif
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
@@ -5144,6 +5198,7 @@ using native_opener = detail::freedesktop_opener<detail::freedesktop_system_root
 }  // namespace liftoff
 #else
 // macOS, the BSDs, and Linux with LIFTOFF_FORCE_POSIX_SPAWN (a test build of this path).
+#if LIFTOFF_DETAIL_DEFINITIONS
 // ---- liftoff/platform/posix/spawn_posix.hpp ----
 // liftoff/platform/posix/spawn_posix.hpp: the portable POSIX spawner, posix_spawn(), for macOS
 // and the BSDs (and, in one of liftoff's test builds, Linux). posix_spawn clones without copying
@@ -5269,6 +5324,7 @@ private:
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
+#endif
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
@@ -5289,9 +5345,19 @@ using native_opener = detail::freedesktop_opener<detail::freedesktop_system_root
 #else
 #error "liftoff: unknown operating system"
 #endif  // _WIN32
+#if LIFTOFF_DETAIL_DEFINITIONS
+#endif
 
 namespace liftoff {
 inline namespace v0 {
+
+/// from_system_encoding() on platform P.
+template <class P>
+std::string basic_from_system_encoding(const std::string& text);
+template <class P>
+std::string basic_from_system_encoding(const std::string& text, std::error_code& ec) noexcept;
+
+#if LIFTOFF_DETAIL_DEFINITIONS
 namespace detail {
 
 /// The conversion on platform P, or the failure that names the text and the code page.
@@ -5327,7 +5393,6 @@ failure decode_system_text(const std::string& text, std::string& out) {
 
 }  // namespace detail
 
-/// from_system_encoding() on platform P.
 template <class P>
 std::string basic_from_system_encoding(const std::string& text) {
     std::string out;
@@ -5349,6 +5414,7 @@ std::string basic_from_system_encoding(const std::string& text, std::error_code&
         return {};
     }
 }
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
 
 /// Converts `text` from the system's legacy encoding to UTF-8. Windows: from the active ANSI
 /// code page (GetACP: Windows-1252, GBK, Shift-JIS ...; UTF-8 where the system or the program's
@@ -5375,8 +5441,19 @@ inline std::string from_system_encoding(const std::string& text, std::error_code
 #include <string_view>
 #include <vector>
 
+#if LIFTOFF_DETAIL_DEFINITIONS
+#endif
+
 namespace liftoff {
 inline namespace v0 {
+
+/// find_program() on platform P: with this process's PATH, or with `path_list`.
+template <class P>
+std::optional<std::filesystem::path> basic_find_program(std::string_view name);
+template <class P>
+std::optional<std::filesystem::path> basic_find_program(std::string_view name, std::string_view path_list);
+
+#if LIFTOFF_DETAIL_DEFINITIONS
 namespace detail {
 
 /// The outcome of looking a bare name up in a PATH list.
@@ -5440,16 +5517,26 @@ std::optional<std::filesystem::path> find_program_in(std::string_view name, std:
 
 }  // namespace detail
 
+template <class P>
+std::optional<std::filesystem::path> basic_find_program(std::string_view name) {
+    const auto path = P::get_env("PATH");
+    return detail::find_program_in<P>(name, path ? *path : P::default_path());
+}
+template <class P>
+std::optional<std::filesystem::path> basic_find_program(std::string_view name, std::string_view path_list) {
+    return detail::find_program_in<P>(name, path_list);
+}
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
+
 /// Where launch() would find `name`, using this process's PATH (and PATHEXT on Windows); a name
 /// with a directory part is checked as given. nullopt when nothing runnable is found.
 inline std::optional<std::filesystem::path> find_program(std::string_view name) {
-    const auto path = native_platform::get_env("PATH");
-    return detail::find_program_in<native_platform>(name, path ? *path : native_platform::default_path());
+    return basic_find_program<native_platform>(name);
 }
 
 /// The same, searching an explicit PATH-style list (':'-separated; ';' on Windows).
 inline std::optional<std::filesystem::path> find_program(std::string_view name, std::string_view path_list) {
-    return detail::find_program_in<native_platform>(name, path_list);
+    return basic_find_program<native_platform>(name, path_list);
 }
 
 }  // namespace v0
@@ -5466,6 +5553,7 @@ inline std::optional<std::filesystem::path> find_program(std::string_view name, 
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 
 namespace liftoff {
@@ -5477,7 +5565,17 @@ class basic_child;
 namespace detail {
 
 struct child_access;
+template <class P>
+struct child_state;
+/// Deletes a child_state where it is complete (in a LIFTOFF_SEPARATE_COMPILATION unit it is not).
+template <class P>
+struct child_state_deleter {
+    void operator()(child_state<P>* s) const noexcept;
+};
+template <class P>
+using child_state_ptr = std::unique_ptr<child_state<P>, child_state_deleter<P>>;
 
+#if LIFTOFF_DETAIL_DEFINITIONS
 /// A child's state on the heap, so the drain thread can point at it while the handle moves.
 /// One thread may wait while another terminates, kills or polls it (a watchdog): what they
 /// share is under `mutex`, and the platform's process reaps once whoever asks.
@@ -5605,6 +5703,12 @@ struct child_state {
     }
 };
 
+template <class P>
+void child_state_deleter<P>::operator()(child_state<P>* s) const noexcept {
+    delete s;
+}
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
+
 }  // namespace detail
 
 /// A running (or finished) child. Move-only; its destructor does what on_destroy says.
@@ -5617,97 +5721,43 @@ template <class Platform = native_platform>
 class basic_child {
 public:
     using platform = Platform;
-    using pid_type = typename Platform::process::pid_type;
+    using pid_type = typename detail::platform_pid<Platform>::type;
 
     basic_child() noexcept = default;
     basic_child(basic_child&&) noexcept = default;
-    basic_child& operator=(basic_child&& other) noexcept {
-        if (this != &other) {
-            destroy();
-            s_ = std::move(other.s_);
-        }
-        return *this;
-    }
+    basic_child& operator=(basic_child&& other) noexcept;
     basic_child(const basic_child&) = delete;
     basic_child& operator=(const basic_child&) = delete;
-    ~basic_child() { destroy(); }
+    ~basic_child();
 
     /// The OS process id (0 for an invalid handle).
-    pid_type pid() const noexcept { return s_ ? s_->proc.pid() : pid_type{}; }
+    pid_type pid() const noexcept;
     /// False for a default-constructed, moved-from or released handle.
     bool valid() const noexcept { return s_ != nullptr; }
     /// Non-blocking. Reaps the child if it has ended.
-    bool running() {
-        if (!s_) return false;
-        return !s_->observe(s_->proc.try_wait());
-    }
+    bool running();
 
     /// Closes stdin (an io::pipe), waits for the child (honouring the command's timeout, which
     /// terminates it and sets timed_out()), reaps it and finishes its streams. Rethrows an
     /// exception thrown by an io::lines callback. Invalid handle: an unknown status.
-    exit_status wait() {
-        if (!s_) return {};
-        const exit_status st = s_->wait_until_done();
-        if (auto e = s_->take_callback_error()) std::rethrow_exception(e);
-        return st;
-    }
-
+    exit_status wait();
     /// Waits at most `limit`; nullopt if the child is still running then.
-    std::optional<exit_status> wait_for(std::chrono::nanoseconds limit) {
-        if (!s_) return std::nullopt;
-        auto st = s_->observe(s_->proc.wait_for(limit));
-        if (st) s_->finish_streams();
-        return st;
-    }
-
+    std::optional<exit_status> wait_for(std::chrono::nanoseconds limit);
     /// SIGTERM (to the whole group with new_process_group()), then SIGKILL after `grace`; reaps.
-    exit_status terminate(std::chrono::nanoseconds grace = std::chrono::seconds(2)) {
-        if (!s_) return {};
-        const exit_status st = s_->stop(grace);
-        s_->finish_streams();
-        return st;
-    }
-
+    exit_status terminate(std::chrono::nanoseconds grace = std::chrono::seconds(2));
     /// SIGKILL now (to the whole group with new_process_group()); reaps.
-    exit_status kill() {
-        if (!s_) return {};
-        const exit_status st = s_->kill_now();
-        s_->finish_streams();
-        return st;
-    }
-
+    exit_status kill();
     /// Lets the child run on, unowned. A library thread reaps it when it ends (no zombie) and
     /// drops what it still writes to captured streams. The handle becomes invalid.
-    void release() {
-        if (!s_) return;
-        if (!s_->known()) s_->proc.release();
-        s_.reset();
-    }
+    void release();
 
     /// Writes to the child's stdin (io::pipe()). Blocks while the pipe is full. A child that has
     /// closed its stdin or exited gives std::errc::broken_pipe, never a SIGPIPE.
-    void write_stdin(std::string_view bytes, std::error_code& ec) noexcept {
-        if (!s_) {
-            ec = std::make_error_code(std::errc::bad_file_descriptor);
-            return;
-        }
-        ec = s_->proc.write_stdin(bytes);
-    }
+    void write_stdin(std::string_view bytes, std::error_code& ec) noexcept;
     /// Throws std::system_error naming the program.
-    void write_stdin(std::string_view bytes) {
-        std::error_code ec;
-        write_stdin(bytes, ec);
-        if (!ec) return;
-        const std::string name = s_ ? s_->program : std::string("an invalid child");
-        const std::string why = ec == std::errc::broken_pipe           ? "the child has closed its stdin or exited"
-                                : ec == std::errc::bad_file_descriptor ? "stdin is not io::pipe() or was closed"
-                                                                       : ec.message();
-        throw std::system_error(ec, "liftoff: cannot write to the stdin of '" + name + "': " + why);
-    }
+    void write_stdin(std::string_view bytes);
     /// Ends the child's input (io::pipe()).
-    void close_stdin() noexcept {
-        if (s_) s_->proc.close_stdin();
-    }
+    void close_stdin() noexcept;
 
     /// Captured text so far (final after wait()).
     std::string out() const { return captured(1); }
@@ -5719,55 +5769,162 @@ public:
     bool out_cut() const { return flag(1, false); }
     bool err_cut() const { return flag(2, false); }
     /// The command's timeout fired and the child was terminated.
-    bool timed_out() const {
-        if (!s_) return false;
-        std::lock_guard<std::mutex> lock(s_->mutex);
-        return s_->timed_out;
-    }
+    bool timed_out() const;
 
 private:
     friend struct detail::child_access;
 
-    explicit basic_child(std::unique_ptr<detail::child_state<Platform>> s) noexcept : s_(std::move(s)) {}
+    explicit basic_child(detail::child_state_ptr<Platform> s) noexcept : s_(std::move(s)) {}
 
-    std::string captured(int stream) const {
-        if (!s_) return {};
-        auto& drain = s_->proc.drain();
-        std::lock_guard<std::mutex> lock(drain.lock());
-        return drain.sink(stream).data();
-    }
-    bool flag(int stream, bool truncated) const {
-        if (!s_) return false;
-        auto& drain = s_->proc.drain();
-        std::lock_guard<std::mutex> lock(drain.lock());
-        return truncated ? drain.sink(stream).truncated() : drain.sink(stream).cut();
-    }
+    std::string captured(int stream) const;
+    bool flag(int stream, bool truncated) const;
+    void destroy() noexcept;
 
-    void destroy() noexcept {
-        if (!s_) return;
-        try {
-            switch (s_->policy) {
-            case on_destroy::wait: s_->wait_until_done(); break;
-            case on_destroy::terminate:
-                s_->stop(s_->grace);
-                s_->finish_streams();
-                break;
-            case on_destroy::kill:
-                s_->kill_now();
-                s_->finish_streams();
-                break;
-            case on_destroy::release:
-                if (!s_->known()) s_->proc.release();
-                break;
-            }
-        } catch (...) {
-            // A trace callback threw: a destructor cannot pass it on.
-        }
-        s_.reset();
-    }
-
-    std::unique_ptr<detail::child_state<Platform>> s_;
+    detail::child_state_ptr<Platform> s_;
 };
+
+#if LIFTOFF_DETAIL_DEFINITIONS
+// Defined outside the class, so that a LIFTOFF_SEPARATE_COMPILATION unit, which sees only the
+// class, calls the implementation unit's instances.
+
+template <class P>
+basic_child<P>& basic_child<P>::operator=(basic_child&& other) noexcept {
+    if (this != &other) {
+        destroy();
+        s_ = std::move(other.s_);
+    }
+    return *this;
+}
+
+template <class P>
+basic_child<P>::~basic_child() {
+    destroy();
+}
+
+template <class P>
+typename basic_child<P>::pid_type basic_child<P>::pid() const noexcept {
+    static_assert(std::is_same<pid_type, typename P::process::pid_type>::value, "platform_pid is wrong");
+    return s_ ? s_->proc.pid() : pid_type{};
+}
+
+template <class P>
+bool basic_child<P>::running() {
+    if (!s_) return false;
+    return !s_->observe(s_->proc.try_wait());
+}
+
+template <class P>
+exit_status basic_child<P>::wait() {
+    if (!s_) return {};
+    const exit_status st = s_->wait_until_done();
+    if (auto e = s_->take_callback_error()) std::rethrow_exception(e);
+    return st;
+}
+
+template <class P>
+std::optional<exit_status> basic_child<P>::wait_for(std::chrono::nanoseconds limit) {
+    if (!s_) return std::nullopt;
+    auto st = s_->observe(s_->proc.wait_for(limit));
+    if (st) s_->finish_streams();
+    return st;
+}
+
+template <class P>
+exit_status basic_child<P>::terminate(std::chrono::nanoseconds grace) {
+    if (!s_) return {};
+    const exit_status st = s_->stop(grace);
+    s_->finish_streams();
+    return st;
+}
+
+template <class P>
+exit_status basic_child<P>::kill() {
+    if (!s_) return {};
+    const exit_status st = s_->kill_now();
+    s_->finish_streams();
+    return st;
+}
+
+template <class P>
+void basic_child<P>::release() {
+    if (!s_) return;
+    if (!s_->known()) s_->proc.release();
+    s_.reset();
+}
+
+template <class P>
+void basic_child<P>::write_stdin(std::string_view bytes, std::error_code& ec) noexcept {
+    if (!s_) {
+        ec = std::make_error_code(std::errc::bad_file_descriptor);
+        return;
+    }
+    ec = s_->proc.write_stdin(bytes);
+}
+
+template <class P>
+void basic_child<P>::write_stdin(std::string_view bytes) {
+    std::error_code ec;
+    write_stdin(bytes, ec);
+    if (!ec) return;
+    const std::string name = s_ ? s_->program : std::string("an invalid child");
+    const std::string why = ec == std::errc::broken_pipe           ? "the child has closed its stdin or exited"
+                            : ec == std::errc::bad_file_descriptor ? "stdin is not io::pipe() or was closed"
+                                                                   : ec.message();
+    throw std::system_error(ec, "liftoff: cannot write to the stdin of '" + name + "': " + why);
+}
+
+template <class P>
+void basic_child<P>::close_stdin() noexcept {
+    if (s_) s_->proc.close_stdin();
+}
+
+template <class P>
+bool basic_child<P>::timed_out() const {
+    if (!s_) return false;
+    std::lock_guard<std::mutex> lock(s_->mutex);
+    return s_->timed_out;
+}
+
+template <class P>
+std::string basic_child<P>::captured(int stream) const {
+    if (!s_) return {};
+    auto& drain = s_->proc.drain();
+    std::lock_guard<std::mutex> lock(drain.lock());
+    return drain.sink(stream).data();
+}
+
+template <class P>
+bool basic_child<P>::flag(int stream, bool truncated) const {
+    if (!s_) return false;
+    auto& drain = s_->proc.drain();
+    std::lock_guard<std::mutex> lock(drain.lock());
+    return truncated ? drain.sink(stream).truncated() : drain.sink(stream).cut();
+}
+
+template <class P>
+void basic_child<P>::destroy() noexcept {
+    if (!s_) return;
+    try {
+        switch (s_->policy) {
+        case on_destroy::wait: s_->wait_until_done(); break;
+        case on_destroy::terminate:
+            s_->stop(s_->grace);
+            s_->finish_streams();
+            break;
+        case on_destroy::kill:
+            s_->kill_now();
+            s_->finish_streams();
+            break;
+        case on_destroy::release:
+            if (!s_->known()) s_->proc.release();
+            break;
+        }
+    } catch (...) {
+        // A trace callback threw: a destructor cannot pass it on.
+    }
+    s_.reset();
+}
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
 
 using child = basic_child<>;
 
@@ -5800,6 +5957,7 @@ using child = basic_child<>;
 #include <utility>
 #include <vector>
 
+#if LIFTOFF_DETAIL_DEFINITIONS
 // ---- liftoff/detail/json.hpp ----
 // liftoff/detail/json.hpp: a small JSON writer for report::to_json (strings escaped, invalid UTF-8
 // replaced by U+FFFD so the output is always valid JSON).
@@ -5894,6 +6052,7 @@ private:
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
+#endif
 
 namespace liftoff {
 inline namespace v0 {
@@ -5994,6 +6153,7 @@ struct diagnose_options {
     std::optional<std::vector<std::string>> environment;  ///< "NAME=value"; default: this process's
 };
 
+#if LIFTOFF_DETAIL_DEFINITIONS
 namespace detail {
 
 /// Names whose values are secrets in practice; the listed exceptions are facts, not secrets.
@@ -6431,8 +6591,10 @@ inline const char* colour_of(severity s) noexcept {
 }
 
 }  // namespace detail
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
 
-inline std::string report::to_text(bool colour) const {
+#if LIFTOFF_DETAIL_DEFINE_API
+LIFTOFF_API std::string report::to_text(bool colour) const {
     using detail::printable;
     std::string t;
     auto line = [&](const std::string& label, const std::string& value) {
@@ -6495,7 +6657,7 @@ inline std::string report::to_text(bool colour) const {
     return t;
 }
 
-inline std::string report::to_json() const {
+LIFTOFF_API std::string report::to_json() const {
     detail::json_writer w;
     w.open('{');
     w.key("liftoff").string(version);
@@ -6620,8 +6782,12 @@ inline std::string report::to_json() const {
     return w.str();
 }
 
+#endif  // LIFTOFF_DETAIL_DEFINE_API
+
 }  // namespace v0
 }  // namespace liftoff
+#if LIFTOFF_DETAIL_DEFINITIONS
+#endif
 
 namespace liftoff {
 inline namespace v0 {
@@ -6639,9 +6805,19 @@ struct result {
 
 namespace detail {
 
+enum class stream_defaults { launch, run };
+
+/// Starts `cmd`; a failure goes to `ec` (and the child is invalid).
+template <class P>
+basic_child<P> launch_or_report(const command& cmd, stream_defaults defaults, std::error_code& ec) noexcept;
+/// Waits for `c` and gathers what run() returns.
+template <class P>
+result collect(basic_child<P>& c);
+
+#if LIFTOFF_DETAIL_DEFINITIONS
 struct child_access {
     template <class P>
-    static basic_child<P> make(std::unique_ptr<child_state<P>> s) noexcept {
+    static basic_child<P> make(child_state_ptr<P> s) noexcept {
         return basic_child<P>(std::move(s));
     }
     template <class P>
@@ -6649,8 +6825,6 @@ struct child_access {
         return *c.s_;
     }
 };
-
-enum class stream_defaults { launch, run };
 
 /// Where the program is: a path made absolute, or the first runnable match in the child's PATH.
 template <class P>
@@ -6722,7 +6896,7 @@ basic_child<P> launch_with(const command& cmd, stream_defaults defaults, failure
                      cmd.stdout_spec() ? *cmd.stdout_spec() : (run ? io::capture() : io::sink(io::inherit())),
                      cmd.stderr_spec() ? *cmd.stderr_spec() : (run ? io::capture() : io::sink(io::inherit()))};
 
-    auto state = std::make_unique<child_state<P>>();
+    child_state_ptr<P> state(new child_state<P>());
     if (auto sf = P::spawn(spec, state->proc)) return fail(P::describe(cmd, path, sf));
 
     state->program = cmd.program();
@@ -6775,11 +6949,19 @@ result collect(basic_child<P>& c) {
     r.err_cut = drain.sink(2).cut();
     return r;
 }
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
 
 }  // namespace detail
 
 /// Starts `cmd` on platform P (the native one unless a test says otherwise).
 /// Throws launch_error naming the program, the path tried and a remedy.
+template <class P>
+basic_child<P> basic_launch(const command& cmd);
+/// run() on platform P.
+template <class P>
+result basic_run(const command& cmd);
+
+#if LIFTOFF_DETAIL_DEFINITIONS
 template <class P>
 basic_child<P> basic_launch(const command& cmd) {
     detail::failure f;
@@ -6787,6 +6969,15 @@ basic_child<P> basic_launch(const command& cmd) {
     if (f) f.raise();
     return c;
 }
+
+template <class P>
+result basic_run(const command& cmd) {
+    detail::failure f;
+    auto c = detail::launch_with<P>(cmd, detail::stream_defaults::run, f);
+    if (f) f.raise();
+    return detail::collect(c);
+}
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
 
 /// Starts `cmd`; its streams are inherited unless redirected; on_destroy defaults to terminate.
 /// Throws launch_error (code() is a liftoff::errc) when it cannot start.
@@ -6802,14 +6993,6 @@ inline child launch(const command& cmd, std::error_code& ec) noexcept {
 /// Starts `cmd` with stdout and stderr captured (unless redirected) and stdin from the null
 /// device (unless redirected), waits for it honouring its timeout, and returns what happened.
 /// Throws launch_error when it cannot start; rethrows an exception from an io::lines callback.
-template <class P>
-result basic_run(const command& cmd) {
-    detail::failure f;
-    auto c = detail::launch_with<P>(cmd, detail::stream_defaults::run, f);
-    if (f) f.raise();
-    return detail::collect(c);
-}
-
 inline result run(const command& cmd) {
     return basic_run<native_platform>(cmd);
 }
@@ -6838,6 +7021,19 @@ inline result run(const command& cmd, std::error_code& ec) {
 #include <utility>
 #include <vector>
 
+// ---- liftoff/open_options.hpp ----
+// liftoff/open_options.hpp: open_options and open_plan (public), and what the portable opener
+// code and each platform's opener strategy pass between them: the checked request, and the
+// route of opener programs to run with the way to judge each one's verdict.
+
+#include <chrono>
+#include <cstddef>  // std::size_t
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#if LIFTOFF_DETAIL_DEFINITIONS
 // ---- liftoff/detail/desktop_entry.hpp ----
 // liftoff/detail/desktop_entry.hpp: the Desktop Entry Specification's parts open_with() needs:
 // reading the [Desktop Entry] group of a .desktop file, splitting its Exec value into arguments
@@ -7147,6 +7343,154 @@ inline exec_expansion expand_exec(const std::vector<exec_word>& words, const exe
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
+#endif
+
+namespace liftoff {
+inline namespace v0 {
+
+/// How open_url(), open_path(), open_with() and reveal() go about it.
+struct open_options {
+    /// Wait this long for the opener's verdict (0: don't wait; the opener is released at once).
+    std::chrono::milliseconds confirm{3000};
+    /// Wait until the opened application exits, where the OS can (macOS `open -W`; on Linux the
+    /// opener program is waited for, which xdg-open's generic mode and open_with's direct launch
+    /// make the application itself; on Windows the process ShellExecuteExW started, if any).
+    bool wait = false;
+    /// Don't bring it to the front, where the OS can (macOS `open -g`; Windows SW_SHOWNOACTIVATE).
+    bool background = false;
+    /// A new instance even if the application runs already, where the OS can (macOS `open -n`).
+    bool new_instance = false;
+    /// Extra arguments for open_with()'s application, before the targets.
+    std::vector<std::string> app_args;
+    /// open_url() (and open_with()'s URL targets) refuse other schemes; compared ignoring case.
+    std::vector<std::string> allowed_schemes{"http", "https", "mailto"};
+    /// open_path() refuses programs, scripts and launchers (.desktop, .lnk, .app ...) unless set.
+    bool allow_executables = false;
+};
+
+/// What an opener call would do, worked out without running anything.
+struct open_plan {
+    /// The exact program and argv where a program is launched (empty where the OS is asked
+    /// directly, as ShellExecuteExW on Windows is).
+    std::optional<command> launch;
+    /// One line for people and logs, e.g. "/usr/bin/xdg-open 'https://example.com/?q=a&b=c'".
+    std::string description;
+    /// The opener chosen: "xdg-open", "gio", "kde-open", "$BROWSER", "wslview", "explorer.exe",
+    /// "gdbus", "dbus-send", "open", "desktop entry", "program", "ShellExecuteExW".
+    std::string opener;
+};
+
+#if LIFTOFF_DETAIL_DEFINITIONS
+namespace detail {
+
+enum class open_kind { url, path, with, reveal };
+
+/// A request after the portable checks: the URL is valid, the path absolute and present.
+struct open_request {
+    open_kind kind = open_kind::url;
+    std::string target;                ///< the URL or the absolute path (url, path, reveal)
+    std::string shown;                 ///< the target (or the app's first target) as the caller gave it, printable
+    std::string app;                   ///< open_with's application as given
+    std::vector<exec_target> targets;  ///< open_with's targets, checked
+};
+
+/// How an opener's exit is read.
+enum class verdict {
+    xdg_open,     ///< xdg-utils' exit codes: 1 syntax, 2 missing, 3 no handler, 4 failed
+    gio,          ///< gio open: non-zero, with its message naming the cause
+    exit_code,    ///< any other program: non-zero is a failure
+    ignore_exit,  ///< explorer.exe: exits 1 even when it opened the thing
+    show_items,   ///< a D-Bus ShowItems call: non-zero means no file manager answered
+    darwin_open,  ///< macOS open(1): stderr names the LaunchServices error
+};
+
+/// One program to run, and how its verdict is read.
+struct open_step {
+    enum class when {
+        first,     ///< the first step
+        fallback,  ///< only if the steps before it failed (reveal: ShowItems, then the folder)
+        also,      ///< as well, after the first succeeded (open_with: %f with several targets)
+    };
+    command cmd{std::string()};
+    verdict judge = verdict::exit_code;
+    std::string tool;  ///< the name used in messages
+    when run = when::first;
+    bool attended = false;  ///< waited for to the end, whatever confirm says (a text browser in the terminal)
+};
+
+struct open_route {
+    std::vector<open_step> steps;
+    std::string opener;
+    std::string description;  ///< for a route with no steps (an OS call, such as ShellExecuteExW)
+    shell_call shell;         ///< Windows: the ShellExecuteExW call a route with no steps makes
+};
+
+/// An argument as a POSIX shell would need it written, for descriptions only (never executed).
+inline std::string shell_quote_for_display(std::string_view s) {
+    bool plain = !s.empty();
+    for (char c : s) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                        c == '-' || c == '.' || c == '/' || c == ':' || c == '=' || c == '@' || c == '%' || c == '+' ||
+                        c == ',';
+        plain = plain && ok;
+    }
+    if (plain) return std::string(s);
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
+    }
+    out += "'";
+    return printable(out);
+}
+
+inline std::string describe_command(const command& cmd) {
+    std::string out = shell_quote_for_display(cmd.program());
+    for (const auto& a : cmd.arguments())
+        out += " " + shell_quote_for_display(a);
+    return out;
+}
+
+/// The public plan of a route: the first step's command, and every step in words.
+inline open_plan plan_of(const open_route& r) {
+    open_plan p;
+    p.opener = r.opener;
+    if (r.steps.empty()) return p;
+    p.launch = r.steps.front().cmd;
+    for (std::size_t i = 0; i < r.steps.size(); ++i) {
+        const auto& s = r.steps[i];
+        if (i != 0) p.description += s.run == open_step::when::fallback ? "; if that fails: " : "; then: ";
+        p.description += describe_command(s.cmd);
+    }
+    return p;
+}
+
+/// An opener command: no stdin, no stdout, stderr captured (a little) for the message.
+inline command opener_command(std::string program, std::vector<std::string> args) {
+    command c{std::move(program), std::move(args)};
+    c.stdin_from(io::null()).stdout_to(io::null()).stderr_to(io::capture(4096)).on_destroy(on_destroy::release);
+    return c;
+}
+
+/// "(xdg-open said: ...)" from an opener's captured stderr, on one line and bounded.
+inline std::string opener_said(const std::string& tool, std::string_view err) {
+    while (!err.empty() && (err.back() == '\n' || err.back() == ' ' || err.back() == '\r'))
+        err.remove_suffix(1);
+    while (!err.empty() && (err.front() == '\n' || err.front() == ' '))
+        err.remove_prefix(1);
+    if (err.empty()) return {};
+    std::string text = printable(err.substr(0, 300));
+    if (err.size() > 300) text += "...";
+    return " (" + tool + " said: " + text + ")";
+}
+
+}  // namespace detail
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
+}  // namespace v0
+}  // namespace liftoff
+#if LIFTOFF_DETAIL_DEFINITIONS
 // ---- liftoff/detail/url.hpp ----
 // liftoff/detail/url.hpp: the URL check open_url() and plan_open_url() make before anything
 // runs (RFC 3986 characters only, an allowed scheme, never readable as an option), and the
@@ -7311,161 +7655,6 @@ inline std::string file_uri(std::string_view absolute_path) {
             out += percent_encode_all(std::string_view(&c, 1));
     }
     return out;
-}
-
-}  // namespace detail
-}  // namespace v0
-}  // namespace liftoff
-// ---- liftoff/open_options.hpp ----
-// liftoff/open_options.hpp: open_options and open_plan (public), and what the portable opener
-// code and each platform's opener strategy pass between them: the checked request, and the
-// route of opener programs to run with the way to judge each one's verdict.
-
-#include <chrono>
-#include <cstddef>  // std::size_t
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-namespace liftoff {
-inline namespace v0 {
-
-/// How open_url(), open_path(), open_with() and reveal() go about it.
-struct open_options {
-    /// Wait this long for the opener's verdict (0: don't wait; the opener is released at once).
-    std::chrono::milliseconds confirm{3000};
-    /// Wait until the opened application exits, where the OS can (macOS `open -W`; on Linux the
-    /// opener program is waited for, which xdg-open's generic mode and open_with's direct launch
-    /// make the application itself; on Windows the process ShellExecuteExW started, if any).
-    bool wait = false;
-    /// Don't bring it to the front, where the OS can (macOS `open -g`; Windows SW_SHOWNOACTIVATE).
-    bool background = false;
-    /// A new instance even if the application runs already, where the OS can (macOS `open -n`).
-    bool new_instance = false;
-    /// Extra arguments for open_with()'s application, before the targets.
-    std::vector<std::string> app_args;
-    /// open_url() (and open_with()'s URL targets) refuse other schemes; compared ignoring case.
-    std::vector<std::string> allowed_schemes{"http", "https", "mailto"};
-    /// open_path() refuses programs, scripts and launchers (.desktop, .lnk, .app ...) unless set.
-    bool allow_executables = false;
-};
-
-/// What an opener call would do, worked out without running anything.
-struct open_plan {
-    /// The exact program and argv where a program is launched (empty where the OS is asked
-    /// directly, as ShellExecuteExW on Windows is).
-    std::optional<command> launch;
-    /// One line for people and logs, e.g. "/usr/bin/xdg-open 'https://example.com/?q=a&b=c'".
-    std::string description;
-    /// The opener chosen: "xdg-open", "gio", "kde-open", "$BROWSER", "wslview", "explorer.exe",
-    /// "gdbus", "dbus-send", "open", "desktop entry", "program", "ShellExecuteExW".
-    std::string opener;
-};
-
-namespace detail {
-
-enum class open_kind { url, path, with, reveal };
-
-/// A request after the portable checks: the URL is valid, the path absolute and present.
-struct open_request {
-    open_kind kind = open_kind::url;
-    std::string target;                ///< the URL or the absolute path (url, path, reveal)
-    std::string shown;                 ///< the target (or the app's first target) as the caller gave it, printable
-    std::string app;                   ///< open_with's application as given
-    std::vector<exec_target> targets;  ///< open_with's targets, checked
-};
-
-/// How an opener's exit is read.
-enum class verdict {
-    xdg_open,     ///< xdg-utils' exit codes: 1 syntax, 2 missing, 3 no handler, 4 failed
-    gio,          ///< gio open: non-zero, with its message naming the cause
-    exit_code,    ///< any other program: non-zero is a failure
-    ignore_exit,  ///< explorer.exe: exits 1 even when it opened the thing
-    show_items,   ///< a D-Bus ShowItems call: non-zero means no file manager answered
-    darwin_open,  ///< macOS open(1): stderr names the LaunchServices error
-};
-
-/// One program to run, and how its verdict is read.
-struct open_step {
-    enum class when {
-        first,     ///< the first step
-        fallback,  ///< only if the steps before it failed (reveal: ShowItems, then the folder)
-        also,      ///< as well, after the first succeeded (open_with: %f with several targets)
-    };
-    command cmd{std::string()};
-    verdict judge = verdict::exit_code;
-    std::string tool;  ///< the name used in messages
-    when run = when::first;
-    bool attended = false;  ///< waited for to the end, whatever confirm says (a text browser in the terminal)
-};
-
-struct open_route {
-    std::vector<open_step> steps;
-    std::string opener;
-    std::string description;  ///< for a route with no steps (an OS call, such as ShellExecuteExW)
-    shell_call shell;         ///< Windows: the ShellExecuteExW call a route with no steps makes
-};
-
-/// An argument as a POSIX shell would need it written, for descriptions only (never executed).
-inline std::string shell_quote_for_display(std::string_view s) {
-    bool plain = !s.empty();
-    for (char c : s) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                        c == '-' || c == '.' || c == '/' || c == ':' || c == '=' || c == '@' || c == '%' || c == '+' ||
-                        c == ',';
-        plain = plain && ok;
-    }
-    if (plain) return std::string(s);
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'')
-            out += "'\\''";
-        else
-            out += c;
-    }
-    out += "'";
-    return printable(out);
-}
-
-inline std::string describe_command(const command& cmd) {
-    std::string out = shell_quote_for_display(cmd.program());
-    for (const auto& a : cmd.arguments())
-        out += " " + shell_quote_for_display(a);
-    return out;
-}
-
-/// The public plan of a route: the first step's command, and every step in words.
-inline open_plan plan_of(const open_route& r) {
-    open_plan p;
-    p.opener = r.opener;
-    if (r.steps.empty()) return p;
-    p.launch = r.steps.front().cmd;
-    for (std::size_t i = 0; i < r.steps.size(); ++i) {
-        const auto& s = r.steps[i];
-        if (i != 0) p.description += s.run == open_step::when::fallback ? "; if that fails: " : "; then: ";
-        p.description += describe_command(s.cmd);
-    }
-    return p;
-}
-
-/// An opener command: no stdin, no stdout, stderr captured (a little) for the message.
-inline command opener_command(std::string program, std::vector<std::string> args) {
-    command c{std::move(program), std::move(args)};
-    c.stdin_from(io::null()).stdout_to(io::null()).stderr_to(io::capture(4096)).on_destroy(on_destroy::release);
-    return c;
-}
-
-/// "(xdg-open said: ...)" from an opener's captured stderr, on one line and bounded.
-inline std::string opener_said(const std::string& tool, std::string_view err) {
-    while (!err.empty() && (err.back() == '\n' || err.back() == ' ' || err.back() == '\r'))
-        err.remove_suffix(1);
-    while (!err.empty() && (err.front() == '\n' || err.front() == ' '))
-        err.remove_prefix(1);
-    if (err.empty()) return {};
-    std::string text = printable(err.substr(0, 300));
-    if (err.size() > 300) text += "...";
-    return " (" + tool + " said: " + text + ")";
 }
 
 }  // namespace detail
@@ -8360,7 +8549,7 @@ struct windows_shell_opener {
     static basic_child<P> execute(const open_request& req, const open_route& route, const open_options& opts,
                                   failure& f) {
         const shell_call& call = route.shell;
-        auto state = std::make_unique<child_state<P>>();
+        child_state_ptr<P> state(new child_state<P>());
         state->started = child_state<P>::clock::now();
         const shell_outcome r = P::shell_execute(call, opts.background, state->proc);
         if (!r.ok) {
@@ -8478,9 +8667,11 @@ private:
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
+#endif
 
 namespace liftoff {
 inline namespace v0 {
+#if LIFTOFF_DETAIL_DEFINITIONS
 namespace detail {
 
 /// The opener strategy of platform P: P::opener if it names one, else native_opener.
@@ -8803,12 +8994,54 @@ auto with_request(const std::string& app, const std::vector<std::string>& target
 }
 
 }  // namespace detail
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
 
 // ---- platform-templated forms (tests instantiate them with their own platform) -------------
 
 /// open_url() on platform P.
 template <class P>
-basic_child<P> basic_open_url(const std::string& url, const open_options& opts = {}) {
+basic_child<P> basic_open_url(const std::string& url, const open_options& opts = {});
+template <class P>
+basic_child<P> basic_open_url(const std::string& url, const open_options& opts, std::error_code& ec) noexcept;
+template <class P>
+open_plan basic_plan_open_url(const std::string& url, const open_options& opts = {});
+template <class P>
+open_plan basic_plan_open_url(const std::string& url, const open_options& opts, std::error_code& ec) noexcept;
+/// open_path() on platform P.
+template <class P>
+basic_child<P> basic_open_path(const std::string& path, const open_options& opts = {});
+template <class P>
+basic_child<P> basic_open_path(const std::string& path, const open_options& opts, std::error_code& ec) noexcept;
+template <class P>
+open_plan basic_plan_open_path(const std::string& path, const open_options& opts = {});
+template <class P>
+open_plan basic_plan_open_path(const std::string& path, const open_options& opts, std::error_code& ec) noexcept;
+/// open_with() on platform P.
+template <class P>
+basic_child<P> basic_open_with(const std::string& app, const std::vector<std::string>& targets,
+                               const open_options& opts = {});
+template <class P>
+basic_child<P> basic_open_with(const std::string& app, const std::vector<std::string>& targets,
+                               const open_options& opts, std::error_code& ec) noexcept;
+template <class P>
+open_plan basic_plan_open_with(const std::string& app, const std::vector<std::string>& targets,
+                               const open_options& opts = {});
+template <class P>
+open_plan basic_plan_open_with(const std::string& app, const std::vector<std::string>& targets,
+                               const open_options& opts, std::error_code& ec) noexcept;
+/// reveal() on platform P.
+template <class P>
+basic_child<P> basic_reveal(const std::string& path, const open_options& opts = {});
+template <class P>
+basic_child<P> basic_reveal(const std::string& path, const open_options& opts, std::error_code& ec) noexcept;
+template <class P>
+open_plan basic_plan_reveal(const std::string& path, const open_options& opts = {});
+template <class P>
+open_plan basic_plan_reveal(const std::string& path, const open_options& opts, std::error_code& ec) noexcept;
+
+#if LIFTOFF_DETAIL_DEFINITIONS
+template <class P>
+basic_child<P> basic_open_url(const std::string& url, const open_options& opts) {
     return detail::open_throwing<P>(detail::url_request<P>(url, opts), opts);
 }
 template <class P>
@@ -8816,17 +9049,15 @@ basic_child<P> basic_open_url(const std::string& url, const open_options& opts, 
     return detail::open_reporting<P>(detail::url_request<P>(url, opts), opts, ec);
 }
 template <class P>
-open_plan basic_plan_open_url(const std::string& url, const open_options& opts = {}) {
+open_plan basic_plan_open_url(const std::string& url, const open_options& opts) {
     return detail::plan_throwing<P>(detail::url_request<P>(url, opts), opts);
 }
 template <class P>
 open_plan basic_plan_open_url(const std::string& url, const open_options& opts, std::error_code& ec) noexcept {
     return detail::plan_reporting<P>(detail::url_request<P>(url, opts), opts, ec);
 }
-
-/// open_path() on platform P.
 template <class P>
-basic_child<P> basic_open_path(const std::string& path, const open_options& opts = {}) {
+basic_child<P> basic_open_path(const std::string& path, const open_options& opts) {
     return detail::open_throwing<P>(detail::path_request<P>(path, opts, false), opts);
 }
 template <class P>
@@ -8834,18 +9065,16 @@ basic_child<P> basic_open_path(const std::string& path, const open_options& opts
     return detail::open_reporting<P>(detail::path_request<P>(path, opts, false), opts, ec);
 }
 template <class P>
-open_plan basic_plan_open_path(const std::string& path, const open_options& opts = {}) {
+open_plan basic_plan_open_path(const std::string& path, const open_options& opts) {
     return detail::plan_throwing<P>(detail::path_request<P>(path, opts, false), opts);
 }
 template <class P>
 open_plan basic_plan_open_path(const std::string& path, const open_options& opts, std::error_code& ec) noexcept {
     return detail::plan_reporting<P>(detail::path_request<P>(path, opts, false), opts, ec);
 }
-
-/// open_with() on platform P.
 template <class P>
 basic_child<P> basic_open_with(const std::string& app, const std::vector<std::string>& targets,
-                               const open_options& opts = {}) {
+                               const open_options& opts) {
     return detail::open_throwing<P>(detail::with_request<P>(app, targets, opts), opts);
 }
 template <class P>
@@ -8855,7 +9084,7 @@ basic_child<P> basic_open_with(const std::string& app, const std::vector<std::st
 }
 template <class P>
 open_plan basic_plan_open_with(const std::string& app, const std::vector<std::string>& targets,
-                               const open_options& opts = {}) {
+                               const open_options& opts) {
     return detail::plan_throwing<P>(detail::with_request<P>(app, targets, opts), opts);
 }
 template <class P>
@@ -8863,10 +9092,8 @@ open_plan basic_plan_open_with(const std::string& app, const std::vector<std::st
                                const open_options& opts, std::error_code& ec) noexcept {
     return detail::plan_reporting<P>(detail::with_request<P>(app, targets, opts), opts, ec);
 }
-
-/// reveal() on platform P.
 template <class P>
-basic_child<P> basic_reveal(const std::string& path, const open_options& opts = {}) {
+basic_child<P> basic_reveal(const std::string& path, const open_options& opts) {
     return detail::open_throwing<P>(detail::path_request<P>(path, opts, true), opts);
 }
 template <class P>
@@ -8874,13 +9101,14 @@ basic_child<P> basic_reveal(const std::string& path, const open_options& opts, s
     return detail::open_reporting<P>(detail::path_request<P>(path, opts, true), opts, ec);
 }
 template <class P>
-open_plan basic_plan_reveal(const std::string& path, const open_options& opts = {}) {
+open_plan basic_plan_reveal(const std::string& path, const open_options& opts) {
     return detail::plan_throwing<P>(detail::path_request<P>(path, opts, true), opts);
 }
 template <class P>
 open_plan basic_plan_reveal(const std::string& path, const open_options& opts, std::error_code& ec) noexcept {
     return detail::plan_reporting<P>(detail::path_request<P>(path, opts, true), opts, ec);
 }
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
 
 // ---- the public functions ---------------------------------------------------------------------
 
@@ -9009,6 +9237,14 @@ inline open_plan plan_reveal(const std::string& path, const open_options& opts, 
 
 namespace liftoff {
 inline namespace v0 {
+
+/// diagnose() and preflight() on platform P.
+template <class P>
+report basic_diagnose(const diagnose_options& options = {});
+template <class P>
+report basic_preflight(const command& cmd, const diagnose_options& options = {});
+
+#if LIFTOFF_DETAIL_DEFINITIONS
 namespace detail {
 
 /// Fills in how open_url() would go now, and what stops it.
@@ -9036,7 +9272,7 @@ void judge_openers(report& r) {
 /// PATH, openers and what open_url() would do, environment (secrets redacted), and the findings
 /// that follow. Never throws for what it finds; std::bad_alloc only.
 template <class P>
-report basic_diagnose(const diagnose_options& options = {}) {
+report basic_diagnose(const diagnose_options& options) {
     report r = detail::diagnose_session<P>(options);
     detail::judge_openers<P>(r);
     return r;
@@ -9045,7 +9281,7 @@ report basic_diagnose(const diagnose_options& options = {}) {
 /// Why launching `cmd` would fail, without running it: the session as the child would see it
 /// (its environment), the program's resolution and file, the cwd, and the argument size.
 template <class P>
-report basic_preflight(const command& cmd, const diagnose_options& options = {}) {
+report basic_preflight(const command& cmd, const diagnose_options& options) {
     const auto env = detail::make_environment<P>(cmd);
     diagnose_options child = options;
     if (!child.environment) child.environment = env.inherited ? P::current_environment() : env.entries;
@@ -9054,6 +9290,7 @@ report basic_preflight(const command& cmd, const diagnose_options& options = {})
     detail::judge_program<P>(cmd, env, r);
     return r;
 }
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
 
 /// diagnose() on this platform.
 inline report diagnose() {
@@ -9083,7 +9320,8 @@ inline report preflight(const command& cmd, const diagnose_options& options) {
 //     #define LIFTOFF_IMPLEMENTATION
 //     #include <liftoff/liftoff.hpp>
 //
-// The same source either way; only where the compiler instantiates it changes.
+// The other units see only the public types and declarations (detail/config.hpp): neither the
+// platform headers nor the implementation are parsed there, which is where the time goes.
 
 #include <filesystem>
 #include <optional>
@@ -9096,50 +9334,57 @@ inline report preflight(const command& cmd, const diagnose_options& options) {
 
 // Every template the public functions instantiate for the native platform. EXTERN is `extern`
 // (a declaration: not here) or nothing (the definitions, in the implementation unit).
-#define LIFTOFF_DETAIL_INSTANTIATIONS(EXTERN, P)                                                           \
-    EXTERN template class basic_child<P>;                                                                  \
-    EXTERN template struct detail::child_state<P>;                                                         \
-    EXTERN template basic_child<P> basic_launch<P>(const command&);                                        \
-    EXTERN template result basic_run<P>(const command&);                                                   \
-    EXTERN template basic_child<P> detail::launch_or_report<P>(const command&, detail::stream_defaults,    \
-                                                               std::error_code&) noexcept;                 \
-    EXTERN template result detail::collect<P>(basic_child<P>&);                                            \
-    EXTERN template std::optional<std::filesystem::path> detail::find_program_in<P>(std::string_view,      \
-                                                                                    std::string_view);     \
-    EXTERN template report basic_diagnose<P>(const diagnose_options&);                                     \
-    EXTERN template report basic_preflight<P>(const command&, const diagnose_options&);                    \
-    EXTERN template basic_child<P> basic_open_url<P>(const std::string&, const open_options&);             \
-    EXTERN template basic_child<P> basic_open_url<P>(const std::string&, const open_options&,              \
-                                                     std::error_code&) noexcept;                           \
-    EXTERN template open_plan basic_plan_open_url<P>(const std::string&, const open_options&);             \
-    EXTERN template open_plan basic_plan_open_url<P>(const std::string&, const open_options&,              \
-                                                     std::error_code&) noexcept;                           \
-    EXTERN template basic_child<P> basic_open_path<P>(const std::string&, const open_options&);            \
-    EXTERN template basic_child<P> basic_open_path<P>(const std::string&, const open_options&,             \
-                                                      std::error_code&) noexcept;                          \
-    EXTERN template open_plan basic_plan_open_path<P>(const std::string&, const open_options&);            \
-    EXTERN template open_plan basic_plan_open_path<P>(const std::string&, const open_options&,             \
-                                                      std::error_code&) noexcept;                          \
-    EXTERN template basic_child<P> basic_open_with<P>(const std::string&, const std::vector<std::string>&, \
-                                                      const open_options&);                                \
-    EXTERN template basic_child<P> basic_open_with<P>(const std::string&, const std::vector<std::string>&, \
-                                                      const open_options&, std::error_code&) noexcept;     \
-    EXTERN template open_plan basic_plan_open_with<P>(const std::string&, const std::vector<std::string>&, \
-                                                      const open_options&);                                \
-    EXTERN template open_plan basic_plan_open_with<P>(const std::string&, const std::vector<std::string>&, \
-                                                      const open_options&, std::error_code&) noexcept;     \
-    EXTERN template basic_child<P> basic_reveal<P>(const std::string&, const open_options&);               \
-    EXTERN template basic_child<P> basic_reveal<P>(const std::string&, const open_options&,                \
-                                                   std::error_code&) noexcept;                             \
-    EXTERN template open_plan basic_plan_reveal<P>(const std::string&, const open_options&);               \
+#define LIFTOFF_DETAIL_INSTANTIATIONS(EXTERN, P)                                                                    \
+    EXTERN template class basic_child<P>;                                                                           \
+    EXTERN template basic_child<P> basic_launch<P>(const command&);                                                 \
+    EXTERN template result basic_run<P>(const command&);                                                            \
+    EXTERN template basic_child<P> detail::launch_or_report<P>(const command&, detail::stream_defaults,             \
+                                                               std::error_code&) noexcept;                          \
+    EXTERN template result detail::collect<P>(basic_child<P>&);                                                     \
+    EXTERN template std::optional<std::filesystem::path> basic_find_program<P>(std::string_view);                   \
+    EXTERN template std::optional<std::filesystem::path> basic_find_program<P>(std::string_view, std::string_view); \
+    EXTERN template std::string basic_from_system_encoding<P>(const std::string&);                                  \
+    EXTERN template std::string basic_from_system_encoding<P>(const std::string&, std::error_code&) noexcept;       \
+    EXTERN template report basic_diagnose<P>(const diagnose_options&);                                              \
+    EXTERN template report basic_preflight<P>(const command&, const diagnose_options&);                             \
+    EXTERN template basic_child<P> basic_open_url<P>(const std::string&, const open_options&);                      \
+    EXTERN template basic_child<P> basic_open_url<P>(const std::string&, const open_options&,                       \
+                                                     std::error_code&) noexcept;                                    \
+    EXTERN template open_plan basic_plan_open_url<P>(const std::string&, const open_options&);                      \
+    EXTERN template open_plan basic_plan_open_url<P>(const std::string&, const open_options&,                       \
+                                                     std::error_code&) noexcept;                                    \
+    EXTERN template basic_child<P> basic_open_path<P>(const std::string&, const open_options&);                     \
+    EXTERN template basic_child<P> basic_open_path<P>(const std::string&, const open_options&,                      \
+                                                      std::error_code&) noexcept;                                   \
+    EXTERN template open_plan basic_plan_open_path<P>(const std::string&, const open_options&);                     \
+    EXTERN template open_plan basic_plan_open_path<P>(const std::string&, const open_options&,                      \
+                                                      std::error_code&) noexcept;                                   \
+    EXTERN template basic_child<P> basic_open_with<P>(const std::string&, const std::vector<std::string>&,          \
+                                                      const open_options&);                                         \
+    EXTERN template basic_child<P> basic_open_with<P>(const std::string&, const std::vector<std::string>&,          \
+                                                      const open_options&, std::error_code&) noexcept;              \
+    EXTERN template open_plan basic_plan_open_with<P>(const std::string&, const std::vector<std::string>&,          \
+                                                      const open_options&);                                         \
+    EXTERN template open_plan basic_plan_open_with<P>(const std::string&, const std::vector<std::string>&,          \
+                                                      const open_options&, std::error_code&) noexcept;              \
+    EXTERN template basic_child<P> basic_reveal<P>(const std::string&, const open_options&);                        \
+    EXTERN template basic_child<P> basic_reveal<P>(const std::string&, const open_options&,                         \
+                                                   std::error_code&) noexcept;                                      \
+    EXTERN template open_plan basic_plan_reveal<P>(const std::string&, const open_options&);                        \
     EXTERN template open_plan basic_plan_reveal<P>(const std::string&, const open_options&, std::error_code&) noexcept;
 
 namespace liftoff {
 inline namespace v0 {
 #if defined(LIFTOFF_IMPLEMENTATION)
 LIFTOFF_DETAIL_INSTANTIATIONS(, native_platform)
+template struct detail::child_state<native_platform>;
+template struct detail::child_state_deleter<native_platform>;
 #else
 LIFTOFF_DETAIL_INSTANTIATIONS(extern, native_platform)
+#if LIFTOFF_DETAIL_DEFINITIONS
+extern template struct detail::child_state<native_platform>;
+#endif
+extern template struct detail::child_state_deleter<native_platform>;
 #endif  // LIFTOFF_IMPLEMENTATION
 }  // namespace v0
 }  // namespace liftoff

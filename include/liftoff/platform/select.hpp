@@ -6,6 +6,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "../detail/config.hpp"
+#include "../error.hpp"
+#include "../exit_status.hpp"
+
+#if LIFTOFF_DETAIL_DEFINITIONS
 // The portable headers the platforms build on, included before the branches so that the single
 // header holds them outside any #if, whichever branch comes first.
 #include "../detail/binary_format.hpp"
@@ -19,8 +24,7 @@
 #include "../detail/windows_command_line.hpp"
 #include "../detail/windows_env.hpp"
 #include "../detail/windows_shell.hpp"
-#include "../error.hpp"
-#include "../exit_status.hpp"
+#endif  // LIFTOFF_DETAIL_DEFINITIONS
 
 namespace liftoff {
 inline namespace v0 {
@@ -32,12 +36,33 @@ struct darwin_open_tool;
 template <class Tool>
 struct darwin_opener;         // platform/darwin/opener.hpp: /usr/bin/open
 struct windows_shell_opener;  // platform/windows/opener.hpp: ShellExecuteExW
+struct windows_platform;
+template <class Spawner>
+struct posix_family;
+struct clone_spawner;
+struct posix_spawn_spawner;
+
+/// A platform's process id type, known where its headers are not (LIFTOFF_SEPARATE_COMPILATION).
+template <class P>
+struct platform_pid {
+    using type = typename P::process::pid_type;
+};
+template <>
+struct platform_pid<windows_platform> {
+    using type = unsigned long;  // DWORD
+};
+template <class Spawner>
+struct platform_pid<posix_family<Spawner>> {
+    using type = int;  // pid_t
+};
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
 
 #if defined(_WIN32)
+#if LIFTOFF_DETAIL_DEFINITIONS
 #include "windows/platform.hpp"
+#endif
 namespace liftoff {
 inline namespace v0 {
 /// The platform launch(), child and the openers use.
@@ -47,9 +72,13 @@ using native_opener = detail::windows_shell_opener;
 }  // namespace v0
 }  // namespace liftoff
 #elif defined(__unix__) || defined(__APPLE__)
+#if LIFTOFF_DETAIL_DEFINITIONS
 #include "posix/platform.hpp"
+#endif
 #if defined(__linux__) && !defined(LIFTOFF_FORCE_POSIX_SPAWN)
+#if LIFTOFF_DETAIL_DEFINITIONS
 #include "linux/spawn_clone.hpp"
+#endif
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
@@ -63,7 +92,9 @@ using native_opener = detail::freedesktop_opener<detail::freedesktop_system_root
 }  // namespace liftoff
 #else
 // macOS, the BSDs, and Linux with LIFTOFF_FORCE_POSIX_SPAWN (a test build of this path).
+#if LIFTOFF_DETAIL_DEFINITIONS
 #include "posix/spawn_posix.hpp"
+#endif
 namespace liftoff {
 inline namespace v0 {
 namespace detail {

@@ -82,7 +82,7 @@ struct windows_shell_opener {
     static basic_child<P> execute(const open_request& req, const open_route& route, const open_options& opts,
                                   failure& f) {
         const shell_call& call = route.shell;
-        auto state = std::make_unique<child_state<P>>();
+        child_state_ptr<P> state(new child_state<P>());
         state->started = child_state<P>::clock::now();
         const shell_outcome r = P::shell_execute(call, opts.background, state->proc);
         if (!r.ok) {
