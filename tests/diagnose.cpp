@@ -127,22 +127,24 @@ TEST_CASE("sandboxes from a fake root: Flatpak, WSL, containers") {
 }
 
 TEST_CASE("the environment is listed with secrets redacted") {
-    const auto r = diag({"GITHUB_TOKEN=ghp_secret", "db_password=hunter2", "AWS_SECRET_ACCESS_KEY=k",
-                         "SESSION_COOKIE=c", "https_proxy=http://user:pa55@proxy:3128", "XDG_SESSION_TYPE=x11",
-                         "HOME=/home/me", "GITHUB_PAT=ghp_x", "DEPLOY=glpat-abcdef", "PATH=/usr/bin"});
+    const auto r =
+        diag({"GITHUB_TOKEN=ghp_secret", "db_password=hunter2", "AWS_SECRET_ACCESS_KEY=k", "SESSION_COOKIE=c",
+              "https_proxy=http://user:pa55@proxy:3128", "XDG_SESSION_TYPE=x11", "HOME=/home/me", "GITHUB_PAT=ghp_x",
+              "DEPLOY=glpat-abcdef", "PATH=/usr/bin", "http_proxy=http://u:p@ss@proxy/path@x"});
     std::map<std::string, std::string> env(r.environment.begin(), r.environment.end());
     CHECK(env["GITHUB_TOKEN"] == "<redacted>");
     CHECK(env["db_password"] == "<redacted>");
     CHECK(env["AWS_SECRET_ACCESS_KEY"] == "<redacted>");
     CHECK(env["SESSION_COOKIE"] == "<redacted>");
     CHECK(env["https_proxy"] == "http://user:<redacted>@proxy:3128");
+    CHECK(env["http_proxy"] == "http://u:<redacted>@proxy/path@x");  // an '@' in the password, too
     CHECK(env["XDG_SESSION_TYPE"] == "x11");
     CHECK(env["HOME"] == "/home/me");
     CHECK(env["GITHUB_PAT"] == "<redacted>");
     CHECK(env["DEPLOY"] == "<redacted>");  // a GitLab token, whatever the variable is called
     CHECK(env["PATH"] == "/usr/bin");
     const std::string all = r.to_text() + r.to_json();
-    for (const char* secret : {"ghp_secret", "hunter2", "pa55"})
+    for (const char* secret : {"ghp_secret", "hunter2", "pa55", "p@ss"})
         CHECK_FALSE(test::contains(all, secret));
 }
 

@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <fstream>
+#include <stdexcept>
+#include <thread>
 
 #include "support.hpp"
 
@@ -317,5 +319,73 @@ TEST_CASE("a child that has already exited is reaped, not signalled, by terminat
     auto c = liftoff::launch(helper_cmd({"exit", "4"}));
     REQUIRE(test::eventually([&] { return !test::alive(c.pid()); }));
     CHECK(c.kill().code() == 4);
+}
+TEST_CASE("an io::lines callback may kill its own child (it runs on the drain thread, which is not joined there)") {
+    std::atomic<liftoff::child*> self{nullptr};
+    std::atomic<int> killed{0};
+    liftoff::child c = liftoff::launch(
+        helper_cmd({"sleep", "100", "say", "FATAL\n", "sleep", "10000"}).stdout_to(io::lines([&](std::string_view l) {
+            liftoff::child* me = nullptr;
+            while ((me = self.load()) == nullptr)
+                std::this_thread::yield();
+            if (l == "FATAL") {
+                me->kill();  // before the fix: join() of its own thread, std::terminate
+                ++killed;
+            }
+        })));
+    self = &c;
+    const auto t0 = clock_type::now();
+    const auto s = c.wait();
+    CHECK(clock_type::now() - t0 < 5s);
+    CHECK(killed == 1);
+    CHECK(s.signal() == SIGKILL);
+    CHECK(test::zombies() == 0);
+}
+
+TEST_CASE("a trace callback that throws at spawned: launch() passes it on and the child is ended, not orphaned") {
+    long long pid = 0;
+    const auto t0 = clock_type::now();
+    CHECK_THROWS_AS(liftoff::launch(helper_cmd({"ignore-term", "sleep", "10000"})
+                                        .on_destroy(on_destroy::kill)
+                                        .trace([&](const liftoff::trace_event& e) {
+                                            if (e.kind != liftoff::trace_kind::spawned) return;
+                                            pid = e.pid;
+                                            throw std::runtime_error("tracer failed");
+                                        })),
+                    std::runtime_error);
+    CHECK(clock_type::now() - t0 < 3s);
+    REQUIRE(pid > 0);
+    CHECK_FALSE(test::alive(pid));
+    CHECK(test::zombies() == 0);
+}
+
+TEST_CASE("a trace callback that throws while the destructor stops the child: it is killed and reaped at once") {
+    const auto t0 = clock_type::now();
+    long long pid = 0;
+    {
+        auto c = liftoff::launch(helper_cmd({"ignore-term", "say", "ready", "sleep", "10000"})
+                                     .stdout_to(io::capture())
+                                     .trace([](const liftoff::trace_event& e) {
+                                         if (e.kind == liftoff::trace_kind::signal_sent) throw std::runtime_error("no");
+                                     }));
+        REQUIRE(test::eventually([&] { return c.out() == "ready"; }));
+        pid = c.pid();
+    }  // ~child: terminate, whose first trace throws
+    CHECK(clock_type::now() - t0 < 1900ms);  // the 2 s grace was not waited out
+    CHECK_FALSE(test::alive(pid));
+    CHECK(test::zombies() == 0);
+}
+
+TEST_CASE("durations meaning forever are forever: wait_for(), timeout() and terminate() with nanoseconds::max()") {
+    const auto forever = std::chrono::nanoseconds::max();
+    auto c = liftoff::launch(helper_cmd({"sleep", "200", "exit", "6"}));
+    const auto s = c.wait_for(forever);  // before the fix: nullopt at once
+    REQUIRE(s);
+    CHECK(s->code() == 6);
+    const auto r = liftoff::run(helper_cmd({"sleep", "200", "exit", "7"}).timeout(forever));
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status.code() == 7);
+    auto d = liftoff::launch(helper_cmd({"sleep", "10000"}));
+    CHECK(d.terminate(forever).signal() == SIGTERM);  // the grace is not cut to nothing
 }
 #endif  // !_WIN32

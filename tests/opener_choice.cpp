@@ -221,6 +221,11 @@ TEST_CASE("choice: WSL prefers wslview, then explorer.exe, before any Linux open
     s.tool("wslview");
     CHECK(choose(s).tool == d::opener_tool::wslview);
     CHECK(choose(s, d::open_kind::reveal).tool == d::opener_tool::explorer);
+    // wslview quotes its argument for PowerShell, where $(...) would run: such a URL avoids it.
+    CHECK(d::choose_opener(s.facts(), d::open_kind::url, "https", "https://x/$(calc)").tool ==
+          d::opener_tool::explorer);
+    CHECK(d::choose_opener(s.facts(), d::open_kind::path, {}, "/tmp/it's.txt").tool == d::opener_tool::explorer);
+    CHECK(d::choose_opener(s.facts(), d::open_kind::url, "https", "https://x/(a)").tool == d::opener_tool::wslview);
 }
 
 TEST_CASE("choice: reveal asks the file manager over D-Bus when there is a session bus, not inside Flatpak") {
@@ -337,5 +342,27 @@ TEST_CASE("plans: the no-session refusal reaches the caller as a launch_error an
         CHECK(e.code() == errc::no_graphical_session);
         CHECK(test::contains(e.what(), "liftoff: cannot open 'https://example.com/': there is no graphical session"));
         CHECK(e.program() == "https://example.com/");
+    }
+}
+
+TEST_CASE("a relative target when the current directory is gone: bad_working_directory, never passed on as given") {
+    const auto home = std::filesystem::current_path();
+    {
+        test::scratch_dir dir("gone");
+        std::filesystem::current_path(dir.path());
+        std::filesystem::remove(dir.path());
+        std::error_code ec;
+        const auto plan = liftoff::plan_open_with("/bin/echo", {"--help"}, {}, ec);
+        CHECK(ec == errc::bad_working_directory);
+        CHECK_FALSE(plan.launch);
+        try {
+            liftoff::plan_open_path("-x");
+            FAIL("no exception");
+        } catch (const liftoff::launch_error& e) {
+            CHECK(e.code() == errc::bad_working_directory);
+            CHECK(test::contains(e.what(), "the relative path '-x' cannot be made absolute"));
+            CHECK(test::contains(e.what(), "give an absolute path, or change to a directory that exists"));
+        }
+        std::filesystem::current_path(home);
     }
 }

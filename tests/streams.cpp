@@ -45,6 +45,17 @@ TEST_CASE("io::lines takes \\r\\n as a line end and keeps empty lines") {
     CHECK(got == std::vector<std::string>{"a", "", "b"});
 }
 
+TEST_CASE("io::lines hands a line longer than 16 MiB over in 16 MiB pieces, so memory stays bounded") {
+    std::vector<std::size_t> lengths;
+    const auto r = liftoff::run(
+        helper_cmd({"out", std::to_string(40 << 20), "say", "\nend"}).stdout_to(io::lines([&](std::string_view l) {
+            lengths.push_back(l.size());
+        })));
+    CHECK(r.ok());
+    const std::size_t piece = std::size_t{16} << 20;
+    CHECK(lengths == std::vector<std::size_t>{piece, piece, (std::size_t{40} << 20) - 2 * piece, 3});
+}
+
 TEST_CASE("io::lines on both streams at once, with a long line split across reads") {
     std::vector<std::size_t> out_lengths;
     std::vector<std::string> err_lines;

@@ -146,6 +146,9 @@ struct child_state {
     }
 
     void finish_streams() {
+        // Called from an io::lines callback (the drain's thread): the drain finishes by itself
+        // once the callback returns, and whoever waits next joins it.
+        if (proc.drain().on_own_thread()) return;
         std::lock_guard<std::mutex> lock(streams_mutex);
         if (streams_done) return;
         proc.finish_streams();
@@ -383,7 +386,18 @@ void basic_child<P>::destroy() noexcept {
             break;
         }
     } catch (...) {
-        // A trace callback threw: a destructor cannot pass it on.
+        // A trace callback threw: a destructor cannot pass it on, and must not leave the child
+        // running or unreaped. Untraced, it ends the child at once (a released one is left be).
+        try {
+            s_->trace = nullptr;
+            if (s_->policy != on_destroy::release) {
+                s_->kill_now();
+                s_->finish_streams();
+            } else if (!s_->known()) {
+                s_->proc.release();
+            }
+        } catch (...) {
+        }
     }
     s_.reset();
 }

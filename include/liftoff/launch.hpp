@@ -20,6 +20,7 @@
 #include "report.hpp"
 #include "search.hpp"
 #if LIFTOFF_DETAIL_DEFINITIONS
+#include "detail/clock.hpp"
 #include "detail/launch_spec.hpp"
 #include "detail/prepare.hpp"
 #endif
@@ -134,20 +135,23 @@ basic_child<P> launch_with(const command& cmd, stream_defaults defaults, failure
     child_state_ptr<P> state(new child_state<P>());
     if (auto sf = P::spawn(spec, state->proc)) return fail(P::describe(cmd, path, sf));
 
-    state->program = cmd.program();
-    state->path = std::move(path);
-    state->trace = cmd.tracer();
-    state->started = started;
-    if (cmd.timeout_limit())
-        state->deadline = started + std::chrono::duration_cast<clock::duration>(*cmd.timeout_limit());
-    state->grace = cmd.timeout_grace();
-    state->policy = cmd.destroy_policy() ? *cmd.destroy_policy() : on_destroy::terminate;
-    if (state->trace) {
+    // The child runs: from here on a handle owns it, so an exception (a copy that cannot
+    // allocate, a trace callback that throws) ends it as its destructor would, never orphaned.
+    child_state<P>& s = *state;
+    basic_child<P> c = child_access::make(std::move(state));
+    s.started = started;
+    if (cmd.timeout_limit()) s.deadline = deadline_after(started, *cmd.timeout_limit());
+    s.grace = cmd.timeout_grace();
+    s.policy = cmd.destroy_policy() ? *cmd.destroy_policy() : on_destroy::terminate;
+    s.program = cmd.program();
+    s.path = std::move(path);
+    s.trace = cmd.tracer();
+    if (s.trace) {
         trace_event e;
         e.kind = trace_kind::spawned;
-        state->emit(std::move(e));
+        s.emit(std::move(e));
     }
-    return child_access::make(std::move(state));
+    return c;
 }
 
 template <class P>

@@ -100,6 +100,18 @@ failure check_text(const std::string& shown, std::string_view text, const std::s
     return {};
 }
 
+/// `given` made absolute, or the failure when it cannot be: a relative path whose current
+/// directory is gone would otherwise be passed on as given, and "-x" read as an option.
+template <class P>
+failure absolute_path(const std::string& given, const std::string& shown, std::string& abs) {
+    abs = P::make_absolute(given);
+    if (P::is_absolute(abs)) return {};
+    return make_open_failure(errc::bad_working_directory, shown,
+                             "the current directory no longer exists, so the relative path '" + printable(given) +
+                                 "' cannot be made absolute",
+                             "give an absolute path, or change to a directory that exists (nothing was run)");
+}
+
 /// open_path()'s and reveal()'s checks: the path exists (made absolute, so it cannot read as an
 /// option) and, unless allowed or only revealed, is not a program or launcher.
 template <class P>
@@ -109,7 +121,8 @@ failure check_local_path(const std::string& given, const open_options& opts, boo
         return make_open_failure(errc::invalid_argument, req.shown, "the path is empty",
                                  "give a file or directory (nothing was run)");
     if (auto bad = check_text<P>(req.shown, given, "the path")) return bad;
-    const std::string abs = P::make_absolute(given);
+    std::string abs;
+    if (auto gone = absolute_path<P>(given, req.shown, abs)) return gone;
     const std::string shown_abs = "'" + printable(abs) + "'";
     const auto probe = P::probe_file(abs);
     if (!probe.exists)
@@ -173,7 +186,9 @@ failure prepare_with(const std::string& app, const std::vector<std::string>& tar
             if (auto bad = check_url(t, opts.allowed_schemes)) return bad;
             req.targets.push_back({t, true});
         } else {
-            req.targets.push_back({P::make_absolute(t), false});
+            std::string abs;
+            if (auto gone = absolute_path<P>(t, req.shown, abs)) return gone;
+            req.targets.push_back({std::move(abs), false});
         }
     }
     return {};

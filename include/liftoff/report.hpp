@@ -150,9 +150,10 @@ inline bool secret_name(std::string_view name) {
 inline std::string redact_url_password(const std::string& value) {
     const auto scheme = value.find("://");
     if (scheme == std::string::npos) return value;
-    const auto at = value.find('@', scheme + 3);
-    const auto slash = value.find('/', scheme + 3);
-    if (at == std::string::npos || (slash != std::string::npos && slash < at)) return value;
+    // The user info ends at the authority's last '@' (a password may hold '@' itself).
+    const auto end = value.find_first_of("/?#", scheme + 3);
+    const auto at = value.rfind('@', end == std::string::npos ? std::string::npos : end - 1);
+    if (at == std::string::npos || at < scheme + 3) return value;
     const auto colon = value.find(':', scheme + 3);
     if (colon == std::string::npos || colon > at) return value;
     return value.substr(0, colon + 1) + "<redacted>" + value.substr(at);

@@ -779,6 +779,37 @@ inline std::string elf_interpreter(std::string_view head) {
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
+// ---- liftoff/detail/clock.hpp ----
+// liftoff/detail/clock.hpp: deadlines that saturate, so "wait forever" durations
+// (std::chrono::nanoseconds::max()) mean forever rather than overflowing into the past.
+
+#include <chrono>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// `from` + `d`, or the last time_point the clock has when that would not fit.
+template <class Rep, class Period>
+std::chrono::steady_clock::time_point deadline_after(std::chrono::steady_clock::time_point from,
+                                                     std::chrono::duration<Rep, Period> d) noexcept {
+    using clock = std::chrono::steady_clock;
+    if (d <= d.zero()) return from;
+    // Compared in d's own unit: converting d to the clock's could overflow first.
+    const auto room = std::chrono::duration_cast<std::chrono::duration<Rep, Period>>(clock::time_point::max() - from);
+    if (room <= d) return clock::time_point::max();
+    return from + std::chrono::duration_cast<clock::duration>(d);
+}
+
+/// The same from now.
+template <class Rep, class Period>
+std::chrono::steady_clock::time_point deadline_after(std::chrono::duration<Rep, Period> d) noexcept {
+    return deadline_after(std::chrono::steady_clock::now(), d);
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
 // ---- liftoff/detail/facts.hpp ----
 // liftoff/detail/facts.hpp: the facts a platform gathers for diagnose() and preflight(); what
 // they mean is decided in diagnose.hpp, the same on every OS.
@@ -1188,6 +1219,9 @@ public:
         mode_ = mode::capture;
         limit_ = limit;
     }
+    /// io::lines hands a line longer than this over in pieces of this size.
+    static constexpr std::size_t max_line_piece = std::size_t{16} << 20;
+
     void lines(std::function<void(std::string_view)> callback) {
         mode_ = mode::lines;
         on_line_ = std::move(callback);
@@ -1230,6 +1264,11 @@ private:
             const std::size_t nl = chunk.find('\n');
             if (nl == std::string_view::npos) {
                 partial_.append(chunk.data(), chunk.size());
+                // A child that never writes a newline must not grow this without bound.
+                while (partial_.size() >= max_line_piece) {
+                    deliver(std::string_view(partial_).substr(0, max_line_piece));
+                    partial_.erase(0, max_line_piece);
+                }
                 return;
             }
             if (partial_.empty()) {
@@ -2165,6 +2204,9 @@ public:
         return {};
     }
     bool started() const noexcept { return thread_.joinable(); }
+    /// True on this drain's own thread: an io::lines callback that stops or waits for its own
+    /// child runs here, and must not join the thread it runs on.
+    bool on_own_thread() const noexcept { return running_here() == this; }
 
     /// The child has exited: finish within the grace (a grandchild may hold a pipe open).
     void child_exited() noexcept { signal(exited_flag); }
@@ -2235,6 +2277,7 @@ private:
     }
 
     void run() {
+        running_here() = this;
         using clock = std::chrono::steady_clock;
         std::vector<char> bufs[2] = {std::vector<char>(64 * 1024), std::vector<char>(64 * 1024)};
         std::size_t offset = 0;
@@ -2281,7 +2324,7 @@ private:
                 }
                 if ((f & exited_flag) && !have_deadline) {
                     have_deadline = true;
-                    deadline = clock::now() + grace_;
+                    deadline = deadline_after(grace_);
                 }
                 continue;
             }
@@ -2320,6 +2363,10 @@ private:
     std::atomic<unsigned> flags_{0};
     std::mutex lock_;
     std::thread thread_;
+    static const void*& running_here() noexcept {
+        static thread_local const void* drain = nullptr;
+        return drain;
+    }
 };
 
 }  // namespace detail
@@ -2515,7 +2562,7 @@ public:
     }
     /// Waits on the process handle, up to `limit` (rounded up to whole milliseconds).
     std::optional<exit_status> wait_for(std::chrono::nanoseconds limit) noexcept {
-        const auto deadline = std::chrono::steady_clock::now() + limit;
+        const auto deadline = deadline_after(limit);
         while (!known()) {
             const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
             const long long ms = left.count() < 0 ? 0 : left.count();
@@ -3763,8 +3810,12 @@ private:
 #include <signal.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#if defined(__linux__)
+#include <sys/syscall.h>  // pidfd_send_signal
+#endif
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -4015,6 +4066,9 @@ public:
         return 0;
     }
     bool started() const noexcept { return thread_.joinable(); }
+    /// True on this drain's own thread: an io::lines callback that stops or waits for its own
+    /// child runs here, and must not join the thread it runs on.
+    bool on_own_thread() const noexcept { return running_here() == this; }
 
     /// The child has exited: finish within the grace (a grandchild may hold a pipe open).
     void child_exited() noexcept { signal(exited_flag); }
@@ -4080,6 +4134,7 @@ private:
     }
 
     void run() {
+        running_here() = this;
         using clock = std::chrono::steady_clock;
         char buf[64 * 1024];
         std::size_t text_offset = 0;
@@ -4106,7 +4161,7 @@ private:
             if (have_deadline) {
                 const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
                 if (left.count() <= 0) break;
-                timeout = static_cast<int>(left.count()) + 1;
+                timeout = left.count() >= 0x7ffffffe ? 0x7fffffff : static_cast<int>(left.count()) + 1;
             }
             const int ready = ::poll(fds, n, timeout);
             if (ready < 0 && errno != EINTR) break;
@@ -4121,7 +4176,7 @@ private:
                         stopped = true;
                     } else if ((f & exited_flag) && !have_deadline) {
                         have_deadline = true;
-                        deadline = clock::now() + grace_;
+                        deadline = deadline_after(grace_);
                     }
                 } else if (which[i] == 2) {
                     feed_some(text_offset);
@@ -4180,6 +4235,10 @@ private:
     std::atomic<unsigned> flags_{0};
     std::mutex lock_;
     std::thread thread_;
+    static const void*& running_here() noexcept {
+        static thread_local const void* drain = nullptr;
+        return drain;
+    }
 };
 
 }  // namespace detail
@@ -4403,7 +4462,7 @@ public:
     /// Waits up to `limit` without spinning: poll on the pidfd, or (without one) a condition
     /// variable signalled by a helper thread blocked in waitid.
     std::optional<exit_status> wait_for(std::chrono::nanoseconds limit) {
-        const auto deadline = std::chrono::steady_clock::now() + limit;
+        const auto deadline = deadline_after(limit);
         await_exit(&deadline);
         return try_wait();
     }
@@ -4411,7 +4470,7 @@ public:
     /// Waits up to `limit` for the child to exit, without reaping it (so its pid, and its
     /// group's id, cannot be reused meanwhile). True if it has exited (or is already reaped).
     bool exited_unreaped(std::chrono::nanoseconds limit) {
-        const auto deadline = std::chrono::steady_clock::now() + limit;
+        const auto deadline = deadline_after(limit);
         return await_exit(&deadline);
     }
 
@@ -4421,6 +4480,13 @@ public:
     bool send(int sig) noexcept {
         std::lock_guard<std::mutex> lock(mutex_);
         if (status_) return false;
+        if (!group_ && pidfd_) {
+            // The pidfd names this process even if its pid was reused (with SIGCHLD ignored the
+            // kernel reaps it behind our back): gone means gone, never somebody else.
+            const int r = pidfd_signal(pidfd_.get(), sig);
+            if (r == 1 && sig == SIGTERM) pidfd_signal(pidfd_.get(), SIGCONT);
+            if (r >= 0) return r == 1;
+        }
         const pid_t target = group_ ? -pid_ : pid_;
         bool sent = ::kill(target, sig) == 0 || (group_ && ::kill(pid_, sig) == 0);
         if (sent && sig == SIGTERM) ::kill(target, SIGCONT);
@@ -4491,6 +4557,18 @@ public:
     }
 
 private:
+    /// 1: sent; 0: the process has gone; -1: pidfd_send_signal cannot be used here.
+    static int pidfd_signal(int pidfd, int sig) noexcept {
+#if defined(__linux__) && defined(SYS_pidfd_send_signal)
+        if (::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0) == 0) return 1;
+        return errno == ESRCH ? 0 : -1;  // anything else (ENOSYS, a seccomp EPERM): kill() instead
+#else
+        (void)pidfd;
+        (void)sig;
+        return -1;
+#endif
+    }
+
     /// Without a pidfd, a timed wait needs something to block in waitid(WNOWAIT) for it.
     /// Shared with its thread, which may outlive the process object (after release()).
     class exit_waiter {
@@ -5683,6 +5761,9 @@ struct child_state {
     }
 
     void finish_streams() {
+        // Called from an io::lines callback (the drain's thread): the drain finishes by itself
+        // once the callback returns, and whoever waits next joins it.
+        if (proc.drain().on_own_thread()) return;
         std::lock_guard<std::mutex> lock(streams_mutex);
         if (streams_done) return;
         proc.finish_streams();
@@ -5920,7 +6001,18 @@ void basic_child<P>::destroy() noexcept {
             break;
         }
     } catch (...) {
-        // A trace callback threw: a destructor cannot pass it on.
+        // A trace callback threw: a destructor cannot pass it on, and must not leave the child
+        // running or unreaped. Untraced, it ends the child at once (a released one is left be).
+        try {
+            s_->trace = nullptr;
+            if (s_->policy != on_destroy::release) {
+                s_->kill_now();
+                s_->finish_streams();
+            } else if (!s_->known()) {
+                s_->proc.release();
+            }
+        } catch (...) {
+        }
     }
     s_.reset();
 }
@@ -6178,9 +6270,10 @@ inline bool secret_name(std::string_view name) {
 inline std::string redact_url_password(const std::string& value) {
     const auto scheme = value.find("://");
     if (scheme == std::string::npos) return value;
-    const auto at = value.find('@', scheme + 3);
-    const auto slash = value.find('/', scheme + 3);
-    if (at == std::string::npos || (slash != std::string::npos && slash < at)) return value;
+    // The user info ends at the authority's last '@' (a password may hold '@' itself).
+    const auto end = value.find_first_of("/?#", scheme + 3);
+    const auto at = value.rfind('@', end == std::string::npos ? std::string::npos : end - 1);
+    if (at == std::string::npos || at < scheme + 3) return value;
     const auto colon = value.find(':', scheme + 3);
     if (colon == std::string::npos || colon > at) return value;
     return value.substr(0, colon + 1) + "<redacted>" + value.substr(at);
@@ -6899,20 +6992,23 @@ basic_child<P> launch_with(const command& cmd, stream_defaults defaults, failure
     child_state_ptr<P> state(new child_state<P>());
     if (auto sf = P::spawn(spec, state->proc)) return fail(P::describe(cmd, path, sf));
 
-    state->program = cmd.program();
-    state->path = std::move(path);
-    state->trace = cmd.tracer();
-    state->started = started;
-    if (cmd.timeout_limit())
-        state->deadline = started + std::chrono::duration_cast<clock::duration>(*cmd.timeout_limit());
-    state->grace = cmd.timeout_grace();
-    state->policy = cmd.destroy_policy() ? *cmd.destroy_policy() : on_destroy::terminate;
-    if (state->trace) {
+    // The child runs: from here on a handle owns it, so an exception (a copy that cannot
+    // allocate, a trace callback that throws) ends it as its destructor would, never orphaned.
+    child_state<P>& s = *state;
+    basic_child<P> c = child_access::make(std::move(state));
+    s.started = started;
+    if (cmd.timeout_limit()) s.deadline = deadline_after(started, *cmd.timeout_limit());
+    s.grace = cmd.timeout_grace();
+    s.policy = cmd.destroy_policy() ? *cmd.destroy_policy() : on_destroy::terminate;
+    s.program = cmd.program();
+    s.path = std::move(path);
+    s.trace = cmd.tracer();
+    if (s.trace) {
         trace_event e;
         e.kind = trace_kind::spawned;
-        state->emit(std::move(e));
+        s.emit(std::move(e));
     }
-    return child_access::make(std::move(state));
+    return c;
 }
 
 template <class P>
@@ -7911,6 +8007,13 @@ session_facts gather_session_facts(const std::string& root) {
 
 enum class opener_tool { none, xdg_open, gio, kde_open, browser, wslview, explorer, gdbus, dbus_send };
 
+/// wslview hands its argument to PowerShell inside a quoted string (in the wslu releases we have
+/// read), where `$(...)`, `$name` and a backtick expand and a quote ends the string: a target
+/// holding one goes to explorer.exe, which takes it as a plain argument, or to the Linux side.
+inline bool powershell_would_expand(std::string_view target) noexcept {
+    return target.find_first_of("$`'\"") != std::string_view::npos;
+}
+
 /// What choose_opener() decided: a tool, or why there is none.
 struct opener_choice {
     opener_tool tool = opener_tool::none;
@@ -7926,7 +8029,8 @@ struct opener_choice {
 /// The order, and why:
 /// 1. WSL (not in a container): the Windows side owns the user's browser and files, so
 ///    `wslview` (wslu), else `explorer.exe`; never cmd.exe or PowerShell, which re-parse their
-///    command line. Without either, on to the Linux openers (WSLg has a display).
+///    command line (so neither wslview for a target PowerShell would expand). Without either, on to the Linux openers
+///    (WSLg has a display).
 /// 2. Flatpak or Snap: the sandbox's own `xdg-open` forwards to the host through the portal
 ///    (or snapd), the only way out of the sandbox; it needs no display of its own.
 /// 3. A graphical session: `xdg-open` first (the freedesktop dispatcher: it defers to the
@@ -7938,7 +8042,9 @@ struct opener_choice {
 /// Reveal: ShowItems of org.freedesktop.FileManager1 through `gdbus` or `dbus-send` when there
 /// is a session bus (not inside Flatpak, whose sandbox hides the file manager); the caller
 /// falls back to opening the folder (kind path).
-inline opener_choice choose_opener(const session_facts& f, open_kind kind, std::string_view scheme = {}) {
+/// `target` matters on WSL only: see below.
+inline opener_choice choose_opener(const session_facts& f, open_kind kind, std::string_view scheme = {},
+                                   std::string_view target = {}) {
     opener_choice c;
     auto pick = [&](opener_tool t, const char* name) {
         if (const auto* p = f.tool(name)) {
@@ -7953,7 +8059,8 @@ inline opener_choice choose_opener(const session_facts& f, open_kind kind, std::
     if (f.wsl) {
         if (kind == open_kind::reveal) {
             if (pick(opener_tool::explorer, "explorer.exe")) return c;
-        } else if (pick(opener_tool::wslview, "wslview") || pick(opener_tool::explorer, "explorer.exe")) {
+        } else if ((!powershell_would_expand(target) && pick(opener_tool::wslview, "wslview")) ||
+                   pick(opener_tool::explorer, "explorer.exe")) {
             return c;
         }
     }
@@ -8070,7 +8177,7 @@ struct freedesktop_opener {
         const session_facts f = gather_session_facts<P>(Root::root());
         if (req.kind == open_kind::with) return route_with<P>(f, req, opts, out);
         if (req.kind == open_kind::reveal) return route_reveal(f, req, out);
-        const opener_choice c = choose_opener(f, req.kind, url_scheme(req.target));
+        const opener_choice c = choose_opener(f, req.kind, url_scheme(req.target), req.target);
         if (c.tool == opener_tool::none) return open_failure(req, c.refusal, c.what, c.remedy);
         open_step step;
         if (auto bad = step_for(f, c, req, req.target, step)) return bad;
@@ -8737,6 +8844,18 @@ failure check_text(const std::string& shown, std::string_view text, const std::s
     return {};
 }
 
+/// `given` made absolute, or the failure when it cannot be: a relative path whose current
+/// directory is gone would otherwise be passed on as given, and "-x" read as an option.
+template <class P>
+failure absolute_path(const std::string& given, const std::string& shown, std::string& abs) {
+    abs = P::make_absolute(given);
+    if (P::is_absolute(abs)) return {};
+    return make_open_failure(errc::bad_working_directory, shown,
+                             "the current directory no longer exists, so the relative path '" + printable(given) +
+                                 "' cannot be made absolute",
+                             "give an absolute path, or change to a directory that exists (nothing was run)");
+}
+
 /// open_path()'s and reveal()'s checks: the path exists (made absolute, so it cannot read as an
 /// option) and, unless allowed or only revealed, is not a program or launcher.
 template <class P>
@@ -8746,7 +8865,8 @@ failure check_local_path(const std::string& given, const open_options& opts, boo
         return make_open_failure(errc::invalid_argument, req.shown, "the path is empty",
                                  "give a file or directory (nothing was run)");
     if (auto bad = check_text<P>(req.shown, given, "the path")) return bad;
-    const std::string abs = P::make_absolute(given);
+    std::string abs;
+    if (auto gone = absolute_path<P>(given, req.shown, abs)) return gone;
     const std::string shown_abs = "'" + printable(abs) + "'";
     const auto probe = P::probe_file(abs);
     if (!probe.exists)
@@ -8810,7 +8930,9 @@ failure prepare_with(const std::string& app, const std::vector<std::string>& tar
             if (auto bad = check_url(t, opts.allowed_schemes)) return bad;
             req.targets.push_back({t, true});
         } else {
-            req.targets.push_back({P::make_absolute(t), false});
+            std::string abs;
+            if (auto gone = absolute_path<P>(t, req.shown, abs)) return gone;
+            req.targets.push_back({std::move(abs), false});
         }
     }
     return {};

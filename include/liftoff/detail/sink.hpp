@@ -22,6 +22,9 @@ public:
         mode_ = mode::capture;
         limit_ = limit;
     }
+    /// io::lines hands a line longer than this over in pieces of this size.
+    static constexpr std::size_t max_line_piece = std::size_t{16} << 20;
+
     void lines(std::function<void(std::string_view)> callback) {
         mode_ = mode::lines;
         on_line_ = std::move(callback);
@@ -64,6 +67,11 @@ private:
             const std::size_t nl = chunk.find('\n');
             if (nl == std::string_view::npos) {
                 partial_.append(chunk.data(), chunk.size());
+                // A child that never writes a newline must not grow this without bound.
+                while (partial_.size() >= max_line_piece) {
+                    deliver(std::string_view(partial_).substr(0, max_line_piece));
+                    partial_.erase(0, max_line_piece);
+                }
                 return;
             }
             if (partial_.empty()) {

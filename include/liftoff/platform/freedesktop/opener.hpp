@@ -85,7 +85,7 @@ struct freedesktop_opener {
         const session_facts f = gather_session_facts<P>(Root::root());
         if (req.kind == open_kind::with) return route_with<P>(f, req, opts, out);
         if (req.kind == open_kind::reveal) return route_reveal(f, req, out);
-        const opener_choice c = choose_opener(f, req.kind, url_scheme(req.target));
+        const opener_choice c = choose_opener(f, req.kind, url_scheme(req.target), req.target);
         if (c.tool == opener_tool::none) return open_failure(req, c.refusal, c.what, c.remedy);
         open_step step;
         if (auto bad = step_for(f, c, req, req.target, step)) return bad;

@@ -161,6 +161,13 @@ session_facts gather_session_facts(const std::string& root) {
 
 enum class opener_tool { none, xdg_open, gio, kde_open, browser, wslview, explorer, gdbus, dbus_send };
 
+/// wslview hands its argument to PowerShell inside a quoted string (in the wslu releases we have
+/// read), where `$(...)`, `$name` and a backtick expand and a quote ends the string: a target
+/// holding one goes to explorer.exe, which takes it as a plain argument, or to the Linux side.
+inline bool powershell_would_expand(std::string_view target) noexcept {
+    return target.find_first_of("$`'\"") != std::string_view::npos;
+}
+
 /// What choose_opener() decided: a tool, or why there is none.
 struct opener_choice {
     opener_tool tool = opener_tool::none;
@@ -176,7 +183,8 @@ struct opener_choice {
 /// The order, and why:
 /// 1. WSL (not in a container): the Windows side owns the user's browser and files, so
 ///    `wslview` (wslu), else `explorer.exe`; never cmd.exe or PowerShell, which re-parse their
-///    command line. Without either, on to the Linux openers (WSLg has a display).
+///    command line (so neither wslview for a target PowerShell would expand). Without either, on to the Linux openers
+///    (WSLg has a display).
 /// 2. Flatpak or Snap: the sandbox's own `xdg-open` forwards to the host through the portal
 ///    (or snapd), the only way out of the sandbox; it needs no display of its own.
 /// 3. A graphical session: `xdg-open` first (the freedesktop dispatcher: it defers to the
@@ -188,7 +196,9 @@ struct opener_choice {
 /// Reveal: ShowItems of org.freedesktop.FileManager1 through `gdbus` or `dbus-send` when there
 /// is a session bus (not inside Flatpak, whose sandbox hides the file manager); the caller
 /// falls back to opening the folder (kind path).
-inline opener_choice choose_opener(const session_facts& f, open_kind kind, std::string_view scheme = {}) {
+/// `target` matters on WSL only: see below.
+inline opener_choice choose_opener(const session_facts& f, open_kind kind, std::string_view scheme = {},
+                                   std::string_view target = {}) {
     opener_choice c;
     auto pick = [&](opener_tool t, const char* name) {
         if (const auto* p = f.tool(name)) {
@@ -203,7 +213,8 @@ inline opener_choice choose_opener(const session_facts& f, open_kind kind, std::
     if (f.wsl) {
         if (kind == open_kind::reveal) {
             if (pick(opener_tool::explorer, "explorer.exe")) return c;
-        } else if (pick(opener_tool::wslview, "wslview") || pick(opener_tool::explorer, "explorer.exe")) {
+        } else if ((!powershell_would_expand(target) && pick(opener_tool::wslview, "wslview")) ||
+                   pick(opener_tool::explorer, "explorer.exe")) {
             return c;
         }
     }

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "../../detail/clock.hpp"
 #include "../../detail/sink.hpp"
 #include "fd.hpp"
 #include "system.hpp"
@@ -67,6 +68,9 @@ public:
         return 0;
     }
     bool started() const noexcept { return thread_.joinable(); }
+    /// True on this drain's own thread: an io::lines callback that stops or waits for its own
+    /// child runs here, and must not join the thread it runs on.
+    bool on_own_thread() const noexcept { return running_here() == this; }
 
     /// The child has exited: finish within the grace (a grandchild may hold a pipe open).
     void child_exited() noexcept { signal(exited_flag); }
@@ -132,6 +136,7 @@ private:
     }
 
     void run() {
+        running_here() = this;
         using clock = std::chrono::steady_clock;
         char buf[64 * 1024];
         std::size_t text_offset = 0;
@@ -158,7 +163,7 @@ private:
             if (have_deadline) {
                 const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
                 if (left.count() <= 0) break;
-                timeout = static_cast<int>(left.count()) + 1;
+                timeout = left.count() >= 0x7ffffffe ? 0x7fffffff : static_cast<int>(left.count()) + 1;
             }
             const int ready = ::poll(fds, n, timeout);
             if (ready < 0 && errno != EINTR) break;
@@ -173,7 +178,7 @@ private:
                         stopped = true;
                     } else if ((f & exited_flag) && !have_deadline) {
                         have_deadline = true;
-                        deadline = clock::now() + grace_;
+                        deadline = deadline_after(grace_);
                     }
                 } else if (which[i] == 2) {
                     feed_some(text_offset);
@@ -232,6 +237,10 @@ private:
     std::atomic<unsigned> flags_{0};
     std::mutex lock_;
     std::thread thread_;
+    static const void*& running_here() noexcept {
+        static thread_local const void* drain = nullptr;
+        return drain;
+    }
 };
 
 }  // namespace detail

@@ -7,8 +7,12 @@
 #include <signal.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#if defined(__linux__)
+#include <sys/syscall.h>  // pidfd_send_signal
+#endif
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -19,6 +23,7 @@
 #include <system_error>
 #include <thread>
 
+#include "../../detail/clock.hpp"
 #include "../../exit_status.hpp"
 #include "drain.hpp"
 #include "fd.hpp"
@@ -78,7 +83,7 @@ public:
     /// Waits up to `limit` without spinning: poll on the pidfd, or (without one) a condition
     /// variable signalled by a helper thread blocked in waitid.
     std::optional<exit_status> wait_for(std::chrono::nanoseconds limit) {
-        const auto deadline = std::chrono::steady_clock::now() + limit;
+        const auto deadline = deadline_after(limit);
         await_exit(&deadline);
         return try_wait();
     }
@@ -86,7 +91,7 @@ public:
     /// Waits up to `limit` for the child to exit, without reaping it (so its pid, and its
     /// group's id, cannot be reused meanwhile). True if it has exited (or is already reaped).
     bool exited_unreaped(std::chrono::nanoseconds limit) {
-        const auto deadline = std::chrono::steady_clock::now() + limit;
+        const auto deadline = deadline_after(limit);
         return await_exit(&deadline);
     }
 
@@ -96,6 +101,13 @@ public:
     bool send(int sig) noexcept {
         std::lock_guard<std::mutex> lock(mutex_);
         if (status_) return false;
+        if (!group_ && pidfd_) {
+            // The pidfd names this process even if its pid was reused (with SIGCHLD ignored the
+            // kernel reaps it behind our back): gone means gone, never somebody else.
+            const int r = pidfd_signal(pidfd_.get(), sig);
+            if (r == 1 && sig == SIGTERM) pidfd_signal(pidfd_.get(), SIGCONT);
+            if (r >= 0) return r == 1;
+        }
         const pid_t target = group_ ? -pid_ : pid_;
         bool sent = ::kill(target, sig) == 0 || (group_ && ::kill(pid_, sig) == 0);
         if (sent && sig == SIGTERM) ::kill(target, SIGCONT);
@@ -166,6 +178,18 @@ public:
     }
 
 private:
+    /// 1: sent; 0: the process has gone; -1: pidfd_send_signal cannot be used here.
+    static int pidfd_signal(int pidfd, int sig) noexcept {
+#if defined(__linux__) && defined(SYS_pidfd_send_signal)
+        if (::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0) == 0) return 1;
+        return errno == ESRCH ? 0 : -1;  // anything else (ENOSYS, a seccomp EPERM): kill() instead
+#else
+        (void)pidfd;
+        (void)sig;
+        return -1;
+#endif
+    }
+
     /// Without a pidfd, a timed wait needs something to block in waitid(WNOWAIT) for it.
     /// Shared with its thread, which may outlive the process object (after release()).
     class exit_waiter {

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "../../detail/clock.hpp"
 #include "../../detail/sink.hpp"
 #include "win32.hpp"
 
@@ -168,6 +169,9 @@ public:
         return {};
     }
     bool started() const noexcept { return thread_.joinable(); }
+    /// True on this drain's own thread: an io::lines callback that stops or waits for its own
+    /// child runs here, and must not join the thread it runs on.
+    bool on_own_thread() const noexcept { return running_here() == this; }
 
     /// The child has exited: finish within the grace (a grandchild may hold a pipe open).
     void child_exited() noexcept { signal(exited_flag); }
@@ -238,6 +242,7 @@ private:
     }
 
     void run() {
+        running_here() = this;
         using clock = std::chrono::steady_clock;
         std::vector<char> bufs[2] = {std::vector<char>(64 * 1024), std::vector<char>(64 * 1024)};
         std::size_t offset = 0;
@@ -284,7 +289,7 @@ private:
                 }
                 if ((f & exited_flag) && !have_deadline) {
                     have_deadline = true;
-                    deadline = clock::now() + grace_;
+                    deadline = deadline_after(grace_);
                 }
                 continue;
             }
@@ -323,6 +328,10 @@ private:
     std::atomic<unsigned> flags_{0};
     std::mutex lock_;
     std::thread thread_;
+    static const void*& running_here() noexcept {
+        static thread_local const void* drain = nullptr;
+        return drain;
+    }
 };
 
 }  // namespace detail

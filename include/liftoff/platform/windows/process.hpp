@@ -10,6 +10,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "../../detail/clock.hpp"
 #include "../../exit_status.hpp"
 #include "drain.hpp"
 #include "win32.hpp"
@@ -66,7 +67,7 @@ public:
     }
     /// Waits on the process handle, up to `limit` (rounded up to whole milliseconds).
     std::optional<exit_status> wait_for(std::chrono::nanoseconds limit) noexcept {
-        const auto deadline = std::chrono::steady_clock::now() + limit;
+        const auto deadline = deadline_after(limit);
         while (!known()) {
             const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
             const long long ms = left.count() < 0 ? 0 : left.count();
