@@ -16,8 +16,8 @@ std::chrono::steady_clock::time_point deadline_after(std::chrono::steady_clock::
     using clock = std::chrono::steady_clock;
     if (d <= d.zero()) return from;
     // Compared in d's own unit: converting d to the clock's could overflow first.
-    const auto room = std::chrono::duration_cast<std::chrono::duration<Rep, Period>>(clock::time_point::max() - from);
-    if (room <= d) return clock::time_point::max();
+    const auto room = std::chrono::duration_cast<std::chrono::duration<Rep, Period>>((clock::time_point::max)() - from);
+    if (room <= d) return (clock::time_point::max)();
     return from + std::chrono::duration_cast<clock::duration>(d);
 }
 
