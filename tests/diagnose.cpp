@@ -282,6 +282,14 @@ TEST_CASE("preflight: the working directory and the argument size") {
            "NUL byte");
 }
 
+TEST_CASE("preflight of a variable named 'A=B': invalid-argument, and no environment entry that misreads it") {
+    const auto r = liftoff::preflight(test::helper_cmd({}).env_clear().env("A=B", "1"));
+    expect(r, "invalid-argument", severity::error, "'='");
+    for (const auto& [name, value] : r.environment)
+        CHECK_MESSAGE(!(name == "A" && value == "B=1"), name << "=" << value);
+    CHECK_FALSE(test::contains(r.to_json(), "\"A\": \"B=1\""));
+}
+
 TEST_CASE("preflight judges the child's environment, not ours") {
     const auto r = liftoff::preflight(test::helper_cmd({}).env_clear().env("PATH", "/usr/bin").env("LANG", "C"));
     CHECK(r.find("non-utf8-locale") != nullptr);

@@ -106,9 +106,17 @@ struct child_state {
         }
     }
 
+    /// A child that has already exited gets no signal; what is left of its group (with
+    /// new_process_group()) is killed before it is reaped, as when it exits during the grace.
+    std::optional<exit_status> if_exited() {
+        if (known()) return known();
+        if (!proc.exited_unreaped(std::chrono::nanoseconds::zero())) return std::nullopt;
+        proc.kill_rest_of_group();
+        return observe(proc.wait());
+    }
+
     exit_status stop(std::chrono::nanoseconds grace_period) {
-        // A child that has already exited gets no signal: reap it and say how it ended.
-        if (auto s = observe(proc.try_wait())) return *s;
+        if (auto s = if_exited()) return *s;
         signal(P::process::polite_signal);
         if (proc.exited_unreaped(grace_period)) {
             proc.kill_rest_of_group();
@@ -119,7 +127,7 @@ struct child_state {
     }
 
     exit_status kill_now() {
-        if (auto s = observe(proc.try_wait())) return *s;
+        if (auto s = if_exited()) return *s;
         signal(P::process::kill_signal);
         return *observe(proc.wait());
     }

@@ -62,7 +62,10 @@ template <class P>
 report basic_preflight(const command& cmd, const diagnose_options& options) {
     const auto env = detail::make_environment<P>(cmd);
     diagnose_options child = options;
-    if (!child.environment) child.environment = env.inherited ? P::current_environment() : env.entries;
+    // A command that cannot run (a '=' in a variable's name ...) has no environment to show:
+    // its invalid-argument finding says why, and the session is judged as this process has it.
+    const bool runnable = !detail::validate<P>(cmd);
+    if (!child.environment) child.environment = env.inherited || !runnable ? P::current_environment() : env.entries;
     report r = detail::diagnose_session<P>(child);
     detail::judge_openers<P>(r);
     detail::judge_program<P>(cmd, env, r);

@@ -9,14 +9,17 @@
 namespace liftoff {
 inline namespace v0 {
 
-/// How a child ended. "Unknown" is what waiting returns when the system reaped the child itself
-/// (POSIX, with SIGCHLD set to SIG_IGN by the application), so no status was left to read.
+/// How a child ended. "Unknown" is what waiting on an empty handle returns, and lost() what it
+/// returns when the system reaped the child itself (POSIX, with SIGCHLD set to SIG_IGN by the
+/// application), so no status was left to read.
 class exit_status {
 public:
     constexpr exit_status() noexcept = default;
 
     static constexpr exit_status from_code(int code) noexcept { return {how::exited, code}; }
     static constexpr exit_status from_signal(int sig) noexcept { return {how::signaled, sig}; }
+    /// The child ended but the system reaped it, so its status is lost (SIGCHLD ignored).
+    static constexpr exit_status lost() noexcept { return {how::unknown, 1}; }
 
     constexpr bool exited() const noexcept { return how_ == how::exited; }
     /// The exit code; -1 unless exited(). On Windows the 32-bit exit code, as an int.
@@ -24,12 +27,12 @@ public:
     constexpr bool signaled() const noexcept { return how_ == how::signaled; }
     /// The signal that ended the child (POSIX); 0 unless signaled().
     constexpr int signal() const noexcept { return how_ == how::signaled ? value_ : 0; }
-    /// True when the system reaped the child and its status is lost (SIGCHLD ignored).
+    /// No status: an empty handle's, or lost() (the system reaped the child: SIGCHLD ignored).
     constexpr bool unknown() const noexcept { return how_ == how::unknown; }
     /// Exited with code 0.
     constexpr bool success() const noexcept { return how_ == how::exited && value_ == 0; }
 
-    /// "exited with code 3", "killed by signal 9 (SIGKILL)", "exit status unknown (...)".
+    /// "exited with code 3", "killed by signal 9 (SIGKILL)", "exit status unknown".
     std::string to_string() const {
         switch (how_) {
         case how::exited: return "exited with code " + std::to_string(value_);
@@ -40,7 +43,8 @@ public:
         }
         case how::unknown: break;
         }
-        return "exit status unknown (no child to wait for, or the system reaped it because SIGCHLD is ignored)";
+        if (value_ == 1) return "exit status unknown (the system reaped it: SIGCHLD is ignored in this process)";
+        return "exit status unknown";
     }
 
     friend constexpr bool operator==(const exit_status& a, const exit_status& b) noexcept {

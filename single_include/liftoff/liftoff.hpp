@@ -252,14 +252,17 @@ inline const char* signal_name(int sig) noexcept {
 namespace liftoff {
 inline namespace v0 {
 
-/// How a child ended. "Unknown" is what waiting returns when the system reaped the child itself
-/// (POSIX, with SIGCHLD set to SIG_IGN by the application), so no status was left to read.
+/// How a child ended. "Unknown" is what waiting on an empty handle returns, and lost() what it
+/// returns when the system reaped the child itself (POSIX, with SIGCHLD set to SIG_IGN by the
+/// application), so no status was left to read.
 class exit_status {
 public:
     constexpr exit_status() noexcept = default;
 
     static constexpr exit_status from_code(int code) noexcept { return {how::exited, code}; }
     static constexpr exit_status from_signal(int sig) noexcept { return {how::signaled, sig}; }
+    /// The child ended but the system reaped it, so its status is lost (SIGCHLD ignored).
+    static constexpr exit_status lost() noexcept { return {how::unknown, 1}; }
 
     constexpr bool exited() const noexcept { return how_ == how::exited; }
     /// The exit code; -1 unless exited(). On Windows the 32-bit exit code, as an int.
@@ -267,12 +270,12 @@ public:
     constexpr bool signaled() const noexcept { return how_ == how::signaled; }
     /// The signal that ended the child (POSIX); 0 unless signaled().
     constexpr int signal() const noexcept { return how_ == how::signaled ? value_ : 0; }
-    /// True when the system reaped the child and its status is lost (SIGCHLD ignored).
+    /// No status: an empty handle's, or lost() (the system reaped the child: SIGCHLD ignored).
     constexpr bool unknown() const noexcept { return how_ == how::unknown; }
     /// Exited with code 0.
     constexpr bool success() const noexcept { return how_ == how::exited && value_ == 0; }
 
-    /// "exited with code 3", "killed by signal 9 (SIGKILL)", "exit status unknown (...)".
+    /// "exited with code 3", "killed by signal 9 (SIGKILL)", "exit status unknown".
     std::string to_string() const {
         switch (how_) {
         case how::exited: return "exited with code " + std::to_string(value_);
@@ -283,7 +286,8 @@ public:
         }
         case how::unknown: break;
         }
-        return "exit status unknown (no child to wait for, or the system reaped it because SIGCHLD is ignored)";
+        if (value_ == 1) return "exit status unknown (the system reaped it: SIGCHLD is ignored in this process)";
+        return "exit status unknown";
     }
 
     friend constexpr bool operator==(const exit_status& a, const exit_status& b) noexcept {
@@ -4650,7 +4654,7 @@ private:
         if (r == pid_)
             status_ = decode_wait_status(status);
         else if (r < 0)
-            status_ = exit_status{};
+            status_ = exit_status::lost();
         else
             return;  // WNOHANG and still running
         note_exit();
@@ -5721,9 +5725,17 @@ struct child_state {
         }
     }
 
+    /// A child that has already exited gets no signal; what is left of its group (with
+    /// new_process_group()) is killed before it is reaped, as when it exits during the grace.
+    std::optional<exit_status> if_exited() {
+        if (known()) return known();
+        if (!proc.exited_unreaped(std::chrono::nanoseconds::zero())) return std::nullopt;
+        proc.kill_rest_of_group();
+        return observe(proc.wait());
+    }
+
     exit_status stop(std::chrono::nanoseconds grace_period) {
-        // A child that has already exited gets no signal: reap it and say how it ended.
-        if (auto s = observe(proc.try_wait())) return *s;
+        if (auto s = if_exited()) return *s;
         signal(P::process::polite_signal);
         if (proc.exited_unreaped(grace_period)) {
             proc.kill_rest_of_group();
@@ -5734,7 +5746,7 @@ struct child_state {
     }
 
     exit_status kill_now() {
-        if (auto s = observe(proc.try_wait())) return *s;
+        if (auto s = if_exited()) return *s;
         signal(P::process::kill_signal);
         return *observe(proc.wait());
     }
@@ -9406,7 +9418,10 @@ template <class P>
 report basic_preflight(const command& cmd, const diagnose_options& options) {
     const auto env = detail::make_environment<P>(cmd);
     diagnose_options child = options;
-    if (!child.environment) child.environment = env.inherited ? P::current_environment() : env.entries;
+    // A command that cannot run (a '=' in a variable's name ...) has no environment to show:
+    // its invalid-argument finding says why, and the session is judged as this process has it.
+    const bool runnable = !detail::validate<P>(cmd);
+    if (!child.environment) child.environment = env.inherited || !runnable ? P::current_environment() : env.entries;
     report r = detail::diagnose_session<P>(child);
     detail::judge_openers<P>(r);
     detail::judge_program<P>(cmd, env, r);

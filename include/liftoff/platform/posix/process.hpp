@@ -271,7 +271,7 @@ private:
         if (r == pid_)
             status_ = decode_wait_status(status);
         else if (r < 0)
-            status_ = exit_status{};
+            status_ = exit_status::lost();
         else
             return;  // WNOHANG and still running
         note_exit();
