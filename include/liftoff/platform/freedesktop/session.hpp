@@ -183,8 +183,8 @@ struct opener_choice {
 /// The order, and why:
 /// 1. WSL (not in a container): the Windows side owns the user's browser and files, so
 ///    `wslview` (wslu), else `explorer.exe`; never cmd.exe or PowerShell, which re-parse their
-///    command line (so neither wslview for a target PowerShell would expand). Without either, on to the Linux openers
-///    (WSLg has a display).
+///    command line (nor wslview for a target PowerShell would expand: see above). Without
+///    either, on to the Linux openers (WSLg has a display).
 /// 2. Flatpak or Snap: the sandbox's own `xdg-open` forwards to the host through the portal
 ///    (or snapd), the only way out of the sandbox; it needs no display of its own.
 /// 3. A graphical session: `xdg-open` first (the freedesktop dispatcher: it defers to the
