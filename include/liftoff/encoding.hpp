@@ -38,17 +38,13 @@ failure decode_system_text(const std::string& text, std::string& out) {
     // The text is not UTF-8 (nor, as it turned out, the code page): every byte past ASCII is
     // shown as \xNN, so the message stays readable and valid UTF-8.
     constexpr std::size_t shown = 60;
-    static const char hex[] = "0123456789abcdef";
     std::string quoted;
     for (const char ch : std::string_view(text).substr(0, shown)) {
         const auto c = static_cast<unsigned char>(ch);
-        if (c < 0x80) {
+        if (c < 0x80)
             quoted += printable(std::string_view(&ch, 1));
-        } else {
-            quoted += "\\x";
-            quoted += hex[c >> 4];
-            quoted += hex[c & 15];
-        }
+        else
+            append_hex_escape(quoted, c);
     }
     if (text.size() > shown) quoted += "...";
     failure f;

@@ -929,9 +929,16 @@ namespace liftoff {
 inline namespace v0 {
 namespace detail {
 
+/// Appends `c` as \xNN.
+inline void append_hex_escape(std::string& out, unsigned char c) {
+    static const char hex[] = "0123456789abcdef";
+    out += "\\x";
+    out += hex[c >> 4];
+    out += hex[c & 15];
+}
+
 /// The text with control characters shown as \n, \t, \xNN, so a message stays on one line.
 inline std::string printable(std::string_view s) {
-    static const char hex[] = "0123456789abcdef";
     std::string out;
     out.reserve(s.size());
     for (char ch : s) {
@@ -943,9 +950,7 @@ inline std::string printable(std::string_view s) {
         } else if (c == '\r') {
             out += "\\r";
         } else if (c < 0x20 || c == 0x7f) {
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 15];
+            append_hex_escape(out, c);
         } else {
             out += ch;
         }
@@ -1115,91 +1120,6 @@ child_environment make_environment(const command& cmd) {
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
-
-namespace liftoff {
-inline namespace v0 {
-namespace detail {
-
-/// Where a launch failed; decides the errc and the wording of the message.
-enum class spawn_stage : unsigned char {
-    none,
-    pipes,            ///< creating pipes or opening the null device
-    redirect_stdin,   ///< opening an io::file for stdin
-    redirect_stdout,  ///< opening an io::file / io::append for stdout
-    redirect_stderr,
-    fork,         ///< creating the process
-    setup,        ///< in the child before exec: process group, parent-death signal, streams
-    chdir,        ///< the working directory
-    exec,         ///< running the program
-    thread,       ///< starting the drain thread
-    unsupported,  ///< asked for something this OS cannot do
-    arguments,    ///< the arguments cannot be passed on intact (Windows: cmd.exe for .bat/.cmd)
-};
-
-/// A command with its defaults applied and its program resolved: everything a platform's
-/// spawn needs, decided by portable code.
-struct launch_spec {
-    const command& cmd;
-    std::string path;  ///< the resolved program
-    const child_environment& env;
-    io::source in;
-    io::sink out;
-    io::sink err;
-};
-
-struct spawn_failure {
-    spawn_failure() = default;
-    spawn_failure(spawn_stage s, std::error_code e, std::string d = {}) : stage(s), os(e), detail(std::move(d)) {}
-
-    spawn_stage stage = spawn_stage::none;
-    std::error_code os;
-    std::string detail;  ///< what exactly could not be done, where the stage alone cannot say
-    explicit operator bool() const noexcept { return stage != spawn_stage::none; }
-};
-
-/// The words for the stages every OS shares: a redirect file that cannot be opened, pipes, the
-/// process, the drain thread. `resource` says whether the OS error is an exhausted limit;
-/// nullopt for the other stages, which each platform words itself.
-inline std::optional<failure> describe_common_stage(const command& cmd, const std::string& path,
-                                                    const spawn_failure& sf, bool resource,
-                                                    const std::string& resource_remedy,
-                                                    const char* creating_the_process) {
-    const std::string prog = printable(cmd.program());
-    const std::string os_text = sf.os.message();
-    auto make = [&](errc code, std::string what, std::string remedy) {
-        return make_failure(code, prog, std::move(what), std::move(remedy), path, sf.os);
-    };
-    switch (sf.stage) {
-    case spawn_stage::redirect_stdin:
-    case spawn_stage::redirect_stdout:
-    case spawn_stage::redirect_stderr: {
-        const bool in = sf.stage == spawn_stage::redirect_stdin;
-        const std::string& file =
-            in ? cmd.stdin_spec()->path()
-               : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_spec() : cmd.stderr_spec())->path();
-        const char* stream = in ? "stdin" : sf.stage == spawn_stage::redirect_stdout ? "stdout" : "stderr";
-        const std::string what = "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text;
-        if (resource) return make(errc::resource_exhausted, what, resource_remedy);
-        return make(
-            errc::redirect_failed, what,
-            in ? "check that the file exists and is readable" : "check that its directory exists and is writable");
-    }
-    case spawn_stage::pipes:
-    case spawn_stage::fork:
-    case spawn_stage::thread:
-        return make(resource ? errc::resource_exhausted : errc::invalid_argument,
-                    std::string(sf.stage == spawn_stage::fork     ? creating_the_process
-                                : sf.stage == spawn_stage::thread ? "cannot start the thread that drains its output"
-                                                                  : "cannot create its pipes") +
-                        ": " + os_text,
-                    resource_remedy);
-    default: return std::nullopt;
-    }
-}
-
-}  // namespace detail
-}  // namespace v0
-}  // namespace liftoff
 // ---- liftoff/detail/sink.hpp ----
 // liftoff/detail/sink.hpp: what a drain does with the bytes of one output stream (capture with a
 // limit, or split into lines), the same on every OS.
@@ -1214,6 +1134,20 @@ inline std::optional<failure> describe_common_stage(const command& cmd, const st
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
+
+/// Marks the thread an object runs on: a drain claims its thread, so that an io::lines callback
+/// that stops or waits for its own child (on that thread) is known, and the thread not joined.
+class thread_mark {
+public:
+    void claim() const noexcept { current() = this; }
+    bool here() const noexcept { return current() == this; }
+
+private:
+    static const void*& current() noexcept {
+        static thread_local const void* owner = nullptr;
+        return owner;
+    }
+};
 
 class output_sink {
 public:
@@ -1311,6 +1245,121 @@ private:
     std::string partial_;
     std::exception_ptr error_;
 };
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// Where a launch failed; decides the errc and the wording of the message.
+enum class spawn_stage : unsigned char {
+    none,
+    pipes,            ///< creating pipes or opening the null device
+    redirect_stdin,   ///< opening an io::file for stdin
+    redirect_stdout,  ///< opening an io::file / io::append for stdout
+    redirect_stderr,
+    fork,         ///< creating the process
+    setup,        ///< in the child before exec: process group, parent-death signal, streams
+    chdir,        ///< the working directory
+    exec,         ///< running the program
+    thread,       ///< starting the drain thread
+    unsupported,  ///< asked for something this OS cannot do
+    arguments,    ///< the arguments cannot be passed on intact (Windows: cmd.exe for .bat/.cmd)
+};
+
+/// What a platform's probe_file() says of a path.
+struct file_probe {
+    bool exists = false;
+    bool regular = false;
+    bool directory = false;
+    bool executable = false;  ///< POSIX: by this process's effective ids; Windows: by its extension
+};
+
+/// A command with its defaults applied and its program resolved: everything a platform's
+/// spawn needs, decided by portable code.
+struct launch_spec {
+    const command& cmd;
+    std::string path;  ///< the resolved program
+    const child_environment& env;
+    io::source in;
+    io::sink out;
+    io::sink err;
+};
+
+/// The drain's sink for an output spec (inherit, null and files never reach the drain).
+inline output_sink sink_for(const io::sink& s) {
+    output_sink sink;
+    if (s.what() == io::kind::capture) sink.capture(s.limit());
+    if (s.what() == io::kind::lines) sink.lines(s.on_line());
+    return sink;
+}
+
+/// After a spawn, liftoff's ends of the child's pipes (`parent_side`: stdin, stdout, stderr) go
+/// to the drain (output, io::text) or to the handle (io::pipe). An empty io::text needs only
+/// its end closed.
+template <class Process, class Handle>
+void hand_over_streams(const launch_spec& spec, Process& proc, Handle (&parent_side)[3]) {
+    if (parent_side[1]) proc.drain().watch(1, std::move(parent_side[1]), sink_for(spec.out));
+    if (parent_side[2]) proc.drain().watch(2, std::move(parent_side[2]), sink_for(spec.err));
+    if (!parent_side[0]) return;
+    if (spec.in.what() == io::kind::pipe)
+        proc.set_stdin_pipe(std::move(parent_side[0]));
+    else if (!spec.in.text()->empty())
+        proc.drain().feed(std::move(parent_side[0]), spec.in.text());
+}
+
+struct spawn_failure {
+    spawn_failure() = default;
+    spawn_failure(spawn_stage s, std::error_code e, std::string d = {}) : stage(s), os(e), detail(std::move(d)) {}
+
+    spawn_stage stage = spawn_stage::none;
+    std::error_code os;
+    std::string detail;  ///< what exactly could not be done, where the stage alone cannot say
+    explicit operator bool() const noexcept { return stage != spawn_stage::none; }
+};
+
+/// The words for the stages every OS shares: a redirect file that cannot be opened, pipes, the
+/// process, the drain thread. `resource` says whether the OS error is an exhausted limit;
+/// nullopt for the other stages, which each platform words itself.
+inline std::optional<failure> describe_common_stage(const command& cmd, const std::string& path,
+                                                    const spawn_failure& sf, bool resource,
+                                                    const std::string& resource_remedy,
+                                                    const char* creating_the_process) {
+    const std::string prog = printable(cmd.program());
+    const std::string os_text = sf.os.message();
+    auto make = [&](errc code, std::string what, std::string remedy) {
+        return make_failure(code, prog, std::move(what), std::move(remedy), path, sf.os);
+    };
+    switch (sf.stage) {
+    case spawn_stage::redirect_stdin:
+    case spawn_stage::redirect_stdout:
+    case spawn_stage::redirect_stderr: {
+        const bool in = sf.stage == spawn_stage::redirect_stdin;
+        const std::string& file =
+            in ? cmd.stdin_spec()->path()
+               : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_spec() : cmd.stderr_spec())->path();
+        const char* stream = in ? "stdin" : sf.stage == spawn_stage::redirect_stdout ? "stdout" : "stderr";
+        const std::string what = "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text;
+        if (resource) return make(errc::resource_exhausted, what, resource_remedy);
+        return make(
+            errc::redirect_failed, what,
+            in ? "check that the file exists and is readable" : "check that its directory exists and is writable");
+    }
+    case spawn_stage::pipes:
+    case spawn_stage::fork:
+    case spawn_stage::thread:
+        return make(resource ? errc::resource_exhausted : errc::invalid_argument,
+                    std::string(sf.stage == spawn_stage::fork     ? creating_the_process
+                                : sf.stage == spawn_stage::thread ? "cannot start the thread that drains its output"
+                                                                  : "cannot create its pipes") +
+                        ": " + os_text,
+                    resource_remedy);
+    default: return std::nullopt;
+    }
+}
 
 }  // namespace detail
 }  // namespace v0
@@ -2208,9 +2257,8 @@ public:
         return {};
     }
     bool started() const noexcept { return thread_.joinable(); }
-    /// True on this drain's own thread: an io::lines callback that stops or waits for its own
-    /// child runs here, and must not join the thread it runs on.
-    bool on_own_thread() const noexcept { return running_here() == this; }
+    /// True on this drain's own thread (see thread_mark).
+    bool on_own_thread() const noexcept { return mark_.here(); }
 
     /// The child has exited: finish within the grace (a grandchild may hold a pipe open).
     void child_exited() noexcept { signal(exited_flag); }
@@ -2281,7 +2329,7 @@ private:
     }
 
     void run() {
-        running_here() = this;
+        mark_.claim();
         using clock = std::chrono::steady_clock;
         std::vector<char> bufs[2] = {std::vector<char>(64 * 1024), std::vector<char>(64 * 1024)};
         std::size_t offset = 0;
@@ -2367,10 +2415,7 @@ private:
     std::atomic<unsigned> flags_{0};
     std::mutex lock_;
     std::thread thread_;
-    static const void*& running_here() noexcept {
-        static thread_local const void* drain = nullptr;
-        return drain;
-    }
+    thread_mark mark_;
 };
 
 }  // namespace detail
@@ -2908,13 +2953,6 @@ namespace liftoff {
 inline namespace v0 {
 namespace detail {
 
-struct file_probe {
-    bool exists = false;
-    bool regular = false;
-    bool directory = false;
-    bool executable = false;  ///< a regular file: Windows decides by its extension and contents
-};
-
 struct windows_system {
     static constexpr char path_list_separator = ';';
     /// file_probe::executable is every regular file: whether it is a program is its extension.
@@ -3225,14 +3263,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         thread.reset();
 
         proc.adopt(std::move(process_handle), pi.dwProcessId, std::move(job), cmd.process_group(), kills_on_close);
-        if (parent_side[1]) proc.drain().watch(1, std::move(parent_side[1]), make_sink(spec.out));
-        if (parent_side[2]) proc.drain().watch(2, std::move(parent_side[2]), make_sink(spec.err));
-        if (parent_side[0]) {
-            if (spec.in.what() == io::kind::pipe)
-                proc.set_stdin_pipe(std::move(parent_side[0]));
-            else if (!spec.in.text()->empty())
-                proc.drain().feed(std::move(parent_side[0]), spec.in.text());
-        }
+        hand_over_streams(spec, proc, parent_side);
         if (proc.drain().needed()) {
             if (const auto e = proc.drain().start(cmd.grace_after_exit())) {
                 proc.send(process::kill_signal);
@@ -3332,13 +3363,6 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
     }
 
 private:
-    static output_sink make_sink(const io::sink& s) {
-        output_sink sink;
-        if (s.what() == io::kind::capture) sink.capture(s.limit());
-        if (s.what() == io::kind::lines) sink.lines(s.on_line());
-        return sink;
-    }
-
     /// An inheritable copy of this process's stdin/stdout/stderr (empty when it has none).
     static unique_handle inherit_std(DWORD which) {
         HANDLE h = ::GetStdHandle(which);
@@ -3880,13 +3904,6 @@ namespace liftoff {
 inline namespace v0 {
 namespace detail {
 
-struct file_probe {
-    bool exists = false;
-    bool regular = false;
-    bool directory = false;
-    bool executable = false;  ///< by this process's effective ids
-};
-
 inline char** posix_environ() noexcept {
 #if defined(__APPLE__)
     return *_NSGetEnviron();
@@ -4070,9 +4087,8 @@ public:
         return 0;
     }
     bool started() const noexcept { return thread_.joinable(); }
-    /// True on this drain's own thread: an io::lines callback that stops or waits for its own
-    /// child runs here, and must not join the thread it runs on.
-    bool on_own_thread() const noexcept { return running_here() == this; }
+    /// True on this drain's own thread (see thread_mark).
+    bool on_own_thread() const noexcept { return mark_.here(); }
 
     /// The child has exited: finish within the grace (a grandchild may hold a pipe open).
     void child_exited() noexcept { signal(exited_flag); }
@@ -4138,7 +4154,7 @@ private:
     }
 
     void run() {
-        running_here() = this;
+        mark_.claim();
         using clock = std::chrono::steady_clock;
         char buf[64 * 1024];
         std::size_t text_offset = 0;
@@ -4239,10 +4255,7 @@ private:
     std::atomic<unsigned> flags_{0};
     std::mutex lock_;
     std::thread thread_;
-    static const void*& running_here() noexcept {
-        static thread_local const void* drain = nullptr;
-        return drain;
-    }
+    thread_mark mark_;
 };
 
 }  // namespace detail
@@ -4804,15 +4817,7 @@ struct posix_family : posix_system, posix_inspect {
         if (res.stage != spawn_stage::none) return {res.stage, {res.error, std::generic_category()}};
 
         proc.adopt(res.pid, res.pidfd, r.new_group);
-        if (parent_side[1]) proc.drain().watch(1, std::move(parent_side[1]), make_sink(spec.out));
-        if (parent_side[2]) proc.drain().watch(2, std::move(parent_side[2]), make_sink(spec.err));
-        if (parent_side[0]) {
-            if (spec.in.what() == io::kind::pipe)
-                proc.set_stdin_pipe(std::move(parent_side[0]));
-            else if (!spec.in.text()->empty())
-                proc.drain().feed(std::move(parent_side[0]), spec.in.text());
-            // else: empty text, closing our end is all there is to do
-        }
+        hand_over_streams(spec, proc, parent_side);
         if (proc.drain().needed()) {
             if (const int e = proc.drain().start(cmd.grace_after_exit())) {
                 ::kill(res.pid, SIGKILL);
@@ -4922,13 +4927,6 @@ struct posix_family : posix_system, posix_inspect {
     }
 
 private:
-    static output_sink make_sink(const io::sink& s) {
-        output_sink sink;
-        if (s.what() == io::kind::capture) sink.capture(s.limit());
-        if (s.what() == io::kind::lines) sink.lines(s.on_line());
-        return sink;
-    }
-
     static spawn_failure errno_failure(spawn_stage stage) { return {stage, {errno, std::generic_category()}}; }
 
     static spawn_failure open_input(const io::source& in, unique_fd& child, unique_fd& parent) {
@@ -5452,17 +5450,13 @@ failure decode_system_text(const std::string& text, std::string& out) {
     // The text is not UTF-8 (nor, as it turned out, the code page): every byte past ASCII is
     // shown as \xNN, so the message stays readable and valid UTF-8.
     constexpr std::size_t shown = 60;
-    static const char hex[] = "0123456789abcdef";
     std::string quoted;
     for (const char ch : std::string_view(text).substr(0, shown)) {
         const auto c = static_cast<unsigned char>(ch);
-        if (c < 0x80) {
+        if (c < 0x80)
             quoted += printable(std::string_view(&ch, 1));
-        } else {
-            quoted += "\\x";
-            quoted += hex[c >> 4];
-            quoted += hex[c & 15];
-        }
+        else
+            append_hex_escape(quoted, c);
     }
     if (text.size() > shown) quoted += "...";
     failure f;

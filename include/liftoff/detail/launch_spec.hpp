@@ -12,6 +12,7 @@
 #include "../command.hpp"
 #include "../error.hpp"
 #include "prepare.hpp"
+#include "sink.hpp"
 #include "text.hpp"
 
 namespace liftoff {
@@ -34,6 +35,14 @@ enum class spawn_stage : unsigned char {
     arguments,    ///< the arguments cannot be passed on intact (Windows: cmd.exe for .bat/.cmd)
 };
 
+/// What a platform's probe_file() says of a path.
+struct file_probe {
+    bool exists = false;
+    bool regular = false;
+    bool directory = false;
+    bool executable = false;  ///< POSIX: by this process's effective ids; Windows: by its extension
+};
+
 /// A command with its defaults applied and its program resolved: everything a platform's
 /// spawn needs, decided by portable code.
 struct launch_spec {
@@ -44,6 +53,28 @@ struct launch_spec {
     io::sink out;
     io::sink err;
 };
+
+/// The drain's sink for an output spec (inherit, null and files never reach the drain).
+inline output_sink sink_for(const io::sink& s) {
+    output_sink sink;
+    if (s.what() == io::kind::capture) sink.capture(s.limit());
+    if (s.what() == io::kind::lines) sink.lines(s.on_line());
+    return sink;
+}
+
+/// After a spawn, liftoff's ends of the child's pipes (`parent_side`: stdin, stdout, stderr) go
+/// to the drain (output, io::text) or to the handle (io::pipe). An empty io::text needs only
+/// its end closed.
+template <class Process, class Handle>
+void hand_over_streams(const launch_spec& spec, Process& proc, Handle (&parent_side)[3]) {
+    if (parent_side[1]) proc.drain().watch(1, std::move(parent_side[1]), sink_for(spec.out));
+    if (parent_side[2]) proc.drain().watch(2, std::move(parent_side[2]), sink_for(spec.err));
+    if (!parent_side[0]) return;
+    if (spec.in.what() == io::kind::pipe)
+        proc.set_stdin_pipe(std::move(parent_side[0]));
+    else if (!spec.in.text()->empty())
+        proc.drain().feed(std::move(parent_side[0]), spec.in.text());
+}
 
 struct spawn_failure {
     spawn_failure() = default;

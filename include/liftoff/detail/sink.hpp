@@ -14,6 +14,20 @@ namespace liftoff {
 inline namespace v0 {
 namespace detail {
 
+/// Marks the thread an object runs on: a drain claims its thread, so that an io::lines callback
+/// that stops or waits for its own child (on that thread) is known, and the thread not joined.
+class thread_mark {
+public:
+    void claim() const noexcept { current() = this; }
+    bool here() const noexcept { return current() == this; }
+
+private:
+    static const void*& current() noexcept {
+        static thread_local const void* owner = nullptr;
+        return owner;
+    }
+};
+
 class output_sink {
 public:
     enum class mode : unsigned char { discard, capture, lines };

@@ -11,9 +11,16 @@ namespace liftoff {
 inline namespace v0 {
 namespace detail {
 
+/// Appends `c` as \xNN.
+inline void append_hex_escape(std::string& out, unsigned char c) {
+    static const char hex[] = "0123456789abcdef";
+    out += "\\x";
+    out += hex[c >> 4];
+    out += hex[c & 15];
+}
+
 /// The text with control characters shown as \n, \t, \xNN, so a message stays on one line.
 inline std::string printable(std::string_view s) {
-    static const char hex[] = "0123456789abcdef";
     std::string out;
     out.reserve(s.size());
     for (char ch : s) {
@@ -25,9 +32,7 @@ inline std::string printable(std::string_view s) {
         } else if (c == '\r') {
             out += "\\r";
         } else if (c < 0x20 || c == 0x7f) {
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 15];
+            append_hex_escape(out, c);
         } else {
             out += ch;
         }

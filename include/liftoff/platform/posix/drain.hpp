@@ -68,9 +68,8 @@ public:
         return 0;
     }
     bool started() const noexcept { return thread_.joinable(); }
-    /// True on this drain's own thread: an io::lines callback that stops or waits for its own
-    /// child runs here, and must not join the thread it runs on.
-    bool on_own_thread() const noexcept { return running_here() == this; }
+    /// True on this drain's own thread (see thread_mark).
+    bool on_own_thread() const noexcept { return mark_.here(); }
 
     /// The child has exited: finish within the grace (a grandchild may hold a pipe open).
     void child_exited() noexcept { signal(exited_flag); }
@@ -136,7 +135,7 @@ private:
     }
 
     void run() {
-        running_here() = this;
+        mark_.claim();
         using clock = std::chrono::steady_clock;
         char buf[64 * 1024];
         std::size_t text_offset = 0;
@@ -237,10 +236,7 @@ private:
     std::atomic<unsigned> flags_{0};
     std::mutex lock_;
     std::thread thread_;
-    static const void*& running_here() noexcept {
-        static thread_local const void* drain = nullptr;
-        return drain;
-    }
+    thread_mark mark_;
 };
 
 }  // namespace detail

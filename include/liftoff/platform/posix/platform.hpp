@@ -121,15 +121,7 @@ struct posix_family : posix_system, posix_inspect {
         if (res.stage != spawn_stage::none) return {res.stage, {res.error, std::generic_category()}};
 
         proc.adopt(res.pid, res.pidfd, r.new_group);
-        if (parent_side[1]) proc.drain().watch(1, std::move(parent_side[1]), make_sink(spec.out));
-        if (parent_side[2]) proc.drain().watch(2, std::move(parent_side[2]), make_sink(spec.err));
-        if (parent_side[0]) {
-            if (spec.in.what() == io::kind::pipe)
-                proc.set_stdin_pipe(std::move(parent_side[0]));
-            else if (!spec.in.text()->empty())
-                proc.drain().feed(std::move(parent_side[0]), spec.in.text());
-            // else: empty text, closing our end is all there is to do
-        }
+        hand_over_streams(spec, proc, parent_side);
         if (proc.drain().needed()) {
             if (const int e = proc.drain().start(cmd.grace_after_exit())) {
                 ::kill(res.pid, SIGKILL);
@@ -239,13 +231,6 @@ struct posix_family : posix_system, posix_inspect {
     }
 
 private:
-    static output_sink make_sink(const io::sink& s) {
-        output_sink sink;
-        if (s.what() == io::kind::capture) sink.capture(s.limit());
-        if (s.what() == io::kind::lines) sink.lines(s.on_line());
-        return sink;
-    }
-
     static spawn_failure errno_failure(spawn_stage stage) { return {stage, {errno, std::generic_category()}}; }
 
     static spawn_failure open_input(const io::source& in, unique_fd& child, unique_fd& parent) {

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "../../detail/launch_spec.hpp"  // file_probe
 #include "fd.hpp"
 
 #if defined(__APPLE__)
@@ -30,13 +31,6 @@ extern char** environ;  // POSIX: declared by no header unless _GNU_SOURCE
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
-
-struct file_probe {
-    bool exists = false;
-    bool regular = false;
-    bool directory = false;
-    bool executable = false;  ///< by this process's effective ids
-};
 
 inline char** posix_environ() noexcept {
 #if defined(__APPLE__)

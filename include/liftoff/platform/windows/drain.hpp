@@ -169,9 +169,8 @@ public:
         return {};
     }
     bool started() const noexcept { return thread_.joinable(); }
-    /// True on this drain's own thread: an io::lines callback that stops or waits for its own
-    /// child runs here, and must not join the thread it runs on.
-    bool on_own_thread() const noexcept { return running_here() == this; }
+    /// True on this drain's own thread (see thread_mark).
+    bool on_own_thread() const noexcept { return mark_.here(); }
 
     /// The child has exited: finish within the grace (a grandchild may hold a pipe open).
     void child_exited() noexcept { signal(exited_flag); }
@@ -242,7 +241,7 @@ private:
     }
 
     void run() {
-        running_here() = this;
+        mark_.claim();
         using clock = std::chrono::steady_clock;
         std::vector<char> bufs[2] = {std::vector<char>(64 * 1024), std::vector<char>(64 * 1024)};
         std::size_t offset = 0;
@@ -328,10 +327,7 @@ private:
     std::atomic<unsigned> flags_{0};
     std::mutex lock_;
     std::thread thread_;
-    static const void*& running_here() noexcept {
-        static thread_local const void* drain = nullptr;
-        return drain;
-    }
+    thread_mark mark_;
 };
 
 }  // namespace detail

@@ -169,14 +169,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         thread.reset();
 
         proc.adopt(std::move(process_handle), pi.dwProcessId, std::move(job), cmd.process_group(), kills_on_close);
-        if (parent_side[1]) proc.drain().watch(1, std::move(parent_side[1]), make_sink(spec.out));
-        if (parent_side[2]) proc.drain().watch(2, std::move(parent_side[2]), make_sink(spec.err));
-        if (parent_side[0]) {
-            if (spec.in.what() == io::kind::pipe)
-                proc.set_stdin_pipe(std::move(parent_side[0]));
-            else if (!spec.in.text()->empty())
-                proc.drain().feed(std::move(parent_side[0]), spec.in.text());
-        }
+        hand_over_streams(spec, proc, parent_side);
         if (proc.drain().needed()) {
             if (const auto e = proc.drain().start(cmd.grace_after_exit())) {
                 proc.send(process::kill_signal);
@@ -276,13 +269,6 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
     }
 
 private:
-    static output_sink make_sink(const io::sink& s) {
-        output_sink sink;
-        if (s.what() == io::kind::capture) sink.capture(s.limit());
-        if (s.what() == io::kind::lines) sink.lines(s.on_line());
-        return sink;
-    }
-
     /// An inheritable copy of this process's stdin/stdout/stderr (empty when it has none).
     static unique_handle inherit_std(DWORD which) {
         HANDLE h = ::GetStdHandle(which);

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../../detail/launch_spec.hpp"  // file_probe
 #include "../../detail/utf.hpp"
 #include "../../detail/windows_env.hpp"
 #include "win32.hpp"
@@ -16,13 +17,6 @@
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
-
-struct file_probe {
-    bool exists = false;
-    bool regular = false;
-    bool directory = false;
-    bool executable = false;  ///< a regular file: Windows decides by its extension and contents
-};
 
 struct windows_system {
     static constexpr char path_list_separator = ';';
