@@ -138,6 +138,12 @@ TEST_CASE("a field code inside a quoted argument, wholly or partly quoted, is an
         CHECK_MESSAGE(test::contains(s.error, "is inside a quoted argument"), bad << ": " << s.error);
         CHECK_MESSAGE(test::contains(s.error, "which the Desktop Entry Specification forbids"), s.error);
     }
+    // A quoted '%' does not pair with the unquoted code after it (found by libFuzzer).
+    for (const char* bad : {R"(sh -c "echo %"%u)", R"(app "x%"%f)", R"(app "%"%U)"}) {
+        const auto s = d::split_exec(bad);
+        CHECK_MESSAGE(test::contains(s.error, "is inside a quoted argument"), bad << ": " << s.error);
+    }
+    CHECK(test::contains(d::split_exec(R"(" %"%i)").error, "where the program belongs"));
     CHECK(test::contains(d::split_exec(R"(sh -c "echo "%u)").error,
                          "the field code %u is inside a quoted argument ('echo %u')"));
     // Quoted text with no field code, and codes in unquoted arguments, are fine.

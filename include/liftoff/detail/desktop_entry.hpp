@@ -108,20 +108,31 @@ struct exec_split {
     std::string error;  ///< non-empty when the line is invalid
 };
 
-/// The first field code in `w` ('%' and the character after it, "%%" being a literal '%'):
-/// its index, or npos. `defined_only` looks only for the codes the specification defines
-/// (f F u U i c k and the deprecated d D n N v m).
+/// The first field code in `w`: its index, or npos. `defined_only` looks only for the codes the
+/// specification defines (f F u U i c k and the deprecated d D n N v m). A code is found as the
+/// specification reads the argument (quoting undone, then "%%" a '%' and '%' with the character
+/// after it a code) and as expand_exec() reads it (only an unquoted '%' begins a code, so a
+/// quoted '%' cannot pair with, and hide, the unquoted code after it: "x%"%u).
 inline std::size_t find_field_code(const exec_word& w, bool defined_only) noexcept {
     constexpr std::string_view defined = "fFuUickdDnNvm";
+    const auto counts = [&](char c) {
+        return c != '%' && (!defined_only || defined.find(c) != std::string_view::npos);
+    };
+    std::size_t first = std::string_view::npos;
     for (std::size_t i = 0; i + 1 < w.text.size(); ++i) {
         if (w.text[i] != '%') continue;
-        if (w.text[i + 1] == '%') {
-            ++i;
-            continue;
+        if (counts(w.text[i + 1])) {
+            first = i;
+            break;
         }
-        if (!defined_only || defined.find(w.text[i + 1]) != std::string_view::npos) return i;
+        if (w.text[i + 1] == '%') ++i;
     }
-    return std::string_view::npos;
+    for (std::size_t i = 0; i + 1 < w.text.size() && i < first; ++i) {
+        if (w.text[i] != '%' || w.quoted_mask[i] != ' ') continue;
+        if (counts(w.text[i + 1])) return i;
+        ++i;  // the code's character, or the second '%' of "%%"
+    }
+    return first;
 }
 
 /// The rules of the specification the split words must keep, or why they do not: the first
