@@ -172,7 +172,7 @@ TEST_CASE("a name that is only an extension is that kind of file: .exe, .exe., .
         CHECK_FALSE(p.launch);
         try {
             liftoff::plan_open_path(file);
-            FAIL("no launch_error for " << n);
+            FAIL("no launch_error for " << std::string(n));
         } catch (const liftoff::launch_error& e) {
             CHECK(e.code() == errc::refused_executable);
             CHECK(test::contains(e.what(), "is a program or launcher ('" + std::string(n) + "'"));
