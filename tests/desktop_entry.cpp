@@ -108,9 +108,48 @@ TEST_CASE("%i %c %k %% expand; deprecated and unknown codes are dropped") {
                                 "/usr/share/applications/editor.desktop", "100%", "/a"});
 }
 
-TEST_CASE("field codes in quoted text are not expanded: no target ever lands inside a shell string") {
-    const auto x = expand(R"(sh -c "open %u" %u)", {url("https://a.b/;reboot")});
-    CHECK(x.argvs[0] == strings{"sh", "-c", "open %u", "https://a.b/;reboot"});
+TEST_CASE("a field code where the program belongs is an invalid line: no target runs as the program") {
+    // Exec=%F would run the user's first file; %f with no target, or %i without an Icon, leave
+    // nothing to run (and plan_open_with, noexcept, took argv.front() of an empty argv).
+    for (const char* bad :
+         {"%F", "%f", "%U %F", "%u --x", "%i %f", "%c", "%k", "%d app", "%z app", "x%cy %f", "%F/bin/app", "\"\" %f"}) {
+        const auto s = d::split_exec(bad);
+        CHECK_MESSAGE(s.words.empty(), bad);
+        CHECK_MESSAGE((test::contains(s.error, "where the program belongs") ||
+                       test::contains(s.error, "its program (the first word) is empty")),
+                      bad << ": " << s.error);
+    }
+    CHECK(test::contains(d::split_exec("%F").error, "its first word '%F' holds the field code %F"));
+    // expand_exec keeps the rule too, whoever split the words.
+    const std::vector<d::exec_word> words{{"%f", "  "}};
+    const auto x = d::expand_exec(words, {}, {}, {});
+    CHECK(x.argvs.empty());
+    CHECK(test::contains(x.error, "where the program belongs"));
+    // A literal '%' in the program is written %%.
+    CHECK(split("100%%-app %f") == strings{"100%%-app", "%f"});
+    CHECK(expand("100%%-app %f", {file("/a")}).argvs[0] == strings{"100%-app", "/a"});
+}
+
+TEST_CASE("a field code inside a quoted argument, wholly or partly quoted, is an invalid line") {
+    for (const char* bad : {R"(sh -c "echo "%u)", R"(sh -c "open %u")", R"(app "%u")", R"(app "%F")", R"(app %"u")",
+                            R"(app x"y"%f)", R"(app "--name=%c")", R"(app "%k")", R"(app "%i")", R"(app "a%%b%f")"}) {
+        const auto s = d::split_exec(bad);
+        CHECK_MESSAGE(s.words.empty(), bad);
+        CHECK_MESSAGE(test::contains(s.error, "is inside a quoted argument"), bad << ": " << s.error);
+        CHECK_MESSAGE(test::contains(s.error, "which the Desktop Entry Specification forbids"), s.error);
+    }
+    // A quoted '%' does not pair with the unquoted code after it (found by libFuzzer).
+    for (const char* bad : {R"(sh -c "echo %"%u)", R"(app "x%"%f)", R"(app "%"%U)"}) {
+        const auto s = d::split_exec(bad);
+        CHECK_MESSAGE(test::contains(s.error, "is inside a quoted argument"), bad << ": " << s.error);
+    }
+    CHECK(test::contains(d::split_exec(R"(" %"%i)").error, "where the program belongs"));
+    CHECK(test::contains(d::split_exec(R"(sh -c "echo "%u)").error,
+                         "the field code %u is inside a quoted argument ('echo %u')"));
+    // Quoted text with no field code, and codes in unquoted arguments, are fine.
+    CHECK(split(R"(sh -c "printf 100%%; date +%Y" %u)") == strings{"sh", "-c", "printf 100%%; date +%Y", "%u"});
+    CHECK(expand(R"("/opt/My App/app" --x %u)", {url("https://a.b/")}).argvs[0] ==
+          strings{"/opt/My App/app", "--x", "https://a.b/"});
 }
 
 TEST_CASE("a URL for an application that takes only files is refused; two target codes are invalid") {

@@ -228,6 +228,79 @@ TEST_CASE("choice: WSL prefers wslview, then explorer.exe, before any Linux open
     CHECK(d::choose_opener(s.facts(), d::open_kind::url, "https", "https://x/(a)").tool == d::opener_tool::wslview);
 }
 
+TEST_CASE("choice: on WSL the $BROWSER route gets the same PowerShell guard as wslview (BROWSER=wslview)") {
+    // wslu's own advice is BROWSER=wslview; with no explorer.exe in PATH and no display, that
+    // entry was the route a $(...) URL took to PowerShell.
+    session s(vars{{"WSL_DISTRO_NAME", "Debian"}, {"BROWSER", "wslview"}});
+    s.file("/proc/sys/fs/binfmt_misc/WSLInterop");
+    s.tool("wslview");
+    const std::string hostile = "https://x/$(calc)";
+    auto c = d::choose_opener(s.facts(), d::open_kind::url, "https", hostile);
+    CHECK(c.tool == d::opener_tool::none);
+    CHECK(c.refusal == errc::unsupported);
+    CHECK(test::contains(c.what, "which PowerShell would expand"));
+    CHECK(test::contains(c.what, "('wslview', '$BROWSER's wslview')"));
+    CHECK(test::contains(c.remedy, "put explorer.exe in PATH"));
+    CHECK(test::contains(c.remedy, "%24"));
+    // Through the plan, as open_url() sees it: refused, nothing to run.
+    try {
+        plan_url(hostile);
+        FAIL("no launch_error");
+    } catch (const liftoff::launch_error& e) {
+        CHECK(e.code() == errc::unsupported);
+        CHECK(test::contains(e.what(), "liftoff: cannot open 'https://x/$(calc)': it holds '$'"));
+        CHECK(test::contains(e.what(), "put explorer.exe in PATH"));
+    }
+    // A harmless URL still goes to wslview; with explorer.exe the hostile one goes there.
+    CHECK(d::choose_opener(s.facts(), d::open_kind::url, "https", "https://x/a").tool == d::opener_tool::wslview);
+    s.tool("explorer.exe");
+    CHECK(d::choose_opener(s.facts(), d::open_kind::url, "https", hostile).tool == d::opener_tool::explorer);
+}
+
+TEST_CASE("choice: a $BROWSER that ends in PowerShell is guarded by name, by path and through a symlink") {
+    session s(vars{{"BROWSER", "liftoff-gone:/opt/wsl-open:mybrowser %s:w3m"}});
+    s.tool("wslview");
+    s.tool("w3m");
+    std::filesystem::create_symlink(s.bin() + "/wslview", s.bin() + "/mybrowser");
+    s.file("/opt/wsl-open");
+    const auto f = s.facts();
+    CHECK(f.browser_powershell == std::vector<bool>{false, true, true, false});
+    // Not WSL: wslview is not a tool here, but the $BROWSER entries that reach PowerShell are skipped.
+    auto c = d::choose_opener(f, d::open_kind::url, "https", "https://x/'a'");
+    CHECK(c.tool == d::opener_tool::browser);
+    CHECK(c.browser == 3);
+    CHECK(d::choose_opener(f, d::open_kind::url, "https", "https://x/a").browser == 2);
+    fake::env()["BROWSER"] = "mybrowser %s";
+    c = d::choose_opener(s.facts(), d::open_kind::url, "https", "https://x/`id`");
+    CHECK(c.refusal == errc::unsupported);
+    CHECK(test::contains(c.what, "'$BROWSER's mybrowser'"));
+}
+
+TEST_CASE("choice: on WSL, a Linux opener that may hand over to wslview is guarded too") {
+    session s(vars{{"DISPLAY", ":0"}, {"WSL_DISTRO_NAME", "Debian"}});
+    s.file("/proc/sys/fs/binfmt_misc/WSLInterop");
+    s.tool("xdg-open");
+    // No wslview and no PowerShell $BROWSER: xdg-open (WSLg) cannot reach PowerShell.
+    CHECK(d::choose_opener(s.facts(), d::open_kind::url, "https", "https://x/$a").tool == d::opener_tool::xdg_open);
+    // With wslview installed, xdg-open may hand it over (x-scheme-handler, or $BROWSER).
+    s.tool("wslview");
+    auto c = d::choose_opener(s.facts(), d::open_kind::path, {}, "/home/me/it's.txt");
+    CHECK(c.refusal == errc::unsupported);
+    CHECK(test::contains(c.what, "'wslview', 'xdg-open'"));
+    // reveal's folder fallback is decided by the same guard: ShowItems, and no folder after it.
+    test::scratch_dir files("it's");
+    const auto doc = files.write("a.txt", "x");
+    std::error_code ec;
+    liftoff::basic_plan_reveal<fake_platform>(doc, {}, ec);
+    CHECK(ec == errc::unsupported);
+    fake::env()["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent";
+    s.tool("gdbus");
+    const auto p = liftoff::basic_plan_reveal<fake_platform>(doc);
+    CHECK(p.opener == "gdbus");
+    CHECK_FALSE(test::contains(p.description, "wslview"));
+    CHECK_FALSE(test::contains(p.description, "if that fails"));
+}
+
 TEST_CASE("choice: reveal asks the file manager over D-Bus when there is a session bus, not inside Flatpak") {
     session s(vars{{"DISPLAY", ":0"}, {"XDG_RUNTIME_DIR", "/run/user/7"}});
     s.tool("xdg-open");
@@ -275,6 +348,20 @@ TEST_CASE("plans: the exact argv for each opener, the target always one argument
     CHECK(p.description == s.bin() + "/xdg-open 'https://example.com/?q=a&b=c;$(id)'");
     REQUIRE(p.launch->destroy_policy());
     CHECK(*p.launch->destroy_policy() == liftoff::on_destroy::release);
+}
+
+TEST_CASE("plans: an uppercase scheme is handed over in lowercase, the rest as given") {
+    session s(vars{{"DISPLAY", ":0"}});
+    s.tool("xdg-open");
+    auto p = plan_url("HTTPS://Example.COM/Path?Q=A#F");
+    REQUIRE(p.launch);
+    CHECK(p.launch->arguments() == strings{"https://Example.COM/Path?Q=A#F"});
+    p = liftoff::basic_plan_open_url<fake_platform>("MailTo:Someone@Example.com");
+    CHECK(p.launch->arguments() == strings{"mailto:Someone@Example.com"});
+    s.file("/apps/x.desktop", "[Desktop Entry]\nType=Application\nName=X\nExec=x-app %U\n");
+    p = liftoff::basic_plan_open_with<fake_platform>(fake::root() + "/apps/x.desktop", {"HTTP://A.B/C"});
+    REQUIRE(p.launch);
+    CHECK(p.launch->arguments() == strings{"http://A.B/C"});
 }
 
 TEST_CASE("plans: a $BROWSER template gets the URL inside its word; without a display the terminal") {

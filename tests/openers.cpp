@@ -283,7 +283,9 @@ TEST_CASE("programs, scripts and launchers are refused unless allow_executables"
     CHECK(o.code() == errc::refused_executable);
     CHECK(test::contains(o.message, "is a program (it is executable)"));
     CHECK(test::contains(o.message, "allow_executables"));
-    for (const char* launcher : {"evil.desktop", "setup.EXE", "x.bat. ", "x.lnk"}) {
+    // A name that is only an extension is that kind of file too (xdg-open ran these).
+    for (const char* launcher :
+         {"evil.desktop", "setup.EXE", "x.bat. ", "x.lnk", ".exe", ".exe.", ".bat", ".desktop"}) {
         o = s.helper({"path", s.dir.write(std::string("files/") + launcher, "[Desktop Entry]\n")});
         CHECK_MESSAGE(o.code() == errc::refused_executable, launcher);
         CHECK(test::contains(o.message, "is a program or launcher"));
@@ -294,6 +296,34 @@ TEST_CASE("programs, scripts and launchers are refused unless allow_executables"
     o = s.helper({"--allow-exec", "path", script});
     CHECK_MESSAGE(o.ok, o.out);
     CHECK(s.record() == strings{script});
+}
+
+TEST_CASE("xdg-open: an uppercase scheme reaches the registered x-scheme-handler, in lowercase") {
+    REQUIRE(have_program("xdg-open"));
+    xdg_session s;  // recorder.desktop handles https; $BROWSER (xdg-open's fallback) is /bin/false
+    auto o = s.helper({"url", "HTTPS://Example.COM/A?B=C"});
+    CHECK_MESSAGE(o.ok, o.out << o.err);
+    CHECK(s.record() == strings{"https://Example.COM/A?B=C"});
+    s.forget();
+    o = s.helper({"url", "MAILTO:Someone@Example.COM"});
+    CHECK_MESSAGE(o.ok, o.out << o.err);
+    CHECK(s.record() == strings{"mailto:Someone@Example.COM"});
+}
+
+TEST_CASE("mailto: attach= is refused before anything runs, unless allow_mail_attachments") {
+    REQUIRE(have_program("xdg-open"));
+    xdg_session s;
+    const std::string url = "mailto:a@example.com?subject=hi&%41ttachment=/etc/passwd";
+    auto o = s.helper({"url", url});
+    CHECK(o.code() == errc::unsafe_url);
+    CHECK(test::contains(o.message, "liftoff: cannot open '" + url + "': it asks the mail client to attach a file"));
+    CHECK(test::contains(o.message, "allow_mail_attachments"));
+    o = s.helper({"--plan", "url", url});
+    CHECK(o.code() == errc::unsafe_url);
+    CHECK_FALSE(s.recorded());
+    o = s.helper({"--allow-attach", "url", url});
+    CHECK_MESSAGE(o.ok, o.out << o.err);
+    CHECK(s.record() == strings{url});
 }
 
 TEST_CASE("unsafe URLs are refused before anything runs, through both overloads") {
@@ -413,6 +443,47 @@ TEST_CASE("open_with: TryExec missing, Terminal=true, a URL for a files-only app
     CHECK(test::contains(o.message, "nor a program in PATH"));
     o = s.helper({"with", "nothing.desktop"});
     CHECK(o.code() == errc::application_not_found);
+    CHECK_FALSE(s.recorded());
+}
+
+TEST_CASE("open_with: an Exec that begins with a field code is refused, naming the entry and its Exec") {
+    xdg_session s;
+    // The user's file would have run as the program (Exec=%F), or argv would be empty (%f, %i
+    // with no target or icon) and plan_open_with, noexcept, took its front().
+    const std::string script =
+        s.dir.write("files/doc.txt", "#!/bin/sh\necho ran > '" + s.dir.file("record") + "'\n", 0755);
+    for (const char* exec : {"%F", "%f", "%i %u", "%c"}) {
+        const std::string file =
+            s.dir.write("data/applications/bad.desktop",
+                        "[Desktop Entry]\nType=Application\nName=Bad\nExec=" + std::string(exec) + "\n");
+        for (const bool plan : {true, false}) {
+            strings args{"with", "bad", script};
+            if (plan) args.insert(args.begin(), "--plan");
+            auto o = s.helper(args);
+            CHECK_MESSAGE(o.code() == errc::invalid_argument, exec << " " << o.out << o.err);
+            CHECK(test::contains(o.message, "the Exec line of '" + file + "' (Exec=" + exec + ") is invalid"));
+            CHECK(test::contains(o.message, "where the program belongs"));
+            CHECK(test::contains(o.message, "fix the desktop entry (nothing was run)"));
+        }
+        const auto o = s.helper({"--plan", "with", "bad"});  // no target at all
+        CHECK_MESSAGE(o.code() == errc::invalid_argument, exec << " " << o.out << o.err);
+    }
+    CHECK_FALSE(s.recorded());
+}
+
+TEST_CASE("open_with: a field code inside a quoted argument is refused: no target inside an sh -c string") {
+    xdg_session s;
+    const std::string marker = s.dir.file("record");
+    const std::string file =
+        s.dir.write("data/applications/shell.desktop",
+                    "[Desktop Entry]\nType=Application\nName=Shell\nExec=sh -c \"echo >'" + marker + "' \"%u\n");
+    for (const char* verb : {"--plan", "--wait"}) {
+        const auto o = s.helper({verb, "with", "shell", "https://example.com/;touch$IFS" + marker});
+        CHECK(o.code() == errc::invalid_argument);
+        CHECK(test::contains(o.message, "the Exec line of '" + file + "' (Exec=sh -c \"echo >'" + marker));
+        CHECK(test::contains(o.message, "the field code %u is inside a quoted argument"));
+        CHECK(test::contains(o.message, "fix the desktop entry (nothing was run)"));
+    }
     CHECK_FALSE(s.recorded());
 }
 

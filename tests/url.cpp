@@ -89,6 +89,53 @@ TEST_CASE("http and https URLs need a host") {
         CHECK_MESSAGE(d::check_url(bad, web).code == errc::unsafe_url, bad);
 }
 
+TEST_CASE("an empty host behind a port or userinfo is no host") {
+    for (const char* bad : {"http://:80/", "http://@/", "https://user@:443/x", "http://user:pw@", "https://@:1#f",
+                            "HTTP://:80", "https://[]:443/", "http://a@b@:8/"}) {
+        const auto f = refused(bad);
+        CHECK_MESSAGE(test::contains(f.message, "URL needs a host after '//'"), f.message);
+        CHECK_MESSAGE(test::contains(f.message, "://host/path (nothing was run)"), f.message);
+    }
+    for (const char* ok :
+         {"http://h:80/", "http://u@h/", "https://u:p@h:443/x", "http://[::1]:80/", "http://h?q", "http://a@b@c/"})
+        CHECK_MESSAGE(!d::check_url(ok, web), ok);
+    CHECK(d::url_host("//u:p@Host:8/x") == "Host");
+    CHECK(d::url_host("//[fe80::1%25eth0]:8/") == "fe80::1%25eth0");
+}
+
+TEST_CASE("mailto: an attach or attachment field is refused unless allowed, however it is spelled") {
+    for (const char* bad :
+         {"mailto:a@b?attach=/etc/passwd", "mailto:a@b?subject=x&attachment=~/.ssh/id_rsa", "mailto:?ATTACH=x",
+          "MAILTO:a@b?Attachment=file:///etc/passwd", "mailto:a@b?%61ttach=/etc/passwd",
+          "mailto:a@b?%41%54%54%41%43%48%4D%45%4E%54=x", "mailto:a@b?body=x;attach=/y", "mailto:a@b?x=1?attach=/y",
+          "mailto:a@b?%20attach%20=/y", "mailto:a@b?body=1%26attach%3D/etc/passwd", "mailto:a@b?attach"}) {
+        const auto f = refused(bad);
+        CHECK_MESSAGE(test::contains(f.message, "it asks the mail client to attach a file"), f.message);
+        CHECK_MESSAGE(test::contains(f.message, "open_options::allow_mail_attachments"), f.message);
+        CHECK_MESSAGE(test::contains(f.message, "nothing was run"), f.message);
+        CHECK_MESSAGE(!d::check_url(bad, web, true), bad);
+    }
+    for (const char* ok : {"mailto:attach@example.com", "mailto:a@b?subject=attach", "mailto:a@b?subject=x&body=y",
+                           "mailto:a@b?attachments=x", "mailto:a@b?x-attach=y", "https://a.b/?attach=/etc/passwd"})
+        CHECK_MESSAGE(!d::check_url(ok, web), ok);
+    // open_url() and open_with()'s URL targets go through the same check, and the same option.
+    CHECK_THROWS_AS(liftoff::plan_open_url("mailto:a@b?attach=/etc/passwd"), liftoff::launch_error);
+    std::error_code ec;
+    liftoff::plan_open_with("liftoff-no-such-mailer", {"mailto:a@b?attach=/etc/passwd"}, {}, ec);
+    CHECK(ec == errc::unsafe_url);
+    liftoff::open_options allow;
+    allow.allow_mail_attachments = true;
+    liftoff::plan_open_with("liftoff-no-such-mailer", {"mailto:a@b?attach=/etc/passwd"}, allow, ec);
+    CHECK(ec != errc::unsafe_url);
+}
+
+TEST_CASE("the scheme is handed over in lowercase, the rest as given") {
+    CHECK(d::with_lowercase_scheme("HTTPS://EXAMPLE.COM/A?B=C#D") == "https://EXAMPLE.COM/A?B=C#D");
+    CHECK(d::with_lowercase_scheme("MailTo:Someone@X") == "mailto:Someone@X");
+    CHECK(d::with_lowercase_scheme("Web+Foo.Bar:X") == "web+foo.bar:X");
+    CHECK(d::with_lowercase_scheme("no scheme/X:Y") == "no scheme/X:Y");
+}
+
 TEST_CASE("url_scheme finds a scheme only at the start and only if well formed") {
     CHECK(d::url_scheme("https://x") == "https");
     CHECK(d::url_scheme("web+foo.bar-x:1") == "web+foo.bar-x");
@@ -107,7 +154,29 @@ TEST_CASE("launcher names are known whatever their case and trailing dots or spa
     for (const char* n : {"x.desktop", "SETUP.EXE", "run.bat", "run.BAT.", "run.cmd . .", "x.lnk", "x.url", "X.app",
                           "x.command", "x.jar", "x.ps1", "x.vbs", "x.AppImage", "x.msi", "x.scr", "x.hta", "x.js"})
         CHECK_MESSAGE(d::is_launcher_name(n), n);
-    for (const char* n :
-         {"report.pdf", "notes.txt", "photo.jpeg", "archive.tar.gz", ".desktop", "desktop", "x.exe.txt"})
+    for (const char* n : {"report.pdf", "notes.txt", "photo.jpeg", "archive.tar.gz", "desktop", "x.exe.txt", ".bashrc",
+                          ".", "..", "exe", ""})
         CHECK_MESSAGE(!d::is_launcher_name(n), n);
+}
+
+TEST_CASE("a name that is only an extension is that kind of file: .exe, .exe., .bat, .lnk, .desktop") {
+    for (const char* n : {".exe", ".exe.", ".EXE . ", ".bat", ".lnk", ".desktop", ".cmd", ".url"})
+        CHECK_MESSAGE(d::is_launcher_name(n), n);
+    // open_path() refuses such a file before any opener is asked (the rule Windows relies on alone).
+    test::scratch_dir dir;
+    for (const char* n : {".exe", ".bat", ".lnk", ".desktop"}) {
+        const std::string file = dir.write(n, "MZ\n");
+        std::error_code ec;
+        const auto p = liftoff::plan_open_path(file, {}, ec);
+        CHECK_MESSAGE(ec == errc::refused_executable, n);
+        CHECK_FALSE(p.launch);
+        try {
+            liftoff::plan_open_path(file);
+            FAIL("no launch_error for " << std::string(n));
+        } catch (const liftoff::launch_error& e) {
+            CHECK(e.code() == errc::refused_executable);
+            CHECK(test::contains(e.what(), "is a program or launcher ('" + std::string(n) + "'"));
+            CHECK(test::contains(e.what(), "allow_executables"));
+        }
+    }
 }

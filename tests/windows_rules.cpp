@@ -225,6 +225,20 @@ TEST_CASE("ill-formed UTF-16 from the OS round-trips through WTF-8, and strict U
     CHECK(back == lone);
 }
 
+TEST_CASE("WTF-8 refuses a surrogate pair written as two 3-byte sequences: it would not round-trip") {
+    // U+10000 is D800 DC00 in UTF-16, which comes back as F0 90 80 80, never as these six bytes.
+    const std::string split_pair = "\xed\xa0\x80\xed\xb0\x80";
+    std::u16string wide;
+    CHECK_FALSE(d::utf8_to_utf16(split_pair, wide, d::surrogates::wtf8));
+    CHECK_FALSE(d::utf8_to_utf16("x" + split_pair + "y", wide, d::surrogates::wtf8));
+    // The lone halves, apart or the other way round, are what WTF-8 is for.
+    for (const std::string& ok : {std::string("\xed\xa0\x80"), std::string("\xed\xb0\x80\xed\xa0\x80"),
+                                  std::string("\xed\xa0\x80 \xed\xb0\x80"), std::string("\xed\xaf\xbf\xed\xaf\xbf")}) {
+        REQUIRE_MESSAGE(d::utf8_to_utf16(ok, wide, d::surrogates::wtf8), d::printable(ok));
+        CHECK(d::utf16_to_utf8(wide) == ok);
+    }
+}
+
 TEST_CASE("command-line quoting: the fixed corpus reads back exactly") {
     const std::vector<strings> corpus = {
         {},

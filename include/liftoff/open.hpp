@@ -70,12 +70,14 @@ struct probe_marks_programs<P, std::void_t<decltype(P::probe_marks_programs)>>
 
 /// True for a name whose extension makes opening it run something: programs, scripts and
 /// launchers on any of the systems (a file copied from one to another keeps its danger).
-/// Trailing dots and spaces are ignored, as Windows ignores them; case is ignored.
+/// Trailing dots and spaces are ignored, as Windows ignores them; case is ignored. A name that
+/// is only an extension (".exe", ".desktop") is one too: Windows runs it by that extension, and
+/// the shared-mime-info glob *.desktop matches it.
 inline bool is_launcher_name(std::string_view name) {
     while (!name.empty() && (name.back() == '.' || name.back() == ' '))
         name.remove_suffix(1);
     const auto dot = name.rfind('.');
-    if (dot == std::string_view::npos || dot == 0) return false;
+    if (dot == std::string_view::npos) return false;
     const std::string_view ext = name.substr(dot + 1);
     static const char* const launchers[] = {
         "desktop",  "exe",     "bat",  "cmd",      "com",         "lnk",       "url",
@@ -158,8 +160,8 @@ failure prepare_url(const std::string& url, const open_options& opts, open_reque
     req.kind = open_kind::url;
     req.shown = printable(url);
     if (auto bad = check_text<P>(req.shown, url, "the URL")) return bad;
-    if (auto bad = check_url(url, opts.allowed_schemes)) return bad;
-    req.target = url;
+    if (auto bad = check_url(url, opts.allowed_schemes, opts.allow_mail_attachments)) return bad;
+    req.target = with_lowercase_scheme(url);
     return {};
 }
 
@@ -183,8 +185,8 @@ failure prepare_with(const std::string& app, const std::vector<std::string>& tar
         if (auto bad = check_text<P>(shown, t, "the target")) return bad;
         // "C:\x" is a path with a drive letter, not a URL with the scheme "c".
         if (url_scheme(t).size() > 1) {
-            if (auto bad = check_url(t, opts.allowed_schemes)) return bad;
-            req.targets.push_back({t, true});
+            if (auto bad = check_url(t, opts.allowed_schemes, opts.allow_mail_attachments)) return bad;
+            req.targets.push_back({with_lowercase_scheme(t), true});
         } else {
             std::string abs;
             if (auto gone = absolute_path<P>(t, req.shown, abs)) return gone;

@@ -40,6 +40,9 @@ struct open_options {
     std::vector<std::string> allowed_schemes{"http", "https", "mailto"};
     /// open_path() refuses programs, scripts and launchers (.desktop, .lnk, .app ...) unless set.
     bool allow_executables = false;
+    /// open_url() (and open_with()'s URL targets) refuse a mailto: URL with an attach= or
+    /// attachment= field (mail clients have attached local files from them) unless set.
+    bool allow_mail_attachments = false;
 };
 
 /// What an opener call would do, worked out without running anything.

@@ -1384,7 +1384,8 @@ enum class surrogates : unsigned char { strict, wtf8 };
 
 /// Decodes one code point at `s[i]`, advancing `i`. Returns false for anything that is not
 /// UTF-8: stray continuation bytes, truncated sequences, overlong forms, values above
-/// U+10FFFF, and (unless `mode` is wtf8) surrogates.
+/// U+10FFFF, and (unless `mode` is wtf8) surrogates. In wtf8 mode a lead surrogate directly
+/// followed by a trail one is refused too: that pair is a 4-byte code point in WTF-8.
 inline bool decode_utf8(std::string_view s, std::size_t& i, std::uint32_t& cp,
                         surrogates mode = surrogates::strict) noexcept {
     const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
@@ -1411,7 +1412,14 @@ inline bool decode_utf8(std::string_view s, std::size_t& i, std::uint32_t& cp,
         cp = (cp << 6) | (b & 0x3fu);
     }
     if (cp < lowest || cp > 0x10ffff) return false;
-    if (cp >= 0xd800 && cp <= 0xdfff && mode == surrogates::strict) return false;
+    if (cp >= 0xd800 && cp <= 0xdfff) {
+        if (mode == surrogates::strict) return false;
+        // WTF-8 writes a pair as its one 4-byte code point: a lead surrogate followed by a
+        // trail one (ED B0..BF xx) would come back from UTF-16 as 4 bytes, not as these 6.
+        const std::size_t next = i + n + 1;
+        if (cp <= 0xdbff && s.size() - next >= 2 && byte(next) == 0xed && (byte(next + 1) & 0xf0u) == 0xb0u)
+            return false;
+    }
     i += n + 1;
     return true;
 }
@@ -7245,9 +7253,57 @@ struct exec_split {
     std::string error;  ///< non-empty when the line is invalid
 };
 
+/// The first field code in `w`: its index, or npos. `defined_only` looks only for the codes the
+/// specification defines (f F u U i c k and the deprecated d D n N v m). A code is found as the
+/// specification reads the argument (quoting undone, then "%%" a '%' and '%' with the character
+/// after it a code) and as expand_exec() reads it (only an unquoted '%' begins a code, so a
+/// quoted '%' cannot pair with, and hide, the unquoted code after it: "x%"%u).
+inline std::size_t find_field_code(const exec_word& w, bool defined_only) noexcept {
+    constexpr std::string_view defined = "fFuUickdDnNvm";
+    const auto counts = [&](char c) {
+        return c != '%' && (!defined_only || defined.find(c) != std::string_view::npos);
+    };
+    std::size_t first = std::string_view::npos;
+    for (std::size_t i = 0; i + 1 < w.text.size(); ++i) {
+        if (w.text[i] != '%') continue;
+        if (counts(w.text[i + 1])) {
+            first = i;
+            break;
+        }
+        if (w.text[i + 1] == '%') ++i;
+    }
+    for (std::size_t i = 0; i + 1 < w.text.size() && i < first; ++i) {
+        if (w.text[i] != '%' || w.quoted_mask[i] != ' ') continue;
+        if (counts(w.text[i + 1])) return i;
+        ++i;  // the code's character, or the second '%' of "%%"
+    }
+    return first;
+}
+
+/// The rules of the specification the split words must keep, or why they do not: the first
+/// word is the program, so no field code may stand in for it (a target would run as the
+/// program, or nothing would be left to run), and field codes must not be used inside a
+/// quoted argument, wholly or partly quoted (a target would land inside, say, an sh -c string).
+inline std::string check_exec_words(const std::vector<exec_word>& words) {
+    if (words.empty()) return "it is empty";
+    const exec_word& program = words.front();
+    if (program.text.empty()) return "its program (the first word) is empty";
+    if (const std::size_t at = find_field_code(program, false); at != std::string_view::npos)
+        return "its first word '" + program.text + "' holds the field code " + program.text.substr(at, 2) +
+               " where the program belongs (a target, or nothing, would run in its place)";
+    for (const auto& w : words) {
+        if (w.quoted_mask.find('q') == std::string::npos) continue;
+        if (const std::size_t at = find_field_code(w, true); at != std::string_view::npos)
+            return "the field code " + w.text.substr(at, 2) + " is inside a quoted argument ('" + w.text +
+                   "'), which the Desktop Entry Specification forbids";
+    }
+    return {};
+}
+
 /// Splits an Exec value (after unescape_desktop_string) into arguments: separated by spaces or
 /// tabs; "double quotes" group, and inside them \" \` \$ \\ give the character. A backslash
-/// elsewhere is kept literally. Nothing is ever given to a shell.
+/// elsewhere is kept literally. Nothing is ever given to a shell. A line that breaks the
+/// specification's rules (check_exec_words) is an error.
 inline exec_split split_exec(std::string_view exec) {
     exec_split r;
     bool in_word = false;
@@ -7294,7 +7350,8 @@ inline exec_split split_exec(std::string_view exec) {
         if (w.text.empty()) w.quoted_mask.clear();  // "" is an empty argument: keep the word
     }
     if (in_word) r.words.push_back(std::move(w));
-    if (r.words.empty()) r.error = "it is empty";
+    r.error = check_exec_words(r.words);
+    if (!r.error.empty()) r.words.clear();
     return r;
 }
 
@@ -7326,6 +7383,8 @@ struct exec_expansion {
 inline exec_expansion expand_exec(const std::vector<exec_word>& words, const exec_context& ctx,
                                   const std::vector<exec_target>& targets, const std::vector<std::string>& app_args) {
     exec_expansion r;
+    r.error = check_exec_words(words);
+    if (!r.error.empty()) return r;
     // First pass: which target code is there (the spec allows at most one).
     int codes = 0;
     char code = 0;
@@ -7437,6 +7496,11 @@ inline exec_expansion expand_exec(const std::vector<exec_word>& words, const exe
                 argv.push_back(t->text);
         }
         place_app_args();
+        if (argv.empty() || argv.front().empty()) {  // check_exec_words rules it out; never run nothing
+            r.argvs.clear();
+            r.error = "it names no program";
+            return r;
+        }
         r.argvs.push_back(std::move(argv));
     }
     return r;
@@ -7468,6 +7532,9 @@ struct open_options {
     std::vector<std::string> allowed_schemes{"http", "https", "mailto"};
     /// open_path() refuses programs, scripts and launchers (.desktop, .lnk, .app ...) unless set.
     bool allow_executables = false;
+    /// open_url() (and open_with()'s URL targets) refuse a mailto: URL with an attach= or
+    /// attachment= field (mail clients have attached local files from them) unless set.
+    bool allow_mail_attachments = false;
 };
 
 /// What an opener call would do, worked out without running anything.
@@ -7695,9 +7762,77 @@ inline std::string describe_url_char(std::string_view url, std::size_t i, std::s
     return "the non-ASCII character '" + std::string(url.substr(i, n)) + "'";
 }
 
+/// `url` with its scheme in lowercase and the rest unchanged. RFC 3986 makes schemes
+/// case-insensitive, but openers look handlers up by the exact name (xdg-open's
+/// x-scheme-handler/https), so "HTTPS://x" would miss the user's registered browser.
+inline std::string with_lowercase_scheme(std::string_view url) {
+    std::string out(url);
+    const std::size_t n = url_scheme(url).size();
+    for (std::size_t i = 0; i < n; ++i)
+        if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] - 'A' + 'a');
+    return out;
+}
+
+/// The host of an http(s) URL's authority ("//[userinfo@]host[:port]"): without the userinfo
+/// and the port, so "http://:80/" and "http://user@/" have an empty one. `rest` follows "scheme:".
+inline std::string_view url_host(std::string_view rest) noexcept {
+    if (rest.compare(0, 2, "//") != 0) return {};
+    std::string_view host = rest.substr(2, rest.find_first_of("/?#", 2) - 2);
+    const std::size_t at = host.rfind('@');
+    if (at != std::string_view::npos) host.remove_prefix(at + 1);
+    if (!host.empty() && host.front() == '[') {  // an IP literal: its ':'s are not the port's
+        const std::size_t close = host.find(']');
+        return close == std::string_view::npos ? host : host.substr(1, close - 1);
+    }
+    return host.substr(0, host.find(':'));
+}
+
+/// `s` with each %XX escape decoded (a '%' that begins none is kept).
+inline std::string percent_decode(std::string_view s) {
+    auto value = [](char c) {
+        return is_ascii_digit(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : c - 'A' + 10;
+    };
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && is_hex_digit(s[i + 1]) && is_hex_digit(s[i + 2])) {
+            out += static_cast<char>(value(s[i + 1]) * 16 + value(s[i + 2]));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+/// The first header field of a mailto: URL that asks a mail client to attach a file
+/// ("attach", "attachment", in any case, percent-encoded or not), or "". Mail clients have
+/// attached local files from such links (Evolution, CVE-2020-11879). Read generously: the
+/// query is decoded before it is split, at '&', ';' and '?', as a lax client might.
+inline std::string mailto_attachment_field(std::string_view rest) {
+    const std::size_t q = rest.find('?');
+    if (q == std::string_view::npos) return {};
+    const std::string query = percent_decode(rest.substr(q + 1));
+    std::size_t start = 0;
+    while (start <= query.size()) {
+        std::size_t end = query.find_first_of("&;?", start);
+        if (end == std::string::npos) end = query.size();
+        std::string_view name = std::string_view(query).substr(start, end - start);
+        name = name.substr(0, name.find('='));
+        while (!name.empty() && (name.front() == ' ' || name.front() == '\t'))
+            name.remove_prefix(1);
+        while (!name.empty() && (name.back() == ' ' || name.back() == '\t'))
+            name.remove_suffix(1);
+        if (iequals(name, "attach") || iequals(name, "attachment")) return std::string(name);
+        start = end + 1;
+    }
+    return {};
+}
+
 /// Checks `url` for open_url(). Returns a failure (unsafe_url, with what and where and the
-/// encoding to use) or an empty one. `allowed` schemes compare case-insensitively.
-inline failure check_url(std::string_view url, const std::vector<std::string>& allowed) {
+/// encoding to use) or an empty one. `allowed` schemes compare case-insensitively. A mailto:
+/// URL asking for an attachment is refused unless `allow_mail_attachments`.
+inline failure check_url(std::string_view url, const std::vector<std::string>& allowed,
+                         bool allow_mail_attachments = false) {
     const std::string shown = printable(url.substr(0, 200)) + (url.size() > 200 ? "..." : "");
     auto refuse = [&](std::string what, std::string remedy) {
         return make_open_failure(errc::unsafe_url, shown, std::move(what), std::move(remedy));
@@ -7739,10 +7874,18 @@ inline failure check_url(std::string_view url, const std::vector<std::string>& a
                       "add it to open_options::allowed_schemes if opening it is safe (nothing was run)");
     const std::string_view rest = url.substr(scheme.size() + 1);
     if (rest.empty()) return refuse("nothing follows the scheme", "give a complete URL (nothing was run)");
-    if ((iequals(scheme, "http") || iequals(scheme, "https")) &&
-        (rest.compare(0, 2, "//") != 0 || rest.size() == 2 || rest[2] == '/' || rest[2] == '?' || rest[2] == '#'))
-        return refuse("an " + std::string(scheme) + " URL needs a host after '//'",
-                      "write it as " + std::string(scheme) + "://host/path (nothing was run)");
+    if ((iequals(scheme, "http") || iequals(scheme, "https")) && url_host(rest).empty())
+        return refuse(
+            "an " + std::string(scheme) + " URL needs a host after '//' (and after any 'user@', before any ':port')",
+            "write it as " + std::string(scheme) + "://host/path (nothing was run)");
+    if (iequals(scheme, "mailto") && !allow_mail_attachments) {
+        const std::string field = mailto_attachment_field(rest);
+        if (!field.empty())
+            return refuse("it asks the mail client to attach a file ('" + printable(field) +
+                              "='), which could send a local file away",
+                          "remove that field, or set open_options::allow_mail_attachments if the caller chose "
+                          "the file (nothing was run)");
+    }
     return {};
 }
 
@@ -7791,11 +7934,13 @@ inline std::string file_uri(std::string_view absolute_path) {
 // injectable root directory and the platform's environment, and one pure function picks the
 // opener from them, so every branch is tested on any OS with faked facts.
 
-#include <cstddef>  // std::size_t
+#include <cstddef>     // std::size_t
+#include <filesystem>  // a $BROWSER program's real name
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 // ---- liftoff/detail/browser_env.hpp ----
@@ -7886,6 +8031,7 @@ struct session_facts {
     std::optional<std::string> browser;        ///< $BROWSER as set
     std::vector<browser_entry> browsers;       ///< its entries
     std::vector<std::string> browser_paths;    ///< each entry's program, found ("" where not)
+    std::vector<bool> browser_powershell;      ///< each entry's program hands its URL to PowerShell
     std::string wsl_distro;                    ///< $WSL_DISTRO_NAME
     std::string wsl_mount_root = "/mnt/";      ///< where Windows drives are mounted (/etc/wsl.conf)
     std::map<std::string, std::string> tools;  ///< tool name -> absolute path, for those in PATH
@@ -7903,6 +8049,15 @@ inline const std::vector<std::string>& freedesktop_tool_names() {
     static const std::vector<std::string> names{"xdg-open", "gio",   "kde-open",  "kde-open6",   "kde-open5",
                                                 "wslview",  "gdbus", "dbus-send", "explorer.exe"};
     return names;
+}
+
+/// Programs known to hand their argument to PowerShell, by file name: wslu's wslview (inside a
+/// quoted string, in the releases we have read), wsl-open (Start-Process) and PowerShell itself.
+inline bool is_powershell_front(std::string_view path) noexcept {
+    const std::string_view name = path.substr(path.find_last_of('/') + 1);
+    for (const char* front : {"wslview", "wsl-open", "powershell.exe", "pwsh.exe", "powershell", "pwsh"})
+        if (iequals(name, front)) return true;
+    return false;
 }
 
 inline bool read_small_file(const std::string& path, std::string& out) {
@@ -7994,6 +8149,12 @@ session_facts gather_session_facts(const std::string& root) {
             } else {
                 found = search_path_list<P>(prog, f.searched).found;
             }
+            // By the name given, and by the file it leads to (a symlink named "browser").
+            std::error_code ec;
+            const auto real =
+                found.empty() ? std::filesystem::path() : std::filesystem::canonical(P::to_path(found), ec);
+            f.browser_powershell.push_back(is_powershell_front(prog) ||
+                                           (!ec && is_powershell_front(real.filename().u8string())));
             f.browser_paths.push_back(std::move(found));
         }
     }
@@ -8014,10 +8175,27 @@ session_facts gather_session_facts(const std::string& root) {
 enum class opener_tool { none, xdg_open, gio, kde_open, browser, wslview, explorer, gdbus, dbus_send };
 
 /// wslview hands its argument to PowerShell inside a quoted string (in the wslu releases we have
-/// read), where `$(...)`, `$name` and a backtick expand and a quote ends the string: a target
-/// holding one goes to explorer.exe, which takes it as a plain argument, or to the Linux side.
+/// read), where `$(...)`, `$name` and a backtick expand and a quote ends the string.
 inline bool powershell_would_expand(std::string_view target) noexcept {
     return target.find_first_of("$`'\"") != std::string_view::npos;
+}
+
+/// Whether a route through `tool` may end in PowerShell: wslview; a $BROWSER entry whose program
+/// is a PowerShell front (is_powershell_front); and on WSL a Linux opener when wslview is
+/// installed or $BROWSER names such a front, because xdg-open's generic mode hands URLs to
+/// $BROWSER and `wslview --reg-as-browser` makes itself the x-scheme-handler of http(s).
+inline bool may_reach_powershell(const session_facts& f, opener_tool tool, std::size_t browser = 0) {
+    bool browser_front = false;
+    for (const bool b : f.browser_powershell)
+        browser_front = browser_front || b;
+    switch (tool) {
+    case opener_tool::wslview: return true;
+    case opener_tool::browser: return browser < f.browser_powershell.size() && f.browser_powershell[browser];
+    case opener_tool::xdg_open:
+    case opener_tool::gio:
+    case opener_tool::kde_open: return f.wsl && (f.tool("wslview") != nullptr || browser_front);
+    default: return false;
+    }
 }
 
 /// What choose_opener() decided: a tool, or why there is none.
@@ -8035,8 +8213,7 @@ struct opener_choice {
 /// The order, and why:
 /// 1. WSL (not in a container): the Windows side owns the user's browser and files, so
 ///    `wslview` (wslu), else `explorer.exe`; never cmd.exe or PowerShell, which re-parse their
-///    command line (nor wslview for a target PowerShell would expand: see above). Without
-///    either, on to the Linux openers (WSLg has a display).
+///    command line. Without either, on to the Linux openers (WSLg has a display).
 /// 2. Flatpak or Snap: the sandbox's own `xdg-open` forwards to the host through the portal
 ///    (or snapd), the only way out of the sandbox; it needs no display of its own.
 /// 3. A graphical session: `xdg-open` first (the freedesktop dispatcher: it defers to the
@@ -8048,12 +8225,23 @@ struct opener_choice {
 /// Reveal: ShowItems of org.freedesktop.FileManager1 through `gdbus` or `dbus-send` when there
 /// is a session bus (not inside Flatpak, whose sandbox hides the file manager); the caller
 /// falls back to opening the folder (kind path).
-/// `target` matters on WSL only: see below.
+/// The PowerShell guard, here and nowhere else: a `target` PowerShell would expand
+/// (powershell_would_expand) is never given to a route that may end in PowerShell
+/// (may_reach_powershell), whichever step would pick it; when only such routes are left, the
+/// choice is errc::unsupported, naming them.
 inline opener_choice choose_opener(const session_facts& f, open_kind kind, std::string_view scheme = {},
                                    std::string_view target = {}) {
     opener_choice c;
+    const bool expands = powershell_would_expand(target);
+    std::vector<std::string> shunned;  // routes the guard kept the target from
+    auto guarded = [&](opener_tool t, const std::string& name, std::size_t browser = 0) {
+        if (!expands || !may_reach_powershell(f, t, browser)) return false;
+        shunned.push_back("'" + printable(name) + "'");
+        return true;
+    };
     auto pick = [&](opener_tool t, const char* name) {
         if (const auto* p = f.tool(name)) {
+            if (guarded(t, name)) return false;
             c.tool = t;
             c.path = *p;
             return true;
@@ -8065,8 +8253,7 @@ inline opener_choice choose_opener(const session_facts& f, open_kind kind, std::
     if (f.wsl) {
         if (kind == open_kind::reveal) {
             if (pick(opener_tool::explorer, "explorer.exe")) return c;
-        } else if ((!powershell_would_expand(target) && pick(opener_tool::wslview, "wslview")) ||
-                   pick(opener_tool::explorer, "explorer.exe")) {
+        } else if (pick(opener_tool::wslview, "wslview") || pick(opener_tool::explorer, "explorer.exe")) {
             return c;
         }
     }
@@ -8089,6 +8276,7 @@ inline opener_choice choose_opener(const session_facts& f, open_kind kind, std::
             const bool self =
                 prog == "xdg-open" || (prog.size() > 9 && prog.compare(prog.size() - 9, 9, "/xdg-open") == 0);
             if (!f.browser_paths[i].empty() && !self) {
+                if (guarded(opener_tool::browser, "$BROWSER's " + prog, i)) continue;
                 c.tool = opener_tool::browser;
                 c.path = f.browser_paths[i];
                 c.browser = i;
@@ -8097,6 +8285,17 @@ inline opener_choice choose_opener(const session_facts& f, open_kind kind, std::
             }
             missing_browsers.push_back("'" + printable(prog) + "'");
         }
+    }
+    if (!shunned.empty()) {
+        c.refusal = errc::unsupported;
+        c.what =
+            "it holds '$', a backtick or a quote, which PowerShell would expand or end a string at, and the "
+            "openers here may hand it to PowerShell (" +
+            join(shunned, ", ") + ")";
+        c.remedy =
+            "put explorer.exe in PATH (WSL's appendWindowsPath), or percent-encode those characters in a URL "
+            "(%24 %60 %27 %22); nothing was run";
+        return c;
     }
     std::string browser_note;
     if (web && f.browser && !missing_browsers.empty())
@@ -8299,7 +8498,7 @@ private:
     }
 
     static failure route_reveal(const session_facts& f, const open_request& req, open_route& out) {
-        const opener_choice c = choose_opener(f, open_kind::reveal);
+        const opener_choice c = choose_opener(f, open_kind::reveal, {}, req.target);
         if (c.tool == opener_tool::none) return open_failure(req, c.refusal, c.what, c.remedy);
         const std::string& path = req.target;
         if (c.tool == opener_tool::explorer) {
@@ -8331,7 +8530,7 @@ private:
         }
         // Open the folder that holds it: the fallback, or the way when there is no bus.
         const std::string folder = parent_folder(path);
-        const opener_choice fc = choose_opener(f, open_kind::path);
+        const opener_choice fc = choose_opener(f, open_kind::path, {}, folder);
         if (fc.tool == opener_tool::none) {
             if (!out.steps.empty()) return {};
             return open_failure(req, fc.refusal, fc.what, fc.remedy);
@@ -8453,10 +8652,11 @@ private:
             return open_failure(req, errc::unsupported,
                                 "the desktop entry " + shown_file + " has no Exec line (D-Bus activation only)",
                                 "start it through D-Bus, or name its program instead", file);
+        const std::string shown_exec = "(Exec=" + printable(e.keys.at("Exec")) + ")";
         const exec_split words = split_exec(*exec);
         if (!words.error.empty())
             return open_failure(req, errc::invalid_argument,
-                                "the Exec line of " + shown_file + " is invalid: " + words.error,
+                                "the Exec line of " + shown_file + " " + shown_exec + " is invalid: " + words.error,
                                 "fix the desktop entry (nothing was run)", file);
         exec_context ctx;
         ctx.name = e.get("Name").value_or("");
@@ -8465,7 +8665,7 @@ private:
         const exec_expansion x = expand_exec(words.words, ctx, req.targets, opts.app_args);
         if (!x.error.empty())
             return open_failure(req, x.wrong_target ? errc::unsupported : errc::invalid_argument,
-                                "the application of " + shown_file + " cannot take it: " + x.error,
+                                "the application of " + shown_file + " " + shown_exec + " cannot take it: " + x.error,
                                 x.wrong_target ? "give it a local file, or pick an application that takes URLs"
                                                : "fix the desktop entry (nothing was run)",
                                 file);
@@ -8820,12 +9020,14 @@ struct probe_marks_programs<P, std::void_t<decltype(P::probe_marks_programs)>>
 
 /// True for a name whose extension makes opening it run something: programs, scripts and
 /// launchers on any of the systems (a file copied from one to another keeps its danger).
-/// Trailing dots and spaces are ignored, as Windows ignores them; case is ignored.
+/// Trailing dots and spaces are ignored, as Windows ignores them; case is ignored. A name that
+/// is only an extension (".exe", ".desktop") is one too: Windows runs it by that extension, and
+/// the shared-mime-info glob *.desktop matches it.
 inline bool is_launcher_name(std::string_view name) {
     while (!name.empty() && (name.back() == '.' || name.back() == ' '))
         name.remove_suffix(1);
     const auto dot = name.rfind('.');
-    if (dot == std::string_view::npos || dot == 0) return false;
+    if (dot == std::string_view::npos) return false;
     const std::string_view ext = name.substr(dot + 1);
     static const char* const launchers[] = {
         "desktop",  "exe",     "bat",  "cmd",      "com",         "lnk",       "url",
@@ -8908,8 +9110,8 @@ failure prepare_url(const std::string& url, const open_options& opts, open_reque
     req.kind = open_kind::url;
     req.shown = printable(url);
     if (auto bad = check_text<P>(req.shown, url, "the URL")) return bad;
-    if (auto bad = check_url(url, opts.allowed_schemes)) return bad;
-    req.target = url;
+    if (auto bad = check_url(url, opts.allowed_schemes, opts.allow_mail_attachments)) return bad;
+    req.target = with_lowercase_scheme(url);
     return {};
 }
 
@@ -8933,8 +9135,8 @@ failure prepare_with(const std::string& app, const std::vector<std::string>& tar
         if (auto bad = check_text<P>(shown, t, "the target")) return bad;
         // "C:\x" is a path with a drive letter, not a URL with the scheme "c".
         if (url_scheme(t).size() > 1) {
-            if (auto bad = check_url(t, opts.allowed_schemes)) return bad;
-            req.targets.push_back({t, true});
+            if (auto bad = check_url(t, opts.allowed_schemes, opts.allow_mail_attachments)) return bad;
+            req.targets.push_back({with_lowercase_scheme(t), true});
         } else {
             std::string abs;
             if (auto gone = absolute_path<P>(t, req.shown, abs)) return gone;

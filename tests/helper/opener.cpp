@@ -8,6 +8,7 @@
 //     --confirm MS     open_options::confirm
 //     --wait           open_options::wait
 //     --allow-exec     open_options::allow_executables
+//     --allow-attach   open_options::allow_mail_attachments
 //     --scheme S       add S to allowed_schemes (repeatable)
 //     --app-arg A      add A to app_args (repeatable)
 //     --wait-child     after a successful open, wait for the returned child and print its status
@@ -51,6 +52,8 @@ int main(int argc, char** argv) {
             opts.wait = true;
         } else if (a == "--allow-exec") {
             opts.allow_executables = true;
+        } else if (a == "--allow-attach") {
+            opts.allow_mail_attachments = true;
         } else if (a == "--scheme" && i + 1 < argc) {
             opts.allowed_schemes.push_back(argv[++i]);
         } else if (a == "--app-arg" && i + 1 < argc) {

@@ -108,9 +108,57 @@ struct exec_split {
     std::string error;  ///< non-empty when the line is invalid
 };
 
+/// The first field code in `w`: its index, or npos. `defined_only` looks only for the codes the
+/// specification defines (f F u U i c k and the deprecated d D n N v m). A code is found as the
+/// specification reads the argument (quoting undone, then "%%" a '%' and '%' with the character
+/// after it a code) and as expand_exec() reads it (only an unquoted '%' begins a code, so a
+/// quoted '%' cannot pair with, and hide, the unquoted code after it: "x%"%u).
+inline std::size_t find_field_code(const exec_word& w, bool defined_only) noexcept {
+    constexpr std::string_view defined = "fFuUickdDnNvm";
+    const auto counts = [&](char c) {
+        return c != '%' && (!defined_only || defined.find(c) != std::string_view::npos);
+    };
+    std::size_t first = std::string_view::npos;
+    for (std::size_t i = 0; i + 1 < w.text.size(); ++i) {
+        if (w.text[i] != '%') continue;
+        if (counts(w.text[i + 1])) {
+            first = i;
+            break;
+        }
+        if (w.text[i + 1] == '%') ++i;
+    }
+    for (std::size_t i = 0; i + 1 < w.text.size() && i < first; ++i) {
+        if (w.text[i] != '%' || w.quoted_mask[i] != ' ') continue;
+        if (counts(w.text[i + 1])) return i;
+        ++i;  // the code's character, or the second '%' of "%%"
+    }
+    return first;
+}
+
+/// The rules of the specification the split words must keep, or why they do not: the first
+/// word is the program, so no field code may stand in for it (a target would run as the
+/// program, or nothing would be left to run), and field codes must not be used inside a
+/// quoted argument, wholly or partly quoted (a target would land inside, say, an sh -c string).
+inline std::string check_exec_words(const std::vector<exec_word>& words) {
+    if (words.empty()) return "it is empty";
+    const exec_word& program = words.front();
+    if (program.text.empty()) return "its program (the first word) is empty";
+    if (const std::size_t at = find_field_code(program, false); at != std::string_view::npos)
+        return "its first word '" + program.text + "' holds the field code " + program.text.substr(at, 2) +
+               " where the program belongs (a target, or nothing, would run in its place)";
+    for (const auto& w : words) {
+        if (w.quoted_mask.find('q') == std::string::npos) continue;
+        if (const std::size_t at = find_field_code(w, true); at != std::string_view::npos)
+            return "the field code " + w.text.substr(at, 2) + " is inside a quoted argument ('" + w.text +
+                   "'), which the Desktop Entry Specification forbids";
+    }
+    return {};
+}
+
 /// Splits an Exec value (after unescape_desktop_string) into arguments: separated by spaces or
 /// tabs; "double quotes" group, and inside them \" \` \$ \\ give the character. A backslash
-/// elsewhere is kept literally. Nothing is ever given to a shell.
+/// elsewhere is kept literally. Nothing is ever given to a shell. A line that breaks the
+/// specification's rules (check_exec_words) is an error.
 inline exec_split split_exec(std::string_view exec) {
     exec_split r;
     bool in_word = false;
@@ -157,7 +205,8 @@ inline exec_split split_exec(std::string_view exec) {
         if (w.text.empty()) w.quoted_mask.clear();  // "" is an empty argument: keep the word
     }
     if (in_word) r.words.push_back(std::move(w));
-    if (r.words.empty()) r.error = "it is empty";
+    r.error = check_exec_words(r.words);
+    if (!r.error.empty()) r.words.clear();
     return r;
 }
 
@@ -189,6 +238,8 @@ struct exec_expansion {
 inline exec_expansion expand_exec(const std::vector<exec_word>& words, const exec_context& ctx,
                                   const std::vector<exec_target>& targets, const std::vector<std::string>& app_args) {
     exec_expansion r;
+    r.error = check_exec_words(words);
+    if (!r.error.empty()) return r;
     // First pass: which target code is there (the spec allows at most one).
     int codes = 0;
     char code = 0;
@@ -300,6 +351,11 @@ inline exec_expansion expand_exec(const std::vector<exec_word>& words, const exe
                 argv.push_back(t->text);
         }
         place_app_args();
+        if (argv.empty() || argv.front().empty()) {  // check_exec_words rules it out; never run nothing
+            r.argvs.clear();
+            r.error = "it names no program";
+            return r;
+        }
         r.argvs.push_back(std::move(argv));
     }
     return r;

@@ -104,9 +104,77 @@ inline std::string describe_url_char(std::string_view url, std::size_t i, std::s
     return "the non-ASCII character '" + std::string(url.substr(i, n)) + "'";
 }
 
+/// `url` with its scheme in lowercase and the rest unchanged. RFC 3986 makes schemes
+/// case-insensitive, but openers look handlers up by the exact name (xdg-open's
+/// x-scheme-handler/https), so "HTTPS://x" would miss the user's registered browser.
+inline std::string with_lowercase_scheme(std::string_view url) {
+    std::string out(url);
+    const std::size_t n = url_scheme(url).size();
+    for (std::size_t i = 0; i < n; ++i)
+        if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] - 'A' + 'a');
+    return out;
+}
+
+/// The host of an http(s) URL's authority ("//[userinfo@]host[:port]"): without the userinfo
+/// and the port, so "http://:80/" and "http://user@/" have an empty one. `rest` follows "scheme:".
+inline std::string_view url_host(std::string_view rest) noexcept {
+    if (rest.compare(0, 2, "//") != 0) return {};
+    std::string_view host = rest.substr(2, rest.find_first_of("/?#", 2) - 2);
+    const std::size_t at = host.rfind('@');
+    if (at != std::string_view::npos) host.remove_prefix(at + 1);
+    if (!host.empty() && host.front() == '[') {  // an IP literal: its ':'s are not the port's
+        const std::size_t close = host.find(']');
+        return close == std::string_view::npos ? host : host.substr(1, close - 1);
+    }
+    return host.substr(0, host.find(':'));
+}
+
+/// `s` with each %XX escape decoded (a '%' that begins none is kept).
+inline std::string percent_decode(std::string_view s) {
+    auto value = [](char c) {
+        return is_ascii_digit(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : c - 'A' + 10;
+    };
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && is_hex_digit(s[i + 1]) && is_hex_digit(s[i + 2])) {
+            out += static_cast<char>(value(s[i + 1]) * 16 + value(s[i + 2]));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+/// The first header field of a mailto: URL that asks a mail client to attach a file
+/// ("attach", "attachment", in any case, percent-encoded or not), or "". Mail clients have
+/// attached local files from such links (Evolution, CVE-2020-11879). Read generously: the
+/// query is decoded before it is split, at '&', ';' and '?', as a lax client might.
+inline std::string mailto_attachment_field(std::string_view rest) {
+    const std::size_t q = rest.find('?');
+    if (q == std::string_view::npos) return {};
+    const std::string query = percent_decode(rest.substr(q + 1));
+    std::size_t start = 0;
+    while (start <= query.size()) {
+        std::size_t end = query.find_first_of("&;?", start);
+        if (end == std::string::npos) end = query.size();
+        std::string_view name = std::string_view(query).substr(start, end - start);
+        name = name.substr(0, name.find('='));
+        while (!name.empty() && (name.front() == ' ' || name.front() == '\t'))
+            name.remove_prefix(1);
+        while (!name.empty() && (name.back() == ' ' || name.back() == '\t'))
+            name.remove_suffix(1);
+        if (iequals(name, "attach") || iequals(name, "attachment")) return std::string(name);
+        start = end + 1;
+    }
+    return {};
+}
+
 /// Checks `url` for open_url(). Returns a failure (unsafe_url, with what and where and the
-/// encoding to use) or an empty one. `allowed` schemes compare case-insensitively.
-inline failure check_url(std::string_view url, const std::vector<std::string>& allowed) {
+/// encoding to use) or an empty one. `allowed` schemes compare case-insensitively. A mailto:
+/// URL asking for an attachment is refused unless `allow_mail_attachments`.
+inline failure check_url(std::string_view url, const std::vector<std::string>& allowed,
+                         bool allow_mail_attachments = false) {
     const std::string shown = printable(url.substr(0, 200)) + (url.size() > 200 ? "..." : "");
     auto refuse = [&](std::string what, std::string remedy) {
         return make_open_failure(errc::unsafe_url, shown, std::move(what), std::move(remedy));
@@ -148,10 +216,18 @@ inline failure check_url(std::string_view url, const std::vector<std::string>& a
                       "add it to open_options::allowed_schemes if opening it is safe (nothing was run)");
     const std::string_view rest = url.substr(scheme.size() + 1);
     if (rest.empty()) return refuse("nothing follows the scheme", "give a complete URL (nothing was run)");
-    if ((iequals(scheme, "http") || iequals(scheme, "https")) &&
-        (rest.compare(0, 2, "//") != 0 || rest.size() == 2 || rest[2] == '/' || rest[2] == '?' || rest[2] == '#'))
-        return refuse("an " + std::string(scheme) + " URL needs a host after '//'",
-                      "write it as " + std::string(scheme) + "://host/path (nothing was run)");
+    if ((iequals(scheme, "http") || iequals(scheme, "https")) && url_host(rest).empty())
+        return refuse(
+            "an " + std::string(scheme) + " URL needs a host after '//' (and after any 'user@', before any ':port')",
+            "write it as " + std::string(scheme) + "://host/path (nothing was run)");
+    if (iequals(scheme, "mailto") && !allow_mail_attachments) {
+        const std::string field = mailto_attachment_field(rest);
+        if (!field.empty())
+            return refuse("it asks the mail client to attach a file ('" + printable(field) +
+                              "='), which could send a local file away",
+                          "remove that field, or set open_options::allow_mail_attachments if the caller chose "
+                          "the file (nothing was run)");
+    }
     return {};
 }
 

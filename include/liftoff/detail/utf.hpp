@@ -19,7 +19,8 @@ enum class surrogates : unsigned char { strict, wtf8 };
 
 /// Decodes one code point at `s[i]`, advancing `i`. Returns false for anything that is not
 /// UTF-8: stray continuation bytes, truncated sequences, overlong forms, values above
-/// U+10FFFF, and (unless `mode` is wtf8) surrogates.
+/// U+10FFFF, and (unless `mode` is wtf8) surrogates. In wtf8 mode a lead surrogate directly
+/// followed by a trail one is refused too: that pair is a 4-byte code point in WTF-8.
 inline bool decode_utf8(std::string_view s, std::size_t& i, std::uint32_t& cp,
                         surrogates mode = surrogates::strict) noexcept {
     const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
@@ -46,7 +47,14 @@ inline bool decode_utf8(std::string_view s, std::size_t& i, std::uint32_t& cp,
         cp = (cp << 6) | (b & 0x3fu);
     }
     if (cp < lowest || cp > 0x10ffff) return false;
-    if (cp >= 0xd800 && cp <= 0xdfff && mode == surrogates::strict) return false;
+    if (cp >= 0xd800 && cp <= 0xdfff) {
+        if (mode == surrogates::strict) return false;
+        // WTF-8 writes a pair as its one 4-byte code point: a lead surrogate followed by a
+        // trail one (ED B0..BF xx) would come back from UTF-16 as 4 bytes, not as these 6.
+        const std::size_t next = i + n + 1;
+        if (cp <= 0xdbff && s.size() - next >= 2 && byte(next) == 0xed && (byte(next + 1) & 0xf0u) == 0xb0u)
+            return false;
+    }
     i += n + 1;
     return true;
 }

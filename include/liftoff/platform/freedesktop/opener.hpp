@@ -201,7 +201,7 @@ private:
     }
 
     static failure route_reveal(const session_facts& f, const open_request& req, open_route& out) {
-        const opener_choice c = choose_opener(f, open_kind::reveal);
+        const opener_choice c = choose_opener(f, open_kind::reveal, {}, req.target);
         if (c.tool == opener_tool::none) return open_failure(req, c.refusal, c.what, c.remedy);
         const std::string& path = req.target;
         if (c.tool == opener_tool::explorer) {
@@ -233,7 +233,7 @@ private:
         }
         // Open the folder that holds it: the fallback, or the way when there is no bus.
         const std::string folder = parent_folder(path);
-        const opener_choice fc = choose_opener(f, open_kind::path);
+        const opener_choice fc = choose_opener(f, open_kind::path, {}, folder);
         if (fc.tool == opener_tool::none) {
             if (!out.steps.empty()) return {};
             return open_failure(req, fc.refusal, fc.what, fc.remedy);
@@ -355,10 +355,11 @@ private:
             return open_failure(req, errc::unsupported,
                                 "the desktop entry " + shown_file + " has no Exec line (D-Bus activation only)",
                                 "start it through D-Bus, or name its program instead", file);
+        const std::string shown_exec = "(Exec=" + printable(e.keys.at("Exec")) + ")";
         const exec_split words = split_exec(*exec);
         if (!words.error.empty())
             return open_failure(req, errc::invalid_argument,
-                                "the Exec line of " + shown_file + " is invalid: " + words.error,
+                                "the Exec line of " + shown_file + " " + shown_exec + " is invalid: " + words.error,
                                 "fix the desktop entry (nothing was run)", file);
         exec_context ctx;
         ctx.name = e.get("Name").value_or("");
@@ -367,7 +368,7 @@ private:
         const exec_expansion x = expand_exec(words.words, ctx, req.targets, opts.app_args);
         if (!x.error.empty())
             return open_failure(req, x.wrong_target ? errc::unsupported : errc::invalid_argument,
-                                "the application of " + shown_file + " cannot take it: " + x.error,
+                                "the application of " + shown_file + " " + shown_exec + " cannot take it: " + x.error,
                                 x.wrong_target ? "give it a local file, or pick an application that takes URLs"
                                                : "fix the desktop entry (nothing was run)",
                                 file);

@@ -5,11 +5,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <cstddef>  // std::size_t
+#include <cstddef>     // std::size_t
+#include <filesystem>  // a $BROWSER program's real name
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "../../detail/file.hpp"
@@ -34,6 +36,7 @@ struct session_facts {
     std::optional<std::string> browser;        ///< $BROWSER as set
     std::vector<browser_entry> browsers;       ///< its entries
     std::vector<std::string> browser_paths;    ///< each entry's program, found ("" where not)
+    std::vector<bool> browser_powershell;      ///< each entry's program hands its URL to PowerShell
     std::string wsl_distro;                    ///< $WSL_DISTRO_NAME
     std::string wsl_mount_root = "/mnt/";      ///< where Windows drives are mounted (/etc/wsl.conf)
     std::map<std::string, std::string> tools;  ///< tool name -> absolute path, for those in PATH
@@ -51,6 +54,15 @@ inline const std::vector<std::string>& freedesktop_tool_names() {
     static const std::vector<std::string> names{"xdg-open", "gio",   "kde-open",  "kde-open6",   "kde-open5",
                                                 "wslview",  "gdbus", "dbus-send", "explorer.exe"};
     return names;
+}
+
+/// Programs known to hand their argument to PowerShell, by file name: wslu's wslview (inside a
+/// quoted string, in the releases we have read), wsl-open (Start-Process) and PowerShell itself.
+inline bool is_powershell_front(std::string_view path) noexcept {
+    const std::string_view name = path.substr(path.find_last_of('/') + 1);
+    for (const char* front : {"wslview", "wsl-open", "powershell.exe", "pwsh.exe", "powershell", "pwsh"})
+        if (iequals(name, front)) return true;
+    return false;
 }
 
 inline bool read_small_file(const std::string& path, std::string& out) {
@@ -142,6 +154,12 @@ session_facts gather_session_facts(const std::string& root) {
             } else {
                 found = search_path_list<P>(prog, f.searched).found;
             }
+            // By the name given, and by the file it leads to (a symlink named "browser").
+            std::error_code ec;
+            const auto real =
+                found.empty() ? std::filesystem::path() : std::filesystem::canonical(P::to_path(found), ec);
+            f.browser_powershell.push_back(is_powershell_front(prog) ||
+                                           (!ec && is_powershell_front(real.filename().u8string())));
             f.browser_paths.push_back(std::move(found));
         }
     }
@@ -162,10 +180,27 @@ session_facts gather_session_facts(const std::string& root) {
 enum class opener_tool { none, xdg_open, gio, kde_open, browser, wslview, explorer, gdbus, dbus_send };
 
 /// wslview hands its argument to PowerShell inside a quoted string (in the wslu releases we have
-/// read), where `$(...)`, `$name` and a backtick expand and a quote ends the string: a target
-/// holding one goes to explorer.exe, which takes it as a plain argument, or to the Linux side.
+/// read), where `$(...)`, `$name` and a backtick expand and a quote ends the string.
 inline bool powershell_would_expand(std::string_view target) noexcept {
     return target.find_first_of("$`'\"") != std::string_view::npos;
+}
+
+/// Whether a route through `tool` may end in PowerShell: wslview; a $BROWSER entry whose program
+/// is a PowerShell front (is_powershell_front); and on WSL a Linux opener when wslview is
+/// installed or $BROWSER names such a front, because xdg-open's generic mode hands URLs to
+/// $BROWSER and `wslview --reg-as-browser` makes itself the x-scheme-handler of http(s).
+inline bool may_reach_powershell(const session_facts& f, opener_tool tool, std::size_t browser = 0) {
+    bool browser_front = false;
+    for (const bool b : f.browser_powershell)
+        browser_front = browser_front || b;
+    switch (tool) {
+    case opener_tool::wslview: return true;
+    case opener_tool::browser: return browser < f.browser_powershell.size() && f.browser_powershell[browser];
+    case opener_tool::xdg_open:
+    case opener_tool::gio:
+    case opener_tool::kde_open: return f.wsl && (f.tool("wslview") != nullptr || browser_front);
+    default: return false;
+    }
 }
 
 /// What choose_opener() decided: a tool, or why there is none.
@@ -183,8 +218,7 @@ struct opener_choice {
 /// The order, and why:
 /// 1. WSL (not in a container): the Windows side owns the user's browser and files, so
 ///    `wslview` (wslu), else `explorer.exe`; never cmd.exe or PowerShell, which re-parse their
-///    command line (nor wslview for a target PowerShell would expand: see above). Without
-///    either, on to the Linux openers (WSLg has a display).
+///    command line. Without either, on to the Linux openers (WSLg has a display).
 /// 2. Flatpak or Snap: the sandbox's own `xdg-open` forwards to the host through the portal
 ///    (or snapd), the only way out of the sandbox; it needs no display of its own.
 /// 3. A graphical session: `xdg-open` first (the freedesktop dispatcher: it defers to the
@@ -196,12 +230,23 @@ struct opener_choice {
 /// Reveal: ShowItems of org.freedesktop.FileManager1 through `gdbus` or `dbus-send` when there
 /// is a session bus (not inside Flatpak, whose sandbox hides the file manager); the caller
 /// falls back to opening the folder (kind path).
-/// `target` matters on WSL only: see below.
+/// The PowerShell guard, here and nowhere else: a `target` PowerShell would expand
+/// (powershell_would_expand) is never given to a route that may end in PowerShell
+/// (may_reach_powershell), whichever step would pick it; when only such routes are left, the
+/// choice is errc::unsupported, naming them.
 inline opener_choice choose_opener(const session_facts& f, open_kind kind, std::string_view scheme = {},
                                    std::string_view target = {}) {
     opener_choice c;
+    const bool expands = powershell_would_expand(target);
+    std::vector<std::string> shunned;  // routes the guard kept the target from
+    auto guarded = [&](opener_tool t, const std::string& name, std::size_t browser = 0) {
+        if (!expands || !may_reach_powershell(f, t, browser)) return false;
+        shunned.push_back("'" + printable(name) + "'");
+        return true;
+    };
     auto pick = [&](opener_tool t, const char* name) {
         if (const auto* p = f.tool(name)) {
+            if (guarded(t, name)) return false;
             c.tool = t;
             c.path = *p;
             return true;
@@ -213,8 +258,7 @@ inline opener_choice choose_opener(const session_facts& f, open_kind kind, std::
     if (f.wsl) {
         if (kind == open_kind::reveal) {
             if (pick(opener_tool::explorer, "explorer.exe")) return c;
-        } else if ((!powershell_would_expand(target) && pick(opener_tool::wslview, "wslview")) ||
-                   pick(opener_tool::explorer, "explorer.exe")) {
+        } else if (pick(opener_tool::wslview, "wslview") || pick(opener_tool::explorer, "explorer.exe")) {
             return c;
         }
     }
@@ -237,6 +281,7 @@ inline opener_choice choose_opener(const session_facts& f, open_kind kind, std::
             const bool self =
                 prog == "xdg-open" || (prog.size() > 9 && prog.compare(prog.size() - 9, 9, "/xdg-open") == 0);
             if (!f.browser_paths[i].empty() && !self) {
+                if (guarded(opener_tool::browser, "$BROWSER's " + prog, i)) continue;
                 c.tool = opener_tool::browser;
                 c.path = f.browser_paths[i];
                 c.browser = i;
@@ -245,6 +290,17 @@ inline opener_choice choose_opener(const session_facts& f, open_kind kind, std::
             }
             missing_browsers.push_back("'" + printable(prog) + "'");
         }
+    }
+    if (!shunned.empty()) {
+        c.refusal = errc::unsupported;
+        c.what =
+            "it holds '$', a backtick or a quote, which PowerShell would expand or end a string at, and the "
+            "openers here may hand it to PowerShell (" +
+            join(shunned, ", ") + ")";
+        c.remedy =
+            "put explorer.exe in PATH (WSL's appendWindowsPath), or percent-encode those characters in a URL "
+            "(%24 %60 %27 %22); nothing was run";
+        return c;
     }
     std::string browser_note;
     if (web && f.browser && !missing_browsers.empty())
