@@ -452,6 +452,24 @@ TEST_CASE("release() closes the handles and the child runs on") {
     CHECK(test::eventually([&] { return !test::alive(pid); }));
 }
 
+TEST_CASE("released kill_on_parent_exit() children: each job closes once nothing runs in it") {
+    // The first such launch sets up the process-wide port and thread that watch the jobs.
+    liftoff::run(helper_cmd({"exit", "0"}).kill_on_parent_exit());
+    const int baseline = test::open_fds();
+    constexpr int n = 6;
+    std::vector<long long> pids;
+    for (int i = 0; i < n; ++i) {
+        auto c = liftoff::launch(helper_cmd({"sleep", i % 2 ? "300" : "0"}).kill_on_parent_exit());
+        pids.push_back(c.pid());
+        c.release();
+    }
+    CHECK(test::eventually([&] { return std::none_of(pids.begin(), pids.end(), test::alive); }, 10s));
+    // A service that keeps doing this must not keep a job handle per child.
+    CHECK(test::eventually([&] { return test::open_fds() == baseline; }, 10s));
+    CHECK(test::open_fds() == baseline);
+    CHECK(liftoff::detail::windows_dropper::instance().pending() == 0);
+}
+
 TEST_CASE("failures: a directory, a file that is not a program, a bad working directory, a bad redirect") {
     test::scratch_dir dir;
     expect_failure(command{dir.path()}, errc::not_executable, {"is a directory"});

@@ -1987,6 +1987,7 @@ struct platform_pid<posix_family<Spawner>> {
 // the openers' ShellExecuteExW comes from shell.hpp.
 
 #include <cerrno>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -2006,6 +2007,7 @@ struct platform_pid<posix_family<Spawner>> {
 #include <string>
 #include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 // ---- liftoff/platform/windows/win32.hpp ----
@@ -2138,7 +2140,9 @@ inline std::error_code make_child_pipe(bool child_reads, bool overlapped, unique
 }
 
 /// One process-wide thread that reads and drops what released children still write to pipes
-/// liftoff opened, so they are never disturbed by a broken pipe. One thread for any number.
+/// liftoff opened, so they are never disturbed by a broken pipe, and closes the job objects of
+/// released kill_on_parent_exit() children once nothing runs in them (the job tells its
+/// completion port, which is this port). One thread for any number.
 class windows_dropper {
 public:
     /// Never destroyed: its thread lives until the process exits.
@@ -2150,18 +2154,7 @@ public:
     /// Takes over pipes with no I/O pending on them.
     void adopt(std::vector<unique_handle> pipes) {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (!port_) {
-            port_.reset(::CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 1));
-            if (!port_) return;  // the pipes close: the child sees a broken pipe, nothing worse
-        }
-        if (!started_) {
-            try {
-                std::thread([this] { run(); }).detach();
-                started_ = true;
-            } catch (...) {
-                return;
-            }
-        }
+        if (!ready()) return;  // the pipes close: the child sees a broken pipe, nothing worse
         for (auto& p : pipes) {
             auto* e = new entry;
             e->pipe = std::move(p);
@@ -2175,10 +2168,43 @@ public:
         }
     }
 
-    /// Pipes adopted and not yet at their end (for tests and diagnostics).
+    /// Has `job` (just created, nothing in it yet) report to this thread's port. Returns the key
+    /// to give adopt_job(), or 0 when it cannot (the job is then kept open until this process
+    /// exits, as before). Associated at creation, so no report can be missed.
+    std::uintptr_t watch_job(HANDLE job) noexcept {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!ready()) return 0;
+        const std::uintptr_t key = (next_job_++ << 1) | 1;  // odd: never a pipe entry's address
+        JOBOBJECT_ASSOCIATE_COMPLETION_PORT port{};
+        port.CompletionKey = reinterpret_cast<PVOID>(key);
+        port.CompletionPort = port_.get();
+        if (!::SetInformationJobObject(job, JobObjectAssociateCompletionPortInformation, &port, sizeof port)) return 0;
+        return key;
+    }
+
+    /// Takes over a watched kill_on_parent_exit() job that its child handle no longer needs: it
+    /// stays open (its processes keep their promise) until it reports that none is left, then
+    /// closes. A job with nothing left in it closes now.
+    void adopt_job(std::uintptr_t key, unique_handle job) noexcept {
+        std::lock_guard<std::mutex> lock(mutex_);  // the thread's close_job() waits for this
+        // Its last process may have gone already, and that report was dropped: ask the job,
+        // after registering it, so that a report now or later finds it.
+        JOBOBJECT_BASIC_ACCOUNTING_INFORMATION info{};
+        if (::QueryInformationJobObject(job.get(), JobObjectBasicAccountingInformation, &info, sizeof info, nullptr) &&
+            info.ActiveProcesses == 0)
+            return;  // `job` closes here
+        try {
+            jobs_.emplace_back(key, job.get());
+        } catch (...) {
+            // no room to remember it: open until this process exits
+        }
+        job.release();
+    }
+
+    /// Pipes and jobs adopted and not yet at their end (for tests and diagnostics).
     std::size_t pending() {
         std::lock_guard<std::mutex> lock(mutex_);
-        return count_;
+        return count_ + jobs_.size();
     }
 
 private:
@@ -2189,6 +2215,38 @@ private:
     };
 
     windows_dropper() = default;
+
+    // The port and its thread, made on first use; false when either cannot be had. Under mutex_.
+    bool ready() noexcept {
+        if (!port_) {
+            port_.reset(::CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 1));
+            if (!port_) return false;
+        }
+        if (!started_) {
+            try {
+                std::thread([this] { run(); }).detach();
+                started_ = true;
+            } catch (...) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // Closes the adopted job with this key, if it is still here.
+    void close_job(std::uintptr_t key) noexcept {
+        HANDLE h = nullptr;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            for (auto it = jobs_.begin(); it != jobs_.end(); ++it) {
+                if (it->first != key) continue;
+                h = it->second;
+                jobs_.erase(it);
+                break;
+            }
+        }
+        if (h != nullptr) ::CloseHandle(h);
+    }
 
     void done(entry* e) {
         delete e;
@@ -2209,6 +2267,10 @@ private:
             ULONG_PTR key = 0;
             OVERLAPPED* ov = nullptr;
             const BOOL ok = ::GetQueuedCompletionStatus(port_.get(), &n, &key, &ov, INFINITE);
+            if (key & 1) {  // a job's report: n is the message
+                if (ok && n == JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO) close_job(key);
+                continue;
+            }
             auto* e = reinterpret_cast<entry*>(key);
             if (e == nullptr) continue;
             if ((ov != nullptr && !ok) || !read(e)) done(e);
@@ -2219,6 +2281,8 @@ private:
     unique_handle port_;
     bool started_ = false;
     std::size_t count_ = 0;
+    std::uintptr_t next_job_ = 1;
+    std::vector<std::pair<std::uintptr_t, HANDLE>> jobs_;  // adopted jobs, open until they empty
 };
 
 class windows_drain {
@@ -2554,6 +2618,7 @@ struct windows_inspect {
 // CTRL_BREAK and WM_CLOSE, kill with TerminateJobObject/TerminateProcess, release.
 
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -2586,12 +2651,15 @@ public:
     pid_type pid() const noexcept { return pid_; }
 
     // --- set up by the platform's spawn -------------------------------------------------
-    void adopt(unique_handle process, DWORD pid, unique_handle job, bool group, bool job_kills_on_close) noexcept {
+    /// `job_key`: what windows_dropper::watch_job() gave for the job, or 0.
+    void adopt(unique_handle process, DWORD pid, unique_handle job, bool group, bool job_kills_on_close,
+               std::uintptr_t job_key = 0) noexcept {
         process_ = std::move(process);
         pid_ = pid;
         job_ = std::move(job);
         group_ = group;
         job_kills_ = job_kills_on_close;
+        job_key_ = job_key;
     }
     windows_drain& drain() noexcept { return drain_; }
     void set_stdin_pipe(unique_handle pipe) noexcept { stdin_pipe_ = std::move(pipe); }
@@ -2687,14 +2755,13 @@ public:
     // --- letting go --------------------------------------------------------------------------
     /// The child runs on. Its handles are closed (Windows has no zombies); what it still writes
     /// to liftoff's pipes is read and dropped by one process-wide thread. A kill_on_parent_exit()
-    /// job stays open until this process exits, as that promise needs.
+    /// job stays open while anything runs in it, as that promise needs, and closes after.
     void release() {
         close_stdin();
         drain_.stop();
         drain_.join();
         auto pipes = drain_.take_pipes();
         if (!pipes.empty()) windows_dropper::instance().adopt(std::move(pipes));
-        if (job_kills_ && !known()) job_.release();  // closed by the system when this process ends, killing the tree
         close_job();
         process_.reset();
         pid_ = 0;
@@ -2748,11 +2815,16 @@ private:
         return s.posted;
     }
 
-    // A job that kills on close and still has processes in it is left open (until this process
-    // exits) rather than killing what the child left running.
+    // A job that kills on close and still has processes in it is left open rather than killing
+    // what the child left running: the dropper's thread closes it when the job reports that
+    // none is left (or, when it could not watch the job, this process's exit does).
     void close_job() noexcept {
         if (!job_ || !job_kills_) {
             job_.reset();
+            return;
+        }
+        if (job_key_ != 0) {
+            windows_dropper::instance().adopt_job(job_key_, std::move(job_));
             return;
         }
         JOBOBJECT_BASIC_ACCOUNTING_INFORMATION info{};
@@ -2768,6 +2840,7 @@ private:
     unique_handle job_;
     bool group_ = false;
     bool job_kills_ = false;
+    std::uintptr_t job_key_ = 0;
     bool polite_delivered_ = false;
     mutable std::mutex status_lock_;
     std::optional<exit_status> status_;
@@ -3217,6 +3290,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
 
         // A job where a tree (new_process_group) or a lifetime (kill_on_parent_exit) is asked for.
         unique_handle job;
+        std::uintptr_t job_key = 0;  // its reports go to the dropper, which closes it once empty
         const bool kills_on_close = cmd.dies_with_parent();
         if (cmd.process_group() || kills_on_close) {
             job.reset(::CreateJobObjectW(nullptr, nullptr));
@@ -3226,6 +3300,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
                 limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
                 if (!::SetInformationJobObject(job.get(), JobObjectExtendedLimitInformation, &limits, sizeof limits))
                     return {spawn_stage::setup, last_error()};
+                job_key = windows_dropper::instance().watch_job(job.get());
             }
         }
 
@@ -3262,7 +3337,8 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         }
         thread.reset();
 
-        proc.adopt(std::move(process_handle), pi.dwProcessId, std::move(job), cmd.process_group(), kills_on_close);
+        proc.adopt(std::move(process_handle), pi.dwProcessId, std::move(job), cmd.process_group(), kills_on_close,
+                   job_key);
         hand_over_streams(spec, proc, parent_side);
         if (proc.drain().needed()) {
             if (const auto e = proc.drain().start(cmd.grace_after_exit())) {

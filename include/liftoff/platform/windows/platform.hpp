@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cerrno>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -123,6 +124,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
 
         // A job where a tree (new_process_group) or a lifetime (kill_on_parent_exit) is asked for.
         unique_handle job;
+        std::uintptr_t job_key = 0;  // its reports go to the dropper, which closes it once empty
         const bool kills_on_close = cmd.dies_with_parent();
         if (cmd.process_group() || kills_on_close) {
             job.reset(::CreateJobObjectW(nullptr, nullptr));
@@ -132,6 +134,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
                 limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
                 if (!::SetInformationJobObject(job.get(), JobObjectExtendedLimitInformation, &limits, sizeof limits))
                     return {spawn_stage::setup, last_error()};
+                job_key = windows_dropper::instance().watch_job(job.get());
             }
         }
 
@@ -168,7 +171,8 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         }
         thread.reset();
 
-        proc.adopt(std::move(process_handle), pi.dwProcessId, std::move(job), cmd.process_group(), kills_on_close);
+        proc.adopt(std::move(process_handle), pi.dwProcessId, std::move(job), cmd.process_group(), kills_on_close,
+                   job_key);
         hand_over_streams(spec, proc, parent_side);
         if (proc.drain().needed()) {
             if (const auto e = proc.drain().start(cmd.grace_after_exit())) {
