@@ -442,14 +442,14 @@ TEST_CASE("the handle counter sees the handles this process opens and closes") {
 }
 
 TEST_CASE("release() closes the handles and the child runs on") {
-    auto c = liftoff::launch(helper_cmd({"sleep", "400"}).kill_on_parent_exit());
+    auto c = liftoff::launch(helper_cmd({"sleep", "3000"}).kill_on_parent_exit());
     const auto pid = c.pid();
     const int handles = test::open_fds();
     c.release();
     CHECK_FALSE(c.valid());
     CHECK(test::alive(pid));
     CHECK(test::open_fds() <= handles);
-    CHECK(test::eventually([&] { return !test::alive(pid); }));
+    CHECK(test::eventually([&] { return !test::alive(pid); }, 10s));
 }
 
 TEST_CASE("released kill_on_parent_exit() children: each job closes once nothing runs in it") {
