@@ -487,6 +487,70 @@ TEST_CASE("failures: a directory, a file that is not a program, a bad working di
     expect_failure(helper_cmd({std::string(40000, 'x')}), errc::invalid_argument, {"32,767"});
 }
 
+namespace {
+/// A directory under `dir` whose path is longer than MAX_PATH (made through "\\?\", which
+/// takes long paths on Windows too).
+std::string long_directory(const test::scratch_dir& dir) {
+    std::string p = dir.path();
+    while (p.size() < 320) {
+        p += "\\" + std::string(40, 'd');
+        std::wstring w;
+        liftoff::detail::utf8_to_utf16("\\\\?\\" + p, w);
+        REQUIRE(::CreateDirectoryW(w.c_str(), nullptr));
+    }
+    return p;
+}
+}  // namespace
+
+TEST_CASE("a working directory longer than MAX_PATH is named as such, never as a missing program") {
+    test::scratch_dir dir;
+    const std::string cwd = long_directory(dir);
+    // Windows and wine both take it in GetFileAttributesW; CreateProcessW refuses it (wine 8:
+    // ERROR_INVALID_NAME).
+    expect_failure(helper_cmd({}).cwd(cwd), errc::bad_working_directory,
+                   {"working directory '" + cwd + "'", "is " + std::to_string(cwd.size()) + " characters long",
+                    "MAX_PATH", "shorter path"});
+}
+
+TEST_CASE("a program at a path longer than MAX_PATH: it exists, and the path is too long") {
+    test::scratch_dir dir;
+    const std::string deep = long_directory(dir);
+    const std::string prog = deep + "\\tool.exe";
+    std::wstring from, to;
+    liftoff::detail::utf8_to_utf16(test::helper(), from);
+    liftoff::detail::utf8_to_utf16("\\\\?\\" + prog, to);
+    REQUIRE(::CopyFileW(from.c_str(), to.c_str(), FALSE));
+    // wine 8 refuses it with ERROR_INVALID_NAME, prefixed with \\?\ or not; Windows with
+    // ERROR_FILENAME_EXCED_RANGE or ERROR_PATH_NOT_FOUND unless this process is long-path aware.
+    std::error_code ec;
+    auto c = liftoff::launch(command{prog, {"exit", "0"}}, ec);
+    if (!ec) {
+        MESSAGE("CreateProcessW took a path of " << prog.size() << " characters (a long-path aware Windows)");
+        CHECK(c.wait().code() == 0);
+        return;
+    }
+    expect_failure(command{prog}, errc::invalid_argument,
+                   {"'" + prog + "' exists", "path is " + std::to_string(prog.size()) + " characters long", "MAX_PATH",
+                    "shorter path", "\\\\?\\"});
+}
+
+TEST_CASE("a CreateProcessW error liftoff does not know never reads as a missing program") {
+    // Such errors cannot be had on demand (wine's ERROR_INTERNAL_ERROR comes when a starting
+    // wine process dies): the words are checked with the error as CreateProcessW gives it.
+    const command cmd = helper_cmd({});
+    const auto f = P::describe(cmd, test::helper(),
+                               liftoff::detail::spawn_failure{liftoff::detail::spawn_stage::exec,
+                                                              {ERROR_INTERNAL_ERROR, std::system_category()}});
+    CHECK(f.code == errc::not_executable);
+    const std::string msg = f.message;
+    CHECK_MESSAGE(test::contains(msg, "'" + test::helper() + "' exists"), msg);
+    CHECK_MESSAGE(test::contains(msg, "Windows could not start it"), msg);
+    CHECK_MESSAGE(test::contains(msg, "error 1359"), msg);
+    CHECK_MESSAGE(test::contains(msg, "try again"), msg);
+    CHECK_FALSE(test::contains(msg, "does not exist"));
+    CHECK_FALSE(test::contains(msg, "check the path"));
+}
+
 TEST_CASE("diagnose() on Windows: the session, wine, the user and the working directory") {
     const auto r = liftoff::diagnose();
     CHECK(r.os == "Windows");
