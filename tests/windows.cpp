@@ -166,6 +166,35 @@ TEST_CASE(".bat scripts run through cmd.exe and get their arguments, none of the
     CHECK(got == vectors);
 }
 
+TEST_CASE(".bat passing %*: the C runtime reads back exactly; CommandLineToArgvW only arguments without a quote") {
+    // cmd hands its program what liftoff wrote, a '"' doubled inside quotes. The C runtime since
+    // 2008 (UCRT, msvcr90+; wine's msvcrt.dll) reads "" there as one '"', still quoted;
+    // CommandLineToArgvW reads it as a '"' that also ends the quoted part.
+    test::scratch_dir dir;
+    const auto cltaw = dir.write("cltaw.bat", "@echo off\r\n\"" + test::helper() + "\" args %*\r\n");
+    const auto crt = dir.write("crt.bat", "@echo off\r\n\"" + test::helper() + "\" crtargs %*\r\n");
+    const strings plain = testable(batch_vectors);
+    const strings quoted = {"key=\"foo bar\"", "\"", "a\"b", "\"\"", "x \" y", "\\\"", "\"lead", "trail\"\\"};
+    strings all = plain;
+    all.insert(all.end(), quoted.begin(), quoted.end());
+    auto through = [](const std::string& script, const strings& args) {
+        const auto r = liftoff::run(command{script, args});
+        INFO(r.out << r.err);
+        REQUIRE(r.ok());
+        return test::parse_args(r.out);
+    };
+#if !defined(_UCRT)
+    if (!test::under_wine())
+        MESSAGE("msvcrt.dll on Windows splits with the pre-2008 rule: the C runtime is checked under wine and UCRT");
+    else
+#endif  // !_UCRT
+        CHECK(through(crt, all) == all);
+    CHECK(through(cltaw, plain) == plain);
+    // With a '"', CommandLineToArgvW gets other arguments, and one argument can become several.
+    CHECK(through(cltaw, {"key=\"foo bar\""}) == strings{"key=\"foo", "bar\""});
+    CHECK(through(cltaw, {"x\" --admin \""}) == strings{"x\"", "--admin", "\""});
+}
+
 TEST_CASE(".bat/.cmd in any case, with trailing dots and spaces, found by PATHEXT or given by path") {
     test::scratch_dir dir;
     write_args_script(dir, "UP.BAT");
@@ -549,6 +578,62 @@ TEST_CASE("a CreateProcessW error liftoff does not know never reads as a missing
     CHECK_MESSAGE(test::contains(msg, "try again"), msg);
     CHECK_FALSE(test::contains(msg, "does not exist"));
     CHECK_FALSE(test::contains(msg, "check the path"));
+}
+
+TEST_CASE("U+FF02 goes in the wide command line as itself; a narrow main() may read it as '\"' (WorstFit)") {
+    const std::string fullwidth_quote = "\xef\xbc\x82";
+    const strings args = {"a" + fullwidth_quote + "b", "c" + fullwidth_quote + "d"};
+    // What liftoff guarantees: the wide command line holds the character unchanged (it needs no
+    // quoting), and wide parsers read the arguments back exactly.
+    const auto line = liftoff::run(helper_cmd({"cmdline"}).args(args));
+    REQUIRE(line.ok());
+    CHECK(test::contains(line.out, " cmdline a" + fullwidth_quote + "b c" + fullwidth_quote + "d\n"));
+    CHECK(test::parse_args(liftoff::run(helper_cmd({"args"}).args(args)).out) == args);
+    CHECK(test::parse_args(liftoff::run(helper_cmd({"crtargs"}).args(args)).out) == args);
+    // What it cannot: GetCommandLineA converts to the ANSI code page with "best fit", which turns
+    // U+FF02 into '"' (code page 1252; wine does it too): a narrow main() whose C runtime splits
+    // that line (Windows) reads a"b c"d as one argument, "ab cd". wine's C runtime converts
+    // each argument of the wide line instead, so there the arguments keep their count.
+    const auto ansi = liftoff::run(helper_cmd({"cmdline-ansi"}).args(args));
+    const auto narrow = test::parse_args(liftoff::run(helper_cmd({"narrowargs"}).args(args)).out);
+    if (::GetACP() == 1252) {
+        CHECK(test::contains(ansi.out, " cmdline-ansi a\"b c\"d"));
+        CHECK(narrow == (test::under_wine() ? strings{"a\"b", "c\"d"} : strings{"ab cd"}));
+    } else {
+        MESSAGE("ANSI code page " << ::GetACP() << ": the narrow command line is not checked");
+    }
+}
+
+TEST_CASE("a .bat timed out without new_process_group() leaves the program it started running") {
+    test::scratch_dir dir;
+    const auto pidfile = dir.file("pid");
+    const auto script = dir.write("wait.bat", "@echo off\r\n\"" + test::helper() + "\" pid sleep 30000\r\n");
+    auto started = [&] { return test::eventually([&] { return test::read_file(pidfile).size() > 1; }); };
+    // The timeout kills cmd.exe, not what the script started.
+    auto r = liftoff::run(command{script}.stdout_to(io::file(pidfile)).timeout(1s, 0s));
+    CHECK(r.timed_out);
+    REQUIRE(started());
+    const long long left = std::stoll(test::read_file(pidfile));
+    CHECK(test::alive(left));
+    test::kill_pid(left);
+    // With new_process_group() the job takes the whole tree.
+    std::filesystem::remove(test::fs_path(pidfile));
+    r = liftoff::run(command{script}.stdout_to(io::file(pidfile)).timeout(1s, 0s).new_process_group());
+    CHECK(r.timed_out);
+    REQUIRE(started());
+    CHECK(test::eventually([&] { return !test::alive(std::stoll(test::read_file(pidfile))); }));
+}
+
+TEST_CASE("naming cmd.exe yourself is ordinary quoting: cmd's operators are not protected") {
+    // Only .bat/.cmd scripts get cmd's escaping; cmd.exe named as the program gets the quoting
+    // for CommandLineToArgvW, whose \" cmd does not know, so a '"' lets '&' out.
+    test::scratch_dir dir;
+    const auto here = std::filesystem::current_path();
+    std::filesystem::current_path(test::fs_path(dir.path()));
+    const auto r = liftoff::run(command{"cmd.exe", {"/d", "/c", "echo", "a\"&echo INJECTED>injected.txt"}});
+    std::filesystem::current_path(here);
+    INFO(r.out << r.err);
+    CHECK(std::filesystem::exists(test::fs_path(dir.file("injected.txt"))));
 }
 
 TEST_CASE("diagnose() on Windows: the session, wine, the user and the working directory") {
