@@ -16,6 +16,7 @@
 #endif  // _WIN32
 
 #include <algorithm>
+#include <cstdint>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -23,6 +24,7 @@
 #include <fstream>
 #include <functional>
 #include <random>
+#include <stdexcept>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -104,11 +106,34 @@ inline int cleared_env_count() {
 }
 
 #if defined(_WIN32)
-/// Handles this process holds.
+/// The handle values in use here, found by probing each with GetHandleInformation: wine 8's
+/// GetProcessHandleCount always says 0. Handle tables hand out the lowest free multiple of 4, so
+/// the probe stops after 1024 free values in a row past the highest one seen.
+inline int probe_handles() {
+    int n = 0;
+    std::uintptr_t last = 0;
+    for (std::uintptr_t v = 4; v < last + 4 * 1024 + 8; v += 4) {
+        DWORD flags = 0;
+        if (::GetHandleInformation(reinterpret_cast<HANDLE>(v), &flags)) {
+            ++n;
+            last = v;
+        }
+    }
+    return n;
+}
+
+/// Handles this process holds. The count checks itself: a handle it opens must be counted, and
+/// if it is not (three tries, for other threads opening and closing handles meanwhile) this
+/// throws, failing the test, instead of comparing two counts that see nothing.
 inline int open_fds() {
-    DWORD n = 0;
-    ::GetProcessHandleCount(::GetCurrentProcess(), &n);
-    return static_cast<int>(n);
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        const int before = probe_handles();
+        HANDLE h = ::CreateEventW(nullptr, FALSE, FALSE, nullptr);
+        const int with = probe_handles();
+        ::CloseHandle(h);
+        if (h != nullptr && with == before + 1) return before;
+    }
+    throw std::runtime_error("tests/support.hpp: the handle count cannot see a handle it opened");
 }
 inline int threads() {
     int n = 0;

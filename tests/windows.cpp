@@ -166,6 +166,35 @@ TEST_CASE(".bat scripts run through cmd.exe and get their arguments, none of the
     CHECK(got == vectors);
 }
 
+TEST_CASE(".bat passing %*: the C runtime reads back exactly; CommandLineToArgvW only arguments without a quote") {
+    // cmd hands its program what liftoff wrote, a '"' doubled inside quotes. The C runtime since
+    // 2008 (UCRT, msvcr90+; wine's msvcrt.dll) reads "" there as one '"', still quoted;
+    // CommandLineToArgvW reads it as a '"' that also ends the quoted part.
+    test::scratch_dir dir;
+    const auto cltaw = dir.write("cltaw.bat", "@echo off\r\n\"" + test::helper() + "\" args %*\r\n");
+    const auto crt = dir.write("crt.bat", "@echo off\r\n\"" + test::helper() + "\" crtargs %*\r\n");
+    const strings plain = testable(batch_vectors);
+    const strings quoted = {"key=\"foo bar\"", "\"", "a\"b", "\"\"", "x \" y", "\\\"", "\"lead", "trail\"\\"};
+    strings all = plain;
+    all.insert(all.end(), quoted.begin(), quoted.end());
+    auto through = [](const std::string& script, const strings& args) {
+        const auto r = liftoff::run(command{script, args});
+        INFO(r.out << r.err);
+        REQUIRE(r.ok());
+        return test::parse_args(r.out);
+    };
+#if !defined(_UCRT)
+    if (!test::under_wine())
+        MESSAGE("msvcrt.dll on Windows splits with the pre-2008 rule: the C runtime is checked under wine and UCRT");
+    else
+#endif  // !_UCRT
+        CHECK(through(crt, all) == all);
+    CHECK(through(cltaw, plain) == plain);
+    // With a '"', CommandLineToArgvW gets other arguments, and one argument can become several.
+    CHECK(through(cltaw, {"key=\"foo bar\""}) == strings{"key=\"foo", "bar\""});
+    CHECK(through(cltaw, {"x\" --admin \""}) == strings{"x\"", "--admin", "\""});
+}
+
 TEST_CASE(".bat/.cmd in any case, with trailing dots and spaces, found by PATHEXT or given by path") {
     test::scratch_dir dir;
     write_args_script(dir, "UP.BAT");
@@ -428,15 +457,46 @@ TEST_CASE("kill_on_parent_exit(): the job kills the child when its last handle c
     CHECK(test::eventually([&] { return !test::alive(grandchild); }));
 }
 
+TEST_CASE("the handle counter sees the handles this process opens and closes") {
+    // wine 8's GetProcessHandleCount always says 0, so a count taken with it compares 0 with 0.
+    const int before = test::open_fds();
+    CHECK(before > 0);
+    std::vector<HANDLE> events;
+    for (int i = 0; i < 5; ++i)
+        events.push_back(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
+    CHECK(test::open_fds() == before + 5);
+    for (HANDLE h : events)
+        ::CloseHandle(h);
+    CHECK(test::open_fds() == before);
+}
+
 TEST_CASE("release() closes the handles and the child runs on") {
-    auto c = liftoff::launch(helper_cmd({"sleep", "400"}).kill_on_parent_exit());
+    auto c = liftoff::launch(helper_cmd({"sleep", "3000"}).kill_on_parent_exit());
     const auto pid = c.pid();
     const int handles = test::open_fds();
     c.release();
     CHECK_FALSE(c.valid());
     CHECK(test::alive(pid));
     CHECK(test::open_fds() <= handles);
-    CHECK(test::eventually([&] { return !test::alive(pid); }));
+    CHECK(test::eventually([&] { return !test::alive(pid); }, 10s));
+}
+
+TEST_CASE("released kill_on_parent_exit() children: each job closes once nothing runs in it") {
+    // The first such launch sets up the process-wide port and thread that watch the jobs.
+    liftoff::run(helper_cmd({"exit", "0"}).kill_on_parent_exit());
+    const int baseline = test::open_fds();
+    constexpr int n = 6;
+    std::vector<long long> pids;
+    for (int i = 0; i < n; ++i) {
+        auto c = liftoff::launch(helper_cmd({"sleep", i % 2 ? "300" : "0"}).kill_on_parent_exit());
+        pids.push_back(c.pid());
+        c.release();
+    }
+    CHECK(test::eventually([&] { return std::none_of(pids.begin(), pids.end(), test::alive); }, 10s));
+    // A service that keeps doing this must not keep a job handle per child.
+    CHECK(test::eventually([&] { return test::open_fds() == baseline; }, 10s));
+    CHECK(test::open_fds() == baseline);
+    CHECK(liftoff::detail::windows_dropper::instance().pending() == 0);
 }
 
 TEST_CASE("failures: a directory, a file that is not a program, a bad working directory, a bad redirect") {
@@ -454,6 +514,126 @@ TEST_CASE("failures: a directory, a file that is not a program, a bad working di
     expect_failure(helper_cmd({}).stdout_to(io::file(dir.file("no\\such\\dir\\out"))), errc::redirect_failed,
                    {"for its stdout", "directory exists"});
     expect_failure(helper_cmd({std::string(40000, 'x')}), errc::invalid_argument, {"32,767"});
+}
+
+namespace {
+/// A directory under `dir` whose path is longer than MAX_PATH (made through "\\?\", which
+/// takes long paths on Windows too).
+std::string long_directory(const test::scratch_dir& dir) {
+    std::string p = dir.path();
+    while (p.size() < 320) {
+        p += "\\" + std::string(40, 'd');
+        std::wstring w;
+        liftoff::detail::utf8_to_utf16("\\\\?\\" + p, w);
+        REQUIRE(::CreateDirectoryW(w.c_str(), nullptr));
+    }
+    return p;
+}
+}  // namespace
+
+TEST_CASE("a working directory longer than MAX_PATH is named as such, never as a missing program") {
+    test::scratch_dir dir;
+    const std::string cwd = long_directory(dir);
+    // Windows and wine both take it in GetFileAttributesW; CreateProcessW refuses it (wine 8:
+    // ERROR_INVALID_NAME).
+    expect_failure(helper_cmd({}).cwd(cwd), errc::bad_working_directory,
+                   {"working directory '" + cwd + "'", "is " + std::to_string(cwd.size()) + " characters long",
+                    "MAX_PATH", "shorter path"});
+}
+
+TEST_CASE("a program at a path longer than MAX_PATH: it exists, and the path is too long") {
+    test::scratch_dir dir;
+    const std::string deep = long_directory(dir);
+    const std::string prog = deep + "\\tool.exe";
+    std::wstring from, to;
+    liftoff::detail::utf8_to_utf16(test::helper(), from);
+    liftoff::detail::utf8_to_utf16("\\\\?\\" + prog, to);
+    REQUIRE(::CopyFileW(from.c_str(), to.c_str(), FALSE));
+    // wine 8 refuses it with ERROR_INVALID_NAME, prefixed with \\?\ or not; Windows with
+    // ERROR_FILENAME_EXCED_RANGE or ERROR_PATH_NOT_FOUND unless this process is long-path aware.
+    std::error_code ec;
+    auto c = liftoff::launch(command{prog, {"exit", "0"}}, ec);
+    if (!ec) {
+        MESSAGE("CreateProcessW took a path of " << prog.size() << " characters (a long-path aware Windows)");
+        CHECK(c.wait().code() == 0);
+        return;
+    }
+    expect_failure(command{prog}, errc::invalid_argument,
+                   {"'" + prog + "' exists", "path is " + std::to_string(prog.size()) + " characters long", "MAX_PATH",
+                    "shorter path", "\\\\?\\"});
+}
+
+TEST_CASE("a CreateProcessW error liftoff does not know never reads as a missing program") {
+    // Such errors cannot be had on demand (wine's ERROR_INTERNAL_ERROR comes when a starting
+    // wine process dies): the words are checked with the error as CreateProcessW gives it.
+    const command cmd = helper_cmd({});
+    const auto f = P::describe(cmd, test::helper(),
+                               liftoff::detail::spawn_failure{liftoff::detail::spawn_stage::exec,
+                                                              {ERROR_INTERNAL_ERROR, std::system_category()}});
+    CHECK(f.code == errc::not_executable);
+    const std::string msg = f.message;
+    CHECK_MESSAGE(test::contains(msg, "'" + test::helper() + "' exists"), msg);
+    CHECK_MESSAGE(test::contains(msg, "Windows could not start it"), msg);
+    CHECK_MESSAGE(test::contains(msg, "error 1359"), msg);
+    CHECK_MESSAGE(test::contains(msg, "try again"), msg);
+    CHECK_FALSE(test::contains(msg, "does not exist"));
+    CHECK_FALSE(test::contains(msg, "check the path"));
+}
+
+TEST_CASE("U+FF02 goes in the wide command line as itself; a narrow main() may read it as '\"' (WorstFit)") {
+    const std::string fullwidth_quote = "\xef\xbc\x82";
+    const strings args = {"a" + fullwidth_quote + "b", "c" + fullwidth_quote + "d"};
+    // What liftoff guarantees: the wide command line holds the character unchanged (it needs no
+    // quoting), and wide parsers read the arguments back exactly.
+    const auto line = liftoff::run(helper_cmd({"cmdline"}).args(args));
+    REQUIRE(line.ok());
+    CHECK(test::contains(line.out, " cmdline a" + fullwidth_quote + "b c" + fullwidth_quote + "d\n"));
+    CHECK(test::parse_args(liftoff::run(helper_cmd({"args"}).args(args)).out) == args);
+    CHECK(test::parse_args(liftoff::run(helper_cmd({"crtargs"}).args(args)).out) == args);
+    // What it cannot: GetCommandLineA converts to the ANSI code page with "best fit", which turns
+    // U+FF02 into '"' (code page 1252; wine does it too): a narrow main() whose C runtime splits
+    // that line (Windows) reads a"b c"d as one argument, "ab cd". wine's C runtime converts
+    // each argument of the wide line instead, so there the arguments keep their count.
+    const auto ansi = liftoff::run(helper_cmd({"cmdline-ansi"}).args(args));
+    const auto narrow = test::parse_args(liftoff::run(helper_cmd({"narrowargs"}).args(args)).out);
+    if (::GetACP() == 1252) {
+        CHECK(test::contains(ansi.out, " cmdline-ansi a\"b c\"d"));
+        CHECK(narrow == (test::under_wine() ? strings{"a\"b", "c\"d"} : strings{"ab cd"}));
+    } else {
+        MESSAGE("ANSI code page " << ::GetACP() << ": the narrow command line is not checked");
+    }
+}
+
+TEST_CASE("a .bat timed out without new_process_group() leaves the program it started running") {
+    test::scratch_dir dir;
+    const auto pidfile = dir.file("pid");
+    const auto script = dir.write("wait.bat", "@echo off\r\n\"" + test::helper() + "\" pid sleep 30000\r\n");
+    auto started = [&] { return test::eventually([&] { return test::read_file(pidfile).size() > 1; }); };
+    // The timeout kills cmd.exe, not what the script started.
+    auto r = liftoff::run(command{script}.stdout_to(io::file(pidfile)).timeout(1s, 0s));
+    CHECK(r.timed_out);
+    REQUIRE(started());
+    const long long left = std::stoll(test::read_file(pidfile));
+    CHECK(test::alive(left));
+    test::kill_pid(left);
+    // With new_process_group() the job takes the whole tree.
+    std::filesystem::remove(test::fs_path(pidfile));
+    r = liftoff::run(command{script}.stdout_to(io::file(pidfile)).timeout(1s, 0s).new_process_group());
+    CHECK(r.timed_out);
+    REQUIRE(started());
+    CHECK(test::eventually([&] { return !test::alive(std::stoll(test::read_file(pidfile))); }));
+}
+
+TEST_CASE("naming cmd.exe yourself is ordinary quoting: cmd's operators are not protected") {
+    // Only .bat/.cmd scripts get cmd's escaping; cmd.exe named as the program gets the quoting
+    // for CommandLineToArgvW, whose \" cmd does not know, so a '"' lets '&' out.
+    test::scratch_dir dir;
+    const auto here = std::filesystem::current_path();
+    std::filesystem::current_path(test::fs_path(dir.path()));
+    const auto r = liftoff::run(command{"cmd.exe", {"/d", "/c", "echo", "a\"&echo INJECTED>injected.txt"}});
+    std::filesystem::current_path(here);
+    INFO(r.out << r.err);
+    CHECK(std::filesystem::exists(test::fs_path(dir.file("injected.txt"))));
 }
 
 TEST_CASE("diagnose() on Windows: the session, wine, the user and the working directory") {

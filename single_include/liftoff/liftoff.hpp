@@ -1995,6 +1995,7 @@ struct platform_pid<posix_family<Spawner>> {
 // the openers' ShellExecuteExW comes from shell.hpp.
 
 #include <cerrno>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -2014,6 +2015,7 @@ struct platform_pid<posix_family<Spawner>> {
 #include <string>
 #include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 // ---- liftoff/platform/windows/win32.hpp ----
@@ -2146,7 +2148,9 @@ inline std::error_code make_child_pipe(bool child_reads, bool overlapped, unique
 }
 
 /// One process-wide thread that reads and drops what released children still write to pipes
-/// liftoff opened, so they are never disturbed by a broken pipe. One thread for any number.
+/// liftoff opened, so they are never disturbed by a broken pipe, and closes the job objects of
+/// released kill_on_parent_exit() children once nothing runs in them (the job tells its
+/// completion port, which is this port). One thread for any number.
 class windows_dropper {
 public:
     /// Never destroyed: its thread lives until the process exits.
@@ -2158,18 +2162,7 @@ public:
     /// Takes over pipes with no I/O pending on them.
     void adopt(std::vector<unique_handle> pipes) {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (!port_) {
-            port_.reset(::CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 1));
-            if (!port_) return;  // the pipes close: the child sees a broken pipe, nothing worse
-        }
-        if (!started_) {
-            try {
-                std::thread([this] { run(); }).detach();
-                started_ = true;
-            } catch (...) {
-                return;
-            }
-        }
+        if (!ready()) return;  // the pipes close: the child sees a broken pipe, nothing worse
         for (auto& p : pipes) {
             auto* e = new entry;
             e->pipe = std::move(p);
@@ -2183,10 +2176,43 @@ public:
         }
     }
 
-    /// Pipes adopted and not yet at their end (for tests and diagnostics).
+    /// Has `job` (just created, nothing in it yet) report to this thread's port. Returns the key
+    /// to give adopt_job(), or 0 when it cannot (the job is then kept open until this process
+    /// exits, as before). Associated at creation, so no report can be missed.
+    std::uintptr_t watch_job(HANDLE job) noexcept {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!ready()) return 0;
+        const std::uintptr_t key = (next_job_++ << 1) | 1;  // odd: never a pipe entry's address
+        JOBOBJECT_ASSOCIATE_COMPLETION_PORT port{};
+        port.CompletionKey = reinterpret_cast<PVOID>(key);
+        port.CompletionPort = port_.get();
+        if (!::SetInformationJobObject(job, JobObjectAssociateCompletionPortInformation, &port, sizeof port)) return 0;
+        return key;
+    }
+
+    /// Takes over a watched kill_on_parent_exit() job that its child handle no longer needs: it
+    /// stays open (its processes keep their promise) until it reports that none is left, then
+    /// closes. A job with nothing left in it closes now.
+    void adopt_job(std::uintptr_t key, unique_handle job) noexcept {
+        std::lock_guard<std::mutex> lock(mutex_);  // the thread's close_job() waits for this
+        // Its last process may have gone already, and that report was dropped: ask the job,
+        // after registering it, so that a report now or later finds it.
+        JOBOBJECT_BASIC_ACCOUNTING_INFORMATION info{};
+        if (::QueryInformationJobObject(job.get(), JobObjectBasicAccountingInformation, &info, sizeof info, nullptr) &&
+            info.ActiveProcesses == 0)
+            return;  // `job` closes here
+        try {
+            jobs_.emplace_back(key, job.get());
+        } catch (...) {
+            // no room to remember it: open until this process exits
+        }
+        job.release();
+    }
+
+    /// Pipes and jobs adopted and not yet at their end (for tests and diagnostics).
     std::size_t pending() {
         std::lock_guard<std::mutex> lock(mutex_);
-        return count_;
+        return count_ + jobs_.size();
     }
 
 private:
@@ -2197,6 +2223,38 @@ private:
     };
 
     windows_dropper() = default;
+
+    // The port and its thread, made on first use; false when either cannot be had. Under mutex_.
+    bool ready() noexcept {
+        if (!port_) {
+            port_.reset(::CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 1));
+            if (!port_) return false;
+        }
+        if (!started_) {
+            try {
+                std::thread([this] { run(); }).detach();
+                started_ = true;
+            } catch (...) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // Closes the adopted job with this key, if it is still here.
+    void close_job(std::uintptr_t key) noexcept {
+        HANDLE h = nullptr;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            for (auto it = jobs_.begin(); it != jobs_.end(); ++it) {
+                if (it->first != key) continue;
+                h = it->second;
+                jobs_.erase(it);
+                break;
+            }
+        }
+        if (h != nullptr) ::CloseHandle(h);
+    }
 
     void done(entry* e) {
         delete e;
@@ -2217,6 +2275,10 @@ private:
             ULONG_PTR key = 0;
             OVERLAPPED* ov = nullptr;
             const BOOL ok = ::GetQueuedCompletionStatus(port_.get(), &n, &key, &ov, INFINITE);
+            if (key & 1) {  // a job's report: n is the message
+                if (ok && n == JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO) close_job(key);
+                continue;
+            }
             auto* e = reinterpret_cast<entry*>(key);
             if (e == nullptr) continue;
             if ((ov != nullptr && !ok) || !read(e)) done(e);
@@ -2227,6 +2289,8 @@ private:
     unique_handle port_;
     bool started_ = false;
     std::size_t count_ = 0;
+    std::uintptr_t next_job_ = 1;
+    std::vector<std::pair<std::uintptr_t, HANDLE>> jobs_;  // adopted jobs, open until they empty
 };
 
 class windows_drain {
@@ -2562,6 +2626,7 @@ struct windows_inspect {
 // CTRL_BREAK and WM_CLOSE, kill with TerminateJobObject/TerminateProcess, release.
 
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -2594,12 +2659,15 @@ public:
     pid_type pid() const noexcept { return pid_; }
 
     // --- set up by the platform's spawn -------------------------------------------------
-    void adopt(unique_handle process, DWORD pid, unique_handle job, bool group, bool job_kills_on_close) noexcept {
+    /// `job_key`: what windows_dropper::watch_job() gave for the job, or 0.
+    void adopt(unique_handle process, DWORD pid, unique_handle job, bool group, bool job_kills_on_close,
+               std::uintptr_t job_key = 0) noexcept {
         process_ = std::move(process);
         pid_ = pid;
         job_ = std::move(job);
         group_ = group;
         job_kills_ = job_kills_on_close;
+        job_key_ = job_key;
     }
     windows_drain& drain() noexcept { return drain_; }
     void set_stdin_pipe(unique_handle pipe) noexcept { stdin_pipe_ = std::move(pipe); }
@@ -2695,14 +2763,13 @@ public:
     // --- letting go --------------------------------------------------------------------------
     /// The child runs on. Its handles are closed (Windows has no zombies); what it still writes
     /// to liftoff's pipes is read and dropped by one process-wide thread. A kill_on_parent_exit()
-    /// job stays open until this process exits, as that promise needs.
+    /// job stays open while anything runs in it, as that promise needs, and closes after.
     void release() {
         close_stdin();
         drain_.stop();
         drain_.join();
         auto pipes = drain_.take_pipes();
         if (!pipes.empty()) windows_dropper::instance().adopt(std::move(pipes));
-        if (job_kills_ && !known()) job_.release();  // closed by the system when this process ends, killing the tree
         close_job();
         process_.reset();
         pid_ = 0;
@@ -2756,11 +2823,16 @@ private:
         return s.posted;
     }
 
-    // A job that kills on close and still has processes in it is left open (until this process
-    // exits) rather than killing what the child left running.
+    // A job that kills on close and still has processes in it is left open rather than killing
+    // what the child left running: the dropper's thread closes it when the job reports that
+    // none is left (or, when it could not watch the job, this process's exit does).
     void close_job() noexcept {
         if (!job_ || !job_kills_) {
             job_.reset();
+            return;
+        }
+        if (job_key_ != 0) {
+            windows_dropper::instance().adopt_job(job_key_, std::move(job_));
             return;
         }
         JOBOBJECT_BASIC_ACCOUNTING_INFORMATION info{};
@@ -2776,6 +2848,7 @@ private:
     unique_handle job_;
     bool group_ = false;
     bool job_kills_ = false;
+    std::uintptr_t job_key_ = 0;
     bool polite_delivered_ = false;
     mutable std::mutex status_lock_;
     std::optional<exit_status> status_;
@@ -3129,6 +3202,21 @@ namespace liftoff {
 inline namespace v0 {
 namespace detail {
 
+/// The longest working directory CreateProcessW takes, in UTF-16 units: MAX_PATH with room for
+/// the trailing backslash and the terminating NUL it keeps it with (SetCurrentDirectoryW's rule).
+constexpr std::size_t windows_max_cwd = MAX_PATH - 2;
+
+/// A working directory's length as that limit counts it: without one trailing backslash.
+inline std::size_t cwd_length(const std::wstring& dir) noexcept {
+    return !dir.empty() && (dir.back() == L'\\' || dir.back() == L'/') ? dir.size() - 1 : dir.size();
+}
+
+/// Length in UTF-16 units of a UTF-8 path (0 when it is not UTF-8).
+inline std::size_t wide_length(const std::string& utf8) {
+    std::wstring w;
+    return to_wide(utf8, w, surrogates::wtf8) ? w.size() : 0;
+}
+
 inline bool is_windows_resource_error(const std::error_code& e) noexcept {
     if (e.category() == std::generic_category())
         return e.value() == EMFILE || e.value() == ENFILE || e.value() == EAGAIN || e.value() == ENOMEM;
@@ -3167,6 +3255,11 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         std::wstring cwd;
         if (const auto& dir = cmd.working_directory()) {
             if (!to_wide(*dir, cwd)) return {spawn_stage::chdir, std::make_error_code(std::errc::invalid_argument)};
+            // Longer than CreateProcessW takes (whether it exists or not: a process that is not
+            // long-path aware cannot even look): Windows refuses it as ERROR_DIRECTORY ("not a
+            // directory"), wine 8 as ERROR_INVALID_NAME, after overrunning a buffer with it.
+            if (cwd_length(cwd) > windows_max_cwd)
+                return {spawn_stage::chdir, {ERROR_FILENAME_EXCED_RANGE, std::system_category()}};
             const DWORD attrs = ::GetFileAttributesW(cwd.c_str());
             if (attrs == INVALID_FILE_ATTRIBUTES) return {spawn_stage::chdir, last_error()};
             if ((attrs & FILE_ATTRIBUTE_DIRECTORY) == 0)
@@ -3225,6 +3318,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
 
         // A job where a tree (new_process_group) or a lifetime (kill_on_parent_exit) is asked for.
         unique_handle job;
+        std::uintptr_t job_key = 0;  // its reports go to the dropper, which closes it once empty
         const bool kills_on_close = cmd.dies_with_parent();
         if (cmd.process_group() || kills_on_close) {
             job.reset(::CreateJobObjectW(nullptr, nullptr));
@@ -3234,6 +3328,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
                 limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
                 if (!::SetInformationJobObject(job.get(), JobObjectExtendedLimitInformation, &limits, sizeof limits))
                     return {spawn_stage::setup, last_error()};
+                job_key = windows_dropper::instance().watch_job(job.get());
             }
         }
 
@@ -3270,7 +3365,8 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         }
         thread.reset();
 
-        proc.adopt(std::move(process_handle), pi.dwProcessId, std::move(job), cmd.process_group(), kills_on_close);
+        proc.adopt(std::move(process_handle), pi.dwProcessId, std::move(job), cmd.process_group(), kills_on_close,
+                   job_key);
         hand_over_streams(spec, proc, parent_side);
         if (proc.drain().needed()) {
             if (const auto e = proc.drain().start(cmd.grace_after_exit())) {
@@ -3313,6 +3409,14 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         case spawn_stage::chdir: {
             const std::string dir = "working directory '" + printable(*cmd.working_directory()) + "'";
             const std::string remedy = "create it, or pass an existing directory to cwd()";
+            const std::size_t length = cwd_length(to_wide_or_empty(*cmd.working_directory()));
+            if (win && e == ERROR_FILENAME_EXCED_RANGE && length > windows_max_cwd)
+                return make(errc::bad_working_directory,
+                            dir + " is " + std::to_string(length) +
+                                " characters long; CreateProcessW takes a working directory of at most " +
+                                std::to_string(windows_max_cwd) + " (MAX_PATH, 260, less a backslash and the NUL)",
+                            "pass a shorter path to the same directory (a drive letter from subst, or a directory "
+                            "junction), or start the child in a shorter one");
             if (not_found) return make(errc::bad_working_directory, dir + " does not exist", remedy);
             if (win && e == ERROR_DIRECTORY)
                 return make(errc::bad_working_directory, dir + " is not a directory", remedy);
@@ -3334,7 +3438,17 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
             return make(errc::not_executable, shown + " is a directory", "name the program inside it");
         if (is_windows_resource_error(os))
             return make(errc::resource_exhausted, "cannot run " + shown + ": " + os_text, resource_remedy);
-        if (not_found)
+        // liftoff found the program before CreateProcessW refused it: say so, and why if known.
+        const bool exists = probe_file(path).exists;
+        const std::size_t length = wide_length(path);
+        if (exists && length >= MAX_PATH)
+            return make(errc::invalid_argument,
+                        shown + " exists, but its path is " + std::to_string(length) +
+                            " characters long and CreateProcessW takes at most " + std::to_string(MAX_PATH - 1) +
+                            " (MAX_PATH) here (" + os_text + ")",
+                        "move it to a shorter path, or give it as a \\\\?\\-prefixed path or from a long-path "
+                        "aware process (Windows 10 1607 and later, LongPathsEnabled)");
+        if (not_found && !exists)
             return make(errc::program_not_found, shown + " does not exist",
                         "check the path, or give a bare name to look it up in PATH");
         if (denied)
@@ -3367,7 +3481,13 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
             default: break;
             }
         }
-        return make(errc::program_not_found, "cannot run " + shown + ": " + os_text, "check the path");
+        if (!exists) return make(errc::program_not_found, "cannot run " + shown + ": " + os_text, "check the path");
+        // An error liftoff has no words for: the program is there, so never "not found".
+        return make(
+            errc::not_executable,
+            shown + " exists, but Windows could not start it: " + os_text + " (error " + std::to_string(e) + ")",
+            "see the Windows error; if it is passing (ERROR_INTERNAL_ERROR while the system is loaded), try "
+            "again");
     }
 
 private:

@@ -35,6 +35,10 @@
 //   ppid / pgid          print the id and a newline
 // Windows only:
 //   crtargs REST...      as args, but as the C runtime split them (__wargv)
+//   narrowargs REST...   as args, but the narrow __argv: GetCommandLineA split by the C runtime
+//                        (bytes in the ANSI code page, as a narrow main() gets them)
+//   cmdline REST...      print GetCommandLineW in UTF-8, as it is, and a newline (the rest is data)
+//   cmdline-ansi REST... print GetCommandLineA (ANSI code page bytes) and a newline (the same)
 //   has-handle N         print "yes" if N (a handle value in decimal) is a valid handle here
 //   window               show a top-level window and exit 0 when it gets WM_CLOSE
 #include <liftoff/liftoff.hpp>
@@ -390,6 +394,17 @@ int main(int argc, char** argv) {
                 const std::string s = liftoff::detail::utf16_to_utf8(std::wstring_view(__wargv[i]));
                 write_str(1, std::to_string(s.size()) + ":" + s + "\n");
             }
+        } else if (a == "narrowargs") {
+            for (++i; i < __argc; ++i) {
+                const std::string s = __argv[i];
+                write_str(1, std::to_string(s.size()) + ":" + s + "\n");
+            }
+        } else if (a == "cmdline") {
+            write_str(1, liftoff::detail::utf16_to_utf8(std::wstring_view(::GetCommandLineW())) + "\n");
+            return 0;  // the rest is data
+        } else if (a == "cmdline-ansi") {
+            write_str(1, std::string(::GetCommandLineA()) + "\n");
+            return 0;  // the rest is data
         } else if (a == "has-handle") {
             DWORD flags = 0;
             const auto h =

@@ -13,6 +13,7 @@
 #include <string>
 #include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "../../detail/clock.hpp"
@@ -50,7 +51,9 @@ inline std::error_code make_child_pipe(bool child_reads, bool overlapped, unique
 }
 
 /// One process-wide thread that reads and drops what released children still write to pipes
-/// liftoff opened, so they are never disturbed by a broken pipe. One thread for any number.
+/// liftoff opened, so they are never disturbed by a broken pipe, and closes the job objects of
+/// released kill_on_parent_exit() children once nothing runs in them (the job tells its
+/// completion port, which is this port). One thread for any number.
 class windows_dropper {
 public:
     /// Never destroyed: its thread lives until the process exits.
@@ -62,18 +65,7 @@ public:
     /// Takes over pipes with no I/O pending on them.
     void adopt(std::vector<unique_handle> pipes) {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (!port_) {
-            port_.reset(::CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 1));
-            if (!port_) return;  // the pipes close: the child sees a broken pipe, nothing worse
-        }
-        if (!started_) {
-            try {
-                std::thread([this] { run(); }).detach();
-                started_ = true;
-            } catch (...) {
-                return;
-            }
-        }
+        if (!ready()) return;  // the pipes close: the child sees a broken pipe, nothing worse
         for (auto& p : pipes) {
             auto* e = new entry;
             e->pipe = std::move(p);
@@ -87,10 +79,43 @@ public:
         }
     }
 
-    /// Pipes adopted and not yet at their end (for tests and diagnostics).
+    /// Has `job` (just created, nothing in it yet) report to this thread's port. Returns the key
+    /// to give adopt_job(), or 0 when it cannot (the job is then kept open until this process
+    /// exits, as before). Associated at creation, so no report can be missed.
+    std::uintptr_t watch_job(HANDLE job) noexcept {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!ready()) return 0;
+        const std::uintptr_t key = (next_job_++ << 1) | 1;  // odd: never a pipe entry's address
+        JOBOBJECT_ASSOCIATE_COMPLETION_PORT port{};
+        port.CompletionKey = reinterpret_cast<PVOID>(key);
+        port.CompletionPort = port_.get();
+        if (!::SetInformationJobObject(job, JobObjectAssociateCompletionPortInformation, &port, sizeof port)) return 0;
+        return key;
+    }
+
+    /// Takes over a watched kill_on_parent_exit() job that its child handle no longer needs: it
+    /// stays open (its processes keep their promise) until it reports that none is left, then
+    /// closes. A job with nothing left in it closes now.
+    void adopt_job(std::uintptr_t key, unique_handle job) noexcept {
+        std::lock_guard<std::mutex> lock(mutex_);  // the thread's close_job() waits for this
+        // Its last process may have gone already, and that report was dropped: ask the job,
+        // after registering it, so that a report now or later finds it.
+        JOBOBJECT_BASIC_ACCOUNTING_INFORMATION info{};
+        if (::QueryInformationJobObject(job.get(), JobObjectBasicAccountingInformation, &info, sizeof info, nullptr) &&
+            info.ActiveProcesses == 0)
+            return;  // `job` closes here
+        try {
+            jobs_.emplace_back(key, job.get());
+        } catch (...) {
+            // no room to remember it: open until this process exits
+        }
+        job.release();
+    }
+
+    /// Pipes and jobs adopted and not yet at their end (for tests and diagnostics).
     std::size_t pending() {
         std::lock_guard<std::mutex> lock(mutex_);
-        return count_;
+        return count_ + jobs_.size();
     }
 
 private:
@@ -101,6 +126,38 @@ private:
     };
 
     windows_dropper() = default;
+
+    // The port and its thread, made on first use; false when either cannot be had. Under mutex_.
+    bool ready() noexcept {
+        if (!port_) {
+            port_.reset(::CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 1));
+            if (!port_) return false;
+        }
+        if (!started_) {
+            try {
+                std::thread([this] { run(); }).detach();
+                started_ = true;
+            } catch (...) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // Closes the adopted job with this key, if it is still here.
+    void close_job(std::uintptr_t key) noexcept {
+        HANDLE h = nullptr;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            for (auto it = jobs_.begin(); it != jobs_.end(); ++it) {
+                if (it->first != key) continue;
+                h = it->second;
+                jobs_.erase(it);
+                break;
+            }
+        }
+        if (h != nullptr) ::CloseHandle(h);
+    }
 
     void done(entry* e) {
         delete e;
@@ -121,6 +178,10 @@ private:
             ULONG_PTR key = 0;
             OVERLAPPED* ov = nullptr;
             const BOOL ok = ::GetQueuedCompletionStatus(port_.get(), &n, &key, &ov, INFINITE);
+            if (key & 1) {  // a job's report: n is the message
+                if (ok && n == JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO) close_job(key);
+                continue;
+            }
             auto* e = reinterpret_cast<entry*>(key);
             if (e == nullptr) continue;
             if ((ov != nullptr && !ok) || !read(e)) done(e);
@@ -131,6 +192,8 @@ private:
     unique_handle port_;
     bool started_ = false;
     std::size_t count_ = 0;
+    std::uintptr_t next_job_ = 1;
+    std::vector<std::pair<std::uintptr_t, HANDLE>> jobs_;  // adopted jobs, open until they empty
 };
 
 class windows_drain {

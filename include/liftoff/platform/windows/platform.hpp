@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cerrno>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,21 @@
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
+
+/// The longest working directory CreateProcessW takes, in UTF-16 units: MAX_PATH with room for
+/// the trailing backslash and the terminating NUL it keeps it with (SetCurrentDirectoryW's rule).
+constexpr std::size_t windows_max_cwd = MAX_PATH - 2;
+
+/// A working directory's length as that limit counts it: without one trailing backslash.
+inline std::size_t cwd_length(const std::wstring& dir) noexcept {
+    return !dir.empty() && (dir.back() == L'\\' || dir.back() == L'/') ? dir.size() - 1 : dir.size();
+}
+
+/// Length in UTF-16 units of a UTF-8 path (0 when it is not UTF-8).
+inline std::size_t wide_length(const std::string& utf8) {
+    std::wstring w;
+    return to_wide(utf8, w, surrogates::wtf8) ? w.size() : 0;
+}
 
 inline bool is_windows_resource_error(const std::error_code& e) noexcept {
     if (e.category() == std::generic_category())
@@ -65,6 +81,11 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         std::wstring cwd;
         if (const auto& dir = cmd.working_directory()) {
             if (!to_wide(*dir, cwd)) return {spawn_stage::chdir, std::make_error_code(std::errc::invalid_argument)};
+            // Longer than CreateProcessW takes (whether it exists or not: a process that is not
+            // long-path aware cannot even look): Windows refuses it as ERROR_DIRECTORY ("not a
+            // directory"), wine 8 as ERROR_INVALID_NAME, after overrunning a buffer with it.
+            if (cwd_length(cwd) > windows_max_cwd)
+                return {spawn_stage::chdir, {ERROR_FILENAME_EXCED_RANGE, std::system_category()}};
             const DWORD attrs = ::GetFileAttributesW(cwd.c_str());
             if (attrs == INVALID_FILE_ATTRIBUTES) return {spawn_stage::chdir, last_error()};
             if ((attrs & FILE_ATTRIBUTE_DIRECTORY) == 0)
@@ -123,6 +144,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
 
         // A job where a tree (new_process_group) or a lifetime (kill_on_parent_exit) is asked for.
         unique_handle job;
+        std::uintptr_t job_key = 0;  // its reports go to the dropper, which closes it once empty
         const bool kills_on_close = cmd.dies_with_parent();
         if (cmd.process_group() || kills_on_close) {
             job.reset(::CreateJobObjectW(nullptr, nullptr));
@@ -132,6 +154,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
                 limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
                 if (!::SetInformationJobObject(job.get(), JobObjectExtendedLimitInformation, &limits, sizeof limits))
                     return {spawn_stage::setup, last_error()};
+                job_key = windows_dropper::instance().watch_job(job.get());
             }
         }
 
@@ -168,7 +191,8 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         }
         thread.reset();
 
-        proc.adopt(std::move(process_handle), pi.dwProcessId, std::move(job), cmd.process_group(), kills_on_close);
+        proc.adopt(std::move(process_handle), pi.dwProcessId, std::move(job), cmd.process_group(), kills_on_close,
+                   job_key);
         hand_over_streams(spec, proc, parent_side);
         if (proc.drain().needed()) {
             if (const auto e = proc.drain().start(cmd.grace_after_exit())) {
@@ -211,6 +235,14 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         case spawn_stage::chdir: {
             const std::string dir = "working directory '" + printable(*cmd.working_directory()) + "'";
             const std::string remedy = "create it, or pass an existing directory to cwd()";
+            const std::size_t length = cwd_length(to_wide_or_empty(*cmd.working_directory()));
+            if (win && e == ERROR_FILENAME_EXCED_RANGE && length > windows_max_cwd)
+                return make(errc::bad_working_directory,
+                            dir + " is " + std::to_string(length) +
+                                " characters long; CreateProcessW takes a working directory of at most " +
+                                std::to_string(windows_max_cwd) + " (MAX_PATH, 260, less a backslash and the NUL)",
+                            "pass a shorter path to the same directory (a drive letter from subst, or a directory "
+                            "junction), or start the child in a shorter one");
             if (not_found) return make(errc::bad_working_directory, dir + " does not exist", remedy);
             if (win && e == ERROR_DIRECTORY)
                 return make(errc::bad_working_directory, dir + " is not a directory", remedy);
@@ -232,7 +264,17 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
             return make(errc::not_executable, shown + " is a directory", "name the program inside it");
         if (is_windows_resource_error(os))
             return make(errc::resource_exhausted, "cannot run " + shown + ": " + os_text, resource_remedy);
-        if (not_found)
+        // liftoff found the program before CreateProcessW refused it: say so, and why if known.
+        const bool exists = probe_file(path).exists;
+        const std::size_t length = wide_length(path);
+        if (exists && length >= MAX_PATH)
+            return make(errc::invalid_argument,
+                        shown + " exists, but its path is " + std::to_string(length) +
+                            " characters long and CreateProcessW takes at most " + std::to_string(MAX_PATH - 1) +
+                            " (MAX_PATH) here (" + os_text + ")",
+                        "move it to a shorter path, or give it as a \\\\?\\-prefixed path or from a long-path "
+                        "aware process (Windows 10 1607 and later, LongPathsEnabled)");
+        if (not_found && !exists)
             return make(errc::program_not_found, shown + " does not exist",
                         "check the path, or give a bare name to look it up in PATH");
         if (denied)
@@ -265,7 +307,13 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
             default: break;
             }
         }
-        return make(errc::program_not_found, "cannot run " + shown + ": " + os_text, "check the path");
+        if (!exists) return make(errc::program_not_found, "cannot run " + shown + ": " + os_text, "check the path");
+        // An error liftoff has no words for: the program is there, so never "not found".
+        return make(
+            errc::not_executable,
+            shown + " exists, but Windows could not start it: " + os_text + " (error " + std::to_string(e) + ")",
+            "see the Windows error; if it is passing (ERROR_INTERNAL_ERROR while the system is loaded), try "
+            "again");
     }
 
 private:

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -42,12 +43,15 @@ public:
     pid_type pid() const noexcept { return pid_; }
 
     // --- set up by the platform's spawn -------------------------------------------------
-    void adopt(unique_handle process, DWORD pid, unique_handle job, bool group, bool job_kills_on_close) noexcept {
+    /// `job_key`: what windows_dropper::watch_job() gave for the job, or 0.
+    void adopt(unique_handle process, DWORD pid, unique_handle job, bool group, bool job_kills_on_close,
+               std::uintptr_t job_key = 0) noexcept {
         process_ = std::move(process);
         pid_ = pid;
         job_ = std::move(job);
         group_ = group;
         job_kills_ = job_kills_on_close;
+        job_key_ = job_key;
     }
     windows_drain& drain() noexcept { return drain_; }
     void set_stdin_pipe(unique_handle pipe) noexcept { stdin_pipe_ = std::move(pipe); }
@@ -143,14 +147,13 @@ public:
     // --- letting go --------------------------------------------------------------------------
     /// The child runs on. Its handles are closed (Windows has no zombies); what it still writes
     /// to liftoff's pipes is read and dropped by one process-wide thread. A kill_on_parent_exit()
-    /// job stays open until this process exits, as that promise needs.
+    /// job stays open while anything runs in it, as that promise needs, and closes after.
     void release() {
         close_stdin();
         drain_.stop();
         drain_.join();
         auto pipes = drain_.take_pipes();
         if (!pipes.empty()) windows_dropper::instance().adopt(std::move(pipes));
-        if (job_kills_ && !known()) job_.release();  // closed by the system when this process ends, killing the tree
         close_job();
         process_.reset();
         pid_ = 0;
@@ -204,11 +207,16 @@ private:
         return s.posted;
     }
 
-    // A job that kills on close and still has processes in it is left open (until this process
-    // exits) rather than killing what the child left running.
+    // A job that kills on close and still has processes in it is left open rather than killing
+    // what the child left running: the dropper's thread closes it when the job reports that
+    // none is left (or, when it could not watch the job, this process's exit does).
     void close_job() noexcept {
         if (!job_ || !job_kills_) {
             job_.reset();
+            return;
+        }
+        if (job_key_ != 0) {
+            windows_dropper::instance().adopt_job(job_key_, std::move(job_));
             return;
         }
         JOBOBJECT_BASIC_ACCOUNTING_INFORMATION info{};
@@ -224,6 +232,7 @@ private:
     unique_handle job_;
     bool group_ = false;
     bool job_kills_ = false;
+    std::uintptr_t job_key_ = 0;
     bool polite_delivered_ = false;
     mutable std::mutex status_lock_;
     std::optional<exit_status> status_;
