@@ -65,13 +65,15 @@ inline bool is_resource_error(int e) noexcept {
 }
 
 /// The remedy for a resource error: the limit behind that errno, not a list to guess from.
+/// (Also the words for the rare errors of those stages that are not about resources.)
 inline std::string posix_resource_remedy(int e) {
     switch (e) {
     case EMFILE: return "raise the limit on open descriptors (ulimit -n), or close some";
     case ENFILE: return "the system's file table is full: close files, or raise fs.file-max";
     case EAGAIN: return "raise the limit on processes and threads (ulimit -u), or end some";
     case ENOMEM: return "free memory, or raise the address-space limit (ulimit -v)";
-    default: return "free memory or disk space";
+    case ENOSPC: return "free memory or disk space";
+    default: return "check this process's limits (ulimit -a) and any sandbox or security policy";
     }
 }
 
