@@ -1,6 +1,6 @@
 // tests/faults.cpp: failures no OS limit provokes at a chosen step: an allocation that fails on
 // demand, at every allocation a launch makes in turn. This file replaces the global operator new
-// of its test program (and only of it) for that.
+// and delete (all but the aligned forms) of its test program, and only of it, for that.
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 
@@ -63,6 +63,22 @@ void* operator new(std::size_t n) {
 }
 void* operator new[](std::size_t n) {
     return allocate(n);
+}
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+    try {
+        return allocate(n);
+    } catch (const std::bad_alloc&) {
+        return nullptr;
+    }
+}
+void* operator new[](std::size_t n, const std::nothrow_t& tag) noexcept {
+    return operator new(n, tag);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+    std::free(p);
 }
 void operator delete(void* p) noexcept {
     std::free(p);
