@@ -1,12 +1,13 @@
 // tests/faults.cpp: failures no OS limit provokes at a chosen step: an allocation that fails on
 // demand, at every allocation a launch makes in turn. This file replaces the global operator new
-// and delete (all but the aligned forms) of its test program, and only of it, for that.
+// and delete of its test program, and only of it, for that.
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 
 #include <dirent.h>
 #include <unistd.h>
 
+#include <cstddef>
 #include <cstdlib>
 #include <fstream>
 #include <new>
@@ -25,13 +26,25 @@ namespace {
 thread_local long fail_countdown = 0;
 thread_local bool fault_fired = false;
 
-void* allocate(std::size_t n) {
+void* allocate(std::size_t n, std::size_t align = 0) {
     if (fail_countdown > 0 && --fail_countdown == 0) {
         fault_fired = true;
         throw std::bad_alloc();
     }
-    if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-    throw std::bad_alloc();
+    void* p = nullptr;
+    if (align <= alignof(std::max_align_t))
+        p = std::malloc(n == 0 ? 1 : n);
+    else if (::posix_memalign(&p, align, n == 0 ? 1 : n) != 0)
+        p = nullptr;
+    if (p == nullptr) throw std::bad_alloc();
+    return p;
+}
+void* allocate_nothrow(std::size_t n, std::size_t align = 0) noexcept {
+    try {
+        return allocate(n, align);
+    } catch (const std::bad_alloc&) {
+        return nullptr;
+    }
 }
 
 /// Children of this process, in any state (running or zombie).
@@ -58,6 +71,7 @@ int children() {
 
 }  // namespace
 
+// Every form, the aligned ones included, so that no allocation bypasses the countdown.
 void* operator new(std::size_t n) {
     return allocate(n);
 }
@@ -65,20 +79,22 @@ void* operator new[](std::size_t n) {
     return allocate(n);
 }
 void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
-    try {
-        return allocate(n);
-    } catch (const std::bad_alloc&) {
-        return nullptr;
-    }
+    return allocate_nothrow(n);
 }
-void* operator new[](std::size_t n, const std::nothrow_t& tag) noexcept {
-    return operator new(n, tag);
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
+    return allocate_nothrow(n);
 }
-void operator delete(void* p, const std::nothrow_t&) noexcept {
-    std::free(p);
+void* operator new(std::size_t n, std::align_val_t a) {
+    return allocate(n, static_cast<std::size_t>(a));
 }
-void operator delete[](void* p, const std::nothrow_t&) noexcept {
-    std::free(p);
+void* operator new[](std::size_t n, std::align_val_t a) {
+    return allocate(n, static_cast<std::size_t>(a));
+}
+void* operator new(std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
+    return allocate_nothrow(n, static_cast<std::size_t>(a));
+}
+void* operator new[](std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
+    return allocate_nothrow(n, static_cast<std::size_t>(a));
 }
 void operator delete(void* p) noexcept {
     std::free(p);
@@ -86,10 +102,34 @@ void operator delete(void* p) noexcept {
 void operator delete[](void* p) noexcept {
     std::free(p);
 }
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+    std::free(p);
+}
 void operator delete(void* p, std::size_t) noexcept {
     std::free(p);
 }
 void operator delete[](void* p, std::size_t) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::align_val_t) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p, std::align_val_t) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
     std::free(p);
 }
 
