@@ -3,8 +3,19 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <functional>
 
 #include "support.hpp"
 
@@ -191,4 +202,166 @@ TEST_CASE("unsupported: kill_on_parent_exit where the platform has no way to do 
     }
     expect_failure(test::helper_cmd({}).kill_on_parent_exit(), errc::unsupported,
                    {"kill_on_parent_exit() is not available"});
+}
+
+// Sanitizer runtimes reserve terabytes of address space: RLIMIT_AS cannot be tested under them.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define LIFTOFF_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define LIFTOFF_TEST_SANITIZED 1
+#endif
+#endif
+#ifndef LIFTOFF_TEST_SANITIZED
+#define LIFTOFF_TEST_SANITIZED 0
+#endif
+
+TEST_CASE("resource_exhausted: an address-space limit (ulimit -v) is named, and drain threads fit under it") {
+    if (LIFTOFF_TEST_SANITIZED) {
+        MESSAGE("skipped: sanitizers reserve more address space than any limit leaves");
+        return;
+    }
+    // A fresh process (the helper) with 3 MiB of address space to spare: enough for a drain
+    // thread's small stack, not for a default 8 MiB one.
+    const auto roomy = liftoff::run(test::helper_cmd({"run-as-limited", "3072"}));
+    CHECK_MESSAGE(roomy.out == "ok drained\n", roomy.out);
+    // 128 KiB to spare: no thread stack fits; the message names the limit that stops it.
+    const auto tight = liftoff::run(test::helper_cmd({"run-as-limited", "128"}));
+    CHECK_MESSAGE(test::contains(tight.out, "error " + std::to_string(static_cast<int>(errc::resource_exhausted))),
+                  tight.out);
+    CHECK_MESSAGE(test::contains(tight.out, "liftoff: cannot launch '" + test::helper() + "'"), tight.out);
+    CHECK_MESSAGE(test::contains(tight.out, "ulimit -v"), tight.out);
+    CHECK_FALSE(test::contains(tight.out, "ulimit -n"));
+}
+
+namespace {
+
+/// Runs `body` in a forked copy of this process and returns what it returned ("" when all was
+/// well): for changes that cannot be undone, such as a seccomp filter.
+std::string in_forked_process(const std::function<std::string()>& body) {
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::close(fds[0]);
+        std::string out;
+        try {
+            out = body();
+        } catch (const std::exception& e) {
+            out = std::string("exception: ") + e.what();
+        }
+        const char* p = out.data();
+        std::size_t left = out.size();
+        while (left > 0) {
+            const ssize_t n = ::write(fds[1], p, left);
+            if (n <= 0) break;
+            p += n;
+            left -= static_cast<std::size_t>(n);
+        }
+        ::_exit(0);  // no exit handlers, no leak check: the filter may forbid what they do
+    }
+    ::close(fds[1]);
+    std::string out;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+        out.append(buf, static_cast<std::size_t>(n));
+    ::close(fds[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) out += " (the forked test process died)";
+    return out;
+}
+
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+
+/// A seccomp filter as container runtimes and sandboxes install: clone3 gives ENOSYS, and
+/// clone gives `err` when its flags have any of `flags` (CLONE_PIDFD; ~0 for every clone).
+bool refuse_clone(unsigned flags, int err) {
+#if defined(__x86_64__)
+    const unsigned arch = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+    const unsigned arch = AUDIT_ARCH_AARCH64;
+#else
+    (void)flags;
+    (void)err;
+    return false;
+#endif
+#if defined(__x86_64__) || defined(__aarch64__)
+    sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[0])),  // the flags' low half
+        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, flags, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (static_cast<unsigned>(err) & SECCOMP_RET_DATA)),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    sock_fprog program{static_cast<unsigned short>(sizeof filter / sizeof filter[0]), filter};
+    return ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+           ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program, 0, 0) == 0;
+#endif
+}
+
+}  // namespace
+
+TEST_CASE("a seccomp filter that refuses clone(CLONE_PIDFD) (ENOSYS, EPERM): launches fall back and work") {
+    for (const int err : {ENOSYS, EPERM}) {
+        CAPTURE(err);
+        const std::string problem = in_forked_process([err]() -> std::string {
+            if (!refuse_clone(0x00001000 /* CLONE_PIDFD */, err)) return "skip";
+            std::string out;
+            for (int i = 0; i < 3; ++i) {  // the first falls back; later ones start without a pidfd
+                auto c = liftoff::launch(test::helper_cmd({"exit", "7"}));
+                const auto s = c.wait();
+                if (s.code() != 7) out += "exit status " + s.to_string() + "; ";
+            }
+            return out;  // (no drain threads here: a forked copy of a threaded process starts none)
+        });
+        if (problem == "skip") {
+            MESSAGE("skipped: no seccomp filter for this architecture");
+            return;
+        }
+        CHECK_MESSAGE(problem.empty(), problem);
+    }
+}
+
+TEST_CASE("a seccomp filter that refuses every clone: unsupported, naming the sandbox, not a limit to raise") {
+#if defined(LIFTOFF_FORCE_POSIX_SPAWN)
+    // glibc's posix_spawn returns clone's EPERM as if exec had failed: only ENOSYS tells.
+    const std::vector<int> errors = {ENOSYS};
+#else
+    const std::vector<int> errors = {EPERM, ENOSYS};
+#endif
+    for (const int err : errors) {
+        CAPTURE(err);
+        const std::string got = in_forked_process([err]() -> std::string {
+            if (!refuse_clone(~0U, err)) return "skip";
+            std::error_code ec;
+            auto c = liftoff::launch(test::helper_cmd({"exit", "0"}), ec);
+            std::string out = std::to_string(ec.value()) + "\n";
+            try {
+                auto d = liftoff::launch(test::helper_cmd({"exit", "0"}));
+            } catch (const liftoff::launch_error& e) {
+                out += e.what();
+            }
+            return out;
+        });
+        if (got == "skip") {
+            MESSAGE("skipped: no seccomp filter for this architecture");
+            return;
+        }
+        CHECK_MESSAGE(got.rfind(std::to_string(static_cast<int>(errc::unsupported)) + "\n", 0) == 0, got);
+        CHECK_MESSAGE(test::contains(got, "liftoff: cannot launch '" + test::helper() + "'"), got);
+        CHECK_MESSAGE(test::contains(got, "seccomp"), got);
+        CHECK_MESSAGE(test::contains(got, "allow clone"), got);
+        CHECK_FALSE(test::contains(got, "ulimit"));
+    }
 }

@@ -158,7 +158,8 @@ TEST_CASE("trace reports spawn_failed with the error and message, and signal_sen
     std::vector<liftoff::trace_event> events;
     auto record = [&](const liftoff::trace_event& e) { events.push_back(e); };
     std::error_code ec;
-    liftoff::launch(command{"liftoff-no-such-program"}.trace(record), ec);
+    const auto failed = liftoff::launch(command{"liftoff-no-such-program"}.trace(record), ec);
+    CHECK_FALSE(failed.valid());
     REQUIRE(events.size() == 1);
     CHECK(events[0].kind == liftoff::trace_kind::spawn_failed);
     CHECK(events[0].error == liftoff::errc::program_not_found);

@@ -3,10 +3,17 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 
+#if !defined(_WIN32)
+#include <sys/wait.h>
+#endif  // !_WIN32
+
+#include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "support.hpp"
 
@@ -346,14 +353,14 @@ TEST_CASE("an io::lines callback may kill its own child (it runs on the drain th
 TEST_CASE("a trace callback that throws at spawned: launch() passes it on and the child is ended, not orphaned") {
     long long pid = 0;
     const auto t0 = clock_type::now();
-    CHECK_THROWS_AS(liftoff::launch(helper_cmd({"ignore-term", "sleep", "10000"})
-                                        .on_destroy(on_destroy::kill)
-                                        .trace([&](const liftoff::trace_event& e) {
-                                            if (e.kind != liftoff::trace_kind::spawned) return;
-                                            pid = e.pid;
-                                            throw std::runtime_error("tracer failed");
-                                        })),
-                    std::runtime_error);
+    const auto cmd = helper_cmd({"ignore-term", "sleep", "10000"})
+                         .on_destroy(on_destroy::kill)
+                         .trace([&](const liftoff::trace_event& e) {
+                             if (e.kind != liftoff::trace_kind::spawned) return;
+                             pid = e.pid;
+                             throw std::runtime_error("tracer failed");
+                         });
+    CHECK_THROWS_AS(static_cast<void>(liftoff::launch(cmd)), std::runtime_error);  // (clang's doctest does not cast)
     CHECK(clock_type::now() - t0 < 3s);
     REQUIRE(pid > 0);
     CHECK_FALSE(test::alive(pid));
@@ -401,5 +408,111 @@ TEST_CASE("new_process_group(): terminate() of a leader that has already exited 
     }));
     CHECK(c.terminate(2s).code() == 0);  // the leader's own status
     CHECK(test::eventually([&] { return !test::alive(grandchild); }));
+}
+#endif  // !_WIN32
+
+TEST_CASE("a trace callback that throws: callback_failed from launch(cmd, ec), rethrown by run(cmd, ec)") {
+    long long pid = 0;
+    auto throw_at = [&pid](liftoff::trace_kind kind) {
+        return [&pid, kind](const liftoff::trace_event& e) {
+            if (e.kind == liftoff::trace_kind::spawned) pid = e.pid;
+            if (e.kind == kind) throw std::logic_error("tracer failed");
+        };
+    };
+    std::error_code ec;
+    auto c = liftoff::launch(
+        helper_cmd({"sleep", "10000"}).on_destroy(on_destroy::kill).trace(throw_at(liftoff::trace_kind::spawned)), ec);
+    CHECK_FALSE(c.valid());
+    CHECK(ec == liftoff::errc::callback_failed);  // not resource_exhausted: no limit to raise
+    CHECK(ec != liftoff::errc::resource_exhausted);
+    CHECK(test::contains(ec.message(), "callback"));
+    REQUIRE(pid > 0);
+    CHECK_FALSE(test::alive(pid));  // the child it had started was ended
+    CHECK(test::zombies() == 0);
+
+    auto before = liftoff::launch(helper_cmd({"exit", "0"}).trace(throw_at(liftoff::trace_kind::resolved)), ec);
+    CHECK_FALSE(before.valid());
+    CHECK(ec == liftoff::errc::callback_failed);
+
+    // run(cmd, ec) is not noexcept: it passes the caller's own exception on, as for io::lines.
+    CHECK_THROWS_WITH_AS(liftoff::run(helper_cmd({"exit", "0"}).trace(throw_at(liftoff::trace_kind::spawned)), ec),
+                         "tracer failed", std::logic_error);
+    CHECK_THROWS_WITH_AS(liftoff::run(helper_cmd({"lines", "10"}).stdout_to(io::lines([](std::string_view) {
+                             throw std::logic_error("lines failed");
+                         })),
+                                      ec),
+                         "lines failed", std::logic_error);
+    CHECK(test::zombies() == 0);
+}
+
+#if !defined(_WIN32)
+TEST_CASE("launch() does not wait for a process another thread fork()ed meanwhile (it holds the report pipe)") {
+    // A thread that forks without exec, as many programs do: each copy holds, for 5 s, whatever
+    // descriptors were open at that moment, liftoff's exec-report pipe among them.
+    std::atomic<bool> stop{false};
+    std::mutex lock;
+    std::vector<pid_t> forked;
+    std::thread forker([&] {
+        while (!stop.load() && forked.size() < 400) {
+            const pid_t p = ::fork();
+            if (p == 0) {
+                ::sleep(5);
+                ::_exit(0);
+            }
+            std::lock_guard<std::mutex> hold(lock);
+            if (p > 0) forked.push_back(p);
+        }
+    });
+    auto slowest = clock_type::duration::zero();
+    int launched = 0;
+    for (; launched < 40 && slowest < 1s; ++launched) {
+        const auto t0 = clock_type::now();
+        auto c = liftoff::launch(helper_cmd({"exit", "3"}));
+        slowest = std::max(slowest, clock_type::now() - t0);
+        CHECK(c.wait().code() == 3);
+    }
+    // A failed exec is still reported while such a copy holds the pipe.
+    std::error_code ec;
+    auto missing = liftoff::launch(command{"/nonexistent/liftoff-program"}, ec);
+    CHECK(ec == liftoff::errc::program_not_found);
+    CHECK_FALSE(missing.valid());
+    stop = true;
+    forker.join();
+    for (const pid_t p : forked) {
+        ::kill(p, SIGKILL);
+        ::waitpid(p, nullptr, 0);
+    }
+    MESSAGE(launched << " launches while " << forked.size() << " copies were forked; slowest "
+                     << std::chrono::duration_cast<std::chrono::milliseconds>(slowest).count() << " ms");
+    CHECK(slowest < 1s);  // each copy sleeps 5 s: a launch that waited for one took that long
+}
+
+TEST_CASE("a child reaped by something else in this process: the status says so, not that SIGCHLD is ignored") {
+    // What GLib, libuv and many daemons do: their own SIGCHLD handler (or waitpid loop) reaps.
+    struct sigaction handler{}, old{};
+    handler.sa_handler = [](int) {};
+    ::sigaction(SIGCHLD, &handler, &old);
+    auto c = liftoff::launch(helper_cmd({"exit", "3"}));
+    int raw = 0;
+    REQUIRE(::waitpid(static_cast<pid_t>(c.pid()), &raw, 0) == static_cast<pid_t>(c.pid()));  // the other reaper
+    const auto s = c.wait();
+    ::sigaction(SIGCHLD, &old, nullptr);
+    CHECK(s.unknown());
+    CHECK(s == liftoff::exit_status::reaped_elsewhere());
+    CHECK(s != liftoff::exit_status::lost());
+    CHECK_MESSAGE(test::contains(s.to_string(), "something else in this process reaped it"), s.to_string());
+    CHECK_FALSE(test::contains(s.to_string(), "ignored"));
+
+    // SA_NOCLDWAIT (with the default action) makes the system reap, as SIG_IGN does.
+    struct sigaction nocldwait{};
+    nocldwait.sa_handler = SIG_DFL;
+    nocldwait.sa_flags = SA_NOCLDWAIT;
+    ::sigaction(SIGCHLD, &nocldwait, &old);
+    auto d = liftoff::launch(helper_cmd({"sleep", "100", "exit", "3"}));
+    const auto t = d.wait();
+    ::sigaction(SIGCHLD, &old, nullptr);
+    CHECK(t == liftoff::exit_status::lost());
+    CHECK_MESSAGE(test::contains(t.to_string(), "SA_NOCLDWAIT"), t.to_string());
+    CHECK(test::zombies() == 0);
 }
 #endif  // !_WIN32

@@ -69,11 +69,11 @@ TEST_CASE("many launches, failed ones included, leave descriptors, zombies and t
         std::error_code ec;
         switch (i % 8) {
         case 0: liftoff::run(helper_cmd({"say", "x", "esay", "y"})); break;
-        case 1: liftoff::launch(command{"/nonexistent/program"}, ec); break;
-        case 2: liftoff::launch(helper_cmd({}).cwd("/nonexistent"), ec); break;
+        case 1: CHECK_FALSE(liftoff::launch(command{"/nonexistent/program"}, ec).valid()); break;
+        case 2: CHECK_FALSE(liftoff::launch(helper_cmd({}).cwd("/nonexistent"), ec).valid()); break;
         case 3: liftoff::run(helper_cmd({"cat"}).stdin_from(io::text("abc")).stderr_to(io::merge())); break;
         case 4: liftoff::launch(helper_cmd({"sleep", "1000"})).kill(); break;
-        case 5: liftoff::launch(helper_cmd({}).stdin_from(io::file("/nonexistent")), ec); break;
+        case 5: CHECK_FALSE(liftoff::launch(helper_cmd({}).stdin_from(io::file("/nonexistent")), ec).valid()); break;
         case 6: liftoff::launch(helper_cmd({"sleep", "5"}).stdout_to(io::capture())).release(); break;
         case 7:
             liftoff::run(helper_cmd({"exit", "1"}).stdout_to(io::null()).stderr_to(io::lines([](std::string_view) {})));

@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <mutex>
+#include <system_error>
+#include <thread>
 
 #include "support.hpp"
 
@@ -76,6 +78,47 @@ TEST_CASE("an exception from an io::lines callback is rethrown by wait(), and th
     }));
     CHECK_THROWS_WITH_AS(liftoff::run(cmd), "stop here", std::runtime_error);
 }
+
+#if !defined(_WIN32)  // Windows: a blocked WriteFile still holds close_stdin() (see README)
+TEST_CASE("close_stdin() does not wait for a write_stdin() blocked on another thread; that write stops") {
+    auto c =
+        liftoff::launch(helper_cmd({"sleep", "3000", "count-stdin"}).stdin_from(io::pipe()).stdout_to(io::capture()));
+    std::error_code ec;
+    std::thread writer([&] { c.write_stdin(std::string(1 << 20, 'x'), ec); });  // fills the pipe, then waits
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const auto t0 = std::chrono::steady_clock::now();
+    c.close_stdin();
+    const auto took = std::chrono::steady_clock::now() - t0;
+    writer.join();
+    CHECK(took < std::chrono::seconds(1));  // the child reads nothing for 3 s
+    CHECK(ec == std::errc::operation_canceled);
+    std::error_code again;
+    c.write_stdin("more", again);
+    CHECK(again == std::errc::bad_file_descriptor);
+    CHECK(c.wait().success());  // it saw the end of its input
+    const long long got = std::stoll(c.out());
+    CHECK(got > 0);
+    CHECK(got < (1 << 20));
+}
+
+TEST_CASE("the throwing write_stdin() names close_stdin() when it stopped the write") {
+    auto c = liftoff::launch(helper_cmd({"sleep", "3000"}).stdin_from(io::pipe()));
+    std::string what;
+    std::thread writer([&] {
+        try {
+            c.write_stdin(std::string(1 << 20, 'x'));
+        } catch (const std::system_error& e) {
+            what = e.what();
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    c.close_stdin();
+    writer.join();
+    CHECK_MESSAGE(test::contains(what, "close_stdin()"), what);
+    CHECK_MESSAGE(test::contains(what, test::helper()), what);
+    c.kill();
+}
+#endif  // !_WIN32
 
 TEST_CASE("io::text is written to stdin by the drain, then stdin is closed") {
     const auto r = liftoff::run(helper_cmd({"cat"}).stdin_from(io::text("hello\nthere")));

@@ -67,6 +67,9 @@ TEST_CASE("exit_status says how a child ended") {
     CHECK(liftoff::exit_status::lost().unknown());
     CHECK(liftoff::exit_status::lost() != liftoff::exit_status{});
     CHECK(test::contains(liftoff::exit_status::lost().to_string(), "SIGCHLD is ignored"));
+    CHECK(liftoff::exit_status::reaped_elsewhere().unknown());
+    CHECK(liftoff::exit_status::reaped_elsewhere() != liftoff::exit_status::lost());
+    CHECK(test::contains(liftoff::exit_status::reaped_elsewhere().to_string(), "something else in this process"));
     CHECK(liftoff::exit_status::from_code(2) == liftoff::exit_status::from_code(2));
     CHECK(liftoff::exit_status::from_code(2) != liftoff::exit_status::from_signal(2));
 }
@@ -79,7 +82,7 @@ TEST_CASE("errc values are error codes of the liftoff category") {
     CHECK(ec == std::errc::no_such_file_or_directory);
     CHECK(liftoff::make_error_code(errc::timed_out) == std::errc::timed_out);
     CHECK(static_cast<int>(errc::program_not_found) == 1);
-    for (int v = 1; v <= static_cast<int>(errc::redirect_failed); ++v)
+    for (int v = 1; v <= static_cast<int>(errc::callback_failed); ++v)
         CHECK(liftoff::category().message(v) != "unknown liftoff error");
 }
 

@@ -281,7 +281,8 @@ TEST_CASE("the current directory and the launcher's directory are never searched
     const auto here = std::filesystem::current_path();
     std::filesystem::current_path(test::fs_path(dir.path()));
     std::error_code ec;
-    liftoff::launch(command{"in-cwd"}.env("PATH", "C:\\windows\\system32"), ec);
+    const auto in_cwd = liftoff::launch(command{"in-cwd"}.env("PATH", "C:\\windows\\system32"), ec);
+    CHECK_FALSE(in_cwd.valid());
     std::filesystem::current_path(here);
     CHECK(ec == errc::program_not_found);
 
@@ -291,7 +292,8 @@ TEST_CASE("the current directory and the launcher's directory are never searched
     const auto beside = std::filesystem::path(std::wstring(self, n)).parent_path() / L"liftoff-beside-me.exe";
     std::filesystem::copy_file(test::fs_path(test::helper()), beside,
                                std::filesystem::copy_options::overwrite_existing);
-    liftoff::launch(command{"liftoff-beside-me"}.env("PATH", "C:\\windows\\system32"), ec);
+    const auto beside_me = liftoff::launch(command{"liftoff-beside-me"}.env("PATH", "C:\\windows\\system32"), ec);
+    CHECK_FALSE(beside_me.valid());
     std::filesystem::remove(beside);
     CHECK(ec == errc::program_not_found);
 }

@@ -422,7 +422,9 @@ void errors() {
 
     // Not found: the message names the program, the PATH searched and a remedy.
     try {
-        liftoff::launch(liftoff::command{"liftoff-acceptance-missing"}.env("PATH", "C:\\windows\\system32"));
+        const liftoff::child c =
+            liftoff::launch(liftoff::command{"liftoff-acceptance-missing"}.env("PATH", "C:\\windows\\system32"));
+        CHECK(!c.valid());
         CHECK(!"no launch_error");
     } catch (const liftoff::launch_error& e) {
         CHECK(e.code() == liftoff::errc::program_not_found);

@@ -226,11 +226,13 @@ public:
     void release();
 
     /// Writes to the child's stdin (io::pipe()). Blocks while the pipe is full. A child that has
-    /// closed its stdin or exited gives std::errc::broken_pipe, never a SIGPIPE.
+    /// closed its stdin or exited gives std::errc::broken_pipe, never a SIGPIPE; a close_stdin()
+    /// on another thread while this waits gives std::errc::operation_canceled.
     void write_stdin(std::string_view bytes, std::error_code& ec) noexcept;
     /// Throws std::system_error naming the program.
     void write_stdin(std::string_view bytes);
-    /// Ends the child's input (io::pipe()).
+    /// Ends the child's input (io::pipe()). POSIX: never waits for a write_stdin() on another
+    /// thread; that write stops (operation_canceled) and the pipe closes as it returns.
     void close_stdin() noexcept;
 
     /// Captured text so far (final after wait()).
@@ -343,7 +345,9 @@ void basic_child<P>::write_stdin(std::string_view bytes) {
     const std::string name = s_ ? s_->program : std::string("an invalid child");
     const std::string why = ec == std::errc::broken_pipe           ? "the child has closed its stdin or exited"
                             : ec == std::errc::bad_file_descriptor ? "stdin is not io::pipe() or was closed"
-                                                                   : ec.message();
+                            : ec == std::errc::operation_canceled
+                                ? "close_stdin() was called while this write waited for the child to read"
+                                : ec.message();
     throw std::system_error(ec, "liftoff: cannot write to the stdin of '" + name + "': " + why);
 }
 

@@ -30,6 +30,7 @@ enum class errc {
     encoding_error,
     unsupported,
     redirect_failed,  ///< an io::file / io::append could not be opened for the child
+    callback_failed,  ///< a trace callback threw (where the exception cannot be passed on)
 };
 
 namespace detail {
@@ -60,6 +61,7 @@ public:
         case errc::encoding_error: return "text is not valid UTF-8";
         case errc::unsupported: return "not supported on this system";
         case errc::redirect_failed: return "a file for the child's stream could not be opened";
+        case errc::callback_failed: return "a callback given to liftoff (trace) threw an exception";
         }
         return "unknown liftoff error";
     }

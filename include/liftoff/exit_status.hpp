@@ -9,9 +9,10 @@
 namespace liftoff {
 inline namespace v0 {
 
-/// How a child ended. "Unknown" is what waiting on an empty handle returns, and lost() what it
-/// returns when the system reaped the child itself (POSIX, with SIGCHLD set to SIG_IGN by the
-/// application), so no status was left to read.
+/// How a child ended. "Unknown" is what waiting on an empty handle returns; lost() what it
+/// returns when the system reaped the child itself (POSIX, with SIGCHLD set to SIG_IGN or
+/// SA_NOCLDWAIT by the application), and reaped_elsewhere() when something else in this process
+/// reaped it (a SIGCHLD handler, a waitpid(-1) loop), so no status was left to read.
 class exit_status {
 public:
     constexpr exit_status() noexcept = default;
@@ -20,6 +21,9 @@ public:
     static constexpr exit_status from_signal(int sig) noexcept { return {how::signaled, sig}; }
     /// The child ended but the system reaped it, so its status is lost (SIGCHLD ignored).
     static constexpr exit_status lost() noexcept { return {how::unknown, 1}; }
+    /// The child ended but something else in this process reaped it (SIGCHLD not ignored: a
+    /// handler or another waitpid() took the status first).
+    static constexpr exit_status reaped_elsewhere() noexcept { return {how::unknown, 2}; }
 
     constexpr bool exited() const noexcept { return how_ == how::exited; }
     /// The exit code; -1 unless exited(). On Windows the 32-bit exit code, as an int.
@@ -27,7 +31,7 @@ public:
     constexpr bool signaled() const noexcept { return how_ == how::signaled; }
     /// The signal that ended the child (POSIX); 0 unless signaled().
     constexpr int signal() const noexcept { return how_ == how::signaled ? value_ : 0; }
-    /// No status: an empty handle's, or lost() (the system reaped the child: SIGCHLD ignored).
+    /// No status: an empty handle's, lost() or reaped_elsewhere().
     constexpr bool unknown() const noexcept { return how_ == how::unknown; }
     /// Exited with code 0.
     constexpr bool success() const noexcept { return how_ == how::exited && value_ == 0; }
@@ -43,7 +47,12 @@ public:
         }
         case how::unknown: break;
         }
-        if (value_ == 1) return "exit status unknown (the system reaped it: SIGCHLD is ignored in this process)";
+        if (value_ == 1)
+            return "exit status unknown (the system reaped it: SIGCHLD is ignored in this process, by SIG_IGN or "
+                   "SA_NOCLDWAIT)";
+        if (value_ == 2)
+            return "exit status unknown (something else in this process reaped it: a SIGCHLD handler or another "
+                   "waitpid() took its status)";
         return "exit status unknown";
     }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <exception>  // callback exceptions passed on
 #include <memory>
 #include <mutex>
 #include <new>  // std::bad_alloc
@@ -43,14 +44,31 @@ namespace detail {
 
 enum class stream_defaults { launch, run };
 
-/// Starts `cmd`; a failure goes to `ec` (and the child is invalid).
+/// Starts `cmd`; a failure goes to `ec` (and the child is invalid). An exception from a trace
+/// callback is errc::callback_failed, and kept in `*callback_error` when it is given.
 template <class P>
-basic_child<P> launch_or_report(const command& cmd, stream_defaults defaults, std::error_code& ec) noexcept;
+[[nodiscard]] basic_child<P> launch_or_report(const command& cmd, stream_defaults defaults, std::error_code& ec,
+                                              std::exception_ptr* callback_error = nullptr) noexcept;
 /// Waits for `c` and gathers what run() returns.
 template <class P>
 result collect(basic_child<P>& c);
 
 #if LIFTOFF_DETAIL_DEFINITIONS
+/// What a trace callback threw while launching, wrapped so that it is never mistaken for the
+/// launch's own failure (the throwing overloads unwrap it and throw the original).
+struct callback_thrown {
+    std::exception_ptr error;
+};
+
+/// Calls the command's trace callback; what it throws comes out as callback_thrown.
+inline void trace_launch(const command& cmd, const trace_event& e) {
+    try {
+        cmd.tracer()(e);
+    } catch (...) {
+        throw callback_thrown{std::current_exception()};
+    }
+}
+
 struct child_access {
     template <class P>
     static basic_child<P> make(child_state_ptr<P> s) noexcept {
@@ -106,7 +124,7 @@ basic_child<P> launch_with(const command& cmd, stream_defaults defaults, failure
             e.path = path;
             e.error = make_error_code(f.code);
             e.message = f.message;
-            cmd.tracer()(e);
+            trace_launch(cmd, e);
         }
         return basic_child<P>{};
     };
@@ -121,7 +139,7 @@ basic_child<P> launch_with(const command& cmd, stream_defaults defaults, failure
         e.kind = trace_kind::resolved;
         e.program = cmd.program();
         e.path = path;
-        cmd.tracer()(e);
+        trace_launch(cmd, e);
     }
 
     const bool run = defaults == stream_defaults::run;
@@ -149,23 +167,49 @@ basic_child<P> launch_with(const command& cmd, stream_defaults defaults, failure
     if (s.trace) {
         trace_event e;
         e.kind = trace_kind::spawned;
-        s.emit(std::move(e));
+        try {
+            s.emit(std::move(e));
+        } catch (...) {
+            throw callback_thrown{std::current_exception()};  // `c` ends the child on the way out
+        }
     }
     return c;
 }
 
 template <class P>
-basic_child<P> launch_or_report(const command& cmd, stream_defaults defaults, std::error_code& ec) noexcept {
+basic_child<P> launch_or_report(const command& cmd, stream_defaults defaults, std::error_code& ec,
+                                std::exception_ptr* callback_error) noexcept {
     ec.clear();
     try {
         failure f;
         auto c = launch_with<P>(cmd, defaults, f);
         if (f) ec = make_error_code(f.code);
         return c;
+    } catch (const callback_thrown& t) {
+        ec = make_error_code(errc::callback_failed);
+        if (callback_error != nullptr) *callback_error = t.error;
+    } catch (const std::bad_alloc&) {
+        ec = make_error_code(errc::resource_exhausted);
     } catch (...) {
-        ec = make_error_code(errc::resource_exhausted);  // allocation failed on the way
-        return {};
+        // Callbacks are wrapped above: what is left is the library's own work, whose only
+        // exceptions are the standard library's for memory (std::bad_alloc, std::length_error).
+        ec = make_error_code(errc::resource_exhausted);
     }
+    return {};
+}
+
+/// launch_with(), with what a trace callback threw passed on as the original exception.
+template <class P>
+basic_child<P> launch_or_throw(const command& cmd, stream_defaults defaults) {
+    failure f;
+    basic_child<P> c;
+    try {
+        c = launch_with<P>(cmd, defaults, f);
+    } catch (const callback_thrown& t) {
+        std::rethrow_exception(t.error);
+    }
+    if (f) f.raise();
+    return c;
 }
 
 template <class P>
@@ -195,7 +239,7 @@ result collect(basic_child<P>& c) {
 /// Starts `cmd` on platform P (the native one unless a test says otherwise).
 /// Throws launch_error naming the program, the path tried and a remedy.
 template <class P>
-basic_child<P> basic_launch(const command& cmd);
+[[nodiscard]] basic_child<P> basic_launch(const command& cmd);
 /// run() on platform P.
 template <class P>
 result basic_run(const command& cmd);
@@ -203,29 +247,27 @@ result basic_run(const command& cmd);
 #if LIFTOFF_DETAIL_DEFINITIONS
 template <class P>
 basic_child<P> basic_launch(const command& cmd) {
-    detail::failure f;
-    auto c = detail::launch_with<P>(cmd, detail::stream_defaults::launch, f);
-    if (f) f.raise();
-    return c;
+    return detail::launch_or_throw<P>(cmd, detail::stream_defaults::launch);
 }
 
 template <class P>
 result basic_run(const command& cmd) {
-    detail::failure f;
-    auto c = detail::launch_with<P>(cmd, detail::stream_defaults::run, f);
-    if (f) f.raise();
+    auto c = detail::launch_or_throw<P>(cmd, detail::stream_defaults::run);
     return detail::collect(c);
 }
 #endif  // LIFTOFF_DETAIL_DEFINITIONS
 
-/// Starts `cmd`; its streams are inherited unless redirected; on_destroy defaults to terminate.
-/// Throws launch_error (code() is a liftoff::errc) when it cannot start.
-inline child launch(const command& cmd) {
+/// Starts `cmd`; its streams are inherited unless redirected; on_destroy defaults to terminate
+/// (so a result thrown away ends the child at once: hence [[nodiscard]]).
+/// Throws launch_error (code() is a liftoff::errc) when it cannot start; passes on what a trace
+/// callback throws.
+[[nodiscard]] inline child launch(const command& cmd) {
     return basic_launch<native_platform>(cmd);
 }
 
 /// As launch(cmd), reporting failure in `ec` (a liftoff::errc) and returning an invalid child.
-inline child launch(const command& cmd, std::error_code& ec) noexcept {
+/// A trace callback that throws gives errc::callback_failed.
+[[nodiscard]] inline child launch(const command& cmd, std::error_code& ec) noexcept {
     return detail::launch_or_report<native_platform>(cmd, detail::stream_defaults::launch, ec);
 }
 
@@ -236,9 +278,12 @@ inline result run(const command& cmd) {
     return basic_run<native_platform>(cmd);
 }
 
-/// As run(cmd), reporting a failure to start in `ec` (the result is then empty).
+/// As run(cmd), reporting a failure to start in `ec` (the result is then empty). What a trace
+/// or io::lines callback throws is rethrown, as run(cmd) does.
 inline result run(const command& cmd, std::error_code& ec) {
-    auto c = detail::launch_or_report<native_platform>(cmd, detail::stream_defaults::run, ec);
+    std::exception_ptr callback_error;
+    auto c = detail::launch_or_report<native_platform>(cmd, detail::stream_defaults::run, ec, &callback_error);
+    if (callback_error) std::rethrow_exception(callback_error);
     if (ec) return {};
     return detail::collect(c);
 }

@@ -39,7 +39,7 @@
     EXTERN template basic_child<P> basic_launch<P>(const command&);                                                 \
     EXTERN template result basic_run<P>(const command&);                                                            \
     EXTERN template basic_child<P> detail::launch_or_report<P>(const command&, detail::stream_defaults,             \
-                                                               std::error_code&) noexcept;                          \
+                                                               std::error_code&, std::exception_ptr*) noexcept;     \
     EXTERN template result detail::collect<P>(basic_child<P>&);                                                     \
     EXTERN template std::optional<std::filesystem::path> basic_find_program<P>(std::string_view);                   \
     EXTERN template std::optional<std::filesystem::path> basic_find_program<P>(std::string_view, std::string_view); \

@@ -44,6 +44,7 @@ enum class errc {
     encoding_error,
     unsupported,
     redirect_failed,  ///< an io::file / io::append could not be opened for the child
+    callback_failed,  ///< a trace callback threw (where the exception cannot be passed on)
 };
 
 namespace detail {
@@ -74,6 +75,7 @@ public:
         case errc::encoding_error: return "text is not valid UTF-8";
         case errc::unsupported: return "not supported on this system";
         case errc::redirect_failed: return "a file for the child's stream could not be opened";
+        case errc::callback_failed: return "a callback given to liftoff (trace) threw an exception";
         }
         return "unknown liftoff error";
     }
@@ -252,9 +254,10 @@ inline const char* signal_name(int sig) noexcept {
 namespace liftoff {
 inline namespace v0 {
 
-/// How a child ended. "Unknown" is what waiting on an empty handle returns, and lost() what it
-/// returns when the system reaped the child itself (POSIX, with SIGCHLD set to SIG_IGN by the
-/// application), so no status was left to read.
+/// How a child ended. "Unknown" is what waiting on an empty handle returns; lost() what it
+/// returns when the system reaped the child itself (POSIX, with SIGCHLD set to SIG_IGN or
+/// SA_NOCLDWAIT by the application), and reaped_elsewhere() when something else in this process
+/// reaped it (a SIGCHLD handler, a waitpid(-1) loop), so no status was left to read.
 class exit_status {
 public:
     constexpr exit_status() noexcept = default;
@@ -263,6 +266,9 @@ public:
     static constexpr exit_status from_signal(int sig) noexcept { return {how::signaled, sig}; }
     /// The child ended but the system reaped it, so its status is lost (SIGCHLD ignored).
     static constexpr exit_status lost() noexcept { return {how::unknown, 1}; }
+    /// The child ended but something else in this process reaped it (SIGCHLD not ignored: a
+    /// handler or another waitpid() took the status first).
+    static constexpr exit_status reaped_elsewhere() noexcept { return {how::unknown, 2}; }
 
     constexpr bool exited() const noexcept { return how_ == how::exited; }
     /// The exit code; -1 unless exited(). On Windows the 32-bit exit code, as an int.
@@ -270,7 +276,7 @@ public:
     constexpr bool signaled() const noexcept { return how_ == how::signaled; }
     /// The signal that ended the child (POSIX); 0 unless signaled().
     constexpr int signal() const noexcept { return how_ == how::signaled ? value_ : 0; }
-    /// No status: an empty handle's, or lost() (the system reaped the child: SIGCHLD ignored).
+    /// No status: an empty handle's, lost() or reaped_elsewhere().
     constexpr bool unknown() const noexcept { return how_ == how::unknown; }
     /// Exited with code 0.
     constexpr bool success() const noexcept { return how_ == how::exited && value_ == 0; }
@@ -286,7 +292,12 @@ public:
         }
         case how::unknown: break;
         }
-        if (value_ == 1) return "exit status unknown (the system reaped it: SIGCHLD is ignored in this process)";
+        if (value_ == 1)
+            return "exit status unknown (the system reaped it: SIGCHLD is ignored in this process, by SIG_IGN or "
+                   "SA_NOCLDWAIT)";
+        if (value_ == 2)
+            return "exit status unknown (something else in this process reaped it: a SIGCHLD handler or another "
+                   "waitpid() took its status)";
         return "exit status unknown";
     }
 
@@ -3367,14 +3378,22 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
 
         proc.adopt(std::move(process_handle), pi.dwProcessId, std::move(job), cmd.process_group(), kills_on_close,
                    job_key);
-        hand_over_streams(spec, proc, parent_side);
-        if (proc.drain().needed()) {
-            if (const auto e = proc.drain().start(cmd.grace_after_exit())) {
+        // The child runs: whatever fails from here on (an error, a bad_alloc, anything) ends it
+        // before the failure goes on.
+        struct undo {
+            process& proc;
+            bool armed = true;
+            ~undo() {
+                if (!armed) return;
                 proc.send(process::kill_signal);
                 proc.wait();
-                return {spawn_stage::thread, e};
             }
+        } cleanup{proc};
+        hand_over_streams(spec, proc, parent_side);
+        if (proc.drain().needed()) {
+            if (const auto e = proc.drain().start(cmd.grace_after_exit())) return {spawn_stage::thread, e};
         }
+        cleanup.armed = false;
         return {};
     }
 
@@ -3967,12 +3986,14 @@ private:
 #include <sys/types.h>
 #include <sys/wait.h>
 #if defined(__linux__)
+#include <sys/eventfd.h>  // the wake of a blocked write_stdin()
 #include <sys/syscall.h>  // pidfd_send_signal
 #endif
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -3999,7 +4020,6 @@ private:
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 // ---- liftoff/platform/posix/system.hpp ----
@@ -4170,6 +4190,99 @@ inline long write_without_sigpipe(int fd, const void* data, std::size_t n) noexc
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
+// ---- liftoff/platform/posix/thread.hpp ----
+// liftoff/platform/posix/thread.hpp: a joinable library thread with a small stack. std::thread
+// gives every thread the default stack (8 MiB on Linux), which an address-space limit
+// (ulimit -v) counts in full: with one drain thread per piped child, that limit was reached
+// long before any other, and the failure read as if it were a limit on threads.
+
+#include <pthread.h>
+#include <sys/mman.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstddef>
+#include <memory>
+#include <new>  // std::nothrow
+#include <utility>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+class posix_thread {
+public:
+    /// Room for the drain's 64 KiB buffer and an io::lines callback of ordinary depth.
+    static constexpr std::size_t stack_size = 512 * 1024;
+
+    posix_thread() noexcept = default;
+    posix_thread(const posix_thread&) = delete;
+    posix_thread& operator=(const posix_thread&) = delete;
+    ~posix_thread() { join(); }
+
+    /// Runs `body` on a new thread that starts with every signal blocked (as
+    /// start_library_thread's). Returns 0 or an errno value: ENOMEM when the stack could not be
+    /// mapped (an address-space limit or no memory), EAGAIN for a limit on threads.
+    template <class F>
+    int start(F body) noexcept {
+        if (started_.load()) return EINVAL;
+        auto* job = new (std::nothrow) holder<F>(std::move(body));
+        if (job == nullptr) return ENOMEM;
+        pthread_attr_t attr;
+        if (const int err = ::pthread_attr_init(&attr)) {
+            delete job;
+            return err;
+        }
+        ::pthread_attr_setstacksize(&attr, stack_size);  // EINVAL only below PTHREAD_STACK_MIN
+        int err = 0;
+        {
+            signals_blocked blocked;
+            err = ::pthread_create(&id_, &attr, &holder<F>::run, job);
+        }
+        ::pthread_attr_destroy(&attr);
+        if (err != 0) {
+            delete job;
+            // The C library says EAGAIN for both a thread limit and a stack it could not map.
+            return err == EAGAIN && !stack_fits() ? ENOMEM : err;
+        }
+        started_.store(true);
+        return 0;
+    }
+
+    bool joinable() const noexcept { return started_.load(); }
+    void join() noexcept {
+        if (!started_.load()) return;
+        ::pthread_join(id_, nullptr);
+        started_.store(false);
+    }
+
+private:
+    template <class F>
+    struct holder {
+        explicit holder(F&& f) : body(std::move(f)) {}
+        F body;
+        static void* run(void* p) noexcept {  // an escaping exception ends the process, as std::thread's
+            std::unique_ptr<holder> self(static_cast<holder*>(p));
+            self->body();
+            return nullptr;
+        }
+    };
+
+    /// Whether a stack of this size can be mapped now.
+    static bool stack_fits() noexcept {
+        void* p = ::mmap(nullptr, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) return false;
+        ::munmap(p, stack_size);
+        return true;
+    }
+
+    pthread_t id_{};
+    std::atomic<bool> started_{false};  // read by a drain's signal() on other threads
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
 
 namespace liftoff {
 inline namespace v0 {
@@ -4196,7 +4309,8 @@ public:
     }
     bool needed() const noexcept { return out_[0].fd || out_[1].fd || in_fd_; }
 
-    /// Starts the thread. Returns 0 or an errno value (nothing started).
+    /// Starts the thread. Returns 0 or an errno value (nothing started): ENOMEM when there is
+    /// no address space for its stack.
     int start(std::chrono::milliseconds grace) {
         grace_ = grace;
 #if defined(__linux__)
@@ -4206,13 +4320,8 @@ public:
         if (const int err = make_pipe(wake_read_, wake_write_)) return err;
         set_nonblocking(wake_read_.get());
         set_nonblocking(wake_write_.get());
-#endif  // __linux__
-        try {
-            thread_ = start_library_thread([this] { run(); });
-        } catch (const std::system_error& e) {
-            return e.code().value() != 0 ? e.code().value() : EAGAIN;
-        }
-        return 0;
+#endif                                            // __linux__
+        return thread_.start([this] { run(); });  // a small stack: see posix_thread
     }
     bool started() const noexcept { return thread_.joinable(); }
     /// True on this drain's own thread (see thread_mark).
@@ -4382,7 +4491,7 @@ private:
     std::chrono::milliseconds grace_{250};
     std::atomic<unsigned> flags_{0};
     std::mutex lock_;
-    std::thread thread_;
+    posix_thread thread_;
     thread_mark mark_;
 };
 
@@ -4564,6 +4673,15 @@ inline exit_status decode_wait_status(int status) noexcept {
     return exit_status{};
 }
 
+/// The status of a child that was reaped before we could (ECHILD): lost() if SIGCHLD is ignored
+/// now (SIG_IGN or SA_NOCLDWAIT: the system reaped it), else something in this process did.
+inline exit_status status_reaped_by_others() noexcept {
+    struct sigaction sa{};
+    if (::sigaction(SIGCHLD, nullptr, &sa) == 0 && (sa.sa_handler == SIG_IGN || (sa.sa_flags & SA_NOCLDWAIT) != 0))
+        return exit_status::lost();
+    return exit_status::reaped_elsewhere();
+}
+
 class posix_process {
 public:
     using pid_type = pid_t;
@@ -4582,7 +4700,10 @@ public:
         group_ = group;
     }
     posix_drain& drain() noexcept { return drain_; }
-    void set_stdin_pipe(unique_fd fd) noexcept { stdin_pipe_ = std::move(fd); }
+    void set_stdin_pipe(unique_fd fd) noexcept {
+        set_nonblocking(fd.get());  // a blocked write_stdin() waits in poll(), where close_stdin() can wake it
+        stdin_pipe_ = std::move(fd);
+    }
 
     // --- waiting ---------------------------------------------------------------------------
     // One thread may wait while another signals or polls (a watchdog): the blocking part never
@@ -4656,25 +4777,58 @@ public:
         drain_.join();
     }
 
+    /// Writes all of `bytes`, waiting while the pipe is full. A close_stdin() on another thread
+    /// meanwhile ends the wait: std::errc::operation_canceled, and the pipe is closed then.
     std::error_code write_stdin(std::string_view bytes) {
-        std::lock_guard<std::mutex> lock(stdin_lock_);
-        if (!stdin_pipe_) return std::make_error_code(std::errc::bad_file_descriptor);
-        while (!bytes.empty()) {
-            const long put =
-                retry_eintr([&] { return write_without_sigpipe(stdin_pipe_.get(), bytes.data(), bytes.size()); });
-            if (put < 0) return {errno, std::generic_category()};
-            bytes.remove_prefix(static_cast<std::size_t>(put));
+        std::lock_guard<std::mutex> one_writer(stdin_writer_);
+        int fd = -1;
+        {
+            std::lock_guard<std::mutex> lock(stdin_lock_);
+            if (!stdin_pipe_) return std::make_error_code(std::errc::bad_file_descriptor);
+            fd = stdin_pipe_.get();
+            stdin_writing_ = true;  // from here the descriptor stays open until this writer is done
         }
-        return {};
+        std::error_code ec;
+        while (!bytes.empty()) {
+            const long put = retry_eintr([&] { return write_without_sigpipe(fd, bytes.data(), bytes.size()); });
+            if (put >= 0) {
+                bytes.remove_prefix(static_cast<std::size_t>(put));
+                continue;
+            }
+            if (errno != EAGAIN) {
+                ec.assign(errno, std::generic_category());
+                break;
+            }
+            if (!await_stdin_room(fd)) {
+                ec = std::make_error_code(std::errc::operation_canceled);
+                break;
+            }
+        }
+        std::lock_guard<std::mutex> lock(stdin_lock_);
+        stdin_writing_ = false;
+        if (stdin_close_asked_) {
+            stdin_close_asked_ = false;
+            stdin_pipe_.reset();
+            stdin_wake_.reset();
+            stdin_wake_write_.reset();
+        }
+        return ec;
     }
+    /// Ends the child's input. Never waits for a write_stdin() on another thread: that writer is
+    /// woken, stops, and closes the pipe on its way out.
     void close_stdin() noexcept {
         std::lock_guard<std::mutex> lock(stdin_lock_);
-        stdin_pipe_.reset();
+        if (!stdin_writing_) {
+            stdin_pipe_.reset();
+            return;
+        }
+        stdin_close_asked_ = true;
+        if (stdin_wake_) wake_stdin_writer();
     }
-    /// Closes stdin unless a write_stdin() on another thread holds it (then that writer decides).
+    /// Closes stdin unless a write_stdin() on another thread is using it (then that writer decides).
     void close_stdin_if_idle() noexcept {
-        std::unique_lock<std::mutex> lock(stdin_lock_, std::try_to_lock);
-        if (lock) stdin_pipe_.reset();
+        std::lock_guard<std::mutex> lock(stdin_lock_);
+        if (!stdin_writing_) stdin_pipe_.reset();
     }
 
     /// After the child has been reaped: keep what its pipes hold now and hand the pipes a
@@ -4744,6 +4898,40 @@ private:
         bool exited_ = false;
     };
 
+    /// A writer's wait for room in the stdin pipe; false when close_stdin() asked it to stop.
+    /// The wake channel is made on the first wait, so a child that is never written to a full
+    /// pipe costs no descriptor for it.
+    bool await_stdin_room(int fd) noexcept {
+        int wake = -1;
+        {
+            std::lock_guard<std::mutex> lock(stdin_lock_);
+            if (stdin_close_asked_) return false;
+            if (!stdin_wake_) {
+#if defined(__linux__)
+                stdin_wake_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+#else
+                if (make_pipe(stdin_wake_, stdin_wake_write_) == 0) set_nonblocking(stdin_wake_write_.get());
+#endif  // __linux__
+            }
+            wake = stdin_wake_.get();  // -1 if it could not be made: poll in short steps instead
+        }
+        pollfd p[2] = {{fd, POLLOUT, 0}, {wake, POLLIN, 0}};
+        ::poll(p, 2, wake < 0 ? 50 : -1);
+        std::lock_guard<std::mutex> lock(stdin_lock_);
+        return !stdin_close_asked_;
+    }
+    /// Under stdin_lock_.
+    void wake_stdin_writer() noexcept {
+#if defined(__linux__)
+        const std::uint64_t one = 1;
+        const ssize_t r = ::write(stdin_wake_.get(), &one, sizeof one);
+#else
+        const char one = 1;
+        const ssize_t r = ::write(stdin_wake_write_.get(), &one, 1);
+#endif            // __linux__
+        (void)r;  // already signalled is signalled
+    }
+
     /// Blocks until the child has exited or `deadline` (if any) passes; never reaps. True if it
     /// has exited or has been reaped (by another thread, or by the system).
     bool await_exit(const std::chrono::steady_clock::time_point* deadline) {
@@ -4787,15 +4975,15 @@ private:
         }
     }
 
-    /// waitpid() under mutex_: records the status once. ECHILD means the system reaped it
-    /// (SIGCHLD ignored): the status is unknown.
+    /// waitpid() under mutex_: records the status once. ECHILD means the system or something
+    /// else in this process reaped it: the status is unknown (see status_reaped_by_others).
     void reap_locked(int flags) noexcept {
         int status = 0;
         const pid_t r = retry_eintr([&] { return ::waitpid(pid_, &status, flags); });
         if (r == pid_)
             status_ = decode_wait_status(status);
         else if (r < 0)
-            status_ = exit_status::lost();
+            status_ = status_reaped_by_others();
         else
             return;  // WNOHANG and still running
         note_exit();
@@ -4807,8 +4995,13 @@ private:
     bool group_ = false;
     std::optional<exit_status> status_;
     posix_drain drain_;
-    std::mutex stdin_lock_;
+    std::mutex stdin_writer_;  // one write_stdin() at a time
+    std::mutex stdin_lock_;    // the members below; never held while a write waits
     unique_fd stdin_pipe_;
+    bool stdin_writing_ = false;
+    bool stdin_close_asked_ = false;
+    unique_fd stdin_wake_;        // an eventfd (Linux) or a pipe's read end, made when a write first waits
+    unique_fd stdin_wake_write_;  // the pipe's write end where there is no eventfd
     std::shared_ptr<exit_waiter> waiter_;
 };
 
@@ -4888,6 +5081,19 @@ inline bool is_resource_error(int e) noexcept {
     return e == EMFILE || e == ENFILE || e == EAGAIN || e == ENOMEM || e == ENOSPC;
 }
 
+/// The remedy for a resource error: the limit behind that errno, not a list to guess from.
+/// (Also the words for the rare errors of those stages that are not about resources.)
+inline std::string posix_resource_remedy(int e) {
+    switch (e) {
+    case EMFILE: return "raise the limit on open descriptors (ulimit -n), or close some";
+    case ENFILE: return "the system's file table is full: close files, or raise fs.file-max";
+    case EAGAIN: return "raise the limit on processes and threads (ulimit -u), or end some";
+    case ENOMEM: return "free memory, or raise the address-space limit (ulimit -v)";
+    case ENOSPC: return "free memory or disk space";
+    default: return "check this process's limits (ulimit -a) and any sandbox or security policy";
+    }
+}
+
 template <class Spawner>
 struct posix_family : posix_system, posix_inspect {
     using process = posix_process;
@@ -4945,14 +5151,23 @@ struct posix_family : posix_system, posix_inspect {
         if (res.stage != spawn_stage::none) return {res.stage, {res.error, std::generic_category()}};
 
         proc.adopt(res.pid, res.pidfd, r.new_group);
+        // The child runs: whatever fails from here on (an errno, a bad_alloc, anything) kills and
+        // reaps it before the failure goes on, so nothing is left running or as a zombie.
+        struct undo {
+            process& proc;
+            bool armed = true;
+            ~undo() {
+                if (!armed) return;
+                proc.send(SIGKILL);
+                proc.wait();
+            }
+        } cleanup{proc};
         hand_over_streams(spec, proc, parent_side);
         if (proc.drain().needed()) {
-            if (const int e = proc.drain().start(cmd.grace_after_exit())) {
-                ::kill(res.pid, SIGKILL);
-                proc.wait();
+            if (const int e = proc.drain().start(cmd.grace_after_exit()))
                 return {spawn_stage::thread, {e, std::generic_category()}};
-            }
         }
+        cleanup.armed = false;
         return {};
     }
 
@@ -4965,15 +5180,27 @@ struct posix_family : posix_system, posix_inspect {
         auto make = [&](errc code, std::string what, std::string remedy) {
             return make_failure(code, prog, std::move(what), std::move(remedy), path, sf.os);
         };
-        const std::string resource_remedy =
-            "raise the limit (ulimit -n for descriptors, ulimit -u for processes) or free memory";
+        const std::string resource_remedy = posix_resource_remedy(e);
         switch (sf.stage) {
+        case spawn_stage::fork:
+            if (e == EPERM || e == ENOSYS)  // a seccomp filter or sandbox refuses clone/fork
+                return make(errc::unsupported,
+                            "cannot create a process: " + os_text + " (a seccomp filter or sandbox policy forbids it)",
+                            "allow clone/fork in the sandbox's or container's policy, or launch from outside it");
+            return *describe_common_stage(cmd, path, sf, is_resource_error(e), resource_remedy,
+                                          "cannot create a process");
+        case spawn_stage::thread:
+            if (e == ENOMEM)  // no memory or address space for it, its stack above all (see posix_thread)
+                return make(errc::resource_exhausted,
+                            "cannot start the thread that drains its output: out of memory or address space for its " +
+                                std::to_string(posix_thread::stack_size / 1024) + " KiB stack",
+                            "raise the address-space limit (ulimit -v, RLIMIT_AS), or free memory");
+            return *describe_common_stage(cmd, path, sf, is_resource_error(e), resource_remedy,
+                                          "cannot create a process");
         case spawn_stage::redirect_stdin:
         case spawn_stage::redirect_stdout:
         case spawn_stage::redirect_stderr:
         case spawn_stage::pipes:
-        case spawn_stage::fork:
-        case spawn_stage::thread:
             return *describe_common_stage(cmd, path, sf, is_resource_error(e), resource_remedy,
                                           "cannot create a process");
         case spawn_stage::unsupported:
@@ -5163,6 +5390,7 @@ struct clone_job {
     const posix_spawn_request* request;
     pid_t parent;
     int report_fd;
+    int shared_memory;  ///< set by the child: CLONE_VM (and so CLONE_VFORK) was honoured
 };
 
 // Only raw syscall() from here to execve: no locks, no allocation, no libc state, no interceptors.
@@ -5210,6 +5438,7 @@ LIFTOFF_CHILD_CODE inline void clone_child_close_from_3(int keep) noexcept {
 
 LIFTOFF_CHILD_CODE inline int clone_child_main(void* arg) noexcept {
     auto* job = static_cast<clone_job*>(arg);
+    *static_cast<volatile int*>(&job->shared_memory) = 1;  // seen by the parent only if memory is shared
     const posix_spawn_request& r = *job->request;
     constexpr long sigset_bytes = (_NSIG - 1) / 8;
 
@@ -5280,7 +5509,7 @@ struct clone_spawner {
         if (int e = move_above_stdio(report_write)) return fail(out, spawn_stage::pipes, e);
 
         static std::atomic<bool> pidfd_works{true};
-        clone_job job{&r, ::getpid(), report_write.get()};
+        clone_job job{&r, ::getpid(), report_write.get(), 0};
         int pidfd = -1;
         pid_t pid;
         int err = 0;
@@ -5290,7 +5519,9 @@ struct clone_spawner {
             const int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
             const bool want_pidfd = pidfd_works.load(std::memory_order_relaxed);
             pid = LIFTOFF_CLONE(&clone_child_main, top, flags | (want_pidfd ? CLONE_PIDFD : 0), &job, &pidfd);
-            if (pid < 0 && want_pidfd && errno == EINVAL) {  // before Linux 5.2
+            // EINVAL: before Linux 5.2. ENOSYS, EPERM: a seccomp filter (containers, sandboxes)
+            // that refuses CLONE_PIDFD; a clone without it may still be allowed.
+            if (pid < 0 && want_pidfd && (errno == EINVAL || errno == ENOSYS || errno == EPERM)) {
                 pidfd_works.store(false, std::memory_order_relaxed);
                 pidfd = -1;
                 pid = LIFTOFF_CLONE(&clone_child_main, top, flags, &job);
@@ -5299,6 +5530,11 @@ struct clone_spawner {
         }
         report_write.reset();
         if (pid < 0) return fail(out, spawn_stage::fork, err);
+        // After a real CLONE_VFORK the child has exec'd or exited: its report, if any, is in the
+        // pipe now. Read without blocking, since a process another thread fork()ed meanwhile may
+        // hold a copy of the write end for as long as it runs. Where the child was a plain fork
+        // (valgrind, qemu-user), wait for the end of file.
+        if (*static_cast<volatile int*>(&job.shared_memory) != 0) set_nonblocking(report_read.get());
         int report[2] = {0, 0};
         const ssize_t got = retry_eintr([&] { return ::read(report_read.get(), report, sizeof report); });
         if (got == static_cast<ssize_t>(sizeof report)) {
@@ -5519,6 +5755,7 @@ private:
     /// missing program, so look at the cwd when the error could be its.
     static spawn_stage blame(const posix_spawn_request& r, int err) noexcept {
         if (err == EAGAIN || err == ENOMEM) return spawn_stage::fork;
+        if (err == ENOSYS) return spawn_stage::fork;  // never exec's: a sandbox that refuses clone
         if (r.cwd != nullptr &&
             (err == ENOENT || err == ENOTDIR || err == EACCES || err == ELOOP || err == ENAMETOOLONG)) {
             struct stat st;
@@ -5967,11 +6204,13 @@ public:
     void release();
 
     /// Writes to the child's stdin (io::pipe()). Blocks while the pipe is full. A child that has
-    /// closed its stdin or exited gives std::errc::broken_pipe, never a SIGPIPE.
+    /// closed its stdin or exited gives std::errc::broken_pipe, never a SIGPIPE; a close_stdin()
+    /// on another thread while this waits gives std::errc::operation_canceled.
     void write_stdin(std::string_view bytes, std::error_code& ec) noexcept;
     /// Throws std::system_error naming the program.
     void write_stdin(std::string_view bytes);
-    /// Ends the child's input (io::pipe()).
+    /// Ends the child's input (io::pipe()). POSIX: never waits for a write_stdin() on another
+    /// thread; that write stops (operation_canceled) and the pipe closes as it returns.
     void close_stdin() noexcept;
 
     /// Captured text so far (final after wait()).
@@ -6084,7 +6323,9 @@ void basic_child<P>::write_stdin(std::string_view bytes) {
     const std::string name = s_ ? s_->program : std::string("an invalid child");
     const std::string why = ec == std::errc::broken_pipe           ? "the child has closed its stdin or exited"
                             : ec == std::errc::bad_file_descriptor ? "stdin is not io::pipe() or was closed"
-                                                                   : ec.message();
+                            : ec == std::errc::operation_canceled
+                                ? "close_stdin() was called while this write waited for the child to read"
+                                : ec.message();
     throw std::system_error(ec, "liftoff: cannot write to the stdin of '" + name + "': " + why);
 }
 
@@ -6162,6 +6403,7 @@ using child = basic_child<>;
 // the platform's spawn and describe whatever failed.
 
 #include <chrono>
+#include <exception>  // callback exceptions passed on
 #include <memory>
 #include <mutex>
 #include <new>  // std::bad_alloc
@@ -7034,14 +7276,31 @@ namespace detail {
 
 enum class stream_defaults { launch, run };
 
-/// Starts `cmd`; a failure goes to `ec` (and the child is invalid).
+/// Starts `cmd`; a failure goes to `ec` (and the child is invalid). An exception from a trace
+/// callback is errc::callback_failed, and kept in `*callback_error` when it is given.
 template <class P>
-basic_child<P> launch_or_report(const command& cmd, stream_defaults defaults, std::error_code& ec) noexcept;
+[[nodiscard]] basic_child<P> launch_or_report(const command& cmd, stream_defaults defaults, std::error_code& ec,
+                                              std::exception_ptr* callback_error = nullptr) noexcept;
 /// Waits for `c` and gathers what run() returns.
 template <class P>
 result collect(basic_child<P>& c);
 
 #if LIFTOFF_DETAIL_DEFINITIONS
+/// What a trace callback threw while launching, wrapped so that it is never mistaken for the
+/// launch's own failure (the throwing overloads unwrap it and throw the original).
+struct callback_thrown {
+    std::exception_ptr error;
+};
+
+/// Calls the command's trace callback; what it throws comes out as callback_thrown.
+inline void trace_launch(const command& cmd, const trace_event& e) {
+    try {
+        cmd.tracer()(e);
+    } catch (...) {
+        throw callback_thrown{std::current_exception()};
+    }
+}
+
 struct child_access {
     template <class P>
     static basic_child<P> make(child_state_ptr<P> s) noexcept {
@@ -7097,7 +7356,7 @@ basic_child<P> launch_with(const command& cmd, stream_defaults defaults, failure
             e.path = path;
             e.error = make_error_code(f.code);
             e.message = f.message;
-            cmd.tracer()(e);
+            trace_launch(cmd, e);
         }
         return basic_child<P>{};
     };
@@ -7112,7 +7371,7 @@ basic_child<P> launch_with(const command& cmd, stream_defaults defaults, failure
         e.kind = trace_kind::resolved;
         e.program = cmd.program();
         e.path = path;
-        cmd.tracer()(e);
+        trace_launch(cmd, e);
     }
 
     const bool run = defaults == stream_defaults::run;
@@ -7140,23 +7399,49 @@ basic_child<P> launch_with(const command& cmd, stream_defaults defaults, failure
     if (s.trace) {
         trace_event e;
         e.kind = trace_kind::spawned;
-        s.emit(std::move(e));
+        try {
+            s.emit(std::move(e));
+        } catch (...) {
+            throw callback_thrown{std::current_exception()};  // `c` ends the child on the way out
+        }
     }
     return c;
 }
 
 template <class P>
-basic_child<P> launch_or_report(const command& cmd, stream_defaults defaults, std::error_code& ec) noexcept {
+basic_child<P> launch_or_report(const command& cmd, stream_defaults defaults, std::error_code& ec,
+                                std::exception_ptr* callback_error) noexcept {
     ec.clear();
     try {
         failure f;
         auto c = launch_with<P>(cmd, defaults, f);
         if (f) ec = make_error_code(f.code);
         return c;
+    } catch (const callback_thrown& t) {
+        ec = make_error_code(errc::callback_failed);
+        if (callback_error != nullptr) *callback_error = t.error;
+    } catch (const std::bad_alloc&) {
+        ec = make_error_code(errc::resource_exhausted);
     } catch (...) {
-        ec = make_error_code(errc::resource_exhausted);  // allocation failed on the way
-        return {};
+        // Callbacks are wrapped above: what is left is the library's own work, whose only
+        // exceptions are the standard library's for memory (std::bad_alloc, std::length_error).
+        ec = make_error_code(errc::resource_exhausted);
     }
+    return {};
+}
+
+/// launch_with(), with what a trace callback threw passed on as the original exception.
+template <class P>
+basic_child<P> launch_or_throw(const command& cmd, stream_defaults defaults) {
+    failure f;
+    basic_child<P> c;
+    try {
+        c = launch_with<P>(cmd, defaults, f);
+    } catch (const callback_thrown& t) {
+        std::rethrow_exception(t.error);
+    }
+    if (f) f.raise();
+    return c;
 }
 
 template <class P>
@@ -7186,7 +7471,7 @@ result collect(basic_child<P>& c) {
 /// Starts `cmd` on platform P (the native one unless a test says otherwise).
 /// Throws launch_error naming the program, the path tried and a remedy.
 template <class P>
-basic_child<P> basic_launch(const command& cmd);
+[[nodiscard]] basic_child<P> basic_launch(const command& cmd);
 /// run() on platform P.
 template <class P>
 result basic_run(const command& cmd);
@@ -7194,29 +7479,27 @@ result basic_run(const command& cmd);
 #if LIFTOFF_DETAIL_DEFINITIONS
 template <class P>
 basic_child<P> basic_launch(const command& cmd) {
-    detail::failure f;
-    auto c = detail::launch_with<P>(cmd, detail::stream_defaults::launch, f);
-    if (f) f.raise();
-    return c;
+    return detail::launch_or_throw<P>(cmd, detail::stream_defaults::launch);
 }
 
 template <class P>
 result basic_run(const command& cmd) {
-    detail::failure f;
-    auto c = detail::launch_with<P>(cmd, detail::stream_defaults::run, f);
-    if (f) f.raise();
+    auto c = detail::launch_or_throw<P>(cmd, detail::stream_defaults::run);
     return detail::collect(c);
 }
 #endif  // LIFTOFF_DETAIL_DEFINITIONS
 
-/// Starts `cmd`; its streams are inherited unless redirected; on_destroy defaults to terminate.
-/// Throws launch_error (code() is a liftoff::errc) when it cannot start.
-inline child launch(const command& cmd) {
+/// Starts `cmd`; its streams are inherited unless redirected; on_destroy defaults to terminate
+/// (so a result thrown away ends the child at once: hence [[nodiscard]]).
+/// Throws launch_error (code() is a liftoff::errc) when it cannot start; passes on what a trace
+/// callback throws.
+[[nodiscard]] inline child launch(const command& cmd) {
     return basic_launch<native_platform>(cmd);
 }
 
 /// As launch(cmd), reporting failure in `ec` (a liftoff::errc) and returning an invalid child.
-inline child launch(const command& cmd, std::error_code& ec) noexcept {
+/// A trace callback that throws gives errc::callback_failed.
+[[nodiscard]] inline child launch(const command& cmd, std::error_code& ec) noexcept {
     return detail::launch_or_report<native_platform>(cmd, detail::stream_defaults::launch, ec);
 }
 
@@ -7227,9 +7510,12 @@ inline result run(const command& cmd) {
     return basic_run<native_platform>(cmd);
 }
 
-/// As run(cmd), reporting a failure to start in `ec` (the result is then empty).
+/// As run(cmd), reporting a failure to start in `ec` (the result is then empty). What a trace
+/// or io::lines callback throws is rethrown, as run(cmd) does.
 inline result run(const command& cmd, std::error_code& ec) {
-    auto c = detail::launch_or_report<native_platform>(cmd, detail::stream_defaults::run, ec);
+    std::exception_ptr callback_error;
+    auto c = detail::launch_or_report<native_platform>(cmd, detail::stream_defaults::run, ec, &callback_error);
+    if (callback_error) std::rethrow_exception(callback_error);
     if (ec) return {};
     return detail::collect(c);
 }
@@ -9792,7 +10078,7 @@ inline report preflight(const command& cmd, const diagnose_options& options) {
     EXTERN template basic_child<P> basic_launch<P>(const command&);                                                 \
     EXTERN template result basic_run<P>(const command&);                                                            \
     EXTERN template basic_child<P> detail::launch_or_report<P>(const command&, detail::stream_defaults,             \
-                                                               std::error_code&) noexcept;                          \
+                                                               std::error_code&, std::exception_ptr*) noexcept;     \
     EXTERN template result detail::collect<P>(basic_child<P>&);                                                     \
     EXTERN template std::optional<std::filesystem::path> basic_find_program<P>(std::string_view);                   \
     EXTERN template std::optional<std::filesystem::path> basic_find_program<P>(std::string_view, std::string_view); \

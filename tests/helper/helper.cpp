@@ -33,6 +33,9 @@
 //   sigstate             print how many of signals 1..31 are blocked, and the disposition of
 //                        SIGPIPE, SIGUSR1, SIGINT and SIGTERM
 //   ppid / pgid          print the id and a newline
+//   run-as-limited KIB   (uses liftoff) lower RLIMIT_AS to this process's size + KIB, run
+//                        "helper say drained" with its output captured (a drain thread), and
+//                        print "ok <its output>" or "error <errc value> <message>"
 // Windows only:
 //   crtargs REST...      as args, but as the C runtime split them (__wargv)
 //   narrowargs REST...   as args, but the narrow __argv: GetCommandLineA split by the C runtime
@@ -49,6 +52,7 @@
 #else
 #include <dirent.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -59,6 +63,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <string>
 #include <thread>
 #include <vector>
@@ -451,6 +456,26 @@ int main(int argc, char** argv) {
             write_str(1, std::to_string(::getppid()) + "\n");
         } else if (a == "pgid") {
             write_str(1, std::to_string(::getpgid(0)) + "\n");
+        } else if (a == "run-as-limited") {
+            const long long extra = std::atoll(next().c_str()) * 1024;
+            long long pages = 0;
+            if (FILE* statm = std::fopen("/proc/self/statm", "r")) {
+                if (std::fscanf(statm, "%lld", &pages) != 1) pages = 0;
+                std::fclose(statm);
+            }
+            struct rlimit limit;
+            ::getrlimit(RLIMIT_AS, &limit);
+            limit.rlim_cur = static_cast<rlim_t>(pages * ::sysconf(_SC_PAGESIZE) + extra);
+            if (pages == 0 || ::setrlimit(RLIMIT_AS, &limit) != 0) return 101;
+            std::string out;
+            try {
+                out = "ok " + liftoff::run(liftoff::command{self_path, {"say", "drained"}}).out;
+            } catch (const liftoff::launch_error& e) {
+                out = "error " + std::to_string(e.code().value()) + " " + e.what();
+            } catch (const std::bad_alloc&) {
+                out = "bad_alloc";
+            }
+            write_str(1, out + "\n");
 #endif  // _WIN32
         } else {
             std::fprintf(stderr, "helper: unknown action '%s'\n", a.c_str());

@@ -60,6 +60,7 @@ struct clone_job {
     const posix_spawn_request* request;
     pid_t parent;
     int report_fd;
+    int shared_memory;  ///< set by the child: CLONE_VM (and so CLONE_VFORK) was honoured
 };
 
 // Only raw syscall() from here to execve: no locks, no allocation, no libc state, no interceptors.
@@ -107,6 +108,7 @@ LIFTOFF_CHILD_CODE inline void clone_child_close_from_3(int keep) noexcept {
 
 LIFTOFF_CHILD_CODE inline int clone_child_main(void* arg) noexcept {
     auto* job = static_cast<clone_job*>(arg);
+    *static_cast<volatile int*>(&job->shared_memory) = 1;  // seen by the parent only if memory is shared
     const posix_spawn_request& r = *job->request;
     constexpr long sigset_bytes = (_NSIG - 1) / 8;
 
@@ -177,7 +179,7 @@ struct clone_spawner {
         if (int e = move_above_stdio(report_write)) return fail(out, spawn_stage::pipes, e);
 
         static std::atomic<bool> pidfd_works{true};
-        clone_job job{&r, ::getpid(), report_write.get()};
+        clone_job job{&r, ::getpid(), report_write.get(), 0};
         int pidfd = -1;
         pid_t pid;
         int err = 0;
@@ -187,7 +189,9 @@ struct clone_spawner {
             const int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
             const bool want_pidfd = pidfd_works.load(std::memory_order_relaxed);
             pid = LIFTOFF_CLONE(&clone_child_main, top, flags | (want_pidfd ? CLONE_PIDFD : 0), &job, &pidfd);
-            if (pid < 0 && want_pidfd && errno == EINVAL) {  // before Linux 5.2
+            // EINVAL: before Linux 5.2. ENOSYS, EPERM: a seccomp filter (containers, sandboxes)
+            // that refuses CLONE_PIDFD; a clone without it may still be allowed.
+            if (pid < 0 && want_pidfd && (errno == EINVAL || errno == ENOSYS || errno == EPERM)) {
                 pidfd_works.store(false, std::memory_order_relaxed);
                 pidfd = -1;
                 pid = LIFTOFF_CLONE(&clone_child_main, top, flags, &job);
@@ -196,6 +200,11 @@ struct clone_spawner {
         }
         report_write.reset();
         if (pid < 0) return fail(out, spawn_stage::fork, err);
+        // After a real CLONE_VFORK the child has exec'd or exited: its report, if any, is in the
+        // pipe now. Read without blocking, since a process another thread fork()ed meanwhile may
+        // hold a copy of the write end for as long as it runs. Where the child was a plain fork
+        // (valgrind, qemu-user), wait for the end of file.
+        if (*static_cast<volatile int*>(&job.shared_memory) != 0) set_nonblocking(report_read.get());
         int report[2] = {0, 0};
         const ssize_t got = retry_eintr([&] { return ::read(report_read.get(), report, sizeof report); });
         if (got == static_cast<ssize_t>(sizeof report)) {

@@ -16,13 +16,13 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "../../detail/clock.hpp"
 #include "../../detail/sink.hpp"
 #include "fd.hpp"
 #include "system.hpp"
+#include "thread.hpp"
 
 namespace liftoff {
 inline namespace v0 {
@@ -49,7 +49,8 @@ public:
     }
     bool needed() const noexcept { return out_[0].fd || out_[1].fd || in_fd_; }
 
-    /// Starts the thread. Returns 0 or an errno value (nothing started).
+    /// Starts the thread. Returns 0 or an errno value (nothing started): ENOMEM when there is
+    /// no address space for its stack.
     int start(std::chrono::milliseconds grace) {
         grace_ = grace;
 #if defined(__linux__)
@@ -59,13 +60,8 @@ public:
         if (const int err = make_pipe(wake_read_, wake_write_)) return err;
         set_nonblocking(wake_read_.get());
         set_nonblocking(wake_write_.get());
-#endif  // __linux__
-        try {
-            thread_ = start_library_thread([this] { run(); });
-        } catch (const std::system_error& e) {
-            return e.code().value() != 0 ? e.code().value() : EAGAIN;
-        }
-        return 0;
+#endif                                            // __linux__
+        return thread_.start([this] { run(); });  // a small stack: see posix_thread
     }
     bool started() const noexcept { return thread_.joinable(); }
     /// True on this drain's own thread (see thread_mark).
@@ -235,7 +231,7 @@ private:
     std::chrono::milliseconds grace_{250};
     std::atomic<unsigned> flags_{0};
     std::mutex lock_;
-    std::thread thread_;
+    posix_thread thread_;
     thread_mark mark_;
 };
 

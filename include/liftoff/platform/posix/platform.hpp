@@ -64,6 +64,19 @@ inline bool is_resource_error(int e) noexcept {
     return e == EMFILE || e == ENFILE || e == EAGAIN || e == ENOMEM || e == ENOSPC;
 }
 
+/// The remedy for a resource error: the limit behind that errno, not a list to guess from.
+/// (Also the words for the rare errors of those stages that are not about resources.)
+inline std::string posix_resource_remedy(int e) {
+    switch (e) {
+    case EMFILE: return "raise the limit on open descriptors (ulimit -n), or close some";
+    case ENFILE: return "the system's file table is full: close files, or raise fs.file-max";
+    case EAGAIN: return "raise the limit on processes and threads (ulimit -u), or end some";
+    case ENOMEM: return "free memory, or raise the address-space limit (ulimit -v)";
+    case ENOSPC: return "free memory or disk space";
+    default: return "check this process's limits (ulimit -a) and any sandbox or security policy";
+    }
+}
+
 template <class Spawner>
 struct posix_family : posix_system, posix_inspect {
     using process = posix_process;
@@ -121,14 +134,23 @@ struct posix_family : posix_system, posix_inspect {
         if (res.stage != spawn_stage::none) return {res.stage, {res.error, std::generic_category()}};
 
         proc.adopt(res.pid, res.pidfd, r.new_group);
+        // The child runs: whatever fails from here on (an errno, a bad_alloc, anything) kills and
+        // reaps it before the failure goes on, so nothing is left running or as a zombie.
+        struct undo {
+            process& proc;
+            bool armed = true;
+            ~undo() {
+                if (!armed) return;
+                proc.send(SIGKILL);
+                proc.wait();
+            }
+        } cleanup{proc};
         hand_over_streams(spec, proc, parent_side);
         if (proc.drain().needed()) {
-            if (const int e = proc.drain().start(cmd.grace_after_exit())) {
-                ::kill(res.pid, SIGKILL);
-                proc.wait();
+            if (const int e = proc.drain().start(cmd.grace_after_exit()))
                 return {spawn_stage::thread, {e, std::generic_category()}};
-            }
         }
+        cleanup.armed = false;
         return {};
     }
 
@@ -141,15 +163,27 @@ struct posix_family : posix_system, posix_inspect {
         auto make = [&](errc code, std::string what, std::string remedy) {
             return make_failure(code, prog, std::move(what), std::move(remedy), path, sf.os);
         };
-        const std::string resource_remedy =
-            "raise the limit (ulimit -n for descriptors, ulimit -u for processes) or free memory";
+        const std::string resource_remedy = posix_resource_remedy(e);
         switch (sf.stage) {
+        case spawn_stage::fork:
+            if (e == EPERM || e == ENOSYS)  // a seccomp filter or sandbox refuses clone/fork
+                return make(errc::unsupported,
+                            "cannot create a process: " + os_text + " (a seccomp filter or sandbox policy forbids it)",
+                            "allow clone/fork in the sandbox's or container's policy, or launch from outside it");
+            return *describe_common_stage(cmd, path, sf, is_resource_error(e), resource_remedy,
+                                          "cannot create a process");
+        case spawn_stage::thread:
+            if (e == ENOMEM)  // no memory or address space for it, its stack above all (see posix_thread)
+                return make(errc::resource_exhausted,
+                            "cannot start the thread that drains its output: out of memory or address space for its " +
+                                std::to_string(posix_thread::stack_size / 1024) + " KiB stack",
+                            "raise the address-space limit (ulimit -v, RLIMIT_AS), or free memory");
+            return *describe_common_stage(cmd, path, sf, is_resource_error(e), resource_remedy,
+                                          "cannot create a process");
         case spawn_stage::redirect_stdin:
         case spawn_stage::redirect_stdout:
         case spawn_stage::redirect_stderr:
         case spawn_stage::pipes:
-        case spawn_stage::fork:
-        case spawn_stage::thread:
             return *describe_common_stage(cmd, path, sf, is_resource_error(e), resource_remedy,
                                           "cannot create a process");
         case spawn_stage::unsupported:

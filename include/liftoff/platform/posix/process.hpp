@@ -8,12 +8,14 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #if defined(__linux__)
+#include <sys/eventfd.h>  // the wake of a blocked write_stdin()
 #include <sys/syscall.h>  // pidfd_send_signal
 #endif
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -40,6 +42,15 @@ inline exit_status decode_wait_status(int status) noexcept {
     return exit_status{};
 }
 
+/// The status of a child that was reaped before we could (ECHILD): lost() if SIGCHLD is ignored
+/// now (SIG_IGN or SA_NOCLDWAIT: the system reaped it), else something in this process did.
+inline exit_status status_reaped_by_others() noexcept {
+    struct sigaction sa{};
+    if (::sigaction(SIGCHLD, nullptr, &sa) == 0 && (sa.sa_handler == SIG_IGN || (sa.sa_flags & SA_NOCLDWAIT) != 0))
+        return exit_status::lost();
+    return exit_status::reaped_elsewhere();
+}
+
 class posix_process {
 public:
     using pid_type = pid_t;
@@ -58,7 +69,10 @@ public:
         group_ = group;
     }
     posix_drain& drain() noexcept { return drain_; }
-    void set_stdin_pipe(unique_fd fd) noexcept { stdin_pipe_ = std::move(fd); }
+    void set_stdin_pipe(unique_fd fd) noexcept {
+        set_nonblocking(fd.get());  // a blocked write_stdin() waits in poll(), where close_stdin() can wake it
+        stdin_pipe_ = std::move(fd);
+    }
 
     // --- waiting ---------------------------------------------------------------------------
     // One thread may wait while another signals or polls (a watchdog): the blocking part never
@@ -132,25 +146,58 @@ public:
         drain_.join();
     }
 
+    /// Writes all of `bytes`, waiting while the pipe is full. A close_stdin() on another thread
+    /// meanwhile ends the wait: std::errc::operation_canceled, and the pipe is closed then.
     std::error_code write_stdin(std::string_view bytes) {
-        std::lock_guard<std::mutex> lock(stdin_lock_);
-        if (!stdin_pipe_) return std::make_error_code(std::errc::bad_file_descriptor);
-        while (!bytes.empty()) {
-            const long put =
-                retry_eintr([&] { return write_without_sigpipe(stdin_pipe_.get(), bytes.data(), bytes.size()); });
-            if (put < 0) return {errno, std::generic_category()};
-            bytes.remove_prefix(static_cast<std::size_t>(put));
+        std::lock_guard<std::mutex> one_writer(stdin_writer_);
+        int fd = -1;
+        {
+            std::lock_guard<std::mutex> lock(stdin_lock_);
+            if (!stdin_pipe_) return std::make_error_code(std::errc::bad_file_descriptor);
+            fd = stdin_pipe_.get();
+            stdin_writing_ = true;  // from here the descriptor stays open until this writer is done
         }
-        return {};
+        std::error_code ec;
+        while (!bytes.empty()) {
+            const long put = retry_eintr([&] { return write_without_sigpipe(fd, bytes.data(), bytes.size()); });
+            if (put >= 0) {
+                bytes.remove_prefix(static_cast<std::size_t>(put));
+                continue;
+            }
+            if (errno != EAGAIN) {
+                ec.assign(errno, std::generic_category());
+                break;
+            }
+            if (!await_stdin_room(fd)) {
+                ec = std::make_error_code(std::errc::operation_canceled);
+                break;
+            }
+        }
+        std::lock_guard<std::mutex> lock(stdin_lock_);
+        stdin_writing_ = false;
+        if (stdin_close_asked_) {
+            stdin_close_asked_ = false;
+            stdin_pipe_.reset();
+            stdin_wake_.reset();
+            stdin_wake_write_.reset();
+        }
+        return ec;
     }
+    /// Ends the child's input. Never waits for a write_stdin() on another thread: that writer is
+    /// woken, stops, and closes the pipe on its way out.
     void close_stdin() noexcept {
         std::lock_guard<std::mutex> lock(stdin_lock_);
-        stdin_pipe_.reset();
+        if (!stdin_writing_) {
+            stdin_pipe_.reset();
+            return;
+        }
+        stdin_close_asked_ = true;
+        if (stdin_wake_) wake_stdin_writer();
     }
-    /// Closes stdin unless a write_stdin() on another thread holds it (then that writer decides).
+    /// Closes stdin unless a write_stdin() on another thread is using it (then that writer decides).
     void close_stdin_if_idle() noexcept {
-        std::unique_lock<std::mutex> lock(stdin_lock_, std::try_to_lock);
-        if (lock) stdin_pipe_.reset();
+        std::lock_guard<std::mutex> lock(stdin_lock_);
+        if (!stdin_writing_) stdin_pipe_.reset();
     }
 
     /// After the child has been reaped: keep what its pipes hold now and hand the pipes a
@@ -220,6 +267,40 @@ private:
         bool exited_ = false;
     };
 
+    /// A writer's wait for room in the stdin pipe; false when close_stdin() asked it to stop.
+    /// The wake channel is made on the first wait, so a child that is never written to a full
+    /// pipe costs no descriptor for it.
+    bool await_stdin_room(int fd) noexcept {
+        int wake = -1;
+        {
+            std::lock_guard<std::mutex> lock(stdin_lock_);
+            if (stdin_close_asked_) return false;
+            if (!stdin_wake_) {
+#if defined(__linux__)
+                stdin_wake_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+#else
+                if (make_pipe(stdin_wake_, stdin_wake_write_) == 0) set_nonblocking(stdin_wake_write_.get());
+#endif  // __linux__
+            }
+            wake = stdin_wake_.get();  // -1 if it could not be made: poll in short steps instead
+        }
+        pollfd p[2] = {{fd, POLLOUT, 0}, {wake, POLLIN, 0}};
+        ::poll(p, 2, wake < 0 ? 50 : -1);
+        std::lock_guard<std::mutex> lock(stdin_lock_);
+        return !stdin_close_asked_;
+    }
+    /// Under stdin_lock_.
+    void wake_stdin_writer() noexcept {
+#if defined(__linux__)
+        const std::uint64_t one = 1;
+        const ssize_t r = ::write(stdin_wake_.get(), &one, sizeof one);
+#else
+        const char one = 1;
+        const ssize_t r = ::write(stdin_wake_write_.get(), &one, 1);
+#endif            // __linux__
+        (void)r;  // already signalled is signalled
+    }
+
     /// Blocks until the child has exited or `deadline` (if any) passes; never reaps. True if it
     /// has exited or has been reaped (by another thread, or by the system).
     bool await_exit(const std::chrono::steady_clock::time_point* deadline) {
@@ -263,15 +344,15 @@ private:
         }
     }
 
-    /// waitpid() under mutex_: records the status once. ECHILD means the system reaped it
-    /// (SIGCHLD ignored): the status is unknown.
+    /// waitpid() under mutex_: records the status once. ECHILD means the system or something
+    /// else in this process reaped it: the status is unknown (see status_reaped_by_others).
     void reap_locked(int flags) noexcept {
         int status = 0;
         const pid_t r = retry_eintr([&] { return ::waitpid(pid_, &status, flags); });
         if (r == pid_)
             status_ = decode_wait_status(status);
         else if (r < 0)
-            status_ = exit_status::lost();
+            status_ = status_reaped_by_others();
         else
             return;  // WNOHANG and still running
         note_exit();
@@ -283,8 +364,13 @@ private:
     bool group_ = false;
     std::optional<exit_status> status_;
     posix_drain drain_;
-    std::mutex stdin_lock_;
+    std::mutex stdin_writer_;  // one write_stdin() at a time
+    std::mutex stdin_lock_;    // the members below; never held while a write waits
     unique_fd stdin_pipe_;
+    bool stdin_writing_ = false;
+    bool stdin_close_asked_ = false;
+    unique_fd stdin_wake_;        // an eventfd (Linux) or a pipe's read end, made when a write first waits
+    unique_fd stdin_wake_write_;  // the pipe's write end where there is no eventfd
     std::shared_ptr<exit_waiter> waiter_;
 };
 

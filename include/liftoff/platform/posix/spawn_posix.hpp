@@ -113,6 +113,7 @@ private:
     /// missing program, so look at the cwd when the error could be its.
     static spawn_stage blame(const posix_spawn_request& r, int err) noexcept {
         if (err == EAGAIN || err == ENOMEM) return spawn_stage::fork;
+        if (err == ENOSYS) return spawn_stage::fork;  // never exec's: a sandbox that refuses clone
         if (r.cwd != nullptr &&
             (err == ENOENT || err == ENOTDIR || err == EACCES || err == ELOOP || err == ENAMETOOLONG)) {
             struct stat st;
