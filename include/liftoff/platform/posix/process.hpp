@@ -26,6 +26,7 @@
 #include "../../detail/clock.hpp"
 #include "../../exit_status.hpp"
 #include "drain.hpp"
+#include "exit_watch.hpp"
 #include "fd.hpp"
 #include "reaper.hpp"
 #include "system.hpp"
@@ -33,12 +34,6 @@
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
-
-inline exit_status decode_wait_status(int status) noexcept {
-    if (WIFEXITED(status)) return exit_status::from_code(WEXITSTATUS(status));
-    if (WIFSIGNALED(status)) return exit_status::from_signal(WTERMSIG(status));
-    return exit_status{};
-}
 
 class posix_process {
 public:
@@ -56,6 +51,7 @@ public:
         pid_ = pid;
         pidfd_.reset(pidfd);
         group_ = group;
+        owner_ = ::getpid();
     }
     posix_drain& drain() noexcept { return drain_; }
     void set_stdin_pipe(unique_fd fd) noexcept { stdin_pipe_ = std::move(fd); }
@@ -67,7 +63,7 @@ public:
     /// Reaps the child if it has ended; never blocks.
     std::optional<exit_status> try_wait() noexcept {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (!status_) reap_locked(WNOHANG);
+        if (!status_) reap_locked();
         return status_;
     }
 
@@ -75,7 +71,7 @@ public:
         for (;;) {
             await_exit(nullptr);
             std::lock_guard<std::mutex> lock(mutex_);
-            if (!status_) reap_locked(WNOHANG);
+            if (!status_) reap_locked();
             if (status_) return *status_;
         }
     }
@@ -163,6 +159,14 @@ public:
         if (!pipes.empty()) posix_reaper::instance().adopt_pipes(std::move(pipes));
     }
 
+    // --- a copy made by fork() -----------------------------------------------------------------
+    /// True in a process forked (without exec) from the one that launched the child: the drain
+    /// thread does not exist here and the child is not this process's, so the handle is inert.
+    bool inherited() const noexcept { return owner_ != 0 && owner_ != ::getpid(); }
+    /// In such a copy: let go of the thread that is not here (never joined), signal and reap
+    /// nothing; the copy's descriptors are closed as the object goes.
+    void abandon() noexcept { drain_.abandon(); }
+
     // --- letting go --------------------------------------------------------------------------
     /// The child runs on; the reaper reaps it and drops what it writes to liftoff's pipes.
     void release() {
@@ -228,14 +232,14 @@ private:
                 std::lock_guard<std::mutex> lock(mutex_);
                 if (status_) return true;
             }
-            siginfo_t info{};
-            info.si_pid = 0;
-            const int r = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT | WNOHANG);
-            if (r != 0 && errno == EINTR) continue;
-            if (r != 0 || info.si_pid == pid_) return true;  // ECHILD: reaped already
-            if (deadline != nullptr && std::chrono::steady_clock::now() >= *deadline) return false;
-            if (pidfd_) {
-                // The pidfd stays open until this object goes, so polling it is safe on any thread.
+            child_state_seen seen = child_state_seen::running;
+            if (pidfd_look(pidfd_.get(), false, seen, nullptr)) {
+                // The pidfd names this process, not its pid: a child reaped behind liftoff's back
+                // is gone even if its pid now belongs to another process (no spin, no status
+                // taken from that one). It stays open until this object goes, so polling it is
+                // safe on any thread.
+                if (seen != child_state_seen::running) return true;
+                if (deadline != nullptr && std::chrono::steady_clock::now() >= *deadline) return false;
                 int ms = -1;
                 if (deadline != nullptr) {
                     const auto left =
@@ -245,10 +249,20 @@ private:
                 }
                 pollfd p{pidfd_.get(), POLLIN, 0};
                 ::poll(&p, 1, ms);
-            } else if (deadline == nullptr) {
+                continue;
+            }
+            // By pid (no pidfd, or a kernel before 5.4): another reaper in this process could
+            // hand the pid to someone else meanwhile; without a pidfd nothing can tell.
+            siginfo_t info{};
+            info.si_pid = 0;
+            const int r = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT | WNOHANG);
+            if (r != 0 && errno == EINTR) continue;
+            if (r != 0 || info.si_pid == pid_) return true;  // ECHILD: reaped already
+            if (deadline != nullptr && std::chrono::steady_clock::now() >= *deadline) return false;
+            if (deadline == nullptr) {
                 siginfo_t done{};
                 ::waitid(P_PID, static_cast<id_t>(pid_), &done, WEXITED | WNOWAIT);  // EINTR: loop
-            } else {
+            } else if (kqueue_await_exit(pid_, *deadline) < 0) {                     // macOS, the BSDs: kqueue
                 std::shared_ptr<exit_waiter> w;
                 {
                     std::lock_guard<std::mutex> lock(mutex_);
@@ -263,17 +277,13 @@ private:
         }
     }
 
-    /// waitpid() under mutex_: records the status once. ECHILD means the system reaped it
-    /// (SIGCHLD ignored): the status is unknown.
-    void reap_locked(int flags) noexcept {
-        int status = 0;
-        const pid_t r = retry_eintr([&] { return ::waitpid(pid_, &status, flags); });
-        if (r == pid_)
-            status_ = decode_wait_status(status);
-        else if (r < 0)
-            status_ = exit_status::lost();
-        else
-            return;  // WNOHANG and still running
+    /// Reaps under mutex_ (never blocks): records the status once. A child reaped by someone
+    /// else (SIGCHLD ignored, the application's own handler) has an unknown status.
+    void reap_locked() noexcept {
+        exit_status st;
+        const child_state_seen seen = reap_child(pid_, pidfd_.get(), &st);
+        if (seen == child_state_seen::running) return;
+        status_ = seen == child_state_seen::exited ? st : exit_status::lost();
         note_exit();
     }
 
@@ -286,6 +296,7 @@ private:
     std::mutex stdin_lock_;
     unique_fd stdin_pipe_;
     std::shared_ptr<exit_waiter> waiter_;
+    pid_t owner_ = 0;  // the process that launched the child (see inherited())
 };
 
 }  // namespace detail
