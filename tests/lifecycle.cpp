@@ -414,6 +414,18 @@ TEST_CASE("new_process_group(): terminate() of a leader that has already exited 
 #endif  // !_WIN32
 
 #if !defined(_WIN32)
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define LIFTOFF_TEST_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__) || defined(LIFTOFF_TEST_TSAN)
+// The forked copies below start library threads (the reaper); ThreadSanitizer supports that
+// without promising reports there, and by default kills such a copy.
+extern "C" const char* __tsan_default_options() {
+    return "die_after_fork=0";
+}
+#endif
 namespace {
 /// Runs `body` in a forked copy of this process (for tests that change process-wide limits or
 /// need a process of their own) and returns what it returned; -1 if it crashed or hung.
@@ -441,13 +453,6 @@ int in_forked_process(const std::function<int()>& body, std::chrono::seconds lim
     }
     if (WIFSIGNALED(status)) std::fprintf(stderr, "forked test: killed by signal %d\n", WTERMSIG(status));
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/// CPU time this process has used (every thread), in milliseconds.
-long long cpu_ms() {
-    rusage u{};
-    ::getrusage(RUSAGE_SELF, &u);
-    return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000LL + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000;
 }
 
 /// Lowers the soft RLIMIT_NOFILE to `n` descriptors.
@@ -487,6 +492,13 @@ TEST_CASE("waiting for a child someone else has reaped: no spin, the status is l
 
 #if defined(__linux__) && !defined(LIFTOFF_FORCE_POSIX_SPAWN)
 namespace {
+/// CPU time this process has used (every thread), in milliseconds.
+long long cpu_ms() {
+    rusage u{};
+    ::getrusage(RUSAGE_SELF, &u);
+    return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000LL + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000;
+}
+
 /// Starts a process that sleeps `ms` and exits with `code`, with pid `want` if this process is
 /// root in its pid namespace (ns_last_pid); the pid it got, or -1.
 pid_t fork_with_pid(pid_t want, int ms, int code) {

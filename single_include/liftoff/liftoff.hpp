@@ -4571,8 +4571,9 @@ private:
         arrived = !incoming_.empty();
         for (auto& e : incoming_) {
 #if LIFTOFF_DETAIL_KQUEUE
-            e.watched = true;
-            e.due = !kqueue_watch_exit(kq_.get(), e.pid);  // ESRCH: it has exited already
+            // ESRCH: it has exited already; anything else: the timer looks at it instead.
+            e.watched = kqueue_watch_exit(kq_.get(), e.pid);
+            e.due = true;  // it may have exited before it was watched
 #else
             // A pidfd is watched where waitid(P_PIDFD) works (Linux 5.4); before, by pid.
             child_state_seen seen = child_state_seen::running;
