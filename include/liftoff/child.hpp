@@ -210,8 +210,9 @@ void abandon_in_fork(Proc&, long) noexcept {}
 /// handle to themselves, like std::thread's.
 ///
 /// fork(): in a process forked (without exec) from the one that launched the child, an
-/// inherited handle is inert, like an empty one: destroying or releasing it there leaves the
-/// child alone, and waiting gives an unknown status.
+/// inherited handle is inert: destroying or releasing it there leaves the child alone, waiting
+/// or stopping gives an unknown status and out()/err() are empty, as for an empty handle (only
+/// valid() and pid() still say what they said).
 template <class Platform = native_platform>
 class basic_child {
 public:
