@@ -4279,6 +4279,7 @@ private:
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>  // uintptr_t, a kevent ident
 
 #if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) || defined(__DragonFly__)
 #include <sys/event.h>

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>  // uintptr_t, a kevent ident
 
 #include "../../exit_status.hpp"
 #include "fd.hpp"
