@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -77,6 +78,9 @@ public:
         std::lock_guard<std::mutex> lock(mutex_);
         return incoming_pipes_.size() + pipe_count_;
     }
+
+    /// How many times the thread has woken up (for tests: a reaper that spins shows here).
+    std::size_t rounds() const noexcept { return rounds_.load(std::memory_order_relaxed); }
 
     /// Whether the thread and its wake channel are up (for tests and diagnostics).
     bool running() {
@@ -257,6 +261,7 @@ private:
                 timeout = static_cast<int>(std::max<long long>(0, left));
             }
             wait_events(children, pipes, timeout);
+            rounds_.fetch_add(1, std::memory_order_relaxed);
 
             // The timer: every child without an event of its own is looked at by pid.
             bool timer = false;
@@ -298,6 +303,7 @@ private:
     }
 
     const pid_t owner_;
+    std::atomic<std::size_t> rounds_{0};
     std::mutex mutex_;
     std::vector<entry> incoming_;
     std::vector<unique_fd> incoming_pipes_;
