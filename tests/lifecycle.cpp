@@ -3,17 +3,21 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 
-#if !defined(_WIN32)
-#include <sys/wait.h>
-#endif  // !_WIN32
-
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
+
+#if !defined(_WIN32)
+#include <sched.h>  // unshare
+#include <sys/resource.h>
+#include <sys/wait.h>
+#endif  // !_WIN32
 
 #include "support.hpp"
 
@@ -514,5 +518,215 @@ TEST_CASE("a child reaped by something else in this process: the status says so,
     CHECK(t == liftoff::exit_status::lost());
     CHECK_MESSAGE(test::contains(t.to_string(), "SA_NOCLDWAIT"), t.to_string());
     CHECK(test::zombies() == 0);
+}
+#endif  // !_WIN32
+
+#if !defined(_WIN32)
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define LIFTOFF_TEST_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__) || defined(LIFTOFF_TEST_TSAN)
+// The forked copies below start library threads (the reaper); ThreadSanitizer supports that
+// without promising reports there, and by default kills such a copy.
+extern "C" const char* __tsan_default_options() {
+    return "die_after_fork=0";
+}
+#endif
+namespace {
+/// Runs `body` in a forked copy of this process (for tests that change process-wide limits or
+/// need a process of their own) and returns what it returned; -1 if it crashed or hung.
+int in_forked_process(const std::function<int()>& body, std::chrono::seconds limit = std::chrono::seconds(60)) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        int code = 99;
+        try {
+            code = body();
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "forked test: %s\n", e.what());
+        }
+        ::_exit(code);
+    }
+    if (pid < 0) return -1;
+    int status = 0;
+    const auto end = clock_type::now() + limit;
+    while (::waitpid(pid, &status, WNOHANG) == 0) {
+        if (clock_type::now() > end) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &status, 0);
+            return -1;
+        }
+        std::this_thread::sleep_for(10ms);
+    }
+    if (WIFSIGNALED(status)) std::fprintf(stderr, "forked test: killed by signal %d\n", WTERMSIG(status));
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/// Lowers the soft RLIMIT_NOFILE to `n` descriptors.
+void limit_descriptors(rlim_t n) {
+    rlimit r{};
+    ::getrlimit(RLIMIT_NOFILE, &r);
+    r.rlim_cur = n;
+    ::setrlimit(RLIMIT_NOFILE, &r);
+}
+}  // namespace
+
+TEST_CASE("a handle inherited through fork() is inert in the copy: destroying it there aborts nothing, stops nothing") {
+    // A group of its own: what the copy must not do includes killing the rest of the group.
+    auto c = liftoff::launch(helper_cmd({"sleep", "500", "say", "done"}).stdout_to(io::capture()).new_process_group());
+    const int code = in_forked_process([&] {
+        {
+            liftoff::child gone = std::move(c);  // destroyed here: on_destroy::terminate in the parent
+        }
+        auto d = liftoff::launch(helper_cmd({"exit", "0"}));  // the copy can still launch its own
+        return d.wait().code() == 0 ? 0 : 1;
+    });
+    CHECK(code == 0);
+    CHECK(c.running());  // the copy neither signalled nor reaped it
+    CHECK(c.wait().code() == 0);
+    CHECK(c.out() == "done");
+}
+
+TEST_CASE("waiting for a child someone else has reaped: no spin, the status says it was reaped elsewhere") {
+    auto c = liftoff::launch(helper_cmd({"sleep", "50", "exit", "4"}));
+    int raw = 0;
+    REQUIRE(::waitpid(static_cast<pid_t>(c.pid()), &raw, 0) == static_cast<pid_t>(c.pid()));  // e.g. a SIGCHLD handler
+    const auto started = clock_type::now();
+    const auto s = c.wait();
+    CHECK(clock_type::now() - started < 1s);
+    CHECK(s == liftoff::exit_status::reaped_elsewhere());
+}
+
+#if defined(__linux__) && !defined(LIFTOFF_FORCE_POSIX_SPAWN)
+namespace {
+/// CPU time this process has used (every thread), in milliseconds.
+long long cpu_ms() {
+    rusage u{};
+    ::getrusage(RUSAGE_SELF, &u);
+    return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000LL + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000;
+}
+
+/// Starts a process that sleeps `ms` and exits with `code`, with pid `want` if this process is
+/// root in its pid namespace (ns_last_pid); the pid it got, or -1.
+pid_t fork_with_pid(pid_t want, int ms, int code) {
+    {
+        std::ofstream last("/proc/sys/kernel/ns_last_pid");
+        last << (want - 1);
+    }
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::usleep(static_cast<useconds_t>(ms) * 1000);
+        ::_exit(code);
+    }
+    return pid;
+}
+
+/// In a new pid namespace, as its init: a child reaped behind liftoff's back whose pid is given
+/// to a new process at once. 0: passed; 77: the namespace or the pid could not be had.
+int pid_reuse_case() {
+    int raw = 0;
+    // wait(): must not spin while the imposter runs, nor take its status.
+    auto c = liftoff::launch(helper_cmd({"sleep", "20"}));
+    const pid_t x = static_cast<pid_t>(c.pid());
+    if (::waitpid(x, &raw, 0) != x) return 10;
+    const pid_t imposter = fork_with_pid(x, 1500, 42);
+    if (imposter != x) return 77;
+    auto cpu = cpu_ms();
+    auto started = clock_type::now();
+    const auto s = c.wait();
+    if (s != liftoff::exit_status::reaped_elsewhere()) {
+        std::fprintf(stderr, "wait() took the status of another process: %s\n", s.to_string().c_str());
+        return 12;
+    }
+    if (clock_type::now() - started > 1s) return 13;
+    if (cpu_ms() - cpu > 200) return 14;
+    if (::waitpid(imposter, &raw, 0) != imposter || WEXITSTATUS(raw) != 42) return 15;
+
+    // The reaper: the same for a released child.
+    auto d = liftoff::launch(helper_cmd({"sleep", "20"}));
+    const pid_t y = static_cast<pid_t>(d.pid());
+    if (::waitpid(y, &raw, 0) != y) return 16;
+    const pid_t imposter2 = fork_with_pid(y, 1500, 43);
+    if (imposter2 != y) return 77;
+    auto& reaper = liftoff::detail::posix_reaper::instance();
+    cpu = cpu_ms();
+    d.release();
+    std::this_thread::sleep_for(1s);
+    // Woken by the adoption and its first look, then asleep: a handful of rounds, not thousands.
+    if (reaper.rounds() > 20 || cpu_ms() - cpu > 200) {
+        std::fprintf(stderr, "the reaper spun: %zu rounds, %lld ms of CPU in 1 s\n", reaper.rounds(), cpu_ms() - cpu);
+        return 17;
+    }
+    if (reaper.pending() != 0) return 19;
+    if (::waitpid(imposter2, &raw, 0) != imposter2 || WEXITSTATUS(raw) != 43) return 18;
+    return 0;
+}
+}  // namespace
+
+TEST_CASE("a child reaped behind liftoff's back whose pid is reused: wait() and the reaper go by its pidfd") {
+    const int code = in_forked_process([] {
+        if (::unshare(CLONE_NEWPID) != 0) return 77;
+        const pid_t init = ::fork();  // pid 1 of the new namespace
+        if (init == 0) ::_exit(pid_reuse_case());
+        int raw = 0;
+        if (init < 0 || ::waitpid(init, &raw, 0) != init) return 77;
+        return WIFEXITED(raw) ? WEXITSTATUS(raw) : 98;
+    });
+    if (code == 77) {
+        MESSAGE("skipped: no pid namespace, or ns_last_pid not writable here (needs root)");
+        return;
+    }
+    CHECK(code == 0);
+}
+#endif  // __linux__ && !LIFTOFF_FORCE_POSIX_SPAWN
+
+TEST_CASE("the reaper's first adoption meets EMFILE: it does not pretend, and reaps everything once it can") {
+    const int code = in_forked_process([] {
+        auto a = liftoff::launch(helper_cmd({"sleep", "100"}));
+        limit_descriptors(static_cast<rlim_t>(test::open_fds() + 16));
+        std::vector<int> filler;
+        for (int fd; (fd = ::dup(0)) >= 0;)
+            filler.push_back(fd);
+        a.release();  // no descriptor for the reaper's wake channel
+        const bool pretended = liftoff::detail::posix_reaper::instance().running();
+        for (int fd : filler)
+            ::close(fd);
+        limit_descriptors(4096);
+        if (pretended) return 20;
+        liftoff::launch(helper_cmd({"sleep", "100"})).release();
+        if (!test::reaper_idle()) return 21;
+        return 0;
+    });
+    CHECK(code == 0);
+}
+
+TEST_CASE("released children cost no descriptor each: more of them than RLIMIT_NOFILE, and run() still works") {
+    const int code = in_forked_process([] {
+        const int limit = test::open_fds() + 40;
+        limit_descriptors(static_cast<rlim_t>(limit));
+        std::vector<long long> pids;
+        for (int i = 0; i < limit + 20; ++i) {
+            std::error_code ec;
+            auto c = liftoff::launch(helper_cmd({"sleep", "3000"}), ec);
+            if (ec) {
+                std::fprintf(stderr, "launch %d of %d: %s\n", i, limit + 20, ec.message().c_str());
+                return 30;
+            }
+            pids.push_back(c.pid());
+            c.release();
+        }
+        const auto r = liftoff::run(helper_cmd({"say", "still here"}));
+        if (!r.ok() || r.out != "still here") return 31;
+        const bool all_reaped = test::eventually(
+            [&] {
+                for (auto p : pids)
+                    if (test::alive(p)) return false;
+                return test::zombies() == 0 && liftoff::detail::posix_reaper::instance().pending() == 0;
+            },
+            20s);
+        return all_reaped ? 0 : 32;
+    });
+    CHECK(code == 0);
 }
 #endif  // !_WIN32

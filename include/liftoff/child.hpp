@@ -181,6 +181,23 @@ template <class P>
 void child_state_deleter<P>::operator()(child_state<P>* s) const noexcept {
     delete s;
 }
+
+/// A handle copied into a process made by fork() (without exec) is inert there: the child and
+/// the drain thread belong to the process that launched it. Platforms without fork say nothing.
+template <class Proc>
+auto inherited_through_fork(Proc& p, int) noexcept -> decltype(p.inherited()) {
+    return p.inherited();
+}
+template <class Proc>
+bool inherited_through_fork(Proc&, long) noexcept {
+    return false;
+}
+template <class Proc>
+auto abandon_in_fork(Proc& p, int) noexcept -> decltype(p.abandon()) {
+    p.abandon();
+}
+template <class Proc>
+void abandon_in_fork(Proc&, long) noexcept {}
 #endif  // LIFTOFF_DETAIL_DEFINITIONS
 
 }  // namespace detail
@@ -191,6 +208,11 @@ void child_state_deleter<P>::operator()(child_state<P>* s) const noexcept {
 /// running(), pid(), out()/err(), the truncated/cut flags, timed_out(), write_stdin() and
 /// close_stdin() (a watchdog, a feeder). Moving, assigning, release() and destruction need the
 /// handle to themselves, like std::thread's.
+///
+/// fork(): in a process forked (without exec) from the one that launched the child, an
+/// inherited handle is inert: destroying or releasing it there leaves the child alone, waiting
+/// or stopping gives an unknown status and out()/err() are empty, as for an empty handle (only
+/// valid() and pid() still say what they said).
 template <class Platform = native_platform>
 class basic_child {
 public:
@@ -255,6 +277,8 @@ private:
     std::string captured(int stream) const;
     bool flag(int stream, bool truncated) const;
     void destroy() noexcept;
+    /// A handle whose child this process launched (not a copy made by fork()).
+    bool owned() const noexcept;
 
     detail::child_state_ptr<Platform> s_;
 };
@@ -262,6 +286,11 @@ private:
 #if LIFTOFF_DETAIL_DEFINITIONS
 // Defined outside the class, so that a LIFTOFF_SEPARATE_COMPILATION unit, which sees only the
 // class, calls the implementation unit's instances.
+
+template <class P>
+bool basic_child<P>::owned() const noexcept {
+    return s_ && !detail::inherited_through_fork(s_->proc, 0);
+}
 
 template <class P>
 basic_child<P>& basic_child<P>::operator=(basic_child&& other) noexcept {
@@ -285,13 +314,13 @@ typename basic_child<P>::pid_type basic_child<P>::pid() const noexcept {
 
 template <class P>
 bool basic_child<P>::running() {
-    if (!s_) return false;
+    if (!owned()) return false;
     return !s_->observe(s_->proc.try_wait());
 }
 
 template <class P>
 exit_status basic_child<P>::wait() {
-    if (!s_) return {};
+    if (!owned()) return {};
     const exit_status st = s_->wait_until_done();
     if (auto e = s_->take_callback_error()) std::rethrow_exception(e);
     return st;
@@ -299,7 +328,7 @@ exit_status basic_child<P>::wait() {
 
 template <class P>
 std::optional<exit_status> basic_child<P>::wait_for(std::chrono::nanoseconds limit) {
-    if (!s_) return std::nullopt;
+    if (!owned()) return std::nullopt;
     auto st = s_->observe(s_->proc.wait_for(limit));
     if (st) s_->finish_streams();
     return st;
@@ -307,7 +336,7 @@ std::optional<exit_status> basic_child<P>::wait_for(std::chrono::nanoseconds lim
 
 template <class P>
 exit_status basic_child<P>::terminate(std::chrono::nanoseconds grace) {
-    if (!s_) return {};
+    if (!owned()) return {};
     const exit_status st = s_->stop(grace);
     s_->finish_streams();
     return st;
@@ -315,7 +344,7 @@ exit_status basic_child<P>::terminate(std::chrono::nanoseconds grace) {
 
 template <class P>
 exit_status basic_child<P>::kill() {
-    if (!s_) return {};
+    if (!owned()) return {};
     const exit_status st = s_->kill_now();
     s_->finish_streams();
     return st;
@@ -324,13 +353,16 @@ exit_status basic_child<P>::kill() {
 template <class P>
 void basic_child<P>::release() {
     if (!s_) return;
-    if (!s_->known()) s_->proc.release();
+    if (!owned())
+        detail::abandon_in_fork(s_->proc, 0);
+    else if (!s_->known())
+        s_->proc.release();
     s_.reset();
 }
 
 template <class P>
 void basic_child<P>::write_stdin(std::string_view bytes, std::error_code& ec) noexcept {
-    if (!s_) {
+    if (!owned()) {
         ec = std::make_error_code(std::errc::bad_file_descriptor);
         return;
     }
@@ -353,19 +385,19 @@ void basic_child<P>::write_stdin(std::string_view bytes) {
 
 template <class P>
 void basic_child<P>::close_stdin() noexcept {
-    if (s_) s_->proc.close_stdin();
+    if (owned()) s_->proc.close_stdin();
 }
 
 template <class P>
 bool basic_child<P>::timed_out() const {
-    if (!s_) return false;
+    if (!owned()) return false;
     std::lock_guard<std::mutex> lock(s_->mutex);
     return s_->timed_out;
 }
 
 template <class P>
 std::string basic_child<P>::captured(int stream) const {
-    if (!s_) return {};
+    if (!owned()) return {};
     auto& drain = s_->proc.drain();
     std::lock_guard<std::mutex> lock(drain.lock());
     return drain.sink(stream).data();
@@ -373,7 +405,7 @@ std::string basic_child<P>::captured(int stream) const {
 
 template <class P>
 bool basic_child<P>::flag(int stream, bool truncated) const {
-    if (!s_) return false;
+    if (!owned()) return false;
     auto& drain = s_->proc.drain();
     std::lock_guard<std::mutex> lock(drain.lock());
     return truncated ? drain.sink(stream).truncated() : drain.sink(stream).cut();
@@ -382,6 +414,11 @@ bool basic_child<P>::flag(int stream, bool truncated) const {
 template <class P>
 void basic_child<P>::destroy() noexcept {
     if (!s_) return;
+    if (!owned()) {  // a copy made by fork(): nothing here to stop, wait for or join
+        detail::abandon_in_fork(s_->proc, 0);
+        s_.reset();
+        return;
+    }
     try {
         switch (s_->policy) {
         case on_destroy::wait: s_->wait_until_done(); break;

@@ -4019,6 +4019,7 @@ private:
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -4334,6 +4335,9 @@ public:
     void join() noexcept {
         if (thread_.joinable()) thread_.join();
     }
+    /// In a forked copy, where the thread does not exist: forget it without joining. An empty
+    /// std::thread is built in its place (destroying or assigning a joinable one terminates).
+    void abandon() noexcept { new (&thread_) std::thread(); }
 
     std::mutex& lock() noexcept { return lock_; }
     output_sink& sink(int stream) noexcept { return sinks_[stream - 1]; }
@@ -4498,17 +4502,182 @@ private:
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
+// ---- liftoff/platform/posix/exit_watch.hpp ----
+// liftoff/platform/posix/exit_watch.hpp: how this OS tells that a child has exited, decided
+// once: a pidfd (waitid(P_PIDFD), poll) on Linux, kqueue's EVFILT_PROC on macOS and the BSDs,
+// the child's pid (waitid, waitpid) where neither exists.
+
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>  // uintptr_t, a kevent ident
+
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) || defined(__DragonFly__)
+#include <sys/event.h>
+#define LIFTOFF_DETAIL_KQUEUE 1
+#else
+#define LIFTOFF_DETAIL_KQUEUE 0
+#endif
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// True where a kqueue watches any number of children by pid, with one descriptor for all.
+constexpr bool exit_watch_by_kqueue = LIFTOFF_DETAIL_KQUEUE != 0;
+
+inline exit_status decode_wait_status(int status) noexcept {
+    if (WIFEXITED(status)) return exit_status::from_code(WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) return exit_status::from_signal(WTERMSIG(status));
+    return exit_status{};
+}
+
+/// The status of a child that was reaped before we could: lost() if SIGCHLD is ignored now
+/// (SIG_IGN or SA_NOCLDWAIT: the system reaped it), else something in this process did.
+inline exit_status status_reaped_by_others() noexcept {
+    struct sigaction sa{};
+    if (::sigaction(SIGCHLD, nullptr, &sa) == 0 && (sa.sa_handler == SIG_IGN || (sa.sa_flags & SA_NOCLDWAIT) != 0))
+        return exit_status::lost();
+    return exit_status::reaped_elsewhere();
+}
+
+inline exit_status decode_wait_info(const siginfo_t& info) noexcept {
+    if (info.si_code == CLD_EXITED) return exit_status::from_code(info.si_status);
+    if (info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED) return exit_status::from_signal(info.si_status);
+    return exit_status{};
+}
+
+/// What one look at a child found.
+enum class child_state_seen { running, exited, gone };
+
+/// waitid() on a pidfd (Linux 5.4): it names this very process, so a child someone else has
+/// reaped is `gone` even when its pid has been given to another process meanwhile. Returns
+/// false where the kernel has no P_PIDFD (then the caller goes by pid), remembered process-wide.
+/// `reap` false: look only (WNOWAIT), so the pid stays ours.
+inline bool pidfd_look(int pidfd, bool reap, child_state_seen& seen, exit_status* status) noexcept {
+#if defined(__linux__)
+    static std::atomic<bool> works{true};
+    if (pidfd < 0 || !works.load(std::memory_order_relaxed)) return false;
+    constexpr idtype_t p_pidfd = static_cast<idtype_t>(3);  // P_PIDFD; older headers lack it
+    siginfo_t info{};
+    info.si_pid = 0;
+    const int r = retry_eintr(
+        [&] { return ::waitid(p_pidfd, static_cast<id_t>(pidfd), &info, WEXITED | WNOHANG | (reap ? 0 : WNOWAIT)); });
+    if (r != 0) {
+        if (errno == EINVAL) {  // before Linux 5.4
+            works.store(false, std::memory_order_relaxed);
+            return false;
+        }
+        seen = child_state_seen::gone;  // ECHILD: reaped by someone else (or SIGCHLD ignored)
+        return true;
+    }
+    if (info.si_pid == 0) {
+        seen = child_state_seen::running;
+        return true;
+    }
+    seen = child_state_seen::exited;
+    if (status != nullptr) *status = decode_wait_info(info);
+    return true;
+#else
+    (void)pidfd;
+    (void)reap;
+    (void)seen;
+    (void)status;
+    return false;
+#endif  // __linux__
+}
+
+/// Reaps the child if it has exited; never blocks. Through its pidfd where there is one, else by
+/// pid (safe while liftoff has not reaped it: the zombie keeps the pid; only another reaper in
+/// this process can break that, and then a pidfd is what tells).
+inline child_state_seen reap_child(pid_t pid, int pidfd, exit_status* status) noexcept {
+    child_state_seen seen = child_state_seen::running;
+    if (pidfd_look(pidfd, true, seen, status)) return seen;
+    int raw = 0;
+    const pid_t r = retry_eintr([&] { return ::waitpid(pid, &raw, WNOHANG); });
+    if (r == 0) return child_state_seen::running;
+    if (r < 0) return child_state_seen::gone;
+    if (status != nullptr) *status = decode_wait_status(raw);
+    return child_state_seen::exited;
+}
+
+#if LIFTOFF_DETAIL_KQUEUE
+/// Registers `pid` for NOTE_EXIT on `kq`. False if it has already exited (ESRCH: a zombie, or
+/// reaped): the caller looks at once.
+inline bool kqueue_watch_exit(int kq, pid_t pid) noexcept {
+    struct kevent change;
+    EV_SET(&change, static_cast<uintptr_t>(pid), EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, nullptr);
+    return retry_eintr([&] { return ::kevent(kq, &change, 1, nullptr, 0, nullptr); }) == 0;
+}
+
+inline timespec timespec_until(std::chrono::steady_clock::time_point deadline) noexcept {
+    auto left = deadline - std::chrono::steady_clock::now();
+    if (left < left.zero()) left = left.zero();
+    const auto capped = left > std::chrono::hours(24 * 365) ? std::chrono::hours(24 * 365) : left;
+    const auto s = std::chrono::duration_cast<std::chrono::seconds>(capped);
+    timespec ts{};
+    ts.tv_sec = static_cast<time_t>(s.count());
+    ts.tv_nsec = static_cast<long>(std::chrono::duration_cast<std::chrono::nanoseconds>(capped - s).count());
+    return ts;
+}
+#endif  // LIFTOFF_DETAIL_KQUEUE
+
+/// Blocks until `pid` exits or `deadline` passes, through a kqueue of its own (one descriptor
+/// while it waits). 1: exited (or gone); 0: the deadline passed; -1: no kqueue here (or none
+/// could be made): the caller waits another way.
+inline int kqueue_await_exit(pid_t pid, std::chrono::steady_clock::time_point deadline) noexcept {
+#if LIFTOFF_DETAIL_KQUEUE
+    unique_fd kq(::kqueue());
+    if (!kq) return -1;
+    if (!kqueue_watch_exit(kq.get(), pid)) return 1;
+    for (;;) {
+        const timespec ts = timespec_until(deadline);
+        struct kevent got;
+        const int n = ::kevent(kq.get(), nullptr, 0, &got, 1, &ts);
+        if (n > 0) return 1;
+        if (n < 0 && errno != EINTR) return -1;
+        if (n == 0 && std::chrono::steady_clock::now() >= deadline) return 0;
+    }
+#else
+    (void)pid;
+    (void)deadline;
+    return -1;
+#endif  // LIFTOFF_DETAIL_KQUEUE
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
 // ---- liftoff/platform/posix/reaper.hpp ----
 // liftoff/platform/posix/reaper.hpp: one library thread that reaps released children (so none
 // is left a zombie) and reads and drops whatever they still write to pipes liftoff opened.
-// One thread for any number of released children: it polls their pidfds (Linux); where there
-// are none it checks its children every 100 ms instead.
+//
+// One thread, and a fixed number of descriptors, for any number of released children:
+// - macOS and the BSDs: one kqueue watches every child's exit (EVFILT_PROC by pid) and the pipes.
+// - Linux: the first `pidfd_budget` children keep their pidfd in the poll set (reaped the moment
+//   they exit, and safely even if the application reaps behind liftoff's back); the pidfds of
+//   the rest are closed at once, and those children are looked at by pid on a timer that backs
+//   off from 20 ms to 1 s while nothing changes. Polling a pid is safe here: a child liftoff has
+//   not reaped stays a zombie, which keeps its pid from being reused. So 1,000 released children
+//   cost `pidfd_budget` descriptors, not 1,000, and a late reap costs at most about a second.
+//   (A later rework may fold this into one event loop; io_uring's waitid would remove the timer.)
+// The descriptors of pipes a released child still writes to are kept until it closes them: they
+// are what keeps the child from a SIGPIPE or a full pipe.
 
 #include <poll.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -4520,6 +4689,9 @@ namespace detail {
 
 class posix_reaper {
 public:
+    /// Released children that keep their pidfd (Linux); the others are polled by pid.
+    static constexpr std::size_t pidfd_budget = 16;
+
     /// The process-wide reaper. It is never destroyed: its thread lives until the process exits,
     /// and a forked child gets a fresh one (threads do not survive fork).
     static posix_reaper& instance() {
@@ -4533,6 +4705,8 @@ public:
     /// Takes over a running child: its pid, its pidfd (or -1) and the output pipes to drop.
     void adopt(pid_t pid, unique_fd pidfd, std::vector<unique_fd> pipes) {
         std::lock_guard<std::mutex> lock(mutex_);
+        if (pidfd && pidfds_held_ >= pidfd_budget) pidfd.reset();  // polled by pid instead
+        if (pidfd) ++pidfds_held_;
         incoming_.push_back({pid, std::move(pidfd)});
         take(std::move(pipes));
     }
@@ -4556,107 +4730,245 @@ public:
         return incoming_pipes_.size() + pipe_count_;
     }
 
+    /// How many times the thread has woken up (for tests: a reaper that spins shows here).
+    std::size_t rounds() const noexcept { return rounds_.load(std::memory_order_relaxed); }
+
+    /// Whether the thread and its wake channel are up (for tests and diagnostics).
+    bool running() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return started_;
+    }
+
 private:
+    struct entry {
+        pid_t pid;
+        unique_fd pidfd;
+        bool watched = false;  // an event says when it exits (pidfd, kqueue); else the timer
+        bool due = false;      // look now
+    };
+    struct pipe_entry {
+        unique_fd fd;
+        bool ready = false;
+    };
+
+    posix_reaper() : owner_(::getpid()) {}
+
     // Called with mutex_ held.
     void take(std::vector<unique_fd> pipes) {
         for (auto& p : pipes) {
             set_nonblocking(p.get());
             incoming_pipes_.push_back(std::move(p));
         }
-        if (!started_) {
-            if (!wake_read_ && make_pipe(wake_read_, wake_write_) == 0) {
-                set_nonblocking(wake_read_.get());
-                set_nonblocking(wake_write_.get());
-            }
-            try {
-                start_library_thread([this] { run(); }).detach();
-                started_ = true;
-            } catch (...) {
-                return;  // no thread now: the next adopt() tries again; the child is kept meanwhile
-            }
+        if (!started_ && !start_locked()) {
+            // Not set up (no descriptor or thread to spare now): say so by not pretending. What
+            // was adopted stays queued for the next adopt(), which tries again; meanwhile the
+            // children that have already exited are reaped here, so they are not left zombies.
+            sweep_incoming_locked();
+            return;
         }
         const char one = 1;
         const ssize_t r = ::write(wake_write_.get(), &one, 1);
         (void)r;  // a full wake pipe already wakes the thread
     }
 
-    struct entry {
-        pid_t pid;
-        unique_fd pidfd;
-    };
+    /// The wake channel (and kqueue) first, then the thread; true once all are up.
+    bool start_locked() {
+        if (!wake_read_) {
+            unique_fd r, w;
+            if (make_pipe(r, w) != 0) return false;
+            set_nonblocking(r.get());
+            set_nonblocking(w.get());
+            wake_read_ = std::move(r);
+            wake_write_ = std::move(w);
+        }
+#if LIFTOFF_DETAIL_KQUEUE
+        if (!kq_) {
+            unique_fd kq(::kqueue());
+            if (!kq || !kqueue_watch_read(kq.get(), wake_read_.get())) return false;
+            kq_ = std::move(kq);
+        }
+#endif  // LIFTOFF_DETAIL_KQUEUE
+        try {
+            start_library_thread([this] { run(); }).detach();
+        } catch (...) {
+            return false;
+        }
+        started_ = true;
+        return true;
+    }
 
-    posix_reaper() : owner_(::getpid()) {}
+    void sweep_incoming_locked() noexcept {
+        for (auto it = incoming_.begin(); it != incoming_.end();) {
+            if (reap_child(it->pid, it->pidfd.get(), nullptr) == child_state_seen::running) {
+                ++it;
+                continue;
+            }
+            if (it->pidfd) --pidfds_held_;
+            it = incoming_.erase(it);
+        }
+    }
 
-    static bool reaped(pid_t pid) noexcept {
-        int status = 0;
-        const pid_t r = retry_eintr([&] { return ::waitpid(pid, &status, WNOHANG); });
-        return r == pid || (r < 0 && errno == ECHILD);
+#if LIFTOFF_DETAIL_KQUEUE
+    static bool kqueue_watch_read(int kq, int fd) noexcept {
+        struct kevent change;
+        EV_SET(&change, static_cast<uintptr_t>(fd), EVFILT_READ, EV_ADD, 0, 0, nullptr);
+        return retry_eintr([&] { return ::kevent(kq, &change, 1, nullptr, 0, nullptr); }) == 0;
+    }
+#endif  // LIFTOFF_DETAIL_KQUEUE
+
+    /// Moves what was adopted into the thread's own lists, and starts watching it.
+    void take_incoming(std::vector<entry>& children, std::vector<pipe_entry>& pipes, bool& arrived) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        arrived = !incoming_.empty();
+        for (auto& e : incoming_) {
+#if LIFTOFF_DETAIL_KQUEUE
+            // ESRCH: it has exited already; anything else: the timer looks at it instead.
+            e.watched = kqueue_watch_exit(kq_.get(), e.pid);
+            e.due = true;  // it may have exited before it was watched
+#else
+            // A pidfd is watched where waitid(P_PIDFD) works (Linux 5.4); before, by pid.
+            child_state_seen seen = child_state_seen::running;
+            e.watched = e.pidfd && pidfd_look(e.pidfd.get(), false, seen, nullptr);
+            e.due = true;  // it may have exited before it arrived here
+#endif  // LIFTOFF_DETAIL_KQUEUE
+            children.push_back(std::move(e));
+        }
+        for (auto& p : incoming_pipes_) {
+#if LIFTOFF_DETAIL_KQUEUE
+            // Registered while the thread holds it; a pipe it cannot watch is closed (the writer
+            // gets EPIPE, not a full pipe for ever).
+            if (!kqueue_watch_read(kq_.get(), p.get())) continue;
+#endif  // LIFTOFF_DETAIL_KQUEUE
+            pipes.push_back({std::move(p), false});
+        }
+        incoming_.clear();
+        incoming_pipes_.clear();
+        count_ = children.size();
+        pipe_count_ = pipes.size();
+    }
+
+    /// Blocks until something is due or `timeout_ms` (-1: no limit) passes; marks what is due.
+    void wait_events(std::vector<entry>& children, std::vector<pipe_entry>& pipes, int timeout_ms) {
+        char scratch[256];
+#if LIFTOFF_DETAIL_KQUEUE
+        struct kevent got[64];
+        timespec ts{timeout_ms / 1000, (timeout_ms % 1000) * 1000000L};
+        const int n = ::kevent(kq_.get(), nullptr, 0, got, 64, timeout_ms < 0 ? nullptr : &ts);
+        for (int i = 0; i < n; ++i) {
+            const auto id = got[i].ident;
+            if (got[i].filter == EVFILT_PROC) {
+                for (auto& c : children)
+                    if (static_cast<uintptr_t>(c.pid) == id) c.due = true;
+            } else if (id == static_cast<uintptr_t>(wake_read_.get())) {
+                while (::read(wake_read_.get(), scratch, sizeof scratch) > 0) {
+                }
+            } else {
+                for (auto& p : pipes)
+                    if (static_cast<uintptr_t>(p.fd.get()) == id) p.ready = true;
+            }
+        }
+#else
+        // fds: [wake][one per child with a pidfd][one per pipe]
+        std::vector<pollfd>& fds = poll_set_;
+        fds.clear();
+        fds.push_back({wake_read_.get(), POLLIN, 0});
+        for (auto& c : children)
+            if (c.watched) fds.push_back({c.pidfd.get(), POLLIN, 0});
+        for (auto& p : pipes)
+            fds.push_back({p.fd.get(), POLLIN, 0});
+        if (::poll(fds.data(), static_cast<nfds_t>(fds.size()), timeout_ms) <= 0) return;
+        if (fds[0].revents != 0) {
+            while (::read(wake_read_.get(), scratch, sizeof scratch) > 0) {
+            }
+        }
+        std::size_t i = 1;
+        for (auto& c : children)
+            if (c.watched) c.due = fds[i++].revents != 0 || c.due;
+        for (auto& p : pipes)
+            p.ready = fds[i++].revents != 0;
+#endif  // LIFTOFF_DETAIL_KQUEUE
     }
 
     void run() {
+        using clock = std::chrono::steady_clock;
+        constexpr auto first_interval = std::chrono::milliseconds(20), longest = std::chrono::milliseconds(1000);
         std::vector<entry> children;
-        std::vector<unique_fd> pipes;
-        std::vector<pollfd> fds;
-        char scratch[64 * 1024];
+        std::vector<pipe_entry> pipes;
+        std::vector<char> scratch(64 * 1024);
+        auto interval = first_interval;
+        auto next_look = clock::now() + interval;
         for (;;) {
-            {
-                std::lock_guard<std::mutex> lock(mutex_);
-                for (auto& e : incoming_)
-                    children.push_back(std::move(e));
-                for (auto& p : incoming_pipes_)
-                    pipes.push_back(std::move(p));
-                incoming_.clear();
-                incoming_pipes_.clear();
-                count_ = children.size();
-                pipe_count_ = pipes.size();
+            bool arrived = false;
+            take_incoming(children, pipes, arrived);
+            const bool unwatched =
+                std::any_of(children.begin(), children.end(), [](const entry& c) { return !c.watched; });
+            if (arrived) {
+                interval = first_interval;
+                next_look = clock::now() + interval;
             }
-            // fds: [wake][one per child, -1 where it has no pidfd][one per pipe]
-            bool unwatched = false;
-            fds.clear();
-            fds.push_back({wake_read_.get(), POLLIN, 0});
-            for (auto& c : children) {
-                fds.push_back({c.pidfd ? c.pidfd.get() : -1, POLLIN, 0});
-                unwatched = unwatched || !c.pidfd;
+            int timeout = -1;
+            if (unwatched) {
+                const auto left = std::chrono::ceil<std::chrono::milliseconds>(next_look - clock::now()).count();
+                timeout = static_cast<int>(std::max<long long>(0, left));
             }
-            for (auto& p : pipes)
-                fds.push_back({p.get(), POLLIN, 0});
-            if (::poll(fds.data(), static_cast<nfds_t>(fds.size()), unwatched ? 100 : -1) < 0) continue;
+            wait_events(children, pipes, timeout);
+            rounds_.fetch_add(1, std::memory_order_relaxed);
 
-            if (fds[0].revents != 0) {
-                while (::read(wake_read_.get(), scratch, sizeof scratch) > 0) {
-                }
+            // The timer: every child without an event of its own is looked at by pid.
+            bool timer = false;
+            if (unwatched && clock::now() >= next_look) {
+                timer = true;
+                for (auto& c : children)
+                    if (!c.watched) c.due = true;
             }
-            std::size_t i = 1;
-            for (auto it = children.begin(); it != children.end(); ++i) {
-                const bool check = fds[i].fd < 0 || fds[i].revents != 0;
-                if (check && reaped(it->pid))
-                    it = children.erase(it);
-                else
+            std::size_t reaped = 0, reaped_pidfds = 0;
+            for (auto it = children.begin(); it != children.end();) {
+                if (!it->due || reap_child(it->pid, it->pidfd.get(), nullptr) == child_state_seen::running) {
+                    it->due = false;
                     ++it;
+                    continue;
+                }
+                ++reaped;
+                if (it->pidfd) ++reaped_pidfds;
+                it = children.erase(it);
             }
-            for (auto it = pipes.begin(); it != pipes.end(); ++i) {
+            if (timer) {
+                // Back off while nothing changes; look sooner again once something does.
+                interval = reaped > 0 ? first_interval : std::min<std::chrono::milliseconds>(interval * 2, longest);
+                next_look = clock::now() + interval;
+            }
+            for (auto it = pipes.begin(); it != pipes.end();) {
                 bool done = false;
-                if (fds[i].revents != 0) {
-                    const ssize_t got = ::read(it->get(), scratch, sizeof scratch);
+                if (it->ready) {
+                    it->ready = false;
+                    const ssize_t got = ::read(it->fd.get(), scratch.data(), scratch.size());
                     done = got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR);
                 }
-                it = done ? pipes.erase(it) : it + 1;
+                it = done ? pipes.erase(it) : it + 1;  // closing it also ends its kqueue watch
             }
             std::lock_guard<std::mutex> lock(mutex_);
+            pidfds_held_ -= reaped_pidfds;
             count_ = children.size();
             pipe_count_ = pipes.size();
         }
     }
 
     const pid_t owner_;
+    std::atomic<std::size_t> rounds_{0};
     std::mutex mutex_;
     std::vector<entry> incoming_;
     std::vector<unique_fd> incoming_pipes_;
     std::size_t count_ = 0;
     std::size_t pipe_count_ = 0;
+    std::size_t pidfds_held_ = 0;  // pidfds in incoming_ and in the thread's list
     bool started_ = false;
     unique_fd wake_read_;
     unique_fd wake_write_;
+#if LIFTOFF_DETAIL_KQUEUE
+    unique_fd kq_;
+#else
+    std::vector<pollfd> poll_set_;  // the thread's only
+#endif  // LIFTOFF_DETAIL_KQUEUE
 };
 
 }  // namespace detail
@@ -4666,21 +4978,6 @@ private:
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
-
-inline exit_status decode_wait_status(int status) noexcept {
-    if (WIFEXITED(status)) return exit_status::from_code(WEXITSTATUS(status));
-    if (WIFSIGNALED(status)) return exit_status::from_signal(WTERMSIG(status));
-    return exit_status{};
-}
-
-/// The status of a child that was reaped before we could (ECHILD): lost() if SIGCHLD is ignored
-/// now (SIG_IGN or SA_NOCLDWAIT: the system reaped it), else something in this process did.
-inline exit_status status_reaped_by_others() noexcept {
-    struct sigaction sa{};
-    if (::sigaction(SIGCHLD, nullptr, &sa) == 0 && (sa.sa_handler == SIG_IGN || (sa.sa_flags & SA_NOCLDWAIT) != 0))
-        return exit_status::lost();
-    return exit_status::reaped_elsewhere();
-}
 
 class posix_process {
 public:
@@ -4698,6 +4995,7 @@ public:
         pid_ = pid;
         pidfd_.reset(pidfd);
         group_ = group;
+        owner_ = ::getpid();
     }
     posix_drain& drain() noexcept { return drain_; }
     void set_stdin_pipe(unique_fd fd) noexcept {
@@ -4712,7 +5010,7 @@ public:
     /// Reaps the child if it has ended; never blocks.
     std::optional<exit_status> try_wait() noexcept {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (!status_) reap_locked(WNOHANG);
+        if (!status_) reap_locked();
         return status_;
     }
 
@@ -4720,7 +5018,7 @@ public:
         for (;;) {
             await_exit(nullptr);
             std::lock_guard<std::mutex> lock(mutex_);
-            if (!status_) reap_locked(WNOHANG);
+            if (!status_) reap_locked();
             if (status_) return *status_;
         }
     }
@@ -4841,6 +5139,14 @@ public:
         if (!pipes.empty()) posix_reaper::instance().adopt_pipes(std::move(pipes));
     }
 
+    // --- a copy made by fork() -----------------------------------------------------------------
+    /// True in a process forked (without exec) from the one that launched the child: the drain
+    /// thread does not exist here and the child is not this process's, so the handle is inert.
+    bool inherited() const noexcept { return owner_ != 0 && owner_ != ::getpid(); }
+    /// In such a copy: let go of the thread that is not here (never joined), signal and reap
+    /// nothing; the copy's descriptors are closed as the object goes.
+    void abandon() noexcept { drain_.abandon(); }
+
     // --- letting go --------------------------------------------------------------------------
     /// The child runs on; the reaper reaps it and drops what it writes to liftoff's pipes.
     void release() {
@@ -4940,14 +5246,14 @@ private:
                 std::lock_guard<std::mutex> lock(mutex_);
                 if (status_) return true;
             }
-            siginfo_t info{};
-            info.si_pid = 0;
-            const int r = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT | WNOHANG);
-            if (r != 0 && errno == EINTR) continue;
-            if (r != 0 || info.si_pid == pid_) return true;  // ECHILD: reaped already
-            if (deadline != nullptr && std::chrono::steady_clock::now() >= *deadline) return false;
-            if (pidfd_) {
-                // The pidfd stays open until this object goes, so polling it is safe on any thread.
+            child_state_seen seen = child_state_seen::running;
+            if (pidfd_look(pidfd_.get(), false, seen, nullptr)) {
+                // The pidfd names this process, not its pid: a child reaped behind liftoff's back
+                // is gone even if its pid now belongs to another process (no spin, no status
+                // taken from that one). It stays open until this object goes, so polling it is
+                // safe on any thread.
+                if (seen != child_state_seen::running) return true;
+                if (deadline != nullptr && std::chrono::steady_clock::now() >= *deadline) return false;
                 int ms = -1;
                 if (deadline != nullptr) {
                     const auto left =
@@ -4957,10 +5263,20 @@ private:
                 }
                 pollfd p{pidfd_.get(), POLLIN, 0};
                 ::poll(&p, 1, ms);
-            } else if (deadline == nullptr) {
+                continue;
+            }
+            // By pid (no pidfd, or a kernel before 5.4): another reaper in this process could
+            // hand the pid to someone else meanwhile; without a pidfd nothing can tell.
+            siginfo_t info{};
+            info.si_pid = 0;
+            const int r = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT | WNOHANG);
+            if (r != 0 && errno == EINTR) continue;
+            if (r != 0 || info.si_pid == pid_) return true;  // ECHILD: reaped already
+            if (deadline != nullptr && std::chrono::steady_clock::now() >= *deadline) return false;
+            if (deadline == nullptr) {
                 siginfo_t done{};
                 ::waitid(P_PID, static_cast<id_t>(pid_), &done, WEXITED | WNOWAIT);  // EINTR: loop
-            } else {
+            } else if (kqueue_await_exit(pid_, *deadline) < 0) {                     // macOS, the BSDs: kqueue
                 std::shared_ptr<exit_waiter> w;
                 {
                     std::lock_guard<std::mutex> lock(mutex_);
@@ -4975,17 +5291,13 @@ private:
         }
     }
 
-    /// waitpid() under mutex_: records the status once. ECHILD means the system or something
-    /// else in this process reaped it: the status is unknown (see status_reaped_by_others).
-    void reap_locked(int flags) noexcept {
-        int status = 0;
-        const pid_t r = retry_eintr([&] { return ::waitpid(pid_, &status, flags); });
-        if (r == pid_)
-            status_ = decode_wait_status(status);
-        else if (r < 0)
-            status_ = status_reaped_by_others();
-        else
-            return;  // WNOHANG and still running
+    /// Reaps under mutex_ (never blocks): records the status once. A child reaped by someone
+    /// else has an unknown status: lost() or reaped_elsewhere() (see status_reaped_by_others).
+    void reap_locked() noexcept {
+        exit_status st;
+        const child_state_seen seen = reap_child(pid_, pidfd_.get(), &st);
+        if (seen == child_state_seen::running) return;
+        status_ = seen == child_state_seen::exited ? st : status_reaped_by_others();
         note_exit();
     }
 
@@ -5003,6 +5315,7 @@ private:
     unique_fd stdin_wake_;        // an eventfd (Linux) or a pipe's read end, made when a write first waits
     unique_fd stdin_wake_write_;  // the pipe's write end where there is no eventfd
     std::shared_ptr<exit_waiter> waiter_;
+    pid_t owner_ = 0;  // the process that launched the child (see inherited())
 };
 
 }  // namespace detail
@@ -6159,6 +6472,23 @@ template <class P>
 void child_state_deleter<P>::operator()(child_state<P>* s) const noexcept {
     delete s;
 }
+
+/// A handle copied into a process made by fork() (without exec) is inert there: the child and
+/// the drain thread belong to the process that launched it. Platforms without fork say nothing.
+template <class Proc>
+auto inherited_through_fork(Proc& p, int) noexcept -> decltype(p.inherited()) {
+    return p.inherited();
+}
+template <class Proc>
+bool inherited_through_fork(Proc&, long) noexcept {
+    return false;
+}
+template <class Proc>
+auto abandon_in_fork(Proc& p, int) noexcept -> decltype(p.abandon()) {
+    p.abandon();
+}
+template <class Proc>
+void abandon_in_fork(Proc&, long) noexcept {}
 #endif  // LIFTOFF_DETAIL_DEFINITIONS
 
 }  // namespace detail
@@ -6169,6 +6499,11 @@ void child_state_deleter<P>::operator()(child_state<P>* s) const noexcept {
 /// running(), pid(), out()/err(), the truncated/cut flags, timed_out(), write_stdin() and
 /// close_stdin() (a watchdog, a feeder). Moving, assigning, release() and destruction need the
 /// handle to themselves, like std::thread's.
+///
+/// fork(): in a process forked (without exec) from the one that launched the child, an
+/// inherited handle is inert: destroying or releasing it there leaves the child alone, waiting
+/// or stopping gives an unknown status and out()/err() are empty, as for an empty handle (only
+/// valid() and pid() still say what they said).
 template <class Platform = native_platform>
 class basic_child {
 public:
@@ -6233,6 +6568,8 @@ private:
     std::string captured(int stream) const;
     bool flag(int stream, bool truncated) const;
     void destroy() noexcept;
+    /// A handle whose child this process launched (not a copy made by fork()).
+    bool owned() const noexcept;
 
     detail::child_state_ptr<Platform> s_;
 };
@@ -6240,6 +6577,11 @@ private:
 #if LIFTOFF_DETAIL_DEFINITIONS
 // Defined outside the class, so that a LIFTOFF_SEPARATE_COMPILATION unit, which sees only the
 // class, calls the implementation unit's instances.
+
+template <class P>
+bool basic_child<P>::owned() const noexcept {
+    return s_ && !detail::inherited_through_fork(s_->proc, 0);
+}
 
 template <class P>
 basic_child<P>& basic_child<P>::operator=(basic_child&& other) noexcept {
@@ -6263,13 +6605,13 @@ typename basic_child<P>::pid_type basic_child<P>::pid() const noexcept {
 
 template <class P>
 bool basic_child<P>::running() {
-    if (!s_) return false;
+    if (!owned()) return false;
     return !s_->observe(s_->proc.try_wait());
 }
 
 template <class P>
 exit_status basic_child<P>::wait() {
-    if (!s_) return {};
+    if (!owned()) return {};
     const exit_status st = s_->wait_until_done();
     if (auto e = s_->take_callback_error()) std::rethrow_exception(e);
     return st;
@@ -6277,7 +6619,7 @@ exit_status basic_child<P>::wait() {
 
 template <class P>
 std::optional<exit_status> basic_child<P>::wait_for(std::chrono::nanoseconds limit) {
-    if (!s_) return std::nullopt;
+    if (!owned()) return std::nullopt;
     auto st = s_->observe(s_->proc.wait_for(limit));
     if (st) s_->finish_streams();
     return st;
@@ -6285,7 +6627,7 @@ std::optional<exit_status> basic_child<P>::wait_for(std::chrono::nanoseconds lim
 
 template <class P>
 exit_status basic_child<P>::terminate(std::chrono::nanoseconds grace) {
-    if (!s_) return {};
+    if (!owned()) return {};
     const exit_status st = s_->stop(grace);
     s_->finish_streams();
     return st;
@@ -6293,7 +6635,7 @@ exit_status basic_child<P>::terminate(std::chrono::nanoseconds grace) {
 
 template <class P>
 exit_status basic_child<P>::kill() {
-    if (!s_) return {};
+    if (!owned()) return {};
     const exit_status st = s_->kill_now();
     s_->finish_streams();
     return st;
@@ -6302,13 +6644,16 @@ exit_status basic_child<P>::kill() {
 template <class P>
 void basic_child<P>::release() {
     if (!s_) return;
-    if (!s_->known()) s_->proc.release();
+    if (!owned())
+        detail::abandon_in_fork(s_->proc, 0);
+    else if (!s_->known())
+        s_->proc.release();
     s_.reset();
 }
 
 template <class P>
 void basic_child<P>::write_stdin(std::string_view bytes, std::error_code& ec) noexcept {
-    if (!s_) {
+    if (!owned()) {
         ec = std::make_error_code(std::errc::bad_file_descriptor);
         return;
     }
@@ -6331,19 +6676,19 @@ void basic_child<P>::write_stdin(std::string_view bytes) {
 
 template <class P>
 void basic_child<P>::close_stdin() noexcept {
-    if (s_) s_->proc.close_stdin();
+    if (owned()) s_->proc.close_stdin();
 }
 
 template <class P>
 bool basic_child<P>::timed_out() const {
-    if (!s_) return false;
+    if (!owned()) return false;
     std::lock_guard<std::mutex> lock(s_->mutex);
     return s_->timed_out;
 }
 
 template <class P>
 std::string basic_child<P>::captured(int stream) const {
-    if (!s_) return {};
+    if (!owned()) return {};
     auto& drain = s_->proc.drain();
     std::lock_guard<std::mutex> lock(drain.lock());
     return drain.sink(stream).data();
@@ -6351,7 +6696,7 @@ std::string basic_child<P>::captured(int stream) const {
 
 template <class P>
 bool basic_child<P>::flag(int stream, bool truncated) const {
-    if (!s_) return false;
+    if (!owned()) return false;
     auto& drain = s_->proc.drain();
     std::lock_guard<std::mutex> lock(drain.lock());
     return truncated ? drain.sink(stream).truncated() : drain.sink(stream).cut();
@@ -6360,6 +6705,11 @@ bool basic_child<P>::flag(int stream, bool truncated) const {
 template <class P>
 void basic_child<P>::destroy() noexcept {
     if (!s_) return;
+    if (!owned()) {  // a copy made by fork(): nothing here to stop, wait for or join
+        detail::abandon_in_fork(s_->proc, 0);
+        s_.reset();
+        return;
+    }
     try {
         switch (s_->policy) {
         case on_destroy::wait: s_->wait_until_done(); break;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,9 @@ public:
     void join() noexcept {
         if (thread_.joinable()) thread_.join();
     }
+    /// In a forked copy, where the thread does not exist: forget it without joining. An empty
+    /// std::thread is built in its place (destroying or assigning a joinable one terminates).
+    void abandon() noexcept { new (&thread_) std::thread(); }
 
     std::mutex& lock() noexcept { return lock_; }
     output_sink& sink(int stream) noexcept { return sinks_[stream - 1]; }

@@ -28,6 +28,7 @@
 #include "../../detail/clock.hpp"
 #include "../../exit_status.hpp"
 #include "drain.hpp"
+#include "exit_watch.hpp"
 #include "fd.hpp"
 #include "reaper.hpp"
 #include "system.hpp"
@@ -35,21 +36,6 @@
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
-
-inline exit_status decode_wait_status(int status) noexcept {
-    if (WIFEXITED(status)) return exit_status::from_code(WEXITSTATUS(status));
-    if (WIFSIGNALED(status)) return exit_status::from_signal(WTERMSIG(status));
-    return exit_status{};
-}
-
-/// The status of a child that was reaped before we could (ECHILD): lost() if SIGCHLD is ignored
-/// now (SIG_IGN or SA_NOCLDWAIT: the system reaped it), else something in this process did.
-inline exit_status status_reaped_by_others() noexcept {
-    struct sigaction sa{};
-    if (::sigaction(SIGCHLD, nullptr, &sa) == 0 && (sa.sa_handler == SIG_IGN || (sa.sa_flags & SA_NOCLDWAIT) != 0))
-        return exit_status::lost();
-    return exit_status::reaped_elsewhere();
-}
 
 class posix_process {
 public:
@@ -67,6 +53,7 @@ public:
         pid_ = pid;
         pidfd_.reset(pidfd);
         group_ = group;
+        owner_ = ::getpid();
     }
     posix_drain& drain() noexcept { return drain_; }
     void set_stdin_pipe(unique_fd fd) noexcept {
@@ -81,7 +68,7 @@ public:
     /// Reaps the child if it has ended; never blocks.
     std::optional<exit_status> try_wait() noexcept {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (!status_) reap_locked(WNOHANG);
+        if (!status_) reap_locked();
         return status_;
     }
 
@@ -89,7 +76,7 @@ public:
         for (;;) {
             await_exit(nullptr);
             std::lock_guard<std::mutex> lock(mutex_);
-            if (!status_) reap_locked(WNOHANG);
+            if (!status_) reap_locked();
             if (status_) return *status_;
         }
     }
@@ -210,6 +197,14 @@ public:
         if (!pipes.empty()) posix_reaper::instance().adopt_pipes(std::move(pipes));
     }
 
+    // --- a copy made by fork() -----------------------------------------------------------------
+    /// True in a process forked (without exec) from the one that launched the child: the drain
+    /// thread does not exist here and the child is not this process's, so the handle is inert.
+    bool inherited() const noexcept { return owner_ != 0 && owner_ != ::getpid(); }
+    /// In such a copy: let go of the thread that is not here (never joined), signal and reap
+    /// nothing; the copy's descriptors are closed as the object goes.
+    void abandon() noexcept { drain_.abandon(); }
+
     // --- letting go --------------------------------------------------------------------------
     /// The child runs on; the reaper reaps it and drops what it writes to liftoff's pipes.
     void release() {
@@ -309,14 +304,14 @@ private:
                 std::lock_guard<std::mutex> lock(mutex_);
                 if (status_) return true;
             }
-            siginfo_t info{};
-            info.si_pid = 0;
-            const int r = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT | WNOHANG);
-            if (r != 0 && errno == EINTR) continue;
-            if (r != 0 || info.si_pid == pid_) return true;  // ECHILD: reaped already
-            if (deadline != nullptr && std::chrono::steady_clock::now() >= *deadline) return false;
-            if (pidfd_) {
-                // The pidfd stays open until this object goes, so polling it is safe on any thread.
+            child_state_seen seen = child_state_seen::running;
+            if (pidfd_look(pidfd_.get(), false, seen, nullptr)) {
+                // The pidfd names this process, not its pid: a child reaped behind liftoff's back
+                // is gone even if its pid now belongs to another process (no spin, no status
+                // taken from that one). It stays open until this object goes, so polling it is
+                // safe on any thread.
+                if (seen != child_state_seen::running) return true;
+                if (deadline != nullptr && std::chrono::steady_clock::now() >= *deadline) return false;
                 int ms = -1;
                 if (deadline != nullptr) {
                     const auto left =
@@ -326,10 +321,20 @@ private:
                 }
                 pollfd p{pidfd_.get(), POLLIN, 0};
                 ::poll(&p, 1, ms);
-            } else if (deadline == nullptr) {
+                continue;
+            }
+            // By pid (no pidfd, or a kernel before 5.4): another reaper in this process could
+            // hand the pid to someone else meanwhile; without a pidfd nothing can tell.
+            siginfo_t info{};
+            info.si_pid = 0;
+            const int r = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT | WNOHANG);
+            if (r != 0 && errno == EINTR) continue;
+            if (r != 0 || info.si_pid == pid_) return true;  // ECHILD: reaped already
+            if (deadline != nullptr && std::chrono::steady_clock::now() >= *deadline) return false;
+            if (deadline == nullptr) {
                 siginfo_t done{};
                 ::waitid(P_PID, static_cast<id_t>(pid_), &done, WEXITED | WNOWAIT);  // EINTR: loop
-            } else {
+            } else if (kqueue_await_exit(pid_, *deadline) < 0) {                     // macOS, the BSDs: kqueue
                 std::shared_ptr<exit_waiter> w;
                 {
                     std::lock_guard<std::mutex> lock(mutex_);
@@ -344,17 +349,13 @@ private:
         }
     }
 
-    /// waitpid() under mutex_: records the status once. ECHILD means the system or something
-    /// else in this process reaped it: the status is unknown (see status_reaped_by_others).
-    void reap_locked(int flags) noexcept {
-        int status = 0;
-        const pid_t r = retry_eintr([&] { return ::waitpid(pid_, &status, flags); });
-        if (r == pid_)
-            status_ = decode_wait_status(status);
-        else if (r < 0)
-            status_ = status_reaped_by_others();
-        else
-            return;  // WNOHANG and still running
+    /// Reaps under mutex_ (never blocks): records the status once. A child reaped by someone
+    /// else has an unknown status: lost() or reaped_elsewhere() (see status_reaped_by_others).
+    void reap_locked() noexcept {
+        exit_status st;
+        const child_state_seen seen = reap_child(pid_, pidfd_.get(), &st);
+        if (seen == child_state_seen::running) return;
+        status_ = seen == child_state_seen::exited ? st : status_reaped_by_others();
         note_exit();
     }
 
@@ -372,6 +373,7 @@ private:
     unique_fd stdin_wake_;        // an eventfd (Linux) or a pipe's read end, made when a write first waits
     unique_fd stdin_wake_write_;  // the pipe's write end where there is no eventfd
     std::shared_ptr<exit_waiter> waiter_;
+    pid_t owner_ = 0;  // the process that launched the child (see inherited())
 };
 
 }  // namespace detail

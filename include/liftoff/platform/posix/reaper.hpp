@@ -1,7 +1,17 @@
 // liftoff/platform/posix/reaper.hpp: one library thread that reaps released children (so none
 // is left a zombie) and reads and drops whatever they still write to pipes liftoff opened.
-// One thread for any number of released children: it polls their pidfds (Linux); where there
-// are none it checks its children every 100 ms instead.
+//
+// One thread, and a fixed number of descriptors, for any number of released children:
+// - macOS and the BSDs: one kqueue watches every child's exit (EVFILT_PROC by pid) and the pipes.
+// - Linux: the first `pidfd_budget` children keep their pidfd in the poll set (reaped the moment
+//   they exit, and safely even if the application reaps behind liftoff's back); the pidfds of
+//   the rest are closed at once, and those children are looked at by pid on a timer that backs
+//   off from 20 ms to 1 s while nothing changes. Polling a pid is safe here: a child liftoff has
+//   not reaped stays a zombie, which keeps its pid from being reused. So 1,000 released children
+//   cost `pidfd_budget` descriptors, not 1,000, and a late reap costs at most about a second.
+//   (A later rework may fold this into one event loop; io_uring's waitid would remove the timer.)
+// The descriptors of pipes a released child still writes to are kept until it closes them: they
+// are what keeps the child from a SIGPIPE or a full pipe.
 // SPDX-License-Identifier: MIT
 #pragma once
 
@@ -10,11 +20,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <mutex>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "exit_watch.hpp"
 #include "fd.hpp"
 #include "system.hpp"
 
@@ -24,6 +38,9 @@ namespace detail {
 
 class posix_reaper {
 public:
+    /// Released children that keep their pidfd (Linux); the others are polled by pid.
+    static constexpr std::size_t pidfd_budget = 16;
+
     /// The process-wide reaper. It is never destroyed: its thread lives until the process exits,
     /// and a forked child gets a fresh one (threads do not survive fork).
     static posix_reaper& instance() {
@@ -37,6 +54,8 @@ public:
     /// Takes over a running child: its pid, its pidfd (or -1) and the output pipes to drop.
     void adopt(pid_t pid, unique_fd pidfd, std::vector<unique_fd> pipes) {
         std::lock_guard<std::mutex> lock(mutex_);
+        if (pidfd && pidfds_held_ >= pidfd_budget) pidfd.reset();  // polled by pid instead
+        if (pidfd) ++pidfds_held_;
         incoming_.push_back({pid, std::move(pidfd)});
         take(std::move(pipes));
     }
@@ -60,107 +79,245 @@ public:
         return incoming_pipes_.size() + pipe_count_;
     }
 
+    /// How many times the thread has woken up (for tests: a reaper that spins shows here).
+    std::size_t rounds() const noexcept { return rounds_.load(std::memory_order_relaxed); }
+
+    /// Whether the thread and its wake channel are up (for tests and diagnostics).
+    bool running() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return started_;
+    }
+
 private:
+    struct entry {
+        pid_t pid;
+        unique_fd pidfd;
+        bool watched = false;  // an event says when it exits (pidfd, kqueue); else the timer
+        bool due = false;      // look now
+    };
+    struct pipe_entry {
+        unique_fd fd;
+        bool ready = false;
+    };
+
+    posix_reaper() : owner_(::getpid()) {}
+
     // Called with mutex_ held.
     void take(std::vector<unique_fd> pipes) {
         for (auto& p : pipes) {
             set_nonblocking(p.get());
             incoming_pipes_.push_back(std::move(p));
         }
-        if (!started_) {
-            if (!wake_read_ && make_pipe(wake_read_, wake_write_) == 0) {
-                set_nonblocking(wake_read_.get());
-                set_nonblocking(wake_write_.get());
-            }
-            try {
-                start_library_thread([this] { run(); }).detach();
-                started_ = true;
-            } catch (...) {
-                return;  // no thread now: the next adopt() tries again; the child is kept meanwhile
-            }
+        if (!started_ && !start_locked()) {
+            // Not set up (no descriptor or thread to spare now): say so by not pretending. What
+            // was adopted stays queued for the next adopt(), which tries again; meanwhile the
+            // children that have already exited are reaped here, so they are not left zombies.
+            sweep_incoming_locked();
+            return;
         }
         const char one = 1;
         const ssize_t r = ::write(wake_write_.get(), &one, 1);
         (void)r;  // a full wake pipe already wakes the thread
     }
 
-    struct entry {
-        pid_t pid;
-        unique_fd pidfd;
-    };
+    /// The wake channel (and kqueue) first, then the thread; true once all are up.
+    bool start_locked() {
+        if (!wake_read_) {
+            unique_fd r, w;
+            if (make_pipe(r, w) != 0) return false;
+            set_nonblocking(r.get());
+            set_nonblocking(w.get());
+            wake_read_ = std::move(r);
+            wake_write_ = std::move(w);
+        }
+#if LIFTOFF_DETAIL_KQUEUE
+        if (!kq_) {
+            unique_fd kq(::kqueue());
+            if (!kq || !kqueue_watch_read(kq.get(), wake_read_.get())) return false;
+            kq_ = std::move(kq);
+        }
+#endif  // LIFTOFF_DETAIL_KQUEUE
+        try {
+            start_library_thread([this] { run(); }).detach();
+        } catch (...) {
+            return false;
+        }
+        started_ = true;
+        return true;
+    }
 
-    posix_reaper() : owner_(::getpid()) {}
+    void sweep_incoming_locked() noexcept {
+        for (auto it = incoming_.begin(); it != incoming_.end();) {
+            if (reap_child(it->pid, it->pidfd.get(), nullptr) == child_state_seen::running) {
+                ++it;
+                continue;
+            }
+            if (it->pidfd) --pidfds_held_;
+            it = incoming_.erase(it);
+        }
+    }
 
-    static bool reaped(pid_t pid) noexcept {
-        int status = 0;
-        const pid_t r = retry_eintr([&] { return ::waitpid(pid, &status, WNOHANG); });
-        return r == pid || (r < 0 && errno == ECHILD);
+#if LIFTOFF_DETAIL_KQUEUE
+    static bool kqueue_watch_read(int kq, int fd) noexcept {
+        struct kevent change;
+        EV_SET(&change, static_cast<uintptr_t>(fd), EVFILT_READ, EV_ADD, 0, 0, nullptr);
+        return retry_eintr([&] { return ::kevent(kq, &change, 1, nullptr, 0, nullptr); }) == 0;
+    }
+#endif  // LIFTOFF_DETAIL_KQUEUE
+
+    /// Moves what was adopted into the thread's own lists, and starts watching it.
+    void take_incoming(std::vector<entry>& children, std::vector<pipe_entry>& pipes, bool& arrived) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        arrived = !incoming_.empty();
+        for (auto& e : incoming_) {
+#if LIFTOFF_DETAIL_KQUEUE
+            // ESRCH: it has exited already; anything else: the timer looks at it instead.
+            e.watched = kqueue_watch_exit(kq_.get(), e.pid);
+            e.due = true;  // it may have exited before it was watched
+#else
+            // A pidfd is watched where waitid(P_PIDFD) works (Linux 5.4); before, by pid.
+            child_state_seen seen = child_state_seen::running;
+            e.watched = e.pidfd && pidfd_look(e.pidfd.get(), false, seen, nullptr);
+            e.due = true;  // it may have exited before it arrived here
+#endif  // LIFTOFF_DETAIL_KQUEUE
+            children.push_back(std::move(e));
+        }
+        for (auto& p : incoming_pipes_) {
+#if LIFTOFF_DETAIL_KQUEUE
+            // Registered while the thread holds it; a pipe it cannot watch is closed (the writer
+            // gets EPIPE, not a full pipe for ever).
+            if (!kqueue_watch_read(kq_.get(), p.get())) continue;
+#endif  // LIFTOFF_DETAIL_KQUEUE
+            pipes.push_back({std::move(p), false});
+        }
+        incoming_.clear();
+        incoming_pipes_.clear();
+        count_ = children.size();
+        pipe_count_ = pipes.size();
+    }
+
+    /// Blocks until something is due or `timeout_ms` (-1: no limit) passes; marks what is due.
+    void wait_events(std::vector<entry>& children, std::vector<pipe_entry>& pipes, int timeout_ms) {
+        char scratch[256];
+#if LIFTOFF_DETAIL_KQUEUE
+        struct kevent got[64];
+        timespec ts{timeout_ms / 1000, (timeout_ms % 1000) * 1000000L};
+        const int n = ::kevent(kq_.get(), nullptr, 0, got, 64, timeout_ms < 0 ? nullptr : &ts);
+        for (int i = 0; i < n; ++i) {
+            const auto id = got[i].ident;
+            if (got[i].filter == EVFILT_PROC) {
+                for (auto& c : children)
+                    if (static_cast<uintptr_t>(c.pid) == id) c.due = true;
+            } else if (id == static_cast<uintptr_t>(wake_read_.get())) {
+                while (::read(wake_read_.get(), scratch, sizeof scratch) > 0) {
+                }
+            } else {
+                for (auto& p : pipes)
+                    if (static_cast<uintptr_t>(p.fd.get()) == id) p.ready = true;
+            }
+        }
+#else
+        // fds: [wake][one per child with a pidfd][one per pipe]
+        std::vector<pollfd>& fds = poll_set_;
+        fds.clear();
+        fds.push_back({wake_read_.get(), POLLIN, 0});
+        for (auto& c : children)
+            if (c.watched) fds.push_back({c.pidfd.get(), POLLIN, 0});
+        for (auto& p : pipes)
+            fds.push_back({p.fd.get(), POLLIN, 0});
+        if (::poll(fds.data(), static_cast<nfds_t>(fds.size()), timeout_ms) <= 0) return;
+        if (fds[0].revents != 0) {
+            while (::read(wake_read_.get(), scratch, sizeof scratch) > 0) {
+            }
+        }
+        std::size_t i = 1;
+        for (auto& c : children)
+            if (c.watched) c.due = fds[i++].revents != 0 || c.due;
+        for (auto& p : pipes)
+            p.ready = fds[i++].revents != 0;
+#endif  // LIFTOFF_DETAIL_KQUEUE
     }
 
     void run() {
+        using clock = std::chrono::steady_clock;
+        constexpr auto first_interval = std::chrono::milliseconds(20), longest = std::chrono::milliseconds(1000);
         std::vector<entry> children;
-        std::vector<unique_fd> pipes;
-        std::vector<pollfd> fds;
-        char scratch[64 * 1024];
+        std::vector<pipe_entry> pipes;
+        std::vector<char> scratch(64 * 1024);
+        auto interval = first_interval;
+        auto next_look = clock::now() + interval;
         for (;;) {
-            {
-                std::lock_guard<std::mutex> lock(mutex_);
-                for (auto& e : incoming_)
-                    children.push_back(std::move(e));
-                for (auto& p : incoming_pipes_)
-                    pipes.push_back(std::move(p));
-                incoming_.clear();
-                incoming_pipes_.clear();
-                count_ = children.size();
-                pipe_count_ = pipes.size();
+            bool arrived = false;
+            take_incoming(children, pipes, arrived);
+            const bool unwatched =
+                std::any_of(children.begin(), children.end(), [](const entry& c) { return !c.watched; });
+            if (arrived) {
+                interval = first_interval;
+                next_look = clock::now() + interval;
             }
-            // fds: [wake][one per child, -1 where it has no pidfd][one per pipe]
-            bool unwatched = false;
-            fds.clear();
-            fds.push_back({wake_read_.get(), POLLIN, 0});
-            for (auto& c : children) {
-                fds.push_back({c.pidfd ? c.pidfd.get() : -1, POLLIN, 0});
-                unwatched = unwatched || !c.pidfd;
+            int timeout = -1;
+            if (unwatched) {
+                const auto left = std::chrono::ceil<std::chrono::milliseconds>(next_look - clock::now()).count();
+                timeout = static_cast<int>(std::max<long long>(0, left));
             }
-            for (auto& p : pipes)
-                fds.push_back({p.get(), POLLIN, 0});
-            if (::poll(fds.data(), static_cast<nfds_t>(fds.size()), unwatched ? 100 : -1) < 0) continue;
+            wait_events(children, pipes, timeout);
+            rounds_.fetch_add(1, std::memory_order_relaxed);
 
-            if (fds[0].revents != 0) {
-                while (::read(wake_read_.get(), scratch, sizeof scratch) > 0) {
-                }
+            // The timer: every child without an event of its own is looked at by pid.
+            bool timer = false;
+            if (unwatched && clock::now() >= next_look) {
+                timer = true;
+                for (auto& c : children)
+                    if (!c.watched) c.due = true;
             }
-            std::size_t i = 1;
-            for (auto it = children.begin(); it != children.end(); ++i) {
-                const bool check = fds[i].fd < 0 || fds[i].revents != 0;
-                if (check && reaped(it->pid))
-                    it = children.erase(it);
-                else
+            std::size_t reaped = 0, reaped_pidfds = 0;
+            for (auto it = children.begin(); it != children.end();) {
+                if (!it->due || reap_child(it->pid, it->pidfd.get(), nullptr) == child_state_seen::running) {
+                    it->due = false;
                     ++it;
+                    continue;
+                }
+                ++reaped;
+                if (it->pidfd) ++reaped_pidfds;
+                it = children.erase(it);
             }
-            for (auto it = pipes.begin(); it != pipes.end(); ++i) {
+            if (timer) {
+                // Back off while nothing changes; look sooner again once something does.
+                interval = reaped > 0 ? first_interval : std::min<std::chrono::milliseconds>(interval * 2, longest);
+                next_look = clock::now() + interval;
+            }
+            for (auto it = pipes.begin(); it != pipes.end();) {
                 bool done = false;
-                if (fds[i].revents != 0) {
-                    const ssize_t got = ::read(it->get(), scratch, sizeof scratch);
+                if (it->ready) {
+                    it->ready = false;
+                    const ssize_t got = ::read(it->fd.get(), scratch.data(), scratch.size());
                     done = got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR);
                 }
-                it = done ? pipes.erase(it) : it + 1;
+                it = done ? pipes.erase(it) : it + 1;  // closing it also ends its kqueue watch
             }
             std::lock_guard<std::mutex> lock(mutex_);
+            pidfds_held_ -= reaped_pidfds;
             count_ = children.size();
             pipe_count_ = pipes.size();
         }
     }
 
     const pid_t owner_;
+    std::atomic<std::size_t> rounds_{0};
     std::mutex mutex_;
     std::vector<entry> incoming_;
     std::vector<unique_fd> incoming_pipes_;
     std::size_t count_ = 0;
     std::size_t pipe_count_ = 0;
+    std::size_t pidfds_held_ = 0;  // pidfds in incoming_ and in the thread's list
     bool started_ = false;
     unique_fd wake_read_;
     unique_fd wake_write_;
+#if LIFTOFF_DETAIL_KQUEUE
+    unique_fd kq_;
+#else
+    std::vector<pollfd> poll_set_;  // the thread's only
+#endif  // LIFTOFF_DETAIL_KQUEUE
 };
 
 }  // namespace detail

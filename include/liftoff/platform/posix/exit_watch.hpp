@@ -1,0 +1,156 @@
+// liftoff/platform/posix/exit_watch.hpp: how this OS tells that a child has exited, decided
+// once: a pidfd (waitid(P_PIDFD), poll) on Linux, kqueue's EVFILT_PROC on macOS and the BSDs,
+// the child's pid (waitid, waitpid) where neither exists.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>  // uintptr_t, a kevent ident
+
+#include "../../exit_status.hpp"
+#include "fd.hpp"
+
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) || defined(__DragonFly__)
+#include <sys/event.h>
+#define LIFTOFF_DETAIL_KQUEUE 1
+#else
+#define LIFTOFF_DETAIL_KQUEUE 0
+#endif
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// True where a kqueue watches any number of children by pid, with one descriptor for all.
+constexpr bool exit_watch_by_kqueue = LIFTOFF_DETAIL_KQUEUE != 0;
+
+inline exit_status decode_wait_status(int status) noexcept {
+    if (WIFEXITED(status)) return exit_status::from_code(WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) return exit_status::from_signal(WTERMSIG(status));
+    return exit_status{};
+}
+
+/// The status of a child that was reaped before we could: lost() if SIGCHLD is ignored now
+/// (SIG_IGN or SA_NOCLDWAIT: the system reaped it), else something in this process did.
+inline exit_status status_reaped_by_others() noexcept {
+    struct sigaction sa{};
+    if (::sigaction(SIGCHLD, nullptr, &sa) == 0 && (sa.sa_handler == SIG_IGN || (sa.sa_flags & SA_NOCLDWAIT) != 0))
+        return exit_status::lost();
+    return exit_status::reaped_elsewhere();
+}
+
+inline exit_status decode_wait_info(const siginfo_t& info) noexcept {
+    if (info.si_code == CLD_EXITED) return exit_status::from_code(info.si_status);
+    if (info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED) return exit_status::from_signal(info.si_status);
+    return exit_status{};
+}
+
+/// What one look at a child found.
+enum class child_state_seen { running, exited, gone };
+
+/// waitid() on a pidfd (Linux 5.4): it names this very process, so a child someone else has
+/// reaped is `gone` even when its pid has been given to another process meanwhile. Returns
+/// false where the kernel has no P_PIDFD (then the caller goes by pid), remembered process-wide.
+/// `reap` false: look only (WNOWAIT), so the pid stays ours.
+inline bool pidfd_look(int pidfd, bool reap, child_state_seen& seen, exit_status* status) noexcept {
+#if defined(__linux__)
+    static std::atomic<bool> works{true};
+    if (pidfd < 0 || !works.load(std::memory_order_relaxed)) return false;
+    constexpr idtype_t p_pidfd = static_cast<idtype_t>(3);  // P_PIDFD; older headers lack it
+    siginfo_t info{};
+    info.si_pid = 0;
+    const int r = retry_eintr(
+        [&] { return ::waitid(p_pidfd, static_cast<id_t>(pidfd), &info, WEXITED | WNOHANG | (reap ? 0 : WNOWAIT)); });
+    if (r != 0) {
+        if (errno == EINVAL) {  // before Linux 5.4
+            works.store(false, std::memory_order_relaxed);
+            return false;
+        }
+        seen = child_state_seen::gone;  // ECHILD: reaped by someone else (or SIGCHLD ignored)
+        return true;
+    }
+    if (info.si_pid == 0) {
+        seen = child_state_seen::running;
+        return true;
+    }
+    seen = child_state_seen::exited;
+    if (status != nullptr) *status = decode_wait_info(info);
+    return true;
+#else
+    (void)pidfd;
+    (void)reap;
+    (void)seen;
+    (void)status;
+    return false;
+#endif  // __linux__
+}
+
+/// Reaps the child if it has exited; never blocks. Through its pidfd where there is one, else by
+/// pid (safe while liftoff has not reaped it: the zombie keeps the pid; only another reaper in
+/// this process can break that, and then a pidfd is what tells).
+inline child_state_seen reap_child(pid_t pid, int pidfd, exit_status* status) noexcept {
+    child_state_seen seen = child_state_seen::running;
+    if (pidfd_look(pidfd, true, seen, status)) return seen;
+    int raw = 0;
+    const pid_t r = retry_eintr([&] { return ::waitpid(pid, &raw, WNOHANG); });
+    if (r == 0) return child_state_seen::running;
+    if (r < 0) return child_state_seen::gone;
+    if (status != nullptr) *status = decode_wait_status(raw);
+    return child_state_seen::exited;
+}
+
+#if LIFTOFF_DETAIL_KQUEUE
+/// Registers `pid` for NOTE_EXIT on `kq`. False if it has already exited (ESRCH: a zombie, or
+/// reaped): the caller looks at once.
+inline bool kqueue_watch_exit(int kq, pid_t pid) noexcept {
+    struct kevent change;
+    EV_SET(&change, static_cast<uintptr_t>(pid), EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, nullptr);
+    return retry_eintr([&] { return ::kevent(kq, &change, 1, nullptr, 0, nullptr); }) == 0;
+}
+
+inline timespec timespec_until(std::chrono::steady_clock::time_point deadline) noexcept {
+    auto left = deadline - std::chrono::steady_clock::now();
+    if (left < left.zero()) left = left.zero();
+    const auto capped = left > std::chrono::hours(24 * 365) ? std::chrono::hours(24 * 365) : left;
+    const auto s = std::chrono::duration_cast<std::chrono::seconds>(capped);
+    timespec ts{};
+    ts.tv_sec = static_cast<time_t>(s.count());
+    ts.tv_nsec = static_cast<long>(std::chrono::duration_cast<std::chrono::nanoseconds>(capped - s).count());
+    return ts;
+}
+#endif  // LIFTOFF_DETAIL_KQUEUE
+
+/// Blocks until `pid` exits or `deadline` passes, through a kqueue of its own (one descriptor
+/// while it waits). 1: exited (or gone); 0: the deadline passed; -1: no kqueue here (or none
+/// could be made): the caller waits another way.
+inline int kqueue_await_exit(pid_t pid, std::chrono::steady_clock::time_point deadline) noexcept {
+#if LIFTOFF_DETAIL_KQUEUE
+    unique_fd kq(::kqueue());
+    if (!kq) return -1;
+    if (!kqueue_watch_exit(kq.get(), pid)) return 1;
+    for (;;) {
+        const timespec ts = timespec_until(deadline);
+        struct kevent got;
+        const int n = ::kevent(kq.get(), nullptr, 0, &got, 1, &ts);
+        if (n > 0) return 1;
+        if (n < 0 && errno != EINTR) return -1;
+        if (n == 0 && std::chrono::steady_clock::now() >= deadline) return 0;
+    }
+#else
+    (void)pid;
+    (void)deadline;
+    return -1;
+#endif  // LIFTOFF_DETAIL_KQUEUE
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
