@@ -81,7 +81,15 @@ TEST_CASE("many launches, failed ones included, leave descriptors, zombies and t
         }
     }
     CHECK(test::reaper_idle());
+#if defined(_WIN32)
+    // Windows makes some handles when they are first needed (a critical section's semaphore the
+    // first time two threads contend for it): under wine one such handle appears in about one
+    // run in four, after a different launch each time. A leak would be one per launch of a kind,
+    // 50 or more here.
+    CHECK(test::open_fds() <= fds + 2);
+#else
     CHECK(test::open_fds() == fds);
+#endif  // _WIN32
     CHECK(test::threads() == threads);
     CHECK(test::zombies() == 0);
 }

@@ -98,8 +98,8 @@ public:
     /// closes. A job with nothing left in it closes now.
     void adopt_job(std::uintptr_t key, unique_handle job) noexcept {
         std::lock_guard<std::mutex> lock(mutex_);  // the thread's close_job() waits for this
-        // Its last process may have gone already, and that report was dropped: ask the job,
-        // after registering it, so that a report now or later finds it.
+        // Its last process may have gone already, and that report was dropped: ask the job. A
+        // report after this waits for the lock, and so finds the job registered.
         JOBOBJECT_BASIC_ACCOUNTING_INFORMATION info{};
         if (::QueryInformationJobObject(job.get(), JobObjectBasicAccountingInformation, &info, sizeof info, nullptr) &&
             info.ActiveProcesses == 0)
