@@ -355,20 +355,24 @@ TEST_CASE("an io::lines callback may kill its own child (it runs on the drain th
 }
 
 TEST_CASE("a trace callback that throws at spawned: launch() passes it on and the child is ended, not orphaned") {
-    long long pid = 0;
-    const auto t0 = clock_type::now();
-    const auto cmd = helper_cmd({"ignore-term", "sleep", "10000"})
-                         .on_destroy(on_destroy::kill)
-                         .trace([&](const liftoff::trace_event& e) {
-                             if (e.kind != liftoff::trace_kind::spawned) return;
-                             pid = e.pid;
-                             throw std::runtime_error("tracer failed");
-                         });
-    CHECK_THROWS_AS(static_cast<void>(liftoff::launch(cmd)), std::runtime_error);  // (clang's doctest does not cast)
-    CHECK(clock_type::now() - t0 < 3s);
-    REQUIRE(pid > 0);
-    CHECK_FALSE(test::alive(pid));
-    CHECK(test::zombies() == 0);
+    // Whatever on_destroy asks: a launch that failed leaves no child to wait for or to release.
+    for (const auto policy : {on_destroy::kill, on_destroy::terminate, on_destroy::wait, on_destroy::release}) {
+        CAPTURE(static_cast<int>(policy));
+        long long pid = 0;
+        const auto t0 = clock_type::now();
+        const auto cmd =
+            helper_cmd({"ignore-term", "sleep", "10000"}).on_destroy(policy).trace([&](const liftoff::trace_event& e) {
+                if (e.kind != liftoff::trace_kind::spawned) return;
+                pid = e.pid;
+                throw std::runtime_error("tracer failed");
+            });
+        CHECK_THROWS_AS(static_cast<void>(liftoff::launch(cmd)),
+                        std::runtime_error);  // (clang's doctest does not cast)
+        CHECK(clock_type::now() - t0 < 3s);
+        REQUIRE(pid > 0);
+        CHECK_FALSE(test::alive(pid));
+        CHECK(test::zombies() == 0);
+    }
 }
 
 TEST_CASE("a trace callback that throws while the destructor stops the child: it is killed and reaped at once") {

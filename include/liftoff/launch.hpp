@@ -154,13 +154,14 @@ basic_child<P> launch_with(const command& cmd, stream_defaults defaults, failure
     if (auto sf = P::spawn(spec, state->proc)) return fail(P::describe(cmd, path, sf));
 
     // The child runs: from here on a handle owns it, so an exception (a copy that cannot
-    // allocate, a trace callback that throws) ends it as its destructor would, never orphaned.
+    // allocate, a trace callback that throws) kills and reaps it on the way out, whatever the
+    // caller's on_destroy says: a launch that failed hands nobody a child to wait for or release.
     child_state<P>& s = *state;
     basic_child<P> c = child_access::make(std::move(state));
+    s.policy = on_destroy::kill;
     s.started = started;
     if (cmd.timeout_limit()) s.deadline = deadline_after(started, *cmd.timeout_limit());
     s.grace = cmd.timeout_grace();
-    s.policy = cmd.destroy_policy() ? *cmd.destroy_policy() : on_destroy::terminate;
     s.program = cmd.program();
     s.path = std::move(path);
     s.trace = cmd.tracer();
@@ -170,9 +171,10 @@ basic_child<P> launch_with(const command& cmd, stream_defaults defaults, failure
         try {
             s.emit(std::move(e));
         } catch (...) {
-            throw callback_thrown{std::current_exception()};  // `c` ends the child on the way out
+            throw callback_thrown{std::current_exception()};  // `c` kills the child on the way out
         }
     }
+    s.policy = cmd.destroy_policy() ? *cmd.destroy_policy() : on_destroy::terminate;
     return c;
 }
 
