@@ -3,7 +3,9 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 
-#include <sys/mount.h>
+#if defined(__linux__)
+#include <sys/mount.h>  // mount(2) of a noexec tmpfs
+#endif
 #include <sys/resource.h>
 
 #include "support.hpp"
@@ -90,6 +92,7 @@ TEST_CASE("not_executable: a directory") {
                    {"'" + dir.path() + "' is a directory", "name the program inside it"});
 }
 
+#if defined(__linux__)  // Linux-only: mounts a tmpfs (macOS and the BSDs take other mount(2) arguments)
 TEST_CASE("not_executable: a program on a noexec mount") {
     test::scratch_dir dir;
     const std::string mnt = dir.file("mnt");
@@ -103,6 +106,7 @@ TEST_CASE("not_executable: a program on a noexec mount") {
     expect_failure(command{mnt + "/tool"}, errc::not_executable, {"mounted noexec", "remount without noexec"});
     ::umount(mnt.c_str());
 }
+#endif  // __linux__
 
 TEST_CASE("exec_format_error: an executable file that is neither a script nor a known binary") {
     test::scratch_dir dir;
