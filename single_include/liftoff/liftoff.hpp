@@ -5473,7 +5473,7 @@ struct posix_spawn_spawner {
         if (int err = posix_spawnattr_init(&attr)) return fail(out, spawn_stage::fork, err);
         if (int err = posix_spawn_file_actions_init(&actions)) {
             posix_spawnattr_destroy(&attr);
-            return fail(out, spawn_stage::fork, err);
+            return fail(out, spawn_stage::fork, err > 0 ? err : ENOMEM);  // FreeBSD: -1 when malloc fails
         }
 
         // Default dispositions and an empty mask, whatever the launching thread had. SIGKILL and
