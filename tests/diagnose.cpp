@@ -4,7 +4,9 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 
-#include <sys/mount.h>
+#if defined(__linux__)
+#include <sys/mount.h>  // mount(2) of a noexec tmpfs
+#endif
 
 #include <map>
 
@@ -257,6 +259,7 @@ TEST_CASE("preflight: an ELF program whose loader is missing") {
     }
 }
 
+#if defined(__linux__)  // Linux-only: mounts a tmpfs (macOS and the BSDs take other mount(2) arguments)
 TEST_CASE("preflight: a program on a noexec mount") {
     test::scratch_dir dir;
     const std::string mnt = dir.file("mnt");
@@ -272,6 +275,7 @@ TEST_CASE("preflight: a program on a noexec mount") {
     expect(r, "noexec-mount", severity::error, "mounted noexec", "remount without noexec");
     CHECK(r.find("not-executable") == nullptr);
 }
+#endif  // __linux__
 
 TEST_CASE("preflight: the working directory and the argument size") {
     expect(liftoff::preflight(test::helper_cmd({}).cwd("/nonexistent/dir")), "bad-working-directory", severity::error,

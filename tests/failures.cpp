@@ -3,12 +3,14 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 
+#if defined(__linux__)
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
-#include <sys/mount.h>
+#include <sys/mount.h>  // mount(2) of a noexec tmpfs
 #include <sys/prctl.h>
+#endif
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -101,6 +103,7 @@ TEST_CASE("not_executable: a directory") {
                    {"'" + dir.path() + "' is a directory", "name the program inside it"});
 }
 
+#if defined(__linux__)  // Linux-only: mounts a tmpfs (macOS and the BSDs take other mount(2) arguments)
 TEST_CASE("not_executable: a program on a noexec mount") {
     test::scratch_dir dir;
     const std::string mnt = dir.file("mnt");
@@ -114,6 +117,7 @@ TEST_CASE("not_executable: a program on a noexec mount") {
     expect_failure(command{mnt + "/tool"}, errc::not_executable, {"mounted noexec", "remount without noexec"});
     ::umount(mnt.c_str());
 }
+#endif  // __linux__
 
 TEST_CASE("exec_format_error: an executable file that is neither a script nor a known binary") {
     test::scratch_dir dir;
@@ -234,6 +238,7 @@ TEST_CASE("resource_exhausted: an address-space limit (ulimit -v) is named, and 
     CHECK_FALSE(test::contains(tight.out, "ulimit -n"));
 }
 
+#if defined(__linux__)  // seccomp filters
 namespace {
 
 /// Runs `body` in a forked copy of this process and returns what it returned ("" when all was
@@ -365,3 +370,4 @@ TEST_CASE("a seccomp filter that refuses every clone: unsupported, naming the sa
         CHECK_FALSE(test::contains(got, "ulimit"));
     }
 }
+#endif  // __linux__

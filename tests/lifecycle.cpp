@@ -304,6 +304,7 @@ TEST_CASE("a watchdog: wait() on one thread while another terminates the child o
 
 #if !defined(_WIN32)
 
+#if defined(__linux__)  // Linux-only: reads the state from /proc/<pid>/stat
 TEST_CASE("terminate() of a stopped child: SIGCONT lets it act on SIGTERM at once") {
     auto c = liftoff::launch(helper_cmd({"sleep", "10000"}));
     ::kill(static_cast<pid_t>(c.pid()), SIGSTOP);
@@ -318,6 +319,7 @@ TEST_CASE("terminate() of a stopped child: SIGCONT lets it act on SIGTERM at onc
     CHECK(clock_type::now() - t0 < 2s);
     CHECK(s.signal() == SIGTERM);
 }
+#endif  // __linux__
 
 TEST_CASE("a child that has already exited is reaped, not signalled, by terminate(), kill() and the destructor") {
     std::vector<liftoff::trace_kind> kinds;
@@ -404,6 +406,7 @@ TEST_CASE("durations meaning forever are forever: wait_for(), timeout() and term
     auto d = liftoff::launch(helper_cmd({"sleep", "10000"}));
     CHECK(d.terminate(forever).signal() == SIGTERM);  // the grace is not cut to nothing
 }
+#if defined(__linux__)  // Linux-only: reads the state from /proc/<pid>/stat
 TEST_CASE("new_process_group(): terminate() of a leader that has already exited still ends the rest of its group") {
     auto c = liftoff::launch(helper_cmd({"grandchild", "30000"}).new_process_group().stdout_to(io::capture()));
     REQUIRE(test::eventually([&] { return !c.out().empty(); }));
@@ -417,6 +420,7 @@ TEST_CASE("new_process_group(): terminate() of a leader that has already exited 
     CHECK(c.terminate(2s).code() == 0);  // the leader's own status
     CHECK(test::eventually([&] { return !test::alive(grandchild); }));
 }
+#endif  // __linux__
 #endif  // !_WIN32
 
 TEST_CASE("a trace callback that throws: callback_failed from launch(cmd, ec), rethrown by run(cmd, ec)") {

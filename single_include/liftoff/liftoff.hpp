@@ -3597,7 +3597,6 @@ using native_opener = detail::windows_shell_opener;
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -3611,6 +3610,178 @@ using native_opener = detail::windows_shell_opener;
 #include <cerrno>    // errno, EINTR
 #include <fcntl.h>   // fcntl, O_CLOEXEC
 #include <unistd.h>  // close, pipe
+
+// ---- liftoff/platform/posix/os.hpp ----
+// liftoff/platform/posix/os.hpp: where the POSIX systems differ (Linux, macOS, FreeBSD and the
+// other BSDs), each difference decided once, here; the rest of platform/posix/ asks these.
+// Checked by cross builds for macOS and FreeBSD (cross/zig-*.ini), run on Linux.
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__) || defined(__DragonFly__)
+#include <sys/param.h>  // __FreeBSD_version; statfs
+#include <sys/mount.h>  // statfs, MNT_NOEXEC
+#endif
+#if defined(__APPLE__)
+#include <AvailabilityMacros.h>  // MAC_OS_X_VERSION_MIN_REQUIRED
+#include <crt_externs.h>         // _NSGetEnviron
+#else
+extern char** environ;  // POSIX: declared by no header unless _GNU_SOURCE
+#endif  // __APPLE__
+
+// pipe2(O_CLOEXEC): Linux (glibc 2.9), FreeBSD 10, NetBSD 6, OpenBSD 5.7; never macOS.
+#if defined(__APPLE__)
+#define LIFTOFF_HAS_PIPE2 0
+#else
+#define LIFTOFF_HAS_PIPE2 1
+#endif
+
+// A per-descriptor "no SIGPIPE" flag for a pipe's write end: macOS (F_SETNOSIGPIPE). Elsewhere
+// write_without_sigpipe() blocks SIGPIPE around the write.
+#if defined(__APPLE__) && defined(F_SETNOSIGPIPE)
+#define LIFTOFF_HAS_PIPE_NOSIGPIPE 1
+#else
+#define LIFTOFF_HAS_PIPE_NOSIGPIPE 0
+#endif
+
+// posix_spawn_file_actions_addchdir_np: glibc 2.29, FreeBSD 13.1, macOS 10.15 (a deployment
+// target below that asks at run time). macOS 26 deprecates it for POSIX 2024's addchdir.
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 29))
+#define LIFTOFF_HAS_SPAWN_CHDIR 1
+#elif defined(__FreeBSD__) && defined(__FreeBSD_version) && __FreeBSD_version >= 1301000
+#define LIFTOFF_HAS_SPAWN_CHDIR 1
+#elif defined(__APPLE__)
+#define LIFTOFF_HAS_SPAWN_CHDIR 1
+#else
+#define LIFTOFF_HAS_SPAWN_CHDIR 0
+#endif
+
+// posix_spawn_file_actions_addclosefrom_np: glibc 2.34, FreeBSD 13.1. macOS has none and needs
+// none (POSIX_SPAWN_CLOEXEC_DEFAULT). Elsewhere the child gets the descriptors the application
+// left without FD_CLOEXEC (liftoff's own are all close-on-exec).
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+#define LIFTOFF_HAS_SPAWN_CLOSEFROM 1
+#elif defined(__FreeBSD__) && defined(__FreeBSD_version) && __FreeBSD_version >= 1301000
+#define LIFTOFF_HAS_SPAWN_CLOSEFROM 1
+#else
+#define LIFTOFF_HAS_SPAWN_CLOSEFROM 0
+#endif
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// The process's environment. macOS: `environ` is not visible to a shared library or bundle;
+/// Apple's documented way is _NSGetEnviron().
+inline char** posix_environ() noexcept {
+#if defined(__APPLE__)
+    return *_NSGetEnviron();
+#else
+    return environ;
+#endif  // __APPLE__
+}
+
+/// Makes writes through this pipe end give EPIPE instead of SIGPIPE, where the OS has the flag
+/// (LIFTOFF_HAS_PIPE_NOSIGPIPE). The flag belongs to the open file description, which every copy
+/// shares: only for an end no child gets (the parent's end of the child's stdin), or the child's
+/// own writes would stop raising SIGPIPE.
+inline void set_pipe_nosigpipe(int fd) noexcept {
+#if LIFTOFF_HAS_PIPE_NOSIGPIPE
+    ::fcntl(fd, F_SETNOSIGPIPE, 1);
+#else
+    (void)fd;
+#endif
+}
+
+/// Whether the file system holding `path` is mounted noexec: statvfs's ST_NOEXEC where it has one
+/// (Linux, NetBSD), statfs's MNT_NOEXEC where noexec lives there (macOS, FreeBSD, OpenBSD).
+inline bool on_noexec_mount(const char* path) noexcept {
+#if defined(ST_NOEXEC)
+    struct statvfs vfs;
+    return ::statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC) != 0;
+#elif defined(MNT_NOEXEC)
+    struct statfs fs;
+    return ::statfs(path, &fs) == 0 && (fs.f_flags & MNT_NOEXEC) != 0;
+#else
+    (void)path;
+    return false;  // nothing to ask: exec's own EACCES is reported without the cause
+#endif
+}
+
+/// The posix_spawn flags this OS adds to liftoff's own. macOS: POSIX_SPAWN_CLOEXEC_DEFAULT, so
+/// only the descriptors the file actions name reach the child (macOS has no closefrom action).
+/// POSIX_SPAWN_SETSID (glibc 2.26, macOS; not FreeBSD 14) is not used: liftoff starts no sessions.
+inline short spawn_os_flags() noexcept {
+#if defined(__APPLE__)
+    return POSIX_SPAWN_CLOEXEC_DEFAULT;
+#else
+    return 0;
+#endif  // __APPLE__
+}
+
+/// Whether the child can be started in another directory on this system (see spawn_add_chdir).
+inline bool spawn_chdir_available() noexcept {
+#if !LIFTOFF_HAS_SPAWN_CHDIR
+    return false;
+#elif defined(__APPLE__) && MAC_OS_X_VERSION_MIN_REQUIRED < 101500
+    if (__builtin_available(macOS 10.15, *)) return true;
+    return false;
+#else
+    return true;
+#endif
+}
+
+/// Adds "chdir to dir" to the file actions. Returns 0 or an errno value; ENOSYS where
+/// spawn_chdir_available() is false.
+inline int spawn_add_chdir(posix_spawn_file_actions_t* actions, const char* dir) noexcept {
+#if !LIFTOFF_HAS_SPAWN_CHDIR
+    (void)actions;
+    (void)dir;
+    return ENOSYS;
+#elif defined(__APPLE__) && MAC_OS_X_VERSION_MIN_REQUIRED >= 260000
+    return posix_spawn_file_actions_addchdir(actions, dir);  // the _np form is deprecated here
+#elif defined(__APPLE__) && MAC_OS_X_VERSION_MIN_REQUIRED < 101500
+    if (__builtin_available(macOS 10.15, *)) return posix_spawn_file_actions_addchdir_np(actions, dir);
+    return ENOSYS;
+#else
+    return posix_spawn_file_actions_addchdir_np(actions, dir);
+#endif
+}
+
+/// Keeps one of the parent's standard streams (0, 1, 2) in the child as it is. Returns 0 or an
+/// errno value.
+inline int spawn_keep_stream(posix_spawn_file_actions_t* actions, int fd) noexcept {
+#if defined(__APPLE__)
+    // Under CLOEXEC_DEFAULT only named descriptors survive, so name it. The kernel fails the whole
+    // spawn with EBADF if it is not open (a daemon's closed stdin): then there is nothing to keep.
+    if (::fcntl(fd, F_GETFD) == -1) return 0;
+    return posix_spawn_file_actions_addinherit_np(actions, fd);
+#else
+    (void)actions;
+    (void)fd;
+    return 0;  // it is inherited unless close-on-exec, as the application left it
+#endif  // __APPLE__
+}
+
+/// Closes every descriptor from 3 up in the child, where the C library can. Returns 0 or an
+/// errno value.
+inline int spawn_close_from_3(posix_spawn_file_actions_t* actions) noexcept {
+#if LIFTOFF_HAS_SPAWN_CLOSEFROM
+    return posix_spawn_file_actions_addclosefrom_np(actions, 3);
+#else
+    (void)actions;
+    return 0;  // macOS: CLOEXEC_DEFAULT does it; elsewhere: see LIFTOFF_HAS_SPAWN_CLOSEFROM
+#endif
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
 
 namespace liftoff {
 inline namespace v0 {
@@ -3661,16 +3832,19 @@ private:
 /// Returns 0 or an errno value.
 inline int make_pipe(unique_fd& read_end, unique_fd& write_end) noexcept {
     int fds[2];
-#if defined(__APPLE__)
+#if LIFTOFF_HAS_PIPE2
+    if (::pipe2(fds, O_CLOEXEC) != 0) return errno;
+#else
+    // macOS has no pipe2 (nor SOCK_CLOEXEC). liftoff's own spawns there close every descriptor
+    // they do not name (POSIX_SPAWN_CLOEXEC_DEFAULT), so the window before FD_CLOEXEC is set
+    // leaks nothing into liftoff's children. A fork+exec by another thread of the application
+    // in that window can inherit an end and hold the pipe open: EOF then waits for that process
+    // (for output, the drain's grace after our child's exit bounds it). No macOS call creates a
+    // pipe close-on-exec, so the window cannot be closed (Foundation's NSTask has the same one).
     if (::pipe(fds) != 0) return errno;
-    // No pipe2 on macOS; the spawn there closes every descriptor not named (CLOEXEC_DEFAULT), so
-    // the window before FD_CLOEXEC is set cannot leak these into liftoff's children.
     ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
     ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-    ::fcntl(fds[1], F_SETNOSIGPIPE, 1);
-#else
-    if (::pipe2(fds, O_CLOEXEC) != 0) return errno;
-#endif  // __APPLE__
+#endif  // LIFTOFF_HAS_PIPE2
     read_end.reset(fds[0]);
     write_end.reset(fds[1]);
     return 0;
@@ -3703,7 +3877,6 @@ inline int move_above_stdio(unique_fd& fd) noexcept {
 #include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -3872,8 +4045,7 @@ struct posix_inspect {
         char mode[8];
         std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
         f.mode = mode;
-        struct statvfs vfs;
-        f.noexec_mount = ::statvfs(path.c_str(), &vfs) == 0 && (vfs.f_flag & ST_NOEXEC) != 0;
+        f.noexec_mount = on_noexec_mount(path.c_str());
         if (f.regular) {
             unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
             if (fd) {
@@ -4030,7 +4202,7 @@ private:
 #include <pthread.h>   // pthread_sigmask
 #include <signal.h>    // sigset_t, sigtimedwait
 #include <sys/stat.h>  // stat
-#include <unistd.h>    // environ, faccessat, confstr, getcwd
+#include <unistd.h>    // faccessat, confstr, getcwd
 
 #include <cerrno>
 #include <cstdlib>  // getenv
@@ -4043,23 +4215,9 @@ private:
 #include <utility>
 #include <vector>
 
-#if defined(__APPLE__)
-#include <crt_externs.h>  // _NSGetEnviron: environ is not visible to shared code on macOS
-#else
-extern char** environ;  // POSIX: declared by no header unless _GNU_SOURCE
-#endif  // __APPLE__
-
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
-
-inline char** posix_environ() noexcept {
-#if defined(__APPLE__)
-    return *_NSGetEnviron();
-#else
-    return environ;
-#endif  // __APPLE__
-}
 
 /// The file-system and environment verbs shared by every POSIX platform.
 struct posix_system {
@@ -4162,8 +4320,8 @@ std::thread start_library_thread(F&& body) {
 /// write() that reports EPIPE instead of raising SIGPIPE on the calling (application) thread,
 /// without touching process-wide signal state.
 inline long write_without_sigpipe(int fd, const void* data, std::size_t n) noexcept {
-#if defined(__APPLE__)
-    return ::write(fd, data, n);  // the pipe has F_SETNOSIGPIPE
+#if LIFTOFF_HAS_PIPE_NOSIGPIPE
+    return ::write(fd, data, n);  // the parent's stdin end has the flag (set_pipe_nosigpipe)
 #else
     sigset_t pipe_only, old, pending;
     sigemptyset(&pipe_only);
@@ -4185,7 +4343,7 @@ inline long write_without_sigpipe(int fd, const void* data, std::size_t n) noexc
     ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
     errno = err;
     return r;
-#endif  // __APPLE__
+#endif  // LIFTOFF_HAS_PIPE_NOSIGPIPE
 }
 
 }  // namespace detail
@@ -5384,10 +5542,7 @@ struct posix_exec_facts {
         std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(st.st_mode & 07777));
         return buf;
     }
-    static bool noexec_mount(const std::string& path) {
-        struct statvfs vfs;
-        return ::statvfs(path.c_str(), &vfs) == 0 && (vfs.f_flag & ST_NOEXEC) != 0;
-    }
+    static bool noexec_mount(const std::string& path) { return on_noexec_mount(path.c_str()); }
 };
 
 inline bool is_resource_error(int e) noexcept {
@@ -5610,6 +5765,7 @@ private:
         case io::kind::text:
         case io::kind::pipe:
             if (int e = make_pipe(child, parent)) return {spawn_stage::pipes, {e, std::generic_category()}};
+            set_pipe_nosigpipe(parent.get());  // ours alone: the child gets the read end
             break;
         default: break;  // inherit
         }
@@ -5972,22 +6128,7 @@ namespace liftoff {
 inline namespace v0 {
 namespace detail {
 
-// Which file actions this C library has (decided once, here).
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 29))
-#define LIFTOFF_HAS_SPAWN_CHDIR 1
-#elif defined(__APPLE__) || (defined(__FreeBSD__) && __FreeBSD__ >= 14)
-#define LIFTOFF_HAS_SPAWN_CHDIR 1
-#else
-#define LIFTOFF_HAS_SPAWN_CHDIR 0
-#endif
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
-#define LIFTOFF_HAS_SPAWN_CLOSEFROM 1
-#elif defined(__FreeBSD__) && __FreeBSD__ >= 14
-#define LIFTOFF_HAS_SPAWN_CLOSEFROM 1
-#else
-#define LIFTOFF_HAS_SPAWN_CLOSEFROM 0
-#endif
-
+// What each C library's posix_spawn can do is decided in os.hpp.
 struct posix_spawn_spawner {
     static constexpr bool supports_die_with_parent = false;
     static constexpr bool has_pidfd = false;
@@ -5999,61 +6140,50 @@ struct posix_spawn_spawner {
             out.error = ENOTSUP;
             return out;
         }
-#if !LIFTOFF_HAS_SPAWN_CHDIR
-        if (r.cwd != nullptr) {
+        if (r.cwd != nullptr && !spawn_chdir_available()) {
             out.stage = spawn_stage::unsupported;
             out.error = ENOTSUP;
             return out;
         }
-#endif  // !LIFTOFF_HAS_SPAWN_CHDIR
         posix_spawnattr_t attr;
         posix_spawn_file_actions_t actions;
         if (int err = posix_spawnattr_init(&attr)) return fail(out, spawn_stage::fork, err);
         if (int err = posix_spawn_file_actions_init(&actions)) {
             posix_spawnattr_destroy(&attr);
-            return fail(out, spawn_stage::fork, err);
+            return fail(out, spawn_stage::fork, err > 0 ? err : ENOMEM);  // FreeBSD: -1 when malloc fails
         }
 
-        // Default dispositions and an empty mask, whatever the launching thread had.
+        // Default dispositions and an empty mask, whatever the launching thread had. SIGKILL and
+        // SIGSTOP always have theirs; FreeBSD's child fails the spawn on any refused sigaction.
         sigset_t all, none;
         sigfillset(&all);
+        sigdelset(&all, SIGKILL);
+        sigdelset(&all, SIGSTOP);
         sigemptyset(&none);
-        short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
-        posix_spawnattr_setsigdefault(&attr, &all);
-        posix_spawnattr_setsigmask(&attr, &none);
-        if (r.new_group) {
+        short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | spawn_os_flags();
+        int err = posix_spawnattr_setsigdefault(&attr, &all);
+        if (err == 0) err = posix_spawnattr_setsigmask(&attr, &none);
+        if (err == 0 && r.new_group) {
             flags |= POSIX_SPAWN_SETPGROUP;
-            posix_spawnattr_setpgroup(&attr, 0);
+            err = posix_spawnattr_setpgroup(&attr, 0);
         }
-#if defined(__APPLE__)
-        flags |= POSIX_SPAWN_CLOEXEC_DEFAULT;  // only what the file actions name reaches the child
-#endif                                         // __APPLE__
-        posix_spawnattr_setflags(&attr, flags);
+        // FreeBSD refuses (EINVAL) a flag it does not know rather than ignoring it.
+        if (err == 0) err = posix_spawnattr_setflags(&attr, flags);
 
-        int err = 0;
-        for (int i = 0; i < 3 && err == 0; ++i) {
-            if (r.fds[i] >= 0) {
-                err = posix_spawn_file_actions_adddup2(&actions, r.fds[i], i);
-            } else {
-#if defined(__APPLE__)
-                err = posix_spawn_file_actions_addinherit_np(&actions, i);
-#endif  // __APPLE__
-            }
-        }
-#if LIFTOFF_HAS_SPAWN_CLOSEFROM
-        if (err == 0) err = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-#endif  // LIFTOFF_HAS_SPAWN_CLOSEFROM
-#if LIFTOFF_HAS_SPAWN_CHDIR
-        if (err == 0 && r.cwd != nullptr) err = posix_spawn_file_actions_addchdir_np(&actions, r.cwd);
-#endif  // LIFTOFF_HAS_SPAWN_CHDIR
-        if (err == 0) {
+        for (int i = 0; i < 3 && err == 0; ++i)
+            err = r.fds[i] >= 0 ? posix_spawn_file_actions_adddup2(&actions, r.fds[i], i)
+                                : spawn_keep_stream(&actions, i);
+        if (err == 0) err = spawn_close_from_3(&actions);
+        if (err == 0 && r.cwd != nullptr) err = spawn_add_chdir(&actions, r.cwd);
+        const bool prepared = err == 0;
+        if (prepared) {
             pid_t pid = -1;
             err = posix_spawn(&pid, r.path, &actions, &attr, r.argv, r.envp);
             if (err == 0) out.pid = pid;
         }
         posix_spawn_file_actions_destroy(&actions);
         posix_spawnattr_destroy(&attr);
-        if (err != 0) fail(out, blame(r, err), err);
+        if (err != 0) fail(out, prepared ? blame(r, err) : spawn_stage::setup, err);
         return out;
     }
 

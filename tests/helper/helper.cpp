@@ -438,8 +438,9 @@ int main(int argc, char** argv) {
             sigset_t mask;
             ::sigprocmask(SIG_SETMASK, nullptr, &mask);
             int blocked = 0;
+            // sigismember without ::, macOS defines it as a macro
             for (int s = 1; s < 32; ++s)
-                if (::sigismember(&mask, s) == 1) ++blocked;
+                if (sigismember(&mask, s) == 1) ++blocked;
             std::string out = "blocked=" + std::to_string(blocked);
             const std::pair<int, const char*> named[] = {
                 {SIGPIPE, "PIPE"}, {SIGUSR1, "USR1"}, {SIGINT, "INT"}, {SIGTERM, "TERM"}};

@@ -6,6 +6,8 @@
 #include <fcntl.h>   // fcntl, O_CLOEXEC
 #include <unistd.h>  // close, pipe
 
+#include "os.hpp"  // LIFTOFF_HAS_PIPE2
+
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
@@ -55,16 +57,19 @@ private:
 /// Returns 0 or an errno value.
 inline int make_pipe(unique_fd& read_end, unique_fd& write_end) noexcept {
     int fds[2];
-#if defined(__APPLE__)
+#if LIFTOFF_HAS_PIPE2
+    if (::pipe2(fds, O_CLOEXEC) != 0) return errno;
+#else
+    // macOS has no pipe2 (nor SOCK_CLOEXEC). liftoff's own spawns there close every descriptor
+    // they do not name (POSIX_SPAWN_CLOEXEC_DEFAULT), so the window before FD_CLOEXEC is set
+    // leaks nothing into liftoff's children. A fork+exec by another thread of the application
+    // in that window can inherit an end and hold the pipe open: EOF then waits for that process
+    // (for output, the drain's grace after our child's exit bounds it). No macOS call creates a
+    // pipe close-on-exec, so the window cannot be closed (Foundation's NSTask has the same one).
     if (::pipe(fds) != 0) return errno;
-    // No pipe2 on macOS; the spawn there closes every descriptor not named (CLOEXEC_DEFAULT), so
-    // the window before FD_CLOEXEC is set cannot leak these into liftoff's children.
     ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
     ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-    ::fcntl(fds[1], F_SETNOSIGPIPE, 1);
-#else
-    if (::pipe2(fds, O_CLOEXEC) != 0) return errno;
-#endif  // __APPLE__
+#endif  // LIFTOFF_HAS_PIPE2
     read_end.reset(fds[0]);
     write_end.reset(fds[1]);
     return 0;

@@ -8,7 +8,6 @@
 #include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -29,6 +28,7 @@
 #include "../../detail/facts.hpp"
 #include "../../detail/file.hpp"
 #include "fd.hpp"
+#include "os.hpp"
 
 namespace liftoff {
 inline namespace v0 {
@@ -182,8 +182,7 @@ struct posix_inspect {
         char mode[8];
         std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
         f.mode = mode;
-        struct statvfs vfs;
-        f.noexec_mount = ::statvfs(path.c_str(), &vfs) == 0 && (vfs.f_flag & ST_NOEXEC) != 0;
+        f.noexec_mount = on_noexec_mount(path.c_str());
         if (f.regular) {
             unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
             if (fd) {

@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,6 +17,7 @@
 #include "../../error.hpp"
 #include "fd.hpp"
 #include "inspect.hpp"
+#include "os.hpp"
 #include "process.hpp"
 #include "spawn_request.hpp"
 #include "system.hpp"
@@ -54,10 +54,7 @@ struct posix_exec_facts {
         std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(st.st_mode & 07777));
         return buf;
     }
-    static bool noexec_mount(const std::string& path) {
-        struct statvfs vfs;
-        return ::statvfs(path.c_str(), &vfs) == 0 && (vfs.f_flag & ST_NOEXEC) != 0;
-    }
+    static bool noexec_mount(const std::string& path) { return on_noexec_mount(path.c_str()); }
 };
 
 inline bool is_resource_error(int e) noexcept {
@@ -280,6 +277,7 @@ private:
         case io::kind::text:
         case io::kind::pipe:
             if (int e = make_pipe(child, parent)) return {spawn_stage::pipes, {e, std::generic_category()}};
+            set_pipe_nosigpipe(parent.get());  // ours alone: the child gets the read end
             break;
         default: break;  // inherit
         }

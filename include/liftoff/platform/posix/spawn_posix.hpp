@@ -11,28 +11,14 @@
 
 #include <cerrno>
 
+#include "os.hpp"
 #include "spawn_request.hpp"
 
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
 
-// Which file actions this C library has (decided once, here).
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 29))
-#define LIFTOFF_HAS_SPAWN_CHDIR 1
-#elif defined(__APPLE__) || (defined(__FreeBSD__) && __FreeBSD__ >= 14)
-#define LIFTOFF_HAS_SPAWN_CHDIR 1
-#else
-#define LIFTOFF_HAS_SPAWN_CHDIR 0
-#endif
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
-#define LIFTOFF_HAS_SPAWN_CLOSEFROM 1
-#elif defined(__FreeBSD__) && __FreeBSD__ >= 14
-#define LIFTOFF_HAS_SPAWN_CLOSEFROM 1
-#else
-#define LIFTOFF_HAS_SPAWN_CLOSEFROM 0
-#endif
-
+// What each C library's posix_spawn can do is decided in os.hpp.
 struct posix_spawn_spawner {
     static constexpr bool supports_die_with_parent = false;
     static constexpr bool has_pidfd = false;
@@ -44,61 +30,50 @@ struct posix_spawn_spawner {
             out.error = ENOTSUP;
             return out;
         }
-#if !LIFTOFF_HAS_SPAWN_CHDIR
-        if (r.cwd != nullptr) {
+        if (r.cwd != nullptr && !spawn_chdir_available()) {
             out.stage = spawn_stage::unsupported;
             out.error = ENOTSUP;
             return out;
         }
-#endif  // !LIFTOFF_HAS_SPAWN_CHDIR
         posix_spawnattr_t attr;
         posix_spawn_file_actions_t actions;
         if (int err = posix_spawnattr_init(&attr)) return fail(out, spawn_stage::fork, err);
         if (int err = posix_spawn_file_actions_init(&actions)) {
             posix_spawnattr_destroy(&attr);
-            return fail(out, spawn_stage::fork, err);
+            return fail(out, spawn_stage::fork, err > 0 ? err : ENOMEM);  // FreeBSD: -1 when malloc fails
         }
 
-        // Default dispositions and an empty mask, whatever the launching thread had.
+        // Default dispositions and an empty mask, whatever the launching thread had. SIGKILL and
+        // SIGSTOP always have theirs; FreeBSD's child fails the spawn on any refused sigaction.
         sigset_t all, none;
         sigfillset(&all);
+        sigdelset(&all, SIGKILL);
+        sigdelset(&all, SIGSTOP);
         sigemptyset(&none);
-        short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
-        posix_spawnattr_setsigdefault(&attr, &all);
-        posix_spawnattr_setsigmask(&attr, &none);
-        if (r.new_group) {
+        short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | spawn_os_flags();
+        int err = posix_spawnattr_setsigdefault(&attr, &all);
+        if (err == 0) err = posix_spawnattr_setsigmask(&attr, &none);
+        if (err == 0 && r.new_group) {
             flags |= POSIX_SPAWN_SETPGROUP;
-            posix_spawnattr_setpgroup(&attr, 0);
+            err = posix_spawnattr_setpgroup(&attr, 0);
         }
-#if defined(__APPLE__)
-        flags |= POSIX_SPAWN_CLOEXEC_DEFAULT;  // only what the file actions name reaches the child
-#endif                                         // __APPLE__
-        posix_spawnattr_setflags(&attr, flags);
+        // FreeBSD refuses (EINVAL) a flag it does not know rather than ignoring it.
+        if (err == 0) err = posix_spawnattr_setflags(&attr, flags);
 
-        int err = 0;
-        for (int i = 0; i < 3 && err == 0; ++i) {
-            if (r.fds[i] >= 0) {
-                err = posix_spawn_file_actions_adddup2(&actions, r.fds[i], i);
-            } else {
-#if defined(__APPLE__)
-                err = posix_spawn_file_actions_addinherit_np(&actions, i);
-#endif  // __APPLE__
-            }
-        }
-#if LIFTOFF_HAS_SPAWN_CLOSEFROM
-        if (err == 0) err = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-#endif  // LIFTOFF_HAS_SPAWN_CLOSEFROM
-#if LIFTOFF_HAS_SPAWN_CHDIR
-        if (err == 0 && r.cwd != nullptr) err = posix_spawn_file_actions_addchdir_np(&actions, r.cwd);
-#endif  // LIFTOFF_HAS_SPAWN_CHDIR
-        if (err == 0) {
+        for (int i = 0; i < 3 && err == 0; ++i)
+            err = r.fds[i] >= 0 ? posix_spawn_file_actions_adddup2(&actions, r.fds[i], i)
+                                : spawn_keep_stream(&actions, i);
+        if (err == 0) err = spawn_close_from_3(&actions);
+        if (err == 0 && r.cwd != nullptr) err = spawn_add_chdir(&actions, r.cwd);
+        const bool prepared = err == 0;
+        if (prepared) {
             pid_t pid = -1;
             err = posix_spawn(&pid, r.path, &actions, &attr, r.argv, r.envp);
             if (err == 0) out.pid = pid;
         }
         posix_spawn_file_actions_destroy(&actions);
         posix_spawnattr_destroy(&attr);
-        if (err != 0) fail(out, blame(r, err), err);
+        if (err != 0) fail(out, prepared ? blame(r, err) : spawn_stage::setup, err);
         return out;
     }
 

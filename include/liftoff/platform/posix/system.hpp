@@ -6,7 +6,7 @@
 #include <pthread.h>   // pthread_sigmask
 #include <signal.h>    // sigset_t, sigtimedwait
 #include <sys/stat.h>  // stat
-#include <unistd.h>    // environ, faccessat, confstr, getcwd
+#include <unistd.h>    // faccessat, confstr, getcwd
 
 #include <cerrno>
 #include <cstdlib>  // getenv
@@ -21,24 +21,11 @@
 
 #include "../../detail/launch_spec.hpp"  // file_probe
 #include "fd.hpp"
-
-#if defined(__APPLE__)
-#include <crt_externs.h>  // _NSGetEnviron: environ is not visible to shared code on macOS
-#else
-extern char** environ;  // POSIX: declared by no header unless _GNU_SOURCE
-#endif  // __APPLE__
+#include "os.hpp"  // posix_environ
 
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
-
-inline char** posix_environ() noexcept {
-#if defined(__APPLE__)
-    return *_NSGetEnviron();
-#else
-    return environ;
-#endif  // __APPLE__
-}
 
 /// The file-system and environment verbs shared by every POSIX platform.
 struct posix_system {
@@ -141,8 +128,8 @@ std::thread start_library_thread(F&& body) {
 /// write() that reports EPIPE instead of raising SIGPIPE on the calling (application) thread,
 /// without touching process-wide signal state.
 inline long write_without_sigpipe(int fd, const void* data, std::size_t n) noexcept {
-#if defined(__APPLE__)
-    return ::write(fd, data, n);  // the pipe has F_SETNOSIGPIPE
+#if LIFTOFF_HAS_PIPE_NOSIGPIPE
+    return ::write(fd, data, n);  // the parent's stdin end has the flag (set_pipe_nosigpipe)
 #else
     sigset_t pipe_only, old, pending;
     sigemptyset(&pipe_only);
@@ -164,7 +151,7 @@ inline long write_without_sigpipe(int fd, const void* data, std::size_t n) noexc
     ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
     errno = err;
     return r;
-#endif  // __APPLE__
+#endif  // LIFTOFF_HAS_PIPE_NOSIGPIPE
 }
 
 }  // namespace detail
