@@ -108,7 +108,8 @@ TEST_CASE("mailto: an attach or attachment field is refused unless allowed, howe
          {"mailto:a@b?attach=/etc/passwd", "mailto:a@b?subject=x&attachment=~/.ssh/id_rsa", "mailto:?ATTACH=x",
           "MAILTO:a@b?Attachment=file:///etc/passwd", "mailto:a@b?%61ttach=/etc/passwd",
           "mailto:a@b?%41%54%54%41%43%48%4D%45%4E%54=x", "mailto:a@b?body=x;attach=/y", "mailto:a@b?x=1?attach=/y",
-          "mailto:a@b?%20attach%20=/y", "mailto:a@b?body=1%26attach%3D/etc/passwd", "mailto:a@b?attach"}) {
+          "mailto:a@b?%20attach%20=/y", "mailto:a@b?body=1%26attach%3D/etc/passwd", "mailto:a@b?attach",
+          "mailto:a@b%3Fattach=/etc/passwd", "mailto:a@b?%2561ttach=/etc/passwd"}) {
         const auto f = refused(bad);
         CHECK_MESSAGE(test::contains(f.message, "it asks the mail client to attach a file"), f.message);
         CHECK_MESSAGE(test::contains(f.message, "open_options::allow_mail_attachments"), f.message);

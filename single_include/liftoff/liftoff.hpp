@@ -8694,12 +8694,19 @@ inline std::string percent_decode(std::string_view s) {
 
 /// The first header field of a mailto: URL that asks a mail client to attach a file
 /// ("attach", "attachment", in any case, percent-encoded or not), or "". Mail clients have
-/// attached local files from such links (Evolution, CVE-2020-11879). Read generously: the
-/// query is decoded before it is split, at '&', ';' and '?', as a lax client might.
+/// attached local files from such links (Evolution, CVE-2020-11879). Read generously, as a lax
+/// client might: the whole URL is decoded (twice-encoded too) before it is split at '?', '&'
+/// and ';', so neither `%3Fattach=` nor `%2561ttach=` slips through.
 inline std::string mailto_attachment_field(std::string_view rest) {
-    const std::size_t q = rest.find('?');
-    if (q == std::string_view::npos) return {};
-    const std::string query = percent_decode(rest.substr(q + 1));
+    std::string decoded(rest);
+    for (int round = 0; round < 3; ++round) {
+        std::string again = percent_decode(decoded);
+        if (again == decoded) break;
+        decoded = std::move(again);
+    }
+    const std::size_t q = decoded.find('?');
+    if (q == std::string::npos) return {};
+    const std::string query = decoded.substr(q + 1);
     std::size_t start = 0;
     while (start <= query.size()) {
         std::size_t end = query.find_first_of("&;?", start);
