@@ -10,9 +10,9 @@
 #include <sched.h>
 #include <sys/mount.h>  // mount(2) of a noexec tmpfs
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #endif
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
