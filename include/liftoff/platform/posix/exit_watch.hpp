@@ -110,11 +110,17 @@ inline child_state_seen pid_look(pid_t pid) noexcept {
 }
 
 /// When process `pid` started (field 22 of /proc/<pid>/stat, in clock ticks since boot), or 0
-/// if it cannot be read (no /proc, or no such process). With the pid, it names one process:
+/// if it cannot be read (no /proc, a /proc of another pid namespace, or no such process). With the pid, it names one process:
 /// a pid given to another process comes with another start time. Linux only.
 inline unsigned long long process_start_time(pid_t pid) noexcept {
 #if defined(__linux__)
     char path[32];
+    // A /proc of another pid namespace (not remounted after unshare) names other processes.
+    char self[16];
+    const ssize_t len = ::readlink("/proc/self", self, sizeof self - 1);
+    if (len <= 0) return 0;
+    self[len] = '\0';
+    if (std::strtoll(self, nullptr, 10) != static_cast<long long>(::getpid())) return 0;
     std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
     unique_fd fd(::open(path, O_RDONLY | O_CLOEXEC));
     if (!fd) return 0;
