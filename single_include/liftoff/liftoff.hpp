@@ -4623,8 +4623,8 @@ inline child_state_seen pid_look(pid_t pid) noexcept {
 }
 
 /// When process `pid` started (field 22 of /proc/<pid>/stat, in clock ticks since boot), or 0
-/// if it cannot be read (no /proc, a /proc of another pid namespace, or no such process). With the pid, it names one process:
-/// a pid given to another process comes with another start time. Linux only.
+/// if it cannot be read (no /proc, a /proc of another pid namespace, or no such process). With the pid, it names one
+/// process: a pid given to another process comes with another start time. Linux only.
 inline unsigned long long process_start_time(pid_t pid) noexcept {
 #if defined(__linux__)
     char path[32];
