@@ -15,6 +15,9 @@
 
 #if !defined(_WIN32)
 #include <sched.h>  // unshare
+#if defined(__linux__)
+#include <sys/mount.h>  // a /proc of the test's own pid namespace
+#endif                  // __linux__
 #include <sys/resource.h>
 #include <sys/wait.h>
 #endif  // !_WIN32
@@ -668,15 +671,41 @@ int pid_reuse_case() {
     }
     if (reaper.pending() != 0) return 19;
     if (::waitpid(imposter2, &raw, 0) != imposter2 || WEXITSTATUS(raw) != 43) return 18;
+
+    // A released child beyond the pidfd budget, looked at by pid on the reaper's timer: reaped
+    // behind liftoff's back, its pid given to another child. The reaper must not take that one.
+    std::vector<liftoff::child> budget;
+    for (std::size_t i = 0; i < liftoff::detail::posix_reaper::pidfd_budget; ++i) {
+        budget.push_back(liftoff::launch(helper_cmd({"sleep", "60000"})));
+        budget.back().release();
+    }
+    auto e = liftoff::launch(helper_cmd({"sleep", "1500"}));
+    const pid_t z = static_cast<pid_t>(e.pid());
+    e.release();
+    // The timer backs off (20 ms, 40 ms, ... 1 s): this blocking waitpid() wins the exit.
+    if (::waitpid(z, &raw, 0) != z) return 77;
+    const pid_t imposter3 = fork_with_pid(z, 300, 44);
+    if (imposter3 != z) return 77;
+    std::this_thread::sleep_for(3s);  // the imposter is a zombie for the timer's next looks
+    if (::waitpid(imposter3, &raw, WNOHANG) != imposter3 || WEXITSTATUS(raw) != 44) {
+        std::fprintf(stderr, "the reaper took the status of a process not its own\n");
+        return 20;
+    }
+    if (reaper.pending() != liftoff::detail::posix_reaper::pidfd_budget) return 21;
     return 0;
 }
 }  // namespace
 
 TEST_CASE("a child reaped behind liftoff's back whose pid is reused: wait() and the reaper go by its pidfd") {
     const int code = in_forked_process([] {
-        if (::unshare(CLONE_NEWPID) != 0) return 77;
+        // A mount namespace too, for a /proc of the new pid namespace (the reaper reads it).
+        if (::unshare(CLONE_NEWPID | CLONE_NEWNS) != 0) return 77;
+        if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return 77;
         const pid_t init = ::fork();  // pid 1 of the new namespace
-        if (init == 0) ::_exit(pid_reuse_case());
+        if (init == 0) {
+            if (::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) ::_exit(77);
+            ::_exit(pid_reuse_case());
+        }
         int raw = 0;
         if (init < 0 || ::waitpid(init, &raw, 0) != init) return 77;
         return WIFEXITED(raw) ? WEXITSTATUS(raw) : 98;
@@ -692,18 +721,32 @@ TEST_CASE("a child reaped behind liftoff's back whose pid is reused: wait() and 
 TEST_CASE("the reaper's first adoption meets EMFILE: it does not pretend, and reaps everything once it can") {
     const int code = in_forked_process([] {
         auto a = liftoff::launch(helper_cmd({"sleep", "100"}));
+        // It writes 1 MB to a pipe that, once released, nobody may be able to read.
+        auto b = liftoff::launch(helper_cmd({"sleep", "100", "out", "1000000"}).stdout_to(io::capture()));
+        const long long b_pid = b.pid();
         limit_descriptors(static_cast<rlim_t>(test::open_fds() + 16));
         std::vector<int> filler;
         for (int fd; (fd = ::dup(0)) >= 0;)
             filler.push_back(fd);
         a.release();  // no descriptor for the reaper's wake channel
+        b.release();
         const bool pretended = liftoff::detail::posix_reaper::instance().running();
+        // Still no reaper: the pipe it could not watch was closed, so the writer ends (EPIPE)
+        // rather than block on a full pipe. (Two descriptors back, for looking at /proc.)
+        for (int i = 0; i < 2; ++i) {
+            ::close(filler.back());
+            filler.pop_back();
+        }
+        const bool writer_ended = test::eventually([&] { return !test::alive(b_pid); }, 5s);
         for (int fd : filler)
             ::close(fd);
         limit_descriptors(4096);
         if (pretended) return 20;
-        liftoff::launch(helper_cmd({"sleep", "100"})).release();
+        if (!writer_ended) return 24;
+        // No later release(): the next launch (or wait) sets the reaper up.
+        if (!liftoff::run(helper_cmd({"exit", "0"})).ok()) return 22;
         if (!test::reaper_idle()) return 21;
+        if (test::alive(b_pid)) return 23;
         return 0;
     });
     CHECK(code == 0);

@@ -4211,7 +4211,6 @@ private:
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>  // threads started with signals blocked
 #include <utility>
 #include <vector>
 
@@ -4309,14 +4308,6 @@ private:
     sigset_t old_;
 };
 
-/// A library thread: it starts with every signal blocked, so the application's handlers never
-/// run on it and a write to a closed pipe gives EPIPE there instead of killing the process.
-template <class F>
-std::thread start_library_thread(F&& body) {
-    signals_blocked blocked;
-    return std::thread(std::forward<F>(body));
-}
-
 /// write() that reports EPIPE instead of raising SIGPIPE on the calling (application) thread,
 /// without touching process-wide signal state.
 inline long write_without_sigpipe(int fd, const void* data, std::size_t n) noexcept {
@@ -4371,7 +4362,8 @@ namespace detail {
 
 class posix_thread {
 public:
-    /// Room for the drain's 64 KiB buffer and an io::lines callback of ordinary depth.
+    /// Room for the drain's 64 KiB buffer and an io::lines callback of ordinary depth; the
+    /// reaper's, exit waiters' and kill_on_parent_exit's threads need far less.
     static constexpr std::size_t stack_size = 512 * 1024;
 
     posix_thread() noexcept = default;
@@ -4379,39 +4371,36 @@ public:
     posix_thread& operator=(const posix_thread&) = delete;
     ~posix_thread() { join(); }
 
-    /// Runs `body` on a new thread that starts with every signal blocked (as
-    /// start_library_thread's). Returns 0 or an errno value: ENOMEM when the stack could not be
+    /// Runs `body` on a new thread that starts with every signal blocked, so the application's
+    /// handlers never run on it and a write to a closed pipe gives EPIPE there instead of
+    /// killing the process. Returns 0 or an errno value: ENOMEM when the stack could not be
     /// mapped (an address-space limit or no memory), EAGAIN for a limit on threads.
     template <class F>
     int start(F body) noexcept {
         if (started_.load()) return EINVAL;
-        auto* job = new (std::nothrow) holder<F>(std::move(body));
-        if (job == nullptr) return ENOMEM;
-        pthread_attr_t attr;
-        if (const int err = ::pthread_attr_init(&attr)) {
-            delete job;
-            return err;
-        }
-        ::pthread_attr_setstacksize(&attr, stack_size);  // EINVAL only below PTHREAD_STACK_MIN
-        int err = 0;
-        {
-            signals_blocked blocked;
-            err = ::pthread_create(&id_, &attr, &holder<F>::run, job);
-        }
-        ::pthread_attr_destroy(&attr);
-        if (err != 0) {
-            delete job;
-            // The C library says EAGAIN for both a thread limit and a stack it could not map.
-            return err == EAGAIN && !stack_fits() ? ENOMEM : err;
-        }
-        started_.store(true);
-        return 0;
+        const int err = create(id_, false, std::move(body));
+        if (err == 0) started_.store(true);
+        return err;
+    }
+
+    /// Runs `body` on a new detached thread, as start() does (the same small stack, every signal
+    /// blocked): every library thread starts through here or start(). Returns 0 or an errno value.
+    template <class F>
+    static int start_detached(F body) noexcept {
+        pthread_t id;
+        return create(id, true, std::move(body));
     }
 
     bool joinable() const noexcept { return started_.load(); }
     void join() noexcept {
         if (!started_.load()) return;
         ::pthread_join(id_, nullptr);
+        started_.store(false);
+    }
+    /// In a fork() copy, where the thread does not exist: forget it without joining (joining a
+    /// thread of the parent is undefined; the copy's destructor must not try).
+    void abandon() noexcept {
+        id_ = pthread_t{};
         started_.store(false);
     }
 
@@ -4426,6 +4415,31 @@ private:
             return nullptr;
         }
     };
+
+    template <class F>
+    static int create(pthread_t& id, bool detached, F&& body) noexcept {
+        auto* job = new (std::nothrow) holder<F>(std::move(body));
+        if (job == nullptr) return ENOMEM;
+        pthread_attr_t attr;
+        if (const int err = ::pthread_attr_init(&attr)) {
+            delete job;
+            return err;
+        }
+        ::pthread_attr_setstacksize(&attr, stack_size);  // EINVAL only below PTHREAD_STACK_MIN
+        if (detached) ::pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        int err = 0;
+        {
+            signals_blocked blocked;
+            err = ::pthread_create(&id, &attr, &holder<F>::run, job);
+        }
+        ::pthread_attr_destroy(&attr);
+        if (err != 0) {
+            delete job;
+            // The C library says EAGAIN for both a thread limit and a stack it could not map.
+            return err == EAGAIN && !stack_fits() ? ENOMEM : err;
+        }
+        return 0;
+    }
 
     /// Whether a stack of this size can be mapped now.
     static bool stack_fits() noexcept {
@@ -4493,9 +4507,8 @@ public:
     void join() noexcept {
         if (thread_.joinable()) thread_.join();
     }
-    /// In a forked copy, where the thread does not exist: forget it without joining. An empty
-    /// std::thread is built in its place (destroying or assigning a joinable one terminates).
-    void abandon() noexcept { new (&thread_) std::thread(); }
+    /// In a forked copy, where the thread does not exist: forget it without joining.
+    void abandon() noexcept { thread_.abandon(); }
 
     std::mutex& lock() noexcept { return lock_; }
     output_sink& sink(int stream) noexcept { return sinks_[stream - 1]; }
@@ -4667,6 +4680,7 @@ private:
 
 #include <signal.h>
 #include <sys/types.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -4675,6 +4689,9 @@ private:
 #include <cerrno>
 #include <chrono>
 #include <cstdint>  // uintptr_t, a kevent ident
+#include <cstdio>   // snprintf
+#include <cstdlib>  // strtoull
+#include <cstring>  // strrchr
 
 #if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) || defined(__DragonFly__)
 #include <sys/event.h>
@@ -4751,12 +4768,74 @@ inline bool pidfd_look(int pidfd, bool reap, child_state_seen& seen, exit_status
 #endif  // __linux__
 }
 
+/// One look at `pid` by its pid, without reaping it (WNOWAIT): `exited` while it is a zombie,
+/// `gone` if it is not (or no longer) our child (ECHILD). By pid, so it cannot tell our child
+/// from another process given its pid after someone else reaped it (a pidfd can).
+inline child_state_seen pid_look(pid_t pid) noexcept {
+    siginfo_t info{};
+    info.si_pid = 0;
+    const int r =
+        retry_eintr([&] { return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT | WNOHANG); });
+    if (r != 0) return child_state_seen::gone;
+    return info.si_pid == pid ? child_state_seen::exited : child_state_seen::running;
+}
+
+/// When process `pid` started (field 22 of /proc/<pid>/stat, in clock ticks since boot), or 0
+/// if it cannot be read (no /proc, a /proc of another pid namespace, or no such process). With the pid, it names one
+/// process: a pid given to another process comes with another start time. Linux only.
+inline unsigned long long process_start_time(pid_t pid) noexcept {
+#if defined(__linux__)
+    char path[32];
+    // A /proc of another pid namespace (not remounted after unshare) names other processes.
+    char self[16];
+    const ssize_t len = ::readlink("/proc/self", self, sizeof self - 1);
+    if (len <= 0) return 0;
+    self[len] = '\0';
+    if (std::strtoll(self, nullptr, 10) != static_cast<long long>(::getpid())) return 0;
+    std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
+    unique_fd fd(::open(path, O_RDONLY | O_CLOEXEC));
+    if (!fd) return 0;
+    char buf[1024];  // pid, (comm: at most 16 bytes, escaped nowhere), then 50 numbers at most
+    const ssize_t n = retry_eintr([&] { return ::read(fd.get(), buf, sizeof buf - 1); });
+    if (n <= 0) return 0;
+    buf[n] = '\0';
+    // comm may hold spaces and parentheses: the fields start after the LAST ')'.
+    const char* p = std::strrchr(buf, ')');
+    if (p == nullptr) return 0;
+    ++p;
+    for (int field = 3; field < 22; ++field) {  // skip fields 3 (state) to 21
+        while (*p == ' ')
+            ++p;
+        while (*p != ' ' && *p != '\0')
+            ++p;
+        if (*p == '\0') return 0;
+    }
+    char* end = nullptr;
+    const unsigned long long start = std::strtoull(p, &end, 10);
+    return end == p ? 0 : start;
+#else
+    (void)pid;
+    return 0;
+#endif  // __linux__
+}
+
 /// Reaps the child if it has exited; never blocks. Through its pidfd where there is one, else by
 /// pid (safe while liftoff has not reaped it: the zombie keeps the pid; only another reaper in
-/// this process can break that, and then a pidfd is what tells).
-inline child_state_seen reap_child(pid_t pid, int pidfd, exit_status* status) noexcept {
+/// this process can break that, and then a pidfd is what tells). `start_time` (Linux, by pid,
+/// nonzero): the child's process_start_time(); a zombie under its pid that started at another
+/// time is not ours (our child was reaped behind liftoff's back and its pid given to another
+/// child of this process): it is left alone, and the answer is `gone`.
+inline child_state_seen reap_child(pid_t pid, int pidfd, exit_status* status,
+                                   unsigned long long start_time = 0) noexcept {
     child_state_seen seen = child_state_seen::running;
     if (pidfd_look(pidfd, true, seen, status)) return seen;
+    if (start_time != 0) {
+        seen = pid_look(pid);
+        if (seen != child_state_seen::exited) return seen;
+        // A zombie keeps its /proc entry until reaped, and only this process can reap it now
+        // (short of an application's reaper racing this very line, which no by-pid look avoids).
+        if (process_start_time(pid) != start_time) return child_state_seen::gone;
+    }
     int raw = 0;
     const pid_t r = retry_eintr([&] { return ::waitpid(pid, &raw, WNOHANG); });
     if (r == 0) return child_state_seen::running;
@@ -4766,12 +4845,17 @@ inline child_state_seen reap_child(pid_t pid, int pidfd, exit_status* status) no
 }
 
 #if LIFTOFF_DETAIL_KQUEUE
-/// Registers `pid` for NOTE_EXIT on `kq`. False if it has already exited (ESRCH: a zombie, or
-/// reaped): the caller looks at once.
-inline bool kqueue_watch_exit(int kq, pid_t pid) noexcept {
+/// One EV_ADD on `kq`: 0 or the errno value kevent() gave.
+inline int kqueue_add(int kq, uintptr_t ident, short filter, unsigned short flags, unsigned fflags) noexcept {
     struct kevent change;
-    EV_SET(&change, static_cast<uintptr_t>(pid), EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, nullptr);
-    return retry_eintr([&] { return ::kevent(kq, &change, 1, nullptr, 0, nullptr); }) == 0;
+    EV_SET(&change, ident, filter, EV_ADD | flags, fflags, 0, nullptr);
+    return retry_eintr([&] { return ::kevent(kq, &change, 1, nullptr, 0, nullptr); }) == 0 ? 0 : errno;
+}
+
+/// Registers `pid` for one NOTE_EXIT on `kq`: 0, ESRCH if it has already exited (a zombie, or
+/// reaped: the caller looks at once), or another errno value (the caller watches another way).
+inline int kqueue_watch_exit(int kq, pid_t pid) noexcept {
+    return kqueue_add(kq, static_cast<uintptr_t>(pid), EVFILT_PROC, EV_ONESHOT, NOTE_EXIT);
 }
 
 inline timespec timespec_until(std::chrono::steady_clock::time_point deadline) noexcept {
@@ -4793,7 +4877,9 @@ inline int kqueue_await_exit(pid_t pid, std::chrono::steady_clock::time_point de
 #if LIFTOFF_DETAIL_KQUEUE
     unique_fd kq(::kqueue());
     if (!kq) return -1;
-    if (!kqueue_watch_exit(kq.get(), pid)) return 1;
+    if (const int err = kqueue_watch_exit(kq.get(), pid)) return err == ESRCH ? 1 : -1;  // else: another way
+    // An exit between the caller's look and the registration gives no event: look again now.
+    if (pid_look(pid) != child_state_seen::running) return 1;
     for (;;) {
         const timespec ts = timespec_until(deadline);
         struct kevent got;
@@ -4818,12 +4904,20 @@ inline int kqueue_await_exit(pid_t pid, std::chrono::steady_clock::time_point de
 //
 // One thread, and a fixed number of descriptors, for any number of released children:
 // - macOS and the BSDs: one kqueue watches every child's exit (EVFILT_PROC by pid) and the pipes.
+//   The registration is made by pid, but while liftoff still owns the unreaped child (it is
+//   registered when released, before liftoff has reaped it), and the knote then follows that
+//   process, not its pid: a pid reused later cannot be taken for it.
 // - Linux: the first `pidfd_budget` children keep their pidfd in the poll set (reaped the moment
 //   they exit, and safely even if the application reaps behind liftoff's back); the pidfds of
 //   the rest are closed at once, and those children are looked at by pid on a timer that backs
-//   off from 20 ms to 1 s while nothing changes. Polling a pid is safe here: a child liftoff has
-//   not reaped stays a zombie, which keeps its pid from being reused. So 1,000 released children
-//   cost `pidfd_budget` descriptors, not 1,000, and a late reap costs at most about a second.
+//   off from 20 ms to 1 s while nothing changes. A child liftoff has not reaped stays a zombie,
+//   which keeps its pid from being reused, unless the application reaps it behind liftoff's back
+//   (its own waitpid, a SIGCHLD handler with waitpid(-1)) and the pid goes to another of its
+//   children: so each is known by its pid AND its start time (/proc/<pid>/stat, read when its
+//   pidfd is dropped), and a zombie under its pid with another start time is left alone. Where
+//   /proc cannot be read, the child keeps its pidfd instead, beyond the budget. So 1,000
+//   released children cost `pidfd_budget` descriptors, not 1,000, and a late reap costs at most
+//   about a second.
 //   (A later rework may fold this into one event loop; io_uring's waitid would remove the timer.)
 // The descriptors of pipes a released child still writes to are kept until it closes them: they
 // are what keeps the child from a SIGPIPE or a full pipe.
@@ -4863,10 +4957,41 @@ public:
     /// Takes over a running child: its pid, its pidfd (or -1) and the output pipes to drop.
     void adopt(pid_t pid, unique_fd pidfd, std::vector<unique_fd> pipes) {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (pidfd && pidfds_held_ >= pidfd_budget) pidfd.reset();  // polled by pid instead
+        unsigned long long start_time = 0;
+        if (pidfd && pidfds_held_ >= pidfd_budget) {
+            // Polled by pid instead, known by its start time too. Read first, then ask the pidfd
+            // whether the child is still ours: if it is, the time read was its own.
+            start_time = process_start_time(pid);
+            child_state_seen seen = child_state_seen::running;
+            if (start_time != 0 && pidfd_look(pidfd.get(), false, seen, nullptr) && seen == child_state_seen::gone) {
+                take(std::move(pipes));  // reaped behind liftoff's back already: nothing to reap
+                return;
+            }
+            if (start_time != 0) pidfd.reset();  // no /proc: keep the pidfd, beyond the budget
+        } else if (!pidfd) {
+            start_time = process_start_time(pid);  // no pidfd at all: the best this can know
+        }
         if (pidfd) ++pidfds_held_;
-        incoming_.push_back({pid, std::move(pidfd)});
+        incoming_.push_back({pid, std::move(pidfd), start_time});
         take(std::move(pipes));
+    }
+
+    /// Retries a set-up that failed (see take()); cheap when none did. The library calls it when
+    /// it next launches or waits, so what was queued does not depend on a later release().
+    static void retry_if_pending() {
+        if (!setup_pending_.load(std::memory_order_relaxed)) return;
+        posix_reaper& r = instance();
+        std::lock_guard<std::mutex> lock(r.mutex_);
+        if (r.started_ || (r.incoming_.empty() && r.incoming_pipes_.empty())) {
+            setup_pending_.store(false);  // done, or nothing queued here (a fork() copy)
+            return;
+        }
+        if (r.start_locked()) {
+            setup_pending_.store(false);
+            r.wake_locked();
+        } else {
+            r.sweep_incoming_locked();
+        }
     }
 
     /// Takes over pipes alone (the child is reaped; a grandchild still writes): read and drop
@@ -4901,8 +5026,9 @@ private:
     struct entry {
         pid_t pid;
         unique_fd pidfd;
-        bool watched = false;  // an event says when it exits (pidfd, kqueue); else the timer
-        bool due = false;      // look now
+        unsigned long long start_time = 0;  // Linux, without a pidfd: see process_start_time
+        bool watched = false;               // an event says when it exits (pidfd, kqueue); else the timer
+        bool due = false;                   // look now
     };
     struct pipe_entry {
         unique_fd fd;
@@ -4918,12 +5044,20 @@ private:
             incoming_pipes_.push_back(std::move(p));
         }
         if (!started_ && !start_locked()) {
-            // Not set up (no descriptor or thread to spare now): say so by not pretending. What
-            // was adopted stays queued for the next adopt(), which tries again; meanwhile the
-            // children that have already exited are reaped here, so they are not left zombies.
+            // Not set up (no descriptor or thread to spare now): say so by not pretending. The
+            // children stay queued for the next launch, wait or release, which tries again
+            // (retry_if_pending); meanwhile the children that have already exited are reaped
+            // here, so they are not left zombies. The pipes are closed: nobody would read them,
+            // and a child writing to a full one would block for ever; it gets EPIPE instead.
             sweep_incoming_locked();
+            incoming_pipes_.clear();
+            setup_pending_.store(true);
             return;
         }
+        wake_locked();
+    }
+
+    void wake_locked() noexcept {
         const char one = 1;
         const ssize_t r = ::write(wake_write_.get(), &one, 1);
         (void)r;  // a full wake pipe already wakes the thread
@@ -4942,22 +5076,19 @@ private:
 #if LIFTOFF_DETAIL_KQUEUE
         if (!kq_) {
             unique_fd kq(::kqueue());
-            if (!kq || !kqueue_watch_read(kq.get(), wake_read_.get())) return false;
+            if (!kq || kqueue_add(kq.get(), static_cast<uintptr_t>(wake_read_.get()), EVFILT_READ, 0, 0) != 0)
+                return false;
             kq_ = std::move(kq);
         }
 #endif  // LIFTOFF_DETAIL_KQUEUE
-        try {
-            start_library_thread([this] { run(); }).detach();
-        } catch (...) {
-            return false;
-        }
+        if (posix_thread::start_detached([this] { run(); }) != 0) return false;
         started_ = true;
         return true;
     }
 
     void sweep_incoming_locked() noexcept {
         for (auto it = incoming_.begin(); it != incoming_.end();) {
-            if (reap_child(it->pid, it->pidfd.get(), nullptr) == child_state_seen::running) {
+            if (reap_child(it->pid, it->pidfd.get(), nullptr, it->start_time) == child_state_seen::running) {
                 ++it;
                 continue;
             }
@@ -4966,14 +5097,6 @@ private:
         }
     }
 
-#if LIFTOFF_DETAIL_KQUEUE
-    static bool kqueue_watch_read(int kq, int fd) noexcept {
-        struct kevent change;
-        EV_SET(&change, static_cast<uintptr_t>(fd), EVFILT_READ, EV_ADD, 0, 0, nullptr);
-        return retry_eintr([&] { return ::kevent(kq, &change, 1, nullptr, 0, nullptr); }) == 0;
-    }
-#endif  // LIFTOFF_DETAIL_KQUEUE
-
     /// Moves what was adopted into the thread's own lists, and starts watching it.
     void take_incoming(std::vector<entry>& children, std::vector<pipe_entry>& pipes, bool& arrived) {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -4981,7 +5104,7 @@ private:
         for (auto& e : incoming_) {
 #if LIFTOFF_DETAIL_KQUEUE
             // ESRCH: it has exited already; anything else: the timer looks at it instead.
-            e.watched = kqueue_watch_exit(kq_.get(), e.pid);
+            e.watched = kqueue_watch_exit(kq_.get(), e.pid) == 0;
             e.due = true;  // it may have exited before it was watched
 #else
             // A pidfd is watched where waitid(P_PIDFD) works (Linux 5.4); before, by pid.
@@ -4995,7 +5118,7 @@ private:
 #if LIFTOFF_DETAIL_KQUEUE
             // Registered while the thread holds it; a pipe it cannot watch is closed (the writer
             // gets EPIPE, not a full pipe for ever).
-            if (!kqueue_watch_read(kq_.get(), p.get())) continue;
+            if (kqueue_add(kq_.get(), static_cast<uintptr_t>(p.get()), EVFILT_READ, 0, 0) != 0) continue;
 #endif  // LIFTOFF_DETAIL_KQUEUE
             pipes.push_back({std::move(p), false});
         }
@@ -5010,13 +5133,21 @@ private:
         char scratch[256];
 #if LIFTOFF_DETAIL_KQUEUE
         struct kevent got[64];
-        timespec ts{timeout_ms / 1000, (timeout_ms % 1000) * 1000000L};
+        const timespec ts = timespec_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms));
         const int n = ::kevent(kq_.get(), nullptr, 0, got, 64, timeout_ms < 0 ? nullptr : &ts);
         for (int i = 0; i < n; ++i) {
             const auto id = got[i].ident;
             if (got[i].filter == EVFILT_PROC) {
+                // NOTE_EXIT can come before the child is a zombie (XNU, the BSDs; libuv met
+                // it), so waitpid(WNOHANG) may still say it runs, and this one-shot event is
+                // used up: from now on the timer looks at it until it is reaped. Not a blocking
+                // waitpid: if the application reaped it meanwhile and its pid went to another
+                // child, that would hold this thread for the other child's whole life.
                 for (auto& c : children)
-                    if (static_cast<uintptr_t>(c.pid) == id) c.due = true;
+                    if (static_cast<uintptr_t>(c.pid) == id) {
+                        c.due = true;
+                        c.watched = false;
+                    }
             } else if (id == static_cast<uintptr_t>(wake_read_.get())) {
                 while (::read(wake_read_.get(), scratch, sizeof scratch) > 0) {
                 }
@@ -5081,7 +5212,8 @@ private:
             }
             std::size_t reaped = 0, reaped_pidfds = 0;
             for (auto it = children.begin(); it != children.end();) {
-                if (!it->due || reap_child(it->pid, it->pidfd.get(), nullptr) == child_state_seen::running) {
+                if (!it->due ||
+                    reap_child(it->pid, it->pidfd.get(), nullptr, it->start_time) == child_state_seen::running) {
                     it->due = false;
                     ++it;
                     continue;
@@ -5110,6 +5242,8 @@ private:
             pipe_count_ = pipes.size();
         }
     }
+
+    static inline std::atomic<bool> setup_pending_{false};  // see retry_if_pending()
 
     const pid_t owner_;
     std::atomic<std::size_t> rounds_{0};
@@ -5338,18 +5472,14 @@ private:
     public:
         static std::shared_ptr<exit_waiter> start(pid_t pid) {
             auto w = std::make_shared<exit_waiter>();
-            try {
-                start_library_thread([w, pid] {
-                    siginfo_t info{};
-                    retry_eintr([&] { return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT); });
-                    std::lock_guard<std::mutex> lock(w->mutex_);
-                    w->exited_ = true;
-                    w->cv_.notify_all();
-                }).detach();
-            } catch (...) {
-                return nullptr;
-            }
-            return w;
+            const int err = posix_thread::start_detached([w, pid] {
+                siginfo_t info{};
+                retry_eintr([&] { return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT); });
+                std::lock_guard<std::mutex> lock(w->mutex_);
+                w->exited_ = true;
+                w->cv_.notify_all();
+            });
+            return err == 0 ? w : nullptr;
         }
         bool wait_until(std::chrono::steady_clock::time_point deadline) {
             std::unique_lock<std::mutex> lock(mutex_);
@@ -5399,6 +5529,7 @@ private:
     /// Blocks until the child has exited or `deadline` (if any) passes; never reaps. True if it
     /// has exited or has been reaped (by another thread, or by the system).
     bool await_exit(const std::chrono::steady_clock::time_point* deadline) {
+        posix_reaper::retry_if_pending();
         for (;;) {
             {
                 std::lock_guard<std::mutex> lock(mutex_);
@@ -5425,11 +5556,7 @@ private:
             }
             // By pid (no pidfd, or a kernel before 5.4): another reaper in this process could
             // hand the pid to someone else meanwhile; without a pidfd nothing can tell.
-            siginfo_t info{};
-            info.si_pid = 0;
-            const int r = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT | WNOHANG);
-            if (r != 0 && errno == EINTR) continue;
-            if (r != 0 || info.si_pid == pid_) return true;  // ECHILD: reaped already
+            if (pid_look(pid_) != child_state_seen::running) return true;  // gone: reaped already
             if (deadline != nullptr && std::chrono::steady_clock::now() >= *deadline) return false;
             if (deadline == nullptr) {
                 siginfo_t done{};
@@ -5570,6 +5697,7 @@ struct posix_family : posix_system, posix_inspect {
 
     /// Sets up the streams, spawns, and hands the running child to `proc`.
     static spawn_failure spawn(const launch_spec& spec, process& proc) {
+        posix_reaper::retry_if_pending();    // a reaper that could not start earlier
         unique_fd child_side[3];             // what the child gets as 0, 1, 2
         unique_fd parent_side[3];            // our ends of its pipes
         int inherit_from[3] = {-1, -1, -1};  // a parent stream the child shares instead
@@ -6042,14 +6170,12 @@ public:
         job j{&r, {}, false};
         std::unique_lock<std::mutex> lock(mutex_);
         if (!started_) {
-            try {
-                start_library_thread([this] { loop(); }).detach();
-                started_ = true;
-            } catch (...) {
+            if (const int err = posix_thread::start_detached([this] { loop(); })) {
                 j.result.stage = spawn_stage::thread;
-                j.result.error = EAGAIN;
+                j.result.error = err;
                 return j.result;
             }
+            started_ = true;
         }
         queue_.push_back(&j);
         wake_.notify_one();

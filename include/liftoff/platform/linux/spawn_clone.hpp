@@ -24,6 +24,7 @@
 #include "../posix/fd.hpp"
 #include "../posix/spawn_request.hpp"
 #include "../posix/system.hpp"
+#include "../posix/thread.hpp"
 
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000  // Linux 5.2; older headers lack it
@@ -243,14 +244,12 @@ public:
         job j{&r, {}, false};
         std::unique_lock<std::mutex> lock(mutex_);
         if (!started_) {
-            try {
-                start_library_thread([this] { loop(); }).detach();
-                started_ = true;
-            } catch (...) {
+            if (const int err = posix_thread::start_detached([this] { loop(); })) {
                 j.result.stage = spawn_stage::thread;
-                j.result.error = EAGAIN;
+                j.result.error = err;
                 return j.result;
             }
+            started_ = true;
         }
         queue_.push_back(&j);
         wake_.notify_one();

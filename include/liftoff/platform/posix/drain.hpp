@@ -75,9 +75,8 @@ public:
     void join() noexcept {
         if (thread_.joinable()) thread_.join();
     }
-    /// In a forked copy, where the thread does not exist: forget it without joining. An empty
-    /// std::thread is built in its place (destroying or assigning a joinable one terminates).
-    void abandon() noexcept { new (&thread_) std::thread(); }
+    /// In a forked copy, where the thread does not exist: forget it without joining.
+    void abandon() noexcept { thread_.abandon(); }
 
     std::mutex& lock() noexcept { return lock_; }
     output_sink& sink(int stream) noexcept { return sinks_[stream - 1]; }

@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include <sys/types.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,6 +15,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>  // uintptr_t, a kevent ident
+#include <cstdio>   // snprintf
+#include <cstdlib>  // strtoull
+#include <cstring>  // strrchr
 
 #include "../../exit_status.hpp"
 #include "fd.hpp"
@@ -93,12 +97,74 @@ inline bool pidfd_look(int pidfd, bool reap, child_state_seen& seen, exit_status
 #endif  // __linux__
 }
 
+/// One look at `pid` by its pid, without reaping it (WNOWAIT): `exited` while it is a zombie,
+/// `gone` if it is not (or no longer) our child (ECHILD). By pid, so it cannot tell our child
+/// from another process given its pid after someone else reaped it (a pidfd can).
+inline child_state_seen pid_look(pid_t pid) noexcept {
+    siginfo_t info{};
+    info.si_pid = 0;
+    const int r =
+        retry_eintr([&] { return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT | WNOHANG); });
+    if (r != 0) return child_state_seen::gone;
+    return info.si_pid == pid ? child_state_seen::exited : child_state_seen::running;
+}
+
+/// When process `pid` started (field 22 of /proc/<pid>/stat, in clock ticks since boot), or 0
+/// if it cannot be read (no /proc, a /proc of another pid namespace, or no such process). With the pid, it names one
+/// process: a pid given to another process comes with another start time. Linux only.
+inline unsigned long long process_start_time(pid_t pid) noexcept {
+#if defined(__linux__)
+    char path[32];
+    // A /proc of another pid namespace (not remounted after unshare) names other processes.
+    char self[16];
+    const ssize_t len = ::readlink("/proc/self", self, sizeof self - 1);
+    if (len <= 0) return 0;
+    self[len] = '\0';
+    if (std::strtoll(self, nullptr, 10) != static_cast<long long>(::getpid())) return 0;
+    std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
+    unique_fd fd(::open(path, O_RDONLY | O_CLOEXEC));
+    if (!fd) return 0;
+    char buf[1024];  // pid, (comm: at most 16 bytes, escaped nowhere), then 50 numbers at most
+    const ssize_t n = retry_eintr([&] { return ::read(fd.get(), buf, sizeof buf - 1); });
+    if (n <= 0) return 0;
+    buf[n] = '\0';
+    // comm may hold spaces and parentheses: the fields start after the LAST ')'.
+    const char* p = std::strrchr(buf, ')');
+    if (p == nullptr) return 0;
+    ++p;
+    for (int field = 3; field < 22; ++field) {  // skip fields 3 (state) to 21
+        while (*p == ' ')
+            ++p;
+        while (*p != ' ' && *p != '\0')
+            ++p;
+        if (*p == '\0') return 0;
+    }
+    char* end = nullptr;
+    const unsigned long long start = std::strtoull(p, &end, 10);
+    return end == p ? 0 : start;
+#else
+    (void)pid;
+    return 0;
+#endif  // __linux__
+}
+
 /// Reaps the child if it has exited; never blocks. Through its pidfd where there is one, else by
 /// pid (safe while liftoff has not reaped it: the zombie keeps the pid; only another reaper in
-/// this process can break that, and then a pidfd is what tells).
-inline child_state_seen reap_child(pid_t pid, int pidfd, exit_status* status) noexcept {
+/// this process can break that, and then a pidfd is what tells). `start_time` (Linux, by pid,
+/// nonzero): the child's process_start_time(); a zombie under its pid that started at another
+/// time is not ours (our child was reaped behind liftoff's back and its pid given to another
+/// child of this process): it is left alone, and the answer is `gone`.
+inline child_state_seen reap_child(pid_t pid, int pidfd, exit_status* status,
+                                   unsigned long long start_time = 0) noexcept {
     child_state_seen seen = child_state_seen::running;
     if (pidfd_look(pidfd, true, seen, status)) return seen;
+    if (start_time != 0) {
+        seen = pid_look(pid);
+        if (seen != child_state_seen::exited) return seen;
+        // A zombie keeps its /proc entry until reaped, and only this process can reap it now
+        // (short of an application's reaper racing this very line, which no by-pid look avoids).
+        if (process_start_time(pid) != start_time) return child_state_seen::gone;
+    }
     int raw = 0;
     const pid_t r = retry_eintr([&] { return ::waitpid(pid, &raw, WNOHANG); });
     if (r == 0) return child_state_seen::running;
@@ -108,12 +174,17 @@ inline child_state_seen reap_child(pid_t pid, int pidfd, exit_status* status) no
 }
 
 #if LIFTOFF_DETAIL_KQUEUE
-/// Registers `pid` for NOTE_EXIT on `kq`. False if it has already exited (ESRCH: a zombie, or
-/// reaped): the caller looks at once.
-inline bool kqueue_watch_exit(int kq, pid_t pid) noexcept {
+/// One EV_ADD on `kq`: 0 or the errno value kevent() gave.
+inline int kqueue_add(int kq, uintptr_t ident, short filter, unsigned short flags, unsigned fflags) noexcept {
     struct kevent change;
-    EV_SET(&change, static_cast<uintptr_t>(pid), EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, nullptr);
-    return retry_eintr([&] { return ::kevent(kq, &change, 1, nullptr, 0, nullptr); }) == 0;
+    EV_SET(&change, ident, filter, EV_ADD | flags, fflags, 0, nullptr);
+    return retry_eintr([&] { return ::kevent(kq, &change, 1, nullptr, 0, nullptr); }) == 0 ? 0 : errno;
+}
+
+/// Registers `pid` for one NOTE_EXIT on `kq`: 0, ESRCH if it has already exited (a zombie, or
+/// reaped: the caller looks at once), or another errno value (the caller watches another way).
+inline int kqueue_watch_exit(int kq, pid_t pid) noexcept {
+    return kqueue_add(kq, static_cast<uintptr_t>(pid), EVFILT_PROC, EV_ONESHOT, NOTE_EXIT);
 }
 
 inline timespec timespec_until(std::chrono::steady_clock::time_point deadline) noexcept {
@@ -135,7 +206,9 @@ inline int kqueue_await_exit(pid_t pid, std::chrono::steady_clock::time_point de
 #if LIFTOFF_DETAIL_KQUEUE
     unique_fd kq(::kqueue());
     if (!kq) return -1;
-    if (!kqueue_watch_exit(kq.get(), pid)) return 1;
+    if (const int err = kqueue_watch_exit(kq.get(), pid)) return err == ESRCH ? 1 : -1;  // else: another way
+    // An exit between the caller's look and the registration gives no event: look again now.
+    if (pid_look(pid) != child_state_seen::running) return 1;
     for (;;) {
         const timespec ts = timespec_until(deadline);
         struct kevent got;

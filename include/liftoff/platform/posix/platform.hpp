@@ -19,6 +19,7 @@
 #include "inspect.hpp"
 #include "os.hpp"
 #include "process.hpp"
+#include "reaper.hpp"
 #include "spawn_request.hpp"
 #include "system.hpp"
 
@@ -82,6 +83,7 @@ struct posix_family : posix_system, posix_inspect {
 
     /// Sets up the streams, spawns, and hands the running child to `proc`.
     static spawn_failure spawn(const launch_spec& spec, process& proc) {
+        posix_reaper::retry_if_pending();    // a reaper that could not start earlier
         unique_fd child_side[3];             // what the child gets as 0, 1, 2
         unique_fd parent_side[3];            // our ends of its pipes
         int inherit_from[3] = {-1, -1, -1};  // a parent stream the child shares instead

@@ -32,6 +32,7 @@
 #include "fd.hpp"
 #include "reaper.hpp"
 #include "system.hpp"
+#include "thread.hpp"
 
 namespace liftoff {
 inline namespace v0 {
@@ -238,18 +239,14 @@ private:
     public:
         static std::shared_ptr<exit_waiter> start(pid_t pid) {
             auto w = std::make_shared<exit_waiter>();
-            try {
-                start_library_thread([w, pid] {
-                    siginfo_t info{};
-                    retry_eintr([&] { return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT); });
-                    std::lock_guard<std::mutex> lock(w->mutex_);
-                    w->exited_ = true;
-                    w->cv_.notify_all();
-                }).detach();
-            } catch (...) {
-                return nullptr;
-            }
-            return w;
+            const int err = posix_thread::start_detached([w, pid] {
+                siginfo_t info{};
+                retry_eintr([&] { return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT); });
+                std::lock_guard<std::mutex> lock(w->mutex_);
+                w->exited_ = true;
+                w->cv_.notify_all();
+            });
+            return err == 0 ? w : nullptr;
         }
         bool wait_until(std::chrono::steady_clock::time_point deadline) {
             std::unique_lock<std::mutex> lock(mutex_);
@@ -299,6 +296,7 @@ private:
     /// Blocks until the child has exited or `deadline` (if any) passes; never reaps. True if it
     /// has exited or has been reaped (by another thread, or by the system).
     bool await_exit(const std::chrono::steady_clock::time_point* deadline) {
+        posix_reaper::retry_if_pending();
         for (;;) {
             {
                 std::lock_guard<std::mutex> lock(mutex_);
@@ -325,11 +323,7 @@ private:
             }
             // By pid (no pidfd, or a kernel before 5.4): another reaper in this process could
             // hand the pid to someone else meanwhile; without a pidfd nothing can tell.
-            siginfo_t info{};
-            info.si_pid = 0;
-            const int r = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT | WNOHANG);
-            if (r != 0 && errno == EINTR) continue;
-            if (r != 0 || info.si_pid == pid_) return true;  // ECHILD: reaped already
+            if (pid_look(pid_) != child_state_seen::running) return true;  // gone: reaped already
             if (deadline != nullptr && std::chrono::steady_clock::now() >= *deadline) return false;
             if (deadline == nullptr) {
                 siginfo_t done{};

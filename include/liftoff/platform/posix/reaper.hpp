@@ -3,12 +3,20 @@
 //
 // One thread, and a fixed number of descriptors, for any number of released children:
 // - macOS and the BSDs: one kqueue watches every child's exit (EVFILT_PROC by pid) and the pipes.
+//   The registration is made by pid, but while liftoff still owns the unreaped child (it is
+//   registered when released, before liftoff has reaped it), and the knote then follows that
+//   process, not its pid: a pid reused later cannot be taken for it.
 // - Linux: the first `pidfd_budget` children keep their pidfd in the poll set (reaped the moment
 //   they exit, and safely even if the application reaps behind liftoff's back); the pidfds of
 //   the rest are closed at once, and those children are looked at by pid on a timer that backs
-//   off from 20 ms to 1 s while nothing changes. Polling a pid is safe here: a child liftoff has
-//   not reaped stays a zombie, which keeps its pid from being reused. So 1,000 released children
-//   cost `pidfd_budget` descriptors, not 1,000, and a late reap costs at most about a second.
+//   off from 20 ms to 1 s while nothing changes. A child liftoff has not reaped stays a zombie,
+//   which keeps its pid from being reused, unless the application reaps it behind liftoff's back
+//   (its own waitpid, a SIGCHLD handler with waitpid(-1)) and the pid goes to another of its
+//   children: so each is known by its pid AND its start time (/proc/<pid>/stat, read when its
+//   pidfd is dropped), and a zombie under its pid with another start time is left alone. Where
+//   /proc cannot be read, the child keeps its pidfd instead, beyond the budget. So 1,000
+//   released children cost `pidfd_budget` descriptors, not 1,000, and a late reap costs at most
+//   about a second.
 //   (A later rework may fold this into one event loop; io_uring's waitid would remove the timer.)
 // The descriptors of pipes a released child still writes to are kept until it closes them: they
 // are what keeps the child from a SIGPIPE or a full pipe.
@@ -31,6 +39,7 @@
 #include "exit_watch.hpp"
 #include "fd.hpp"
 #include "system.hpp"
+#include "thread.hpp"
 
 namespace liftoff {
 inline namespace v0 {
@@ -54,10 +63,41 @@ public:
     /// Takes over a running child: its pid, its pidfd (or -1) and the output pipes to drop.
     void adopt(pid_t pid, unique_fd pidfd, std::vector<unique_fd> pipes) {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (pidfd && pidfds_held_ >= pidfd_budget) pidfd.reset();  // polled by pid instead
+        unsigned long long start_time = 0;
+        if (pidfd && pidfds_held_ >= pidfd_budget) {
+            // Polled by pid instead, known by its start time too. Read first, then ask the pidfd
+            // whether the child is still ours: if it is, the time read was its own.
+            start_time = process_start_time(pid);
+            child_state_seen seen = child_state_seen::running;
+            if (start_time != 0 && pidfd_look(pidfd.get(), false, seen, nullptr) && seen == child_state_seen::gone) {
+                take(std::move(pipes));  // reaped behind liftoff's back already: nothing to reap
+                return;
+            }
+            if (start_time != 0) pidfd.reset();  // no /proc: keep the pidfd, beyond the budget
+        } else if (!pidfd) {
+            start_time = process_start_time(pid);  // no pidfd at all: the best this can know
+        }
         if (pidfd) ++pidfds_held_;
-        incoming_.push_back({pid, std::move(pidfd)});
+        incoming_.push_back({pid, std::move(pidfd), start_time});
         take(std::move(pipes));
+    }
+
+    /// Retries a set-up that failed (see take()); cheap when none did. The library calls it when
+    /// it next launches or waits, so what was queued does not depend on a later release().
+    static void retry_if_pending() {
+        if (!setup_pending_.load(std::memory_order_relaxed)) return;
+        posix_reaper& r = instance();
+        std::lock_guard<std::mutex> lock(r.mutex_);
+        if (r.started_ || (r.incoming_.empty() && r.incoming_pipes_.empty())) {
+            setup_pending_.store(false);  // done, or nothing queued here (a fork() copy)
+            return;
+        }
+        if (r.start_locked()) {
+            setup_pending_.store(false);
+            r.wake_locked();
+        } else {
+            r.sweep_incoming_locked();
+        }
     }
 
     /// Takes over pipes alone (the child is reaped; a grandchild still writes): read and drop
@@ -92,8 +132,9 @@ private:
     struct entry {
         pid_t pid;
         unique_fd pidfd;
-        bool watched = false;  // an event says when it exits (pidfd, kqueue); else the timer
-        bool due = false;      // look now
+        unsigned long long start_time = 0;  // Linux, without a pidfd: see process_start_time
+        bool watched = false;               // an event says when it exits (pidfd, kqueue); else the timer
+        bool due = false;                   // look now
     };
     struct pipe_entry {
         unique_fd fd;
@@ -109,12 +150,20 @@ private:
             incoming_pipes_.push_back(std::move(p));
         }
         if (!started_ && !start_locked()) {
-            // Not set up (no descriptor or thread to spare now): say so by not pretending. What
-            // was adopted stays queued for the next adopt(), which tries again; meanwhile the
-            // children that have already exited are reaped here, so they are not left zombies.
+            // Not set up (no descriptor or thread to spare now): say so by not pretending. The
+            // children stay queued for the next launch, wait or release, which tries again
+            // (retry_if_pending); meanwhile the children that have already exited are reaped
+            // here, so they are not left zombies. The pipes are closed: nobody would read them,
+            // and a child writing to a full one would block for ever; it gets EPIPE instead.
             sweep_incoming_locked();
+            incoming_pipes_.clear();
+            setup_pending_.store(true);
             return;
         }
+        wake_locked();
+    }
+
+    void wake_locked() noexcept {
         const char one = 1;
         const ssize_t r = ::write(wake_write_.get(), &one, 1);
         (void)r;  // a full wake pipe already wakes the thread
@@ -133,22 +182,19 @@ private:
 #if LIFTOFF_DETAIL_KQUEUE
         if (!kq_) {
             unique_fd kq(::kqueue());
-            if (!kq || !kqueue_watch_read(kq.get(), wake_read_.get())) return false;
+            if (!kq || kqueue_add(kq.get(), static_cast<uintptr_t>(wake_read_.get()), EVFILT_READ, 0, 0) != 0)
+                return false;
             kq_ = std::move(kq);
         }
 #endif  // LIFTOFF_DETAIL_KQUEUE
-        try {
-            start_library_thread([this] { run(); }).detach();
-        } catch (...) {
-            return false;
-        }
+        if (posix_thread::start_detached([this] { run(); }) != 0) return false;
         started_ = true;
         return true;
     }
 
     void sweep_incoming_locked() noexcept {
         for (auto it = incoming_.begin(); it != incoming_.end();) {
-            if (reap_child(it->pid, it->pidfd.get(), nullptr) == child_state_seen::running) {
+            if (reap_child(it->pid, it->pidfd.get(), nullptr, it->start_time) == child_state_seen::running) {
                 ++it;
                 continue;
             }
@@ -157,14 +203,6 @@ private:
         }
     }
 
-#if LIFTOFF_DETAIL_KQUEUE
-    static bool kqueue_watch_read(int kq, int fd) noexcept {
-        struct kevent change;
-        EV_SET(&change, static_cast<uintptr_t>(fd), EVFILT_READ, EV_ADD, 0, 0, nullptr);
-        return retry_eintr([&] { return ::kevent(kq, &change, 1, nullptr, 0, nullptr); }) == 0;
-    }
-#endif  // LIFTOFF_DETAIL_KQUEUE
-
     /// Moves what was adopted into the thread's own lists, and starts watching it.
     void take_incoming(std::vector<entry>& children, std::vector<pipe_entry>& pipes, bool& arrived) {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -172,7 +210,7 @@ private:
         for (auto& e : incoming_) {
 #if LIFTOFF_DETAIL_KQUEUE
             // ESRCH: it has exited already; anything else: the timer looks at it instead.
-            e.watched = kqueue_watch_exit(kq_.get(), e.pid);
+            e.watched = kqueue_watch_exit(kq_.get(), e.pid) == 0;
             e.due = true;  // it may have exited before it was watched
 #else
             // A pidfd is watched where waitid(P_PIDFD) works (Linux 5.4); before, by pid.
@@ -186,7 +224,7 @@ private:
 #if LIFTOFF_DETAIL_KQUEUE
             // Registered while the thread holds it; a pipe it cannot watch is closed (the writer
             // gets EPIPE, not a full pipe for ever).
-            if (!kqueue_watch_read(kq_.get(), p.get())) continue;
+            if (kqueue_add(kq_.get(), static_cast<uintptr_t>(p.get()), EVFILT_READ, 0, 0) != 0) continue;
 #endif  // LIFTOFF_DETAIL_KQUEUE
             pipes.push_back({std::move(p), false});
         }
@@ -201,13 +239,21 @@ private:
         char scratch[256];
 #if LIFTOFF_DETAIL_KQUEUE
         struct kevent got[64];
-        timespec ts{timeout_ms / 1000, (timeout_ms % 1000) * 1000000L};
+        const timespec ts = timespec_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms));
         const int n = ::kevent(kq_.get(), nullptr, 0, got, 64, timeout_ms < 0 ? nullptr : &ts);
         for (int i = 0; i < n; ++i) {
             const auto id = got[i].ident;
             if (got[i].filter == EVFILT_PROC) {
+                // NOTE_EXIT can come before the child is a zombie (XNU, the BSDs; libuv met
+                // it), so waitpid(WNOHANG) may still say it runs, and this one-shot event is
+                // used up: from now on the timer looks at it until it is reaped. Not a blocking
+                // waitpid: if the application reaped it meanwhile and its pid went to another
+                // child, that would hold this thread for the other child's whole life.
                 for (auto& c : children)
-                    if (static_cast<uintptr_t>(c.pid) == id) c.due = true;
+                    if (static_cast<uintptr_t>(c.pid) == id) {
+                        c.due = true;
+                        c.watched = false;
+                    }
             } else if (id == static_cast<uintptr_t>(wake_read_.get())) {
                 while (::read(wake_read_.get(), scratch, sizeof scratch) > 0) {
                 }
@@ -272,7 +318,8 @@ private:
             }
             std::size_t reaped = 0, reaped_pidfds = 0;
             for (auto it = children.begin(); it != children.end();) {
-                if (!it->due || reap_child(it->pid, it->pidfd.get(), nullptr) == child_state_seen::running) {
+                if (!it->due ||
+                    reap_child(it->pid, it->pidfd.get(), nullptr, it->start_time) == child_state_seen::running) {
                     it->due = false;
                     ++it;
                     continue;
@@ -301,6 +348,8 @@ private:
             pipe_count_ = pipes.size();
         }
     }
+
+    static inline std::atomic<bool> setup_pending_{false};  // see retry_if_pending()
 
     const pid_t owner_;
     std::atomic<std::size_t> rounds_{0};

@@ -15,7 +15,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>  // threads started with signals blocked
 #include <utility>
 #include <vector>
 
@@ -116,14 +115,6 @@ public:
 private:
     sigset_t old_;
 };
-
-/// A library thread: it starts with every signal blocked, so the application's handlers never
-/// run on it and a write to a closed pipe gives EPIPE there instead of killing the process.
-template <class F>
-std::thread start_library_thread(F&& body) {
-    signals_blocked blocked;
-    return std::thread(std::forward<F>(body));
-}
 
 /// write() that reports EPIPE instead of raising SIGPIPE on the calling (application) thread,
 /// without touching process-wide signal state.
