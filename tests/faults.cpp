@@ -4,14 +4,11 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 
-#include <dirent.h>
 #include <unistd.h>
 
 #include <cstddef>
 #include <cstdlib>
-#include <fstream>
 #include <new>
-#include <sstream>
 #include <string>
 
 #include "support.hpp"
@@ -45,28 +42,6 @@ void* allocate_nothrow(std::size_t n, std::size_t align = 0) noexcept {
     } catch (const std::bad_alloc&) {
         return nullptr;
     }
-}
-
-/// Children of this process, in any state (running or zombie).
-int children() {
-    int n = 0;
-    const std::string me = std::to_string(::getpid());
-    if (DIR* d = ::opendir("/proc")) {
-        while (dirent* e = ::readdir(d)) {
-            if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-            std::ifstream stat(std::string("/proc/") + e->d_name + "/stat");
-            std::string line;
-            std::getline(stat, line);
-            const auto close = line.rfind(')');
-            if (close == std::string::npos) continue;
-            std::istringstream rest(line.substr(close + 2));
-            std::string state, ppid;
-            rest >> state >> ppid;
-            if (ppid == me) ++n;
-        }
-        ::closedir(d);
-    }
-    return n;
 }
 
 }  // namespace
@@ -137,7 +112,7 @@ TEST_CASE("an allocation failing at any step of a launch: after the spawn the ch
     // Captured stdout and lines on stderr: the drain's state and its thread are made after the
     // spawn, on this thread.
     const auto cmd = helper_cmd({"say", "x"}).stdout_to(io::capture()).stderr_to(io::lines([](std::string_view) {}));
-    REQUIRE(children() == 0);
+    REQUIRE(test::children() == 0);
     int failed_launches = 0, thread_failures = 0;
     bool completed = false;
     for (long k = 1; k <= 2000 && !completed; ++k) {
@@ -169,7 +144,7 @@ TEST_CASE("an allocation failing at any step of a launch: after the spawn the ch
             CAPTURE(throwing);
             CAPTURE(message);
             // Whatever failed, nothing this launch started is left: not running, not a zombie.
-            CHECK(children() == 0);
+            CHECK(test::children() == 0);
             if (!fired) {
                 CHECK_FALSE(ec);
                 completed = true;  // k is past the launch's last allocation

@@ -180,8 +180,9 @@ inline int threads() {
     return count_entries("/proc/self/task");
 }
 
-/// Children of this process that are zombies (exited, not reaped).
-inline int zombies() {
+/// Children of this process: all of them (running or zombie), or only the zombies (exited,
+/// not reaped).
+inline int children(bool zombies_only = false) {
     int n = 0;
     const std::string me = std::to_string(::getpid());
     if (DIR* d = ::opendir("/proc")) {
@@ -195,11 +196,14 @@ inline int zombies() {
             std::istringstream rest(line.substr(close + 2));
             std::string state, ppid;
             rest >> state >> ppid;
-            if (ppid == me && state == "Z") ++n;
+            if (ppid == me && (!zombies_only || state == "Z")) ++n;
         }
         ::closedir(d);
     }
     return n;
+}
+inline int zombies() {
+    return children(true);
 }
 
 /// True while /proc/<pid> exists and is not a zombie.
