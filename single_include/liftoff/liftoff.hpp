@@ -1372,6 +1372,26 @@ inline std::optional<failure> describe_common_stage(const command& cmd, const st
     }
 }
 
+/// Kills and reaps a child that a platform's spawn has started, unless the spawn hands it over
+/// (`handed_over()`): whatever fails between the two (an OS error, a bad_alloc, anything) leaves
+/// nothing running and no zombie. Both platforms' spawns use it.
+template <class Process>
+class kill_unless_handed_over {
+public:
+    explicit kill_unless_handed_over(Process& proc) noexcept : proc_(&proc) {}
+    kill_unless_handed_over(const kill_unless_handed_over&) = delete;
+    kill_unless_handed_over& operator=(const kill_unless_handed_over&) = delete;
+    ~kill_unless_handed_over() {
+        if (proc_ == nullptr) return;
+        proc_->send(Process::kill_signal);
+        proc_->wait();
+    }
+    void handed_over() noexcept { proc_ = nullptr; }
+
+private:
+    Process* proc_;
+};
+
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
@@ -3378,22 +3398,12 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
 
         proc.adopt(std::move(process_handle), pi.dwProcessId, std::move(job), cmd.process_group(), kills_on_close,
                    job_key);
-        // The child runs: whatever fails from here on (an error, a bad_alloc, anything) ends it
-        // before the failure goes on.
-        struct undo {
-            process& proc;
-            bool armed = true;
-            ~undo() {
-                if (!armed) return;
-                proc.send(process::kill_signal);
-                proc.wait();
-            }
-        } cleanup{proc};
+        kill_unless_handed_over<process> cleanup(proc);  // the child runs: a failure from here ends it
         hand_over_streams(spec, proc, parent_side);
         if (proc.drain().needed()) {
             if (const auto e = proc.drain().start(cmd.grace_after_exit())) return {spawn_stage::thread, e};
         }
-        cleanup.armed = false;
+        cleanup.handed_over();
         return {};
     }
 
@@ -5747,23 +5757,13 @@ struct posix_family : posix_system, posix_inspect {
         if (res.stage != spawn_stage::none) return {res.stage, {res.error, std::generic_category()}};
 
         proc.adopt(res.pid, res.pidfd, r.new_group);
-        // The child runs: whatever fails from here on (an errno, a bad_alloc, anything) kills and
-        // reaps it before the failure goes on, so nothing is left running or as a zombie.
-        struct undo {
-            process& proc;
-            bool armed = true;
-            ~undo() {
-                if (!armed) return;
-                proc.send(SIGKILL);
-                proc.wait();
-            }
-        } cleanup{proc};
+        kill_unless_handed_over<process> cleanup(proc);  // the child runs: a failure from here ends it
         hand_over_streams(spec, proc, parent_side);
         if (proc.drain().needed()) {
             if (const int e = proc.drain().start(cmd.grace_after_exit()))
                 return {spawn_stage::thread, {e, std::generic_category()}};
         }
-        cleanup.armed = false;
+        cleanup.handed_over();
         return {};
     }
 

@@ -126,6 +126,26 @@ inline std::optional<failure> describe_common_stage(const command& cmd, const st
     }
 }
 
+/// Kills and reaps a child that a platform's spawn has started, unless the spawn hands it over
+/// (`handed_over()`): whatever fails between the two (an OS error, a bad_alloc, anything) leaves
+/// nothing running and no zombie. Both platforms' spawns use it.
+template <class Process>
+class kill_unless_handed_over {
+public:
+    explicit kill_unless_handed_over(Process& proc) noexcept : proc_(&proc) {}
+    kill_unless_handed_over(const kill_unless_handed_over&) = delete;
+    kill_unless_handed_over& operator=(const kill_unless_handed_over&) = delete;
+    ~kill_unless_handed_over() {
+        if (proc_ == nullptr) return;
+        proc_->send(Process::kill_signal);
+        proc_->wait();
+    }
+    void handed_over() noexcept { proc_ = nullptr; }
+
+private:
+    Process* proc_;
+};
+
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff

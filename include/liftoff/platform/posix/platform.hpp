@@ -133,23 +133,13 @@ struct posix_family : posix_system, posix_inspect {
         if (res.stage != spawn_stage::none) return {res.stage, {res.error, std::generic_category()}};
 
         proc.adopt(res.pid, res.pidfd, r.new_group);
-        // The child runs: whatever fails from here on (an errno, a bad_alloc, anything) kills and
-        // reaps it before the failure goes on, so nothing is left running or as a zombie.
-        struct undo {
-            process& proc;
-            bool armed = true;
-            ~undo() {
-                if (!armed) return;
-                proc.send(SIGKILL);
-                proc.wait();
-            }
-        } cleanup{proc};
+        kill_unless_handed_over<process> cleanup(proc);  // the child runs: a failure from here ends it
         hand_over_streams(spec, proc, parent_side);
         if (proc.drain().needed()) {
             if (const int e = proc.drain().start(cmd.grace_after_exit()))
                 return {spawn_stage::thread, {e, std::generic_category()}};
         }
-        cleanup.armed = false;
+        cleanup.handed_over();
         return {};
     }
 

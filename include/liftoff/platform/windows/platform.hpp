@@ -193,22 +193,12 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
 
         proc.adopt(std::move(process_handle), pi.dwProcessId, std::move(job), cmd.process_group(), kills_on_close,
                    job_key);
-        // The child runs: whatever fails from here on (an error, a bad_alloc, anything) ends it
-        // before the failure goes on.
-        struct undo {
-            process& proc;
-            bool armed = true;
-            ~undo() {
-                if (!armed) return;
-                proc.send(process::kill_signal);
-                proc.wait();
-            }
-        } cleanup{proc};
+        kill_unless_handed_over<process> cleanup(proc);  // the child runs: a failure from here ends it
         hand_over_streams(spec, proc, parent_side);
         if (proc.drain().needed()) {
             if (const auto e = proc.drain().start(cmd.grace_after_exit())) return {spawn_stage::thread, e};
         }
-        cleanup.armed = false;
+        cleanup.handed_over();
         return {};
     }
 
