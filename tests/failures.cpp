@@ -199,7 +199,7 @@ TEST_CASE("resource_exhausted: out of descriptors, and nothing leaks") {
 }
 
 TEST_CASE("unsupported: kill_on_parent_exit where the platform has no way to do it") {
-    if (liftoff::native_platform::supports_kill_on_parent_exit) {
+    if (liftoff::detail::native_platform::supports_kill_on_parent_exit) {
         auto c = liftoff::launch(test::helper_cmd({"exit", "0"}).kill_on_parent_exit());
         CHECK(c.wait().success());
         return;

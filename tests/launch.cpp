@@ -170,7 +170,7 @@ TEST_CASE("trace reports spawn_failed with the error and message, and signal_sen
     c.kill();
     REQUIRE(events.size() == 4);
     CHECK(events[2].kind == liftoff::trace_kind::signal_sent);
-    CHECK(events[2].signal == liftoff::native_platform::process::kill_signal);
+    CHECK(events[2].signal == liftoff::detail::native_platform::process::kill_signal);
     CHECK(events[3].kind == liftoff::trace_kind::exited);
 }
 

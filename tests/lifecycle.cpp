@@ -244,7 +244,7 @@ TEST_CASE("with SIGCHLD ignored by the application, waiting still returns (statu
 #endif  // !_WIN32
 
 TEST_CASE("kill_on_parent_exit(): the child dies with the process that launched it") {
-    if (!liftoff::native_platform::supports_kill_on_parent_exit) {
+    if (!liftoff::detail::native_platform::supports_kill_on_parent_exit) {
         MESSAGE("skipped: this platform build has no kill_on_parent_exit (tested in failures.cpp)");
         return;
     }

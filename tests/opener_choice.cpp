@@ -33,7 +33,7 @@ struct fake_root {
 };
 
 /// The native platform with its environment faked and the freedesktop strategy reading `root`.
-struct fake_platform : liftoff::native_platform {
+struct fake_platform : liftoff::detail::native_platform {
     using opener = d::freedesktop_opener<fake_root>;
     static std::optional<std::string> get_env(const char* name) {
         const auto it = fake::env().find(name);
@@ -72,7 +72,7 @@ d::opener_choice choose(const session& s, d::open_kind kind = d::open_kind::url,
 }
 
 liftoff::open_plan plan_url(const std::string& url) {
-    return liftoff::basic_plan_open_url<fake_platform>(url);
+    return test::on<fake_platform>::plan_open_url(url);
 }
 
 }  // namespace
@@ -291,11 +291,11 @@ TEST_CASE("choice: on WSL, a Linux opener that may hand over to wslview is guard
     test::scratch_dir files("it's");
     const auto doc = files.write("a.txt", "x");
     std::error_code ec;
-    liftoff::basic_plan_reveal<fake_platform>(doc, {}, ec);
+    test::on<fake_platform>::plan_reveal(doc, {}, ec);
     CHECK(ec == errc::unsupported);
     fake::env()["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent";
     s.tool("gdbus");
-    const auto p = liftoff::basic_plan_reveal<fake_platform>(doc);
+    const auto p = test::on<fake_platform>::plan_reveal(doc);
     CHECK(p.opener == "gdbus");
     CHECK_FALSE(test::contains(p.description, "wslview"));
     CHECK_FALSE(test::contains(p.description, "if that fails"));
@@ -356,10 +356,10 @@ TEST_CASE("plans: an uppercase scheme is handed over in lowercase, the rest as g
     auto p = plan_url("HTTPS://Example.COM/Path?Q=A#F");
     REQUIRE(p.launch);
     CHECK(p.launch->arguments() == strings{"https://Example.COM/Path?Q=A#F"});
-    p = liftoff::basic_plan_open_url<fake_platform>("MailTo:Someone@Example.com");
+    p = test::on<fake_platform>::plan_open_url("MailTo:Someone@Example.com");
     CHECK(p.launch->arguments() == strings{"mailto:Someone@Example.com"});
     s.file("/apps/x.desktop", "[Desktop Entry]\nType=Application\nName=X\nExec=x-app %U\n");
-    p = liftoff::basic_plan_open_with<fake_platform>(fake::root() + "/apps/x.desktop", {"HTTP://A.B/C"});
+    p = test::on<fake_platform>::plan_open_with(fake::root() + "/apps/x.desktop", {"HTTP://A.B/C"});
     REQUIRE(p.launch);
     CHECK(p.launch->arguments() == strings{"http://A.B/C"});
 }
@@ -384,12 +384,12 @@ TEST_CASE("plans: WSL's explorer.exe gets the Windows name of a path, and /selec
     std::string win = doc;
     for (auto& c : win)
         if (c == '/') c = '\\';
-    auto p = liftoff::basic_plan_open_path<fake_platform>(doc);
+    auto p = test::on<fake_platform>::plan_open_path(doc);
     REQUIRE(p.launch);
     CHECK(p.launch->arguments() == strings{"\\\\wsl.localhost\\Debian" + win});
-    p = liftoff::basic_plan_reveal<fake_platform>(doc);
+    p = test::on<fake_platform>::plan_reveal(doc);
     CHECK(p.launch->arguments() == strings{"/select,\\\\wsl.localhost\\Debian" + win});
-    CHECK(liftoff::basic_plan_open_url<fake_platform>("mailto:a@b").launch->arguments() == strings{"mailto:a@b"});
+    CHECK(test::on<fake_platform>::plan_open_url("mailto:a@b").launch->arguments() == strings{"mailto:a@b"});
 }
 
 TEST_CASE("plans: reveal calls ShowItems with a percent-encoded file: URI, then falls back to the folder") {
@@ -398,7 +398,7 @@ TEST_CASE("plans: reveal calls ShowItems with a percent-encoded file: URI, then 
     s.tool("xdg-open");
     test::scratch_dir files;
     const auto doc = files.write("it's, a \"b\".txt", "x");
-    auto p = liftoff::basic_plan_reveal<fake_platform>(doc);
+    auto p = test::on<fake_platform>::plan_reveal(doc);
     CHECK(p.opener == "gdbus");
     REQUIRE(p.launch);
     CHECK(p.launch->arguments() == strings{"call", "--session", "--dest", "org.freedesktop.FileManager1",
@@ -409,7 +409,7 @@ TEST_CASE("plans: reveal calls ShowItems with a percent-encoded file: URI, then 
     CHECK(test::contains(p.description, "; if that fails: " + s.bin() + "/xdg-open " + files.path()));
     std::filesystem::remove(s.bin() + "/gdbus");
     s.tool("dbus-send");
-    p = liftoff::basic_plan_reveal<fake_platform>(doc);
+    p = test::on<fake_platform>::plan_reveal(doc);
     CHECK(p.launch->arguments() == strings{"--session", "--print-reply", "--dest=org.freedesktop.FileManager1",
                                            "/org/freedesktop/FileManager1", "org.freedesktop.FileManager1.ShowItems",
                                            "array:string:" + d::file_uri(doc), "string:"});
@@ -419,7 +419,7 @@ TEST_CASE("plans: the no-session refusal reaches the caller as a launch_error an
     session s;
     s.tool("xdg-open");
     std::error_code ec;
-    const auto p = liftoff::basic_plan_open_url<fake_platform>("https://example.com/", {}, ec);
+    const auto p = test::on<fake_platform>::plan_open_url("https://example.com/", {}, ec);
     CHECK(ec == errc::no_graphical_session);
     CHECK_FALSE(p.launch);
     try {

@@ -592,7 +592,7 @@ std::string& mac_tool() {
 struct recording_open {
     static std::string path() { return mac_tool(); }
 };
-struct mac_on_linux : liftoff::native_platform {
+struct mac_on_linux : liftoff::detail::native_platform {
     using opener = d::darwin_opener<recording_open>;
 };
 
@@ -610,29 +610,29 @@ TEST_CASE("macOS: open(1)'s argv for every option, by absolute path") {
     const std::string doc = m.dir.write("report .pdf", "%PDF");
     liftoff::open_options o;
     const std::string url = "https://example.com/?a=1&b=$(x)";
-    auto p = liftoff::basic_plan_open_url<mac_on_linux>(url, o);
+    auto p = test::on<mac_on_linux>::plan_open_url(url, o);
     REQUIRE(p.launch);
     CHECK(p.launch->program() == mac_tool());
     CHECK(p.launch->arguments() == strings{url});
     CHECK(p.opener == "open");
     o.wait = o.background = o.new_instance = true;
-    CHECK(liftoff::basic_plan_open_url<mac_on_linux>(url, o).launch->arguments() == strings{"-W", "-g", "-n", url});
-    CHECK(liftoff::basic_plan_open_path<mac_on_linux>(doc, o).launch->arguments() == strings{"-W", "-g", "-n", doc});
-    CHECK(liftoff::basic_plan_reveal<mac_on_linux>(doc, o).launch->arguments() == strings{"-R", "-g", doc});
+    CHECK(test::on<mac_on_linux>::plan_open_url(url, o).launch->arguments() == strings{"-W", "-g", "-n", url});
+    CHECK(test::on<mac_on_linux>::plan_open_path(doc, o).launch->arguments() == strings{"-W", "-g", "-n", doc});
+    CHECK(test::on<mac_on_linux>::plan_reveal(doc, o).launch->arguments() == strings{"-R", "-g", doc});
     o = {};
-    CHECK(liftoff::basic_plan_reveal<mac_on_linux>(doc, o).launch->arguments() == strings{"-R", doc});
+    CHECK(test::on<mac_on_linux>::plan_reveal(doc, o).launch->arguments() == strings{"-R", doc});
     o.app_args = {"--profile", "x y"};
-    CHECK(liftoff::basic_plan_open_with<mac_on_linux>("TextEdit", {doc}, o).launch->arguments() ==
+    CHECK(test::on<mac_on_linux>::plan_open_with("TextEdit", {doc}, o).launch->arguments() ==
           strings{"-a", "TextEdit", doc, "--args", "--profile", "x y"});
     o.app_args.clear();
-    CHECK(liftoff::basic_plan_open_with<mac_on_linux>("com.apple.TextEdit", {doc, url}, o).launch->arguments() ==
+    CHECK(test::on<mac_on_linux>::plan_open_with("com.apple.TextEdit", {doc, url}, o).launch->arguments() ==
           strings{"-b", "com.apple.TextEdit", doc, url});
-    CHECK(liftoff::basic_plan_open_with<mac_on_linux>("Visual Studio Code", {}, o).launch->arguments() ==
+    CHECK(test::on<mac_on_linux>::plan_open_with("Visual Studio Code", {}, o).launch->arguments() ==
           strings{"-a", "Visual Studio Code"});
-    CHECK(liftoff::basic_plan_open_with<mac_on_linux>("/Applications/Safari.app", {url}, o).launch->arguments() ==
+    CHECK(test::on<mac_on_linux>::plan_open_with("/Applications/Safari.app", {url}, o).launch->arguments() ==
           strings{"-a", "/Applications/Safari.app", url});
     o.new_instance = true;
-    CHECK(liftoff::basic_plan_open_with<mac_on_linux>("Safari.app", {url}, o).launch->arguments() ==
+    CHECK(test::on<mac_on_linux>::plan_open_with("Safari.app", {url}, o).launch->arguments() ==
           strings{"-a", "Safari.app", "-n", url});
 }
 
@@ -641,9 +641,9 @@ TEST_CASE("macOS: the recording open(1) receives exactly the planned argv") {
     const std::string doc = m.dir.write("-x $(id).txt", "text");
     liftoff::open_options o;
     o.app_args = {"-a", "b c"};
-    auto c = liftoff::basic_open_with<mac_on_linux>("com.apple.TextEdit", {doc}, o);
+    auto c = test::on<mac_on_linux>::open_with("com.apple.TextEdit", {doc}, o);
     CHECK(m.record() == strings{"-b", "com.apple.TextEdit", doc, "--args", "-a", "b c"});
-    c = liftoff::basic_reveal<mac_on_linux>(doc);
+    c = test::on<mac_on_linux>::reveal(doc);
     CHECK(m.record() == strings{"-R", doc});
 }
 
@@ -668,9 +668,9 @@ TEST_CASE("macOS: LaunchServices errors map to errc") {
         std::error_code ec;
         try {
             if (r.with)
-                liftoff::basic_open_with<mac_on_linux>("Nope", {"https://example.com/"});
+                test::on<mac_on_linux>::open_with("Nope", {"https://example.com/"});
             else
-                liftoff::basic_open_url<mac_on_linux>("https://example.com/");
+                test::on<mac_on_linux>::open_url("https://example.com/");
             FAIL("no launch_error for " << r.say);
         } catch (const liftoff::launch_error& e) {
             CHECK_MESSAGE(e.code() == r.code, r.say << " -> " << e.what());
@@ -684,7 +684,7 @@ TEST_CASE("macOS: a missing /usr/bin/open is no_opener") {
     mac_session m;
     mac_tool() = m.dir.file("missing/open");
     std::error_code ec;
-    liftoff::basic_plan_open_url<mac_on_linux>("https://example.com/", {}, ec);
+    test::on<mac_on_linux>::plan_open_url("https://example.com/", {}, ec);
     CHECK(ec == errc::no_opener);
 }
 

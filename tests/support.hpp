@@ -32,6 +32,53 @@
 
 namespace test {
 
+/// The openers and from_system_encoding() on platform P (a test's opener or decoder swapped
+/// in), throwing or reporting as the public functions do.
+template <class P>
+struct on {
+    using options = liftoff::open_options;
+    using strings = std::vector<std::string>;
+    template <class Body>
+    static auto throwing(Body body) {
+        return liftoff::detail::throwing(body);
+    }
+    template <class Body>
+    static auto reporting(std::error_code& ec, Body body) {
+        return liftoff::detail::reporting(ec, body);
+    }
+#define LIFTOFF_TEST_FORMS(RET, NAME, PARAMS, ARGS)                                               \
+    static RET NAME PARAMS {                                                                      \
+        return throwing([&](liftoff::failure& f) { return liftoff::detail::NAME##_on<P> ARGS; }); \
+    }
+    LIFTOFF_TEST_FORMS(liftoff::child, open_url, (const std::string& u, const options& o = {}), (u, o, f))
+    LIFTOFF_TEST_FORMS(liftoff::child, open_path, (const std::string& u, const options& o = {}), (u, o, f))
+    LIFTOFF_TEST_FORMS(liftoff::child, reveal, (const std::string& u, const options& o = {}), (u, o, f))
+    LIFTOFF_TEST_FORMS(liftoff::child, open_with, (const std::string& a, const strings& t, const options& o = {}),
+                       (a, t, o, f))
+    LIFTOFF_TEST_FORMS(liftoff::open_plan, plan_open_url, (const std::string& u, const options& o = {}), (u, o, f))
+    LIFTOFF_TEST_FORMS(liftoff::open_plan, plan_open_path, (const std::string& u, const options& o = {}), (u, o, f))
+    LIFTOFF_TEST_FORMS(liftoff::open_plan, plan_reveal, (const std::string& u, const options& o = {}), (u, o, f))
+    LIFTOFF_TEST_FORMS(liftoff::open_plan, plan_open_with,
+                       (const std::string& a, const strings& t, const options& o = {}), (a, t, o, f))
+#undef LIFTOFF_TEST_FORMS
+    static liftoff::open_plan plan_open_url(const std::string& u, const options& o, std::error_code& ec) {
+        return reporting(ec, [&](liftoff::failure& f) { return liftoff::detail::plan_open_url_on<P>(u, o, f); });
+    }
+    static liftoff::open_plan plan_reveal(const std::string& u, const options& o, std::error_code& ec) {
+        return reporting(ec, [&](liftoff::failure& f) { return liftoff::detail::plan_reveal_on<P>(u, o, f); });
+    }
+    static std::string from_system_encoding(const std::string& text) {
+        std::string out;
+        if (auto f = liftoff::detail::decode_system_text<P>(text, out)) liftoff::detail::raise(f);
+        return out;
+    }
+    static std::string from_system_encoding(const std::string& text, std::error_code& ec) {
+        std::string out;
+        ec = liftoff::detail::decode_system_text<P>(text, out).code;
+        return ec ? std::string() : out;
+    }
+};
+
 /// A UTF-8 path as std::filesystem sees it (on Windows a std::string is read as ANSI otherwise).
 inline std::filesystem::path fs_path(const std::string& utf8) {
     return std::filesystem::u8path(utf8);
@@ -243,7 +290,8 @@ inline bool reaper_idle() {
 /// How a child ended when terminate() had to kill it, and when the polite stop worked.
 inline bool killed(const liftoff::exit_status& s) {
 #if defined(_WIN32)
-    return s == liftoff::exit_status::from_code(static_cast<int>(liftoff::native_platform::process::killed_exit_code));
+    return s == liftoff::exit_status::from_code(
+                    static_cast<int>(liftoff::detail::native_platform::process::killed_exit_code));
 #else
     return s.signaled() && s.signal() == SIGKILL;
 #endif  // _WIN32

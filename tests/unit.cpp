@@ -8,7 +8,7 @@
 using liftoff::command;
 using liftoff::errc;
 namespace io = liftoff::io;
-using P = liftoff::native_platform;
+using P = liftoff::detail::native_platform;
 
 TEST_CASE("command builds a program, arguments and settings without touching the OS") {
     command cmd{"git", {"status"}};
@@ -86,9 +86,17 @@ TEST_CASE("errc values are error codes of the liftoff category") {
         CHECK(liftoff::category().message(v) != "unknown liftoff error");
 }
 
-TEST_CASE("launch_error carries the code, the OS error, the program and the path") {
-    const liftoff::launch_error e(errc::not_executable, "liftoff: cannot launch 'x': ...",
-                                  std::make_error_code(std::errc::permission_denied), "x", "/bin/x");
+TEST_CASE("launch_error carries the failure: the code, the OS error, the program and the path") {
+    liftoff::failure f;
+    f.code = errc::not_executable;
+    f.message = "liftoff: cannot launch 'x': ...";
+    f.os_error = std::make_error_code(std::errc::permission_denied);
+    f.program = "x";
+    f.path = "/bin/x";
+    f.findings = {"not-executable"};
+    const liftoff::launch_error e(f);
+    CHECK(e.failure().message == f.message);
+    CHECK(e.findings() == f.findings);
     CHECK(e.code() == errc::not_executable);
     CHECK(e.os_error() == std::errc::permission_denied);
     CHECK(e.program() == "x");

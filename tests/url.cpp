@@ -13,8 +13,8 @@ namespace {
 const std::vector<std::string> web{"http", "https", "mailto"};
 
 /// The failure for `url`, checking it is unsafe_url and names the URL.
-d::failure refused(const std::string& url, const std::vector<std::string>& allowed = web) {
-    d::failure f = d::check_url(url, allowed);
+liftoff::failure refused(const std::string& url, const std::vector<std::string>& allowed = web) {
+    liftoff::failure f = d::check_url(url, allowed);
     CHECK_MESSAGE(f.code == errc::unsafe_url, url);
     CHECK_MESSAGE(test::contains(f.message, "liftoff: cannot open '"), f.message);
     return f;

@@ -16,7 +16,7 @@ using test::helper_cmd;
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 using strings = std::vector<std::string>;
-using P = liftoff::native_platform;
+using P = liftoff::detail::native_platform;
 
 namespace {
 

@@ -301,7 +301,7 @@ TEST_CASE("open_with a bare name: App Paths under HKEY_CURRENT_USER, then HKEY_L
     }
 
     // Not registered: PATH (with PATHEXT), this process's.
-    const auto path = liftoff::native_platform::get_env("PATH");
+    const auto path = liftoff::detail::native_platform::get_env("PATH");
     test::set_env("PATH", dir.path() + ";" + path.value_or(""));
     auto c = liftoff::open_with("recorder copy", {"https://example.com/3"}, opts);
     test::set_env("PATH", path.value_or(""));
@@ -389,18 +389,18 @@ TEST_CASE("from_system_encoding: the ANSI code page to UTF-8; encoding_error whe
     // Shift-JIS (code page 932): U+3042 is 82 A0; a lead byte with nothing after it is not text.
     // The code page is a system setting (wine takes it from LANG when it starts), so a platform
     // whose ANSI code page is 932 stands in for such a system.
-    struct shift_jis_system : liftoff::native_platform {
+    struct shift_jis_system : liftoff::detail::native_platform {
         static std::optional<std::string> decode_system_text(std::string_view text) {
             return decode_code_page(text, 932);
         }
         static std::string system_encoding_name() { return "the ANSI code page (932)"; }
     };
-    CHECK(liftoff::basic_from_system_encoding<shift_jis_system>("\x82\xa0") == "\xe3\x81\x82");
+    CHECK(test::on<shift_jis_system>::from_system_encoding("\x82\xa0") == "\xe3\x81\x82");
     std::error_code ec;
-    CHECK(liftoff::basic_from_system_encoding<shift_jis_system>("A\x82", ec).empty());
+    CHECK(test::on<shift_jis_system>::from_system_encoding("A\x82", ec).empty());
     CHECK(ec == errc::encoding_error);
     try {
-        liftoff::basic_from_system_encoding<shift_jis_system>("A\x82");
+        test::on<shift_jis_system>::from_system_encoding("A\x82");
         FAIL("no launch_error");
     } catch (const liftoff::launch_error& e) {
         CHECK(e.code() == errc::encoding_error);

@@ -22,6 +22,25 @@
 namespace liftoff {
 inline namespace v0 {
 
+/// A file system path as liftoff takes it, the same on every OS: a `const char*`, a `std::string`
+/// or a `std::string_view` (UTF-8; on POSIX any bytes) or a `std::filesystem::path`.
+class path_arg {
+public:
+    path_arg(const char* p) : text_(p) {}                            // NOLINT: implicit on purpose
+    path_arg(std::string p) : text_(std::move(p)) {}                 // NOLINT
+    path_arg(std::string_view p) : text_(p) {}                       // NOLINT
+    path_arg(const std::filesystem::path& p) : text_(utf8_of(p)) {}  // NOLINT
+    /// The path as UTF-8 (bytes on POSIX).
+    const std::string& str() const noexcept { return text_; }
+
+private:
+    static std::string utf8_of(const std::filesystem::path& p) {
+        const auto u8 = p.u8string();  // std::u8string from C++20 on: copied as bytes
+        return std::string(u8.begin(), u8.end());
+    }
+    std::string text_;
+};
+
 /// What a child's destructor does when the child is still running.
 enum class on_destroy { wait, terminate, kill, release };
 
@@ -41,7 +60,7 @@ public:
 private:
     friend stream inherit();
     friend stream null();
-    friend stream file(std::string);
+    friend stream file(const path_arg&);
     friend class source;
     friend class sink;
     stream(kind k, std::string p) : kind_(k), path_(std::move(p)) {}
@@ -78,7 +97,7 @@ public:
 private:
     friend sink capture(std::size_t);
     friend sink lines(std::function<void(std::string_view)>);
-    friend sink append(std::string);
+    friend sink append(const path_arg&);
     friend sink merge();
     explicit sink(kind k) : kind_(k) {}
     kind kind_;
@@ -95,15 +114,9 @@ inline stream inherit() {
 inline stream null() {
     return {kind::null, {}};
 }
-/// Read stdin from a file, or write stdout/stderr to it (created or truncated). Path in UTF-8.
-inline stream file(std::string path) {
-    return {kind::file, std::move(path)};
-}
-inline stream file(const char* path) {
-    return file(std::string(path));
-}
-inline stream file(const std::filesystem::path& path) {
-    return file(path.u8string());
+/// Read stdin from a file, or write stdout/stderr to it (created or truncated).
+inline stream file(const path_arg& path) {
+    return {kind::file, path.str()};
 }
 
 /// Drained into memory by a background thread; bytes past `limit` are read and dropped and
@@ -121,17 +134,11 @@ inline sink lines(std::function<void(std::string_view)> callback) {
     s.on_line_ = std::move(callback);
     return s;
 }
-/// Append stdout/stderr to a file (created if missing). Path in UTF-8.
-inline sink append(std::string path) {
+/// Append stdout/stderr to a file (created if missing).
+inline sink append(const path_arg& path) {
     sink s(kind::append);
-    s.path_ = std::move(path);
+    s.path_ = path.str();
     return s;
-}
-inline sink append(const char* path) {
-    return append(std::string(path));
-}
-inline sink append(const std::filesystem::path& path) {
-    return append(path.u8string());
 }
 /// stderr only: goes wherever stdout goes.
 inline sink merge() {
@@ -148,6 +155,10 @@ inline source pipe() {
 }
 
 }  // namespace io
+
+/// How long a polite stop waits before it kills: the default of command::timeout()'s grace, of
+/// child::terminate() and of the destructor's on_destroy::terminate.
+constexpr std::chrono::seconds default_grace{2};
 
 /// What a trace callback is told, in this order for one launch.
 enum class trace_kind { resolved, spawned, spawn_failed, signal_sent, exited };
@@ -194,12 +205,10 @@ public:
 
     /// The child's working directory (UTF-8). Checked at launch: a bad one is
     /// errc::bad_working_directory, never reported as a missing program.
-    command& cwd(std::string dir) {
-        cwd_ = std::move(dir);
+    command& cwd(const path_arg& dir) {
+        cwd_ = dir.str();
         return *this;
     }
-    command& cwd(const std::filesystem::path& dir) { return cwd(dir.u8string()); }
-    command& cwd(const char* dir) { return cwd(std::string(dir)); }
 
     /// Set (or override) one variable for the child.
     command& env(std::string name, std::string value) {
@@ -232,7 +241,7 @@ public:
     }
 
     /// run()/wait() terminate the child after `limit` (polite stop, then a kill after `grace`).
-    command& timeout(std::chrono::nanoseconds limit, std::chrono::nanoseconds grace = std::chrono::seconds(2)) {
+    command& timeout(std::chrono::nanoseconds limit, std::chrono::nanoseconds grace = default_grace) {
         timeout_ = limit;
         grace_ = grace;
         return *this;
@@ -303,7 +312,7 @@ private:
     std::optional<io::sink> stdout_;
     std::optional<io::sink> stderr_;
     std::optional<std::chrono::nanoseconds> timeout_;
-    std::chrono::nanoseconds grace_ = std::chrono::seconds(2);
+    std::chrono::nanoseconds grace_ = default_grace;
     std::optional<liftoff::on_destroy> on_destroy_;
     bool new_group_ = false;
     bool kill_on_parent_exit_ = false;

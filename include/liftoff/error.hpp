@@ -33,152 +33,57 @@ enum class errc {
     callback_failed,  ///< a trace callback threw (where the exception cannot be passed on)
 };
 
-namespace detail {
+/// The category of liftoff::errc codes: its name is "liftoff", its messages the short ones below
+/// (launch_error::what() and failure::message say more), its conditions the nearest std::errc.
+const std::error_category& category() noexcept;
 
-class error_category_impl final : public std::error_category {
-public:
-    const char* name() const noexcept override { return "liftoff"; }
-
-    std::string message(int ev) const override {
-        switch (static_cast<errc>(ev)) {
-        case errc::program_not_found: return "program not found; give a full path or install it";
-        case errc::not_executable: return "program is not executable; check its mode bits and mount";
-        case errc::bad_working_directory: return "working directory is missing or not searchable";
-        case errc::invalid_argument: return "invalid argument; nothing was run";
-        case errc::exec_format_error: return "not a program this system can run";
-        case errc::resource_exhausted: return "out of processes, descriptors or memory";
-        case errc::timed_out: return "timed out";
-        case errc::unsafe_url:
-            return "URL refused before anything ran (a character to percent-encode, a scheme not allowed, or not "
-                   "absolute)";
-        case errc::target_not_found: return "file or target not found";
-        case errc::no_graphical_session: return "no graphical session to open it in";
-        case errc::no_opener: return "no opener program is installed";
-        case errc::no_handler: return "no application is set to handle it";
-        case errc::application_not_found: return "application not found";
-        case errc::opener_failed: return "the opener reported a failure";
-        case errc::refused_executable: return "refused to open an executable file";
-        case errc::encoding_error: return "text is not valid UTF-8";
-        case errc::unsupported: return "not supported on this system";
-        case errc::redirect_failed: return "a file for the child's stream could not be opened";
-        case errc::callback_failed: return "a callback given to liftoff (trace) threw an exception";
-        }
-        return "unknown liftoff error";
-    }
-
-    std::error_condition default_error_condition(int ev) const noexcept override {
-        switch (static_cast<errc>(ev)) {
-        case errc::program_not_found:
-        case errc::target_not_found: return std::errc::no_such_file_or_directory;
-        case errc::not_executable: return std::errc::permission_denied;
-        case errc::invalid_argument:
-        case errc::unsafe_url:
-        case errc::encoding_error: return std::errc::invalid_argument;
-        case errc::exec_format_error: return std::errc::executable_format_error;
-        case errc::resource_exhausted: return std::errc::resource_unavailable_try_again;
-        case errc::timed_out: return std::errc::timed_out;
-        case errc::unsupported: return std::errc::not_supported;
-        default: return {ev, *this};
-        }
-    }
-};
-
-}  // namespace detail
-
-/// The category of liftoff::errc codes.
-inline const std::error_category& category() noexcept {
-    static const detail::error_category_impl instance;
-    return instance;
-}
-
+/// A liftoff::errc as a std::error_code (std::is_error_code_enum<errc> is true).
 inline std::error_code make_error_code(errc e) noexcept {
     return {static_cast<int>(e), category()};
 }
+
+/// A launch or an open that did not happen, said in full: what launch_error carries, and what
+/// the overloads taking `failure&` fill in for code that does not use exceptions.
+struct failure {
+    std::error_code code;      ///< compares equal to a liftoff::errc; empty when nothing failed
+    std::error_code os_error;  ///< the OS error underneath (an errno or a Windows error), if any
+    std::string message;       ///< "liftoff: cannot launch 'prog': <what>; <remedy>", as what() says
+    std::string program;       ///< the program (for the openers: the URL or path) as the caller gave it
+    std::string path;          ///< the resolved path that was tried, or "" when it never got that far
+    std::string what;          ///< the middle of the message: what happened, to what
+    std::string remedy;        ///< the end of the message: what to do about it
+    /// Ids of diagnose()/preflight() findings that explain it (may be empty).
+    std::vector<std::string> findings;
+
+    /// True when something failed.
+    explicit operator bool() const noexcept { return static_cast<bool>(code); }
+};
 
 /// Thrown by launch(), run() and the openers. `what()` names the program, the path tried and a
 /// remedy; `code()` compares equal to an errc; `os_error()` is the OS error underneath, if any.
 class launch_error : public std::system_error {
 public:
-    launch_error(std::error_code code, std::string message, std::error_code os_error = {}, std::string program = {},
-                 std::string path = {}, std::vector<std::string> findings = {})
-        : std::system_error(code),
-          message_(std::move(message)),
-          os_error_(os_error),
-          program_(std::move(program)),
-          path_(std::move(path)),
-          findings_(std::move(findings)) {}
+    /// The exception for `f` (whose code must be set).
+    explicit launch_error(liftoff::failure f);
+    /// An exception with only a code and a message (for tests and for code that wraps liftoff).
+    launch_error(std::error_code code, std::string message);
 
-    const char* what() const noexcept override { return message_.c_str(); }
+    const char* what() const noexcept override;
     /// The OS error under the failure (an errno or a Windows error), or an empty code.
-    std::error_code os_error() const noexcept { return os_error_; }
+    std::error_code os_error() const noexcept;
     /// The program (or URL/path for the openers) as the caller gave it.
-    const std::string& program() const noexcept { return program_; }
+    const std::string& program() const noexcept;
     /// The resolved path that was tried, or "" when it never got that far.
-    const std::string& path() const noexcept { return path_; }
+    const std::string& path() const noexcept;
     /// Ids of diagnose()/preflight() findings that explain this failure (may be empty).
-    const std::vector<std::string>& findings() const noexcept { return findings_; }
+    const std::vector<std::string>& findings() const noexcept;
+    /// All of it: the failure this exception was made from.
+    const liftoff::failure& failure() const noexcept;
 
 private:
-    std::string message_;
-    std::error_code os_error_;
-    std::string program_;
-    std::string path_;
-    std::vector<std::string> findings_;
+    liftoff::failure failure_;
 };
 
-namespace detail {
-
-/// A failure on its way to the caller: thrown as launch_error or stored in an error_code.
-struct failure {
-    errc code{};
-    std::error_code os_error;
-    std::string program;
-    std::string path;
-    std::string message;
-    std::string what;    ///< the message's middle part: what happened, to what
-    std::string remedy;  ///< the message's last part
-    std::vector<std::string> findings;
-
-    explicit operator bool() const noexcept { return code != errc{}; }
-
-    [[noreturn]] void raise() const {
-        throw launch_error(make_error_code(code), message, os_error, program, path, findings);
-    }
-};
-
-/// "liftoff: cannot launch 'prog': <what>; <remedy>"
-inline failure make_failure(errc code, const std::string& program, std::string what, std::string remedy,
-                            std::string path = {}, std::error_code os = {}) {
-    failure f;
-    f.code = code;
-    f.os_error = os;
-    f.program = program;
-    f.path = std::move(path);
-    f.message = "liftoff: cannot launch '" + program + "': " + what;
-    if (!remedy.empty()) f.message += "; " + remedy;
-    f.what = std::move(what);
-    f.remedy = std::move(remedy);
-    return f;
-}
-
-/// "liftoff: cannot open 'target': <what>; <remedy>", or with `app`:
-/// "liftoff: cannot open 'target' with 'app': <what>; <remedy>". For the openers: program()
-/// of the launch_error is the target as the caller gave it.
-inline failure make_open_failure(errc code, const std::string& target, std::string what, std::string remedy,
-                                 const std::string& app = {}, std::string path = {}, std::error_code os = {}) {
-    failure f;
-    f.code = code;
-    f.os_error = os;
-    f.program = target;
-    f.path = std::move(path);
-    f.message = "liftoff: cannot open '" + target + "'";
-    if (!app.empty()) f.message += " with '" + app + "'";
-    f.message += ": " + what;
-    if (!remedy.empty()) f.message += "; " + remedy;
-    return f;
-}
-
-}  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
 

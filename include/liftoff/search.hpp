@@ -1,113 +1,20 @@
-// liftoff/search.hpp: find_program() and the PATH search that launch() shares with it.
+// liftoff/search.hpp: find_program(), where launch() would find a program.
 // SPDX-License-Identifier: MIT
 #pragma once
 
 #include <filesystem>  // find_program's result
 #include <optional>
-#include <string>
 #include <string_view>
-#include <vector>
-
-#include "detail/config.hpp"
-#include "platform/select.hpp"
-#if LIFTOFF_DETAIL_DEFINITIONS
-#include "detail/text.hpp"
-#endif
 
 namespace liftoff {
 inline namespace v0 {
 
-/// find_program() on platform P: with this process's PATH, or with `path_list`.
-template <class P>
-std::optional<std::filesystem::path> basic_find_program(std::string_view name);
-template <class P>
-std::optional<std::filesystem::path> basic_find_program(std::string_view name, std::string_view path_list);
-
-#if LIFTOFF_DETAIL_DEFINITIONS
-namespace detail {
-
-/// The outcome of looking a bare name up in a PATH list.
-struct path_search {
-    std::string found;                  ///< the first runnable candidate, or ""
-    std::string not_runnable;           ///< the first candidate that exists but cannot be run
-    std::vector<std::string> searched;  ///< the entries searched, in order
-    std::vector<std::string> skipped;   ///< empty and relative entries, never searched
-};
-
-/// Search `list` for `name` the way launch() does: absolute entries only (never the current
-/// directory, never an empty or relative entry), first runnable regular file wins. `pathext` is
-/// the PATHEXT that platforms with one (Windows) try in each directory.
-template <class P>
-path_search search_path_list(std::string_view name, std::string_view list,
-                             const std::optional<std::string>& pathext = std::nullopt) {
-    path_search s;
-    for (auto& dir : split_list(list, P::path_list_separator)) {
-        if (dir.empty() || !P::is_absolute(dir)) {
-            s.skipped.push_back(dir);
-            continue;
-        }
-        for (auto& candidate : P::path_candidates(dir, name, pathext)) {
-            const auto probe = P::probe_file(candidate);
-            if (probe.regular && probe.executable) {
-                s.found = std::move(candidate);
-                s.searched.push_back(std::move(dir));
-                return s;
-            }
-            if (probe.exists && s.not_runnable.empty()) s.not_runnable = candidate;
-        }
-        s.searched.push_back(std::move(dir));
-    }
-    return s;
-}
-
-/// "'' (empty) and 'bin' (relative)" for a message, or "".
-inline std::string describe_skipped(const std::vector<std::string>& skipped) {
-    std::string out;
-    for (std::size_t i = 0; i < skipped.size(); ++i) {
-        if (i != 0) out += i + 1 == skipped.size() ? " and " : ", ";
-        out += "'" + printable(skipped[i]) + "'" + (skipped[i].empty() ? " (empty)" : " (relative)");
-    }
-    return out;
-}
-
-template <class P>
-std::optional<std::filesystem::path> find_program_in(std::string_view name, std::string_view list) {
-    if (!P::valid_text(name)) return std::nullopt;
-    if (name.empty() || name.find('\0') != std::string_view::npos) return std::nullopt;
-    if (P::has_directory_part(name)) {
-        std::string full = P::make_absolute(std::string(name));
-        const auto probe = P::probe_file(full);
-        if (probe.regular && probe.executable) return P::to_path(full);
-        return std::nullopt;
-    }
-    auto s = search_path_list<P>(name, list, P::get_env("PATHEXT"));
-    if (s.found.empty()) return std::nullopt;
-    return P::to_path(s.found);
-}
-
-}  // namespace detail
-
-template <class P>
-std::optional<std::filesystem::path> basic_find_program(std::string_view name) {
-    const auto path = P::get_env("PATH");
-    return detail::find_program_in<P>(name, path ? *path : P::default_path());
-}
-template <class P>
-std::optional<std::filesystem::path> basic_find_program(std::string_view name, std::string_view path_list) {
-    return detail::find_program_in<P>(name, path_list);
-}
-#endif  // LIFTOFF_DETAIL_DEFINITIONS
-
 /// Where launch() would find `name`, using this process's PATH (and PATHEXT on Windows); a name
 /// with a directory part is checked as given. nullopt when nothing runnable is found.
-inline std::optional<std::filesystem::path> find_program(std::string_view name) {
-    return basic_find_program<native_platform>(name);
-}
+std::optional<std::filesystem::path> find_program(std::string_view name);
 
 /// The same, searching an explicit PATH-style list (':'-separated; ';' on Windows).
-inline std::optional<std::filesystem::path> find_program(std::string_view name, std::string_view path_list) {
-    return basic_find_program<native_platform>(name, path_list);
-}
+std::optional<std::filesystem::path> find_program(std::string_view name, std::string_view path_list);
 
 }  // namespace v0
 }  // namespace liftoff

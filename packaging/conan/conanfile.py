@@ -54,7 +54,8 @@ class LiftoffConan(ConanFile):
 
     def export_sources(self):
         copy(self, "LICENSE", self._tree, self.export_sources_folder)
-        copy(self, "*.hpp", os.path.join(self._tree, "include"), os.path.join(self.export_sources_folder, "include"))
+        for pattern in ("*.hpp", "*.inl"):
+            copy(self, pattern, os.path.join(self._tree, "include"), os.path.join(self.export_sources_folder, "include"))
 
     def layout(self):
         # The exported sources are the root of the source folder.
@@ -76,7 +77,8 @@ class LiftoffConan(ConanFile):
 
     def package(self):
         copy(self, "LICENSE", self.source_folder, os.path.join(self.package_folder, "licenses"))
-        copy(self, "*.hpp", os.path.join(self.source_folder, "include"), os.path.join(self.package_folder, "include"))
+        for pattern in ("*.hpp", "*.inl"):
+            copy(self, pattern, os.path.join(self.source_folder, "include"), os.path.join(self.package_folder, "include"))
 
     def package_info(self):
         self.cpp_info.set_property("cmake_file_name", "liftoff")

@@ -5,6 +5,15 @@
 // ---- liftoff/liftoff.hpp ----
 // liftoff/liftoff.hpp: the one header users include. Starts programs and opens things, on
 // Linux/BSD, macOS and Windows, and says why when it cannot.
+//
+// The headers it includes declare the API and nothing else. The definitions (impl/) follow at
+// the end, header-only by default. In the compiled mode every translation unit defines
+// LIFTOFF_SEPARATE_COMPILATION and sees only the declarations (neither the platform headers nor
+// the implementation are parsed there), and one of them compiles the implementation, once:
+//
+//     // liftoff.cpp, in your build (the packages build src/liftoff.cpp, which is this):
+//     #define LIFTOFF_IMPLEMENTATION
+//     #include <liftoff/liftoff.hpp>
 
 // ---- liftoff/version.hpp ----
 // liftoff/version.hpp: the library's version, kept equal to meson.build's by a test.
@@ -13,6 +22,17 @@
 #define LIFTOFF_VERSION_MINOR 1
 #define LIFTOFF_VERSION_PATCH 0
 #define LIFTOFF_VERSION_STRING "0.1.0"
+// ---- liftoff/detail/config.hpp ----
+// liftoff/detail/config.hpp: how the definitions in impl/ are compiled. Header-only (the
+// default), they are inline and every translation unit that uses one compiles it. In the
+// compiled mode (LIFTOFF_SEPARATE_COMPILATION in every unit), the one unit that also defines
+// LIFTOFF_IMPLEMENTATION compiles them once, as ordinary functions (see liftoff.hpp).
+
+#if defined(LIFTOFF_SEPARATE_COMPILATION)
+#define LIFTOFF_API
+#else
+#define LIFTOFF_API inline
+#endif
 // ---- liftoff/error.hpp ----
 // liftoff/error.hpp: the error codes every failure reports, their category, and launch_error.
 
@@ -47,152 +67,57 @@ enum class errc {
     callback_failed,  ///< a trace callback threw (where the exception cannot be passed on)
 };
 
-namespace detail {
+/// The category of liftoff::errc codes: its name is "liftoff", its messages the short ones below
+/// (launch_error::what() and failure::message say more), its conditions the nearest std::errc.
+const std::error_category& category() noexcept;
 
-class error_category_impl final : public std::error_category {
-public:
-    const char* name() const noexcept override { return "liftoff"; }
-
-    std::string message(int ev) const override {
-        switch (static_cast<errc>(ev)) {
-        case errc::program_not_found: return "program not found; give a full path or install it";
-        case errc::not_executable: return "program is not executable; check its mode bits and mount";
-        case errc::bad_working_directory: return "working directory is missing or not searchable";
-        case errc::invalid_argument: return "invalid argument; nothing was run";
-        case errc::exec_format_error: return "not a program this system can run";
-        case errc::resource_exhausted: return "out of processes, descriptors or memory";
-        case errc::timed_out: return "timed out";
-        case errc::unsafe_url:
-            return "URL refused before anything ran (a character to percent-encode, a scheme not allowed, or not "
-                   "absolute)";
-        case errc::target_not_found: return "file or target not found";
-        case errc::no_graphical_session: return "no graphical session to open it in";
-        case errc::no_opener: return "no opener program is installed";
-        case errc::no_handler: return "no application is set to handle it";
-        case errc::application_not_found: return "application not found";
-        case errc::opener_failed: return "the opener reported a failure";
-        case errc::refused_executable: return "refused to open an executable file";
-        case errc::encoding_error: return "text is not valid UTF-8";
-        case errc::unsupported: return "not supported on this system";
-        case errc::redirect_failed: return "a file for the child's stream could not be opened";
-        case errc::callback_failed: return "a callback given to liftoff (trace) threw an exception";
-        }
-        return "unknown liftoff error";
-    }
-
-    std::error_condition default_error_condition(int ev) const noexcept override {
-        switch (static_cast<errc>(ev)) {
-        case errc::program_not_found:
-        case errc::target_not_found: return std::errc::no_such_file_or_directory;
-        case errc::not_executable: return std::errc::permission_denied;
-        case errc::invalid_argument:
-        case errc::unsafe_url:
-        case errc::encoding_error: return std::errc::invalid_argument;
-        case errc::exec_format_error: return std::errc::executable_format_error;
-        case errc::resource_exhausted: return std::errc::resource_unavailable_try_again;
-        case errc::timed_out: return std::errc::timed_out;
-        case errc::unsupported: return std::errc::not_supported;
-        default: return {ev, *this};
-        }
-    }
-};
-
-}  // namespace detail
-
-/// The category of liftoff::errc codes.
-inline const std::error_category& category() noexcept {
-    static const detail::error_category_impl instance;
-    return instance;
-}
-
+/// A liftoff::errc as a std::error_code (std::is_error_code_enum<errc> is true).
 inline std::error_code make_error_code(errc e) noexcept {
     return {static_cast<int>(e), category()};
 }
+
+/// A launch or an open that did not happen, said in full: what launch_error carries, and what
+/// the overloads taking `failure&` fill in for code that does not use exceptions.
+struct failure {
+    std::error_code code;      ///< compares equal to a liftoff::errc; empty when nothing failed
+    std::error_code os_error;  ///< the OS error underneath (an errno or a Windows error), if any
+    std::string message;       ///< "liftoff: cannot launch 'prog': <what>; <remedy>", as what() says
+    std::string program;       ///< the program (for the openers: the URL or path) as the caller gave it
+    std::string path;          ///< the resolved path that was tried, or "" when it never got that far
+    std::string what;          ///< the middle of the message: what happened, to what
+    std::string remedy;        ///< the end of the message: what to do about it
+    /// Ids of diagnose()/preflight() findings that explain it (may be empty).
+    std::vector<std::string> findings;
+
+    /// True when something failed.
+    explicit operator bool() const noexcept { return static_cast<bool>(code); }
+};
 
 /// Thrown by launch(), run() and the openers. `what()` names the program, the path tried and a
 /// remedy; `code()` compares equal to an errc; `os_error()` is the OS error underneath, if any.
 class launch_error : public std::system_error {
 public:
-    launch_error(std::error_code code, std::string message, std::error_code os_error = {}, std::string program = {},
-                 std::string path = {}, std::vector<std::string> findings = {})
-        : std::system_error(code),
-          message_(std::move(message)),
-          os_error_(os_error),
-          program_(std::move(program)),
-          path_(std::move(path)),
-          findings_(std::move(findings)) {}
+    /// The exception for `f` (whose code must be set).
+    explicit launch_error(liftoff::failure f);
+    /// An exception with only a code and a message (for tests and for code that wraps liftoff).
+    launch_error(std::error_code code, std::string message);
 
-    const char* what() const noexcept override { return message_.c_str(); }
+    const char* what() const noexcept override;
     /// The OS error under the failure (an errno or a Windows error), or an empty code.
-    std::error_code os_error() const noexcept { return os_error_; }
+    std::error_code os_error() const noexcept;
     /// The program (or URL/path for the openers) as the caller gave it.
-    const std::string& program() const noexcept { return program_; }
+    const std::string& program() const noexcept;
     /// The resolved path that was tried, or "" when it never got that far.
-    const std::string& path() const noexcept { return path_; }
+    const std::string& path() const noexcept;
     /// Ids of diagnose()/preflight() findings that explain this failure (may be empty).
-    const std::vector<std::string>& findings() const noexcept { return findings_; }
+    const std::vector<std::string>& findings() const noexcept;
+    /// All of it: the failure this exception was made from.
+    const liftoff::failure& failure() const noexcept;
 
 private:
-    std::string message_;
-    std::error_code os_error_;
-    std::string program_;
-    std::string path_;
-    std::vector<std::string> findings_;
+    liftoff::failure failure_;
 };
 
-namespace detail {
-
-/// A failure on its way to the caller: thrown as launch_error or stored in an error_code.
-struct failure {
-    errc code{};
-    std::error_code os_error;
-    std::string program;
-    std::string path;
-    std::string message;
-    std::string what;    ///< the message's middle part: what happened, to what
-    std::string remedy;  ///< the message's last part
-    std::vector<std::string> findings;
-
-    explicit operator bool() const noexcept { return code != errc{}; }
-
-    [[noreturn]] void raise() const {
-        throw launch_error(make_error_code(code), message, os_error, program, path, findings);
-    }
-};
-
-/// "liftoff: cannot launch 'prog': <what>; <remedy>"
-inline failure make_failure(errc code, const std::string& program, std::string what, std::string remedy,
-                            std::string path = {}, std::error_code os = {}) {
-    failure f;
-    f.code = code;
-    f.os_error = os;
-    f.program = program;
-    f.path = std::move(path);
-    f.message = "liftoff: cannot launch '" + program + "': " + what;
-    if (!remedy.empty()) f.message += "; " + remedy;
-    f.what = std::move(what);
-    f.remedy = std::move(remedy);
-    return f;
-}
-
-/// "liftoff: cannot open 'target': <what>; <remedy>", or with `app`:
-/// "liftoff: cannot open 'target' with 'app': <what>; <remedy>". For the openers: program()
-/// of the launch_error is the target as the caller gave it.
-inline failure make_open_failure(errc code, const std::string& target, std::string what, std::string remedy,
-                                 const std::string& app = {}, std::string path = {}, std::error_code os = {}) {
-    failure f;
-    f.code = code;
-    f.os_error = os;
-    f.program = target;
-    f.path = std::move(path);
-    f.message = "liftoff: cannot open '" + target + "'";
-    if (!app.empty()) f.message += " with '" + app + "'";
-    f.message += ": " + what;
-    if (!remedy.empty()) f.message += "; " + remedy;
-    return f;
-}
-
-}  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
 
@@ -336,6 +261,25 @@ private:
 namespace liftoff {
 inline namespace v0 {
 
+/// A file system path as liftoff takes it, the same on every OS: a `const char*`, a `std::string`
+/// or a `std::string_view` (UTF-8; on POSIX any bytes) or a `std::filesystem::path`.
+class path_arg {
+public:
+    path_arg(const char* p) : text_(p) {}                            // NOLINT: implicit on purpose
+    path_arg(std::string p) : text_(std::move(p)) {}                 // NOLINT
+    path_arg(std::string_view p) : text_(p) {}                       // NOLINT
+    path_arg(const std::filesystem::path& p) : text_(utf8_of(p)) {}  // NOLINT
+    /// The path as UTF-8 (bytes on POSIX).
+    const std::string& str() const noexcept { return text_; }
+
+private:
+    static std::string utf8_of(const std::filesystem::path& p) {
+        const auto u8 = p.u8string();  // std::u8string from C++20 on: copied as bytes
+        return std::string(u8.begin(), u8.end());
+    }
+    std::string text_;
+};
+
 /// What a child's destructor does when the child is still running.
 enum class on_destroy { wait, terminate, kill, release };
 
@@ -355,7 +299,7 @@ public:
 private:
     friend stream inherit();
     friend stream null();
-    friend stream file(std::string);
+    friend stream file(const path_arg&);
     friend class source;
     friend class sink;
     stream(kind k, std::string p) : kind_(k), path_(std::move(p)) {}
@@ -392,7 +336,7 @@ public:
 private:
     friend sink capture(std::size_t);
     friend sink lines(std::function<void(std::string_view)>);
-    friend sink append(std::string);
+    friend sink append(const path_arg&);
     friend sink merge();
     explicit sink(kind k) : kind_(k) {}
     kind kind_;
@@ -409,15 +353,9 @@ inline stream inherit() {
 inline stream null() {
     return {kind::null, {}};
 }
-/// Read stdin from a file, or write stdout/stderr to it (created or truncated). Path in UTF-8.
-inline stream file(std::string path) {
-    return {kind::file, std::move(path)};
-}
-inline stream file(const char* path) {
-    return file(std::string(path));
-}
-inline stream file(const std::filesystem::path& path) {
-    return file(path.u8string());
+/// Read stdin from a file, or write stdout/stderr to it (created or truncated).
+inline stream file(const path_arg& path) {
+    return {kind::file, path.str()};
 }
 
 /// Drained into memory by a background thread; bytes past `limit` are read and dropped and
@@ -435,17 +373,11 @@ inline sink lines(std::function<void(std::string_view)> callback) {
     s.on_line_ = std::move(callback);
     return s;
 }
-/// Append stdout/stderr to a file (created if missing). Path in UTF-8.
-inline sink append(std::string path) {
+/// Append stdout/stderr to a file (created if missing).
+inline sink append(const path_arg& path) {
     sink s(kind::append);
-    s.path_ = std::move(path);
+    s.path_ = path.str();
     return s;
-}
-inline sink append(const char* path) {
-    return append(std::string(path));
-}
-inline sink append(const std::filesystem::path& path) {
-    return append(path.u8string());
 }
 /// stderr only: goes wherever stdout goes.
 inline sink merge() {
@@ -462,6 +394,10 @@ inline source pipe() {
 }
 
 }  // namespace io
+
+/// How long a polite stop waits before it kills: the default of command::timeout()'s grace, of
+/// child::terminate() and of the destructor's on_destroy::terminate.
+constexpr std::chrono::seconds default_grace{2};
 
 /// What a trace callback is told, in this order for one launch.
 enum class trace_kind { resolved, spawned, spawn_failed, signal_sent, exited };
@@ -508,12 +444,10 @@ public:
 
     /// The child's working directory (UTF-8). Checked at launch: a bad one is
     /// errc::bad_working_directory, never reported as a missing program.
-    command& cwd(std::string dir) {
-        cwd_ = std::move(dir);
+    command& cwd(const path_arg& dir) {
+        cwd_ = dir.str();
         return *this;
     }
-    command& cwd(const std::filesystem::path& dir) { return cwd(dir.u8string()); }
-    command& cwd(const char* dir) { return cwd(std::string(dir)); }
 
     /// Set (or override) one variable for the child.
     command& env(std::string name, std::string value) {
@@ -546,7 +480,7 @@ public:
     }
 
     /// run()/wait() terminate the child after `limit` (polite stop, then a kill after `grace`).
-    command& timeout(std::chrono::nanoseconds limit, std::chrono::nanoseconds grace = std::chrono::seconds(2)) {
+    command& timeout(std::chrono::nanoseconds limit, std::chrono::nanoseconds grace = default_grace) {
         timeout_ = limit;
         grace_ = grace;
         return *this;
@@ -617,7 +551,7 @@ private:
     std::optional<io::sink> stdout_;
     std::optional<io::sink> stderr_;
     std::optional<std::chrono::nanoseconds> timeout_;
-    std::chrono::nanoseconds grace_ = std::chrono::seconds(2);
+    std::chrono::nanoseconds grace_ = default_grace;
     std::optional<liftoff::on_destroy> on_destroy_;
     bool new_group_ = false;
     bool kill_on_parent_exit_ = false;
@@ -632,37 +566,481 @@ private:
 // page (Windows' ANSI code page: Windows-1252, GBK, Shift-JIS ...) converted to the UTF-8 every
 // liftoff string takes, explicitly and never guessed. On POSIX strings are bytes: unchanged.
 
-#include <cstddef>  // std::size_t
 #include <string>
 #include <system_error>
+
+namespace liftoff {
+inline namespace v0 {
+
+/// Converts `text` from the system's legacy encoding to UTF-8. Windows: from the active ANSI
+/// code page (GetACP: Windows-1252, GBK, Shift-JIS ...; UTF-8 where the system or the program's
+/// manifest makes that the code page), for text from narrow APIs, `argv` of `main`, or files
+/// written by such programs. POSIX: returned unchanged (strings are bytes there).
+/// Throws launch_error with errc::encoding_error when `text` is not valid in that code page
+/// (its what() shows the text and names the code page); nothing is ever replaced or guessed.
+std::string from_system_encoding(const std::string& text);
+/// As from_system_encoding(text); failure sets `ec` to errc::encoding_error and returns "".
+std::string from_system_encoding(const std::string& text, std::error_code& ec) noexcept;
+/// As from_system_encoding(text); failure fills `f` (code, message ...) and returns "".
+std::string from_system_encoding(const std::string& text, failure& f) noexcept;
+
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/search.hpp ----
+// liftoff/search.hpp: find_program(), where launch() would find a program.
+
+#include <filesystem>  // find_program's result
+#include <optional>
+#include <string_view>
+
+namespace liftoff {
+inline namespace v0 {
+
+/// Where launch() would find `name`, using this process's PATH (and PATHEXT on Windows); a name
+/// with a directory part is checked as given. nullopt when nothing runnable is found.
+std::optional<std::filesystem::path> find_program(std::string_view name);
+
+/// The same, searching an explicit PATH-style list (':'-separated; ';' on Windows).
+std::optional<std::filesystem::path> find_program(std::string_view name, std::string_view path_list);
+
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/child.hpp ----
+// liftoff/child.hpp: child, the move-only RAII handle of a running child.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+struct child_access;
+struct child_state;
+/// Deletes a child_state where it is complete (the implementation), so that child's users need
+/// not see it.
+struct child_state_deleter {
+    void operator()(child_state* s) const noexcept;
+};
+using child_state_ptr = std::unique_ptr<child_state, child_state_deleter>;
+}  // namespace detail
+
+/// A running (or finished) child. Move-only; its destructor does what on_destroy says.
+///
+/// Threads: one thread may wait() (or wait_for()) while others call terminate(), kill(),
+/// running(), pid(), out()/err(), the truncated/cut flags, timed_out(), write_stdin() and
+/// close_stdin() (a watchdog, a feeder). Moving, assigning, release() and destruction need the
+/// handle to themselves, like std::thread's.
+///
+/// fork(): in a process forked (without exec) from the one that launched the child, an
+/// inherited handle is inert: destroying or releasing it there leaves the child alone, waiting
+/// or stopping gives an unknown status and out()/err() are empty, as for an empty handle (only
+/// valid() and pid() still say what they said).
+class child {
+public:
+#if defined(_WIN32)
+    using pid_type = unsigned long;  ///< a Windows process id (DWORD)
+#else
+    using pid_type = int;  ///< a pid_t
+#endif
+
+    /// An invalid handle (valid() is false), to move a launched child into.
+    child() noexcept = default;
+    child(child&&) noexcept;
+    /// Does what on_destroy says to the child this handle had, then takes `other`'s.
+    child& operator=(child&& other) noexcept;
+    child(const child&) = delete;
+    child& operator=(const child&) = delete;
+    /// Does what the command's on_destroy says: waits, terminates (the default), kills or releases.
+    ~child();
+
+    /// The OS process id (0 for an invalid handle).
+    pid_type pid() const noexcept;
+    /// False for a default-constructed, moved-from or released handle.
+    bool valid() const noexcept;
+    /// Non-blocking. Reaps the child if it has ended.
+    bool running();
+
+    /// Closes stdin (an io::pipe), waits for the child (honouring the command's timeout, which
+    /// terminates it and sets timed_out()), reaps it and finishes its streams. Rethrows an
+    /// exception thrown by an io::lines callback. Invalid handle: an unknown status.
+    exit_status wait();
+    /// Waits at most `limit`; nullopt if the child is still running then.
+    std::optional<exit_status> wait_for(std::chrono::nanoseconds limit);
+    /// SIGTERM (to the whole group with new_process_group()), then SIGKILL after `grace`; reaps.
+    exit_status terminate(std::chrono::nanoseconds grace = default_grace);
+    /// SIGKILL now (to the whole group with new_process_group()); reaps.
+    exit_status kill();
+    /// Lets the child run on, unowned. A library thread reaps it when it ends (no zombie) and
+    /// drops what it still writes to captured streams. The handle becomes invalid.
+    void release();
+
+    /// Writes to the child's stdin (io::pipe()). Blocks while the pipe is full. A child that has
+    /// closed its stdin or exited gives std::errc::broken_pipe, never a SIGPIPE; a close_stdin()
+    /// on another thread while this waits gives std::errc::operation_canceled.
+    void write_stdin(std::string_view bytes, std::error_code& ec) noexcept;
+    /// Throws std::system_error naming the program.
+    void write_stdin(std::string_view bytes);
+    /// Ends the child's input (io::pipe()). POSIX: never waits for a write_stdin() on another
+    /// thread; that write stops (operation_canceled) and the pipe closes as it returns.
+    void close_stdin() noexcept;
+
+    /// Captured text so far (final after wait()).
+    std::string out() const;
+    std::string err() const;
+    /// More than the capture limit arrived; the rest was read and dropped.
+    bool out_truncated() const;
+    bool err_truncated() const;
+    /// Draining stopped after the grace because a grandchild kept the pipe open.
+    bool out_cut() const;
+    bool err_cut() const;
+    /// The command's timeout fired and the child was terminated.
+    bool timed_out() const;
+
+private:
+    friend struct detail::child_access;
+
+    explicit child(detail::child_state_ptr s) noexcept;
+
+    void destroy() noexcept;
+    /// A handle whose child this process launched (not a copy made by fork()).
+    bool owned() const noexcept;
+
+    detail::child_state_ptr s_;
+};
+
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/launch.hpp ----
+// liftoff/launch.hpp: launch() and run(), and the result run() returns.
+
+#include <chrono>
+#include <string>
+#include <system_error>
+
+namespace liftoff {
+inline namespace v0 {
+
+/// What run() returns. A non-zero exit or a timeout is a result, not an error.
+struct result {
+    exit_status status;
+    std::string out, err;  ///< captured text ("" where not captured)
+    bool out_truncated = false, err_truncated = false;
+    bool out_cut = false, err_cut = false;  ///< a grandchild held the pipe; draining stopped
+    bool timed_out = false;                 ///< the timeout fired and the child was terminated
+    std::chrono::nanoseconds elapsed{};
+    bool ok() const noexcept { return status.success() && !timed_out; }
+};
+
+/// Starts `cmd`; its streams are inherited unless redirected; on_destroy defaults to terminate
+/// (so a result thrown away ends the child at once: hence [[nodiscard]]).
+/// Throws launch_error (code() is a liftoff::errc) when it cannot start; passes on what a trace
+/// callback throws.
+[[nodiscard]] child launch(const command& cmd);
+
+/// As launch(cmd), reporting failure in `ec` (a liftoff::errc) and returning an invalid child.
+/// A trace callback that throws gives errc::callback_failed.
+[[nodiscard]] child launch(const command& cmd, std::error_code& ec) noexcept;
+
+/// As launch(cmd), reporting failure in `f`, whose message is launch_error's what(), and
+/// returning an invalid child. A trace callback that throws gives errc::callback_failed.
+[[nodiscard]] child launch(const command& cmd, failure& f) noexcept;
+
+/// Starts `cmd` with stdout and stderr captured (unless redirected) and stdin from the null
+/// device (unless redirected), waits for it honouring its timeout, and returns what happened.
+/// Throws launch_error when it cannot start; rethrows an exception from an io::lines callback.
+result run(const command& cmd);
+
+/// As run(cmd), reporting a failure to start in `ec` (the result is then empty). What a trace
+/// or io::lines callback throws is rethrown, as run(cmd) does.
+result run(const command& cmd, std::error_code& ec);
+
+/// As run(cmd, ec), reporting a failure to start in `f`.
+result run(const command& cmd, failure& f);
+
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/open_options.hpp ----
+// liftoff/open_options.hpp: open_options (how the openers go about it) and open_plan (what one
+// would do).
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+
+/// How open_url(), open_path(), open_with() and reveal() go about it.
+struct open_options {
+    /// Wait this long for the opener's verdict (0: don't wait; the opener is released at once).
+    std::chrono::milliseconds confirm{3000};
+    /// Wait until the opened application exits, where the OS can (macOS `open -W`; on Linux the
+    /// opener program is waited for, which xdg-open's generic mode and open_with's direct launch
+    /// make the application itself; on Windows the process ShellExecuteExW started, if any).
+    bool wait = false;
+    /// Don't bring it to the front, where the OS can (macOS `open -g`; Windows SW_SHOWNOACTIVATE).
+    bool background = false;
+    /// A new instance even if the application runs already, where the OS can (macOS `open -n`).
+    bool new_instance = false;
+    /// Extra arguments for open_with()'s application, before the targets.
+    std::vector<std::string> app_args;
+    /// open_url() (and open_with()'s URL targets) refuse other schemes; compared ignoring case.
+    std::vector<std::string> allowed_schemes{"http", "https", "mailto"};
+    /// open_path() refuses programs, scripts and launchers (.desktop, .lnk, .app ...) unless set.
+    bool allow_executables = false;
+    /// open_url() (and open_with()'s URL targets) refuse a mailto: URL with an attach= or
+    /// attachment= field (mail clients have attached local files from them) unless set.
+    bool allow_mail_attachments = false;
+};
+
+/// What an opener call would do, worked out without running anything.
+struct open_plan {
+    /// The exact program and argv where a program is launched (empty where the OS is asked
+    /// directly, as ShellExecuteExW on Windows is).
+    std::optional<command> launch;
+    /// One line for people and logs, e.g. "/usr/bin/xdg-open 'https://example.com/?q=a&b=c'".
+    std::string description;
+    /// The opener chosen: "xdg-open", "gio", "kde-open", "$BROWSER", "wslview", "explorer.exe",
+    /// "gdbus", "dbus-send", "open", "desktop entry", "program", "ShellExecuteExW".
+    std::string opener;
+};
+
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/open.hpp ----
+// liftoff/open.hpp: open_url(), open_path(), open_with(), reveal() and their plan_* twins, which
+// say what the call would run without running anything.
+
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+
+// Each comes in three forms: throwing launch_error; reporting in a std::error_code& (a
+// liftoff::errc); reporting in a failure& (the code and the whole message). Those two never
+// throw and return an invalid child (or an empty plan) on failure.
+
+/// Opens `url` in the user's default application for its scheme. The URL is checked first
+/// (absolute, a scheme in opts.allowed_schemes, only RFC 3986 characters, never an option).
+/// Waits up to opts.confirm for the opener's verdict; an opener still running then counts as
+/// launched. The child owns the opener (if any) and its on_destroy is release. On Windows the
+/// verdict is ShellExecuteExW's own, and the child owns the process it started; it is invalid
+/// when there is none (the URL went to a running application, or through DDE).
+/// Throws launch_error: unsafe_url, no_graphical_session, no_opener, no_handler, opener_failed ...
+child open_url(const std::string& url, const open_options& opts = {});
+/// As open_url(url, opts); failure goes to `ec` (a liftoff::errc) and the child is invalid.
+child open_url(const std::string& url, const open_options& opts, std::error_code& ec) noexcept;
+/// As open_url(url, opts); failure goes to `f` and the child is invalid.
+child open_url(const std::string& url, const open_options& opts, failure& f) noexcept;
+/// What open_url(url, opts) would run, checked exactly as it checks, running nothing.
+/// Throws launch_error for what open_url would refuse before running anything.
+open_plan plan_open_url(const std::string& url, const open_options& opts = {});
+/// As plan_open_url(url, opts); failure goes to `ec` and the plan is empty.
+open_plan plan_open_url(const std::string& url, const open_options& opts, std::error_code& ec) noexcept;
+/// As plan_open_url(url, opts); failure goes to `f` and the plan is empty.
+open_plan plan_open_url(const std::string& url, const open_options& opts, failure& f) noexcept;
+
+/// Opens a local file or directory in its default application. The path must exist
+/// (target_not_found) and is made absolute; programs, scripts and launchers are refused
+/// (refused_executable) unless opts.allow_executables. Otherwise as open_url().
+child open_path(const path_arg& path, const open_options& opts = {});
+/// As open_path(path, opts); failure goes to `ec` and the child is invalid.
+child open_path(const path_arg& path, const open_options& opts, std::error_code& ec) noexcept;
+/// As open_path(path, opts); failure goes to `f` and the child is invalid.
+child open_path(const path_arg& path, const open_options& opts, failure& f) noexcept;
+/// What open_path(path, opts) would run, running nothing.
+open_plan plan_open_path(const path_arg& path, const open_options& opts = {});
+/// As plan_open_path(path, opts); failure goes to `ec` and the plan is empty.
+open_plan plan_open_path(const path_arg& path, const open_options& opts, std::error_code& ec) noexcept;
+/// As plan_open_path(path, opts); failure goes to `f` and the plan is empty.
+open_plan plan_open_path(const path_arg& path, const open_options& opts, failure& f) noexcept;
+
+/// Opens `targets` (files, made absolute, or URLs, checked as open_url checks them) in the
+/// application `app`: a path to a program or a .desktop file; a desktop id ("firefox",
+/// "org.gnome.TextEditor.desktop") found in $XDG_DATA_HOME and $XDG_DATA_DIRS, its Exec run
+/// per the Desktop Entry Specification; a program in PATH; on macOS an application name or
+/// bundle id; on Windows a name registered in App Paths (HKCU, then HKLM), else a program in
+/// PATH (with PATHEXT), run through ShellExecuteExW. opts.app_args go first, then the targets,
+/// each one argument. Never a shell (a .bat/.cmd application gets launch()'s cmd.exe escaping).
+/// Throws launch_error: application_not_found, unsupported (Terminal=true), opener_failed ...
+child open_with(const std::string& app, const std::vector<std::string>& targets, const open_options& opts = {});
+/// As open_with(app, targets, opts); failure goes to `ec` and the child is invalid.
+child open_with(const std::string& app, const std::vector<std::string>& targets, const open_options& opts,
+                std::error_code& ec) noexcept;
+/// As open_with(app, targets, opts); failure goes to `f` and the child is invalid.
+child open_with(const std::string& app, const std::vector<std::string>& targets, const open_options& opts,
+                failure& f) noexcept;
+/// What open_with(app, targets, opts) would run, running nothing.
+open_plan plan_open_with(const std::string& app, const std::vector<std::string>& targets,
+                         const open_options& opts = {});
+/// As plan_open_with(app, targets, opts); failure goes to `ec` and the plan is empty.
+open_plan plan_open_with(const std::string& app, const std::vector<std::string>& targets, const open_options& opts,
+                         std::error_code& ec) noexcept;
+/// As plan_open_with(app, targets, opts); failure goes to `f` and the plan is empty.
+open_plan plan_open_with(const std::string& app, const std::vector<std::string>& targets, const open_options& opts,
+                         failure& f) noexcept;
+
+/// Shows `path` selected in the file manager (Linux/BSD: org.freedesktop.FileManager1.ShowItems,
+/// else its folder opened; macOS: open -R; WSL: explorer.exe /select; Windows: explorer.exe
+/// /select,"PATH" from the Windows directory, through ShellExecuteExW). The path must exist.
+child reveal(const path_arg& path, const open_options& opts = {});
+/// As reveal(path, opts); failure goes to `ec` and the child is invalid.
+child reveal(const path_arg& path, const open_options& opts, std::error_code& ec) noexcept;
+/// As reveal(path, opts); failure goes to `f` and the child is invalid.
+child reveal(const path_arg& path, const open_options& opts, failure& f) noexcept;
+/// What reveal(path, opts) would run, running nothing.
+open_plan plan_reveal(const path_arg& path, const open_options& opts = {});
+/// As plan_reveal(path, opts); failure goes to `ec` and the plan is empty.
+open_plan plan_reveal(const path_arg& path, const open_options& opts, std::error_code& ec) noexcept;
+/// As plan_reveal(path, opts); failure goes to `f` and the plan is empty.
+open_plan plan_reveal(const path_arg& path, const open_options& opts, failure& f) noexcept;
+
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/report.hpp ----
+// liftoff/report.hpp: what diagnose() and preflight() return: a report of facts and findings,
+// each with a stable id, a severity and a remedy.
+
+#include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
-// ---- liftoff/detail/config.hpp ----
-// liftoff/detail/config.hpp: what a translation unit compiles of liftoff. Header-only (the
-// default): everything. With LIFTOFF_SEPARATE_COMPILATION, a unit that also defines
-// LIFTOFF_IMPLEMENTATION compiles the implementation once; every other one sees only the
-// public types and declarations (separate.hpp), so it parses neither the platform headers nor
-// the implementation.
+namespace liftoff {
+inline namespace v0 {
 
-#if defined(LIFTOFF_SEPARATE_COMPILATION)
-// The few non-template functions are compiled once, in the implementation unit.
-#define LIFTOFF_API
-#else
-#define LIFTOFF_API inline
-#endif
+enum class severity { info, warning, error };
 
-#if defined(LIFTOFF_SEPARATE_COMPILATION) && !defined(LIFTOFF_IMPLEMENTATION)
-#define LIFTOFF_DETAIL_DEFINE_API 0
-// liftoff's own tests look inside (detail::) while linking the implementation unit.
-#if defined(LIFTOFF_DETAIL_INTERNALS)
-#define LIFTOFF_DETAIL_DEFINITIONS 1
-#else
-#define LIFTOFF_DETAIL_DEFINITIONS 0
-#endif
-#else
-#define LIFTOFF_DETAIL_DEFINE_API 1
-#define LIFTOFF_DETAIL_DEFINITIONS 1
-#endif
+inline const char* to_string(severity s) noexcept {
+    switch (s) {
+    case severity::info: return "info";
+    case severity::warning: return "warning";
+    case severity::error: return "error";
+    }
+    return "info";
+}
+
+/// One thing found: a stable id (e.g. "not-executable"), how bad it is, what was found (naming
+/// the path or variable) and what a person can do about it.
+struct finding {
+    std::string id;
+    liftoff::severity severity = liftoff::severity::info;
+    std::string what;
+    std::string remedy;
+};
+
+/// One entry of PATH, as found.
+struct path_entry {
+    std::string dir;
+    bool empty = false;
+    bool relative = false;
+    bool exists = false;
+    bool directory = false;
+    bool writable_by_others = false;
+};
+
+/// What preflight() found out about the program of a command.
+struct program_facts {
+    std::string program;                ///< as given
+    std::string resolved;               ///< the file that would run ("" if none)
+    std::string found_by;               ///< "given as a path", "PATH entry '/usr/bin'", "not found"
+    std::vector<std::string> searched;  ///< PATH entries searched for a bare name
+    bool exists = false, regular = false, directory = false, dangling_symlink = false;
+    bool executable = false;    ///< by this process's effective ids
+    bool noexec_mount = false;  ///< on a file system mounted noexec
+    bool setuid = false;
+    std::string mode;          ///< "0755"
+    long long owner = -1;      ///< uid
+    std::string format;        ///< "ELF 64-bit little-endian x86-64", "a script (#!/bin/sh)", ...
+    std::string interpreter;   ///< the #! program, or an ELF's loader
+    std::string capabilities;  ///< Linux file capabilities, if any
+    bool quarantined = false;  ///< macOS: carries com.apple.quarantine
+    std::string cwd;           ///< the working directory it would start in
+    std::size_t argument_bytes = 0, argument_limit = 0;  ///< arguments + environment, and ARG_MAX
+};
+
+/// The session this process runs in (diagnose()), and a program's facts (preflight()); the
+/// findings that follow from them. to_text() is for people, to_json() for programs.
+struct report {
+    std::string version = LIFTOFF_VERSION_STRING;
+    std::string os, kernel, arch;
+    std::string user;
+    long long uid = -1, gid = -1;
+    std::vector<long long> groups;
+    std::string umask;
+    std::string cwd;
+    bool cwd_exists = false;
+    std::string session;  ///< "x11", "wayland", "macos", "windows", "ssh", "terminal", "none"
+    std::vector<std::pair<std::string, std::optional<std::string>>> session_variables;
+    std::vector<std::string> sandbox;  ///< "flatpak", "snap", "wsl", "container", "wine"
+    bool utf8 = false;
+    std::string locale;  ///< the LC_CTYPE a child gets (from LC_ALL, LC_CTYPE or LANG)
+    std::vector<path_entry> path;
+    std::vector<std::string> openers;                              ///< opener programs found in PATH
+    std::string open_url_plan;                                     ///< what open_url would do now, or why it cannot
+    std::vector<std::pair<std::string, std::string>> environment;  ///< secrets redacted
+    std::optional<program_facts> program;
+    std::vector<finding> findings;
+
+    bool has_errors() const noexcept {
+        for (const auto& f : findings)
+            if (f.severity == liftoff::severity::error) return true;
+        return false;
+    }
+    /// The finding with this id, or nullptr.
+    const finding* find(std::string_view id) const noexcept {
+        for (const auto& f : findings)
+            if (f.id == id) return &f;
+        return nullptr;
+    }
+    /// An aligned table; ANSI colour only when asked (the doctor asks on a TTY without NO_COLOR).
+    std::string to_text(bool colour = false) const;
+    /// One JSON object: {"liftoff":…, "os":…, "user":…, "session":…, …, "findings":[…]}.
+    std::string to_json() const;
+};
+
+/// Where diagnose() reads from: tests point `root` at a fake tree and pass an environment.
+struct diagnose_options {
+    std::string root = "/";                               ///< prefix for /proc, /.flatpak-info, /.dockerenv ...
+    std::optional<std::vector<std::string>> environment;  ///< "NAME=value"; default: this process's
+};
+
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/diagnose.hpp ----
+// liftoff/diagnose.hpp: diagnose() and preflight(): why launching (or opening) would fail here,
+// explained before it happens. What they return is in report.hpp.
+
+namespace liftoff {
+inline namespace v0 {
+
+/// The session this process runs in: OS, user, session kind, sandbox, locale, PATH, openers and
+/// what open_url() would do, environment (secrets redacted), and the findings that follow.
+/// Never throws for what it finds; std::bad_alloc only.
+report diagnose(const diagnose_options& options = {});
+
+/// Why launching `cmd` would fail, without running it: the session as the child would see it
+/// (its environment), the program's resolution and file, the cwd, and the argument size.
+report preflight(const command& cmd, const diagnose_options& options = {});
+
+}  // namespace v0
+}  // namespace liftoff
+
+// The implementation's internals (the portable rules in detail/, the OS layers in platform/) and
+// the definitions of what the headers above declare (impl/). liftoff's own tests look at the
+// internals (LIFTOFF_DETAIL_INTERNALS) while they link the compiled mode's definitions.
+#if !defined(LIFTOFF_SEPARATE_COMPILATION) || defined(LIFTOFF_IMPLEMENTATION) || defined(LIFTOFF_DETAIL_INTERNALS)
+// ---- liftoff/detail/internals.hpp ----
+// liftoff/detail/internals.hpp: everything the definitions in impl/ build on: the portable rules
+// (detail/) and the OS layers (platform/, chosen in platform/select.hpp).
+
 // ---- liftoff/platform/select.hpp ----
 // liftoff/platform/select.hpp: the one place that picks native_platform at compile time.
 // Each platform header is included in exactly one branch, so the generated single header
@@ -670,7 +1048,6 @@ private:
 // The opener strategies are portable code (included by open.hpp on every OS, so each is tested
 // everywhere); only the choice of native_opener is made here.
 
-#if LIFTOFF_DETAIL_DEFINITIONS
 // The portable headers the platforms build on, included before the branches so that the single
 // header holds them outside any #if, whichever branch comes first.
 // ---- liftoff/detail/binary_format.hpp ----
@@ -919,6 +1296,75 @@ inline bool read_file_prefix(const std::string& path, std::string& out, std::siz
 #include <system_error>
 #include <utility>
 
+// ---- liftoff/detail/failure.hpp ----
+// liftoff/detail/failure.hpp: how a failure's message is worded, for launches and for opens.
+
+#include <string>
+#include <system_error>
+#include <utility>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// "liftoff: cannot launch 'prog': <what>; <remedy>"
+inline failure make_failure(errc code, const std::string& program, std::string what, std::string remedy,
+                            std::string path = {}, std::error_code os = {}) {
+    failure f;
+    f.code = code;
+    f.os_error = os;
+    f.program = program;
+    f.path = std::move(path);
+    f.message = "liftoff: cannot launch '" + program + "': " + what;
+    if (!remedy.empty()) f.message += "; " + remedy;
+    f.what = std::move(what);
+    f.remedy = std::move(remedy);
+    return f;
+}
+
+/// "liftoff: cannot open 'target': <what>; <remedy>", or with `app`:
+/// "liftoff: cannot open 'target' with 'app': <what>; <remedy>". For the openers: program()
+/// of the launch_error is the target as the caller gave it.
+inline failure make_open_failure(errc code, const std::string& target, std::string what, std::string remedy,
+                                 const std::string& app = {}, std::string path = {}, std::error_code os = {}) {
+    failure f;
+    f.code = code;
+    f.os_error = os;
+    f.program = target;
+    f.path = std::move(path);
+    f.message = "liftoff: cannot open '" + target + "'";
+    if (!app.empty()) f.message += " with '" + app + "'";
+    f.message += ": " + what;
+    if (!remedy.empty()) f.message += "; " + remedy;
+    f.what = std::move(what);
+    f.remedy = std::move(remedy);
+    return f;
+}
+
+/// The liftoff::errc of a failure (every failure liftoff makes has one).
+inline errc errc_of(const failure& f) noexcept {
+    return f.code.category() == category() ? static_cast<errc>(f.code.value()) : errc{};
+}
+
+/// What an overload taking failure& reports when the library's own work could not allocate (its
+/// only exceptions are the standard library's for memory: std::bad_alloc, std::length_error).
+inline void out_of_memory(failure& f) noexcept {
+    f = failure{};
+    f.code = make_error_code(errc::resource_exhausted);
+    try {
+        f.message = "liftoff: out of memory";
+    } catch (...) {
+    }
+}
+
+/// Throws `f` as a launch_error.
+[[noreturn]] inline void raise(const failure& f) {
+    throw launch_error(f);
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
 // ---- liftoff/detail/prepare.hpp ----
 // liftoff/detail/prepare.hpp: the OS-independent half of a launch: checking a command's input
 // and working out the child's environment. P is the platform (see platform/select.hpp).
@@ -1026,7 +1472,9 @@ template <class P>
 failure validate(const command& cmd) {
     const std::string& prog = cmd.program();
     auto bad = [&](errc code, const std::string& what, const std::string& remedy) {
-        return make_failure(code, printable(prog), what, remedy);
+        failure f = make_failure(code, printable(prog), what, remedy);
+        f.findings.emplace_back("invalid-argument");  // preflight()'s id for the same cause
+        return f;
     };
     auto check = [&](std::string_view text, const std::string& item) -> failure {
         if (find_nul(text) != std::string_view::npos)
@@ -1981,7 +2429,6 @@ inline std::string explorer_select_arguments(std::string_view target) {
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
-#endif  // LIFTOFF_DETAIL_DEFINITIONS
 
 namespace liftoff {
 inline namespace v0 {
@@ -1999,25 +2446,11 @@ struct posix_family;
 struct clone_spawner;
 struct posix_spawn_spawner;
 
-/// A platform's process id type, known where its headers are not (LIFTOFF_SEPARATE_COMPILATION).
-template <class P>
-struct platform_pid {
-    using type = typename P::process::pid_type;
-};
-template <>
-struct platform_pid<windows_platform> {
-    using type = unsigned long;  // DWORD
-};
-template <class Spawner>
-struct platform_pid<posix_family<Spawner>> {
-    using type = int;  // pid_t
-};
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
 
 #if defined(_WIN32)
-#if LIFTOFF_DETAIL_DEFINITIONS
 // ---- liftoff/platform/windows/platform.hpp ----
 // liftoff/platform/windows/platform.hpp: the Windows platform: CreateProcessW with an explicit
 // application path, a UTF-16 environment block sorted as Windows expects, only the intended
@@ -3415,8 +3848,11 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         const int e = os.value();
         const std::string os_text = os.message();
         const std::string shown = "'" + printable(path) + "'";
-        auto make = [&](errc code, std::string what, std::string remedy) {
-            return make_failure(code, prog, std::move(what), std::move(remedy), path, os);
+        // `finding`: the id preflight() gives the same cause (launch_error::findings()).
+        auto make = [&](errc code, std::string what, std::string remedy, const char* finding = nullptr) {
+            failure f = make_failure(code, prog, std::move(what), std::move(remedy), path, os);
+            if (finding != nullptr) f.findings.emplace_back(finding);
+            return f;
         };
         const std::string resource_remedy = "close handles or processes, or free memory";
         const bool not_found = os == std::errc::no_such_file_or_directory ||
@@ -3438,6 +3874,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         case spawn_stage::chdir: {
             const std::string dir = "working directory '" + printable(*cmd.working_directory()) + "'";
             const std::string remedy = "create it, or pass an existing directory to cwd()";
+            const char* const wd = "bad-working-directory";
             const std::size_t length = cwd_length(to_wide_or_empty(*cmd.working_directory()));
             if (win && e == ERROR_FILENAME_EXCED_RANGE && length > windows_max_cwd)
                 return make(errc::bad_working_directory,
@@ -3445,14 +3882,15 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
                                 " characters long; CreateProcessW takes a working directory of at most " +
                                 std::to_string(windows_max_cwd) + " (MAX_PATH, 260, less a backslash and the NUL)",
                             "pass a shorter path to the same directory (a drive letter from subst, or a directory "
-                            "junction), or start the child in a shorter one");
-            if (not_found) return make(errc::bad_working_directory, dir + " does not exist", remedy);
+                            "junction), or start the child in a shorter one",
+                            wd);
+            if (not_found) return make(errc::bad_working_directory, dir + " does not exist", remedy, wd);
             if (win && e == ERROR_DIRECTORY)
-                return make(errc::bad_working_directory, dir + " is not a directory", remedy);
+                return make(errc::bad_working_directory, dir + " is not a directory", remedy, wd);
             if (denied)
                 return make(errc::bad_working_directory, dir + " cannot be entered (access denied)",
-                            "give this user access to it");
-            return make(errc::bad_working_directory, dir + ": " + os_text, remedy);
+                            "give this user access to it", wd);
+            return make(errc::bad_working_directory, dir + ": " + os_text, remedy, wd);
         }
         case spawn_stage::setup:
             return make(
@@ -3464,7 +3902,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         }
         // CreateProcessW
         if (probe_file(path).directory)  // Windows says access denied, wine invalid handle
-            return make(errc::not_executable, shown + " is a directory", "name the program inside it");
+            return make(errc::not_executable, shown + " is a directory", "name the program inside it", "is-directory");
         if (is_windows_resource_error(os))
             return make(errc::resource_exhausted, "cannot run " + shown + ": " + os_text, resource_remedy);
         // liftoff found the program before CreateProcessW refused it: say so, and why if known.
@@ -3479,10 +3917,10 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
                         "aware process (Windows 10 1607 and later, LongPathsEnabled)");
         if (not_found && !exists)
             return make(errc::program_not_found, shown + " does not exist",
-                        "check the path, or give a bare name to look it up in PATH");
+                        "check the path, or give a bare name to look it up in PATH", "not-found");
         if (denied)
             return make(errc::not_executable, "access denied running " + shown,
-                        "check the file's permissions and that it is not blocked");
+                        "check the file's permissions and that it is not blocked", "not-executable");
         if (win) {
             switch (e) {
             case ERROR_BAD_EXE_FORMAT:
@@ -3491,11 +3929,11 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
             case ERROR_BAD_FORMAT:
             case ERROR_EXE_MARKED_INVALID:
                 return make(errc::exec_format_error, shown + " is not a program Windows can run (" + os_text + ")",
-                            "run an .exe, .com, .bat or .cmd, or use a build for this system");
+                            "run an .exe, .com, .bat or .cmd, or use a build for this system", "exec-format");
             case ERROR_FILENAME_EXCED_RANGE:
                 return make(errc::invalid_argument,
                             "its command line or path is too long for Windows (" + os_text + ")",
-                            "pass large data through stdin or a file");
+                            "pass large data through stdin or a file", "arguments-too-long");
             case 740:  // ERROR_ELEVATION_REQUIRED (not in every SDK's headers)
                 return make(errc::not_executable, shown + " must run as administrator (it asks for elevation)",
                             "run this process elevated, or start it through ShellExecuteExW with \"runas\"");
@@ -3589,17 +4027,17 @@ private:
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
-#endif
 namespace liftoff {
 inline namespace v0 {
+namespace detail {
 /// The platform launch(), child and the openers use.
-using native_platform = detail::windows_platform;
+using native_platform = windows_platform;
 /// How open_url() and friends open things here.
-using native_opener = detail::windows_shell_opener;
+using native_opener = windows_shell_opener;
+}  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
 #elif defined(__unix__) || defined(__APPLE__)
-#if LIFTOFF_DETAIL_DEFINITIONS
 // ---- liftoff/platform/posix/platform.hpp ----
 // liftoff/platform/posix/platform.hpp: the POSIX platform: streams set up as descriptors, a
 // spawner (clone on Linux, posix_spawn elsewhere), and the words for each way it can fail.
@@ -5773,8 +6211,11 @@ struct posix_family : posix_system, posix_inspect {
         const int e = sf.os.value();
         const std::string os_text = sf.os.message();
         const std::string shown = "'" + printable(path) + "'";
-        auto make = [&](errc code, std::string what, std::string remedy) {
-            return make_failure(code, prog, std::move(what), std::move(remedy), path, sf.os);
+        // `finding`: the id preflight() gives the same cause (launch_error::findings()).
+        auto make = [&](errc code, std::string what, std::string remedy, const char* finding = nullptr) {
+            failure f = make_failure(code, prog, std::move(what), std::move(remedy), path, sf.os);
+            if (finding != nullptr) f.findings.emplace_back(finding);
+            return f;
         };
         const std::string resource_remedy = posix_resource_remedy(e);
         switch (sf.stage) {
@@ -5809,12 +6250,13 @@ struct posix_family : posix_system, posix_inspect {
         case spawn_stage::chdir: {
             const std::string dir = "working directory '" + printable(*cmd.working_directory()) + "'";
             const std::string remedy = "create it, or pass an existing directory to cwd()";
-            if (e == ENOENT) return make(errc::bad_working_directory, dir + " does not exist", remedy);
-            if (e == ENOTDIR) return make(errc::bad_working_directory, dir + " is not a directory", remedy);
+            const char* const wd = "bad-working-directory";
+            if (e == ENOENT) return make(errc::bad_working_directory, dir + " does not exist", remedy, wd);
+            if (e == ENOTDIR) return make(errc::bad_working_directory, dir + " is not a directory", remedy, wd);
             if (e == EACCES)
                 return make(errc::bad_working_directory, dir + " is not searchable (permission denied)",
-                            "give this user search (x) permission on it and its parents");
-            return make(errc::bad_working_directory, dir + ": " + os_text, remedy);
+                            "give this user search (x) permission on it and its parents", wd);
+            return make(errc::bad_working_directory, dir + ": " + os_text, remedy, wd);
         }
         case spawn_stage::setup:
             if (is_resource_error(e))
@@ -5833,32 +6275,34 @@ struct posix_family : posix_system, posix_inspect {
             const auto probe = probe_file(path);
             if (!probe.exists)
                 return make(errc::program_not_found, shown + " does not exist",
-                            "check the path, or give a bare name to look it up in PATH");
+                            "check the path, or give a bare name to look it up in PATH", "not-found");
             const std::string interp = posix_exec_facts::interpreter(path);
             if (!interp.empty())
                 return make(errc::program_not_found,
                             "its interpreter '" + printable(interp) + "' (the #! line of " + shown + ") does not exist",
-                            "install the interpreter or fix the #! line");
+                            "install the interpreter or fix the #! line", "bad-interpreter");
             return make(errc::program_not_found, shown + " exists but its ELF interpreter (dynamic loader) does not",
-                        "it was built for another system; install its loader or use a build for this one");
+                        "it was built for another system; install its loader or use a build for this one",
+                        "bad-interpreter");
         }
         if (e == EACCES || e == EPERM || e == EISDIR) {
             const auto probe = probe_file(path);
             if (probe.directory || e == EISDIR)
-                return make(errc::not_executable, shown + " is a directory", "name the program inside it");
+                return make(errc::not_executable, shown + " is a directory", "name the program inside it",
+                            "is-directory");
             if (probe.exists && posix_exec_facts::noexec_mount(path))
                 return make(errc::not_executable, shown + " is on a file system mounted noexec",
-                            "copy it to an executable location, or remount without noexec");
+                            "copy it to an executable location, or remount without noexec", "noexec-mount");
             if (probe.exists && !probe.executable)
                 return make(errc::not_executable,
                             shown + " is not executable (mode " + posix_exec_facts::mode(path) + ")",
-                            "chmod +x " + shown);
+                            "chmod +x " + shown, "not-executable");
             const std::string interp = posix_exec_facts::interpreter(path);
             if (!interp.empty())
                 return make(
                     errc::not_executable,
                     "its interpreter '" + printable(interp) + "' (the #! line of " + shown + ") cannot be executed",
-                    "make the interpreter executable or fix the #! line");
+                    "make the interpreter executable or fix the #! line", "bad-interpreter");
             return make(errc::not_executable, "permission denied running " + shown,
                         "check the modes of the file and its directories");
         }
@@ -5867,10 +6311,11 @@ struct posix_family : posix_system, posix_inspect {
                         shown + (posix_exec_facts::elf(path)
                                      ? " is an ELF file for another machine or ABI"
                                      : " is not a program this system can run (no #! line, unknown format)"),
-                        "add a #! line to a script, or use a build for this system");
+                        "add a #! line to a script, or use a build for this system",
+                        posix_exec_facts::elf(path) ? "wrong-architecture" : "exec-format");
         if (e == E2BIG)
             return make(errc::invalid_argument, "its arguments and environment are too long for the OS (E2BIG)",
-                        "pass large data through stdin or a file");
+                        "pass large data through stdin or a file", "arguments-too-long");
         if (e == ETXTBSY)
             return make(errc::not_executable, shown + " is open for writing (text file busy)",
                         "wait until the writer has closed it");
@@ -5927,9 +6372,7 @@ private:
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
-#endif
 #if defined(__linux__) && !defined(LIFTOFF_FORCE_POSIX_SPAWN)
-#if LIFTOFF_DETAIL_DEFINITIONS
 // ---- liftoff/platform/linux/spawn_clone.hpp ----
 // liftoff/platform/linux/spawn_clone.hpp: the Linux spawner. clone(CLONE_VM | CLONE_VFORK) runs
 // a few raw system calls in the child and then execve: no copy of the parent's memory (O(1) in
@@ -6223,21 +6666,19 @@ inline posix_spawn_result clone_spawner::spawn(const posix_spawn_request& r) noe
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
-#endif
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
 using linux_platform = posix_family<clone_spawner>;
-}  // namespace detail
 /// The platform launch(), child and the openers use.
-using native_platform = detail::linux_platform;
+using native_platform = linux_platform;
 /// How open_url() and friends open things here (a platform type may name its own `opener`).
-using native_opener = detail::freedesktop_opener<detail::freedesktop_system_root>;
+using native_opener = freedesktop_opener<freedesktop_system_root>;
+}  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
 #else
 // macOS, the BSDs, and Linux with LIFTOFF_FORCE_POSIX_SPAWN (a test build of this path).
-#if LIFTOFF_DETAIL_DEFINITIONS
 // ---- liftoff/platform/posix/spawn_posix.hpp ----
 // liftoff/platform/posix/spawn_posix.hpp: the portable POSIX spawner, posix_spawn(), for macOS
 // and the BSDs (and, in one of liftoff's test builds, Linux). posix_spawn clones without copying
@@ -6338,259 +6779,54 @@ private:
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
-#endif
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
 using posix_spawn_platform = posix_family<posix_spawn_spawner>;
-}  // namespace detail
 /// The platform launch(), child and the openers use.
-using native_platform = detail::posix_spawn_platform;
+using native_platform = posix_spawn_platform;
 #if defined(__APPLE__)
 /// How open_url() and friends open things here (a platform type may name its own `opener`).
-using native_opener = detail::darwin_opener<detail::darwin_open_tool>;
+using native_opener = darwin_opener<darwin_open_tool>;
 #else
 /// How open_url() and friends open things here (a platform type may name its own `opener`).
-using native_opener = detail::freedesktop_opener<detail::freedesktop_system_root>;
+using native_opener = freedesktop_opener<freedesktop_system_root>;
 #endif  // __APPLE__
+}  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
 #endif  // __linux__ && !LIFTOFF_FORCE_POSIX_SPAWN
 #else
 #error "liftoff: unknown operating system"
 #endif  // _WIN32
-#if LIFTOFF_DETAIL_DEFINITIONS
-#endif
-
-namespace liftoff {
-inline namespace v0 {
-
-/// from_system_encoding() on platform P.
-template <class P>
-std::string basic_from_system_encoding(const std::string& text);
-template <class P>
-std::string basic_from_system_encoding(const std::string& text, std::error_code& ec) noexcept;
-
-#if LIFTOFF_DETAIL_DEFINITIONS
-namespace detail {
-
-/// The conversion on platform P, or the failure that names the text and the code page.
-template <class P>
-failure decode_system_text(const std::string& text, std::string& out) {
-    if (auto utf8 = P::decode_system_text(text)) {
-        out = std::move(*utf8);
-        return {};
-    }
-    // The text is not UTF-8 (nor, as it turned out, the code page): every byte past ASCII is
-    // shown as \xNN, so the message stays readable and valid UTF-8.
-    constexpr std::size_t shown = 60;
-    std::string quoted;
-    for (const char ch : std::string_view(text).substr(0, shown)) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c < 0x80)
-            quoted += printable(std::string_view(&ch, 1));
-        else
-            append_hex_escape(quoted, c);
-    }
-    if (text.size() > shown) quoted += "...";
-    failure f;
-    f.code = errc::encoding_error;
-    f.what = "it is not valid text in " + P::system_encoding_name();
-    f.remedy = "find out which encoding it is in (it may be UTF-8 already) and convert it from that";
-    f.message = "liftoff: cannot convert '" + quoted + "' to UTF-8: " + f.what + "; " + f.remedy;
-    return f;
-}
-
-}  // namespace detail
-
-template <class P>
-std::string basic_from_system_encoding(const std::string& text) {
-    std::string out;
-    if (auto f = detail::decode_system_text<P>(text, out)) f.raise();
-    return out;
-}
-template <class P>
-std::string basic_from_system_encoding(const std::string& text, std::error_code& ec) noexcept {
-    ec.clear();
-    try {
-        std::string out;
-        if (auto f = detail::decode_system_text<P>(text, out)) {
-            ec = make_error_code(f.code);
-            return {};
-        }
-        return out;
-    } catch (...) {
-        ec = make_error_code(errc::resource_exhausted);  // allocation failed on the way
-        return {};
-    }
-}
-#endif  // LIFTOFF_DETAIL_DEFINITIONS
-
-/// Converts `text` from the system's legacy encoding to UTF-8. Windows: from the active ANSI
-/// code page (GetACP: Windows-1252, GBK, Shift-JIS ...; UTF-8 where the system or the program's
-/// manifest makes that the code page), for text from narrow APIs, `argv` of `main`, or files
-/// written by such programs. POSIX: returned unchanged (strings are bytes there).
-/// Throws launch_error with errc::encoding_error when `text` is not valid in that code page
-/// (its what() shows the text and names the code page); nothing is ever replaced or guessed.
-inline std::string from_system_encoding(const std::string& text) {
-    return basic_from_system_encoding<native_platform>(text);
-}
-/// As from_system_encoding(text); failure sets `ec` to errc::encoding_error and returns "".
-inline std::string from_system_encoding(const std::string& text, std::error_code& ec) noexcept {
-    return basic_from_system_encoding<native_platform>(text, ec);
-}
-
-}  // namespace v0
-}  // namespace liftoff
-// ---- liftoff/search.hpp ----
-// liftoff/search.hpp: find_program() and the PATH search that launch() shares with it.
-
-#include <filesystem>  // find_program's result
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-#if LIFTOFF_DETAIL_DEFINITIONS
-#endif
-
-namespace liftoff {
-inline namespace v0 {
-
-/// find_program() on platform P: with this process's PATH, or with `path_list`.
-template <class P>
-std::optional<std::filesystem::path> basic_find_program(std::string_view name);
-template <class P>
-std::optional<std::filesystem::path> basic_find_program(std::string_view name, std::string_view path_list);
-
-#if LIFTOFF_DETAIL_DEFINITIONS
-namespace detail {
-
-/// The outcome of looking a bare name up in a PATH list.
-struct path_search {
-    std::string found;                  ///< the first runnable candidate, or ""
-    std::string not_runnable;           ///< the first candidate that exists but cannot be run
-    std::vector<std::string> searched;  ///< the entries searched, in order
-    std::vector<std::string> skipped;   ///< empty and relative entries, never searched
-};
-
-/// Search `list` for `name` the way launch() does: absolute entries only (never the current
-/// directory, never an empty or relative entry), first runnable regular file wins. `pathext` is
-/// the PATHEXT that platforms with one (Windows) try in each directory.
-template <class P>
-path_search search_path_list(std::string_view name, std::string_view list,
-                             const std::optional<std::string>& pathext = std::nullopt) {
-    path_search s;
-    for (auto& dir : split_list(list, P::path_list_separator)) {
-        if (dir.empty() || !P::is_absolute(dir)) {
-            s.skipped.push_back(dir);
-            continue;
-        }
-        for (auto& candidate : P::path_candidates(dir, name, pathext)) {
-            const auto probe = P::probe_file(candidate);
-            if (probe.regular && probe.executable) {
-                s.found = std::move(candidate);
-                s.searched.push_back(std::move(dir));
-                return s;
-            }
-            if (probe.exists && s.not_runnable.empty()) s.not_runnable = candidate;
-        }
-        s.searched.push_back(std::move(dir));
-    }
-    return s;
-}
-
-/// "'' (empty) and 'bin' (relative)" for a message, or "".
-inline std::string describe_skipped(const std::vector<std::string>& skipped) {
-    std::string out;
-    for (std::size_t i = 0; i < skipped.size(); ++i) {
-        if (i != 0) out += i + 1 == skipped.size() ? " and " : ", ";
-        out += "'" + printable(skipped[i]) + "'" + (skipped[i].empty() ? " (empty)" : " (relative)");
-    }
-    return out;
-}
-
-template <class P>
-std::optional<std::filesystem::path> find_program_in(std::string_view name, std::string_view list) {
-    if (!P::valid_text(name)) return std::nullopt;
-    if (name.empty() || name.find('\0') != std::string_view::npos) return std::nullopt;
-    if (P::has_directory_part(name)) {
-        std::string full = P::make_absolute(std::string(name));
-        const auto probe = P::probe_file(full);
-        if (probe.regular && probe.executable) return P::to_path(full);
-        return std::nullopt;
-    }
-    auto s = search_path_list<P>(name, list, P::get_env("PATHEXT"));
-    if (s.found.empty()) return std::nullopt;
-    return P::to_path(s.found);
-}
-
-}  // namespace detail
-
-template <class P>
-std::optional<std::filesystem::path> basic_find_program(std::string_view name) {
-    const auto path = P::get_env("PATH");
-    return detail::find_program_in<P>(name, path ? *path : P::default_path());
-}
-template <class P>
-std::optional<std::filesystem::path> basic_find_program(std::string_view name, std::string_view path_list) {
-    return detail::find_program_in<P>(name, path_list);
-}
-#endif  // LIFTOFF_DETAIL_DEFINITIONS
-
-/// Where launch() would find `name`, using this process's PATH (and PATHEXT on Windows); a name
-/// with a directory part is checked as given. nullopt when nothing runnable is found.
-inline std::optional<std::filesystem::path> find_program(std::string_view name) {
-    return basic_find_program<native_platform>(name);
-}
-
-/// The same, searching an explicit PATH-style list (':'-separated; ';' on Windows).
-inline std::optional<std::filesystem::path> find_program(std::string_view name, std::string_view path_list) {
-    return basic_find_program<native_platform>(name, path_list);
-}
-
-}  // namespace v0
-}  // namespace liftoff
-// ---- liftoff/child.hpp ----
-// liftoff/child.hpp: basic_child<Platform>, the move-only RAII handle of a running child.
+// ---- liftoff/detail/child_state.hpp ----
+// liftoff/detail/child_state.hpp: what a child handle owns, and the stop policy every way of
+// ending a child goes through: a timeout, terminate(), kill() and the destructor all come here
+// (timeout -> polite signal -> grace -> kill, to the whole group with new_process_group()).
+// The platform's process (platform/*/process.hpp) only sends the signals and waits.
 
 #include <chrono>
 #include <cstdint>
 #include <exception>
-#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <string_view>
-#include <system_error>
-#include <type_traits>
 #include <utility>
 
 namespace liftoff {
 inline namespace v0 {
-
-template <class Platform>
-class basic_child;
-
 namespace detail {
 
-struct child_access;
-template <class P>
-struct child_state;
-/// Deletes a child_state where it is complete (in a LIFTOFF_SEPARATE_COMPILATION unit it is not).
-template <class P>
-struct child_state_deleter {
-    void operator()(child_state<P>* s) const noexcept;
-};
-template <class P>
-using child_state_ptr = std::unique_ptr<child_state<P>, child_state_deleter<P>>;
+/// A child's output streams, as the drain numbers its sinks.
+enum class output { out = 1, err = 2 };
+/// What a captured stream can have lost: its tail past the limit, or its end to a grandchild.
+enum class output_flag { truncated, cut };
 
-#if LIFTOFF_DETAIL_DEFINITIONS
 /// A child's state on the heap, so the drain thread can point at it while the handle moves.
 /// One thread may wait while another terminates, kills or polls it (a watchdog): what they
 /// share is under `mutex`, and the platform's process reaps once whoever asks.
-template <class P>
 struct child_state {
+    using P = native_platform;
     using clock = std::chrono::steady_clock;
 
     typename P::process proc;
@@ -6599,7 +6835,7 @@ struct child_state {
     command::trace_callback trace;
     clock::time_point started;
     std::optional<clock::time_point> deadline;
-    std::chrono::nanoseconds grace{std::chrono::seconds(2)};
+    std::chrono::nanoseconds grace{default_grace};
     on_destroy policy = on_destroy::terminate;
 
     mutable std::mutex mutex;  // status, elapsed, timed_out, callback_error_taken
@@ -6710,6 +6946,20 @@ struct child_state {
         streams_done = true;
     }
 
+    /// What the drain has captured of `o` so far.
+    std::string captured(output o) {
+        auto& drain = proc.drain();
+        std::lock_guard<std::mutex> lock(drain.lock());
+        return drain.sink(static_cast<int>(o)).data();
+    }
+
+    bool flag(output o, output_flag which) {
+        auto& drain = proc.drain();
+        std::lock_guard<std::mutex> lock(drain.lock());
+        const auto& sink = drain.sink(static_cast<int>(o));
+        return which == output_flag::truncated ? sink.truncated() : sink.cut();
+    }
+
     /// The first exception an io::lines callback threw, handed out once.
     std::exception_ptr take_callback_error() {
         std::lock_guard<std::mutex> lock(mutex);
@@ -6723,11 +6973,6 @@ struct child_state {
         return nullptr;
     }
 };
-
-template <class P>
-void child_state_deleter<P>::operator()(child_state<P>* s) const noexcept {
-    delete s;
-}
 
 /// A handle copied into a process made by fork() (without exec) is inert there: the child and
 /// the drain thread belong to the process that launched it. Platforms without fork say nothing.
@@ -6745,283 +6990,61 @@ auto abandon_in_fork(Proc& p, int) noexcept -> decltype(p.abandon()) {
 }
 template <class Proc>
 void abandon_in_fork(Proc&, long) noexcept {}
-#endif  // LIFTOFF_DETAIL_DEFINITIONS
-
 }  // namespace detail
-
-/// A running (or finished) child. Move-only; its destructor does what on_destroy says.
-///
-/// Threads: one thread may wait() (or wait_for()) while others call terminate(), kill(),
-/// running(), pid(), out()/err(), the truncated/cut flags, timed_out(), write_stdin() and
-/// close_stdin() (a watchdog, a feeder). Moving, assigning, release() and destruction need the
-/// handle to themselves, like std::thread's.
-///
-/// fork(): in a process forked (without exec) from the one that launched the child, an
-/// inherited handle is inert: destroying or releasing it there leaves the child alone, waiting
-/// or stopping gives an unknown status and out()/err() are empty, as for an empty handle (only
-/// valid() and pid() still say what they said).
-template <class Platform = native_platform>
-class basic_child {
-public:
-    using platform = Platform;
-    using pid_type = typename detail::platform_pid<Platform>::type;
-
-    basic_child() noexcept = default;
-    basic_child(basic_child&&) noexcept = default;
-    basic_child& operator=(basic_child&& other) noexcept;
-    basic_child(const basic_child&) = delete;
-    basic_child& operator=(const basic_child&) = delete;
-    ~basic_child();
-
-    /// The OS process id (0 for an invalid handle).
-    pid_type pid() const noexcept;
-    /// False for a default-constructed, moved-from or released handle.
-    bool valid() const noexcept { return s_ != nullptr; }
-    /// Non-blocking. Reaps the child if it has ended.
-    bool running();
-
-    /// Closes stdin (an io::pipe), waits for the child (honouring the command's timeout, which
-    /// terminates it and sets timed_out()), reaps it and finishes its streams. Rethrows an
-    /// exception thrown by an io::lines callback. Invalid handle: an unknown status.
-    exit_status wait();
-    /// Waits at most `limit`; nullopt if the child is still running then.
-    std::optional<exit_status> wait_for(std::chrono::nanoseconds limit);
-    /// SIGTERM (to the whole group with new_process_group()), then SIGKILL after `grace`; reaps.
-    exit_status terminate(std::chrono::nanoseconds grace = std::chrono::seconds(2));
-    /// SIGKILL now (to the whole group with new_process_group()); reaps.
-    exit_status kill();
-    /// Lets the child run on, unowned. A library thread reaps it when it ends (no zombie) and
-    /// drops what it still writes to captured streams. The handle becomes invalid.
-    void release();
-
-    /// Writes to the child's stdin (io::pipe()). Blocks while the pipe is full. A child that has
-    /// closed its stdin or exited gives std::errc::broken_pipe, never a SIGPIPE; a close_stdin()
-    /// on another thread while this waits gives std::errc::operation_canceled.
-    void write_stdin(std::string_view bytes, std::error_code& ec) noexcept;
-    /// Throws std::system_error naming the program.
-    void write_stdin(std::string_view bytes);
-    /// Ends the child's input (io::pipe()). POSIX: never waits for a write_stdin() on another
-    /// thread; that write stops (operation_canceled) and the pipe closes as it returns.
-    void close_stdin() noexcept;
-
-    /// Captured text so far (final after wait()).
-    std::string out() const { return captured(1); }
-    std::string err() const { return captured(2); }
-    /// More than the capture limit arrived; the rest was read and dropped.
-    bool out_truncated() const { return flag(1, true); }
-    bool err_truncated() const { return flag(2, true); }
-    /// Draining stopped after the grace because a grandchild kept the pipe open.
-    bool out_cut() const { return flag(1, false); }
-    bool err_cut() const { return flag(2, false); }
-    /// The command's timeout fired and the child was terminated.
-    bool timed_out() const;
-
-private:
-    friend struct detail::child_access;
-
-    explicit basic_child(detail::child_state_ptr<Platform> s) noexcept : s_(std::move(s)) {}
-
-    std::string captured(int stream) const;
-    bool flag(int stream, bool truncated) const;
-    void destroy() noexcept;
-    /// A handle whose child this process launched (not a copy made by fork()).
-    bool owned() const noexcept;
-
-    detail::child_state_ptr<Platform> s_;
-};
-
-#if LIFTOFF_DETAIL_DEFINITIONS
-// Defined outside the class, so that a LIFTOFF_SEPARATE_COMPILATION unit, which sees only the
-// class, calls the implementation unit's instances.
-
-template <class P>
-bool basic_child<P>::owned() const noexcept {
-    return s_ && !detail::inherited_through_fork(s_->proc, 0);
-}
-
-template <class P>
-basic_child<P>& basic_child<P>::operator=(basic_child&& other) noexcept {
-    if (this != &other) {
-        destroy();
-        s_ = std::move(other.s_);
-    }
-    return *this;
-}
-
-template <class P>
-basic_child<P>::~basic_child() {
-    destroy();
-}
-
-template <class P>
-typename basic_child<P>::pid_type basic_child<P>::pid() const noexcept {
-    static_assert(std::is_same<pid_type, typename P::process::pid_type>::value, "platform_pid is wrong");
-    return s_ ? s_->proc.pid() : pid_type{};
-}
-
-template <class P>
-bool basic_child<P>::running() {
-    if (!owned()) return false;
-    return !s_->observe(s_->proc.try_wait());
-}
-
-template <class P>
-exit_status basic_child<P>::wait() {
-    if (!owned()) return {};
-    const exit_status st = s_->wait_until_done();
-    if (auto e = s_->take_callback_error()) std::rethrow_exception(e);
-    return st;
-}
-
-template <class P>
-std::optional<exit_status> basic_child<P>::wait_for(std::chrono::nanoseconds limit) {
-    if (!owned()) return std::nullopt;
-    auto st = s_->observe(s_->proc.wait_for(limit));
-    if (st) s_->finish_streams();
-    return st;
-}
-
-template <class P>
-exit_status basic_child<P>::terminate(std::chrono::nanoseconds grace) {
-    if (!owned()) return {};
-    const exit_status st = s_->stop(grace);
-    s_->finish_streams();
-    return st;
-}
-
-template <class P>
-exit_status basic_child<P>::kill() {
-    if (!owned()) return {};
-    const exit_status st = s_->kill_now();
-    s_->finish_streams();
-    return st;
-}
-
-template <class P>
-void basic_child<P>::release() {
-    if (!s_) return;
-    if (!owned())
-        detail::abandon_in_fork(s_->proc, 0);
-    else if (!s_->known())
-        s_->proc.release();
-    s_.reset();
-}
-
-template <class P>
-void basic_child<P>::write_stdin(std::string_view bytes, std::error_code& ec) noexcept {
-    if (!owned()) {
-        ec = std::make_error_code(std::errc::bad_file_descriptor);
-        return;
-    }
-    ec = s_->proc.write_stdin(bytes);
-}
-
-template <class P>
-void basic_child<P>::write_stdin(std::string_view bytes) {
-    std::error_code ec;
-    write_stdin(bytes, ec);
-    if (!ec) return;
-    const std::string name = s_ ? s_->program : std::string("an invalid child");
-    const std::string why = ec == std::errc::broken_pipe           ? "the child has closed its stdin or exited"
-                            : ec == std::errc::bad_file_descriptor ? "stdin is not io::pipe() or was closed"
-                            : ec == std::errc::operation_canceled
-                                ? "close_stdin() was called while this write waited for the child to read"
-                                : ec.message();
-    throw std::system_error(ec, "liftoff: cannot write to the stdin of '" + name + "': " + why);
-}
-
-template <class P>
-void basic_child<P>::close_stdin() noexcept {
-    if (owned()) s_->proc.close_stdin();
-}
-
-template <class P>
-bool basic_child<P>::timed_out() const {
-    if (!owned()) return false;
-    std::lock_guard<std::mutex> lock(s_->mutex);
-    return s_->timed_out;
-}
-
-template <class P>
-std::string basic_child<P>::captured(int stream) const {
-    if (!owned()) return {};
-    auto& drain = s_->proc.drain();
-    std::lock_guard<std::mutex> lock(drain.lock());
-    return drain.sink(stream).data();
-}
-
-template <class P>
-bool basic_child<P>::flag(int stream, bool truncated) const {
-    if (!owned()) return false;
-    auto& drain = s_->proc.drain();
-    std::lock_guard<std::mutex> lock(drain.lock());
-    return truncated ? drain.sink(stream).truncated() : drain.sink(stream).cut();
-}
-
-template <class P>
-void basic_child<P>::destroy() noexcept {
-    if (!s_) return;
-    if (!owned()) {  // a copy made by fork(): nothing here to stop, wait for or join
-        detail::abandon_in_fork(s_->proc, 0);
-        s_.reset();
-        return;
-    }
-    try {
-        switch (s_->policy) {
-        case on_destroy::wait: s_->wait_until_done(); break;
-        case on_destroy::terminate:
-            s_->stop(s_->grace);
-            s_->finish_streams();
-            break;
-        case on_destroy::kill:
-            s_->kill_now();
-            s_->finish_streams();
-            break;
-        case on_destroy::release:
-            if (!s_->known()) s_->proc.release();
-            break;
-        }
-    } catch (...) {
-        // A trace callback threw: a destructor cannot pass it on, and must not leave the child
-        // running or unreaped. Untraced, it ends the child at once (a released one is left be).
-        try {
-            s_->trace = nullptr;
-            if (s_->policy != on_destroy::release) {
-                s_->kill_now();
-                s_->finish_streams();
-            } else if (!s_->known()) {
-                s_->proc.release();
-            }
-        } catch (...) {
-        }
-    }
-    s_.reset();
-}
-#endif  // LIFTOFF_DETAIL_DEFINITIONS
-
-using child = basic_child<>;
-
 }  // namespace v0
 }  // namespace liftoff
-// ---- liftoff/launch.hpp ----
-// liftoff/launch.hpp: launch() and run(), the portable half of starting a child: check the
-// command, work out its environment, find the program, pick stream defaults, then hand over to
-// the platform's spawn and describe whatever failed.
+// ---- liftoff/detail/encoding.hpp ----
+// liftoff/detail/encoding.hpp: text in the system's legacy code page converted to UTF-8, or the
+// failure that names the text and the code page (from_system_encoding()).
 
-#include <chrono>
-#include <exception>  // callback exceptions passed on
-#include <memory>
-#include <mutex>
-#include <new>  // std::bad_alloc
+#include <cstddef>  // std::size_t
 #include <string>
-#include <system_error>
+#include <string_view>
 #include <utility>
 
-// ---- liftoff/report.hpp ----
-// liftoff/report.hpp: what diagnose() and preflight() return (a report of facts and findings
-// with stable ids, a severity and a remedy) and the judgement behind it: the facts are gathered
-// by the platform; what they mean is decided here, the same on every OS. launch() and the
-// openers use it to say which findings explain a failure.
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// The conversion on platform P, or the failure that names the text and the code page.
+template <class P>
+failure decode_system_text(const std::string& text, std::string& out) {
+    if (auto utf8 = P::decode_system_text(text)) {
+        out = std::move(*utf8);
+        return {};
+    }
+    // The text is not UTF-8 (nor, as it turned out, the code page): every byte past ASCII is
+    // shown as \xNN, so the message stays readable and valid UTF-8.
+    constexpr std::size_t shown = 60;
+    std::string quoted;
+    for (const char ch : std::string_view(text).substr(0, shown)) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 0x80)
+            quoted += printable(std::string_view(&ch, 1));
+        else
+            append_hex_escape(quoted, c);
+    }
+    if (text.size() > shown) quoted += "...";
+    failure f;
+    f.code = errc::encoding_error;
+    f.what = "it is not valid text in " + P::system_encoding_name();
+    f.remedy = "find out which encoding it is in (it may be UTF-8 already) and convert it from that";
+    f.message = "liftoff: cannot convert '" + quoted + "' to UTF-8: " + f.what + "; " + f.remedy;
+    return f;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/detail/explain.hpp ----
+// liftoff/detail/explain.hpp: the session findings behind an opener's failure, and their
+// remedy, added to its message. (A launch failure names its finding where it is described.)
+
+#include <string>
+
+// ---- liftoff/detail/judge.hpp ----
+// liftoff/detail/judge.hpp: the judging rules of diagnose() and preflight(). The facts are
+// gathered by the platform; what they mean is decided here, the same on every OS.
 
 #include <algorithm>
 #include <cstddef>
@@ -7031,203 +7054,16 @@ using child = basic_child<>;
 #include <utility>
 #include <vector>
 
-#if LIFTOFF_DETAIL_DEFINITIONS
-// ---- liftoff/detail/json.hpp ----
-// liftoff/detail/json.hpp: a small JSON writer for report::to_json (strings escaped, invalid UTF-8
-// replaced by U+FFFD so the output is always valid JSON).
+// ---- liftoff/detail/redact.hpp ----
+// liftoff/detail/redact.hpp: which environment variables and values are secrets, and how a
+// report shows them (diagnose(), preflight(), liftoff doctor).
 
 #include <cstddef>
-#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace liftoff {
 inline namespace v0 {
-namespace detail {
-
-/// `s` as a JSON string literal, quotes included.
-inline std::string json_quote(std::string_view s) {
-    static const char hex[] = "0123456789abcdef";
-    std::string out = "\"";
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t next = i;
-        std::uint32_t cp = 0;
-        const std::size_t n = decode_utf8(s, next, cp) ? next - i : 0;
-        if (n == 0) {
-            out += "\xEF\xBF\xBD";  // U+FFFD for a byte that is not UTF-8
-            ++i;
-            continue;
-        }
-        if (n > 1) {
-            out.append(s.data() + i, n);
-        } else if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (c == '\r') {
-            out += "\\r";
-        } else if (c < 0x20 || c == 0x7f) {
-            out += "\\u00";
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        } else {
-            out += static_cast<char>(c);
-        }
-        i += n;
-    }
-    return out + "\"";
-}
-
-/// Builds one JSON object or array, comma by comma.
-class json_writer {
-public:
-    json_writer& open(char bracket) {
-        comma();
-        out_ += bracket;
-        first_ = true;
-        return *this;
-    }
-    json_writer& close(char bracket) {
-        out_ += bracket;
-        first_ = false;
-        return *this;
-    }
-    json_writer& key(std::string_view k) {
-        comma();
-        out_ += json_quote(k);
-        out_ += ": ";
-        first_ = true;  // the value follows without a comma
-        return *this;
-    }
-    json_writer& string(std::string_view v) { return raw(json_quote(v)); }
-    json_writer& boolean(bool v) { return raw(v ? "true" : "false"); }
-    json_writer& number(long long v) { return raw(std::to_string(v)); }
-    json_writer& null() { return raw("null"); }
-    json_writer& raw(const std::string& text) {
-        comma();
-        out_ += text;
-        return *this;
-    }
-    const std::string& str() const noexcept { return out_; }
-
-private:
-    void comma() {
-        if (!first_) out_ += ", ";
-        first_ = false;
-    }
-    std::string out_;
-    bool first_ = true;
-};
-
-}  // namespace detail
-}  // namespace v0
-}  // namespace liftoff
-#endif
-
-namespace liftoff {
-inline namespace v0 {
-
-enum class severity { info, warning, error };
-
-inline const char* to_string(severity s) noexcept {
-    switch (s) {
-    case severity::info: return "info";
-    case severity::warning: return "warning";
-    case severity::error: return "error";
-    }
-    return "info";
-}
-
-/// One thing found: a stable id (e.g. "not-executable"), how bad it is, what was found (naming
-/// the path or variable) and what a person can do about it.
-struct finding {
-    std::string id;
-    liftoff::severity severity = liftoff::severity::info;
-    std::string what;
-    std::string remedy;
-};
-
-/// One entry of PATH, as found.
-struct path_entry {
-    std::string dir;
-    bool empty = false;
-    bool relative = false;
-    bool exists = false;
-    bool directory = false;
-    bool writable_by_others = false;
-};
-
-/// What preflight() found out about the program of a command.
-struct program_facts {
-    std::string program;                ///< as given
-    std::string resolved;               ///< the file that would run ("" if none)
-    std::string found_by;               ///< "given as a path", "PATH entry '/usr/bin'", "not found"
-    std::vector<std::string> searched;  ///< PATH entries searched for a bare name
-    bool exists = false, regular = false, directory = false, dangling_symlink = false;
-    bool executable = false;    ///< by this process's effective ids
-    bool noexec_mount = false;  ///< on a file system mounted noexec
-    bool setuid = false;
-    std::string mode;          ///< "0755"
-    long long owner = -1;      ///< uid
-    std::string format;        ///< "ELF 64-bit little-endian x86-64", "a script (#!/bin/sh)", ...
-    std::string interpreter;   ///< the #! program, or an ELF's loader
-    std::string capabilities;  ///< Linux file capabilities, if any
-    bool quarantined = false;  ///< macOS: carries com.apple.quarantine
-    std::string cwd;           ///< the working directory it would start in
-    std::size_t argument_bytes = 0, argument_limit = 0;  ///< arguments + environment, and ARG_MAX
-};
-
-/// The session this process runs in (diagnose()), and a program's facts (preflight()); the
-/// findings that follow from them. to_text() is for people, to_json() for programs.
-struct report {
-    std::string version = LIFTOFF_VERSION_STRING;
-    std::string os, kernel, arch;
-    std::string user;
-    long long uid = -1, gid = -1;
-    std::vector<long long> groups;
-    std::string umask;
-    std::string cwd;
-    bool cwd_exists = false;
-    std::string session;  ///< "x11", "wayland", "macos", "windows", "ssh", "terminal", "none"
-    std::vector<std::pair<std::string, std::optional<std::string>>> session_variables;
-    std::vector<std::string> sandbox;  ///< "flatpak", "snap", "wsl", "container", "wine"
-    bool utf8 = false;
-    std::string locale;  ///< the LC_CTYPE a child gets (from LC_ALL, LC_CTYPE or LANG)
-    std::vector<path_entry> path;
-    std::vector<std::string> openers;                              ///< opener programs found in PATH
-    std::string open_url_plan;                                     ///< what open_url would do now, or why it cannot
-    std::vector<std::pair<std::string, std::string>> environment;  ///< secrets redacted
-    std::optional<program_facts> program;
-    std::vector<finding> findings;
-
-    bool has_errors() const noexcept {
-        for (const auto& f : findings)
-            if (f.severity == liftoff::severity::error) return true;
-        return false;
-    }
-    /// The finding with this id, or nullptr.
-    const finding* find(std::string_view id) const noexcept {
-        for (const auto& f : findings)
-            if (f.id == id) return &f;
-        return nullptr;
-    }
-    /// An aligned table; ANSI colour only when asked (the doctor asks on a TTY without NO_COLOR).
-    std::string to_text(bool colour = false) const;
-    /// One JSON object: {"liftoff":…, "os":…, "user":…, "session":…, …, "findings":[…]}.
-    std::string to_json() const;
-};
-
-/// Where diagnose() reads from: tests point `root` at a fake tree and pass an environment.
-struct diagnose_options {
-    std::string root = "/";                               ///< prefix for /proc, /.flatpak-info, /.dockerenv ...
-    std::optional<std::vector<std::string>> environment;  ///< "NAME=value"; default: this process's
-};
-
-#if LIFTOFF_DETAIL_DEFINITIONS
 namespace detail {
 
 /// Names whose values are secrets in practice; the listed exceptions are facts, not secrets.
@@ -7276,6 +7112,91 @@ inline std::string redact(std::string_view name, const std::string& value) {
     if (secret_name(name) || secret_value(value)) return "<redacted>";
     return redact_url_password(value);
 }
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/detail/search.hpp ----
+// liftoff/detail/search.hpp: looking a bare name up in a PATH list, the way launch() does.
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// The outcome of looking a bare name up in a PATH list.
+struct path_search {
+    std::string found;                  ///< the first runnable candidate, or ""
+    std::string not_runnable;           ///< the first candidate that exists but cannot be run
+    std::vector<std::string> searched;  ///< the entries searched, in order
+    std::vector<std::string> skipped;   ///< empty and relative entries, never searched
+};
+
+/// Search `list` for `name` the way launch() does: absolute entries only (never the current
+/// directory, never an empty or relative entry), first runnable regular file wins. `pathext` is
+/// the PATHEXT that platforms with one (Windows) try in each directory.
+template <class P>
+path_search search_path_list(std::string_view name, std::string_view list,
+                             const std::optional<std::string>& pathext = std::nullopt) {
+    path_search s;
+    for (auto& dir : split_list(list, P::path_list_separator)) {
+        if (dir.empty() || !P::is_absolute(dir)) {
+            s.skipped.push_back(dir);
+            continue;
+        }
+        for (auto& candidate : P::path_candidates(dir, name, pathext)) {
+            const auto probe = P::probe_file(candidate);
+            if (probe.regular && probe.executable) {
+                s.found = std::move(candidate);
+                s.searched.push_back(std::move(dir));
+                return s;
+            }
+            if (probe.exists && s.not_runnable.empty()) s.not_runnable = candidate;
+        }
+        s.searched.push_back(std::move(dir));
+    }
+    return s;
+}
+
+/// "'' (empty) and 'bin' (relative)" for a message, or "".
+inline std::string describe_skipped(const std::vector<std::string>& skipped) {
+    std::string out;
+    for (std::size_t i = 0; i < skipped.size(); ++i) {
+        if (i != 0) out += i + 1 == skipped.size() ? " and " : ", ";
+        out += "'" + printable(skipped[i]) + "'" + (skipped[i].empty() ? " (empty)" : " (relative)");
+    }
+    return out;
+}
+
+template <class P>
+std::optional<std::filesystem::path> find_program_in(std::string_view name, std::string_view list) {
+    if (!P::valid_text(name)) return std::nullopt;
+    if (name.empty() || name.find('\0') != std::string_view::npos) return std::nullopt;
+    if (P::has_directory_part(name)) {
+        std::string full = P::make_absolute(std::string(name));
+        const auto probe = P::probe_file(full);
+        if (probe.regular && probe.executable) return P::to_path(full);
+        return std::nullopt;
+    }
+    auto s = search_path_list<P>(name, list, P::get_env("PATHEXT"));
+    if (s.found.empty()) return std::nullopt;
+    return P::to_path(s.found);
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
 
 /// The environment diagnose() judges, with lookups by name.
 template <class P>
@@ -7617,26 +7538,20 @@ report diagnose_session(const diagnose_options& opt) {
     return r;
 }
 
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
 /// True when `message` already gives `remedy`, or at least its first clause (a failure's own
 /// remedy may be shorter than a finding's: "run it from a desktop session").
 inline bool mentions_remedy(const std::string& message, const std::string& remedy) {
     if (message.find(remedy) != std::string::npos) return true;
     const auto cut = remedy.find_first_of(",;(");
     return cut != std::string::npos && cut > 8 && message.find(remedy.substr(0, cut)) != std::string::npos;
-}
-
-/// Gives a launch failure the ids of the findings that explain it, and makes sure its message
-/// carries the first one's remedy.
-template <class P>
-void explain_failure(const command& cmd, failure& f) {
-    if (f.code == errc::resource_exhausted || f.code == errc::redirect_failed || f.code == errc::unsupported) return;
-    report r;
-    judge_program<P>(cmd, make_environment<P>(cmd), r);
-    for (const auto& x : r.findings)
-        if (x.severity == severity::error) f.findings.push_back(x.id);
-    if (f.findings.empty()) return;
-    const std::string& remedy = r.find(f.findings.front())->remedy;
-    if (!mentions_remedy(f.message, remedy)) f.message += " (" + remedy + ")";
 }
 
 /// Gives an opener failure the ids of the session findings that explain it (no-display for
@@ -7656,487 +7571,22 @@ void explain_open_failure(failure& f) {
     }
 }
 
-inline const char* colour_of(severity s) noexcept {
-    switch (s) {
-    case severity::error: return "\033[1;31m";
-    case severity::warning: return "\033[1;33m";
-    case severity::info: return "\033[36m";
-    }
-    return "";
-}
-
 }  // namespace detail
-#endif  // LIFTOFF_DETAIL_DEFINITIONS
-
-#if LIFTOFF_DETAIL_DEFINE_API
-LIFTOFF_API std::string report::to_text(bool colour) const {
-    using detail::printable;
-    std::string t;
-    auto line = [&](const std::string& label, const std::string& value) {
-        t += "  " + label + std::string(label.size() < 12 ? 12 - label.size() : 1, ' ') + value + "\n";
-    };
-    auto yes = [](bool b) { return b ? "yes" : "no"; };
-    t += "liftoff " + version + "\n";
-    if (!os.empty()) {
-        line("os", os + " " + kernel + " " + arch);
-        std::string g;
-        for (auto id : groups)
-            g += (g.empty() ? "" : ",") + std::to_string(id);
-        line("user", user + " (uid " + std::to_string(uid) + ", gid " + std::to_string(gid) + ", groups " + g +
-                         "), umask " + umask);
-        line("cwd", printable(cwd) + (cwd_exists ? "" : " (gone)"));
-        std::string vars;
-        for (const auto& v : session_variables)
-            if (v.second) vars += (vars.empty() ? "" : ", ") + v.first + "=" + printable(*v.second);
-        line("session", session + (vars.empty() ? std::string() : " (" + vars + ")"));
-        line("sandbox", sandbox.empty() ? "none" : detail::join(sandbox, ", "));
-        line("locale", printable(locale) + (utf8 ? " (UTF-8)" : " (not UTF-8)"));
-        std::string p;
-        for (const auto& e : path) {
-            std::string flags = e.empty                ? " [empty]"
-                                : e.relative           ? " [relative]"
-                                : !e.exists            ? " [missing]"
-                                : e.writable_by_others ? " [writable by others]"
-                                                       : "";
-            p += (p.empty() ? "" : " ") + printable(e.dir) + flags;
-        }
-        line("PATH", p.empty() ? "(not set)" : p);
-        line("openers", openers.empty() ? "none found" : detail::join(openers, ", "));
-        line("open_url", open_url_plan);
-    }
-    if (program) {
-        const auto& pf = *program;
-        line("program", printable(pf.program) + " -> " + (pf.resolved.empty() ? "(none)" : printable(pf.resolved)) +
-                            " (" + pf.found_by + ")");
-        if (!pf.resolved.empty() && pf.exists)
-            line("file", (pf.format.empty() ? std::string("not a regular file") : pf.format) + ", mode " + pf.mode +
-                             ", executable " + yes(pf.executable) + (pf.noexec_mount ? ", noexec mount" : ""));
-        if (!pf.interpreter.empty()) line("interpreter", printable(pf.interpreter));
-        if (!pf.cwd.empty()) line("start in", printable(pf.cwd));
-        line("arguments", std::to_string(pf.argument_bytes) + " bytes with the environment (limit " +
-                              std::to_string(pf.argument_limit) + ")");
-    }
-    std::size_t id_width = 0;
-    for (const auto& f : findings)
-        id_width = f.id.size() > id_width ? f.id.size() : id_width;
-    t += findings.empty() ? "no findings\n" : "findings\n";
-    for (const auto& f : findings) {
-        std::string sev = to_string(f.severity);
-        for (char& c : sev)
-            c = static_cast<char>(c - 'a' + 'A');
-        sev.resize(8, ' ');
-        t += "  " + (colour ? detail::colour_of(f.severity) + sev + "\033[0m" : sev) + f.id +
-             std::string(id_width - f.id.size() + 2, ' ') + printable(f.what) + "\n";
-        t += "  " + std::string(8 + id_width + 2, ' ') + "-> " + printable(f.remedy) + "\n";
-    }
-    return t;
-}
-
-LIFTOFF_API std::string report::to_json() const {
-    detail::json_writer w;
-    w.open('{');
-    w.key("liftoff").string(version);
-    if (!os.empty()) {
-        w.key("os").open('{').key("name").string(os).key("kernel").string(kernel).key("arch").string(arch).close('}');
-        w.key("user")
-            .open('{')
-            .key("name")
-            .string(user)
-            .key("uid")
-            .number(uid)
-            .key("gid")
-            .number(gid)
-            .key("groups")
-            .open('[');
-        for (auto g : groups)
-            w.number(g);
-        w.close(']').key("umask").string(umask).close('}');
-        w.key("cwd").open('{').key("path").string(cwd).key("exists").boolean(cwd_exists).close('}');
-        w.key("session").open('{').key("kind").string(session);
-        for (const auto& v : session_variables) {
-            w.key(v.first);
-            if (v.second)
-                w.string(*v.second);
-            else
-                w.null();
-        }
-        w.close('}');
-        w.key("sandbox").open('[');
-        for (const auto& s : sandbox)
-            w.string(s);
-        w.close(']');
-        w.key("locale").open('{').key("ctype").string(locale).key("utf8").boolean(utf8).close('}');
-        w.key("path").open('[');
-        for (const auto& e : path)
-            w.open('{')
-                .key("dir")
-                .string(e.dir)
-                .key("empty")
-                .boolean(e.empty)
-                .key("relative")
-                .boolean(e.relative)
-                .key("exists")
-                .boolean(e.exists)
-                .key("directory")
-                .boolean(e.directory)
-                .key("writable_by_others")
-                .boolean(e.writable_by_others)
-                .close('}');
-        w.close(']');
-        w.key("openers").open('{').key("available").open('[');
-        for (const auto& o : openers)
-            w.string(o);
-        w.close(']').key("open_url").string(open_url_plan).close('}');
-        w.key("environment").open('{');
-        for (const auto& kv : environment)
-            w.key(kv.first).string(kv.second);
-        w.close('}');
-    }
-    if (program) {
-        const auto& pf = *program;
-        w.key("program")
-            .open('{')
-            .key("name")
-            .string(pf.program)
-            .key("resolved")
-            .string(pf.resolved)
-            .key("found_by")
-            .string(pf.found_by);
-        w.key("searched").open('[');
-        for (const auto& s : pf.searched)
-            w.string(s);
-        w.close(']');
-        w.key("exists")
-            .boolean(pf.exists)
-            .key("regular")
-            .boolean(pf.regular)
-            .key("directory")
-            .boolean(pf.directory)
-            .key("dangling_symlink")
-            .boolean(pf.dangling_symlink)
-            .key("executable")
-            .boolean(pf.executable)
-            .key("noexec_mount")
-            .boolean(pf.noexec_mount)
-            .key("setuid")
-            .boolean(pf.setuid)
-            .key("mode")
-            .string(pf.mode)
-            .key("owner")
-            .number(pf.owner)
-            .key("format")
-            .string(pf.format)
-            .key("interpreter")
-            .string(pf.interpreter)
-            .key("capabilities")
-            .string(pf.capabilities)
-            .key("quarantined")
-            .boolean(pf.quarantined)
-            .key("cwd")
-            .string(pf.cwd)
-            .key("argument_bytes")
-            .number(static_cast<long long>(pf.argument_bytes))
-            .key("argument_limit")
-            .number(static_cast<long long>(pf.argument_limit));
-        w.close('}');
-    }
-    w.key("findings").open('[');
-    for (const auto& f : findings)
-        w.open('{')
-            .key("id")
-            .string(f.id)
-            .key("severity")
-            .string(to_string(f.severity))
-            .key("what")
-            .string(f.what)
-            .key("remedy")
-            .string(f.remedy)
-            .close('}');
-    w.close(']');
-    w.close('}');
-    return w.str();
-}
-
-#endif  // LIFTOFF_DETAIL_DEFINE_API
-
 }  // namespace v0
 }  // namespace liftoff
-#if LIFTOFF_DETAIL_DEFINITIONS
-#endif
+// ---- liftoff/detail/judge_openers.hpp ----
+// liftoff/detail/judge_openers.hpp: the rule of diagnose() about open_url(): what it would run
+// now, and what stops it.
 
-namespace liftoff {
-inline namespace v0 {
+#include <string>
 
-/// What run() returns. A non-zero exit or a timeout is a result, not an error.
-struct result {
-    exit_status status;
-    std::string out, err;  ///< captured text ("" where not captured)
-    bool out_truncated = false, err_truncated = false;
-    bool out_cut = false, err_cut = false;  ///< a grandchild held the pipe; draining stopped
-    bool timed_out = false;                 ///< the timeout fired and the child was terminated
-    std::chrono::nanoseconds elapsed{};
-    bool ok() const noexcept { return status.success() && !timed_out; }
-};
-
-namespace detail {
-
-enum class stream_defaults { launch, run };
-
-/// Starts `cmd`; a failure goes to `ec` (and the child is invalid). An exception from a trace
-/// callback is errc::callback_failed, and kept in `*callback_error` when it is given.
-template <class P>
-[[nodiscard]] basic_child<P> launch_or_report(const command& cmd, stream_defaults defaults, std::error_code& ec,
-                                              std::exception_ptr* callback_error = nullptr) noexcept;
-/// Waits for `c` and gathers what run() returns.
-template <class P>
-result collect(basic_child<P>& c);
-
-#if LIFTOFF_DETAIL_DEFINITIONS
-/// What a trace callback threw while launching, wrapped so that it is never mistaken for the
-/// launch's own failure (the throwing overloads unwrap it and throw the original).
-struct callback_thrown {
-    std::exception_ptr error;
-};
-
-/// Calls the command's trace callback; what it throws comes out as callback_thrown.
-inline void trace_launch(const command& cmd, const trace_event& e) {
-    try {
-        cmd.tracer()(e);
-    } catch (...) {
-        throw callback_thrown{std::current_exception()};
-    }
-}
-
-struct child_access {
-    template <class P>
-    static basic_child<P> make(child_state_ptr<P> s) noexcept {
-        return basic_child<P>(std::move(s));
-    }
-    template <class P>
-    static child_state<P>& state(basic_child<P>& c) noexcept {
-        return *c.s_;
-    }
-};
-
-/// Where the program is: a path made absolute, or the first runnable match in the child's PATH.
-template <class P>
-failure resolve_program(const command& cmd, const child_environment& env, std::string& path) {
-    const std::string& prog = cmd.program();
-    if (P::has_directory_part(prog)) {
-        path = P::make_absolute(prog);
-        return {};
-    }
-    const std::string list = env.path ? *env.path : P::default_path();
-    path_search s = search_path_list<P>(prog, list, env.pathext);
-    if (!s.found.empty()) {
-        path = std::move(s.found);
-        return {};
-    }
-    if (!s.not_runnable.empty()) {
-        // Found, but not runnable: say why exactly as exec would have.
-        path = s.not_runnable;
-        return P::describe(cmd, path,
-                           spawn_failure{spawn_stage::exec, std::make_error_code(std::errc::permission_denied)});
-    }
-    std::string what =
-        "not found in PATH (searched " +
-        (s.searched.empty() ? std::string("nothing") : join(s.searched, std::string(1, P::path_list_separator))) + ")";
-    if (!s.skipped.empty())
-        what += "; skipped " + describe_skipped(s.skipped) + ": the current directory is never searched";
-    if (!env.path) what += "; the child's environment has no PATH, so the system default was searched";
-    return make_failure(errc::program_not_found, printable(prog), what, "give a full path or install it");
-}
-
-template <class P>
-basic_child<P> launch_with(const command& cmd, stream_defaults defaults, failure& f) {
-    using clock = std::chrono::steady_clock;
-    const auto started = clock::now();
-    std::string path;
-    auto fail = [&](failure why) {
-        f = std::move(why);
-        explain_failure<P>(cmd, f);
-        if (cmd.tracer()) {
-            trace_event e;
-            e.kind = trace_kind::spawn_failed;
-            e.program = cmd.program();
-            e.path = path;
-            e.error = make_error_code(f.code);
-            e.message = f.message;
-            trace_launch(cmd, e);
-        }
-        return basic_child<P>{};
-    };
-
-    if (auto bad = validate<P>(cmd)) return fail(std::move(bad));
-    if (cmd.dies_with_parent() && !P::supports_kill_on_parent_exit)
-        return fail(P::describe(cmd, path, spawn_failure{spawn_stage::unsupported, {}}));
-    const child_environment env = make_environment<P>(cmd);
-    if (auto missing = resolve_program<P>(cmd, env, path)) return fail(std::move(missing));
-    if (cmd.tracer()) {
-        trace_event e;
-        e.kind = trace_kind::resolved;
-        e.program = cmd.program();
-        e.path = path;
-        trace_launch(cmd, e);
-    }
-
-    const bool run = defaults == stream_defaults::run;
-    launch_spec spec{cmd,
-                     path,
-                     env,
-                     cmd.stdin_spec() ? *cmd.stdin_spec() : io::source(run ? io::null() : io::inherit()),
-                     cmd.stdout_spec() ? *cmd.stdout_spec() : (run ? io::capture() : io::sink(io::inherit())),
-                     cmd.stderr_spec() ? *cmd.stderr_spec() : (run ? io::capture() : io::sink(io::inherit()))};
-
-    child_state_ptr<P> state(new child_state<P>());
-    if (auto sf = P::spawn(spec, state->proc)) return fail(P::describe(cmd, path, sf));
-
-    // The child runs: from here on a handle owns it, so an exception (a copy that cannot
-    // allocate, a trace callback that throws) kills and reaps it on the way out, whatever the
-    // caller's on_destroy says: a launch that failed hands nobody a child to wait for or release.
-    child_state<P>& s = *state;
-    basic_child<P> c = child_access::make(std::move(state));
-    s.policy = on_destroy::kill;
-    s.started = started;
-    if (cmd.timeout_limit()) s.deadline = deadline_after(started, *cmd.timeout_limit());
-    s.grace = cmd.timeout_grace();
-    s.program = cmd.program();
-    s.path = std::move(path);
-    s.trace = cmd.tracer();
-    if (s.trace) {
-        trace_event e;
-        e.kind = trace_kind::spawned;
-        try {
-            s.emit(std::move(e));
-        } catch (...) {
-            throw callback_thrown{std::current_exception()};  // `c` kills the child on the way out
-        }
-    }
-    s.policy = cmd.destroy_policy() ? *cmd.destroy_policy() : on_destroy::terminate;
-    return c;
-}
-
-template <class P>
-basic_child<P> launch_or_report(const command& cmd, stream_defaults defaults, std::error_code& ec,
-                                std::exception_ptr* callback_error) noexcept {
-    ec.clear();
-    try {
-        failure f;
-        auto c = launch_with<P>(cmd, defaults, f);
-        if (f) ec = make_error_code(f.code);
-        return c;
-    } catch (const callback_thrown& t) {
-        ec = make_error_code(errc::callback_failed);
-        if (callback_error != nullptr) *callback_error = t.error;
-    } catch (const std::bad_alloc&) {
-        ec = make_error_code(errc::resource_exhausted);
-    } catch (...) {
-        // Callbacks are wrapped above: what is left is the library's own work, whose only
-        // exceptions are the standard library's for memory (std::bad_alloc, std::length_error).
-        ec = make_error_code(errc::resource_exhausted);
-    }
-    return {};
-}
-
-/// launch_with(), with what a trace callback threw passed on as the original exception.
-template <class P>
-basic_child<P> launch_or_throw(const command& cmd, stream_defaults defaults) {
-    failure f;
-    basic_child<P> c;
-    try {
-        c = launch_with<P>(cmd, defaults, f);
-    } catch (const callback_thrown& t) {
-        std::rethrow_exception(t.error);
-    }
-    if (f) f.raise();
-    return c;
-}
-
-template <class P>
-result collect(basic_child<P>& c) {
-    result r;
-    r.status = c.wait();
-    auto& s = child_access::state(c);
-    {
-        std::lock_guard<std::mutex> lock(s.mutex);
-        r.timed_out = s.timed_out;
-        r.elapsed = s.elapsed;
-    }
-    auto& drain = s.proc.drain();
-    std::lock_guard<std::mutex> lock(drain.lock());
-    r.out = std::move(drain.sink(1).data());
-    r.err = std::move(drain.sink(2).data());
-    r.out_truncated = drain.sink(1).truncated();
-    r.err_truncated = drain.sink(2).truncated();
-    r.out_cut = drain.sink(1).cut();
-    r.err_cut = drain.sink(2).cut();
-    return r;
-}
-#endif  // LIFTOFF_DETAIL_DEFINITIONS
-
-}  // namespace detail
-
-/// Starts `cmd` on platform P (the native one unless a test says otherwise).
-/// Throws launch_error naming the program, the path tried and a remedy.
-template <class P>
-[[nodiscard]] basic_child<P> basic_launch(const command& cmd);
-/// run() on platform P.
-template <class P>
-result basic_run(const command& cmd);
-
-#if LIFTOFF_DETAIL_DEFINITIONS
-template <class P>
-basic_child<P> basic_launch(const command& cmd) {
-    return detail::launch_or_throw<P>(cmd, detail::stream_defaults::launch);
-}
-
-template <class P>
-result basic_run(const command& cmd) {
-    auto c = detail::launch_or_throw<P>(cmd, detail::stream_defaults::run);
-    return detail::collect(c);
-}
-#endif  // LIFTOFF_DETAIL_DEFINITIONS
-
-/// Starts `cmd`; its streams are inherited unless redirected; on_destroy defaults to terminate
-/// (so a result thrown away ends the child at once: hence [[nodiscard]]).
-/// Throws launch_error (code() is a liftoff::errc) when it cannot start; passes on what a trace
-/// callback throws.
-[[nodiscard]] inline child launch(const command& cmd) {
-    return basic_launch<native_platform>(cmd);
-}
-
-/// As launch(cmd), reporting failure in `ec` (a liftoff::errc) and returning an invalid child.
-/// A trace callback that throws gives errc::callback_failed.
-[[nodiscard]] inline child launch(const command& cmd, std::error_code& ec) noexcept {
-    return detail::launch_or_report<native_platform>(cmd, detail::stream_defaults::launch, ec);
-}
-
-/// Starts `cmd` with stdout and stderr captured (unless redirected) and stdin from the null
-/// device (unless redirected), waits for it honouring its timeout, and returns what happened.
-/// Throws launch_error when it cannot start; rethrows an exception from an io::lines callback.
-inline result run(const command& cmd) {
-    return basic_run<native_platform>(cmd);
-}
-
-/// As run(cmd), reporting a failure to start in `ec` (the result is then empty). What a trace
-/// or io::lines callback throws is rethrown, as run(cmd) does.
-inline result run(const command& cmd, std::error_code& ec) {
-    std::exception_ptr callback_error;
-    auto c = detail::launch_or_report<native_platform>(cmd, detail::stream_defaults::run, ec, &callback_error);
-    if (callback_error) std::rethrow_exception(callback_error);
-    if (ec) return {};
-    return detail::collect(c);
-}
-
-}  // namespace v0
-}  // namespace liftoff
-// ---- liftoff/open.hpp ----
-// liftoff/open.hpp: open_url(), open_path(), open_with(), reveal() and their plan_* twins. The
-// portable half: check the URL or path before anything runs, ask the platform's opener
+// ---- liftoff/detail/open.hpp ----
+// liftoff/detail/open.hpp: the portable half of open_url(), open_path(), open_with(), reveal()
+// and their plan_* twins: check the URL or path before anything runs, ask the platform's opener
 // strategy for the commands, launch them with the core, wait up to open_options::confirm for
 // the opener's verdict and either report it or let the opener run on.
 
-#include <filesystem>  // path overloads; a symlink's target for the launcher check
+#include <filesystem>  // a symlink's target for the launcher check
 #include <optional>
 #include <string>
 #include <string_view>
@@ -8145,19 +7595,27 @@ inline result run(const command& cmd, std::error_code& ec) {
 #include <utility>
 #include <vector>
 
-// ---- liftoff/open_options.hpp ----
-// liftoff/open_options.hpp: open_options and open_plan (public), and what the portable opener
-// code and each platform's opener strategy pass between them: the checked request, and the
-// route of opener programs to run with the way to judge each one's verdict.
+// ---- liftoff/platform/darwin/opener.hpp ----
+// liftoff/platform/darwin/opener.hpp: the macOS opener strategy: /usr/bin/open by absolute path,
+// its options for each open_options field, and its LaunchServices errors read from stderr.
+// The tool's path is a parameter, so a test on Linux runs this strategy with a recording script
+// in its place and checks the exact argv.
 
-#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// ---- liftoff/detail/open_request.hpp ----
+// liftoff/detail/open_request.hpp: what the portable opener code and each platform's opener
+// strategy pass between them: the checked request, and the route of opener programs to run
+// with the way to judge each one's verdict.
+
 #include <cstddef>  // std::size_t
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#if LIFTOFF_DETAIL_DEFINITIONS
 // ---- liftoff/detail/desktop_entry.hpp ----
 // liftoff/detail/desktop_entry.hpp: the Desktop Entry Specification's parts open_with() needs:
 // reading the [Desktop Entry] group of a .desktop file, splitting its Exec value into arguments
@@ -8523,47 +7981,9 @@ inline exec_expansion expand_exec(const std::vector<exec_word>& words, const exe
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
-#endif
 
 namespace liftoff {
 inline namespace v0 {
-
-/// How open_url(), open_path(), open_with() and reveal() go about it.
-struct open_options {
-    /// Wait this long for the opener's verdict (0: don't wait; the opener is released at once).
-    std::chrono::milliseconds confirm{3000};
-    /// Wait until the opened application exits, where the OS can (macOS `open -W`; on Linux the
-    /// opener program is waited for, which xdg-open's generic mode and open_with's direct launch
-    /// make the application itself; on Windows the process ShellExecuteExW started, if any).
-    bool wait = false;
-    /// Don't bring it to the front, where the OS can (macOS `open -g`; Windows SW_SHOWNOACTIVATE).
-    bool background = false;
-    /// A new instance even if the application runs already, where the OS can (macOS `open -n`).
-    bool new_instance = false;
-    /// Extra arguments for open_with()'s application, before the targets.
-    std::vector<std::string> app_args;
-    /// open_url() (and open_with()'s URL targets) refuse other schemes; compared ignoring case.
-    std::vector<std::string> allowed_schemes{"http", "https", "mailto"};
-    /// open_path() refuses programs, scripts and launchers (.desktop, .lnk, .app ...) unless set.
-    bool allow_executables = false;
-    /// open_url() (and open_with()'s URL targets) refuse a mailto: URL with an attach= or
-    /// attachment= field (mail clients have attached local files from them) unless set.
-    bool allow_mail_attachments = false;
-};
-
-/// What an opener call would do, worked out without running anything.
-struct open_plan {
-    /// The exact program and argv where a program is launched (empty where the OS is asked
-    /// directly, as ShellExecuteExW on Windows is).
-    std::optional<command> launch;
-    /// One line for people and logs, e.g. "/usr/bin/xdg-open 'https://example.com/?q=a&b=c'".
-    std::string description;
-    /// The opener chosen: "xdg-open", "gio", "kde-open", "$BROWSER", "wslview", "explorer.exe",
-    /// "gdbus", "dbus-send", "open", "desktop entry", "program", "ShellExecuteExW".
-    std::string opener;
-};
-
-#if LIFTOFF_DETAIL_DEFINITIONS
 namespace detail {
 
 enum class open_kind { url, path, with, reveal };
@@ -8670,10 +8090,21 @@ inline std::string opener_said(const std::string& tool, std::string_view err) {
 }
 
 }  // namespace detail
-#endif  // LIFTOFF_DETAIL_DEFINITIONS
 }  // namespace v0
 }  // namespace liftoff
-#if LIFTOFF_DETAIL_DEFINITIONS
+// ---- liftoff/platform/freedesktop/opener.hpp ----
+// liftoff/platform/freedesktop/opener.hpp: the Linux/BSD opener strategy: from the session's
+// facts (session.hpp) to the exact commands to run (xdg-open, gio, kde-open, $BROWSER, wslview,
+// explorer.exe, D-Bus ShowItems, a desktop entry's Exec), and how each one's exit is read.
+// Portable code (it asks the OS only through P), so it is compiled and tested everywhere.
+
+#include <cctype>  // std::toupper
+#include <iterator>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
 // ---- liftoff/detail/url.hpp ----
 // liftoff/detail/url.hpp: the URL check open_url() and plan_open_url() make before anything
 // runs (RFC 3986 characters only, an allowed scheme, never readable as an option), and the
@@ -8926,29 +8357,6 @@ inline std::string file_uri(std::string_view absolute_path) {
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
-// ---- liftoff/platform/darwin/opener.hpp ----
-// liftoff/platform/darwin/opener.hpp: the macOS opener strategy: /usr/bin/open by absolute path,
-// its options for each open_options field, and its LaunchServices errors read from stderr.
-// The tool's path is a parameter, so a test on Linux runs this strategy with a recording script
-// in its place and checks the exact argv.
-
-#include <string>
-#include <string_view>
-#include <vector>
-
-// ---- liftoff/platform/freedesktop/opener.hpp ----
-// liftoff/platform/freedesktop/opener.hpp: the Linux/BSD opener strategy: from the session's
-// facts (session.hpp) to the exact commands to run (xdg-open, gio, kde-open, $BROWSER, wslview,
-// explorer.exe, D-Bus ShowItems, a desktop entry's Exec), and how each one's exit is read.
-// Portable code (it asks the OS only through P), so it is compiled and tested everywhere.
-
-#include <cctype>  // std::toupper
-#include <iterator>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
 // ---- liftoff/platform/freedesktop/session.hpp ----
 // liftoff/platform/freedesktop/session.hpp: the Linux/BSD opener decision. A probe gathers the
 // facts of the session (display, Flatpak, Snap, WSL, $BROWSER, the tools in PATH) from an
@@ -9826,6 +9234,170 @@ struct darwin_opener {
 #include <utility>
 #include <vector>
 
+// ---- liftoff/detail/launch.hpp ----
+// liftoff/detail/launch.hpp: the portable half of starting a child: check the command, work out
+// its environment, find the program, pick stream defaults, then hand over to the platform's
+// spawn and describe whatever failed.
+
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <string>
+#include <utility>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// Which streams a command leaves unset get: launch() inherits them, run() captures its output.
+enum class stream_defaults { launch, run };
+
+/// What a trace callback threw while launching, wrapped so that it is never mistaken for the
+/// launch's own failure (the throwing overloads unwrap it and throw the original).
+struct callback_thrown {
+    std::exception_ptr error;
+};
+
+/// Calls the command's trace callback; what it throws comes out as callback_thrown.
+inline void trace_launch(const command& cmd, const trace_event& e) {
+    try {
+        cmd.tracer()(e);
+    } catch (...) {
+        throw callback_thrown{std::current_exception()};
+    }
+}
+
+/// The way into a child handle for the launch and the openers.
+struct child_access {
+    static child make(child_state_ptr s) noexcept { return child(std::move(s)); }
+    static child_state& state(child& c) noexcept { return *c.s_; }
+};
+
+/// Where the program is: a path made absolute, or the first runnable match in the child's PATH.
+template <class P>
+failure resolve_program(const command& cmd, const child_environment& env, std::string& path) {
+    const std::string& prog = cmd.program();
+    if (P::has_directory_part(prog)) {
+        path = P::make_absolute(prog);
+        return {};
+    }
+    const std::string list = env.path ? *env.path : P::default_path();
+    path_search s = search_path_list<P>(prog, list, env.pathext);
+    if (!s.found.empty()) {
+        path = std::move(s.found);
+        return {};
+    }
+    if (!s.not_runnable.empty()) {
+        // Found, but not runnable: say why exactly as exec would have.
+        path = s.not_runnable;
+        return P::describe(cmd, path,
+                           spawn_failure{spawn_stage::exec, std::make_error_code(std::errc::permission_denied)});
+    }
+    std::string what =
+        "not found in PATH (searched " +
+        (s.searched.empty() ? std::string("nothing") : join(s.searched, std::string(1, P::path_list_separator))) + ")";
+    if (!s.skipped.empty())
+        what += "; skipped " + describe_skipped(s.skipped) + ": the current directory is never searched";
+    if (!env.path) what += "; the child's environment has no PATH, so the system default was searched";
+    failure f = make_failure(errc::program_not_found, printable(prog), what, "give a full path or install it");
+    f.findings.emplace_back("not-in-path");  // preflight()'s id for the same cause
+    return f;
+}
+
+/// Starts `cmd`; a failure goes to `f` (and the child is invalid). What a trace callback throws
+/// comes out as callback_thrown.
+inline child launch_with(const command& cmd, stream_defaults defaults, failure& f) {
+    using P = native_platform;
+    using clock = std::chrono::steady_clock;
+    const auto started = clock::now();
+    std::string path;
+    auto fail = [&](failure why) {
+        f = std::move(why);
+        if (cmd.tracer()) {
+            trace_event e;
+            e.kind = trace_kind::spawn_failed;
+            e.program = cmd.program();
+            e.path = path;
+            e.error = f.code;
+            e.message = f.message;
+            trace_launch(cmd, e);
+        }
+        return child{};
+    };
+
+    if (auto bad = validate<P>(cmd)) return fail(std::move(bad));
+    if (cmd.dies_with_parent() && !P::supports_kill_on_parent_exit)
+        return fail(P::describe(cmd, path, spawn_failure{spawn_stage::unsupported, {}}));
+    const child_environment env = make_environment<P>(cmd);
+    if (auto missing = resolve_program<P>(cmd, env, path)) return fail(std::move(missing));
+    if (cmd.tracer()) {
+        trace_event e;
+        e.kind = trace_kind::resolved;
+        e.program = cmd.program();
+        e.path = path;
+        trace_launch(cmd, e);
+    }
+
+    const bool run = defaults == stream_defaults::run;
+    launch_spec spec{cmd,
+                     path,
+                     env,
+                     cmd.stdin_spec() ? *cmd.stdin_spec() : io::source(run ? io::null() : io::inherit()),
+                     cmd.stdout_spec() ? *cmd.stdout_spec() : (run ? io::capture() : io::sink(io::inherit())),
+                     cmd.stderr_spec() ? *cmd.stderr_spec() : (run ? io::capture() : io::sink(io::inherit()))};
+
+    child_state_ptr state(new child_state());
+    if (auto sf = P::spawn(spec, state->proc)) return fail(P::describe(cmd, path, sf));
+
+    // The child runs: from here on a handle owns it, so an exception (a copy that cannot
+    // allocate, a trace callback that throws) kills and reaps it on the way out, whatever the
+    // caller's on_destroy says: a launch that failed hands nobody a child to wait for or release.
+    child_state& s = *state;
+    child c = child_access::make(std::move(state));
+    s.policy = on_destroy::kill;
+    s.started = started;
+    if (cmd.timeout_limit()) s.deadline = deadline_after(started, *cmd.timeout_limit());
+    s.grace = cmd.timeout_grace();
+    s.program = cmd.program();
+    s.path = std::move(path);
+    s.trace = cmd.tracer();
+    if (s.trace) {
+        trace_event e;
+        e.kind = trace_kind::spawned;
+        try {
+            s.emit(std::move(e));
+        } catch (...) {
+            throw callback_thrown{std::current_exception()};  // `c` kills the child on the way out
+        }
+    }
+    s.policy = cmd.destroy_policy() ? *cmd.destroy_policy() : on_destroy::terminate;
+    return c;
+}
+
+/// Waits for `c` and gathers what run() returns.
+inline result collect(child& c) {
+    result r;
+    r.status = c.wait();
+    auto& s = child_access::state(c);
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        r.timed_out = s.timed_out;
+        r.elapsed = s.elapsed;
+    }
+    auto& drain = s.proc.drain();
+    std::lock_guard<std::mutex> lock(drain.lock());
+    r.out = std::move(drain.sink(1).data());
+    r.err = std::move(drain.sink(2).data());
+    r.out_truncated = drain.sink(1).truncated();
+    r.err_truncated = drain.sink(2).truncated();
+    r.out_cut = drain.sink(1).cut();
+    r.err_cut = drain.sink(2).cut();
+    return r;
+}
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
@@ -9880,11 +9452,10 @@ struct windows_shell_opener {
     /// program is watched for opts.confirm, as on the other systems: a non-zero exit in that time
     /// is opener_failed. opts.wait waits for the process where there is one.
     template <class P>
-    static basic_child<P> execute(const open_request& req, const open_route& route, const open_options& opts,
-                                  failure& f) {
+    static child execute(const open_request& req, const open_route& route, const open_options& opts, failure& f) {
         const shell_call& call = route.shell;
-        child_state_ptr<P> state(new child_state<P>());
-        state->started = child_state<P>::clock::now();
+        child_state_ptr state(new child_state());
+        state->started = child_state::clock::now();
         const shell_outcome r = P::shell_execute(call, opts.background, state->proc);
         if (!r.ok) {
             const shell_error e = map_shell_error(call.what, r.last_error, r.inst_app);
@@ -9900,7 +9471,7 @@ struct windows_shell_opener {
         state->path = call.file;
         state->policy = on_destroy::release;
         state->streams_done = true;  // no pipes: the opened application has its own console or none
-        basic_child<P> c = child_access::make<P>(std::move(state));
+        child c = child_access::make(std::move(state));
         auto& s = child_access::state(c);
         const bool with = call.what == shell_verb::open_with;
         std::optional<exit_status> st;
@@ -10001,11 +9572,9 @@ private:
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
-#endif
 
 namespace liftoff {
 inline namespace v0 {
-#if LIFTOFF_DETAIL_DEFINITIONS
 namespace detail {
 
 /// The opener strategy of platform P: P::opener if it names one, else native_opener.
@@ -10020,7 +9589,7 @@ struct opener_of<P, std::void_t<typename P::opener>> {
 
 /// A strategy that asks the OS directly instead of launching a program (Windows'
 /// ShellExecuteExW) routes with no steps and supplies
-/// `template <class P> static basic_child<P> execute(const open_request&, const open_route&,
+/// `template <class P> static child execute(const open_request&, const open_route&,
 /// const open_options&, failure&)`.
 template <class S, class P, class = void>
 struct has_execute : std::false_type {};
@@ -10175,7 +9744,7 @@ failure route_for(const open_request& req, const open_options& opts, open_route&
 
 /// A core launch failure of an opener, worded for the target.
 inline failure could_not_start(const open_request& req, const open_step& step, const failure& lf) {
-    errc code = lf.code;
+    errc code = errc_of(lf);
     if (code == errc::program_not_found)
         code = req.kind == open_kind::with ? errc::application_not_found : errc::no_opener;
     std::string what = lf.message;
@@ -10190,10 +9759,10 @@ inline failure could_not_start(const open_request& req, const open_step& step, c
 
 /// Launches one step and reads its verdict within the confirmation time.
 template <class P>
-basic_child<P> run_step(const open_step& step, const open_request& req, const open_options& opts, failure& f) {
+child run_step(const open_step& step, const open_request& req, const open_options& opts, failure& f) {
     using S = typename opener_of<P>::type;
     failure lf;
-    auto c = launch_with<P>(step.cmd, stream_defaults::launch, lf);
+    auto c = launch_with(step.cmd, stream_defaults::launch, lf);
     if (lf) {
         f = could_not_start(req, step, lf);
         return {};
@@ -10222,7 +9791,7 @@ basic_child<P> run_step(const open_step& step, const open_request& req, const op
 }
 
 template <class P>
-basic_child<P> execute(const open_request& req, const open_route& route, const open_options& opts, failure& f) {
+child execute(const open_request& req, const open_route& route, const open_options& opts, failure& f) {
     using S = typename opener_of<P>::type;
     if (route.steps.empty()) {
         if constexpr (has_execute<S, P>::value) {
@@ -10233,7 +9802,7 @@ basic_child<P> execute(const open_request& req, const open_route& route, const o
             return {};
         }
     }
-    basic_child<P> result;
+    child result;
     failure last;
     for (const auto& step : route.steps) {
         if (step.run == open_step::when::fallback && !last) continue;  // what came before worked
@@ -10255,7 +9824,7 @@ basic_child<P> execute(const open_request& req, const open_route& route, const o
 }
 
 template <class P, class Prepare>
-basic_child<P> open_or_fail(Prepare&& prepare, const open_options& opts, failure& f) {
+child open_or_fail(Prepare&& prepare, const open_options& opts, failure& f) {
     open_request req;
     if ((f = prepare(req))) return {};
     open_route route;
@@ -10284,50 +9853,6 @@ open_plan plan_or_fail(Prepare&& prepare, const open_options& opts, failure& f, 
     return p;
 }
 
-template <class P, class Prepare>
-basic_child<P> open_throwing(Prepare&& prepare, const open_options& opts) {
-    failure f;
-    auto c = open_or_fail<P>(std::forward<Prepare>(prepare), opts, f);
-    if (f) f.raise();
-    return c;
-}
-
-template <class P, class Prepare>
-basic_child<P> open_reporting(Prepare&& prepare, const open_options& opts, std::error_code& ec) noexcept {
-    ec.clear();
-    try {
-        failure f;
-        auto c = open_or_fail<P>(std::forward<Prepare>(prepare), opts, f);
-        if (f) ec = make_error_code(f.code);
-        return c;
-    } catch (...) {
-        ec = make_error_code(errc::resource_exhausted);  // allocation failed on the way
-        return {};
-    }
-}
-
-template <class P, class Prepare>
-open_plan plan_throwing(Prepare&& prepare, const open_options& opts) {
-    failure f;
-    auto p = plan_or_fail<P>(std::forward<Prepare>(prepare), opts, f);
-    if (f) f.raise();
-    return p;
-}
-
-template <class P, class Prepare>
-open_plan plan_reporting(Prepare&& prepare, const open_options& opts, std::error_code& ec) noexcept {
-    ec.clear();
-    try {
-        failure f;
-        auto p = plan_or_fail<P>(std::forward<Prepare>(prepare), opts, f);
-        if (f) ec = make_error_code(f.code);
-        return p;
-    } catch (...) {
-        ec = make_error_code(errc::resource_exhausted);
-        return {};
-    }
-}
-
 template <class P>
 auto url_request(const std::string& url, const open_options& opts) {
     return [&url, &opts](open_request& req) { return prepare_url<P>(url, opts, req); };
@@ -10344,258 +9869,78 @@ auto with_request(const std::string& app, const std::vector<std::string>& target
     return [&app, &targets, &opts](open_request& req) { return prepare_with<P>(app, targets, opts, req); };
 }
 
+// ---- the forms tests instantiate with their own platform (an opener choice swapped) --------
+// The public functions are these with native_platform.
+
+template <class P>
+child open_url_on(const std::string& url, const open_options& opts, failure& f) {
+    return open_or_fail<P>(url_request<P>(url, opts), opts, f);
+}
+template <class P>
+open_plan plan_open_url_on(const std::string& url, const open_options& opts, failure& f) {
+    return plan_or_fail<P>(url_request<P>(url, opts), opts, f);
+}
+template <class P>
+child open_path_on(const std::string& path, const open_options& opts, failure& f) {
+    return open_or_fail<P>(path_request<P>(path, opts, false), opts, f);
+}
+template <class P>
+open_plan plan_open_path_on(const std::string& path, const open_options& opts, failure& f) {
+    return plan_or_fail<P>(path_request<P>(path, opts, false), opts, f);
+}
+template <class P>
+child open_with_on(const std::string& app, const std::vector<std::string>& targets, const open_options& opts,
+                   failure& f) {
+    return open_or_fail<P>(with_request<P>(app, targets, opts), opts, f);
+}
+template <class P>
+open_plan plan_open_with_on(const std::string& app, const std::vector<std::string>& targets, const open_options& opts,
+                            failure& f) {
+    return plan_or_fail<P>(with_request<P>(app, targets, opts), opts, f);
+}
+template <class P>
+child reveal_on(const std::string& path, const open_options& opts, failure& f) {
+    return open_or_fail<P>(path_request<P>(path, opts, true), opts, f);
+}
+template <class P>
+open_plan plan_reveal_on(const std::string& path, const open_options& opts, failure& f) {
+    return plan_or_fail<P>(path_request<P>(path, opts, true), opts, f);
+}
+
+/// Calls `body(failure&)`; throws what failed as launch_error.
+template <class Body>
+auto throwing(Body&& body) {
+    failure f;
+    auto r = body(f);
+    if (f) raise(f);
+    return r;
+}
+/// Calls `body(failure&)` for an overload that reports in `f` and never throws.
+template <class Body>
+auto reporting(failure& f, Body&& body) noexcept -> decltype(body(f)) {
+    f = {};
+    try {
+        return body(f);
+    } catch (...) {
+        out_of_memory(f);  // allocation failed on the way
+        return {};
+    }
+}
+/// Calls `body(failure&)` for an overload that reports in `ec` and never throws.
+template <class Body>
+auto reporting(std::error_code& ec, Body&& body) noexcept -> decltype(body(std::declval<failure&>())) {
+    failure f;
+    auto r = reporting(f, std::forward<Body>(body));
+    ec = f.code;
+    return r;
+}
+
 }  // namespace detail
-#endif  // LIFTOFF_DETAIL_DEFINITIONS
-
-// ---- platform-templated forms (tests instantiate them with their own platform) -------------
-
-/// open_url() on platform P.
-template <class P>
-basic_child<P> basic_open_url(const std::string& url, const open_options& opts = {});
-template <class P>
-basic_child<P> basic_open_url(const std::string& url, const open_options& opts, std::error_code& ec) noexcept;
-template <class P>
-open_plan basic_plan_open_url(const std::string& url, const open_options& opts = {});
-template <class P>
-open_plan basic_plan_open_url(const std::string& url, const open_options& opts, std::error_code& ec) noexcept;
-/// open_path() on platform P.
-template <class P>
-basic_child<P> basic_open_path(const std::string& path, const open_options& opts = {});
-template <class P>
-basic_child<P> basic_open_path(const std::string& path, const open_options& opts, std::error_code& ec) noexcept;
-template <class P>
-open_plan basic_plan_open_path(const std::string& path, const open_options& opts = {});
-template <class P>
-open_plan basic_plan_open_path(const std::string& path, const open_options& opts, std::error_code& ec) noexcept;
-/// open_with() on platform P.
-template <class P>
-basic_child<P> basic_open_with(const std::string& app, const std::vector<std::string>& targets,
-                               const open_options& opts = {});
-template <class P>
-basic_child<P> basic_open_with(const std::string& app, const std::vector<std::string>& targets,
-                               const open_options& opts, std::error_code& ec) noexcept;
-template <class P>
-open_plan basic_plan_open_with(const std::string& app, const std::vector<std::string>& targets,
-                               const open_options& opts = {});
-template <class P>
-open_plan basic_plan_open_with(const std::string& app, const std::vector<std::string>& targets,
-                               const open_options& opts, std::error_code& ec) noexcept;
-/// reveal() on platform P.
-template <class P>
-basic_child<P> basic_reveal(const std::string& path, const open_options& opts = {});
-template <class P>
-basic_child<P> basic_reveal(const std::string& path, const open_options& opts, std::error_code& ec) noexcept;
-template <class P>
-open_plan basic_plan_reveal(const std::string& path, const open_options& opts = {});
-template <class P>
-open_plan basic_plan_reveal(const std::string& path, const open_options& opts, std::error_code& ec) noexcept;
-
-#if LIFTOFF_DETAIL_DEFINITIONS
-template <class P>
-basic_child<P> basic_open_url(const std::string& url, const open_options& opts) {
-    return detail::open_throwing<P>(detail::url_request<P>(url, opts), opts);
-}
-template <class P>
-basic_child<P> basic_open_url(const std::string& url, const open_options& opts, std::error_code& ec) noexcept {
-    return detail::open_reporting<P>(detail::url_request<P>(url, opts), opts, ec);
-}
-template <class P>
-open_plan basic_plan_open_url(const std::string& url, const open_options& opts) {
-    return detail::plan_throwing<P>(detail::url_request<P>(url, opts), opts);
-}
-template <class P>
-open_plan basic_plan_open_url(const std::string& url, const open_options& opts, std::error_code& ec) noexcept {
-    return detail::plan_reporting<P>(detail::url_request<P>(url, opts), opts, ec);
-}
-template <class P>
-basic_child<P> basic_open_path(const std::string& path, const open_options& opts) {
-    return detail::open_throwing<P>(detail::path_request<P>(path, opts, false), opts);
-}
-template <class P>
-basic_child<P> basic_open_path(const std::string& path, const open_options& opts, std::error_code& ec) noexcept {
-    return detail::open_reporting<P>(detail::path_request<P>(path, opts, false), opts, ec);
-}
-template <class P>
-open_plan basic_plan_open_path(const std::string& path, const open_options& opts) {
-    return detail::plan_throwing<P>(detail::path_request<P>(path, opts, false), opts);
-}
-template <class P>
-open_plan basic_plan_open_path(const std::string& path, const open_options& opts, std::error_code& ec) noexcept {
-    return detail::plan_reporting<P>(detail::path_request<P>(path, opts, false), opts, ec);
-}
-template <class P>
-basic_child<P> basic_open_with(const std::string& app, const std::vector<std::string>& targets,
-                               const open_options& opts) {
-    return detail::open_throwing<P>(detail::with_request<P>(app, targets, opts), opts);
-}
-template <class P>
-basic_child<P> basic_open_with(const std::string& app, const std::vector<std::string>& targets,
-                               const open_options& opts, std::error_code& ec) noexcept {
-    return detail::open_reporting<P>(detail::with_request<P>(app, targets, opts), opts, ec);
-}
-template <class P>
-open_plan basic_plan_open_with(const std::string& app, const std::vector<std::string>& targets,
-                               const open_options& opts) {
-    return detail::plan_throwing<P>(detail::with_request<P>(app, targets, opts), opts);
-}
-template <class P>
-open_plan basic_plan_open_with(const std::string& app, const std::vector<std::string>& targets,
-                               const open_options& opts, std::error_code& ec) noexcept {
-    return detail::plan_reporting<P>(detail::with_request<P>(app, targets, opts), opts, ec);
-}
-template <class P>
-basic_child<P> basic_reveal(const std::string& path, const open_options& opts) {
-    return detail::open_throwing<P>(detail::path_request<P>(path, opts, true), opts);
-}
-template <class P>
-basic_child<P> basic_reveal(const std::string& path, const open_options& opts, std::error_code& ec) noexcept {
-    return detail::open_reporting<P>(detail::path_request<P>(path, opts, true), opts, ec);
-}
-template <class P>
-open_plan basic_plan_reveal(const std::string& path, const open_options& opts) {
-    return detail::plan_throwing<P>(detail::path_request<P>(path, opts, true), opts);
-}
-template <class P>
-open_plan basic_plan_reveal(const std::string& path, const open_options& opts, std::error_code& ec) noexcept {
-    return detail::plan_reporting<P>(detail::path_request<P>(path, opts, true), opts, ec);
-}
-#endif  // LIFTOFF_DETAIL_DEFINITIONS
-
-// ---- the public functions ---------------------------------------------------------------------
-
-/// Opens `url` in the user's default application for its scheme. The URL is checked first
-/// (absolute, a scheme in opts.allowed_schemes, only RFC 3986 characters, never an option).
-/// Waits up to opts.confirm for the opener's verdict; an opener still running then counts as
-/// launched. The child owns the opener (if any) and its on_destroy is release. On Windows the
-/// verdict is ShellExecuteExW's own, and the child owns the process it started; it is invalid
-/// when there is none (the URL went to a running application, or through DDE).
-/// Throws launch_error: unsafe_url, no_graphical_session, no_opener, no_handler, opener_failed ...
-inline child open_url(const std::string& url, const open_options& opts = {}) {
-    return basic_open_url<native_platform>(url, opts);
-}
-/// As open_url(url, opts); failure goes to `ec` (a liftoff::errc) and the child is invalid.
-inline child open_url(const std::string& url, const open_options& opts, std::error_code& ec) noexcept {
-    return basic_open_url<native_platform>(url, opts, ec);
-}
-/// What open_url(url, opts) would run, checked exactly as it checks, running nothing.
-/// Throws launch_error for what open_url would refuse before running anything.
-inline open_plan plan_open_url(const std::string& url, const open_options& opts = {}) {
-    return basic_plan_open_url<native_platform>(url, opts);
-}
-/// As plan_open_url(url, opts); failure goes to `ec` and the plan is empty.
-inline open_plan plan_open_url(const std::string& url, const open_options& opts, std::error_code& ec) noexcept {
-    return basic_plan_open_url<native_platform>(url, opts, ec);
-}
-
-/// Opens a local file or directory in its default application. The path must exist
-/// (target_not_found) and is made absolute; programs, scripts and launchers are refused
-/// (refused_executable) unless opts.allow_executables. Otherwise as open_url().
-inline child open_path(const std::string& path, const open_options& opts = {}) {
-    return basic_open_path<native_platform>(path, opts);
-}
-inline child open_path(const char* path, const open_options& opts = {}) {
-    return open_path(std::string(path), opts);
-}
-inline child open_path(const std::filesystem::path& path, const open_options& opts = {}) {
-    return open_path(path.u8string(), opts);
-}
-/// As open_path(path, opts); failure goes to `ec` and the child is invalid.
-inline child open_path(const std::string& path, const open_options& opts, std::error_code& ec) noexcept {
-    return basic_open_path<native_platform>(path, opts, ec);
-}
-inline child open_path(const char* path, const open_options& opts, std::error_code& ec) noexcept {
-    try {
-        return open_path(std::string(path), opts, ec);
-    } catch (...) {
-        ec = make_error_code(errc::resource_exhausted);
-        return {};
-    }
-}
-inline child open_path(const std::filesystem::path& path, const open_options& opts, std::error_code& ec) noexcept {
-    try {
-        return open_path(path.u8string(), opts, ec);
-    } catch (...) {
-        ec = make_error_code(errc::resource_exhausted);
-        return {};
-    }
-}
-/// What open_path(path, opts) would run, running nothing.
-inline open_plan plan_open_path(const std::string& path, const open_options& opts = {}) {
-    return basic_plan_open_path<native_platform>(path, opts);
-}
-inline open_plan plan_open_path(const std::string& path, const open_options& opts, std::error_code& ec) noexcept {
-    return basic_plan_open_path<native_platform>(path, opts, ec);
-}
-
-/// Opens `targets` (files, made absolute, or URLs, checked as open_url checks them) in the
-/// application `app`: a path to a program or a .desktop file; a desktop id ("firefox",
-/// "org.gnome.TextEditor.desktop") found in $XDG_DATA_HOME and $XDG_DATA_DIRS, its Exec run
-/// per the Desktop Entry Specification; a program in PATH; on macOS an application name or
-/// bundle id; on Windows a name registered in App Paths (HKCU, then HKLM), else a program in
-/// PATH (with PATHEXT), run through ShellExecuteExW. opts.app_args go first, then the targets,
-/// each one argument. Never a shell (a .bat/.cmd application gets launch()'s cmd.exe escaping).
-/// Throws launch_error: application_not_found, unsupported (Terminal=true), opener_failed ...
-inline child open_with(const std::string& app, const std::vector<std::string>& targets, const open_options& opts = {}) {
-    return basic_open_with<native_platform>(app, targets, opts);
-}
-/// As open_with(app, targets, opts); failure goes to `ec` and the child is invalid.
-inline child open_with(const std::string& app, const std::vector<std::string>& targets, const open_options& opts,
-                       std::error_code& ec) noexcept {
-    return basic_open_with<native_platform>(app, targets, opts, ec);
-}
-/// What open_with(app, targets, opts) would run, running nothing.
-inline open_plan plan_open_with(const std::string& app, const std::vector<std::string>& targets,
-                                const open_options& opts = {}) {
-    return basic_plan_open_with<native_platform>(app, targets, opts);
-}
-inline open_plan plan_open_with(const std::string& app, const std::vector<std::string>& targets,
-                                const open_options& opts, std::error_code& ec) noexcept {
-    return basic_plan_open_with<native_platform>(app, targets, opts, ec);
-}
-
-/// Shows `path` selected in the file manager (Linux/BSD: org.freedesktop.FileManager1.ShowItems,
-/// else its folder opened; macOS: open -R; WSL: explorer.exe /select; Windows: explorer.exe
-/// /select,"PATH" from the Windows directory, through ShellExecuteExW). The path must exist.
-inline child reveal(const std::string& path, const open_options& opts = {}) {
-    return basic_reveal<native_platform>(path, opts);
-}
-inline child reveal(const char* path, const open_options& opts = {}) {
-    return reveal(std::string(path), opts);
-}
-inline child reveal(const std::filesystem::path& path, const open_options& opts = {}) {
-    return reveal(path.u8string(), opts);
-}
-/// As reveal(path, opts); failure goes to `ec` and the child is invalid.
-inline child reveal(const std::string& path, const open_options& opts, std::error_code& ec) noexcept {
-    return basic_reveal<native_platform>(path, opts, ec);
-}
-/// What reveal(path, opts) would run, running nothing.
-inline open_plan plan_reveal(const std::string& path, const open_options& opts = {}) {
-    return basic_plan_reveal<native_platform>(path, opts);
-}
-inline open_plan plan_reveal(const std::string& path, const open_options& opts, std::error_code& ec) noexcept {
-    return basic_plan_reveal<native_platform>(path, opts, ec);
-}
-
 }  // namespace v0
 }  // namespace liftoff
-// ---- liftoff/diagnose.hpp ----
-// liftoff/diagnose.hpp: diagnose() and preflight(): why launching (or opening) would fail here,
-// explained before it happens. The report and its judgement are in report.hpp; this adds what
-// the openers would do now.
-
-#include <string>
 
 namespace liftoff {
 inline namespace v0 {
-
-/// diagnose() and preflight() on platform P.
-template <class P>
-report basic_diagnose(const diagnose_options& options = {});
-template <class P>
-report basic_preflight(const command& cmd, const diagnose_options& options = {});
-
-#if LIFTOFF_DETAIL_DEFINITIONS
 namespace detail {
 
 /// Fills in how open_url() would go now, and what stops it.
@@ -10618,21 +9963,837 @@ void judge_openers(report& r) {
 }
 
 }  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+#if !defined(LIFTOFF_SEPARATE_COMPILATION) || defined(LIFTOFF_IMPLEMENTATION)
+// ---- liftoff/impl/error.inl ----
+// liftoff/impl/error.inl: the error category and launch_error (declared in error.hpp).
 
-/// The session this process runs in, on platform P: OS, user, session kind, sandbox, locale,
-/// PATH, openers and what open_url() would do, environment (secrets redacted), and the findings
-/// that follow. Never throws for what it finds; std::bad_alloc only.
-template <class P>
-report basic_diagnose(const diagnose_options& options) {
+#include <string>
+#include <system_error>
+#include <utility>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+class error_category_impl final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "liftoff"; }
+
+    std::string message(int ev) const override {
+        switch (static_cast<errc>(ev)) {
+        case errc::program_not_found: return "program not found; give a full path or install it";
+        case errc::not_executable: return "program is not executable; check its mode bits and mount";
+        case errc::bad_working_directory: return "working directory is missing or not searchable";
+        case errc::invalid_argument: return "invalid argument; nothing was run";
+        case errc::exec_format_error: return "not a program this system can run";
+        case errc::resource_exhausted: return "out of processes, descriptors or memory";
+        case errc::timed_out: return "timed out";
+        case errc::unsafe_url:
+            return "URL refused before anything ran (a character to percent-encode, a scheme not allowed, or not "
+                   "absolute)";
+        case errc::target_not_found: return "file or target not found";
+        case errc::no_graphical_session: return "no graphical session to open it in";
+        case errc::no_opener: return "no opener program is installed";
+        case errc::no_handler: return "no application is set to handle it";
+        case errc::application_not_found: return "application not found";
+        case errc::opener_failed: return "the opener reported a failure";
+        case errc::refused_executable: return "refused to open an executable file";
+        case errc::encoding_error: return "text is not valid UTF-8";
+        case errc::unsupported: return "not supported on this system";
+        case errc::redirect_failed: return "a file for the child's stream could not be opened";
+        case errc::callback_failed: return "a callback given to liftoff (trace) threw an exception";
+        }
+        return "unknown liftoff error";
+    }
+
+    std::error_condition default_error_condition(int ev) const noexcept override {
+        switch (static_cast<errc>(ev)) {
+        case errc::program_not_found:
+        case errc::target_not_found: return std::errc::no_such_file_or_directory;
+        case errc::not_executable: return std::errc::permission_denied;
+        case errc::invalid_argument:
+        case errc::unsafe_url:
+        case errc::encoding_error: return std::errc::invalid_argument;
+        case errc::exec_format_error: return std::errc::executable_format_error;
+        case errc::resource_exhausted: return std::errc::resource_unavailable_try_again;
+        case errc::timed_out: return std::errc::timed_out;
+        case errc::unsupported: return std::errc::not_supported;
+        default: return {ev, *this};
+        }
+    }
+};
+
+}  // namespace detail
+
+LIFTOFF_API const std::error_category& category() noexcept {
+    static const detail::error_category_impl instance;
+    return instance;
+}
+
+LIFTOFF_API launch_error::launch_error(liftoff::failure f) : std::system_error(f.code), failure_(std::move(f)) {}
+
+LIFTOFF_API launch_error::launch_error(std::error_code code, std::string message) : std::system_error(code) {
+    failure_.code = code;
+    failure_.message = std::move(message);
+}
+
+LIFTOFF_API const char* launch_error::what() const noexcept {
+    return failure_.message.c_str();
+}
+LIFTOFF_API std::error_code launch_error::os_error() const noexcept {
+    return failure_.os_error;
+}
+LIFTOFF_API const std::string& launch_error::program() const noexcept {
+    return failure_.program;
+}
+LIFTOFF_API const std::string& launch_error::path() const noexcept {
+    return failure_.path;
+}
+LIFTOFF_API const std::vector<std::string>& launch_error::findings() const noexcept {
+    return failure_.findings;
+}
+LIFTOFF_API const failure& launch_error::failure() const noexcept {
+    return failure_;
+}
+
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/impl/encoding.inl ----
+// liftoff/impl/encoding.inl: from_system_encoding() (declared in encoding.hpp).
+
+#include <string>
+#include <system_error>
+
+namespace liftoff {
+inline namespace v0 {
+
+LIFTOFF_API std::string from_system_encoding(const std::string& text, failure& f) noexcept {
+    f = {};
+    try {
+        std::string out;
+        f = detail::decode_system_text<detail::native_platform>(text, out);
+        return out;
+    } catch (...) {
+        detail::out_of_memory(f);  // allocation failed on the way
+        return {};
+    }
+}
+
+LIFTOFF_API std::string from_system_encoding(const std::string& text, std::error_code& ec) noexcept {
+    failure f;
+    std::string out = from_system_encoding(text, f);
+    ec = f.code;
+    return out;
+}
+
+LIFTOFF_API std::string from_system_encoding(const std::string& text) {
+    std::string out;
+    if (auto f = detail::decode_system_text<detail::native_platform>(text, out)) detail::raise(f);
+    return out;
+}
+
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/impl/search.inl ----
+// liftoff/impl/search.inl: find_program() (declared in search.hpp).
+
+#include <filesystem>
+#include <optional>
+#include <string_view>
+
+namespace liftoff {
+inline namespace v0 {
+
+LIFTOFF_API std::optional<std::filesystem::path> find_program(std::string_view name) {
+    using P = detail::native_platform;
+    const auto path = P::get_env("PATH");
+    return detail::find_program_in<P>(name, path ? *path : P::default_path());
+}
+
+LIFTOFF_API std::optional<std::filesystem::path> find_program(std::string_view name, std::string_view path_list) {
+    return detail::find_program_in<detail::native_platform>(name, path_list);
+}
+
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/impl/child.inl ----
+// liftoff/impl/child.inl: the member functions of child (declared in child.hpp).
+
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+LIFTOFF_API void child_state_deleter::operator()(child_state* s) const noexcept {
+    delete s;
+}
+}  // namespace detail
+
+LIFTOFF_API child::child(detail::child_state_ptr s) noexcept : s_(std::move(s)) {}
+
+LIFTOFF_API child::child(child&&) noexcept = default;
+
+LIFTOFF_API bool child::valid() const noexcept {
+    return s_ != nullptr;
+}
+
+LIFTOFF_API bool child::owned() const noexcept {
+    return s_ && !detail::inherited_through_fork(s_->proc, 0);
+}
+
+LIFTOFF_API child& child::operator=(child&& other) noexcept {
+    if (this != &other) {
+        destroy();
+        s_ = std::move(other.s_);
+    }
+    return *this;
+}
+
+LIFTOFF_API child::~child() {
+    destroy();
+}
+
+LIFTOFF_API child::pid_type child::pid() const noexcept {
+    static_assert(std::is_same<pid_type, detail::native_platform::process::pid_type>::value, "pid_type is wrong");
+    return s_ ? s_->proc.pid() : pid_type{};
+}
+
+LIFTOFF_API bool child::running() {
+    if (!owned()) return false;
+    return !s_->observe(s_->proc.try_wait());
+}
+
+LIFTOFF_API exit_status child::wait() {
+    if (!owned()) return {};
+    const exit_status st = s_->wait_until_done();
+    if (auto e = s_->take_callback_error()) std::rethrow_exception(e);
+    return st;
+}
+
+LIFTOFF_API std::optional<exit_status> child::wait_for(std::chrono::nanoseconds limit) {
+    if (!owned()) return std::nullopt;
+    auto st = s_->observe(s_->proc.wait_for(limit));
+    if (st) s_->finish_streams();
+    return st;
+}
+
+LIFTOFF_API exit_status child::terminate(std::chrono::nanoseconds grace) {
+    if (!owned()) return {};
+    const exit_status st = s_->stop(grace);
+    s_->finish_streams();
+    return st;
+}
+
+LIFTOFF_API exit_status child::kill() {
+    if (!owned()) return {};
+    const exit_status st = s_->kill_now();
+    s_->finish_streams();
+    return st;
+}
+
+LIFTOFF_API void child::release() {
+    if (!s_) return;
+    if (!owned())
+        detail::abandon_in_fork(s_->proc, 0);
+    else if (!s_->known())
+        s_->proc.release();
+    s_.reset();
+}
+
+LIFTOFF_API void child::write_stdin(std::string_view bytes, std::error_code& ec) noexcept {
+    if (!owned()) {
+        ec = std::make_error_code(std::errc::bad_file_descriptor);
+        return;
+    }
+    ec = s_->proc.write_stdin(bytes);
+}
+
+LIFTOFF_API void child::write_stdin(std::string_view bytes) {
+    std::error_code ec;
+    write_stdin(bytes, ec);
+    if (!ec) return;
+    const std::string name = s_ ? s_->program : std::string("an invalid child");
+    const std::string why = ec == std::errc::broken_pipe           ? "the child has closed its stdin or exited"
+                            : ec == std::errc::bad_file_descriptor ? "stdin is not io::pipe() or was closed"
+                            : ec == std::errc::operation_canceled
+                                ? "close_stdin() was called while this write waited for the child to read"
+                                : ec.message();
+    throw std::system_error(ec, "liftoff: cannot write to the stdin of '" + name + "': " + why);
+}
+
+LIFTOFF_API void child::close_stdin() noexcept {
+    if (owned()) s_->proc.close_stdin();
+}
+
+LIFTOFF_API bool child::timed_out() const {
+    if (!owned()) return false;
+    std::lock_guard<std::mutex> lock(s_->mutex);
+    return s_->timed_out;
+}
+
+LIFTOFF_API std::string child::out() const {
+    return owned() ? s_->captured(detail::output::out) : std::string();
+}
+LIFTOFF_API std::string child::err() const {
+    return owned() ? s_->captured(detail::output::err) : std::string();
+}
+LIFTOFF_API bool child::out_truncated() const {
+    return owned() && s_->flag(detail::output::out, detail::output_flag::truncated);
+}
+LIFTOFF_API bool child::err_truncated() const {
+    return owned() && s_->flag(detail::output::err, detail::output_flag::truncated);
+}
+LIFTOFF_API bool child::out_cut() const {
+    return owned() && s_->flag(detail::output::out, detail::output_flag::cut);
+}
+LIFTOFF_API bool child::err_cut() const {
+    return owned() && s_->flag(detail::output::err, detail::output_flag::cut);
+}
+
+LIFTOFF_API void child::destroy() noexcept {
+    if (!s_) return;
+    if (!owned()) {  // a copy made by fork(): nothing here to stop, wait for or join
+        detail::abandon_in_fork(s_->proc, 0);
+        s_.reset();
+        return;
+    }
+    try {
+        switch (s_->policy) {
+        case on_destroy::wait: s_->wait_until_done(); break;
+        case on_destroy::terminate:
+            s_->stop(s_->grace);
+            s_->finish_streams();
+            break;
+        case on_destroy::kill:
+            s_->kill_now();
+            s_->finish_streams();
+            break;
+        case on_destroy::release:
+            if (!s_->known()) s_->proc.release();
+            break;
+        }
+    } catch (...) {
+        // A trace callback threw: a destructor cannot pass it on, and must not leave the child
+        // running or unreaped. Untraced, it ends the child at once (a released one is left be).
+        try {
+            s_->trace = nullptr;
+            if (s_->policy != on_destroy::release) {
+                s_->kill_now();
+                s_->finish_streams();
+            } else if (!s_->known()) {
+                s_->proc.release();
+            }
+        } catch (...) {
+        }
+    }
+    s_.reset();
+}
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/impl/launch.inl ----
+// liftoff/impl/launch.inl: launch() and run() (declared in launch.hpp).
+
+#include <exception>
+#include <new>
+#include <system_error>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// launch_with() for the overloads that do not throw: a trace callback's exception is
+/// errc::callback_failed, and kept in `*callback_error` when it is given.
+inline child launch_reporting(const command& cmd, stream_defaults defaults, failure& f,
+                              std::exception_ptr* callback_error) noexcept {
+    f = {};
+    try {
+        return launch_with(cmd, defaults, f);
+    } catch (const callback_thrown& t) {
+        f = make_failure(errc::callback_failed, printable(cmd.program()), "a trace callback threw an exception",
+                         "catch exceptions in the callback, or use the overload without error_code/failure");
+        if (callback_error != nullptr) *callback_error = t.error;
+    } catch (...) {
+        // Callbacks are wrapped above: what is left is the library's own work, whose only
+        // exceptions are the standard library's for memory (std::bad_alloc, std::length_error).
+        out_of_memory(f);
+    }
+    return {};
+}
+
+/// launch_with(), with what a trace callback threw passed on as the original exception.
+inline child launch_throwing(const command& cmd, stream_defaults defaults) {
+    failure f;
+    child c;
+    try {
+        c = launch_with(cmd, defaults, f);
+    } catch (const callback_thrown& t) {
+        std::rethrow_exception(t.error);
+    }
+    if (f) raise(f);
+    return c;
+}
+
+}  // namespace detail
+
+LIFTOFF_API child launch(const command& cmd) {
+    return detail::launch_throwing(cmd, detail::stream_defaults::launch);
+}
+
+LIFTOFF_API child launch(const command& cmd, failure& f) noexcept {
+    return detail::launch_reporting(cmd, detail::stream_defaults::launch, f, nullptr);
+}
+
+LIFTOFF_API child launch(const command& cmd, std::error_code& ec) noexcept {
+    failure f;
+    child c = launch(cmd, f);
+    ec = f.code;
+    return c;
+}
+
+LIFTOFF_API result run(const command& cmd) {
+    child c = detail::launch_throwing(cmd, detail::stream_defaults::run);
+    return detail::collect(c);
+}
+
+LIFTOFF_API result run(const command& cmd, failure& f) {
+    std::exception_ptr callback_error;
+    child c = detail::launch_reporting(cmd, detail::stream_defaults::run, f, &callback_error);
+    if (callback_error) std::rethrow_exception(callback_error);
+    if (f) return {};
+    return detail::collect(c);
+}
+
+LIFTOFF_API result run(const command& cmd, std::error_code& ec) {
+    failure f;
+    result r = run(cmd, f);
+    ec = f.code;
+    return r;
+}
+
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/impl/open.inl ----
+// liftoff/impl/open.inl: the openers (declared in open.hpp): each form is the native platform's
+// detail::*_on, throwing or reporting.
+
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+
+LIFTOFF_API child open_url(const std::string& url, const open_options& opts, failure& f) noexcept {
+    return detail::reporting(f, [&](failure& out) { return detail::open_url_on<detail::native_platform>(url, opts, out); });
+}
+LIFTOFF_API child open_url(const std::string& url, const open_options& opts, std::error_code& ec) noexcept {
+    return detail::reporting(ec, [&](failure& out) { return detail::open_url_on<detail::native_platform>(url, opts, out); });
+}
+LIFTOFF_API child open_url(const std::string& url, const open_options& opts) {
+    return detail::throwing([&](failure& out) { return detail::open_url_on<detail::native_platform>(url, opts, out); });
+}
+
+LIFTOFF_API open_plan plan_open_url(const std::string& url, const open_options& opts, failure& f) noexcept {
+    return detail::reporting(f, [&](failure& out) { return detail::plan_open_url_on<detail::native_platform>(url, opts, out); });
+}
+LIFTOFF_API open_plan plan_open_url(const std::string& url, const open_options& opts, std::error_code& ec) noexcept {
+    return detail::reporting(ec, [&](failure& out) { return detail::plan_open_url_on<detail::native_platform>(url, opts, out); });
+}
+LIFTOFF_API open_plan plan_open_url(const std::string& url, const open_options& opts) {
+    return detail::throwing([&](failure& out) { return detail::plan_open_url_on<detail::native_platform>(url, opts, out); });
+}
+
+LIFTOFF_API child open_path(const path_arg& path, const open_options& opts, failure& f) noexcept {
+    return detail::reporting(f, [&](failure& out) { return detail::open_path_on<detail::native_platform>(path.str(), opts, out); });
+}
+LIFTOFF_API child open_path(const path_arg& path, const open_options& opts, std::error_code& ec) noexcept {
+    return detail::reporting(ec, [&](failure& out) { return detail::open_path_on<detail::native_platform>(path.str(), opts, out); });
+}
+LIFTOFF_API child open_path(const path_arg& path, const open_options& opts) {
+    return detail::throwing([&](failure& out) { return detail::open_path_on<detail::native_platform>(path.str(), opts, out); });
+}
+
+LIFTOFF_API open_plan plan_open_path(const path_arg& path, const open_options& opts, failure& f) noexcept {
+    return detail::reporting(f, [&](failure& out) { return detail::plan_open_path_on<detail::native_platform>(path.str(), opts, out); });
+}
+LIFTOFF_API open_plan plan_open_path(const path_arg& path, const open_options& opts, std::error_code& ec) noexcept {
+    return detail::reporting(ec, [&](failure& out) { return detail::plan_open_path_on<detail::native_platform>(path.str(), opts, out); });
+}
+LIFTOFF_API open_plan plan_open_path(const path_arg& path, const open_options& opts) {
+    return detail::throwing([&](failure& out) { return detail::plan_open_path_on<detail::native_platform>(path.str(), opts, out); });
+}
+
+LIFTOFF_API child open_with(const std::string& app, const std::vector<std::string>& targets, const open_options& opts, failure& f) noexcept {
+    return detail::reporting(f, [&](failure& out) { return detail::open_with_on<detail::native_platform>(app, targets, opts, out); });
+}
+LIFTOFF_API child open_with(const std::string& app, const std::vector<std::string>& targets, const open_options& opts, std::error_code& ec) noexcept {
+    return detail::reporting(ec, [&](failure& out) { return detail::open_with_on<detail::native_platform>(app, targets, opts, out); });
+}
+LIFTOFF_API child open_with(const std::string& app, const std::vector<std::string>& targets, const open_options& opts) {
+    return detail::throwing([&](failure& out) { return detail::open_with_on<detail::native_platform>(app, targets, opts, out); });
+}
+
+LIFTOFF_API open_plan plan_open_with(const std::string& app, const std::vector<std::string>& targets, const open_options& opts, failure& f) noexcept {
+    return detail::reporting(f, [&](failure& out) { return detail::plan_open_with_on<detail::native_platform>(app, targets, opts, out); });
+}
+LIFTOFF_API open_plan plan_open_with(const std::string& app, const std::vector<std::string>& targets, const open_options& opts, std::error_code& ec) noexcept {
+    return detail::reporting(ec, [&](failure& out) { return detail::plan_open_with_on<detail::native_platform>(app, targets, opts, out); });
+}
+LIFTOFF_API open_plan plan_open_with(const std::string& app, const std::vector<std::string>& targets, const open_options& opts) {
+    return detail::throwing([&](failure& out) { return detail::plan_open_with_on<detail::native_platform>(app, targets, opts, out); });
+}
+
+LIFTOFF_API child reveal(const path_arg& path, const open_options& opts, failure& f) noexcept {
+    return detail::reporting(f, [&](failure& out) { return detail::reveal_on<detail::native_platform>(path.str(), opts, out); });
+}
+LIFTOFF_API child reveal(const path_arg& path, const open_options& opts, std::error_code& ec) noexcept {
+    return detail::reporting(ec, [&](failure& out) { return detail::reveal_on<detail::native_platform>(path.str(), opts, out); });
+}
+LIFTOFF_API child reveal(const path_arg& path, const open_options& opts) {
+    return detail::throwing([&](failure& out) { return detail::reveal_on<detail::native_platform>(path.str(), opts, out); });
+}
+
+LIFTOFF_API open_plan plan_reveal(const path_arg& path, const open_options& opts, failure& f) noexcept {
+    return detail::reporting(f, [&](failure& out) { return detail::plan_reveal_on<detail::native_platform>(path.str(), opts, out); });
+}
+LIFTOFF_API open_plan plan_reveal(const path_arg& path, const open_options& opts, std::error_code& ec) noexcept {
+    return detail::reporting(ec, [&](failure& out) { return detail::plan_reveal_on<detail::native_platform>(path.str(), opts, out); });
+}
+LIFTOFF_API open_plan plan_reveal(const path_arg& path, const open_options& opts) {
+    return detail::throwing([&](failure& out) { return detail::plan_reveal_on<detail::native_platform>(path.str(), opts, out); });
+}
+
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/impl/report.inl ----
+// liftoff/impl/report.inl: a report as text and as JSON (declared in report.hpp).
+
+#include <string>
+
+// ---- liftoff/detail/json.hpp ----
+// liftoff/detail/json.hpp: a small JSON writer for report::to_json (strings escaped, invalid UTF-8
+// replaced by U+FFFD so the output is always valid JSON).
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// `s` as a JSON string literal, quotes included.
+inline std::string json_quote(std::string_view s) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t next = i;
+        std::uint32_t cp = 0;
+        const std::size_t n = decode_utf8(s, next, cp) ? next - i : 0;
+        if (n == 0) {
+            out += "\xEF\xBF\xBD";  // U+FFFD for a byte that is not UTF-8
+            ++i;
+            continue;
+        }
+        if (n > 1) {
+            out.append(s.data() + i, n);
+        } else if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (c < 0x20 || c == 0x7f) {
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else {
+            out += static_cast<char>(c);
+        }
+        i += n;
+    }
+    return out + "\"";
+}
+
+/// Builds one JSON object or array, comma by comma.
+class json_writer {
+public:
+    json_writer& open(char bracket) {
+        comma();
+        out_ += bracket;
+        first_ = true;
+        return *this;
+    }
+    json_writer& close(char bracket) {
+        out_ += bracket;
+        first_ = false;
+        return *this;
+    }
+    json_writer& key(std::string_view k) {
+        comma();
+        out_ += json_quote(k);
+        out_ += ": ";
+        first_ = true;  // the value follows without a comma
+        return *this;
+    }
+    json_writer& string(std::string_view v) { return raw(json_quote(v)); }
+    json_writer& boolean(bool v) { return raw(v ? "true" : "false"); }
+    json_writer& number(long long v) { return raw(std::to_string(v)); }
+    json_writer& null() { return raw("null"); }
+    json_writer& raw(const std::string& text) {
+        comma();
+        out_ += text;
+        return *this;
+    }
+    const std::string& str() const noexcept { return out_; }
+
+private:
+    void comma() {
+        if (!first_) out_ += ", ";
+        first_ = false;
+    }
+    std::string out_;
+    bool first_ = true;
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+inline const char* colour_of(severity s) noexcept {
+    switch (s) {
+    case severity::error: return "\033[1;31m";
+    case severity::warning: return "\033[1;33m";
+    case severity::info: return "\033[36m";
+    }
+    return "";
+}
+
+}  // namespace detail
+
+LIFTOFF_API std::string report::to_text(bool colour) const {
+    using detail::printable;
+    std::string t;
+    auto line = [&](const std::string& label, const std::string& value) {
+        t += "  " + label + std::string(label.size() < 12 ? 12 - label.size() : 1, ' ') + value + "\n";
+    };
+    auto yes = [](bool b) { return b ? "yes" : "no"; };
+    t += "liftoff " + version + "\n";
+    if (!os.empty()) {
+        line("os", os + " " + kernel + " " + arch);
+        std::string g;
+        for (auto id : groups)
+            g += (g.empty() ? "" : ",") + std::to_string(id);
+        line("user", user + " (uid " + std::to_string(uid) + ", gid " + std::to_string(gid) + ", groups " + g +
+                         "), umask " + umask);
+        line("cwd", printable(cwd) + (cwd_exists ? "" : " (gone)"));
+        std::string vars;
+        for (const auto& v : session_variables)
+            if (v.second) vars += (vars.empty() ? "" : ", ") + v.first + "=" + printable(*v.second);
+        line("session", session + (vars.empty() ? std::string() : " (" + vars + ")"));
+        line("sandbox", sandbox.empty() ? "none" : detail::join(sandbox, ", "));
+        line("locale", printable(locale) + (utf8 ? " (UTF-8)" : " (not UTF-8)"));
+        std::string p;
+        for (const auto& e : path) {
+            std::string flags = e.empty                ? " [empty]"
+                                : e.relative           ? " [relative]"
+                                : !e.exists            ? " [missing]"
+                                : e.writable_by_others ? " [writable by others]"
+                                                       : "";
+            p += (p.empty() ? "" : " ") + printable(e.dir) + flags;
+        }
+        line("PATH", p.empty() ? "(not set)" : p);
+        line("openers", openers.empty() ? "none found" : detail::join(openers, ", "));
+        line("open_url", open_url_plan);
+    }
+    if (program) {
+        const auto& pf = *program;
+        line("program", printable(pf.program) + " -> " + (pf.resolved.empty() ? "(none)" : printable(pf.resolved)) +
+                            " (" + pf.found_by + ")");
+        if (!pf.resolved.empty() && pf.exists)
+            line("file", (pf.format.empty() ? std::string("not a regular file") : pf.format) + ", mode " + pf.mode +
+                             ", executable " + yes(pf.executable) + (pf.noexec_mount ? ", noexec mount" : ""));
+        if (!pf.interpreter.empty()) line("interpreter", printable(pf.interpreter));
+        if (!pf.cwd.empty()) line("start in", printable(pf.cwd));
+        line("arguments", std::to_string(pf.argument_bytes) + " bytes with the environment (limit " +
+                              std::to_string(pf.argument_limit) + ")");
+    }
+    std::size_t id_width = 0;
+    for (const auto& f : findings)
+        id_width = f.id.size() > id_width ? f.id.size() : id_width;
+    t += findings.empty() ? "no findings\n" : "findings\n";
+    for (const auto& f : findings) {
+        std::string sev = to_string(f.severity);
+        for (char& c : sev)
+            c = static_cast<char>(c - 'a' + 'A');
+        sev.resize(8, ' ');
+        t += "  " + (colour ? detail::colour_of(f.severity) + sev + "\033[0m" : sev) + f.id +
+             std::string(id_width - f.id.size() + 2, ' ') + printable(f.what) + "\n";
+        t += "  " + std::string(8 + id_width + 2, ' ') + "-> " + printable(f.remedy) + "\n";
+    }
+    return t;
+}
+
+LIFTOFF_API std::string report::to_json() const {
+    detail::json_writer w;
+    w.open('{');
+    w.key("liftoff").string(version);
+    if (!os.empty()) {
+        w.key("os").open('{').key("name").string(os).key("kernel").string(kernel).key("arch").string(arch).close('}');
+        w.key("user")
+            .open('{')
+            .key("name")
+            .string(user)
+            .key("uid")
+            .number(uid)
+            .key("gid")
+            .number(gid)
+            .key("groups")
+            .open('[');
+        for (auto g : groups)
+            w.number(g);
+        w.close(']').key("umask").string(umask).close('}');
+        w.key("cwd").open('{').key("path").string(cwd).key("exists").boolean(cwd_exists).close('}');
+        w.key("session").open('{').key("kind").string(session);
+        for (const auto& v : session_variables) {
+            w.key(v.first);
+            if (v.second)
+                w.string(*v.second);
+            else
+                w.null();
+        }
+        w.close('}');
+        w.key("sandbox").open('[');
+        for (const auto& s : sandbox)
+            w.string(s);
+        w.close(']');
+        w.key("locale").open('{').key("ctype").string(locale).key("utf8").boolean(utf8).close('}');
+        w.key("path").open('[');
+        for (const auto& e : path)
+            w.open('{')
+                .key("dir")
+                .string(e.dir)
+                .key("empty")
+                .boolean(e.empty)
+                .key("relative")
+                .boolean(e.relative)
+                .key("exists")
+                .boolean(e.exists)
+                .key("directory")
+                .boolean(e.directory)
+                .key("writable_by_others")
+                .boolean(e.writable_by_others)
+                .close('}');
+        w.close(']');
+        w.key("openers").open('{').key("available").open('[');
+        for (const auto& o : openers)
+            w.string(o);
+        w.close(']').key("open_url").string(open_url_plan).close('}');
+        w.key("environment").open('{');
+        for (const auto& kv : environment)
+            w.key(kv.first).string(kv.second);
+        w.close('}');
+    }
+    if (program) {
+        const auto& pf = *program;
+        w.key("program")
+            .open('{')
+            .key("name")
+            .string(pf.program)
+            .key("resolved")
+            .string(pf.resolved)
+            .key("found_by")
+            .string(pf.found_by);
+        w.key("searched").open('[');
+        for (const auto& s : pf.searched)
+            w.string(s);
+        w.close(']');
+        w.key("exists")
+            .boolean(pf.exists)
+            .key("regular")
+            .boolean(pf.regular)
+            .key("directory")
+            .boolean(pf.directory)
+            .key("dangling_symlink")
+            .boolean(pf.dangling_symlink)
+            .key("executable")
+            .boolean(pf.executable)
+            .key("noexec_mount")
+            .boolean(pf.noexec_mount)
+            .key("setuid")
+            .boolean(pf.setuid)
+            .key("mode")
+            .string(pf.mode)
+            .key("owner")
+            .number(pf.owner)
+            .key("format")
+            .string(pf.format)
+            .key("interpreter")
+            .string(pf.interpreter)
+            .key("capabilities")
+            .string(pf.capabilities)
+            .key("quarantined")
+            .boolean(pf.quarantined)
+            .key("cwd")
+            .string(pf.cwd)
+            .key("argument_bytes")
+            .number(static_cast<long long>(pf.argument_bytes))
+            .key("argument_limit")
+            .number(static_cast<long long>(pf.argument_limit));
+        w.close('}');
+    }
+    w.key("findings").open('[');
+    for (const auto& f : findings)
+        w.open('{')
+            .key("id")
+            .string(f.id)
+            .key("severity")
+            .string(to_string(f.severity))
+            .key("what")
+            .string(f.what)
+            .key("remedy")
+            .string(f.remedy)
+            .close('}');
+    w.close(']');
+    w.close('}');
+    return w.str();
+}
+
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/impl/diagnose.inl ----
+// liftoff/impl/diagnose.inl: diagnose() and preflight() (declared in diagnose.hpp).
+
+namespace liftoff {
+inline namespace v0 {
+
+LIFTOFF_API report diagnose(const diagnose_options& options) {
+    using P = detail::native_platform;
     report r = detail::diagnose_session<P>(options);
     detail::judge_openers<P>(r);
     return r;
 }
 
-/// Why launching `cmd` would fail, without running it: the session as the child would see it
-/// (its environment), the program's resolution and file, the cwd, and the argument size.
-template <class P>
-report basic_preflight(const command& cmd, const diagnose_options& options) {
+LIFTOFF_API report preflight(const command& cmd, const diagnose_options& options) {
+    using P = detail::native_platform;
     const auto env = detail::make_environment<P>(cmd);
     diagnose_options child = options;
     // A command that cannot run (a '=' in a variable's name ...) has no environment to show:
@@ -10644,103 +10805,7 @@ report basic_preflight(const command& cmd, const diagnose_options& options) {
     detail::judge_program<P>(cmd, env, r);
     return r;
 }
-#endif  // LIFTOFF_DETAIL_DEFINITIONS
-
-/// diagnose() on this platform.
-inline report diagnose() {
-    return basic_diagnose<native_platform>();
-}
-inline report diagnose(const diagnose_options& options) {
-    return basic_diagnose<native_platform>(options);
-}
-/// preflight() on this platform.
-inline report preflight(const command& cmd) {
-    return basic_preflight<native_platform>(cmd);
-}
-inline report preflight(const command& cmd, const diagnose_options& options) {
-    return basic_preflight<native_platform>(cmd, options);
-}
-
 }  // namespace v0
 }  // namespace liftoff
-// ---- liftoff/separate.hpp ----
-// liftoff/separate.hpp: the optional separate compilation of liftoff. Header-only by default,
-// every translation unit that calls launch() or run() compiles the whole implementation. With
-// LIFTOFF_SEPARATE_COMPILATION defined in every translation unit, they only declare it, and
-// the one translation unit that also defines LIFTOFF_IMPLEMENTATION before including liftoff
-// compiles it, once:
-//
-//     // liftoff.cpp, in your build:
-//     #define LIFTOFF_IMPLEMENTATION
-//     #include <liftoff/liftoff.hpp>
-//
-// The other units see only the public types and declarations (detail/config.hpp): neither the
-// platform headers nor the implementation are parsed there, which is where the time goes.
-
-#include <filesystem>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <system_error>
-#include <vector>
-
-#if defined(LIFTOFF_SEPARATE_COMPILATION)
-
-// Every template the public functions instantiate for the native platform. EXTERN is `extern`
-// (a declaration: not here) or nothing (the definitions, in the implementation unit).
-#define LIFTOFF_DETAIL_INSTANTIATIONS(EXTERN, P)                                                                    \
-    EXTERN template class basic_child<P>;                                                                           \
-    EXTERN template basic_child<P> basic_launch<P>(const command&);                                                 \
-    EXTERN template result basic_run<P>(const command&);                                                            \
-    EXTERN template basic_child<P> detail::launch_or_report<P>(const command&, detail::stream_defaults,             \
-                                                               std::error_code&, std::exception_ptr*) noexcept;     \
-    EXTERN template result detail::collect<P>(basic_child<P>&);                                                     \
-    EXTERN template std::optional<std::filesystem::path> basic_find_program<P>(std::string_view);                   \
-    EXTERN template std::optional<std::filesystem::path> basic_find_program<P>(std::string_view, std::string_view); \
-    EXTERN template std::string basic_from_system_encoding<P>(const std::string&);                                  \
-    EXTERN template std::string basic_from_system_encoding<P>(const std::string&, std::error_code&) noexcept;       \
-    EXTERN template report basic_diagnose<P>(const diagnose_options&);                                              \
-    EXTERN template report basic_preflight<P>(const command&, const diagnose_options&);                             \
-    EXTERN template basic_child<P> basic_open_url<P>(const std::string&, const open_options&);                      \
-    EXTERN template basic_child<P> basic_open_url<P>(const std::string&, const open_options&,                       \
-                                                     std::error_code&) noexcept;                                    \
-    EXTERN template open_plan basic_plan_open_url<P>(const std::string&, const open_options&);                      \
-    EXTERN template open_plan basic_plan_open_url<P>(const std::string&, const open_options&,                       \
-                                                     std::error_code&) noexcept;                                    \
-    EXTERN template basic_child<P> basic_open_path<P>(const std::string&, const open_options&);                     \
-    EXTERN template basic_child<P> basic_open_path<P>(const std::string&, const open_options&,                      \
-                                                      std::error_code&) noexcept;                                   \
-    EXTERN template open_plan basic_plan_open_path<P>(const std::string&, const open_options&);                     \
-    EXTERN template open_plan basic_plan_open_path<P>(const std::string&, const open_options&,                      \
-                                                      std::error_code&) noexcept;                                   \
-    EXTERN template basic_child<P> basic_open_with<P>(const std::string&, const std::vector<std::string>&,          \
-                                                      const open_options&);                                         \
-    EXTERN template basic_child<P> basic_open_with<P>(const std::string&, const std::vector<std::string>&,          \
-                                                      const open_options&, std::error_code&) noexcept;              \
-    EXTERN template open_plan basic_plan_open_with<P>(const std::string&, const std::vector<std::string>&,          \
-                                                      const open_options&);                                         \
-    EXTERN template open_plan basic_plan_open_with<P>(const std::string&, const std::vector<std::string>&,          \
-                                                      const open_options&, std::error_code&) noexcept;              \
-    EXTERN template basic_child<P> basic_reveal<P>(const std::string&, const open_options&);                        \
-    EXTERN template basic_child<P> basic_reveal<P>(const std::string&, const open_options&,                         \
-                                                   std::error_code&) noexcept;                                      \
-    EXTERN template open_plan basic_plan_reveal<P>(const std::string&, const open_options&);                        \
-    EXTERN template open_plan basic_plan_reveal<P>(const std::string&, const open_options&, std::error_code&) noexcept;
-
-namespace liftoff {
-inline namespace v0 {
-#if defined(LIFTOFF_IMPLEMENTATION)
-LIFTOFF_DETAIL_INSTANTIATIONS(, native_platform)
-template struct detail::child_state<native_platform>;
-template struct detail::child_state_deleter<native_platform>;
-#else
-LIFTOFF_DETAIL_INSTANTIATIONS(extern, native_platform)
-#if LIFTOFF_DETAIL_DEFINITIONS
-extern template struct detail::child_state<native_platform>;
 #endif
-extern template struct detail::child_state_deleter<native_platform>;
-#endif  // LIFTOFF_IMPLEMENTATION
-}  // namespace v0
-}  // namespace liftoff
-
-#endif  // LIFTOFF_SEPARATE_COMPILATION
+#endif

@@ -7,14 +7,15 @@
 int main() {
     const liftoff::command cmd{"/bin/sleep", {"1"}};
     std::error_code ec;
+    liftoff::failure f;
 #if defined(LIFTOFF_TEST_KEEP)
     liftoff::child a = liftoff::launch(cmd);
     liftoff::child b = liftoff::launch(cmd, ec);
-    liftoff::child c = liftoff::basic_launch<liftoff::native_platform>(cmd);
+    liftoff::child c = liftoff::launch(cmd, f);
 #else
     liftoff::launch(cmd);
     liftoff::launch(cmd, ec);
-    liftoff::basic_launch<liftoff::native_platform>(cmd);
+    liftoff::launch(cmd, f);
 #endif
     return 0;
 }

@@ -1,27 +1,12 @@
-// liftoff/detail/config.hpp: what a translation unit compiles of liftoff. Header-only (the
-// default): everything. With LIFTOFF_SEPARATE_COMPILATION, a unit that also defines
-// LIFTOFF_IMPLEMENTATION compiles the implementation once; every other one sees only the
-// public types and declarations (separate.hpp), so it parses neither the platform headers nor
-// the implementation.
+// liftoff/detail/config.hpp: how the definitions in impl/ are compiled. Header-only (the
+// default), they are inline and every translation unit that uses one compiles it. In the
+// compiled mode (LIFTOFF_SEPARATE_COMPILATION in every unit), the one unit that also defines
+// LIFTOFF_IMPLEMENTATION compiles them once, as ordinary functions (see liftoff.hpp).
 // SPDX-License-Identifier: MIT
 #pragma once
 
 #if defined(LIFTOFF_SEPARATE_COMPILATION)
-// The few non-template functions are compiled once, in the implementation unit.
 #define LIFTOFF_API
 #else
 #define LIFTOFF_API inline
-#endif
-
-#if defined(LIFTOFF_SEPARATE_COMPILATION) && !defined(LIFTOFF_IMPLEMENTATION)
-#define LIFTOFF_DETAIL_DEFINE_API 0
-// liftoff's own tests look inside (detail::) while linking the implementation unit.
-#if defined(LIFTOFF_DETAIL_INTERNALS)
-#define LIFTOFF_DETAIL_DEFINITIONS 1
-#else
-#define LIFTOFF_DETAIL_DEFINITIONS 0
-#endif
-#else
-#define LIFTOFF_DETAIL_DEFINE_API 1
-#define LIFTOFF_DETAIL_DEFINITIONS 1
 #endif

@@ -11,6 +11,7 @@
 
 #include "../command.hpp"
 #include "../error.hpp"
+#include "failure.hpp"
 #include "prepare.hpp"
 #include "sink.hpp"
 #include "text.hpp"

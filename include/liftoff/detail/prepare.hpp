@@ -10,6 +10,7 @@
 
 #include "../command.hpp"
 #include "../error.hpp"
+#include "failure.hpp"
 #include "text.hpp"
 
 namespace liftoff {
@@ -21,7 +22,9 @@ template <class P>
 failure validate(const command& cmd) {
     const std::string& prog = cmd.program();
     auto bad = [&](errc code, const std::string& what, const std::string& remedy) {
-        return make_failure(code, printable(prog), what, remedy);
+        failure f = make_failure(code, printable(prog), what, remedy);
+        f.findings.emplace_back("invalid-argument");  // preflight()'s id for the same cause
+        return f;
     };
     auto check = [&](std::string_view text, const std::string& item) -> failure {
         if (find_nul(text) != std::string_view::npos)

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../error.hpp"
+#include "failure.hpp"
 #include "text.hpp"
 
 namespace liftoff {

@@ -13,7 +13,7 @@
 #include "../../detail/text.hpp"
 #include "../../error.hpp"
 #include "../../exit_status.hpp"
-#include "../../open_options.hpp"
+#include "../../detail/open_request.hpp"
 #include "../freedesktop/opener.hpp"  // open_failure, contains_ignoring_case, ends_with
 
 namespace liftoff {

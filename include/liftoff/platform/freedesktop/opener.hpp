@@ -17,9 +17,10 @@
 #include "../../detail/desktop_entry.hpp"
 #include "../../detail/text.hpp"
 #include "../../detail/url.hpp"
+#include "../../detail/failure.hpp"
 #include "../../error.hpp"
 #include "../../exit_status.hpp"
-#include "../../open_options.hpp"
+#include "../../detail/open_request.hpp"
 #include "session.hpp"
 
 namespace liftoff {

@@ -18,7 +18,7 @@
 #include "../../detail/browser_env.hpp"
 #include "../../detail/text.hpp"
 #include "../../error.hpp"
-#include "../../open_options.hpp"
+#include "../../detail/open_request.hpp"
 #include "../../search.hpp"
 
 namespace liftoff {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "../../detail/launch_spec.hpp"
+#include "../../detail/failure.hpp"
 #include "../../error.hpp"
 #include "fd.hpp"
 #include "inspect.hpp"
@@ -149,8 +150,11 @@ struct posix_family : posix_system, posix_inspect {
         const int e = sf.os.value();
         const std::string os_text = sf.os.message();
         const std::string shown = "'" + printable(path) + "'";
-        auto make = [&](errc code, std::string what, std::string remedy) {
-            return make_failure(code, prog, std::move(what), std::move(remedy), path, sf.os);
+        // `finding`: the id preflight() gives the same cause (launch_error::findings()).
+        auto make = [&](errc code, std::string what, std::string remedy, const char* finding = nullptr) {
+            failure f = make_failure(code, prog, std::move(what), std::move(remedy), path, sf.os);
+            if (finding != nullptr) f.findings.emplace_back(finding);
+            return f;
         };
         const std::string resource_remedy = posix_resource_remedy(e);
         switch (sf.stage) {
@@ -185,12 +189,13 @@ struct posix_family : posix_system, posix_inspect {
         case spawn_stage::chdir: {
             const std::string dir = "working directory '" + printable(*cmd.working_directory()) + "'";
             const std::string remedy = "create it, or pass an existing directory to cwd()";
-            if (e == ENOENT) return make(errc::bad_working_directory, dir + " does not exist", remedy);
-            if (e == ENOTDIR) return make(errc::bad_working_directory, dir + " is not a directory", remedy);
+            const char* const wd = "bad-working-directory";
+            if (e == ENOENT) return make(errc::bad_working_directory, dir + " does not exist", remedy, wd);
+            if (e == ENOTDIR) return make(errc::bad_working_directory, dir + " is not a directory", remedy, wd);
             if (e == EACCES)
                 return make(errc::bad_working_directory, dir + " is not searchable (permission denied)",
-                            "give this user search (x) permission on it and its parents");
-            return make(errc::bad_working_directory, dir + ": " + os_text, remedy);
+                            "give this user search (x) permission on it and its parents", wd);
+            return make(errc::bad_working_directory, dir + ": " + os_text, remedy, wd);
         }
         case spawn_stage::setup:
             if (is_resource_error(e))
@@ -209,32 +214,34 @@ struct posix_family : posix_system, posix_inspect {
             const auto probe = probe_file(path);
             if (!probe.exists)
                 return make(errc::program_not_found, shown + " does not exist",
-                            "check the path, or give a bare name to look it up in PATH");
+                            "check the path, or give a bare name to look it up in PATH", "not-found");
             const std::string interp = posix_exec_facts::interpreter(path);
             if (!interp.empty())
                 return make(errc::program_not_found,
                             "its interpreter '" + printable(interp) + "' (the #! line of " + shown + ") does not exist",
-                            "install the interpreter or fix the #! line");
+                            "install the interpreter or fix the #! line", "bad-interpreter");
             return make(errc::program_not_found, shown + " exists but its ELF interpreter (dynamic loader) does not",
-                        "it was built for another system; install its loader or use a build for this one");
+                        "it was built for another system; install its loader or use a build for this one",
+                        "bad-interpreter");
         }
         if (e == EACCES || e == EPERM || e == EISDIR) {
             const auto probe = probe_file(path);
             if (probe.directory || e == EISDIR)
-                return make(errc::not_executable, shown + " is a directory", "name the program inside it");
+                return make(errc::not_executable, shown + " is a directory", "name the program inside it",
+                            "is-directory");
             if (probe.exists && posix_exec_facts::noexec_mount(path))
                 return make(errc::not_executable, shown + " is on a file system mounted noexec",
-                            "copy it to an executable location, or remount without noexec");
+                            "copy it to an executable location, or remount without noexec", "noexec-mount");
             if (probe.exists && !probe.executable)
                 return make(errc::not_executable,
                             shown + " is not executable (mode " + posix_exec_facts::mode(path) + ")",
-                            "chmod +x " + shown);
+                            "chmod +x " + shown, "not-executable");
             const std::string interp = posix_exec_facts::interpreter(path);
             if (!interp.empty())
                 return make(
                     errc::not_executable,
                     "its interpreter '" + printable(interp) + "' (the #! line of " + shown + ") cannot be executed",
-                    "make the interpreter executable or fix the #! line");
+                    "make the interpreter executable or fix the #! line", "bad-interpreter");
             return make(errc::not_executable, "permission denied running " + shown,
                         "check the modes of the file and its directories");
         }
@@ -243,10 +250,11 @@ struct posix_family : posix_system, posix_inspect {
                         shown + (posix_exec_facts::elf(path)
                                      ? " is an ELF file for another machine or ABI"
                                      : " is not a program this system can run (no #! line, unknown format)"),
-                        "add a #! line to a script, or use a build for this system");
+                        "add a #! line to a script, or use a build for this system",
+                        posix_exec_facts::elf(path) ? "wrong-architecture" : "exec-format");
         if (e == E2BIG)
             return make(errc::invalid_argument, "its arguments and environment are too long for the OS (E2BIG)",
-                        "pass large data through stdin or a file");
+                        "pass large data through stdin or a file", "arguments-too-long");
         if (e == ETXTBSY)
             return make(errc::not_executable, shown + " is open for writing (text file busy)",
                         "wait until the writer has closed it");

@@ -20,8 +20,9 @@
 #include "../../detail/windows_shell.hpp"
 #include "../../error.hpp"
 #include "../../exit_status.hpp"
-#include "../../launch.hpp"  // child_access, child_state
-#include "../../open_options.hpp"
+#include "../../launch.hpp"
+#include "../../detail/launch.hpp"  // child_access, child_state
+#include "../../detail/open_request.hpp"
 #include "../../search.hpp"
 #include "../freedesktop/opener.hpp"  // open_failure
 
@@ -79,11 +80,10 @@ struct windows_shell_opener {
     /// program is watched for opts.confirm, as on the other systems: a non-zero exit in that time
     /// is opener_failed. opts.wait waits for the process where there is one.
     template <class P>
-    static basic_child<P> execute(const open_request& req, const open_route& route, const open_options& opts,
-                                  failure& f) {
+    static child execute(const open_request& req, const open_route& route, const open_options& opts, failure& f) {
         const shell_call& call = route.shell;
-        child_state_ptr<P> state(new child_state<P>());
-        state->started = child_state<P>::clock::now();
+        child_state_ptr state(new child_state());
+        state->started = child_state::clock::now();
         const shell_outcome r = P::shell_execute(call, opts.background, state->proc);
         if (!r.ok) {
             const shell_error e = map_shell_error(call.what, r.last_error, r.inst_app);
@@ -99,7 +99,7 @@ struct windows_shell_opener {
         state->path = call.file;
         state->policy = on_destroy::release;
         state->streams_done = true;  // no pipes: the opened application has its own console or none
-        basic_child<P> c = child_access::make<P>(std::move(state));
+        child c = child_access::make(std::move(state));
         auto& s = child_access::state(c);
         const bool with = call.what == shell_verb::open_with;
         std::optional<exit_status> st;

@@ -16,6 +16,7 @@
 #include "../../detail/launch_spec.hpp"
 #include "../../detail/windows_command_line.hpp"
 #include "../../detail/windows_env.hpp"
+#include "../../detail/failure.hpp"
 #include "../../error.hpp"
 #include "drain.hpp"
 #include "inspect.hpp"
@@ -210,8 +211,11 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         const int e = os.value();
         const std::string os_text = os.message();
         const std::string shown = "'" + printable(path) + "'";
-        auto make = [&](errc code, std::string what, std::string remedy) {
-            return make_failure(code, prog, std::move(what), std::move(remedy), path, os);
+        // `finding`: the id preflight() gives the same cause (launch_error::findings()).
+        auto make = [&](errc code, std::string what, std::string remedy, const char* finding = nullptr) {
+            failure f = make_failure(code, prog, std::move(what), std::move(remedy), path, os);
+            if (finding != nullptr) f.findings.emplace_back(finding);
+            return f;
         };
         const std::string resource_remedy = "close handles or processes, or free memory";
         const bool not_found = os == std::errc::no_such_file_or_directory ||
@@ -233,6 +237,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         case spawn_stage::chdir: {
             const std::string dir = "working directory '" + printable(*cmd.working_directory()) + "'";
             const std::string remedy = "create it, or pass an existing directory to cwd()";
+            const char* const wd = "bad-working-directory";
             const std::size_t length = cwd_length(to_wide_or_empty(*cmd.working_directory()));
             if (win && e == ERROR_FILENAME_EXCED_RANGE && length > windows_max_cwd)
                 return make(errc::bad_working_directory,
@@ -240,14 +245,15 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
                                 " characters long; CreateProcessW takes a working directory of at most " +
                                 std::to_string(windows_max_cwd) + " (MAX_PATH, 260, less a backslash and the NUL)",
                             "pass a shorter path to the same directory (a drive letter from subst, or a directory "
-                            "junction), or start the child in a shorter one");
-            if (not_found) return make(errc::bad_working_directory, dir + " does not exist", remedy);
+                            "junction), or start the child in a shorter one",
+                            wd);
+            if (not_found) return make(errc::bad_working_directory, dir + " does not exist", remedy, wd);
             if (win && e == ERROR_DIRECTORY)
-                return make(errc::bad_working_directory, dir + " is not a directory", remedy);
+                return make(errc::bad_working_directory, dir + " is not a directory", remedy, wd);
             if (denied)
                 return make(errc::bad_working_directory, dir + " cannot be entered (access denied)",
-                            "give this user access to it");
-            return make(errc::bad_working_directory, dir + ": " + os_text, remedy);
+                            "give this user access to it", wd);
+            return make(errc::bad_working_directory, dir + ": " + os_text, remedy, wd);
         }
         case spawn_stage::setup:
             return make(
@@ -259,7 +265,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         }
         // CreateProcessW
         if (probe_file(path).directory)  // Windows says access denied, wine invalid handle
-            return make(errc::not_executable, shown + " is a directory", "name the program inside it");
+            return make(errc::not_executable, shown + " is a directory", "name the program inside it", "is-directory");
         if (is_windows_resource_error(os))
             return make(errc::resource_exhausted, "cannot run " + shown + ": " + os_text, resource_remedy);
         // liftoff found the program before CreateProcessW refused it: say so, and why if known.
@@ -274,10 +280,10 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
                         "aware process (Windows 10 1607 and later, LongPathsEnabled)");
         if (not_found && !exists)
             return make(errc::program_not_found, shown + " does not exist",
-                        "check the path, or give a bare name to look it up in PATH");
+                        "check the path, or give a bare name to look it up in PATH", "not-found");
         if (denied)
             return make(errc::not_executable, "access denied running " + shown,
-                        "check the file's permissions and that it is not blocked");
+                        "check the file's permissions and that it is not blocked", "not-executable");
         if (win) {
             switch (e) {
             case ERROR_BAD_EXE_FORMAT:
@@ -286,11 +292,11 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
             case ERROR_BAD_FORMAT:
             case ERROR_EXE_MARKED_INVALID:
                 return make(errc::exec_format_error, shown + " is not a program Windows can run (" + os_text + ")",
-                            "run an .exe, .com, .bat or .cmd, or use a build for this system");
+                            "run an .exe, .com, .bat or .cmd, or use a build for this system", "exec-format");
             case ERROR_FILENAME_EXCED_RANGE:
                 return make(errc::invalid_argument,
                             "its command line or path is too long for Windows (" + os_text + ")",
-                            "pass large data through stdin or a file");
+                            "pass large data through stdin or a file", "arguments-too-long");
             case 740:  // ERROR_ELEVATION_REQUIRED (not in every SDK's headers)
                 return make(errc::not_executable, shown + " must run as administrator (it asks for elevation)",
                             "run this process elevated, or start it through ShellExecuteExW with \"runas\"");

@@ -1,0 +1,199 @@
+// liftoff/detail/child_state.hpp: what a child handle owns, and the stop policy every way of
+// ending a child goes through: a timeout, terminate(), kill() and the destructor all come here
+// (timeout -> polite signal -> grace -> kill, to the whole group with new_process_group()).
+// The platform's process (platform/*/process.hpp) only sends the signals and waits.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "../command.hpp"
+#include "../exit_status.hpp"
+#include "../platform/select.hpp"
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// A child's output streams, as the drain numbers its sinks.
+enum class output { out = 1, err = 2 };
+/// What a captured stream can have lost: its tail past the limit, or its end to a grandchild.
+enum class output_flag { truncated, cut };
+
+/// A child's state on the heap, so the drain thread can point at it while the handle moves.
+/// One thread may wait while another terminates, kills or polls it (a watchdog): what they
+/// share is under `mutex`, and the platform's process reaps once whoever asks.
+struct child_state {
+    using P = native_platform;
+    using clock = std::chrono::steady_clock;
+
+    typename P::process proc;
+    std::string program;
+    std::string path;
+    command::trace_callback trace;
+    clock::time_point started;
+    std::optional<clock::time_point> deadline;
+    std::chrono::nanoseconds grace{default_grace};
+    on_destroy policy = on_destroy::terminate;
+
+    mutable std::mutex mutex;  // status, elapsed, timed_out, callback_error_taken
+    std::optional<exit_status> status;
+    std::chrono::nanoseconds elapsed{};
+    bool timed_out = false;
+    bool callback_error_taken = false;
+    std::mutex streams_mutex;  // the drain is joined once, by whoever gets here first
+    bool streams_done = false;
+
+    void emit(trace_event e) const {
+        if (!trace) return;
+        e.program = program;
+        e.path = path;
+        e.pid = static_cast<std::int64_t>(proc.pid());
+        trace(e);
+    }
+
+    std::optional<exit_status> known() const {
+        std::lock_guard<std::mutex> lock(mutex);
+        return status;
+    }
+
+    /// Called with whatever a platform wait returned; the first status is recorded once (and
+    /// traced once, outside the lock: a trace callback may call back in).
+    std::optional<exit_status> observe(std::optional<exit_status> s) {
+        if (!s) return s;
+        std::chrono::nanoseconds took{};
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            if (status) return s;
+            status = s;
+            took = elapsed = clock::now() - started;
+        }
+        if (trace) {
+            trace_event e;
+            e.kind = trace_kind::exited;
+            e.status = *s;
+            e.elapsed = took;
+            emit(std::move(e));
+        }
+        return s;
+    }
+
+    void signal(int sig) {
+        if (proc.send(sig) && trace) {
+            trace_event e;
+            e.kind = trace_kind::signal_sent;
+            e.signal = sig;
+            emit(std::move(e));
+        }
+    }
+
+    /// A child that has already exited gets no signal; what is left of its group (with
+    /// new_process_group()) is killed before it is reaped, as when it exits during the grace.
+    std::optional<exit_status> if_exited() {
+        if (known()) return known();
+        if (!proc.exited_unreaped(std::chrono::nanoseconds::zero())) return std::nullopt;
+        proc.kill_rest_of_group();
+        return observe(proc.wait());
+    }
+
+    exit_status stop(std::chrono::nanoseconds grace_period) {
+        if (auto s = if_exited()) return *s;
+        signal(P::process::polite_signal);
+        if (proc.exited_unreaped(grace_period)) {
+            proc.kill_rest_of_group();
+        } else {
+            signal(P::process::kill_signal);
+        }
+        return *observe(proc.wait());
+    }
+
+    exit_status kill_now() {
+        if (auto s = if_exited()) return *s;
+        signal(P::process::kill_signal);
+        return *observe(proc.wait());
+    }
+
+    exit_status wait_until_done() {
+        if (!known()) {
+            // Rust's choice: a child waiting for end of input could otherwise never finish.
+            proc.close_stdin_if_idle();
+            if (deadline) {
+                const auto left = *deadline - clock::now();
+                if (!observe(proc.wait_for(left > left.zero() ? left : left.zero()))) {
+                    {
+                        std::lock_guard<std::mutex> lock(mutex);
+                        timed_out = true;
+                    }
+                    stop(grace);
+                }
+            } else {
+                observe(proc.wait());
+            }
+        }
+        finish_streams();
+        return *known();
+    }
+
+    void finish_streams() {
+        // Called from an io::lines callback (the drain's thread): the drain finishes by itself
+        // once the callback returns, and whoever waits next joins it.
+        if (proc.drain().on_own_thread()) return;
+        std::lock_guard<std::mutex> lock(streams_mutex);
+        if (streams_done) return;
+        proc.finish_streams();
+        streams_done = true;
+    }
+
+    /// What the drain has captured of `o` so far.
+    std::string captured(output o) {
+        auto& drain = proc.drain();
+        std::lock_guard<std::mutex> lock(drain.lock());
+        return drain.sink(static_cast<int>(o)).data();
+    }
+
+    bool flag(output o, output_flag which) {
+        auto& drain = proc.drain();
+        std::lock_guard<std::mutex> lock(drain.lock());
+        const auto& sink = drain.sink(static_cast<int>(o));
+        return which == output_flag::truncated ? sink.truncated() : sink.cut();
+    }
+
+    /// The first exception an io::lines callback threw, handed out once.
+    std::exception_ptr take_callback_error() {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (callback_error_taken) return nullptr;
+        for (int s = 1; s <= 2; ++s) {
+            if (auto e = proc.drain().sink(s).callback_error()) {
+                callback_error_taken = true;
+                return e;
+            }
+        }
+        return nullptr;
+    }
+};
+
+/// A handle copied into a process made by fork() (without exec) is inert there: the child and
+/// the drain thread belong to the process that launched it. Platforms without fork say nothing.
+template <class Proc>
+auto inherited_through_fork(Proc& p, int) noexcept -> decltype(p.inherited()) {
+    return p.inherited();
+}
+template <class Proc>
+bool inherited_through_fork(Proc&, long) noexcept {
+    return false;
+}
+template <class Proc>
+auto abandon_in_fork(Proc& p, int) noexcept -> decltype(p.abandon()) {
+    p.abandon();
+}
+template <class Proc>
+void abandon_in_fork(Proc&, long) noexcept {}
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff

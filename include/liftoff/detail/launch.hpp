@@ -1,0 +1,176 @@
+// liftoff/detail/launch.hpp: the portable half of starting a child: check the command, work out
+// its environment, find the program, pick stream defaults, then hand over to the platform's
+// spawn and describe whatever failed.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "../child.hpp"
+#include "../command.hpp"
+#include "../error.hpp"
+#include "../launch.hpp"
+#include "../platform/select.hpp"
+#include "child_state.hpp"
+#include "clock.hpp"
+#include "failure.hpp"
+#include "launch_spec.hpp"
+#include "prepare.hpp"
+#include "search.hpp"
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// Which streams a command leaves unset get: launch() inherits them, run() captures its output.
+enum class stream_defaults { launch, run };
+
+/// What a trace callback threw while launching, wrapped so that it is never mistaken for the
+/// launch's own failure (the throwing overloads unwrap it and throw the original).
+struct callback_thrown {
+    std::exception_ptr error;
+};
+
+/// Calls the command's trace callback; what it throws comes out as callback_thrown.
+inline void trace_launch(const command& cmd, const trace_event& e) {
+    try {
+        cmd.tracer()(e);
+    } catch (...) {
+        throw callback_thrown{std::current_exception()};
+    }
+}
+
+/// The way into a child handle for the launch and the openers.
+struct child_access {
+    static child make(child_state_ptr s) noexcept { return child(std::move(s)); }
+    static child_state& state(child& c) noexcept { return *c.s_; }
+};
+
+/// Where the program is: a path made absolute, or the first runnable match in the child's PATH.
+template <class P>
+failure resolve_program(const command& cmd, const child_environment& env, std::string& path) {
+    const std::string& prog = cmd.program();
+    if (P::has_directory_part(prog)) {
+        path = P::make_absolute(prog);
+        return {};
+    }
+    const std::string list = env.path ? *env.path : P::default_path();
+    path_search s = search_path_list<P>(prog, list, env.pathext);
+    if (!s.found.empty()) {
+        path = std::move(s.found);
+        return {};
+    }
+    if (!s.not_runnable.empty()) {
+        // Found, but not runnable: say why exactly as exec would have.
+        path = s.not_runnable;
+        return P::describe(cmd, path,
+                           spawn_failure{spawn_stage::exec, std::make_error_code(std::errc::permission_denied)});
+    }
+    std::string what =
+        "not found in PATH (searched " +
+        (s.searched.empty() ? std::string("nothing") : join(s.searched, std::string(1, P::path_list_separator))) + ")";
+    if (!s.skipped.empty())
+        what += "; skipped " + describe_skipped(s.skipped) + ": the current directory is never searched";
+    if (!env.path) what += "; the child's environment has no PATH, so the system default was searched";
+    failure f = make_failure(errc::program_not_found, printable(prog), what, "give a full path or install it");
+    f.findings.emplace_back("not-in-path");  // preflight()'s id for the same cause
+    return f;
+}
+
+/// Starts `cmd`; a failure goes to `f` (and the child is invalid). What a trace callback throws
+/// comes out as callback_thrown.
+inline child launch_with(const command& cmd, stream_defaults defaults, failure& f) {
+    using P = native_platform;
+    using clock = std::chrono::steady_clock;
+    const auto started = clock::now();
+    std::string path;
+    auto fail = [&](failure why) {
+        f = std::move(why);
+        if (cmd.tracer()) {
+            trace_event e;
+            e.kind = trace_kind::spawn_failed;
+            e.program = cmd.program();
+            e.path = path;
+            e.error = f.code;
+            e.message = f.message;
+            trace_launch(cmd, e);
+        }
+        return child{};
+    };
+
+    if (auto bad = validate<P>(cmd)) return fail(std::move(bad));
+    if (cmd.dies_with_parent() && !P::supports_kill_on_parent_exit)
+        return fail(P::describe(cmd, path, spawn_failure{spawn_stage::unsupported, {}}));
+    const child_environment env = make_environment<P>(cmd);
+    if (auto missing = resolve_program<P>(cmd, env, path)) return fail(std::move(missing));
+    if (cmd.tracer()) {
+        trace_event e;
+        e.kind = trace_kind::resolved;
+        e.program = cmd.program();
+        e.path = path;
+        trace_launch(cmd, e);
+    }
+
+    const bool run = defaults == stream_defaults::run;
+    launch_spec spec{cmd,
+                     path,
+                     env,
+                     cmd.stdin_spec() ? *cmd.stdin_spec() : io::source(run ? io::null() : io::inherit()),
+                     cmd.stdout_spec() ? *cmd.stdout_spec() : (run ? io::capture() : io::sink(io::inherit())),
+                     cmd.stderr_spec() ? *cmd.stderr_spec() : (run ? io::capture() : io::sink(io::inherit()))};
+
+    child_state_ptr state(new child_state());
+    if (auto sf = P::spawn(spec, state->proc)) return fail(P::describe(cmd, path, sf));
+
+    // The child runs: from here on a handle owns it, so an exception (a copy that cannot
+    // allocate, a trace callback that throws) kills and reaps it on the way out, whatever the
+    // caller's on_destroy says: a launch that failed hands nobody a child to wait for or release.
+    child_state& s = *state;
+    child c = child_access::make(std::move(state));
+    s.policy = on_destroy::kill;
+    s.started = started;
+    if (cmd.timeout_limit()) s.deadline = deadline_after(started, *cmd.timeout_limit());
+    s.grace = cmd.timeout_grace();
+    s.program = cmd.program();
+    s.path = std::move(path);
+    s.trace = cmd.tracer();
+    if (s.trace) {
+        trace_event e;
+        e.kind = trace_kind::spawned;
+        try {
+            s.emit(std::move(e));
+        } catch (...) {
+            throw callback_thrown{std::current_exception()};  // `c` kills the child on the way out
+        }
+    }
+    s.policy = cmd.destroy_policy() ? *cmd.destroy_policy() : on_destroy::terminate;
+    return c;
+}
+
+/// Waits for `c` and gathers what run() returns.
+inline result collect(child& c) {
+    result r;
+    r.status = c.wait();
+    auto& s = child_access::state(c);
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        r.timed_out = s.timed_out;
+        r.elapsed = s.elapsed;
+    }
+    auto& drain = s.proc.drain();
+    std::lock_guard<std::mutex> lock(drain.lock());
+    r.out = std::move(drain.sink(1).data());
+    r.err = std::move(drain.sink(2).data());
+    r.out_truncated = drain.sink(1).truncated();
+    r.err_truncated = drain.sink(2).truncated();
+    r.out_cut = drain.sink(1).cut();
+    r.err_cut = drain.sink(2).cut();
+    return r;
+}
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff

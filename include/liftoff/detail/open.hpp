@@ -1,0 +1,398 @@
+// liftoff/detail/open.hpp: the portable half of open_url(), open_path(), open_with(), reveal()
+// and their plan_* twins: check the URL or path before anything runs, ask the platform's opener
+// strategy for the commands, launch them with the core, wait up to open_options::confirm for
+// the opener's verdict and either report it or let the opener run on.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <filesystem>  // a symlink's target for the launcher check
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "../child.hpp"
+#include "../command.hpp"
+#include "../error.hpp"
+#include "../exit_status.hpp"
+#include "../open_options.hpp"
+#include "../platform/darwin/opener.hpp"
+#include "../platform/freedesktop/opener.hpp"
+#include "../platform/select.hpp"
+#include "../platform/windows/opener.hpp"
+#include "desktop_entry.hpp"
+#include "explain.hpp"
+#include "failure.hpp"
+#include "launch.hpp"
+#include "open_request.hpp"
+#include "text.hpp"
+#include "url.hpp"
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// The opener strategy of platform P: P::opener if it names one, else native_opener.
+template <class P, class = void>
+struct opener_of {
+    using type = native_opener;
+};
+template <class P>
+struct opener_of<P, std::void_t<typename P::opener>> {
+    using type = typename P::opener;
+};
+
+/// A strategy that asks the OS directly instead of launching a program (Windows'
+/// ShellExecuteExW) routes with no steps and supplies
+/// `template <class P> static child execute(const open_request&, const open_route&,
+/// const open_options&, failure&)`.
+template <class S, class P, class = void>
+struct has_execute : std::false_type {};
+template <class S, class P>
+struct has_execute<
+    S, P,
+    std::void_t<decltype(S::template execute<P>(std::declval<const open_request&>(), std::declval<const open_route&>(),
+                                                std::declval<const open_options&>(), std::declval<failure&>()))>>
+    : std::true_type {};
+
+/// Whether P's file probe marks programs (POSIX: the mode bits) or only regular files (Windows,
+/// where a program is known by its extension, which is_launcher_name() checks). Default: marks.
+template <class P, class = void>
+struct probe_marks_programs : std::true_type {};
+template <class P>
+struct probe_marks_programs<P, std::void_t<decltype(P::probe_marks_programs)>>
+    : std::integral_constant<bool, P::probe_marks_programs> {};
+
+/// True for a name whose extension makes opening it run something: programs, scripts and
+/// launchers on any of the systems (a file copied from one to another keeps its danger).
+/// Trailing dots and spaces are ignored, as Windows ignores them; case is ignored. A name that
+/// is only an extension (".exe", ".desktop") is one too: Windows runs it by that extension, and
+/// the shared-mime-info glob *.desktop matches it.
+inline bool is_launcher_name(std::string_view name) {
+    while (!name.empty() && (name.back() == '.' || name.back() == ' '))
+        name.remove_suffix(1);
+    const auto dot = name.rfind('.');
+    if (dot == std::string_view::npos) return false;
+    const std::string_view ext = name.substr(dot + 1);
+    static const char* const launchers[] = {
+        "desktop",  "exe",     "bat",  "cmd",      "com",         "lnk",       "url",
+        "app",      "command", "tool", "terminal", "jar",         "jnlp",      "msi",
+        "msp",      "scr",     "pif",  "cpl",      "hta",         "vbs",       "vbe",
+        "js",       "jse",     "wsf",  "wsh",      "ps1",         "psm1",      "reg",
+        "appimage", "scf",     "msc",  "inf",      "application", "appref-ms", "settingcontent-ms",
+        "fileloc",  "run",     "mjs",  "gadget"};
+    for (const char* l : launchers)
+        if (iequals(ext, l)) return true;
+    return false;
+}
+
+template <class P>
+failure check_text(const std::string& shown, std::string_view text, const std::string& item) {
+    if (find_nul(text) != std::string_view::npos)
+        return make_open_failure(errc::invalid_argument, shown, item + " contains a NUL byte",
+                                 "remove it: the OS cannot pass it on (nothing was run)");
+    if (!P::valid_text(text))
+        return make_open_failure(errc::encoding_error, shown, item + " is not valid UTF-8",
+                                 "convert it to UTF-8 first (from_system_encoding() for ANSI text); nothing was run");
+    return {};
+}
+
+/// `given` made absolute, or the failure when it cannot be: a relative path whose current
+/// directory is gone would otherwise be passed on as given, and "-x" read as an option.
+template <class P>
+failure absolute_path(const std::string& given, const std::string& shown, std::string& abs) {
+    abs = P::make_absolute(given);
+    if (P::is_absolute(abs)) return {};
+    return make_open_failure(errc::bad_working_directory, shown,
+                             "the current directory no longer exists, so the relative path '" + printable(given) +
+                                 "' cannot be made absolute",
+                             "give an absolute path, or change to a directory that exists (nothing was run)");
+}
+
+/// open_path()'s and reveal()'s checks: the path exists (made absolute, so it cannot read as an
+/// option) and, unless allowed or only revealed, is not a program or launcher.
+template <class P>
+failure check_local_path(const std::string& given, const open_options& opts, bool reveal, open_request& req) {
+    req.shown = printable(given);
+    if (given.empty())
+        return make_open_failure(errc::invalid_argument, req.shown, "the path is empty",
+                                 "give a file or directory (nothing was run)");
+    if (auto bad = check_text<P>(req.shown, given, "the path")) return bad;
+    std::string abs;
+    if (auto gone = absolute_path<P>(given, req.shown, abs)) return gone;
+    const std::string shown_abs = "'" + printable(abs) + "'";
+    const auto probe = P::probe_file(abs);
+    if (!probe.exists)
+        return make_open_failure(errc::target_not_found, req.shown, shown_abs + " does not exist",
+                                 "check the path (a relative one is taken from the current directory); nothing was run",
+                                 {}, abs);
+    req.target = abs;
+    if (reveal || opts.allow_executables) return {};
+    const std::string remedy =
+        "launch() it to run it, open_with() an application to open it in, or set open_options::allow_executables "
+        "(nothing was run)";
+    if (probe_marks_programs<P>::value && probe.regular && probe.executable)
+        return make_open_failure(errc::refused_executable, req.shown, shown_abs + " is a program (it is executable)",
+                                 remedy, {}, abs);
+    std::error_code ec;
+    const auto real = std::filesystem::canonical(P::to_path(abs), ec);
+    const std::string names[2] = {P::to_path(abs).filename().u8string(),
+                                  ec ? std::string() : real.filename().u8string()};
+    for (const auto& name : names) {
+        // A directory is a launcher only as a macOS bundle (a folder "example.com" is a folder).
+        const bool bundle = iequals(name.size() > 4 ? std::string_view(name).substr(name.size() - 4) : "", ".app");
+        if (!name.empty() && is_launcher_name(name) && (probe.regular || bundle))
+            return make_open_failure(
+                errc::refused_executable, req.shown,
+                shown_abs + " is a program or launcher ('" + printable(name) + "': opening it would run something)",
+                remedy, {}, abs);
+    }
+    return {};
+}
+
+template <class P>
+failure prepare_url(const std::string& url, const open_options& opts, open_request& req) {
+    req.kind = open_kind::url;
+    req.shown = printable(url);
+    if (auto bad = check_text<P>(req.shown, url, "the URL")) return bad;
+    if (auto bad = check_url(url, opts.allowed_schemes, opts.allow_mail_attachments)) return bad;
+    req.target = with_lowercase_scheme(url);
+    return {};
+}
+
+template <class P>
+failure prepare_with(const std::string& app, const std::vector<std::string>& targets, const open_options& opts,
+                     open_request& req) {
+    req.kind = open_kind::with;
+    req.app = app;
+    req.shown = printable(targets.empty() ? app : targets.front());
+    if (app.empty())
+        return make_open_failure(errc::invalid_argument, req.shown, "the application name is empty",
+                                 "name an application, a desktop id or a path (nothing was run)");
+    if (auto bad = check_text<P>(req.shown, app, "the application name")) return bad;
+    for (const auto& a : opts.app_args)
+        if (auto bad = check_text<P>(req.shown, a, "an app_args entry ('" + printable(a) + "')")) return bad;
+    for (const auto& t : targets) {
+        const std::string shown = printable(t);
+        if (t.empty())
+            return make_open_failure(errc::invalid_argument, req.shown, "a target is empty",
+                                     "give a file or a URL (nothing was run)");
+        if (auto bad = check_text<P>(shown, t, "the target")) return bad;
+        // "C:\x" is a path with a drive letter, not a URL with the scheme "c".
+        if (url_scheme(t).size() > 1) {
+            if (auto bad = check_url(t, opts.allowed_schemes, opts.allow_mail_attachments)) return bad;
+            req.targets.push_back({with_lowercase_scheme(t), true});
+        } else {
+            std::string abs;
+            if (auto gone = absolute_path<P>(t, req.shown, abs)) return gone;
+            req.targets.push_back({std::move(abs), false});
+        }
+    }
+    return {};
+}
+
+template <class P>
+failure route_for(const open_request& req, const open_options& opts, open_route& route) {
+    using S = typename opener_of<P>::type;
+    return S::template route<P>(req, opts, route);
+}
+
+/// A core launch failure of an opener, worded for the target.
+inline failure could_not_start(const open_request& req, const open_step& step, const failure& lf) {
+    errc code = errc_of(lf);
+    if (code == errc::program_not_found)
+        code = req.kind == open_kind::with ? errc::application_not_found : errc::no_opener;
+    std::string what = lf.message;
+    const std::string prefix = "liftoff: ";
+    if (what.compare(0, prefix.size(), prefix) == 0) what.erase(0, prefix.size());
+    failure f = open_failure(req, code, what, {});
+    f.os_error = lf.os_error;
+    f.path = lf.path;
+    (void)step;
+    return f;
+}
+
+/// Launches one step and reads its verdict within the confirmation time.
+template <class P>
+child run_step(const open_step& step, const open_request& req, const open_options& opts, failure& f) {
+    using S = typename opener_of<P>::type;
+    failure lf;
+    auto c = launch_with(step.cmd, stream_defaults::launch, lf);
+    if (lf) {
+        f = could_not_start(req, step, lf);
+        return {};
+    }
+    auto& s = child_access::state(c);
+    std::optional<exit_status> st;
+    if (opts.wait || step.attended)
+        st = s.observe(s.proc.wait());
+    else if (opts.confirm.count() > 0)
+        st = s.observe(s.proc.wait_for(opts.confirm));
+    if (!st) return c;  // still running after `confirm`: it counts as launched
+    {
+        std::lock_guard<std::mutex> lock(s.streams_mutex);
+        s.proc.settle_streams();
+        s.streams_done = true;
+    }
+    std::string err;
+    {
+        auto& drain = s.proc.drain();
+        std::lock_guard<std::mutex> lock(drain.lock());
+        err = drain.sink(2).data();
+    }
+    f = S::judge(step, req, *st, err);
+    if (f) return {};
+    return c;
+}
+
+template <class P>
+child execute(const open_request& req, const open_route& route, const open_options& opts, failure& f) {
+    using S = typename opener_of<P>::type;
+    if (route.steps.empty()) {
+        if constexpr (has_execute<S, P>::value) {
+            return S::template execute<P>(req, route, opts, f);
+        } else {
+            f = open_failure(req, errc::unsupported, "this system's opener runs no program and has no other way",
+                             "report it");
+            return {};
+        }
+    }
+    child result;
+    failure last;
+    for (const auto& step : route.steps) {
+        if (step.run == open_step::when::fallback && !last) continue;  // what came before worked
+        if (step.run == open_step::when::also && last) break;
+        failure sf;
+        auto c = run_step<P>(step, req, opts, sf);
+        if (sf) {
+            last = std::move(sf);
+            continue;
+        }
+        last = {};
+        if (!result.valid()) result = std::move(c);  // others: released as they go
+    }
+    if (last) {
+        f = std::move(last);
+        return {};
+    }
+    return result;
+}
+
+template <class P, class Prepare>
+child open_or_fail(Prepare&& prepare, const open_options& opts, failure& f) {
+    open_request req;
+    if ((f = prepare(req))) return {};
+    open_route route;
+    if ((f = route_for<P>(req, opts, route))) {
+        explain_open_failure<P>(f);
+        return {};
+    }
+    auto c = execute<P>(req, route, opts, f);
+    if (f) explain_open_failure<P>(f);
+    return c;
+}
+
+/// What an opener call would do; `explain` adds the findings behind a failure (diagnose() asks
+/// for the plan itself and judges the session on its own).
+template <class P, class Prepare>
+open_plan plan_or_fail(Prepare&& prepare, const open_options& opts, failure& f, bool explain = true) {
+    open_request req;
+    if ((f = prepare(req))) return {};
+    open_route route;
+    if ((f = route_for<P>(req, opts, route))) {
+        if (explain) explain_open_failure<P>(f);
+        return {};
+    }
+    open_plan p = plan_of(route);
+    if (route.steps.empty()) p.description = route.description;
+    return p;
+}
+
+template <class P>
+auto url_request(const std::string& url, const open_options& opts) {
+    return [&url, &opts](open_request& req) { return prepare_url<P>(url, opts, req); };
+}
+template <class P>
+auto path_request(const std::string& path, const open_options& opts, bool reveal) {
+    return [&path, &opts, reveal](open_request& req) {
+        req.kind = reveal ? open_kind::reveal : open_kind::path;
+        return check_local_path<P>(path, opts, reveal, req);
+    };
+}
+template <class P>
+auto with_request(const std::string& app, const std::vector<std::string>& targets, const open_options& opts) {
+    return [&app, &targets, &opts](open_request& req) { return prepare_with<P>(app, targets, opts, req); };
+}
+
+// ---- the forms tests instantiate with their own platform (an opener choice swapped) --------
+// The public functions are these with native_platform.
+
+template <class P>
+child open_url_on(const std::string& url, const open_options& opts, failure& f) {
+    return open_or_fail<P>(url_request<P>(url, opts), opts, f);
+}
+template <class P>
+open_plan plan_open_url_on(const std::string& url, const open_options& opts, failure& f) {
+    return plan_or_fail<P>(url_request<P>(url, opts), opts, f);
+}
+template <class P>
+child open_path_on(const std::string& path, const open_options& opts, failure& f) {
+    return open_or_fail<P>(path_request<P>(path, opts, false), opts, f);
+}
+template <class P>
+open_plan plan_open_path_on(const std::string& path, const open_options& opts, failure& f) {
+    return plan_or_fail<P>(path_request<P>(path, opts, false), opts, f);
+}
+template <class P>
+child open_with_on(const std::string& app, const std::vector<std::string>& targets, const open_options& opts,
+                   failure& f) {
+    return open_or_fail<P>(with_request<P>(app, targets, opts), opts, f);
+}
+template <class P>
+open_plan plan_open_with_on(const std::string& app, const std::vector<std::string>& targets, const open_options& opts,
+                            failure& f) {
+    return plan_or_fail<P>(with_request<P>(app, targets, opts), opts, f);
+}
+template <class P>
+child reveal_on(const std::string& path, const open_options& opts, failure& f) {
+    return open_or_fail<P>(path_request<P>(path, opts, true), opts, f);
+}
+template <class P>
+open_plan plan_reveal_on(const std::string& path, const open_options& opts, failure& f) {
+    return plan_or_fail<P>(path_request<P>(path, opts, true), opts, f);
+}
+
+/// Calls `body(failure&)`; throws what failed as launch_error.
+template <class Body>
+auto throwing(Body&& body) {
+    failure f;
+    auto r = body(f);
+    if (f) raise(f);
+    return r;
+}
+/// Calls `body(failure&)` for an overload that reports in `f` and never throws.
+template <class Body>
+auto reporting(failure& f, Body&& body) noexcept -> decltype(body(f)) {
+    f = {};
+    try {
+        return body(f);
+    } catch (...) {
+        out_of_memory(f);  // allocation failed on the way
+        return {};
+    }
+}
+/// Calls `body(failure&)` for an overload that reports in `ec` and never throws.
+template <class Body>
+auto reporting(std::error_code& ec, Body&& body) noexcept -> decltype(body(std::declval<failure&>())) {
+    failure f;
+    auto r = reporting(f, std::forward<Body>(body));
+    ec = f.code;
+    return r;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
