@@ -346,8 +346,8 @@ TEST_CASE("plans: the exact argv for each opener, the target always one argument
     CHECK(p.launch->program() == s.bin() + "/xdg-open");
     CHECK(p.launch->arguments() == strings{url});
     CHECK(p.description == s.bin() + "/xdg-open 'https://example.com/?q=a&b=c;$(id)'");
-    REQUIRE(p.launch->destroy_policy());
-    CHECK(*p.launch->destroy_policy() == liftoff::on_destroy::release);
+    REQUIRE(p.launch->on_destroy());
+    CHECK(*p.launch->on_destroy() == liftoff::on_destroy::release);
 }
 
 TEST_CASE("plans: an uppercase scheme is handed over in lowercase, the rest as given") {
@@ -372,7 +372,7 @@ TEST_CASE("plans: a $BROWSER template gets the URL inside its word; without a di
     CHECK(p.launch->program() == s.bin() + "/mybrowser");
     CHECK(p.launch->arguments() == strings{"--new-tab=https://a.b/?x=1%202&y=$(id)", "--x"});
     CHECK(p.opener == "$BROWSER");
-    CHECK(p.launch->stdout_spec()->what() == liftoff::io::kind::inherit);
+    CHECK(p.launch->stdout_to()->what() == liftoff::io::kind::inherit);
 }
 
 TEST_CASE("plans: WSL's explorer.exe gets the Windows name of a path, and /select, to reveal it") {

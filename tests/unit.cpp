@@ -15,8 +15,8 @@ TEST_CASE("command builds a program, arguments and settings without touching the
     cmd.arg("--short").args({"a", "b"}).args(std::vector<std::string>{"c"}).cwd("/tmp").env("A", "1").env_remove("B");
     CHECK(cmd.program() == "git");
     CHECK(cmd.arguments() == std::vector<std::string>{"status", "--short", "a", "b", "c"});
-    REQUIRE(cmd.working_directory());
-    CHECK(*cmd.working_directory() == "/tmp");
+    REQUIRE(cmd.cwd());
+    CHECK(*cmd.cwd() == "/tmp");
     REQUIRE(cmd.env_changes().size() == 2);
     CHECK(cmd.env_changes()[0].second == std::optional<std::string>("1"));
     CHECK_FALSE(cmd.env_changes()[1].second);

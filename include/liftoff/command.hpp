@@ -273,24 +273,27 @@ public:
         return *this;
     }
 
+    // Reading a command back (open_plan::launch, a trace): each getter is named like its
+    // setter, but for the flags, whose setters take an optional bool: env_cleared(),
+    // process_group(), dies_with_parent().
     const std::string& program() const noexcept { return program_; }
     const std::vector<std::string>& arguments() const noexcept { return args_; }
-    const std::optional<std::string>& working_directory() const noexcept { return cwd_; }
+    const std::optional<std::string>& cwd() const noexcept { return cwd_; }
     bool env_cleared() const noexcept { return env_cleared_; }
     /// Variable changes in order of first mention: a value to set, or nullopt to remove.
     const std::vector<std::pair<std::string, std::optional<std::string>>>& env_changes() const noexcept {
         return env_changes_;
     }
-    const std::optional<io::source>& stdin_spec() const noexcept { return stdin_; }
-    const std::optional<io::sink>& stdout_spec() const noexcept { return stdout_; }
-    const std::optional<io::sink>& stderr_spec() const noexcept { return stderr_; }
-    const std::optional<std::chrono::nanoseconds>& timeout_limit() const noexcept { return timeout_; }
+    const std::optional<io::source>& stdin_from() const noexcept { return stdin_; }
+    const std::optional<io::sink>& stdout_to() const noexcept { return stdout_; }
+    const std::optional<io::sink>& stderr_to() const noexcept { return stderr_; }
+    const std::optional<std::chrono::nanoseconds>& timeout() const noexcept { return timeout_; }
     std::chrono::nanoseconds timeout_grace() const noexcept { return grace_; }
-    const std::optional<liftoff::on_destroy>& destroy_policy() const noexcept { return on_destroy_; }
+    const std::optional<liftoff::on_destroy>& on_destroy() const noexcept { return on_destroy_; }
     bool process_group() const noexcept { return new_group_; }
     bool dies_with_parent() const noexcept { return kill_on_parent_exit_; }
-    std::chrono::milliseconds grace_after_exit() const noexcept { return drain_grace_; }
-    const trace_callback& tracer() const noexcept { return trace_; }
+    std::chrono::milliseconds drain_grace() const noexcept { return drain_grace_; }
+    const trace_callback& trace() const noexcept { return trace_; }
 
 private:
     void set_env(std::string name, std::optional<std::string> value) {

@@ -512,24 +512,27 @@ public:
         return *this;
     }
 
+    // Reading a command back (open_plan::launch, a trace): each getter is named like its
+    // setter, but for the flags, whose setters take an optional bool: env_cleared(),
+    // process_group(), dies_with_parent().
     const std::string& program() const noexcept { return program_; }
     const std::vector<std::string>& arguments() const noexcept { return args_; }
-    const std::optional<std::string>& working_directory() const noexcept { return cwd_; }
+    const std::optional<std::string>& cwd() const noexcept { return cwd_; }
     bool env_cleared() const noexcept { return env_cleared_; }
     /// Variable changes in order of first mention: a value to set, or nullopt to remove.
     const std::vector<std::pair<std::string, std::optional<std::string>>>& env_changes() const noexcept {
         return env_changes_;
     }
-    const std::optional<io::source>& stdin_spec() const noexcept { return stdin_; }
-    const std::optional<io::sink>& stdout_spec() const noexcept { return stdout_; }
-    const std::optional<io::sink>& stderr_spec() const noexcept { return stderr_; }
-    const std::optional<std::chrono::nanoseconds>& timeout_limit() const noexcept { return timeout_; }
+    const std::optional<io::source>& stdin_from() const noexcept { return stdin_; }
+    const std::optional<io::sink>& stdout_to() const noexcept { return stdout_; }
+    const std::optional<io::sink>& stderr_to() const noexcept { return stderr_; }
+    const std::optional<std::chrono::nanoseconds>& timeout() const noexcept { return timeout_; }
     std::chrono::nanoseconds timeout_grace() const noexcept { return grace_; }
-    const std::optional<liftoff::on_destroy>& destroy_policy() const noexcept { return on_destroy_; }
+    const std::optional<liftoff::on_destroy>& on_destroy() const noexcept { return on_destroy_; }
     bool process_group() const noexcept { return new_group_; }
     bool dies_with_parent() const noexcept { return kill_on_parent_exit_; }
-    std::chrono::milliseconds grace_after_exit() const noexcept { return drain_grace_; }
-    const trace_callback& tracer() const noexcept { return trace_; }
+    std::chrono::milliseconds drain_grace() const noexcept { return drain_grace_; }
+    const trace_callback& trace() const noexcept { return trace_; }
 
 private:
     void set_env(std::string name, std::optional<std::string> value) {
@@ -1492,7 +1495,7 @@ failure validate(const command& cmd) {
     const auto& args = cmd.arguments();
     for (std::size_t i = 0; i < args.size(); ++i)
         if (auto f = check(args[i], "argument " + std::to_string(i + 1) + " ('" + printable(args[i]) + "')")) return f;
-    if (const auto& dir = cmd.working_directory()) {
+    if (const auto& dir = cmd.cwd()) {
         if (dir->empty())
             return bad(errc::invalid_argument, "the working directory is an empty string",
                        "give a directory, or do not call cwd() (nothing was run)");
@@ -1511,7 +1514,7 @@ failure validate(const command& cmd) {
         if (change.second)
             if (auto f = check(*change.second, "the value of environment variable '" + printable(name) + "'")) return f;
     }
-    if (cmd.stdout_spec() && cmd.stdout_spec()->what() == io::kind::merge)
+    if (cmd.stdout_to() && cmd.stdout_to()->what() == io::kind::merge)
         return bad(errc::invalid_argument, "stdout_to(io::merge()) has nothing to merge into",
                    "io::merge() is for stderr only (nothing was run)");
     auto check_file = [&](io::kind k, const std::string& path, const char* stream) -> failure {
@@ -1521,17 +1524,17 @@ failure validate(const command& cmd) {
             return bad(errc::invalid_argument, item + " name is empty", "give a file name (nothing was run)");
         return check(path, item + " '" + printable(path) + "'");
     };
-    if (const auto& s = cmd.stdin_spec())
+    if (const auto& s = cmd.stdin_from())
         if (auto f = check_file(s->what(), s->path(), "stdin")) return f;
-    if (const auto& s = cmd.stdout_spec())
+    if (const auto& s = cmd.stdout_to())
         if (auto f = check_file(s->what(), s->path(), "stdout")) return f;
-    if (const auto& s = cmd.stderr_spec())
+    if (const auto& s = cmd.stderr_to())
         if (auto f = check_file(s->what(), s->path(), "stderr")) return f;
-    if (const auto& s = cmd.stdout_spec())
+    if (const auto& s = cmd.stdout_to())
         if (s->what() == io::kind::lines && !s->on_line())
             return bad(errc::invalid_argument, "io::lines() for stdout has no callback",
                        "pass a callback (nothing was run)");
-    if (const auto& s = cmd.stderr_spec())
+    if (const auto& s = cmd.stderr_to())
         if (s->what() == io::kind::lines && !s->on_line())
             return bad(errc::invalid_argument, "io::lines() for stderr has no callback",
                        "pass a callback (nothing was run)");
@@ -1798,8 +1801,8 @@ inline std::optional<failure> describe_common_stage(const command& cmd, const st
     case spawn_stage::redirect_stderr: {
         const bool in = sf.stage == spawn_stage::redirect_stdin;
         const std::string& file =
-            in ? cmd.stdin_spec()->path()
-               : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_spec() : cmd.stderr_spec())->path();
+            in ? cmd.stdin_from()->path()
+               : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_to() : cmd.stderr_to())->path();
         const char* stream = in ? "stdin" : sf.stage == spawn_stage::redirect_stdout ? "stdout" : "stderr";
         const std::string what = "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text;
         if (resource) return make(errc::resource_exhausted, what, resource_remedy);
@@ -3717,7 +3720,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
 
         // The working directory: checked first so that a bad one is named as such.
         std::wstring cwd;
-        if (const auto& dir = cmd.working_directory()) {
+        if (const auto& dir = cmd.cwd()) {
             if (!to_wide(*dir, cwd)) return {spawn_stage::chdir, std::make_error_code(std::errc::invalid_argument)};
             // Longer than CreateProcessW takes (whether it exists or not: a process that is not
             // long-path aware cannot even look): Windows refuses it as ERROR_DIRECTORY ("not a
@@ -3834,7 +3837,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         kill_unless_handed_over<process> cleanup(proc);  // the child runs: a failure from here ends it
         hand_over_streams(spec, proc, parent_side);
         if (proc.drain().needed()) {
-            if (const auto e = proc.drain().start(cmd.grace_after_exit())) return {spawn_stage::thread, e};
+            if (const auto e = proc.drain().start(cmd.drain_grace())) return {spawn_stage::thread, e};
         }
         cleanup.handed_over();
         return {};
@@ -3872,10 +3875,10 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
             return make(errc::invalid_argument, sf.detail,
                         "pass such data through stdin or a file instead (nothing was run)");
         case spawn_stage::chdir: {
-            const std::string dir = "working directory '" + printable(*cmd.working_directory()) + "'";
+            const std::string dir = "working directory '" + printable(*cmd.cwd()) + "'";
             const std::string remedy = "create it, or pass an existing directory to cwd()";
             const char* const wd = "bad-working-directory";
-            const std::size_t length = cwd_length(to_wide_or_empty(*cmd.working_directory()));
+            const std::size_t length = cwd_length(to_wide_or_empty(*cmd.cwd()));
             if (win && e == ERROR_FILENAME_EXCED_RANGE && length > windows_max_cwd)
                 return make(errc::bad_working_directory,
                             dir + " is " + std::to_string(length) +
@@ -6185,7 +6188,7 @@ struct posix_family : posix_system, posix_inspect {
         r.path = spec.path.c_str();
         r.argv = argv.data();
         r.envp = spec.env.inherited ? posix_environ() : envp.data();
-        r.cwd = cmd.working_directory() ? cmd.working_directory()->c_str() : nullptr;
+        r.cwd = cmd.cwd() ? cmd.cwd()->c_str() : nullptr;
         r.new_group = cmd.process_group();
         r.die_with_parent = cmd.dies_with_parent();
 
@@ -6198,7 +6201,7 @@ struct posix_family : posix_system, posix_inspect {
         kill_unless_handed_over<process> cleanup(proc);  // the child runs: a failure from here ends it
         hand_over_streams(spec, proc, parent_side);
         if (proc.drain().needed()) {
-            if (const int e = proc.drain().start(cmd.grace_after_exit()))
+            if (const int e = proc.drain().start(cmd.drain_grace()))
                 return {spawn_stage::thread, {e, std::generic_category()}};
         }
         cleanup.handed_over();
@@ -6248,7 +6251,7 @@ struct posix_family : posix_system, posix_inspect {
                         "cwd() needs posix_spawn_file_actions_addchdir_np, which this C library lacks",
                         "start the child in the current directory, or chdir in a wrapper script");
         case spawn_stage::chdir: {
-            const std::string dir = "working directory '" + printable(*cmd.working_directory()) + "'";
+            const std::string dir = "working directory '" + printable(*cmd.cwd()) + "'";
             const std::string remedy = "create it, or pass an existing directory to cwd()";
             const char* const wd = "bad-working-directory";
             if (e == ENOENT) return make(errc::bad_working_directory, dir + " does not exist", remedy, wd);
@@ -7470,10 +7473,10 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
         }
     }
     // Where it starts, and how much it is given.
-    pf.cwd = cmd.working_directory() ? *cmd.working_directory() : std::string();
-    if (cmd.working_directory()) {
-        const auto d = P::inspect_directory(*cmd.working_directory());
-        const std::string shown = "working directory '" + printable(*cmd.working_directory()) + "'";
+    pf.cwd = cmd.cwd() ? *cmd.cwd() : std::string();
+    if (cmd.cwd()) {
+        const auto d = P::inspect_directory(*cmd.cwd());
+        const std::string shown = "working directory '" + printable(*cmd.cwd()) + "'";
         if (!d.exists)
             add_finding(out, "bad-working-directory", severity::error, shown + " does not exist",
                         "create it, or pass an existing directory to cwd()");
@@ -9261,7 +9264,7 @@ struct callback_thrown {
 /// Calls the command's trace callback; what it throws comes out as callback_thrown.
 inline void trace_launch(const command& cmd, const trace_event& e) {
     try {
-        cmd.tracer()(e);
+        cmd.trace()(e);
     } catch (...) {
         throw callback_thrown{std::current_exception()};
     }
@@ -9313,7 +9316,7 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
     std::string path;
     auto fail = [&](failure why) {
         f = std::move(why);
-        if (cmd.tracer()) {
+        if (cmd.trace()) {
             trace_event e;
             e.kind = trace_kind::spawn_failed;
             e.program = cmd.program();
@@ -9330,7 +9333,7 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
         return fail(P::describe(cmd, path, spawn_failure{spawn_stage::unsupported, {}}));
     const child_environment env = make_environment<P>(cmd);
     if (auto missing = resolve_program<P>(cmd, env, path)) return fail(std::move(missing));
-    if (cmd.tracer()) {
+    if (cmd.trace()) {
         trace_event e;
         e.kind = trace_kind::resolved;
         e.program = cmd.program();
@@ -9342,9 +9345,9 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
     launch_spec spec{cmd,
                      path,
                      env,
-                     cmd.stdin_spec() ? *cmd.stdin_spec() : io::source(run ? io::null() : io::inherit()),
-                     cmd.stdout_spec() ? *cmd.stdout_spec() : (run ? io::capture() : io::sink(io::inherit())),
-                     cmd.stderr_spec() ? *cmd.stderr_spec() : (run ? io::capture() : io::sink(io::inherit()))};
+                     cmd.stdin_from() ? *cmd.stdin_from() : io::source(run ? io::null() : io::inherit()),
+                     cmd.stdout_to() ? *cmd.stdout_to() : (run ? io::capture() : io::sink(io::inherit())),
+                     cmd.stderr_to() ? *cmd.stderr_to() : (run ? io::capture() : io::sink(io::inherit()))};
 
     child_state_ptr state(new child_state());
     if (auto sf = P::spawn(spec, state->proc)) return fail(P::describe(cmd, path, sf));
@@ -9356,11 +9359,11 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
     child c = child_access::make(std::move(state));
     s.policy = on_destroy::kill;
     s.started = started;
-    if (cmd.timeout_limit()) s.deadline = deadline_after(started, *cmd.timeout_limit());
+    if (cmd.timeout()) s.deadline = deadline_after(started, *cmd.timeout());
     s.grace = cmd.timeout_grace();
     s.program = cmd.program();
     s.path = std::move(path);
-    s.trace = cmd.tracer();
+    s.trace = cmd.trace();
     if (s.trace) {
         trace_event e;
         e.kind = trace_kind::spawned;
@@ -9370,7 +9373,7 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
             throw callback_thrown{std::current_exception()};  // `c` kills the child on the way out
         }
     }
-    s.policy = cmd.destroy_policy() ? *cmd.destroy_policy() : on_destroy::terminate;
+    s.policy = cmd.on_destroy() ? *cmd.on_destroy() : on_destroy::terminate;
     return c;
 }
 

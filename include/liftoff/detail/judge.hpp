@@ -297,10 +297,10 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
         }
     }
     // Where it starts, and how much it is given.
-    pf.cwd = cmd.working_directory() ? *cmd.working_directory() : std::string();
-    if (cmd.working_directory()) {
-        const auto d = P::inspect_directory(*cmd.working_directory());
-        const std::string shown = "working directory '" + printable(*cmd.working_directory()) + "'";
+    pf.cwd = cmd.cwd() ? *cmd.cwd() : std::string();
+    if (cmd.cwd()) {
+        const auto d = P::inspect_directory(*cmd.cwd());
+        const std::string shown = "working directory '" + printable(*cmd.cwd()) + "'";
         if (!d.exists)
             add_finding(out, "bad-working-directory", severity::error, shown + " does not exist",
                         "create it, or pass an existing directory to cwd()");

@@ -38,7 +38,7 @@ struct callback_thrown {
 /// Calls the command's trace callback; what it throws comes out as callback_thrown.
 inline void trace_launch(const command& cmd, const trace_event& e) {
     try {
-        cmd.tracer()(e);
+        cmd.trace()(e);
     } catch (...) {
         throw callback_thrown{std::current_exception()};
     }
@@ -90,7 +90,7 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
     std::string path;
     auto fail = [&](failure why) {
         f = std::move(why);
-        if (cmd.tracer()) {
+        if (cmd.trace()) {
             trace_event e;
             e.kind = trace_kind::spawn_failed;
             e.program = cmd.program();
@@ -107,7 +107,7 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
         return fail(P::describe(cmd, path, spawn_failure{spawn_stage::unsupported, {}}));
     const child_environment env = make_environment<P>(cmd);
     if (auto missing = resolve_program<P>(cmd, env, path)) return fail(std::move(missing));
-    if (cmd.tracer()) {
+    if (cmd.trace()) {
         trace_event e;
         e.kind = trace_kind::resolved;
         e.program = cmd.program();
@@ -119,9 +119,9 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
     launch_spec spec{cmd,
                      path,
                      env,
-                     cmd.stdin_spec() ? *cmd.stdin_spec() : io::source(run ? io::null() : io::inherit()),
-                     cmd.stdout_spec() ? *cmd.stdout_spec() : (run ? io::capture() : io::sink(io::inherit())),
-                     cmd.stderr_spec() ? *cmd.stderr_spec() : (run ? io::capture() : io::sink(io::inherit()))};
+                     cmd.stdin_from() ? *cmd.stdin_from() : io::source(run ? io::null() : io::inherit()),
+                     cmd.stdout_to() ? *cmd.stdout_to() : (run ? io::capture() : io::sink(io::inherit())),
+                     cmd.stderr_to() ? *cmd.stderr_to() : (run ? io::capture() : io::sink(io::inherit()))};
 
     child_state_ptr state(new child_state());
     if (auto sf = P::spawn(spec, state->proc)) return fail(P::describe(cmd, path, sf));
@@ -133,11 +133,11 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
     child c = child_access::make(std::move(state));
     s.policy = on_destroy::kill;
     s.started = started;
-    if (cmd.timeout_limit()) s.deadline = deadline_after(started, *cmd.timeout_limit());
+    if (cmd.timeout()) s.deadline = deadline_after(started, *cmd.timeout());
     s.grace = cmd.timeout_grace();
     s.program = cmd.program();
     s.path = std::move(path);
-    s.trace = cmd.tracer();
+    s.trace = cmd.trace();
     if (s.trace) {
         trace_event e;
         e.kind = trace_kind::spawned;
@@ -147,7 +147,7 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
             throw callback_thrown{std::current_exception()};  // `c` kills the child on the way out
         }
     }
-    s.policy = cmd.destroy_policy() ? *cmd.destroy_policy() : on_destroy::terminate;
+    s.policy = cmd.on_destroy() ? *cmd.on_destroy() : on_destroy::terminate;
     return c;
 }
 

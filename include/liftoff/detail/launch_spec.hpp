@@ -105,8 +105,8 @@ inline std::optional<failure> describe_common_stage(const command& cmd, const st
     case spawn_stage::redirect_stderr: {
         const bool in = sf.stage == spawn_stage::redirect_stdin;
         const std::string& file =
-            in ? cmd.stdin_spec()->path()
-               : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_spec() : cmd.stderr_spec())->path();
+            in ? cmd.stdin_from()->path()
+               : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_to() : cmd.stderr_to())->path();
         const char* stream = in ? "stdin" : sf.stage == spawn_stage::redirect_stdout ? "stdout" : "stderr";
         const std::string what = "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text;
         if (resource) return make(errc::resource_exhausted, what, resource_remedy);

@@ -42,7 +42,7 @@ failure validate(const command& cmd) {
     const auto& args = cmd.arguments();
     for (std::size_t i = 0; i < args.size(); ++i)
         if (auto f = check(args[i], "argument " + std::to_string(i + 1) + " ('" + printable(args[i]) + "')")) return f;
-    if (const auto& dir = cmd.working_directory()) {
+    if (const auto& dir = cmd.cwd()) {
         if (dir->empty())
             return bad(errc::invalid_argument, "the working directory is an empty string",
                        "give a directory, or do not call cwd() (nothing was run)");
@@ -61,7 +61,7 @@ failure validate(const command& cmd) {
         if (change.second)
             if (auto f = check(*change.second, "the value of environment variable '" + printable(name) + "'")) return f;
     }
-    if (cmd.stdout_spec() && cmd.stdout_spec()->what() == io::kind::merge)
+    if (cmd.stdout_to() && cmd.stdout_to()->what() == io::kind::merge)
         return bad(errc::invalid_argument, "stdout_to(io::merge()) has nothing to merge into",
                    "io::merge() is for stderr only (nothing was run)");
     auto check_file = [&](io::kind k, const std::string& path, const char* stream) -> failure {
@@ -71,17 +71,17 @@ failure validate(const command& cmd) {
             return bad(errc::invalid_argument, item + " name is empty", "give a file name (nothing was run)");
         return check(path, item + " '" + printable(path) + "'");
     };
-    if (const auto& s = cmd.stdin_spec())
+    if (const auto& s = cmd.stdin_from())
         if (auto f = check_file(s->what(), s->path(), "stdin")) return f;
-    if (const auto& s = cmd.stdout_spec())
+    if (const auto& s = cmd.stdout_to())
         if (auto f = check_file(s->what(), s->path(), "stdout")) return f;
-    if (const auto& s = cmd.stderr_spec())
+    if (const auto& s = cmd.stderr_to())
         if (auto f = check_file(s->what(), s->path(), "stderr")) return f;
-    if (const auto& s = cmd.stdout_spec())
+    if (const auto& s = cmd.stdout_to())
         if (s->what() == io::kind::lines && !s->on_line())
             return bad(errc::invalid_argument, "io::lines() for stdout has no callback",
                        "pass a callback (nothing was run)");
-    if (const auto& s = cmd.stderr_spec())
+    if (const auto& s = cmd.stderr_to())
         if (s->what() == io::kind::lines && !s->on_line())
             return bad(errc::invalid_argument, "io::lines() for stderr has no callback",
                        "pass a callback (nothing was run)");

@@ -124,7 +124,7 @@ struct posix_family : posix_system, posix_inspect {
         r.path = spec.path.c_str();
         r.argv = argv.data();
         r.envp = spec.env.inherited ? posix_environ() : envp.data();
-        r.cwd = cmd.working_directory() ? cmd.working_directory()->c_str() : nullptr;
+        r.cwd = cmd.cwd() ? cmd.cwd()->c_str() : nullptr;
         r.new_group = cmd.process_group();
         r.die_with_parent = cmd.dies_with_parent();
 
@@ -137,7 +137,7 @@ struct posix_family : posix_system, posix_inspect {
         kill_unless_handed_over<process> cleanup(proc);  // the child runs: a failure from here ends it
         hand_over_streams(spec, proc, parent_side);
         if (proc.drain().needed()) {
-            if (const int e = proc.drain().start(cmd.grace_after_exit()))
+            if (const int e = proc.drain().start(cmd.drain_grace()))
                 return {spawn_stage::thread, {e, std::generic_category()}};
         }
         cleanup.handed_over();
@@ -187,7 +187,7 @@ struct posix_family : posix_system, posix_inspect {
                         "cwd() needs posix_spawn_file_actions_addchdir_np, which this C library lacks",
                         "start the child in the current directory, or chdir in a wrapper script");
         case spawn_stage::chdir: {
-            const std::string dir = "working directory '" + printable(*cmd.working_directory()) + "'";
+            const std::string dir = "working directory '" + printable(*cmd.cwd()) + "'";
             const std::string remedy = "create it, or pass an existing directory to cwd()";
             const char* const wd = "bad-working-directory";
             if (e == ENOENT) return make(errc::bad_working_directory, dir + " does not exist", remedy, wd);

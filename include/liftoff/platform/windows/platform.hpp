@@ -80,7 +80,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
 
         // The working directory: checked first so that a bad one is named as such.
         std::wstring cwd;
-        if (const auto& dir = cmd.working_directory()) {
+        if (const auto& dir = cmd.cwd()) {
             if (!to_wide(*dir, cwd)) return {spawn_stage::chdir, std::make_error_code(std::errc::invalid_argument)};
             // Longer than CreateProcessW takes (whether it exists or not: a process that is not
             // long-path aware cannot even look): Windows refuses it as ERROR_DIRECTORY ("not a
@@ -197,7 +197,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         kill_unless_handed_over<process> cleanup(proc);  // the child runs: a failure from here ends it
         hand_over_streams(spec, proc, parent_side);
         if (proc.drain().needed()) {
-            if (const auto e = proc.drain().start(cmd.grace_after_exit())) return {spawn_stage::thread, e};
+            if (const auto e = proc.drain().start(cmd.drain_grace())) return {spawn_stage::thread, e};
         }
         cleanup.handed_over();
         return {};
@@ -235,10 +235,10 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
             return make(errc::invalid_argument, sf.detail,
                         "pass such data through stdin or a file instead (nothing was run)");
         case spawn_stage::chdir: {
-            const std::string dir = "working directory '" + printable(*cmd.working_directory()) + "'";
+            const std::string dir = "working directory '" + printable(*cmd.cwd()) + "'";
             const std::string remedy = "create it, or pass an existing directory to cwd()";
             const char* const wd = "bad-working-directory";
-            const std::size_t length = cwd_length(to_wide_or_empty(*cmd.working_directory()));
+            const std::size_t length = cwd_length(to_wide_or_empty(*cmd.cwd()));
             if (win && e == ERROR_FILENAME_EXCED_RANGE && length > windows_max_cwd)
                 return make(errc::bad_working_directory,
                             dir + " is " + std::to_string(length) +
