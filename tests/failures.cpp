@@ -28,17 +28,34 @@ namespace io = liftoff::io;
 namespace {
 
 /// Launches `cmd`, expects a launch_error with `code`, and checks the message has every
-/// one of `parts`. Checks the error_code overload agrees.
+/// one of `parts`. Checks the error_code overload agrees, and that the failure& overloads of
+/// launch() and run() give the whole explanation the exception gives.
 liftoff::launch_error expect_failure(const command& cmd, errc code, std::vector<std::string> parts) {
     std::error_code ec;
     auto c = liftoff::launch(cmd, ec);
     CHECK(ec == code);
     CHECK_FALSE(c.valid());
+    liftoff::failure launched;
+    CHECK_FALSE(liftoff::launch(cmd, launched).valid());
+    liftoff::failure ran;
+    const liftoff::result r = liftoff::run(cmd, ran);
+    CHECK(r.out.empty());
     try {
         liftoff::run(cmd);
     } catch (const liftoff::launch_error& e) {
         CHECK(e.code() == code);
         const std::string msg = e.what();
+        for (const liftoff::failure* f : {&launched, &ran}) {
+            CHECK(f->code == code);
+            CHECK(f->message == msg);
+            CHECK(f->program == e.program());
+            CHECK(f->path == e.path());
+            CHECK(f->os_error == e.os_error());
+            CHECK(f->findings == e.findings());
+            CHECK_FALSE(f->remedy.empty());
+            CHECK_MESSAGE(test::contains(msg, f->remedy), msg);
+        }
+        CHECK(e.failure().message == msg);
         CHECK_MESSAGE(test::contains(msg, "liftoff: cannot launch '" + liftoff::detail::printable(cmd.program()) + "'"),
                       msg);
         for (const auto& p : parts)

@@ -176,3 +176,42 @@ TEST_CASE("from_system_encoding: ASCII is the same everywhere; on POSIX every by
     CHECK_FALSE(ec);
 #endif  // !_WIN32
 }
+
+TEST_CASE("path_arg: a const char*, std::string, std::string_view and std::filesystem::path, on every OS") {
+    const char* literal = "liftoff-no-such-file";
+    const std::string text = literal;
+    const std::string_view view = text;
+    const std::filesystem::path fs = text;
+    for (const liftoff::path_arg& p :
+         {liftoff::path_arg(literal), liftoff::path_arg(text), liftoff::path_arg(view), liftoff::path_arg(fs)}) {
+        CHECK(p.str() == text);
+    }
+    // Each overload set takes every one of them (this compiles on Linux and under mingw alike).
+    std::error_code ec;
+    liftoff::plan_open_path(literal, {}, ec);
+    CHECK(ec == errc::target_not_found);
+    liftoff::plan_reveal(fs, {}, ec);
+    CHECK(ec == errc::target_not_found);
+    liftoff::failure f;
+    liftoff::plan_open_path(view, {}, f);
+    CHECK(f.code == errc::target_not_found);
+    CHECK(test::contains(f.message, "liftoff-no-such-file"));
+    CHECK(liftoff::command{"x"}.cwd(fs).cwd() == text);
+    CHECK(liftoff::io::file(view).path() == text);
+    CHECK(liftoff::io::append(literal).path() == text);
+}
+
+TEST_CASE("the openers' failure& overloads give the whole message, as launch_error's what()") {
+    liftoff::failure f;
+    const std::string url = "https://example.com/a b";
+    CHECK_FALSE(liftoff::open_url(url, {}, f).valid());
+    CHECK(f.code == errc::unsafe_url);
+    CHECK(test::contains(f.message, "liftoff: cannot open '"));
+    CHECK_FALSE(f.remedy.empty());
+    try {
+        liftoff::plan_open_url(url);
+        FAIL("accepted");
+    } catch (const liftoff::launch_error& e) {
+        CHECK(f.message == e.what());
+    }
+}
