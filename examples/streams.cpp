@@ -43,8 +43,9 @@ int main() {
     liftoff::command traced{"true"};
     traced.trace([](const liftoff::trace_event& e) {
         if (e.kind == liftoff::trace_kind::exited)
-            std::printf("%s %s after %lld us\n", e.path.c_str(), e.status.to_string().c_str(),
-                        static_cast<long long>(std::chrono::duration_cast<std::chrono::microseconds>(e.elapsed).count()));
+            std::printf(
+                "%s %s after %lld us\n", e.path.c_str(), e.status.to_string().c_str(),
+                static_cast<long long>(std::chrono::duration_cast<std::chrono::microseconds>(e.elapsed).count()));
     });
     liftoff::run(traced);
     // [trace]

@@ -16,7 +16,7 @@ int main() {
 
     // [tree]
     liftoff::child tree = liftoff::launch(liftoff::command{"sh", {"-c", "sleep 30 & sleep 30"}}.new_process_group());
-    liftoff::exit_status how = tree.terminate(500ms);  // SIGTERM to the group, SIGKILL 0.5 s later: the grandchild too
+    liftoff::exit_status how = tree.terminate(500ms);  // SIGTERM to the group (the grandchild too), SIGKILL after 0.5 s
     std::printf("tree: %s\n", how.to_string().c_str());
     // [tree]
 
