@@ -55,7 +55,7 @@ decls = list(docs.flatten(docs.collect()))
 missing = []
 for d in decls:
     if d.kind in ("enumerator", "variable"):
-        found = f"`{d.name}`" in reference  # rows of its enum's or class's table
+        found = f"`{d.name}`" in reference or f"`{d.qualified}`" in reference  # a table row, or its own heading
     elif d.kind == "macro":
         found = f"### `{d.name}`" in reference
     else:
