@@ -29,5 +29,15 @@ int main() {
     liftoff::child c = liftoff::launch(liftoff::command{"/no/such/tool"}, ec);
     if (ec == liftoff::errc::program_not_found) std::printf("not installed: %s\n", ec.message().c_str());
     // [error_code]
+
+    // [command]
+    liftoff::command build{"make", {"-j2"}};
+    build.arg("all").cwd("/tmp").env("LC_ALL", "C").env_remove("MAKEFLAGS");
+    liftoff::result made = liftoff::run(build, ec);  // no exception when make cannot start
+    if (ec)
+        std::printf("make did not start: %s\n", ec.message().c_str());
+    else if (made.status.exited())
+        std::printf("make exited with %d\n", made.status.code());
+    // [command]
     return 0;
 }

@@ -31,5 +31,23 @@ int main() {
     if (!server.wait_for(std::chrono::milliseconds(100))) server.terminate(std::chrono::seconds(3));
     liftoff::launch(liftoff::command{"sleep", {"1"}}).release();  // runs on; reaped by liftoff, never a zombie
     // [lifetime]
+
+    // [files]
+    liftoff::command job{"sh", {"-c", "echo to stdout; echo to stderr >&2"}};
+    job.stdout_to(io::file("job.log")).stderr_to(io::merge());  // both streams into job.log
+    liftoff::run(job);
+    liftoff::run(liftoff::command{"date"}.stdout_to(io::append("job.log")));  // one line more
+    // [files]
+
+    // [trace]
+    liftoff::command traced{"true"};
+    traced.trace([](const liftoff::trace_event& e) {
+        if (e.kind == liftoff::trace_kind::exited)
+            std::printf(
+                "%s %s after %lld us\n", e.path.c_str(), e.status.to_string().c_str(),
+                static_cast<long long>(std::chrono::duration_cast<std::chrono::microseconds>(e.elapsed).count()));
+    });
+    liftoff::run(traced);
+    // [trace]
     return r.ok() ? 0 : 1;
 }
