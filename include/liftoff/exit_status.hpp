@@ -4,8 +4,6 @@
 
 #include <string>  // to_string
 
-#include "platform/signal_name.hpp"
-
 namespace liftoff {
 inline namespace v0 {
 
@@ -20,10 +18,10 @@ public:
     static constexpr exit_status from_code(int code) noexcept { return {how::exited, code}; }
     static constexpr exit_status from_signal(int sig) noexcept { return {how::signaled, sig}; }
     /// The child ended but the system reaped it, so its status is lost (SIGCHLD ignored).
-    static constexpr exit_status lost() noexcept { return {how::unknown, 1}; }
+    static constexpr exit_status lost() noexcept { return {how::lost, 0}; }
     /// The child ended but something else in this process reaped it (SIGCHLD not ignored: a
     /// handler or another waitpid() took the status first).
-    static constexpr exit_status reaped_elsewhere() noexcept { return {how::unknown, 2}; }
+    static constexpr exit_status reaped_elsewhere() noexcept { return {how::reaped_elsewhere, 0}; }
 
     constexpr bool exited() const noexcept { return how_ == how::exited; }
     /// The exit code; -1 unless exited(). On Windows the 32-bit exit code, as an int.
@@ -32,29 +30,15 @@ public:
     /// The signal that ended the child (POSIX); 0 unless signaled().
     constexpr int signal() const noexcept { return how_ == how::signaled ? value_ : 0; }
     /// No status: an empty handle's, lost() or reaped_elsewhere().
-    constexpr bool unknown() const noexcept { return how_ == how::unknown; }
+    constexpr bool unknown() const noexcept {
+        return how_ == how::unknown || how_ == how::lost || how_ == how::reaped_elsewhere;
+    }
     /// Exited with code 0.
     constexpr bool success() const noexcept { return how_ == how::exited && value_ == 0; }
 
-    /// "exited with code 3", "killed by signal 9 (SIGKILL)", "exit status unknown".
-    std::string to_string() const {
-        switch (how_) {
-        case how::exited: return "exited with code " + std::to_string(value_);
-        case how::signaled: {
-            std::string s = "killed by signal " + std::to_string(value_);
-            if (const char* name = detail::signal_name(value_)) s += std::string(" (") + name + ")";
-            return s;
-        }
-        case how::unknown: break;
-        }
-        if (value_ == 1)
-            return "exit status unknown (the system reaped it: SIGCHLD is ignored in this process, by SIG_IGN or "
-                   "SA_NOCLDWAIT)";
-        if (value_ == 2)
-            return "exit status unknown (something else in this process reaped it: a SIGCHLD handler or another "
-                   "waitpid() took its status)";
-        return "exit status unknown";
-    }
+    /// "exited with code 3", "killed by signal 9 (SIGKILL)", "exit status unknown" (with why, for
+    /// lost() and reaped_elsewhere()).
+    std::string to_string() const;
 
     friend constexpr bool operator==(const exit_status& a, const exit_status& b) noexcept {
         return a.how_ == b.how_ && a.value_ == b.value_;
@@ -62,7 +46,7 @@ public:
     friend constexpr bool operator!=(const exit_status& a, const exit_status& b) noexcept { return !(a == b); }
 
 private:
-    enum class how : unsigned char { unknown, exited, signaled };
+    enum class how : unsigned char { unknown, exited, signaled, lost, reaped_elsewhere };
     constexpr exit_status(how h, int v) noexcept : how_(h), value_(v) {}
     how how_ = how::unknown;
     int value_ = 0;

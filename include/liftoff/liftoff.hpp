@@ -33,6 +33,7 @@
 #include "detail/internals.hpp"
 #if !defined(LIFTOFF_SEPARATE_COMPILATION) || defined(LIFTOFF_IMPLEMENTATION)
 #include "impl/error.inl"
+#include "impl/exit_status.inl"
 #include "impl/encoding.inl"
 #include "impl/search.inl"
 #include "impl/child.inl"

@@ -130,52 +130,6 @@ struct is_error_code_enum<liftoff::errc> : true_type {};
 
 #include <string>  // to_string
 
-// ---- liftoff/platform/signal_name.hpp ----
-// liftoff/platform/signal_name.hpp: names of signals for exit_status::to_string (numbers differ by OS).
-
-#include <csignal>  // the SIG* numbers
-
-namespace liftoff {
-inline namespace v0 {
-namespace detail {
-
-/// "SIGKILL" for 9 on Linux, nullptr for numbers this OS does not name.
-inline const char* signal_name(int sig) noexcept {
-    switch (sig) {
-    case SIGABRT: return "SIGABRT";
-    case SIGFPE: return "SIGFPE";
-    case SIGILL: return "SIGILL";
-    case SIGINT: return "SIGINT";
-    case SIGSEGV: return "SIGSEGV";
-    case SIGTERM: return "SIGTERM";
-#if !defined(_WIN32)
-    case SIGHUP: return "SIGHUP";
-    case SIGQUIT: return "SIGQUIT";
-    case SIGTRAP: return "SIGTRAP";
-    case SIGBUS: return "SIGBUS";
-    case SIGKILL: return "SIGKILL";
-    case SIGUSR1: return "SIGUSR1";
-    case SIGUSR2: return "SIGUSR2";
-    case SIGPIPE: return "SIGPIPE";
-    case SIGALRM: return "SIGALRM";
-    case SIGCHLD: return "SIGCHLD";
-    case SIGCONT: return "SIGCONT";
-    case SIGSTOP: return "SIGSTOP";
-    case SIGTSTP: return "SIGTSTP";
-    case SIGTTIN: return "SIGTTIN";
-    case SIGTTOU: return "SIGTTOU";
-    case SIGXCPU: return "SIGXCPU";
-    case SIGXFSZ: return "SIGXFSZ";
-    case SIGSYS: return "SIGSYS";
-#endif  // !_WIN32
-    default: return nullptr;
-    }
-}
-
-}  // namespace detail
-}  // namespace v0
-}  // namespace liftoff
-
 namespace liftoff {
 inline namespace v0 {
 
@@ -190,10 +144,10 @@ public:
     static constexpr exit_status from_code(int code) noexcept { return {how::exited, code}; }
     static constexpr exit_status from_signal(int sig) noexcept { return {how::signaled, sig}; }
     /// The child ended but the system reaped it, so its status is lost (SIGCHLD ignored).
-    static constexpr exit_status lost() noexcept { return {how::unknown, 1}; }
+    static constexpr exit_status lost() noexcept { return {how::lost, 0}; }
     /// The child ended but something else in this process reaped it (SIGCHLD not ignored: a
     /// handler or another waitpid() took the status first).
-    static constexpr exit_status reaped_elsewhere() noexcept { return {how::unknown, 2}; }
+    static constexpr exit_status reaped_elsewhere() noexcept { return {how::reaped_elsewhere, 0}; }
 
     constexpr bool exited() const noexcept { return how_ == how::exited; }
     /// The exit code; -1 unless exited(). On Windows the 32-bit exit code, as an int.
@@ -202,29 +156,15 @@ public:
     /// The signal that ended the child (POSIX); 0 unless signaled().
     constexpr int signal() const noexcept { return how_ == how::signaled ? value_ : 0; }
     /// No status: an empty handle's, lost() or reaped_elsewhere().
-    constexpr bool unknown() const noexcept { return how_ == how::unknown; }
+    constexpr bool unknown() const noexcept {
+        return how_ == how::unknown || how_ == how::lost || how_ == how::reaped_elsewhere;
+    }
     /// Exited with code 0.
     constexpr bool success() const noexcept { return how_ == how::exited && value_ == 0; }
 
-    /// "exited with code 3", "killed by signal 9 (SIGKILL)", "exit status unknown".
-    std::string to_string() const {
-        switch (how_) {
-        case how::exited: return "exited with code " + std::to_string(value_);
-        case how::signaled: {
-            std::string s = "killed by signal " + std::to_string(value_);
-            if (const char* name = detail::signal_name(value_)) s += std::string(" (") + name + ")";
-            return s;
-        }
-        case how::unknown: break;
-        }
-        if (value_ == 1)
-            return "exit status unknown (the system reaped it: SIGCHLD is ignored in this process, by SIG_IGN or "
-                   "SA_NOCLDWAIT)";
-        if (value_ == 2)
-            return "exit status unknown (something else in this process reaped it: a SIGCHLD handler or another "
-                   "waitpid() took its status)";
-        return "exit status unknown";
-    }
+    /// "exited with code 3", "killed by signal 9 (SIGKILL)", "exit status unknown" (with why, for
+    /// lost() and reaped_elsewhere()).
+    std::string to_string() const;
 
     friend constexpr bool operator==(const exit_status& a, const exit_status& b) noexcept {
         return a.how_ == b.how_ && a.value_ == b.value_;
@@ -232,7 +172,7 @@ public:
     friend constexpr bool operator!=(const exit_status& a, const exit_status& b) noexcept { return !(a == b); }
 
 private:
-    enum class how : unsigned char { unknown, exited, signaled };
+    enum class how : unsigned char { unknown, exited, signaled, lost, reaped_elsewhere };
     constexpr exit_status(how h, int v) noexcept : how_(h), value_(v) {}
     how how_ = how::unknown;
     int value_ = 0;
@@ -6939,6 +6879,39 @@ struct child_state {
         return *known();
     }
 
+    /// What the handle's destructor does: the command's on_destroy. Never throws: a trace
+    /// callback that throws here cannot be passed on, and must not leave the child running or
+    /// unreaped, so the child is then ended untraced, at once (a released one is left be).
+    void end_as_destroyed() noexcept {
+        try {
+            switch (policy) {
+            case on_destroy::wait: wait_until_done(); break;
+            case on_destroy::terminate:
+                stop(grace);
+                finish_streams();
+                break;
+            case on_destroy::kill:
+                kill_now();
+                finish_streams();
+                break;
+            case on_destroy::release:
+                if (!known()) proc.release();
+                break;
+            }
+        } catch (...) {
+            try {
+                trace = nullptr;
+                if (policy != on_destroy::release) {
+                    kill_now();
+                    finish_streams();
+                } else if (!known()) {
+                    proc.release();
+                }
+            } catch (...) {
+            }
+        }
+    }
+
     void finish_streams() {
         // Called from an io::lines callback (the drain's thread): the drain finishes by itself
         // once the callback returns, and whoever waits next joins it.
@@ -10063,6 +10036,81 @@ LIFTOFF_API const failure& launch_error::failure() const noexcept {
 
 }  // namespace v0
 }  // namespace liftoff
+// ---- liftoff/impl/exit_status.inl ----
+// liftoff/impl/exit_status.inl: exit_status::to_string() (declared in exit_status.hpp).
+
+#include <string>
+
+// ---- liftoff/platform/signal_name.hpp ----
+// liftoff/platform/signal_name.hpp: names of signals for exit_status::to_string (numbers differ by OS).
+
+#include <csignal>  // the SIG* numbers
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// "SIGKILL" for 9 on Linux, nullptr for numbers this OS does not name.
+inline const char* signal_name(int sig) noexcept {
+    switch (sig) {
+    case SIGABRT: return "SIGABRT";
+    case SIGFPE: return "SIGFPE";
+    case SIGILL: return "SIGILL";
+    case SIGINT: return "SIGINT";
+    case SIGSEGV: return "SIGSEGV";
+    case SIGTERM: return "SIGTERM";
+#if !defined(_WIN32)
+    case SIGHUP: return "SIGHUP";
+    case SIGQUIT: return "SIGQUIT";
+    case SIGTRAP: return "SIGTRAP";
+    case SIGBUS: return "SIGBUS";
+    case SIGKILL: return "SIGKILL";
+    case SIGUSR1: return "SIGUSR1";
+    case SIGUSR2: return "SIGUSR2";
+    case SIGPIPE: return "SIGPIPE";
+    case SIGALRM: return "SIGALRM";
+    case SIGCHLD: return "SIGCHLD";
+    case SIGCONT: return "SIGCONT";
+    case SIGSTOP: return "SIGSTOP";
+    case SIGTSTP: return "SIGTSTP";
+    case SIGTTIN: return "SIGTTIN";
+    case SIGTTOU: return "SIGTTOU";
+    case SIGXCPU: return "SIGXCPU";
+    case SIGXFSZ: return "SIGXFSZ";
+    case SIGSYS: return "SIGSYS";
+#endif  // !_WIN32
+    default: return nullptr;
+    }
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+
+LIFTOFF_API std::string exit_status::to_string() const {
+    switch (how_) {
+    case how::exited: return "exited with code " + std::to_string(value_);
+    case how::signaled: {
+        std::string s = "killed by signal " + std::to_string(value_);
+        if (const char* name = detail::signal_name(value_)) s += std::string(" (") + name + ")";
+        return s;
+    }
+    case how::lost:
+        return "exit status unknown (the system reaped it: SIGCHLD is ignored in this process, by SIG_IGN or "
+               "SA_NOCLDWAIT)";
+    case how::reaped_elsewhere:
+        return "exit status unknown (something else in this process reaped it: a SIGCHLD handler or another "
+               "waitpid() took its status)";
+    case how::unknown: break;
+    }
+    return "exit status unknown";
+}
+
+}  // namespace v0
+}  // namespace liftoff
 // ---- liftoff/impl/encoding.inl ----
 // liftoff/impl/encoding.inl: from_system_encoding() (declared in encoding.hpp).
 
@@ -10269,35 +10317,7 @@ LIFTOFF_API void child::destroy() noexcept {
         s_.reset();
         return;
     }
-    try {
-        switch (s_->policy) {
-        case on_destroy::wait: s_->wait_until_done(); break;
-        case on_destroy::terminate:
-            s_->stop(s_->grace);
-            s_->finish_streams();
-            break;
-        case on_destroy::kill:
-            s_->kill_now();
-            s_->finish_streams();
-            break;
-        case on_destroy::release:
-            if (!s_->known()) s_->proc.release();
-            break;
-        }
-    } catch (...) {
-        // A trace callback threw: a destructor cannot pass it on, and must not leave the child
-        // running or unreaped. Untraced, it ends the child at once (a released one is left be).
-        try {
-            s_->trace = nullptr;
-            if (s_->policy != on_destroy::release) {
-                s_->kill_now();
-                s_->finish_streams();
-            } else if (!s_->known()) {
-                s_->proc.release();
-            }
-        } catch (...) {
-        }
-    }
+    s_->end_as_destroyed();
     s_.reset();
 }
 }  // namespace v0

@@ -140,6 +140,39 @@ struct child_state {
         return *known();
     }
 
+    /// What the handle's destructor does: the command's on_destroy. Never throws: a trace
+    /// callback that throws here cannot be passed on, and must not leave the child running or
+    /// unreaped, so the child is then ended untraced, at once (a released one is left be).
+    void end_as_destroyed() noexcept {
+        try {
+            switch (policy) {
+            case on_destroy::wait: wait_until_done(); break;
+            case on_destroy::terminate:
+                stop(grace);
+                finish_streams();
+                break;
+            case on_destroy::kill:
+                kill_now();
+                finish_streams();
+                break;
+            case on_destroy::release:
+                if (!known()) proc.release();
+                break;
+            }
+        } catch (...) {
+            try {
+                trace = nullptr;
+                if (policy != on_destroy::release) {
+                    kill_now();
+                    finish_streams();
+                } else if (!known()) {
+                    proc.release();
+                }
+            } catch (...) {
+            }
+        }
+    }
+
     void finish_streams() {
         // Called from an io::lines callback (the drain's thread): the drain finishes by itself
         // once the callback returns, and whoever waits next joins it.

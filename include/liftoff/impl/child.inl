@@ -151,35 +151,7 @@ LIFTOFF_API void child::destroy() noexcept {
         s_.reset();
         return;
     }
-    try {
-        switch (s_->policy) {
-        case on_destroy::wait: s_->wait_until_done(); break;
-        case on_destroy::terminate:
-            s_->stop(s_->grace);
-            s_->finish_streams();
-            break;
-        case on_destroy::kill:
-            s_->kill_now();
-            s_->finish_streams();
-            break;
-        case on_destroy::release:
-            if (!s_->known()) s_->proc.release();
-            break;
-        }
-    } catch (...) {
-        // A trace callback threw: a destructor cannot pass it on, and must not leave the child
-        // running or unreaped. Untraced, it ends the child at once (a released one is left be).
-        try {
-            s_->trace = nullptr;
-            if (s_->policy != on_destroy::release) {
-                s_->kill_now();
-                s_->finish_streams();
-            } else if (!s_->known()) {
-                s_->proc.release();
-            }
-        } catch (...) {
-        }
-    }
+    s_->end_as_destroyed();
     s_.reset();
 }
 }  // namespace v0
