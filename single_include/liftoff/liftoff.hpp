@@ -5690,6 +5690,12 @@ public:
     // One thread may wait while another signals or polls (a watchdog): the blocking part never
     // reaps; reaping happens under the lock, once, and signals are sent only before it.
 
+    /// The status, once reaped (the one record of it: child_state asks here).
+    std::optional<exit_status> known() const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return status_;
+    }
+
     /// Reaps the child if it has ended; never blocks.
     std::optional<exit_status> try_wait() noexcept {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -5977,7 +5983,7 @@ private:
         note_exit();
     }
 
-    std::mutex mutex_;  // status_, and signals sent before the reap
+    mutable std::mutex mutex_;  // status_, and signals sent before the reap
     pid_t pid_ = -1;
     unique_fd pidfd_;
     bool group_ = false;
@@ -6781,8 +6787,8 @@ struct child_state {
     std::chrono::nanoseconds grace{default_grace};
     on_destroy policy = on_destroy::terminate;
 
-    mutable std::mutex mutex;  // status, elapsed, timed_out, callback_error_taken
-    std::optional<exit_status> status;
+    mutable std::mutex mutex;    // exit_observed, elapsed, timed_out, callback_error_taken
+    bool exit_observed = false;  // the status itself is the process's (proc.known())
     std::chrono::nanoseconds elapsed{};
     bool timed_out = false;
     bool callback_error_taken = false;
@@ -6797,20 +6803,18 @@ struct child_state {
         trace(e);
     }
 
-    std::optional<exit_status> known() const {
-        std::lock_guard<std::mutex> lock(mutex);
-        return status;
-    }
+    /// The status, if the process has been reaped (by whichever thread: observed here too).
+    std::optional<exit_status> known() { return observe(proc.known()); }
 
-    /// Called with whatever a platform wait returned; the first status is recorded once (and
-    /// traced once, outside the lock: a trace callback may call back in).
+    /// Called with whatever a platform wait returned; the first status is timed and traced once
+    /// (outside the lock: a trace callback may call back in).
     std::optional<exit_status> observe(std::optional<exit_status> s) {
         if (!s) return s;
         std::chrono::nanoseconds took{};
         {
             std::lock_guard<std::mutex> lock(mutex);
-            if (status) return s;
-            status = s;
+            if (exit_observed) return s;
+            exit_observed = true;
             took = elapsed = clock::now() - started;
         }
         if (trace) {

@@ -42,8 +42,8 @@ struct child_state {
     std::chrono::nanoseconds grace{default_grace};
     on_destroy policy = on_destroy::terminate;
 
-    mutable std::mutex mutex;  // status, elapsed, timed_out, callback_error_taken
-    std::optional<exit_status> status;
+    mutable std::mutex mutex;    // exit_observed, elapsed, timed_out, callback_error_taken
+    bool exit_observed = false;  // the status itself is the process's (proc.known())
     std::chrono::nanoseconds elapsed{};
     bool timed_out = false;
     bool callback_error_taken = false;
@@ -58,20 +58,18 @@ struct child_state {
         trace(e);
     }
 
-    std::optional<exit_status> known() const {
-        std::lock_guard<std::mutex> lock(mutex);
-        return status;
-    }
+    /// The status, if the process has been reaped (by whichever thread: observed here too).
+    std::optional<exit_status> known() { return observe(proc.known()); }
 
-    /// Called with whatever a platform wait returned; the first status is recorded once (and
-    /// traced once, outside the lock: a trace callback may call back in).
+    /// Called with whatever a platform wait returned; the first status is timed and traced once
+    /// (outside the lock: a trace callback may call back in).
     std::optional<exit_status> observe(std::optional<exit_status> s) {
         if (!s) return s;
         std::chrono::nanoseconds took{};
         {
             std::lock_guard<std::mutex> lock(mutex);
-            if (status) return s;
-            status = s;
+            if (exit_observed) return s;
+            exit_observed = true;
             took = elapsed = clock::now() - started;
         }
         if (trace) {

@@ -66,6 +66,12 @@ public:
     // One thread may wait while another signals or polls (a watchdog): the blocking part never
     // reaps; reaping happens under the lock, once, and signals are sent only before it.
 
+    /// The status, once reaped (the one record of it: child_state asks here).
+    std::optional<exit_status> known() const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return status_;
+    }
+
     /// Reaps the child if it has ended; never blocks.
     std::optional<exit_status> try_wait() noexcept {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -353,7 +359,7 @@ private:
         note_exit();
     }
 
-    std::mutex mutex_;  // status_, and signals sent before the reap
+    mutable std::mutex mutex_;  // status_, and signals sent before the reap
     pid_t pid_ = -1;
     unique_fd pidfd_;
     bool group_ = false;
