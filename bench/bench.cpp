@@ -1,9 +1,11 @@
 // bench/bench.cpp: times liftoff against raw system calls and peer libraries, case by case, in
-// rounds that alternate the contenders inside this one process (the machine is noisy: compare
-// ratios within a run, medians of the rounds). Prints one JSON object per case; bench/run turns
-// them into the table the README quotes.
+// rounds that alternate the contenders inside this one process. Each round records wall time and
+// CPU time (user+sys of this process and the children it reaped): on a shared 2-core machine the
+// median wall time is noise, so bench/run judges on CPU time or the best round. Prints one JSON
+// object per case; bench/run turns them into the table the README quotes.
 // SPDX-License-Identifier: MIT
 #include <dirent.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,24 +38,48 @@ double median(std::vector<double> v) {
     return v[v.size() / 2];
 }
 
-/// Rounds alternating the contenders (rotating who goes first); per-op time in microseconds.
-std::map<std::string, double> race(const std::vector<contender>& cs, int rounds, int per_round) {
-    std::map<std::string, std::vector<double>> samples;
+/// User+sys seconds of this process (all threads) and of the children it has reaped: other
+/// people's work on the machine does not count, unlike in wall time.
+double cpu_seconds() {
+    double total = 0;
+    for (const int who : {RUSAGE_SELF, RUSAGE_CHILDREN}) {
+        rusage u{};
+        ::getrusage(who, &u);
+        total += static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+                 static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+    }
+    return total;
+}
+
+/// Per contender, per-op microseconds: the median and the best round of wall time, and the
+/// median round of CPU time.
+struct timings {
+    std::map<std::string, double> wall, best, cpu;
+};
+
+/// Rounds alternating the contenders (rotating who goes first).
+timings race(const std::vector<contender>& cs, int rounds, int per_round) {
+    std::map<std::string, std::vector<double>> wall, cpu;
     for (const auto& c : cs)
         c.job();  // warm-up: page in code, start library threads
     for (int r = 0; r < rounds; ++r) {
         for (std::size_t k = 0; k < cs.size(); ++k) {
             const auto& c = cs[(k + static_cast<std::size_t>(r)) % cs.size()];
+            const double c0 = cpu_seconds();
             const auto t0 = clock_type::now();
             for (int i = 0; i < per_round; ++i)
                 c.job();
             const std::chrono::duration<double, std::micro> d = clock_type::now() - t0;
-            samples[c.name].push_back(d.count() / per_round);
+            cpu[c.name].push_back((cpu_seconds() - c0) * 1e6 / per_round);
+            wall[c.name].push_back(d.count() / per_round);
         }
     }
-    std::map<std::string, double> out;
-    for (auto& s : samples)
-        out[s.first] = median(s.second);
+    timings out;
+    for (auto& s : wall) {
+        out.wall[s.first] = median(s.second);
+        out.best[s.first] = *std::min_element(s.second.begin(), s.second.end());
+        out.cpu[s.first] = median(cpu[s.first]);
+    }
     return out;
 }
 
@@ -116,26 +142,32 @@ int zombies() {
     return n;
 }
 
-void print_case(const char* name, const char* unit, const std::map<std::string, double>& r,
-                const std::map<std::string, double>& extra = {}) {
-    std::printf("{\"case\": \"%s\", \"unit\": \"%s\", \"results\": {", name, unit);
+void print_map(const char* key, const std::map<std::string, double>& m) {
+    if (m.empty()) return;
+    std::printf(", \"%s\": {", key);
     bool first = true;
-    for (const auto& kv : r) {
+    for (const auto& kv : m) {
         std::printf("%s\"%s\": %.3f", first ? "" : ", ", kv.first.c_str(), kv.second);
         first = false;
     }
     std::printf("}");
-    if (!extra.empty()) {
-        std::printf(", \"extra\": {");
-        first = true;
-        for (const auto& kv : extra) {
-            std::printf("%s\"%s\": %.3f", first ? "" : ", ", kv.first.c_str(), kv.second);
-            first = false;
-        }
-        std::printf("}");
-    }
+}
+
+/// `results` are medians of wall time; `best` the best round; `cpu` CPU time (see race()).
+void print_case(const char* name, const char* unit, const std::map<std::string, double>& r,
+                const std::map<std::string, double>& extra = {}, const std::map<std::string, double>& best = {},
+                const std::map<std::string, double>& cpu = {}) {
+    std::printf("{\"case\": \"%s\", \"unit\": \"%s\"", name, unit);
+    print_map("results", r);
+    print_map("extra", extra);
+    print_map("best", best);
+    print_map("cpu", cpu);
     std::printf("}\n");
     std::fflush(stdout);
+}
+
+void print_case(const char* name, const char* unit, const timings& t) {
+    print_case(name, unit, t.wall, {}, t.best, t.cpu);
 }
 
 }  // namespace
@@ -179,14 +211,15 @@ int main(int argc, char** argv) {
         auto check = [](const std::string& s) {
             if (s.size() != (512u << 20)) std::fprintf(stderr, "bench: short capture (%zu)\n", s.size());
         };
-        auto r = race({{"liftoff", [&] { check(lift::capture(child, big)); }},
+        auto t = race({{"liftoff", [&] { check(lift::capture(child, big)); }},
                        {"raw", [&] { check(raw::capture(child, big)); }},
                        {"boost_v1", [&] { check(boost1::capture(child, big)); }},
                        {"boost_v2", [&] { check(boost2::capture(child, big)); }}},
                       std::max(5, rounds / 2 + 2), 1);
-        for (auto& kv : r)
-            kv.second = 512.0 / (kv.second / 1e6);  // MiB/s
-        print_case("throughput", "MiB/s", r);
+        for (auto* m : {&t.wall, &t.best, &t.cpu})
+            for (auto& kv : *m)
+                kv.second = 512.0 / (kv.second / 1e6);  // MiB/s; for cpu, MiB per CPU-second
+        print_case("throughput", "MiB/s", t);
     }
     if (want("concurrent")) {
         const std::vector<std::string> both = {std::to_string(8LL << 20), std::to_string(8LL << 20)};
