@@ -365,34 +365,6 @@ open_plan plan_reveal_on(const std::string& path, const open_options& opts, fail
     return plan_or_fail<P>(path_request<P>(path, opts, true), opts, f);
 }
 
-/// Calls `body(failure&)`; throws what failed as launch_error.
-template <class Body>
-auto throwing(Body&& body) {
-    failure f;
-    auto r = body(f);
-    if (f) raise(f);
-    return r;
-}
-/// Calls `body(failure&)` for an overload that reports in `f` and never throws.
-template <class Body>
-auto reporting(failure& f, Body&& body) noexcept -> decltype(body(f)) {
-    f = {};
-    try {
-        return body(f);
-    } catch (...) {
-        out_of_memory(f);  // allocation failed on the way
-        return {};
-    }
-}
-/// Calls `body(failure&)` for an overload that reports in `ec` and never throws.
-template <class Body>
-auto reporting(std::error_code& ec, Body&& body) noexcept -> decltype(body(std::declval<failure&>())) {
-    failure f;
-    auto r = reporting(f, std::forward<Body>(body));
-    ec = f.code;
-    return r;
-}
-
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff

@@ -14,29 +14,24 @@
 namespace liftoff {
 inline namespace v0 {
 
+namespace detail {
+inline std::string from_system_encoding_into(const std::string& text, failure& f) {
+    std::string out;
+    f = decode_system_text<native_platform>(text, out);
+    return out;
+}
+}  // namespace detail
+
 LIFTOFF_API std::string from_system_encoding(const std::string& text, failure& f) noexcept {
-    f = {};
-    try {
-        std::string out;
-        f = detail::decode_system_text<detail::native_platform>(text, out);
-        return out;
-    } catch (...) {
-        detail::out_of_memory(f);  // allocation failed on the way
-        return {};
-    }
+    return detail::reporting(f, [&](failure& out) { return detail::from_system_encoding_into(text, out); });
 }
 
 LIFTOFF_API std::string from_system_encoding(const std::string& text, std::error_code& ec) noexcept {
-    failure f;
-    std::string out = from_system_encoding(text, f);
-    ec = f.code;
-    return out;
+    return detail::reporting(ec, [&](failure& out) { return detail::from_system_encoding_into(text, out); });
 }
 
 LIFTOFF_API std::string from_system_encoding(const std::string& text) {
-    std::string out;
-    if (auto f = detail::decode_system_text<detail::native_platform>(text, out)) detail::raise(f);
-    return out;
+    return detail::throwing([&](failure& out) { return detail::from_system_encoding_into(text, out); });
 }
 
 }  // namespace v0
