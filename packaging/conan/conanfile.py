@@ -64,7 +64,8 @@ class LiftoffConan(ConanFile):
 
     def export_sources(self):
         copy(self, "LICENSE", self._tree, self.export_sources_folder)
-        copy(self, "*.hpp", os.path.join(self._tree, "include"), os.path.join(self.export_sources_folder, "include"))
+        # Every file under include/: the headers and the definitions they include (impl/*.inl).
+        copy(self, "*", os.path.join(self._tree, "include"), os.path.join(self.export_sources_folder, "include"))
         # What the compiled library is built and installed from.
         copy(self, "CMakeLists.txt", self._tree, self.export_sources_folder)
         copy(self, "liftoff.cpp", os.path.join(self._tree, "src"), os.path.join(self.export_sources_folder, "src"))
@@ -116,7 +117,7 @@ class LiftoffConan(ConanFile):
     def package(self):
         copy(self, "LICENSE", self.source_folder, os.path.join(self.package_folder, "licenses"))
         if self.options.header_only:
-            copy(self, "*.hpp", os.path.join(self.source_folder, "include"),
+            copy(self, "*", os.path.join(self.source_folder, "include"),
                  os.path.join(self.package_folder, "include"))
             return
         CMake(self).install()
