@@ -1,9 +1,16 @@
-# packaging/conan/conanfile.py: a Conan 2 recipe for liftoff, header-only, in conan-center-index's style.
+# packaging/conan/conanfile.py: a Conan 2 recipe for liftoff, header-only or compiled, in conan-center-index's style.
 # SPDX-License-Identifier: MIT
 #
-#   conan create packaging/conan --build=missing      (from a clone of liftoff)
+#   conan create packaging/conan --build=missing                                (header-only)
+#   conan create packaging/conan --build=missing -o "liftoff/*:header_only=False"  (libliftoff)
 #
-# The recipe packages the tree it lives in (export_sources() takes include/ and LICENSE from two
+# header_only (default True) is the option conan-center's fmt and spdlog recipes have: False
+# builds libliftoff.a (src/liftoff.cpp, with this tree's CMakeLists.txt), and the package's users
+# get LIFTOFF_SEPARATE_COMPILATION and the library, through the same target liftoff::liftoff
+# (liftoff::compiled is its alias, as the CMake package names it). Static only: liftoff has no
+# export annotations for a DLL.
+#
+# The recipe packages the tree it lives in (export_sources() takes what it builds from two
 # folders up), so it works from a clone before liftoff has a release to download. For
 # conan-center-index, export_sources() and set_version() give way to a conandata.yml and
 # source() with get(self, **self.conan_data["sources"][self.version], strip_root=True).
@@ -13,7 +20,8 @@ import re
 from conan import ConanFile
 from conan.errors import ConanException, ConanInvalidConfiguration
 from conan.tools.build import check_min_cppstd
-from conan.tools.files import copy, load
+from conan.tools.cmake import CMake, CMakeToolchain, cmake_layout
+from conan.tools.files import copy, load, rmdir
 from conan.tools.layout import basic_layout
 from conan.tools.scm import Version
 
@@ -22,11 +30,13 @@ required_conan_version = ">=2.0"
 
 class LiftoffConan(ConanFile):
     name = "liftoff"
-    description = "Start other programs, and say why when they won't start: a header-only C++17 library."
+    description = "Start other programs, and say why when they won't start: a C++17 library, header-only or compiled."
     license = "MIT"
     topics = ("process", "subprocess", "spawn", "launcher", "header-only")
-    package_type = "header-library"
+    package_type = "header-library"  # configure() makes it "static-library" with header_only=False
     settings = "os", "arch", "compiler", "build_type"
+    options = {"header_only": [True, False], "fPIC": [True, False]}
+    default_options = {"header_only": True, "fPIC": True}
     no_copy_source = True
 
     @property
@@ -54,15 +64,35 @@ class LiftoffConan(ConanFile):
 
     def export_sources(self):
         copy(self, "LICENSE", self._tree, self.export_sources_folder)
-        for pattern in ("*.hpp", "*.inl"):
-            copy(self, pattern, os.path.join(self._tree, "include"), os.path.join(self.export_sources_folder, "include"))
+        # Every file under include/: the headers and the definitions they include (impl/*.inl).
+        copy(self, "*", os.path.join(self._tree, "include"), os.path.join(self.export_sources_folder, "include"))
+        # What the compiled library is built and installed from.
+        copy(self, "CMakeLists.txt", self._tree, self.export_sources_folder)
+        copy(self, "liftoff.cpp", os.path.join(self._tree, "src"), os.path.join(self.export_sources_folder, "src"))
+        for templates in ("cmake", "pkgconfig"):
+            copy(self, "*.in", os.path.join(self._tree, "packaging", templates),
+                 os.path.join(self.export_sources_folder, "packaging", templates))
+
+    def config_options(self):
+        if self.settings.os == "Windows":
+            del self.options.fPIC
+
+    def configure(self):
+        if self.options.header_only:
+            self.options.rm_safe("fPIC")
+        else:
+            self.package_type = "static-library"
 
     def layout(self):
         # The exported sources are the root of the source folder.
-        basic_layout(self)
+        if self.options.header_only:
+            basic_layout(self)
+        else:
+            cmake_layout(self)
 
     def package_id(self):
-        self.info.clear()
+        if self.info.options.header_only:
+            self.info.clear()
 
     def validate(self):
         if self.settings.compiler.get_safe("cppstd"):
@@ -72,19 +102,39 @@ class LiftoffConan(ConanFile):
             raise ConanInvalidConfiguration(
                 f"{self.ref} requires C++{self._min_cppstd}, which your compiler does not support.")
 
+    def generate(self):
+        if not self.options.header_only:
+            toolchain = CMakeToolchain(self)
+            toolchain.cache_variables["LIFTOFF_HEADER_ONLY"] = False
+            toolchain.generate()
+
     def build(self):
-        pass
+        if not self.options.header_only:
+            cmake = CMake(self)
+            cmake.configure()
+            cmake.build()
 
     def package(self):
         copy(self, "LICENSE", self.source_folder, os.path.join(self.package_folder, "licenses"))
-        for pattern in ("*.hpp", "*.inl"):
-            copy(self, pattern, os.path.join(self.source_folder, "include"), os.path.join(self.package_folder, "include"))
+        if self.options.header_only:
+            copy(self, "*", os.path.join(self.source_folder, "include"),
+                 os.path.join(self.package_folder, "include"))
+            return
+        CMake(self).install()
+        # Conan's generators describe the package; liftoff's own CMake and pkg-config files go.
+        rmdir(self, os.path.join(self.package_folder, "lib", "cmake"))
+        rmdir(self, os.path.join(self.package_folder, "lib", "pkgconfig"))
 
     def package_info(self):
         self.cpp_info.set_property("cmake_file_name", "liftoff")
         self.cpp_info.set_property("cmake_target_name", "liftoff::liftoff")
         self.cpp_info.set_property("pkg_config_name", "liftoff")
         self.cpp_info.bindirs = []
-        self.cpp_info.libdirs = []
+        if self.options.header_only:
+            self.cpp_info.libdirs = []
+        else:
+            self.cpp_info.libs = ["liftoff"]
+            self.cpp_info.defines = ["LIFTOFF_SEPARATE_COMPILATION"]
+            self.cpp_info.set_property("cmake_target_aliases", ["liftoff::compiled"])
         if self.settings.os in ["Linux", "FreeBSD"]:
             self.cpp_info.system_libs.append("pthread")

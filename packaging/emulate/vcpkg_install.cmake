@@ -1,12 +1,15 @@
 # packaging/emulate/vcpkg_install.cmake: run a port's portfile.cmake the way `vcpkg install` would, without vcpkg.
 # SPDX-License-Identifier: MIT
 #
-#   cmake -DPORT_DIR=<port> -DVCPKG_ROOT=<scratch> -P packaging/emulate/vcpkg_install.cmake
+#   cmake -DPORT_DIR=<port> -DVCPKG_ROOT=<scratch> [-DFEATURES=<feature;...>] -P packaging/emulate/vcpkg_install.cmake
 #
 # vcpkg is not installed on liftoff's machines. This script sets the variables vcpkg gives a
 # portfile (for the x64-linux triplet), defines stand-ins for the vcpkg helpers the liftoff port
 # calls, each doing the files-and-folders work the vcpkg helper of that name is documented to
-# do (release builds only), and includes the portfile. It leaves the port's package in
+# do (release builds only), and includes the portfile. FEATURES are the port's features asked for
+# (`vcpkg install <port>[<feature>]`); each must be declared in vcpkg.json, and the portfile sees
+# them with "core" first, as vcpkg gives them. A feature's "supports" expression is printed, not
+# evaluated (this stand-in builds x64-linux only). It leaves the port's package in
 # ${VCPKG_ROOT}/packages/<port>_x64-linux; packaging/check then lints it and copies it to
 # ${VCPKG_ROOT}/installed/x64-linux, as vcpkg does.
 cmake_minimum_required(VERSION 3.20)
@@ -14,6 +17,18 @@ cmake_minimum_required(VERSION 3.20)
 file(READ "${PORT_DIR}/vcpkg.json" manifest)
 string(JSON PORT GET "${manifest}" name)
 string(JSON VERSION GET "${manifest}" version)
+foreach(feature IN LISTS FEATURES)
+  string(JSON description ERROR_VARIABLE missing GET "${manifest}" features "${feature}" description)
+  if(missing)
+    message(FATAL_ERROR "${PORT} has no feature '${feature}' in ${PORT_DIR}/vcpkg.json")
+  endif()
+  string(JSON supports ERROR_VARIABLE no_supports GET "${manifest}" features "${feature}" supports)
+  if(no_supports)
+    set(supports "any platform")
+  endif()
+  message(STATUS "feature ${feature} (supports ${supports}): ${description}")
+endforeach()
+list(PREPEND FEATURES core)
 set(TARGET_TRIPLET x64-linux)
 set(VCPKG_TARGET_ARCHITECTURE x64)
 set(VCPKG_CMAKE_SYSTEM_NAME Linux)
@@ -32,6 +47,19 @@ function(z_run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "failed (${rc}):\n${out}")
+  endif()
+endfunction()
+
+# vcpkg_check_linkage: a port that builds only static libraries turns a dynamic triplet's
+# linkage into static, with a note, as vcpkg does.
+function(vcpkg_check_linkage)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "ONLY_STATIC_LIBRARY;ONLY_DYNAMIC_LIBRARY;ONLY_DYNAMIC_CRT;ONLY_STATIC_CRT" "" "")
+  if(NOT arg_ONLY_STATIC_LIBRARY OR arg_ONLY_DYNAMIC_LIBRARY OR arg_ONLY_DYNAMIC_CRT OR arg_ONLY_STATIC_CRT)
+    message(FATAL_ERROR "vcpkg_check_linkage: this stand-in knows ONLY_STATIC_LIBRARY only")
+  endif()
+  if(VCPKG_LIBRARY_LINKAGE STREQUAL "dynamic")
+    message(STATUS "Note: ${PORT} only supports static library linkage. Building static library.")
+    set(VCPKG_LIBRARY_LINKAGE static PARENT_SCOPE)
   endif()
 endfunction()
 
