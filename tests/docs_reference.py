@@ -9,11 +9,9 @@ usage: docs_reference.py [SOURCE_ROOT]
 2. Every name `tools/docs --names` finds is in docs/reference.md, and so is every type, alias and
    function that a plain line scan finds at namespace scope of the public headers (a second
    reader, so a name the parser misses is caught too).
-3. Every public function, class, struct, enum and type alias has a `///` comment, except the
-   special members (constructors that only default, copy or move, destructors, assignment and
-   ==/!=). tests/docs_undocumented.txt lists the names that had none when this test was
-   written: a name undocumented and not listed fails, and so does a listed name that is now
-   documented or gone (take it off the list). The list only shrinks.
+3. Every public name (function, type, alias, enumerator, member variable, constant, macro) has a
+   `///` comment, except the special members (constructors that only default, copy or move,
+   destructors, assignment and ==/!=).
 4. The parser reads the shape the headers are moving to (declarations only, `class child`,
    `failure&` overloads, `enum class stream`).
 """
@@ -98,7 +96,7 @@ scanned = scanned_names()
 unlisted = sorted(n for n in scanned if f"::{n}`" not in reference)
 check(not unlisted, f"the {len(scanned)} names a line scan finds at namespace scope are in docs/reference.md" + (f"; missing: {', '.join(unlisted)}" if unlisted else ""))
 
-# 3. every public function and type is documented
+# 3. every public name is documented
 SPECIAL_OPERATORS = ("operator=", "operator==", "operator!=")
 
 
@@ -114,18 +112,9 @@ def special(d):
     return False
 
 
-undocumented = sorted({d.qualified for d in decls
-                       if d.kind in ("function", "class", "struct", "union", "enum", "alias")
-                       and not d.documented and not special(d)})
-known_path = os.path.join(ROOT, "tests", "docs_undocumented.txt")
-known = {l.strip() for l in open(known_path, encoding="utf-8") if l.strip() and not l.startswith("#")}
-new = [n for n in undocumented if n not in known]
-fixed = sorted(known - set(undocumented))
-check(not new, "every public function and type has a /// comment" +
-      ("; undocumented: " + ", ".join(new) if new else ""))
-check(not fixed, "tests/docs_undocumented.txt lists only names still undocumented" +
-      ("; now documented or gone, take them off: " + ", ".join(fixed) if fixed else ""))
-print(f"     ({len(undocumented)} names still on tests/docs_undocumented.txt)")
+undocumented = sorted({d.qualified for d in decls if not d.documented and not special(d)})
+check(not undocumented, "every public name has a /// comment" +
+      ("; undocumented: " + ", ".join(undocumented) if undocumented else ""))
 
 # 4. the parser on the shape the headers are moving to
 SAMPLE = """

@@ -46,6 +46,7 @@ public:
 
     /// An invalid handle (valid() is false), to move a launched child into.
     child() noexcept = default;
+    /// Takes the moved-from handle's child, leaving that handle invalid.
     child(child&&) noexcept;
     /// Does what on_destroy says to the child this handle had, then takes `other`'s.
     child& operator=(child&& other) noexcept;
@@ -85,14 +86,17 @@ public:
     /// thread; that write stops (operation_canceled) and the pipe closes as it returns.
     void close_stdin() noexcept;
 
-    /// Captured text so far (final after wait()).
+    /// Captured stdout so far (final after wait()); "" unless io::capture().
     std::string out() const;
+    /// Captured stderr so far (final after wait()); "" unless io::capture().
     std::string err() const;
-    /// More than the capture limit arrived; the rest was read and dropped.
+    /// More stdout than the capture limit arrived; the rest was read and dropped.
     bool out_truncated() const;
+    /// More stderr than the capture limit arrived; the rest was read and dropped.
     bool err_truncated() const;
-    /// Draining stopped after the grace because a grandchild kept the pipe open.
+    /// Draining stdout stopped after the drain grace because a grandchild kept the pipe open.
     bool out_cut() const;
+    /// Draining stderr stopped after the drain grace because a grandchild kept the pipe open.
     bool err_cut() const;
     /// The command's timeout fired and the child was terminated.
     bool timed_out() const;

@@ -26,9 +26,13 @@ inline namespace v0 {
 /// or a `std::string_view` (UTF-8; on POSIX any bytes) or a `std::filesystem::path`.
 class path_arg {
 public:
-    path_arg(const char* p) : text_(p) {}                            // NOLINT: implicit on purpose
-    path_arg(std::string p) : text_(std::move(p)) {}                 // NOLINT
-    path_arg(std::string_view p) : text_(p) {}                       // NOLINT
+    /// A NUL-terminated path (UTF-8; on POSIX any bytes).
+    path_arg(const char* p) : text_(p) {}  // NOLINT: implicit on purpose
+    /// Takes the string as it is (UTF-8; on POSIX any bytes).
+    path_arg(std::string p) : text_(std::move(p)) {}  // NOLINT
+    /// Copies the view's characters (UTF-8; on POSIX any bytes).
+    path_arg(std::string_view p) : text_(p) {}  // NOLINT
+    /// Converts the path to UTF-8 (its u8string()).
     path_arg(const std::filesystem::path& p) : text_(utf8_of(p)) {}  // NOLINT
     /// The path as UTF-8 (bytes on POSIX).
     const std::string& str() const noexcept { return text_; }
@@ -42,11 +46,27 @@ private:
 };
 
 /// What a child's destructor does when the child is still running.
-enum class on_destroy { wait, terminate, kill, release };
+enum class on_destroy {
+    wait,       ///< wait for the child to end (its streams finished)
+    terminate,  ///< stop it politely, kill it after the grace, and reap it (launch()'s default)
+    kill,       ///< kill it at once and reap it
+    release,    ///< leave it running, unowned, as child::release() does
+};
 
 namespace io {
 
-enum class kind : unsigned char { inherit, null, capture, lines, file, append, text, pipe, merge };
+/// Which kind of stream spec a stream, source or sink is (what() says).
+enum class kind : unsigned char {
+    inherit,  ///< io::inherit(): the parent's stream
+    null,     ///< io::null(): the null device
+    capture,  ///< io::capture(): drained into memory
+    lines,    ///< io::lines(): handed to a callback line by line
+    file,     ///< io::file(): a file, read or created/truncated
+    append,   ///< io::append(): a file appended to
+    text,     ///< io::text(): a string written to stdin
+    pipe,     ///< io::pipe(): stdin written with child::write_stdin()
+    merge,    ///< io::merge(): stderr goes where stdout goes
+};
 
 class source;
 class sink;
@@ -54,7 +74,9 @@ class sink;
 /// A spec usable on either side: inherit(), null(), file(path).
 class stream {
 public:
+    /// Which spec this is: kind::inherit, kind::null or kind::file.
     kind what() const noexcept { return kind_; }
+    /// The file's path for kind::file (UTF-8), "" otherwise.
     const std::string& path() const noexcept { return path_; }
 
 private:
@@ -71,9 +93,13 @@ private:
 /// Where a child's stdin comes from.
 class source {
 public:
+    /// Reads stdin from io::inherit(), io::null() or io::file(path).
     source(const stream& s) : kind_(s.kind_), path_(s.path_) {}  // NOLINT: inherit/null/file read
+    /// Which spec this is: inherit, null, file, text or pipe.
     kind what() const noexcept { return kind_; }
+    /// The file's path for kind::file (UTF-8), "" otherwise.
     const std::string& path() const noexcept { return path_; }
+    /// The bytes to write for kind::text (shared by copies of the command), null otherwise.
     const std::shared_ptr<const std::string>& text() const noexcept { return text_; }
 
 private:
@@ -88,10 +114,15 @@ private:
 /// Where a child's stdout or stderr goes.
 class sink {
 public:
+    /// Writes to io::inherit(), io::null() or io::file(path).
     sink(const stream& s) : kind_(s.kind_), path_(s.path_) {}  // NOLINT: inherit/null/file write
+    /// Which spec this is: inherit, null, file, capture, lines, append or merge.
     kind what() const noexcept { return kind_; }
+    /// The file's path for kind::file and kind::append (UTF-8), "" otherwise.
     const std::string& path() const noexcept { return path_; }
+    /// The byte limit for kind::capture, 0 otherwise.
     std::size_t limit() const noexcept { return limit_; }
+    /// The callback for kind::lines, empty otherwise.
     const std::function<void(std::string_view)>& on_line() const noexcept { return on_line_; }
 
 private:
@@ -161,10 +192,17 @@ inline source pipe() {
 constexpr std::chrono::seconds default_grace{2};
 
 /// What a trace callback is told, in this order for one launch.
-enum class trace_kind { resolved, spawned, spawn_failed, signal_sent, exited };
+enum class trace_kind {
+    resolved,      ///< the program was resolved to a path
+    spawned,       ///< the child started
+    spawn_failed,  ///< it could not start
+    signal_sent,   ///< a stop or kill was sent to it
+    exited,        ///< it ended and was reaped
+};
 
+/// One event a command's trace callback receives; which fields are set depends on `kind`.
 struct trace_event {
-    trace_kind kind{};
+    trace_kind kind{};                   ///< what happened
     std::string program;                 ///< as given to command
     std::string path;                    ///< the resolved path (resolved and after)
     std::int64_t pid = 0;                ///< spawned, signal_sent, exited
@@ -179,25 +217,31 @@ struct trace_event {
 /// strings, and building it never touches the OS.
 class command {
 public:
+    /// What trace() takes: called once for each trace_event of a launch.
     using trace_callback = std::function<void(const trace_event&)>;
 
     /// A program name without a directory separator is looked up in the PATH the child will get;
     /// anything else is a path, made absolute against the current directory at launch.
     command(std::string program, std::vector<std::string> args = {})  // NOLINT: implicit on purpose
         : program_(std::move(program)), args_(std::move(args)) {}
+    /// As command(std::string, args).
     command(const char* program, std::vector<std::string> args = {})  // NOLINT
         : program_(program), args_(std::move(args)) {}
+    /// As command(std::string, args), with the path as UTF-8.
     command(const std::filesystem::path& program, std::vector<std::string> args = {})  // NOLINT
         : program_(program.u8string()), args_(std::move(args)) {}
 
+    /// Appends one argument.
     command& arg(std::string a) {
         args_.push_back(std::move(a));
         return *this;
     }
+    /// Appends these arguments, in order.
     command& args(const std::vector<std::string>& more) {
         args_.insert(args_.end(), more.begin(), more.end());
         return *this;
     }
+    /// Appends these arguments, in order: `args({"-n", "3"})`.
     command& args(std::initializer_list<std::string> more) {
         args_.insert(args_.end(), more.begin(), more.end());
         return *this;
@@ -227,14 +271,17 @@ public:
         return *this;
     }
 
+    /// Where the child's stdin comes from (launch(): inherited; run(): the null device).
     command& stdin_from(io::source s) {
         stdin_ = std::move(s);
         return *this;
     }
+    /// Where the child's stdout goes (launch(): inherited; run(): captured).
     command& stdout_to(io::sink s) {
         stdout_ = std::move(s);
         return *this;
     }
+    /// Where the child's stderr goes (launch(): inherited; run(): captured); io::merge() joins stdout.
     command& stderr_to(io::sink s) {
         stderr_ = std::move(s);
         return *this;
@@ -246,6 +293,7 @@ public:
         grace_ = grace;
         return *this;
     }
+    /// What the child handle's destructor does to a child still running (default: terminate).
     command& on_destroy(liftoff::on_destroy policy) {
         on_destroy_ = policy;
         return *this;
@@ -276,23 +324,37 @@ public:
     // Reading a command back (open_plan::launch, a trace): each getter is named like its
     // setter, but for the flags, whose setters take an optional bool: env_cleared(),
     // process_group(), dies_with_parent().
+    /// The program as given to the constructor.
     const std::string& program() const noexcept { return program_; }
+    /// The arguments, without the program.
     const std::vector<std::string>& arguments() const noexcept { return args_; }
+    /// The working directory set by cwd(dir), or nullopt (the parent's).
     const std::optional<std::string>& cwd() const noexcept { return cwd_; }
+    /// True after env_clear(): the child starts from an empty environment.
     bool env_cleared() const noexcept { return env_cleared_; }
     /// Variable changes in order of first mention: a value to set, or nullopt to remove.
     const std::vector<std::pair<std::string, std::optional<std::string>>>& env_changes() const noexcept {
         return env_changes_;
     }
+    /// The stdin spec set by stdin_from(s), or nullopt (launch() and run() choose).
     const std::optional<io::source>& stdin_from() const noexcept { return stdin_; }
+    /// The stdout spec set by stdout_to(s), or nullopt (launch() and run() choose).
     const std::optional<io::sink>& stdout_to() const noexcept { return stdout_; }
+    /// The stderr spec set by stderr_to(s), or nullopt (launch() and run() choose).
     const std::optional<io::sink>& stderr_to() const noexcept { return stderr_; }
+    /// The limit set by timeout(), or nullopt (no timeout).
     const std::optional<std::chrono::nanoseconds>& timeout() const noexcept { return timeout_; }
+    /// The grace set by timeout() (default_grace unless given).
     std::chrono::nanoseconds timeout_grace() const noexcept { return grace_; }
+    /// The policy set by on_destroy(policy), or nullopt (the launcher's default).
     const std::optional<liftoff::on_destroy>& on_destroy() const noexcept { return on_destroy_; }
+    /// True after new_process_group(): the child leads its own group or job.
     bool process_group() const noexcept { return new_group_; }
+    /// True after kill_on_parent_exit(): the child dies with this process.
     bool dies_with_parent() const noexcept { return kill_on_parent_exit_; }
+    /// The grace set by drain_grace() (250 ms unless set).
     std::chrono::milliseconds drain_grace() const noexcept { return drain_grace_; }
+    /// The callback set by trace(), or an empty one.
     const trace_callback& trace() const noexcept { return trace_; }
 
 private:

@@ -12,25 +12,25 @@ inline namespace v0 {
 
 /// Why a launch (or an open) failed. Compare a `std::error_code` with these.
 enum class errc {
-    program_not_found = 1,
-    not_executable,
-    bad_working_directory,
-    invalid_argument,
-    exec_format_error,
-    resource_exhausted,
-    timed_out,
-    unsafe_url,
-    target_not_found,
-    no_graphical_session,
-    no_opener,
-    no_handler,
-    application_not_found,
-    opener_failed,
-    refused_executable,
-    encoding_error,
-    unsupported,
-    redirect_failed,  ///< an io::file / io::append could not be opened for the child
-    callback_failed,  ///< a trace callback threw (where the exception cannot be passed on)
+    program_not_found = 1,  ///< no such program: not in PATH, or no file at the path given
+    not_executable,         ///< found, but not executable (mode bits, a noexec mount, a directory)
+    bad_working_directory,  ///< the working directory is missing or not searchable
+    invalid_argument,       ///< a value refused (a NUL byte, an empty name), before running or by an opener
+    exec_format_error,      ///< not a program this system can run (wrong format or architecture)
+    resource_exhausted,     ///< out of processes, descriptors or memory
+    timed_out,              ///< the command's timeout fired
+    unsafe_url,             ///< a URL refused before anything ran (bad character, scheme, or not absolute)
+    target_not_found,       ///< the file or target to open does not exist
+    no_graphical_session,   ///< no graphical session to open it in
+    no_opener,              ///< no opener program is installed
+    no_handler,             ///< no application is set to handle it
+    application_not_found,  ///< the application asked for (open_with) was not found
+    opener_failed,          ///< the opener ran and reported a failure
+    refused_executable,     ///< refused to open an executable file
+    encoding_error,         ///< text is not valid UTF-8
+    unsupported,            ///< not supported on this system
+    redirect_failed,        ///< an io::file / io::append could not be opened for the child
+    callback_failed,        ///< a trace callback threw (where the exception cannot be passed on)
 };
 
 /// The category of liftoff::errc codes: its name is "liftoff", its messages the short ones below
@@ -68,6 +68,7 @@ public:
     /// An exception with only a code and a message (for tests and for code that wraps liftoff).
     launch_error(std::error_code code, std::string message);
 
+    /// The whole message: failure().message.
     const char* what() const noexcept override;
     /// The OS error under the failure (an errno or a Windows error), or an empty code.
     std::error_code os_error() const noexcept;

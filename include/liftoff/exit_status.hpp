@@ -13,9 +13,12 @@ inline namespace v0 {
 /// reaped it (a SIGCHLD handler, a waitpid(-1) loop), so no status was left to read.
 class exit_status {
 public:
+    /// An unknown status (what waiting on an empty handle returns).
     constexpr exit_status() noexcept = default;
 
+    /// Exited with `code`.
     static constexpr exit_status from_code(int code) noexcept { return {how::exited, code}; }
+    /// Killed by signal `sig`.
     static constexpr exit_status from_signal(int sig) noexcept { return {how::signaled, sig}; }
     /// The child ended but the system reaped it, so its status is lost (SIGCHLD ignored).
     static constexpr exit_status lost() noexcept { return {how::lost, 0}; }
@@ -23,9 +26,11 @@ public:
     /// handler or another waitpid() took the status first).
     static constexpr exit_status reaped_elsewhere() noexcept { return {how::reaped_elsewhere, 0}; }
 
+    /// The child exited with a code; code() says which.
     constexpr bool exited() const noexcept { return how_ == how::exited; }
     /// The exit code; -1 unless exited(). On Windows the 32-bit exit code, as an int.
     constexpr int code() const noexcept { return how_ == how::exited ? value_ : -1; }
+    /// A signal ended the child (POSIX); signal() says which.
     constexpr bool signaled() const noexcept { return how_ == how::signaled; }
     /// The signal that ended the child (POSIX); 0 unless signaled().
     constexpr int signal() const noexcept { return how_ == how::signaled ? value_ : 0; }
@@ -40,9 +45,11 @@ public:
     /// lost() and reaped_elsewhere()).
     std::string to_string() const;
 
+    /// The same way of ending with the same code or signal (two unknowns of the same kind are equal).
     friend constexpr bool operator==(const exit_status& a, const exit_status& b) noexcept {
         return a.how_ == b.how_ && a.value_ == b.value_;
     }
+    /// !(a == b).
     friend constexpr bool operator!=(const exit_status& a, const exit_status& b) noexcept { return !(a == b); }
 
 private:

@@ -16,12 +16,13 @@ inline namespace v0 {
 
 /// What run() returns. A non-zero exit or a timeout is a result, not an error.
 struct result {
-    exit_status status;
-    std::string out, err;  ///< captured text ("" where not captured)
-    bool out_truncated = false, err_truncated = false;
-    bool out_cut = false, err_cut = false;  ///< a grandchild held the pipe; draining stopped
-    bool timed_out = false;                 ///< the timeout fired and the child was terminated
-    std::chrono::nanoseconds elapsed{};
+    exit_status status;                                 ///< how the child ended
+    std::string out, err;                               ///< captured text ("" where not captured)
+    bool out_truncated = false, err_truncated = false;  ///< more than the capture limit arrived
+    bool out_cut = false, err_cut = false;              ///< a grandchild held the pipe; draining stopped
+    bool timed_out = false;                             ///< the timeout fired and the child was terminated
+    std::chrono::nanoseconds elapsed{};                 ///< from the launch until the child's end was seen
+    /// Exited with code 0 and did not time out.
     bool ok() const noexcept { return status.success() && !timed_out; }
 };
 

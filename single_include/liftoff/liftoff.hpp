@@ -18,9 +18,13 @@
 // ---- liftoff/version.hpp ----
 // liftoff/version.hpp: the library's version, kept equal to meson.build's by a test.
 
+/// The major version.
 #define LIFTOFF_VERSION_MAJOR 0
+/// The minor version.
 #define LIFTOFF_VERSION_MINOR 1
+/// The patch version.
 #define LIFTOFF_VERSION_PATCH 0
+/// "MAJOR.MINOR.PATCH".
 #define LIFTOFF_VERSION_STRING "0.1.0"
 // ---- liftoff/detail/config.hpp ----
 // liftoff/detail/config.hpp: how the definitions in impl/ are compiled. Header-only (the
@@ -46,25 +50,25 @@ inline namespace v0 {
 
 /// Why a launch (or an open) failed. Compare a `std::error_code` with these.
 enum class errc {
-    program_not_found = 1,
-    not_executable,
-    bad_working_directory,
-    invalid_argument,
-    exec_format_error,
-    resource_exhausted,
-    timed_out,
-    unsafe_url,
-    target_not_found,
-    no_graphical_session,
-    no_opener,
-    no_handler,
-    application_not_found,
-    opener_failed,
-    refused_executable,
-    encoding_error,
-    unsupported,
-    redirect_failed,  ///< an io::file / io::append could not be opened for the child
-    callback_failed,  ///< a trace callback threw (where the exception cannot be passed on)
+    program_not_found = 1,  ///< no such program: not in PATH, or no file at the path given
+    not_executable,         ///< found, but not executable (mode bits, a noexec mount, a directory)
+    bad_working_directory,  ///< the working directory is missing or not searchable
+    invalid_argument,       ///< a value refused (a NUL byte, an empty name), before running or by an opener
+    exec_format_error,      ///< not a program this system can run (wrong format or architecture)
+    resource_exhausted,     ///< out of processes, descriptors or memory
+    timed_out,              ///< the command's timeout fired
+    unsafe_url,             ///< a URL refused before anything ran (bad character, scheme, or not absolute)
+    target_not_found,       ///< the file or target to open does not exist
+    no_graphical_session,   ///< no graphical session to open it in
+    no_opener,              ///< no opener program is installed
+    no_handler,             ///< no application is set to handle it
+    application_not_found,  ///< the application asked for (open_with) was not found
+    opener_failed,          ///< the opener ran and reported a failure
+    refused_executable,     ///< refused to open an executable file
+    encoding_error,         ///< text is not valid UTF-8
+    unsupported,            ///< not supported on this system
+    redirect_failed,        ///< an io::file / io::append could not be opened for the child
+    callback_failed,        ///< a trace callback threw (where the exception cannot be passed on)
 };
 
 /// The category of liftoff::errc codes: its name is "liftoff", its messages the short ones below
@@ -102,6 +106,7 @@ public:
     /// An exception with only a code and a message (for tests and for code that wraps liftoff).
     launch_error(std::error_code code, std::string message);
 
+    /// The whole message: failure().message.
     const char* what() const noexcept override;
     /// The OS error under the failure (an errno or a Windows error), or an empty code.
     std::error_code os_error() const noexcept;
@@ -139,9 +144,12 @@ inline namespace v0 {
 /// reaped it (a SIGCHLD handler, a waitpid(-1) loop), so no status was left to read.
 class exit_status {
 public:
+    /// An unknown status (what waiting on an empty handle returns).
     constexpr exit_status() noexcept = default;
 
+    /// Exited with `code`.
     static constexpr exit_status from_code(int code) noexcept { return {how::exited, code}; }
+    /// Killed by signal `sig`.
     static constexpr exit_status from_signal(int sig) noexcept { return {how::signaled, sig}; }
     /// The child ended but the system reaped it, so its status is lost (SIGCHLD ignored).
     static constexpr exit_status lost() noexcept { return {how::lost, 0}; }
@@ -149,9 +157,11 @@ public:
     /// handler or another waitpid() took the status first).
     static constexpr exit_status reaped_elsewhere() noexcept { return {how::reaped_elsewhere, 0}; }
 
+    /// The child exited with a code; code() says which.
     constexpr bool exited() const noexcept { return how_ == how::exited; }
     /// The exit code; -1 unless exited(). On Windows the 32-bit exit code, as an int.
     constexpr int code() const noexcept { return how_ == how::exited ? value_ : -1; }
+    /// A signal ended the child (POSIX); signal() says which.
     constexpr bool signaled() const noexcept { return how_ == how::signaled; }
     /// The signal that ended the child (POSIX); 0 unless signaled().
     constexpr int signal() const noexcept { return how_ == how::signaled ? value_ : 0; }
@@ -166,9 +176,11 @@ public:
     /// lost() and reaped_elsewhere()).
     std::string to_string() const;
 
+    /// The same way of ending with the same code or signal (two unknowns of the same kind are equal).
     friend constexpr bool operator==(const exit_status& a, const exit_status& b) noexcept {
         return a.how_ == b.how_ && a.value_ == b.value_;
     }
+    /// !(a == b).
     friend constexpr bool operator!=(const exit_status& a, const exit_status& b) noexcept { return !(a == b); }
 
 private:
@@ -205,9 +217,13 @@ inline namespace v0 {
 /// or a `std::string_view` (UTF-8; on POSIX any bytes) or a `std::filesystem::path`.
 class path_arg {
 public:
-    path_arg(const char* p) : text_(p) {}                            // NOLINT: implicit on purpose
-    path_arg(std::string p) : text_(std::move(p)) {}                 // NOLINT
-    path_arg(std::string_view p) : text_(p) {}                       // NOLINT
+    /// A NUL-terminated path (UTF-8; on POSIX any bytes).
+    path_arg(const char* p) : text_(p) {}  // NOLINT: implicit on purpose
+    /// Takes the string as it is (UTF-8; on POSIX any bytes).
+    path_arg(std::string p) : text_(std::move(p)) {}  // NOLINT
+    /// Copies the view's characters (UTF-8; on POSIX any bytes).
+    path_arg(std::string_view p) : text_(p) {}  // NOLINT
+    /// Converts the path to UTF-8 (its u8string()).
     path_arg(const std::filesystem::path& p) : text_(utf8_of(p)) {}  // NOLINT
     /// The path as UTF-8 (bytes on POSIX).
     const std::string& str() const noexcept { return text_; }
@@ -221,11 +237,27 @@ private:
 };
 
 /// What a child's destructor does when the child is still running.
-enum class on_destroy { wait, terminate, kill, release };
+enum class on_destroy {
+    wait,       ///< wait for the child to end (its streams finished)
+    terminate,  ///< stop it politely, kill it after the grace, and reap it (launch()'s default)
+    kill,       ///< kill it at once and reap it
+    release,    ///< leave it running, unowned, as child::release() does
+};
 
 namespace io {
 
-enum class kind : unsigned char { inherit, null, capture, lines, file, append, text, pipe, merge };
+/// Which kind of stream spec a stream, source or sink is (what() says).
+enum class kind : unsigned char {
+    inherit,  ///< io::inherit(): the parent's stream
+    null,     ///< io::null(): the null device
+    capture,  ///< io::capture(): drained into memory
+    lines,    ///< io::lines(): handed to a callback line by line
+    file,     ///< io::file(): a file, read or created/truncated
+    append,   ///< io::append(): a file appended to
+    text,     ///< io::text(): a string written to stdin
+    pipe,     ///< io::pipe(): stdin written with child::write_stdin()
+    merge,    ///< io::merge(): stderr goes where stdout goes
+};
 
 class source;
 class sink;
@@ -233,7 +265,9 @@ class sink;
 /// A spec usable on either side: inherit(), null(), file(path).
 class stream {
 public:
+    /// Which spec this is: kind::inherit, kind::null or kind::file.
     kind what() const noexcept { return kind_; }
+    /// The file's path for kind::file (UTF-8), "" otherwise.
     const std::string& path() const noexcept { return path_; }
 
 private:
@@ -250,9 +284,13 @@ private:
 /// Where a child's stdin comes from.
 class source {
 public:
+    /// Reads stdin from io::inherit(), io::null() or io::file(path).
     source(const stream& s) : kind_(s.kind_), path_(s.path_) {}  // NOLINT: inherit/null/file read
+    /// Which spec this is: inherit, null, file, text or pipe.
     kind what() const noexcept { return kind_; }
+    /// The file's path for kind::file (UTF-8), "" otherwise.
     const std::string& path() const noexcept { return path_; }
+    /// The bytes to write for kind::text (shared by copies of the command), null otherwise.
     const std::shared_ptr<const std::string>& text() const noexcept { return text_; }
 
 private:
@@ -267,10 +305,15 @@ private:
 /// Where a child's stdout or stderr goes.
 class sink {
 public:
+    /// Writes to io::inherit(), io::null() or io::file(path).
     sink(const stream& s) : kind_(s.kind_), path_(s.path_) {}  // NOLINT: inherit/null/file write
+    /// Which spec this is: inherit, null, file, capture, lines, append or merge.
     kind what() const noexcept { return kind_; }
+    /// The file's path for kind::file and kind::append (UTF-8), "" otherwise.
     const std::string& path() const noexcept { return path_; }
+    /// The byte limit for kind::capture, 0 otherwise.
     std::size_t limit() const noexcept { return limit_; }
+    /// The callback for kind::lines, empty otherwise.
     const std::function<void(std::string_view)>& on_line() const noexcept { return on_line_; }
 
 private:
@@ -340,10 +383,17 @@ inline source pipe() {
 constexpr std::chrono::seconds default_grace{2};
 
 /// What a trace callback is told, in this order for one launch.
-enum class trace_kind { resolved, spawned, spawn_failed, signal_sent, exited };
+enum class trace_kind {
+    resolved,      ///< the program was resolved to a path
+    spawned,       ///< the child started
+    spawn_failed,  ///< it could not start
+    signal_sent,   ///< a stop or kill was sent to it
+    exited,        ///< it ended and was reaped
+};
 
+/// One event a command's trace callback receives; which fields are set depends on `kind`.
 struct trace_event {
-    trace_kind kind{};
+    trace_kind kind{};                   ///< what happened
     std::string program;                 ///< as given to command
     std::string path;                    ///< the resolved path (resolved and after)
     std::int64_t pid = 0;                ///< spawned, signal_sent, exited
@@ -358,25 +408,31 @@ struct trace_event {
 /// strings, and building it never touches the OS.
 class command {
 public:
+    /// What trace() takes: called once for each trace_event of a launch.
     using trace_callback = std::function<void(const trace_event&)>;
 
     /// A program name without a directory separator is looked up in the PATH the child will get;
     /// anything else is a path, made absolute against the current directory at launch.
     command(std::string program, std::vector<std::string> args = {})  // NOLINT: implicit on purpose
         : program_(std::move(program)), args_(std::move(args)) {}
+    /// As command(std::string, args).
     command(const char* program, std::vector<std::string> args = {})  // NOLINT
         : program_(program), args_(std::move(args)) {}
+    /// As command(std::string, args), with the path as UTF-8.
     command(const std::filesystem::path& program, std::vector<std::string> args = {})  // NOLINT
         : program_(program.u8string()), args_(std::move(args)) {}
 
+    /// Appends one argument.
     command& arg(std::string a) {
         args_.push_back(std::move(a));
         return *this;
     }
+    /// Appends these arguments, in order.
     command& args(const std::vector<std::string>& more) {
         args_.insert(args_.end(), more.begin(), more.end());
         return *this;
     }
+    /// Appends these arguments, in order: `args({"-n", "3"})`.
     command& args(std::initializer_list<std::string> more) {
         args_.insert(args_.end(), more.begin(), more.end());
         return *this;
@@ -406,14 +462,17 @@ public:
         return *this;
     }
 
+    /// Where the child's stdin comes from (launch(): inherited; run(): the null device).
     command& stdin_from(io::source s) {
         stdin_ = std::move(s);
         return *this;
     }
+    /// Where the child's stdout goes (launch(): inherited; run(): captured).
     command& stdout_to(io::sink s) {
         stdout_ = std::move(s);
         return *this;
     }
+    /// Where the child's stderr goes (launch(): inherited; run(): captured); io::merge() joins stdout.
     command& stderr_to(io::sink s) {
         stderr_ = std::move(s);
         return *this;
@@ -425,6 +484,7 @@ public:
         grace_ = grace;
         return *this;
     }
+    /// What the child handle's destructor does to a child still running (default: terminate).
     command& on_destroy(liftoff::on_destroy policy) {
         on_destroy_ = policy;
         return *this;
@@ -455,23 +515,37 @@ public:
     // Reading a command back (open_plan::launch, a trace): each getter is named like its
     // setter, but for the flags, whose setters take an optional bool: env_cleared(),
     // process_group(), dies_with_parent().
+    /// The program as given to the constructor.
     const std::string& program() const noexcept { return program_; }
+    /// The arguments, without the program.
     const std::vector<std::string>& arguments() const noexcept { return args_; }
+    /// The working directory set by cwd(dir), or nullopt (the parent's).
     const std::optional<std::string>& cwd() const noexcept { return cwd_; }
+    /// True after env_clear(): the child starts from an empty environment.
     bool env_cleared() const noexcept { return env_cleared_; }
     /// Variable changes in order of first mention: a value to set, or nullopt to remove.
     const std::vector<std::pair<std::string, std::optional<std::string>>>& env_changes() const noexcept {
         return env_changes_;
     }
+    /// The stdin spec set by stdin_from(s), or nullopt (launch() and run() choose).
     const std::optional<io::source>& stdin_from() const noexcept { return stdin_; }
+    /// The stdout spec set by stdout_to(s), or nullopt (launch() and run() choose).
     const std::optional<io::sink>& stdout_to() const noexcept { return stdout_; }
+    /// The stderr spec set by stderr_to(s), or nullopt (launch() and run() choose).
     const std::optional<io::sink>& stderr_to() const noexcept { return stderr_; }
+    /// The limit set by timeout(), or nullopt (no timeout).
     const std::optional<std::chrono::nanoseconds>& timeout() const noexcept { return timeout_; }
+    /// The grace set by timeout() (default_grace unless given).
     std::chrono::nanoseconds timeout_grace() const noexcept { return grace_; }
+    /// The policy set by on_destroy(policy), or nullopt (the launcher's default).
     const std::optional<liftoff::on_destroy>& on_destroy() const noexcept { return on_destroy_; }
+    /// True after new_process_group(): the child leads its own group or job.
     bool process_group() const noexcept { return new_group_; }
+    /// True after kill_on_parent_exit(): the child dies with this process.
     bool dies_with_parent() const noexcept { return kill_on_parent_exit_; }
+    /// The grace set by drain_grace() (250 ms unless set).
     std::chrono::milliseconds drain_grace() const noexcept { return drain_grace_; }
+    /// The callback set by trace(), or an empty one.
     const trace_callback& trace() const noexcept { return trace_; }
 
 private:
@@ -592,6 +666,7 @@ public:
 
     /// An invalid handle (valid() is false), to move a launched child into.
     child() noexcept = default;
+    /// Takes the moved-from handle's child, leaving that handle invalid.
     child(child&&) noexcept;
     /// Does what on_destroy says to the child this handle had, then takes `other`'s.
     child& operator=(child&& other) noexcept;
@@ -631,14 +706,17 @@ public:
     /// thread; that write stops (operation_canceled) and the pipe closes as it returns.
     void close_stdin() noexcept;
 
-    /// Captured text so far (final after wait()).
+    /// Captured stdout so far (final after wait()); "" unless io::capture().
     std::string out() const;
+    /// Captured stderr so far (final after wait()); "" unless io::capture().
     std::string err() const;
-    /// More than the capture limit arrived; the rest was read and dropped.
+    /// More stdout than the capture limit arrived; the rest was read and dropped.
     bool out_truncated() const;
+    /// More stderr than the capture limit arrived; the rest was read and dropped.
     bool err_truncated() const;
-    /// Draining stopped after the grace because a grandchild kept the pipe open.
+    /// Draining stdout stopped after the drain grace because a grandchild kept the pipe open.
     bool out_cut() const;
+    /// Draining stderr stopped after the drain grace because a grandchild kept the pipe open.
     bool err_cut() const;
     /// The command's timeout fired and the child was terminated.
     bool timed_out() const;
@@ -669,12 +747,13 @@ inline namespace v0 {
 
 /// What run() returns. A non-zero exit or a timeout is a result, not an error.
 struct result {
-    exit_status status;
-    std::string out, err;  ///< captured text ("" where not captured)
-    bool out_truncated = false, err_truncated = false;
-    bool out_cut = false, err_cut = false;  ///< a grandchild held the pipe; draining stopped
-    bool timed_out = false;                 ///< the timeout fired and the child was terminated
-    std::chrono::nanoseconds elapsed{};
+    exit_status status;                                 ///< how the child ended
+    std::string out, err;                               ///< captured text ("" where not captured)
+    bool out_truncated = false, err_truncated = false;  ///< more than the capture limit arrived
+    bool out_cut = false, err_cut = false;              ///< a grandchild held the pipe; draining stopped
+    bool timed_out = false;                             ///< the timeout fired and the child was terminated
+    std::chrono::nanoseconds elapsed{};                 ///< from the launch until the child's end was seen
+    /// Exited with code 0 and did not time out.
     bool ok() const noexcept { return status.success() && !timed_out; }
 };
 
@@ -859,8 +938,14 @@ open_plan plan_reveal(const path_arg& path, const open_options& opts, failure& f
 namespace liftoff {
 inline namespace v0 {
 
-enum class severity { info, warning, error };
+/// How bad a finding is.
+enum class severity {
+    info,     ///< worth knowing; nothing is wrong
+    warning,  ///< may make a launch fail or behave unexpectedly
+    error,    ///< makes a launch fail
+};
 
+/// "info", "warning" or "error".
 inline const char* to_string(severity s) noexcept {
     switch (s) {
     case severity::info: return "info";
@@ -873,20 +958,20 @@ inline const char* to_string(severity s) noexcept {
 /// One thing found: a stable id (e.g. "not-executable"), how bad it is, what was found (naming
 /// the path or variable) and what a person can do about it.
 struct finding {
-    std::string id;
-    liftoff::severity severity = liftoff::severity::info;
-    std::string what;
-    std::string remedy;
+    std::string id;                                        ///< stable, e.g. "not-executable"
+    liftoff::severity severity = liftoff::severity::info;  ///< how bad it is
+    std::string what;                                      ///< what was found, naming the path or variable
+    std::string remedy;                                    ///< what a person can do about it
 };
 
 /// One entry of PATH, as found.
 struct path_entry {
-    std::string dir;
-    bool empty = false;
-    bool relative = false;
-    bool exists = false;
-    bool directory = false;
-    bool writable_by_others = false;
+    std::string dir;                  ///< the entry as written
+    bool empty = false;               ///< an empty entry (it means the current directory to a shell)
+    bool relative = false;            ///< not an absolute directory
+    bool exists = false;              ///< something exists at `dir`
+    bool directory = false;           ///< and it is a directory
+    bool writable_by_others = false;  ///< anyone may write to it, or its owner may and is neither this user nor root
 };
 
 /// What preflight() found out about the program of a command.
@@ -895,43 +980,45 @@ struct program_facts {
     std::string resolved;               ///< the file that would run ("" if none)
     std::string found_by;               ///< "given as a path", "PATH entry '/usr/bin'", "not found"
     std::vector<std::string> searched;  ///< PATH entries searched for a bare name
-    bool exists = false, regular = false, directory = false, dangling_symlink = false;
+    bool exists = false, regular = false, directory = false, dangling_symlink = false;  ///< what `resolved` is
     bool executable = false;    ///< by this process's effective ids
     bool noexec_mount = false;  ///< on a file system mounted noexec
-    bool setuid = false;
-    std::string mode;          ///< "0755"
-    long long owner = -1;      ///< uid
-    std::string format;        ///< "ELF 64-bit little-endian x86-64", "a script (#!/bin/sh)", ...
-    std::string interpreter;   ///< the #! program, or an ELF's loader
-    std::string capabilities;  ///< Linux file capabilities, if any
-    bool quarantined = false;  ///< macOS: carries com.apple.quarantine
-    std::string cwd;           ///< the working directory it would start in
+    bool setuid = false;        ///< the set-user-id bit is set
+    std::string mode;           ///< "0755"
+    long long owner = -1;       ///< uid
+    std::string format;         ///< "ELF 64-bit little-endian x86-64", "a script (#!/bin/sh)", ...
+    std::string interpreter;    ///< the #! program, or an ELF's loader
+    std::string capabilities;   ///< Linux file capabilities, if any
+    bool quarantined = false;   ///< macOS: carries com.apple.quarantine
+    std::string cwd;            ///< the working directory it would start in
     std::size_t argument_bytes = 0, argument_limit = 0;  ///< arguments + environment, and ARG_MAX
 };
 
 /// The session this process runs in (diagnose()), and a program's facts (preflight()); the
 /// findings that follow from them. to_text() is for people, to_json() for programs.
 struct report {
-    std::string version = LIFTOFF_VERSION_STRING;
-    std::string os, kernel, arch;
-    std::string user;
-    long long uid = -1, gid = -1;
-    std::vector<long long> groups;
-    std::string umask;
-    std::string cwd;
-    bool cwd_exists = false;
-    std::string session;  ///< "x11", "wayland", "macos", "windows", "ssh", "terminal", "none"
+    std::string version = LIFTOFF_VERSION_STRING;  ///< liftoff's version
+    std::string os, kernel, arch;                  ///< e.g. "Linux", "6.8.0", "x86_64"
+    std::string user;                              ///< the effective user's name
+    long long uid = -1, gid = -1;                  ///< effective ids (-1 where there are none)
+    std::vector<long long> groups;                 ///< supplementary group ids
+    std::string umask;                             ///< e.g. "0022"
+    std::string cwd;                               ///< this process's working directory
+    bool cwd_exists = false;                       ///< false when it could not be read (removed under the process)
+    std::string session;                           ///< "x11", "wayland", "macos", "windows", "ssh", "terminal", "none"
+    /// DISPLAY, WAYLAND_DISPLAY, XDG_SESSION_TYPE, ... and their values (nullopt when unset).
     std::vector<std::pair<std::string, std::optional<std::string>>> session_variables;
     std::vector<std::string> sandbox;  ///< "flatpak", "snap", "wsl", "container", "wine"
-    bool utf8 = false;
-    std::string locale;  ///< the LC_CTYPE a child gets (from LC_ALL, LC_CTYPE or LANG)
-    std::vector<path_entry> path;
-    std::vector<std::string> openers;                              ///< opener programs found in PATH
-    std::string open_url_plan;                                     ///< what open_url would do now, or why it cannot
+    bool utf8 = false;                 ///< the locale a child gets (`locale`) is UTF-8
+    std::string locale;                ///< the LC_CTYPE a child gets (from LC_ALL, LC_CTYPE or LANG)
+    std::vector<path_entry> path;      ///< PATH, entry by entry
+    std::vector<std::string> openers;  ///< opener programs found in PATH
+    std::string open_url_plan;         ///< what open_url would do now, or why it cannot
     std::vector<std::pair<std::string, std::string>> environment;  ///< secrets redacted
-    std::optional<program_facts> program;
-    std::vector<finding> findings;
+    std::optional<program_facts> program;                          ///< preflight() only: the program's facts
+    std::vector<finding> findings;                                 ///< what follows from the facts
 
+    /// Some finding has severity::error.
     bool has_errors() const noexcept {
         for (const auto& f : findings)
             if (f.severity == liftoff::severity::error) return true;
@@ -1303,6 +1390,34 @@ inline void out_of_memory(failure& f) noexcept {
 /// Throws `f` as a launch_error.
 [[noreturn]] inline void raise(const failure& f) {
     throw launch_error(f);
+}
+
+/// Calls `body(failure&)`; throws what failed as launch_error.
+template <class Body>
+auto throwing(Body&& body) {
+    failure f;
+    auto r = body(f);
+    if (f) raise(f);
+    return r;
+}
+/// Calls `body(failure&)` for an overload that reports in `f` and never throws.
+template <class Body>
+auto reporting(failure& f, Body&& body) noexcept -> decltype(body(f)) {
+    f = {};
+    try {
+        return body(f);
+    } catch (...) {
+        out_of_memory(f);  // allocation failed on the way
+        return {};
+    }
+}
+/// Calls `body(failure&)` for an overload that reports in `ec` and never throws.
+template <class Body>
+auto reporting(std::error_code& ec, Body&& body) noexcept -> decltype(body(std::declval<failure&>())) {
+    failure f;
+    auto r = reporting(f, std::forward<Body>(body));
+    ec = f.code;
+    return r;
 }
 
 }  // namespace detail
@@ -9887,34 +10002,6 @@ open_plan plan_reveal_on(const std::string& path, const open_options& opts, fail
     return plan_or_fail<P>(path_request<P>(path, opts, true), opts, f);
 }
 
-/// Calls `body(failure&)`; throws what failed as launch_error.
-template <class Body>
-auto throwing(Body&& body) {
-    failure f;
-    auto r = body(f);
-    if (f) raise(f);
-    return r;
-}
-/// Calls `body(failure&)` for an overload that reports in `f` and never throws.
-template <class Body>
-auto reporting(failure& f, Body&& body) noexcept -> decltype(body(f)) {
-    f = {};
-    try {
-        return body(f);
-    } catch (...) {
-        out_of_memory(f);  // allocation failed on the way
-        return {};
-    }
-}
-/// Calls `body(failure&)` for an overload that reports in `ec` and never throws.
-template <class Body>
-auto reporting(std::error_code& ec, Body&& body) noexcept -> decltype(body(std::declval<failure&>())) {
-    failure f;
-    auto r = reporting(f, std::forward<Body>(body));
-    ec = f.code;
-    return r;
-}
-
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
@@ -10124,29 +10211,24 @@ LIFTOFF_API std::string exit_status::to_string() const {
 namespace liftoff {
 inline namespace v0 {
 
+namespace detail {
+inline std::string from_system_encoding_into(const std::string& text, failure& f) {
+    std::string out;
+    f = decode_system_text<native_platform>(text, out);
+    return out;
+}
+}  // namespace detail
+
 LIFTOFF_API std::string from_system_encoding(const std::string& text, failure& f) noexcept {
-    f = {};
-    try {
-        std::string out;
-        f = detail::decode_system_text<detail::native_platform>(text, out);
-        return out;
-    } catch (...) {
-        detail::out_of_memory(f);  // allocation failed on the way
-        return {};
-    }
+    return detail::reporting(f, [&](failure& out) { return detail::from_system_encoding_into(text, out); });
 }
 
 LIFTOFF_API std::string from_system_encoding(const std::string& text, std::error_code& ec) noexcept {
-    failure f;
-    std::string out = from_system_encoding(text, f);
-    ec = f.code;
-    return out;
+    return detail::reporting(ec, [&](failure& out) { return detail::from_system_encoding_into(text, out); });
 }
 
 LIFTOFF_API std::string from_system_encoding(const std::string& text) {
-    std::string out;
-    if (auto f = detail::decode_system_text<detail::native_platform>(text, out)) detail::raise(f);
-    return out;
+    return detail::throwing([&](failure& out) { return detail::from_system_encoding_into(text, out); });
 }
 
 }  // namespace v0
