@@ -23,6 +23,12 @@ int main(int argc, char** argv) {
     }
     // [findings]
 
+    // [failure]
+    liftoff::failure f;  // no exceptions: the same sentence, code, program, path and findings
+    liftoff::child c = liftoff::launch(liftoff::command{program}, f);
+    if (!c.valid()) std::printf("%s\n  fix: %s\n", f.message.c_str(), f.remedy.c_str());
+    // [failure]
+
     // [session]
     liftoff::report here = liftoff::diagnose();
     if (here.find("no-display")) std::printf("no desktop here: print the link instead of opening it\n");
