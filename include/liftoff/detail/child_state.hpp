@@ -21,11 +21,6 @@ namespace liftoff {
 inline namespace v0 {
 namespace detail {
 
-/// A child's output streams, as the drain numbers its sinks.
-enum class output { out = 1, err = 2 };
-/// What a captured stream can have lost: its tail past the limit, or its end to a grandchild.
-enum class output_flag { truncated, cut };
-
 /// A child's state on the heap, so the drain thread can point at it while the handle moves.
 /// One thread may wait while another terminates, kills or polls it (a watchdog): what they
 /// share is under `mutex`, and the platform's process reaps once whoever asks.
@@ -185,13 +180,13 @@ struct child_state {
     std::string captured(output o) {
         auto& drain = proc.drain();
         std::lock_guard<std::mutex> lock(drain.lock());
-        return drain.sink(static_cast<int>(o)).data();
+        return drain.sink(o).data();
     }
 
     bool flag(output o, output_flag which) {
         auto& drain = proc.drain();
         std::lock_guard<std::mutex> lock(drain.lock());
-        const auto& sink = drain.sink(static_cast<int>(o));
+        const auto& sink = drain.sink(o);
         return which == output_flag::truncated ? sink.truncated() : sink.cut();
     }
 
@@ -199,8 +194,8 @@ struct child_state {
     std::exception_ptr take_callback_error() {
         std::lock_guard<std::mutex> lock(mutex);
         if (callback_error_taken) return nullptr;
-        for (int s = 1; s <= 2; ++s) {
-            if (auto e = proc.drain().sink(s).callback_error()) {
+        for (const output o : {output::out, output::err}) {
+            if (auto e = proc.drain().sink(o).callback_error()) {
                 callback_error_taken = true;
                 return e;
             }

@@ -163,12 +163,14 @@ inline result collect(child& c) {
     }
     auto& drain = s.proc.drain();
     std::lock_guard<std::mutex> lock(drain.lock());
-    r.out = std::move(drain.sink(1).data());
-    r.err = std::move(drain.sink(2).data());
-    r.out_truncated = drain.sink(1).truncated();
-    r.err_truncated = drain.sink(2).truncated();
-    r.out_cut = drain.sink(1).cut();
-    r.err_cut = drain.sink(2).cut();
+    output_sink& out = drain.sink(output::out);
+    output_sink& err = drain.sink(output::err);
+    r.out = std::move(out.data());
+    r.err = std::move(err.data());
+    r.out_truncated = out.truncated();
+    r.err_truncated = err.truncated();
+    r.out_cut = out.cut();
+    r.err_cut = err.cut();
     return r;
 }
 }  // namespace detail

@@ -68,8 +68,8 @@ inline output_sink sink_for(const io::sink& s) {
 /// its end closed.
 template <class Process, class Handle>
 void hand_over_streams(const launch_spec& spec, Process& proc, Handle (&parent_side)[3]) {
-    if (parent_side[1]) proc.drain().watch(1, std::move(parent_side[1]), sink_for(spec.out));
-    if (parent_side[2]) proc.drain().watch(2, std::move(parent_side[2]), sink_for(spec.err));
+    if (parent_side[1]) proc.drain().watch(output::out, std::move(parent_side[1]), sink_for(spec.out));
+    if (parent_side[2]) proc.drain().watch(output::err, std::move(parent_side[2]), sink_for(spec.err));
     if (!parent_side[0]) return;
     if (spec.in.what() == io::kind::pipe)
         proc.set_stdin_pipe(std::move(parent_side[0]));

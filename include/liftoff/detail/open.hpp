@@ -241,7 +241,7 @@ child run_step(const open_step& step, const open_request& req, const open_option
     {
         auto& drain = s.proc.drain();
         std::lock_guard<std::mutex> lock(drain.lock());
-        err = drain.sink(2).data();
+        err = drain.sink(output::err).data();
     }
     f = S::judge(step, req, *st, err);
     if (f) return {};

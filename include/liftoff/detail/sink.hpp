@@ -14,6 +14,11 @@ namespace liftoff {
 inline namespace v0 {
 namespace detail {
 
+/// A child's output streams, by the descriptor number each has in the child.
+enum class output { out = 1, err = 2 };
+/// What a captured stream can have lost: its tail past the limit, or its end to a grandchild.
+enum class output_flag { truncated, cut };
+
 /// Marks the thread an object runs on: a drain claims its thread, so that an io::lines callback
 /// that stops or waits for its own child (on that thread) is known, and the thread not joined.
 class thread_mark {

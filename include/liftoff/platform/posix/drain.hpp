@@ -36,11 +36,11 @@ public:
     posix_drain& operator=(const posix_drain&) = delete;
     ~posix_drain() { join(); }
 
-    /// Set-up, before start(): a read end for stdout (1) or stderr (2) and what to do with it.
-    void watch(int stream, unique_fd fd, output_sink sink) {
+    /// Set-up, before start(): a read end for stdout or stderr and what to do with it.
+    void watch(output o, unique_fd fd, output_sink sink) {
         set_nonblocking(fd.get());
-        out_[stream - 1].fd = std::move(fd);
-        sinks_[stream - 1] = std::move(sink);
+        out_[static_cast<int>(o) - 1].fd = std::move(fd);
+        sinks_[static_cast<int>(o) - 1] = std::move(sink);
     }
     /// Set-up, before start(): the write end of stdin and the text to feed it.
     void feed(unique_fd fd, std::shared_ptr<const std::string> text) {
@@ -79,8 +79,8 @@ public:
     void abandon() noexcept { thread_.abandon(); }
 
     std::mutex& lock() noexcept { return lock_; }
-    output_sink& sink(int stream) noexcept { return sinks_[stream - 1]; }
-    const output_sink& sink(int stream) const noexcept { return sinks_[stream - 1]; }
+    output_sink& sink(output o) noexcept { return sinks_[static_cast<int>(o) - 1]; }
+    const output_sink& sink(output o) const noexcept { return sinks_[static_cast<int>(o) - 1]; }
 
     /// After the child has exited: stop the thread, take what the pipes hold now (the child's
     /// last words are all there), and finish the sinks without waiting for a grandchild that

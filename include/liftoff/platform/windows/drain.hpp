@@ -203,10 +203,10 @@ public:
     windows_drain& operator=(const windows_drain&) = delete;
     ~windows_drain() { join(); }
 
-    /// Set-up, before start(): liftoff's (overlapped) end of stdout (1) or stderr (2).
-    void watch(int stream, unique_handle pipe, output_sink sink) {
-        out_[stream - 1].pipe = std::move(pipe);
-        sinks_[stream - 1] = std::move(sink);
+    /// Set-up, before start(): liftoff's (overlapped) end of stdout or stderr.
+    void watch(output o, unique_handle pipe, output_sink sink) {
+        out_[static_cast<int>(o) - 1].pipe = std::move(pipe);
+        sinks_[static_cast<int>(o) - 1] = std::move(sink);
     }
     /// Set-up, before start(): liftoff's (overlapped) end of stdin and the text to feed it.
     void feed(unique_handle pipe, std::shared_ptr<const std::string> text) {
@@ -244,8 +244,8 @@ public:
     }
 
     std::mutex& lock() noexcept { return lock_; }
-    output_sink& sink(int stream) noexcept { return sinks_[stream - 1]; }
-    const output_sink& sink(int stream) const noexcept { return sinks_[stream - 1]; }
+    output_sink& sink(output o) noexcept { return sinks_[static_cast<int>(o) - 1]; }
+    const output_sink& sink(output o) const noexcept { return sinks_[static_cast<int>(o) - 1]; }
 
     /// After stop() and join(): the output pipes still open, for the dropper to drain.
     std::vector<unique_handle> take_pipes() {
