@@ -33,15 +33,17 @@ public:
     /// Copies the view's characters (UTF-8; on POSIX any bytes).
     path_arg(std::string_view p) : text_(p) {}  // NOLINT
     /// Converts the path to UTF-8 (its u8string()).
-    path_arg(const std::filesystem::path& p) : text_(utf8_of(p)) {}  // NOLINT
+    path_arg(const std::filesystem::path& p) : text_(utf8(p)) {}  // NOLINT
     /// The path as UTF-8 (bytes on POSIX).
     const std::string& str() const noexcept { return text_; }
 
-private:
-    static std::string utf8_of(const std::filesystem::path& p) {
-        const auto u8 = p.u8string();  // std::u8string from C++20 on: copied as bytes
+    /// `p` as UTF-8 in a std::string, in C++17 and in C++20 (where u8string() is a u8string).
+    static std::string utf8(const std::filesystem::path& p) {
+        const auto u8 = p.u8string();
         return std::string(u8.begin(), u8.end());
     }
+
+private:
     std::string text_;
 };
 
@@ -229,7 +231,7 @@ public:
         : program_(program), args_(std::move(args)) {}
     /// As command(std::string, args), with the path as UTF-8.
     command(const std::filesystem::path& program, std::vector<std::string> args = {})  // NOLINT
-        : program_(program.u8string()), args_(std::move(args)) {}
+        : program_(path_arg(program).str()), args_(std::move(args)) {}
 
     /// Appends one argument.
     command& arg(std::string a) {

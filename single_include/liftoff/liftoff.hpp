@@ -224,15 +224,17 @@ public:
     /// Copies the view's characters (UTF-8; on POSIX any bytes).
     path_arg(std::string_view p) : text_(p) {}  // NOLINT
     /// Converts the path to UTF-8 (its u8string()).
-    path_arg(const std::filesystem::path& p) : text_(utf8_of(p)) {}  // NOLINT
+    path_arg(const std::filesystem::path& p) : text_(utf8(p)) {}  // NOLINT
     /// The path as UTF-8 (bytes on POSIX).
     const std::string& str() const noexcept { return text_; }
 
-private:
-    static std::string utf8_of(const std::filesystem::path& p) {
-        const auto u8 = p.u8string();  // std::u8string from C++20 on: copied as bytes
+    /// `p` as UTF-8 in a std::string, in C++17 and in C++20 (where u8string() is a u8string).
+    static std::string utf8(const std::filesystem::path& p) {
+        const auto u8 = p.u8string();
         return std::string(u8.begin(), u8.end());
     }
+
+private:
     std::string text_;
 };
 
@@ -420,7 +422,7 @@ public:
         : program_(program), args_(std::move(args)) {}
     /// As command(std::string, args), with the path as UTF-8.
     command(const std::filesystem::path& program, std::vector<std::string> args = {})  // NOLINT
-        : program_(program.u8string()), args_(std::move(args)) {}
+        : program_(path_arg(program).str()), args_(std::move(args)) {}
 
     /// Appends one argument.
     command& arg(std::string a) {
@@ -1652,6 +1654,11 @@ namespace liftoff {
 inline namespace v0 {
 namespace detail {
 
+/// A child's output streams, by the descriptor number each has in the child.
+enum class output { out = 1, err = 2 };
+/// What a captured stream can have lost: its tail past the limit, or its end to a grandchild.
+enum class output_flag { truncated, cut };
+
 /// Marks the thread an object runs on: a drain claims its thread, so that an io::lines callback
 /// that stops or waits for its own child (on that thread) is known, and the thread not joined.
 class thread_mark {
@@ -1819,8 +1826,8 @@ inline output_sink sink_for(const io::sink& s) {
 /// its end closed.
 template <class Process, class Handle>
 void hand_over_streams(const launch_spec& spec, Process& proc, Handle (&parent_side)[3]) {
-    if (parent_side[1]) proc.drain().watch(1, std::move(parent_side[1]), sink_for(spec.out));
-    if (parent_side[2]) proc.drain().watch(2, std::move(parent_side[2]), sink_for(spec.err));
+    if (parent_side[1]) proc.drain().watch(output::out, std::move(parent_side[1]), sink_for(spec.out));
+    if (parent_side[2]) proc.drain().watch(output::err, std::move(parent_side[2]), sink_for(spec.err));
     if (!parent_side[0]) return;
     if (spec.in.what() == io::kind::pipe)
         proc.set_stdin_pipe(std::move(parent_side[0]));
@@ -2822,10 +2829,10 @@ public:
     windows_drain& operator=(const windows_drain&) = delete;
     ~windows_drain() { join(); }
 
-    /// Set-up, before start(): liftoff's (overlapped) end of stdout (1) or stderr (2).
-    void watch(int stream, unique_handle pipe, output_sink sink) {
-        out_[stream - 1].pipe = std::move(pipe);
-        sinks_[stream - 1] = std::move(sink);
+    /// Set-up, before start(): liftoff's (overlapped) end of stdout or stderr.
+    void watch(output o, unique_handle pipe, output_sink sink) {
+        out_[static_cast<int>(o) - 1].pipe = std::move(pipe);
+        sinks_[static_cast<int>(o) - 1] = std::move(sink);
     }
     /// Set-up, before start(): liftoff's (overlapped) end of stdin and the text to feed it.
     void feed(unique_handle pipe, std::shared_ptr<const std::string> text) {
@@ -2863,8 +2870,8 @@ public:
     }
 
     std::mutex& lock() noexcept { return lock_; }
-    output_sink& sink(int stream) noexcept { return sinks_[stream - 1]; }
-    const output_sink& sink(int stream) const noexcept { return sinks_[stream - 1]; }
+    output_sink& sink(output o) noexcept { return sinks_[static_cast<int>(o) - 1]; }
+    const output_sink& sink(output o) const noexcept { return sinks_[static_cast<int>(o) - 1]; }
 
     /// After stop() and join(): the output pipes still open, for the dropper to drain.
     std::vector<unique_handle> take_pipes() {
@@ -4974,11 +4981,11 @@ public:
     posix_drain& operator=(const posix_drain&) = delete;
     ~posix_drain() { join(); }
 
-    /// Set-up, before start(): a read end for stdout (1) or stderr (2) and what to do with it.
-    void watch(int stream, unique_fd fd, output_sink sink) {
+    /// Set-up, before start(): a read end for stdout or stderr and what to do with it.
+    void watch(output o, unique_fd fd, output_sink sink) {
         set_nonblocking(fd.get());
-        out_[stream - 1].fd = std::move(fd);
-        sinks_[stream - 1] = std::move(sink);
+        out_[static_cast<int>(o) - 1].fd = std::move(fd);
+        sinks_[static_cast<int>(o) - 1] = std::move(sink);
     }
     /// Set-up, before start(): the write end of stdin and the text to feed it.
     void feed(unique_fd fd, std::shared_ptr<const std::string> text) {
@@ -5017,8 +5024,8 @@ public:
     void abandon() noexcept { thread_.abandon(); }
 
     std::mutex& lock() noexcept { return lock_; }
-    output_sink& sink(int stream) noexcept { return sinks_[stream - 1]; }
-    const output_sink& sink(int stream) const noexcept { return sinks_[stream - 1]; }
+    output_sink& sink(output o) noexcept { return sinks_[static_cast<int>(o) - 1]; }
+    const output_sink& sink(output o) const noexcept { return sinks_[static_cast<int>(o) - 1]; }
 
     /// After the child has exited: stop the thread, take what the pipes hold now (the child's
     /// last words are all there), and finish the sinks without waiting for a grandchild that
@@ -6881,11 +6888,6 @@ namespace liftoff {
 inline namespace v0 {
 namespace detail {
 
-/// A child's output streams, as the drain numbers its sinks.
-enum class output { out = 1, err = 2 };
-/// What a captured stream can have lost: its tail past the limit, or its end to a grandchild.
-enum class output_flag { truncated, cut };
-
 /// A child's state on the heap, so the drain thread can point at it while the handle moves.
 /// One thread may wait while another terminates, kills or polls it (a watchdog): what they
 /// share is under `mutex`, and the platform's process reaps once whoever asks.
@@ -7045,13 +7047,13 @@ struct child_state {
     std::string captured(output o) {
         auto& drain = proc.drain();
         std::lock_guard<std::mutex> lock(drain.lock());
-        return drain.sink(static_cast<int>(o)).data();
+        return drain.sink(o).data();
     }
 
     bool flag(output o, output_flag which) {
         auto& drain = proc.drain();
         std::lock_guard<std::mutex> lock(drain.lock());
-        const auto& sink = drain.sink(static_cast<int>(o));
+        const auto& sink = drain.sink(o);
         return which == output_flag::truncated ? sink.truncated() : sink.cut();
     }
 
@@ -7059,8 +7061,8 @@ struct child_state {
     std::exception_ptr take_callback_error() {
         std::lock_guard<std::mutex> lock(mutex);
         if (callback_error_taken) return nullptr;
-        for (int s = 1; s <= 2; ++s) {
-            if (auto e = proc.drain().sink(s).callback_error()) {
+        for (const output o : {output::out, output::err}) {
+            if (auto e = proc.drain().sink(o).callback_error()) {
                 callback_error_taken = true;
                 return e;
             }
@@ -8678,7 +8680,7 @@ session_facts gather_session_facts(const std::string& root) {
             const auto real =
                 found.empty() ? std::filesystem::path() : std::filesystem::canonical(P::to_path(found), ec);
             f.browser_powershell.push_back(is_powershell_front(prog) ||
-                                           (!ec && is_powershell_front(real.filename().u8string())));
+                                           (!ec && is_powershell_front(path_arg::utf8(real.filename()))));
             f.browser_paths.push_back(std::move(found));
         }
     }
@@ -9481,12 +9483,14 @@ inline result collect(child& c) {
     }
     auto& drain = s.proc.drain();
     std::lock_guard<std::mutex> lock(drain.lock());
-    r.out = std::move(drain.sink(1).data());
-    r.err = std::move(drain.sink(2).data());
-    r.out_truncated = drain.sink(1).truncated();
-    r.err_truncated = drain.sink(2).truncated();
-    r.out_cut = drain.sink(1).cut();
-    r.err_cut = drain.sink(2).cut();
+    output_sink& out = drain.sink(output::out);
+    output_sink& err = drain.sink(output::err);
+    r.out = std::move(out.data());
+    r.err = std::move(err.data());
+    r.out_truncated = out.truncated();
+    r.err_truncated = err.truncated();
+    r.out_cut = out.cut();
+    r.err_cut = err.cut();
     return r;
 }
 }  // namespace detail
@@ -9776,8 +9780,8 @@ failure check_local_path(const std::string& given, const open_options& opts, boo
                                  remedy, {}, abs);
     std::error_code ec;
     const auto real = std::filesystem::canonical(P::to_path(abs), ec);
-    const std::string names[2] = {P::to_path(abs).filename().u8string(),
-                                  ec ? std::string() : real.filename().u8string()};
+    const std::string names[2] = {path_arg::utf8(P::to_path(abs).filename()),
+                                  ec ? std::string() : path_arg::utf8(real.filename())};
     for (const auto& name : names) {
         // A directory is a launcher only as a macOS bundle (a folder "example.com" is a folder).
         const bool bundle = iequals(name.size() > 4 ? std::string_view(name).substr(name.size() - 4) : "", ".app");
@@ -9878,7 +9882,7 @@ child run_step(const open_step& step, const open_request& req, const open_option
     {
         auto& drain = s.proc.drain();
         std::lock_guard<std::mutex> lock(drain.lock());
-        err = drain.sink(2).data();
+        err = drain.sink(output::err).data();
     }
     f = S::judge(step, req, *st, err);
     if (f) return {};

@@ -139,8 +139,8 @@ failure check_local_path(const std::string& given, const open_options& opts, boo
                                  remedy, {}, abs);
     std::error_code ec;
     const auto real = std::filesystem::canonical(P::to_path(abs), ec);
-    const std::string names[2] = {P::to_path(abs).filename().u8string(),
-                                  ec ? std::string() : real.filename().u8string()};
+    const std::string names[2] = {path_arg::utf8(P::to_path(abs).filename()),
+                                  ec ? std::string() : path_arg::utf8(real.filename())};
     for (const auto& name : names) {
         // A directory is a launcher only as a macOS bundle (a folder "example.com" is a folder).
         const bool bundle = iequals(name.size() > 4 ? std::string_view(name).substr(name.size() - 4) : "", ".app");

@@ -159,7 +159,7 @@ session_facts gather_session_facts(const std::string& root) {
             const auto real =
                 found.empty() ? std::filesystem::path() : std::filesystem::canonical(P::to_path(found), ec);
             f.browser_powershell.push_back(is_powershell_front(prog) ||
-                                           (!ec && is_powershell_front(real.filename().u8string())));
+                                           (!ec && is_powershell_front(path_arg::utf8(real.filename()))));
             f.browser_paths.push_back(std::move(found));
         }
     }
