@@ -154,7 +154,7 @@ TEST_CASE("exec_format_error: an ELF file for another machine") {
     elf[18 + 1] = 0x14;  // EM_PPC
     const auto file = dir.write("ppc", elf, 0755);
     expect_failure(command{file}, errc::exec_format_error,
-                   {"ELF file for another machine", "use a build for this system"});
+                   {"is ELF 32-bit big-endian PowerPC, not a program for this system", "use a build for this system"});
 }
 
 TEST_CASE("bad_working_directory: missing, a file, never reported as a missing program") {

@@ -229,6 +229,10 @@ public:
     /// As command(std::string, args).
     command(const char* program, std::vector<std::string> args = {})  // NOLINT
         : program_(program), args_(std::move(args)) {}
+    /// As command(std::string, args) (a string_view would otherwise become a path, through the
+    /// Windows code page).
+    command(std::string_view program, std::vector<std::string> args = {})  // NOLINT
+        : program_(program), args_(std::move(args)) {}
     /// As command(std::string, args), with the path as UTF-8.
     command(const std::filesystem::path& program, std::vector<std::string> args = {})  // NOLINT
         : program_(path_arg(program).str()), args_(std::move(args)) {}

@@ -52,7 +52,8 @@ struct failure {
     std::string path;          ///< the resolved path that was tried, or "" when it never got that far
     std::string what;          ///< the middle of the message: what happened, to what
     std::string remedy;        ///< the end of the message: what to do about it
-    /// Ids of diagnose()/preflight() findings that explain it (may be empty).
+    /// The id of the diagnose()/preflight() finding for the cause that stopped it, where
+    /// preflight() has one (a launch stops at its first cause: preflight(cmd) lists them all).
     std::vector<std::string> findings;
 
     /// True when something failed.
@@ -76,7 +77,8 @@ public:
     const std::string& program() const noexcept;
     /// The resolved path that was tried, or "" when it never got that far.
     const std::string& path() const noexcept;
-    /// Ids of diagnose()/preflight() findings that explain this failure (may be empty).
+    /// Ids of diagnose()/preflight() findings that explain this failure (may be empty): for a
+    /// launch, the one for the cause that stopped it (preflight(cmd) lists every cause).
     const std::vector<std::string>& findings() const noexcept;
     /// All of it: the failure this exception was made from.
     const liftoff::failure& failure() const noexcept;

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "version.hpp"
+
 namespace liftoff {
 inline namespace v0 {
 

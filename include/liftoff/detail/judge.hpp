@@ -15,6 +15,7 @@
 #include "../report.hpp"
 #include "../platform/select.hpp"
 #include "binary_format.hpp"
+#include "causes.hpp"
 #include "facts.hpp"
 #include "prepare.hpp"
 #include "redact.hpp"
@@ -50,6 +51,10 @@ private:
 
 inline void add_finding(std::vector<finding>& out, std::string id, severity s, std::string what, std::string remedy) {
     out.push_back({std::move(id), s, std::move(what), std::move(remedy)});
+}
+/// An error finding for one of the causes a launch fails for (causes.hpp: its id and remedy).
+inline void add_finding(std::vector<finding>& out, const cause& c, std::string what) {
+    out.push_back({c.id, severity::error, std::move(what), c.remedy});
 }
 
 /// The C library's rule: LC_ALL, then LC_CTYPE, then LANG; "C" when none is set.
@@ -187,7 +192,7 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
     const std::string shown_prog = "'" + printable(cmd.program()) + "'";
 
     if (auto bad = validate<P>(cmd)) {
-        add_finding(out, "invalid-argument", severity::error, bad.what, bad.remedy);
+        add_finding(out, causes::invalid_argument, severity::error, bad.what, bad.remedy);
         r.program = std::move(pf);
         return;
     }
@@ -207,12 +212,11 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
             pf.found_by = "PATH, but not runnable";
         } else {
             pf.found_by = "not found";
-            add_finding(out, "not-in-path", severity::error,
+            add_finding(out, causes::not_in_path,
                         shown_prog + " is not in PATH (searched " +
                             (s.searched.empty() ? std::string("nothing")
                                                 : join(s.searched, std::string(1, P::path_list_separator))) +
-                            ")",
-                        "give a full path or install it");
+                            ")");
         }
     }
     // What it is.
@@ -233,54 +237,44 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
         const binary_format fmt = sniff_binary(f.head);
         if (f.regular) pf.format = fmt.description;
         if (f.dangling_symlink) {
-            add_finding(out, "dangling-symlink", severity::error,
-                        shown + " is a symbolic link to '" + printable(f.link_target) + "', which does not exist",
-                        "fix or remove the link");
+            add_finding(out, causes::dangling_symlink,
+                        shown + " is a symbolic link to '" + printable(f.link_target) + "', which does not exist");
         } else if (!f.exists) {
-            add_finding(out, "not-found", severity::error, shown + " does not exist",
-                        "check the path, or give a bare name to look it up in PATH");
+            add_finding(out, causes::not_found, shown + " does not exist");
         } else if (f.directory) {
-            add_finding(out, "is-directory", severity::error, shown + " is a directory", "name the program inside it");
+            add_finding(out, causes::is_directory, shown + " is a directory");
         } else if (!f.regular) {
-            add_finding(out, "not-executable", severity::error, shown + " is not a regular file",
-                        "name a program file");
+            add_finding(out, causes::not_a_regular_file, shown + " is not a regular file");
         } else {
             if (!f.executable && !f.noexec_mount)  // on a noexec mount access(X_OK) fails whatever the mode
-                add_finding(out, "not-executable", severity::error,
+                add_finding(out, causes::not_executable, severity::error,
                             shown + " is not executable by this user (mode " + f.mode + ", owner uid " +
                                 std::to_string(f.owner) + ")",
                             "chmod +x " + shown);
-            if (f.noexec_mount)
-                add_finding(out, "noexec-mount", severity::error, shown + " is on a file system mounted noexec",
-                            "copy it to an executable location, or remount without noexec");
+            if (f.noexec_mount) add_finding(out, causes::noexec_mount, shown + " is on a file system mounted noexec");
             if (!f.readable) {
                 // Cannot read it (e.g. mode 0711): nothing to say about its format.
             } else if (fmt.what == binary_format::kind::script && P::runs_scripts) {
                 pf.interpreter = fmt.interpreter;
                 const auto interp = P::inspect_program_file(fmt.interpreter);
                 if (fmt.interpreter.empty() || !interp.exists)
-                    add_finding(out, "bad-interpreter", severity::error,
+                    add_finding(out, causes::interpreter_missing,
                                 "its interpreter '" + printable(fmt.interpreter) + "' (the #! line of " + shown +
-                                    ") does not exist",
-                                "install the interpreter or fix the #! line");
+                                    ") does not exist");
                 else if (!interp.executable || interp.directory)
-                    add_finding(out, "bad-interpreter", severity::error,
+                    add_finding(out, causes::interpreter_not_runnable,
                                 "its interpreter '" + printable(fmt.interpreter) + "' (the #! line of " + shown +
-                                    ") cannot be executed",
-                                "make the interpreter executable or fix the #! line");
+                                    ") cannot be executed");
             } else if (!P::runs_format(pf.resolved, fmt)) {
                 const bool known = fmt.what != binary_format::kind::unknown && fmt.what != binary_format::kind::empty;
-                add_finding(out, known ? "wrong-architecture" : "exec-format", severity::error,
+                add_finding(out, known ? causes::wrong_architecture : causes::exec_format,
                             shown + " is " + fmt.description +
-                                (known ? ", not a program for this system (" + P::native_format_name() + ")" : ""),
-                            known ? "use a build for this system"
-                                  : "add a #! line to a script, or use a build for this system");
+                                (known ? ", not a program for this system (" + P::native_format_name() + ")" : ""));
             } else if (fmt.what == binary_format::kind::elf) {
                 pf.interpreter = elf_interpreter(f.head);
                 if (!pf.interpreter.empty() && !P::inspect_program_file(pf.interpreter).exists)
-                    add_finding(out, "bad-interpreter", severity::error,
-                                shown + " needs the loader '" + printable(pf.interpreter) + "', which does not exist",
-                                "it was built for another system; install its loader or use a build for this one");
+                    add_finding(out, causes::loader_missing,
+                                shown + " needs the loader '" + printable(pf.interpreter) + "', which does not exist");
             }
             if (pf.quarantined)
                 add_finding(out, "quarantined", severity::warning,
@@ -302,14 +296,12 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
         const auto d = P::inspect_directory(*cmd.cwd());
         const std::string shown = "working directory '" + printable(*cmd.cwd()) + "'";
         if (!d.exists)
-            add_finding(out, "bad-working-directory", severity::error, shown + " does not exist",
-                        "create it, or pass an existing directory to cwd()");
+            add_finding(out, causes::working_directory_missing, shown + " does not exist");
         else if (!d.directory)
-            add_finding(out, "bad-working-directory", severity::error, shown + " is not a directory",
-                        "create it, or pass an existing directory to cwd()");
+            add_finding(out, causes::working_directory_missing, shown + " is not a directory");
         else if (!d.searchable)
-            add_finding(out, "bad-working-directory", severity::error, shown + " is not searchable (permission denied)",
-                        "give this user search (x) permission on it and its parents");
+            add_finding(out, causes::working_directory_not_searchable,
+                        shown + " is not searchable (permission denied)");
     }
     std::size_t bytes = cmd.program().size() + 1 + sizeof(char*);
     std::size_t longest = 0;
@@ -324,14 +316,13 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
     pf.argument_limit = P::argument_limit();
     if ((pf.argument_limit != 0 && bytes > pf.argument_limit) ||
         (P::single_argument_limit() != 0 && longest >= P::single_argument_limit()))
-        add_finding(out, "arguments-too-long", severity::error,
+        add_finding(out, causes::arguments_too_long,
                     "its arguments and environment take " + std::to_string(bytes) + " bytes (limit " +
                         std::to_string(pf.argument_limit) +
                         (longest >= P::single_argument_limit()
                              ? ", and one argument is over " + std::to_string(P::single_argument_limit()) + " bytes"
                              : std::string()) +
-                        ")",
-                    "pass large data through stdin or a file");
+                        ")");
     r.program = std::move(pf);
 }
 

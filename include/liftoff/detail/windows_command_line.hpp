@@ -19,8 +19,9 @@ namespace detail {
 
 /// A command line, or why there cannot be one (then `text` is meaningless).
 struct windows_command_line {
-    std::string text;     ///< UTF-8; the platform converts it to UTF-16
-    std::string refusal;  ///< non-empty: what cannot be passed, for the message
+    std::string text;       ///< UTF-8; the platform converts it to UTF-16
+    std::string refusal;    ///< non-empty: what cannot be passed, for the message
+    bool too_long = false;  ///< refused for its length (arguments-too-long), not for a character
     explicit operator bool() const noexcept { return refusal.empty(); }
 };
 
@@ -85,8 +86,10 @@ inline windows_command_line make_windows_command_line(std::string_view program, 
         line.text += ' ';
         append_windows_argument(line.text, a);
     }
-    if (utf16_length(line.text) > windows_command_line_limit)
+    if (utf16_length(line.text) > windows_command_line_limit) {
         line.refusal = "its command line is longer than the 32,767 characters Windows allows";
+        line.too_long = true;
+    }
     return line;
 }
 
@@ -181,8 +184,10 @@ inline windows_command_line make_batch_command_line(std::string_view cmd_exe, st
         }
     }
     line.text += '"';
-    if (utf16_length(line.text) > cmd_command_line_limit)
+    if (utf16_length(line.text) > cmd_command_line_limit) {
         line.refusal = "its command line is longer than the 8,191 characters cmd.exe allows";
+        line.too_long = true;
+    }
     return line;
 }
 

@@ -23,9 +23,13 @@ inline child launch_reporting(const command& cmd, stream_defaults defaults, fail
     try {
         return launch_with(cmd, defaults, f);
     } catch (const callback_thrown& t) {
-        f = make_failure(errc::callback_failed, printable(cmd.program()), "a trace callback threw an exception",
-                         "catch exceptions in the callback, or use the overload without error_code/failure");
         if (callback_error != nullptr) *callback_error = t.error;
+        try {
+            f = make_failure(errc::callback_failed, printable(cmd.program()), "a trace callback threw an exception",
+                             "catch exceptions in the callback, or use the overload that throws");
+        } catch (...) {
+            out_of_memory(f);
+        }
     } catch (...) {
         // Callbacks are wrapped above: what is left is the library's own work, whose only
         // exceptions are the standard library's for memory (std::bad_alloc, std::length_error).

@@ -19,7 +19,7 @@
 #include "../../detail/text.hpp"
 #include "../../error.hpp"
 #include "../../detail/open_request.hpp"
-#include "../../search.hpp"
+#include "../../detail/search.hpp"
 
 namespace liftoff {
 inline namespace v0 {

@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "../../detail/launch_spec.hpp"
+#include "../../detail/binary_format.hpp"
+#include "../../detail/causes.hpp"
 #include "../../detail/failure.hpp"
 #include "../../error.hpp"
 #include "fd.hpp"
@@ -156,6 +158,10 @@ struct posix_family : posix_system, posix_inspect {
             if (finding != nullptr) f.findings.emplace_back(finding);
             return f;
         };
+        // One of the causes preflight() knows (causes.hpp): its id and its remedy.
+        auto because = [&](errc code, std::string what, const cause& c) {
+            return make(code, std::move(what), c.remedy, c.id);
+        };
         const std::string resource_remedy = posix_resource_remedy(e);
         switch (sf.stage) {
         case spawn_stage::fork:
@@ -188,14 +194,13 @@ struct posix_family : posix_system, posix_inspect {
                         "start the child in the current directory, or chdir in a wrapper script");
         case spawn_stage::chdir: {
             const std::string dir = "working directory '" + printable(*cmd.cwd()) + "'";
-            const std::string remedy = "create it, or pass an existing directory to cwd()";
-            const char* const wd = "bad-working-directory";
-            if (e == ENOENT) return make(errc::bad_working_directory, dir + " does not exist", remedy, wd);
-            if (e == ENOTDIR) return make(errc::bad_working_directory, dir + " is not a directory", remedy, wd);
+            const cause& missing = causes::working_directory_missing;
+            if (e == ENOENT) return because(errc::bad_working_directory, dir + " does not exist", missing);
+            if (e == ENOTDIR) return because(errc::bad_working_directory, dir + " is not a directory", missing);
             if (e == EACCES)
-                return make(errc::bad_working_directory, dir + " is not searchable (permission denied)",
-                            "give this user search (x) permission on it and its parents", wd);
-            return make(errc::bad_working_directory, dir + ": " + os_text, remedy, wd);
+                return because(errc::bad_working_directory, dir + " is not searchable (permission denied)",
+                               causes::working_directory_not_searchable);
+            return because(errc::bad_working_directory, dir + ": " + os_text, missing);
         }
         case spawn_stage::setup:
             if (is_resource_error(e))
@@ -211,50 +216,58 @@ struct posix_family : posix_system, posix_inspect {
         if (is_resource_error(e))
             return make(errc::resource_exhausted, "cannot run " + shown + ": " + os_text, resource_remedy);
         if (e == ENOENT) {
-            const auto probe = probe_file(path);
-            if (!probe.exists)
-                return make(errc::program_not_found, shown + " does not exist",
-                            "check the path, or give a bare name to look it up in PATH", "not-found");
+            const file_facts file = inspect_program_file(path);
+            if (file.dangling_symlink)
+                return because(
+                    errc::program_not_found,
+                    shown + " is a symbolic link to '" + printable(file.link_target) + "', which does not exist",
+                    causes::dangling_symlink);
+            if (!file.exists) return because(errc::program_not_found, shown + " does not exist", causes::not_found);
             const std::string interp = posix_exec_facts::interpreter(path);
             if (!interp.empty())
-                return make(errc::program_not_found,
-                            "its interpreter '" + printable(interp) + "' (the #! line of " + shown + ") does not exist",
-                            "install the interpreter or fix the #! line", "bad-interpreter");
-            return make(errc::program_not_found, shown + " exists but its ELF interpreter (dynamic loader) does not",
-                        "it was built for another system; install its loader or use a build for this one",
-                        "bad-interpreter");
+                return because(
+                    errc::program_not_found,
+                    "its interpreter '" + printable(interp) + "' (the #! line of " + shown + ") does not exist",
+                    causes::interpreter_missing);
+            return because(errc::program_not_found, shown + " exists but its ELF interpreter (dynamic loader) does not",
+                           causes::loader_missing);
         }
         if (e == EACCES || e == EPERM || e == EISDIR) {
             const auto probe = probe_file(path);
             if (probe.directory || e == EISDIR)
-                return make(errc::not_executable, shown + " is a directory", "name the program inside it",
-                            "is-directory");
+                return because(errc::not_executable, shown + " is a directory", causes::is_directory);
             if (probe.exists && posix_exec_facts::noexec_mount(path))
-                return make(errc::not_executable, shown + " is on a file system mounted noexec",
-                            "copy it to an executable location, or remount without noexec", "noexec-mount");
+                return because(errc::not_executable, shown + " is on a file system mounted noexec",
+                               causes::noexec_mount);
             if (probe.exists && !probe.executable)
                 return make(errc::not_executable,
                             shown + " is not executable (mode " + posix_exec_facts::mode(path) + ")",
-                            "chmod +x " + shown, "not-executable");
+                            "chmod +x " + shown, causes::not_executable);
             const std::string interp = posix_exec_facts::interpreter(path);
             if (!interp.empty())
-                return make(
+                return because(
                     errc::not_executable,
                     "its interpreter '" + printable(interp) + "' (the #! line of " + shown + ") cannot be executed",
-                    "make the interpreter executable or fix the #! line", "bad-interpreter");
+                    causes::interpreter_not_runnable);
             return make(errc::not_executable, "permission denied running " + shown,
                         "check the modes of the file and its directories");
         }
-        if (e == ENOEXEC)
-            return make(errc::exec_format_error,
-                        shown + (posix_exec_facts::elf(path)
-                                     ? " is an ELF file for another machine or ABI"
-                                     : " is not a program this system can run (no #! line, unknown format)"),
-                        "add a #! line to a script, or use a build for this system",
-                        posix_exec_facts::elf(path) ? "wrong-architecture" : "exec-format");
+        if (e == ENOEXEC) {
+            // Named as preflight() names it: a known format of another system, or none known.
+            const binary_format fmt = sniff_binary(inspect_program_file(path).head);
+            if (fmt.what != binary_format::kind::unknown && fmt.what != binary_format::kind::empty &&
+                fmt.what != binary_format::kind::script && !runs_format(path, fmt))
+                return because(
+                    errc::exec_format_error,
+                    shown + " is " + fmt.description + ", not a program for this system (" + native_format_name() + ")",
+                    causes::wrong_architecture);
+            return because(errc::exec_format_error,
+                           shown + " is not a program this system can run (no #! line, unknown format)",
+                           causes::exec_format);
+        }
         if (e == E2BIG)
-            return make(errc::invalid_argument, "its arguments and environment are too long for the OS (E2BIG)",
-                        "pass large data through stdin or a file", "arguments-too-long");
+            return because(errc::invalid_argument, "its arguments and environment are too long for the OS (E2BIG)",
+                           causes::arguments_too_long);
         if (e == ETXTBSY)
             return make(errc::not_executable, shown + " is open for writing (text file busy)",
                         "wait until the writer has closed it");

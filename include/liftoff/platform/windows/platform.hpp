@@ -16,6 +16,8 @@
 #include "../../detail/launch_spec.hpp"
 #include "../../detail/windows_command_line.hpp"
 #include "../../detail/windows_env.hpp"
+#include "../../detail/binary_format.hpp"
+#include "../../detail/causes.hpp"
 #include "../../detail/failure.hpp"
 #include "../../error.hpp"
 #include "drain.hpp"
@@ -99,7 +101,9 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         const windows_command_line line = batch ? make_batch_command_line(app, spec.path, cmd.arguments())
                                                 : make_windows_command_line(cmd.program(), cmd.arguments());
         if (!line) {
-            spawn_failure f{spawn_stage::arguments, std::make_error_code(std::errc::invalid_argument)};
+            spawn_failure f{
+                spawn_stage::arguments,
+                std::make_error_code(line.too_long ? std::errc::argument_list_too_long : std::errc::invalid_argument)};
             f.detail = line.refusal;
             if (batch) f.detail += " (it is a batch script, run by cmd.exe)";
             return f;
@@ -217,6 +221,10 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
             if (finding != nullptr) f.findings.emplace_back(finding);
             return f;
         };
+        // One of the causes preflight() knows (causes.hpp): its id and its remedy.
+        auto because = [&](errc code, std::string what, const cause& c) {
+            return make(code, std::move(what), c.remedy, c.id);
+        };
         const std::string resource_remedy = "close handles or processes, or free memory";
         const bool not_found = os == std::errc::no_such_file_or_directory ||
                                (win && (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND));
@@ -232,12 +240,13 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
                                           "cannot prepare the process");
         case spawn_stage::unsupported: return make(errc::unsupported, "not supported on Windows", "");
         case spawn_stage::arguments:
-            return make(errc::invalid_argument, sf.detail,
-                        "pass such data through stdin or a file instead (nothing was run)");
+            return make(
+                errc::invalid_argument, sf.detail, "pass such data through stdin or a file instead (nothing was run)",
+                sf.os == std::errc::argument_list_too_long ? causes::arguments_too_long.id : causes::invalid_argument);
         case spawn_stage::chdir: {
             const std::string dir = "working directory '" + printable(*cmd.cwd()) + "'";
-            const std::string remedy = "create it, or pass an existing directory to cwd()";
-            const char* const wd = "bad-working-directory";
+            const std::string remedy = causes::working_directory_missing.remedy;
+            const char* const wd = causes::working_directory_missing.id;
             const std::size_t length = cwd_length(to_wide_or_empty(*cmd.cwd()));
             if (win && e == ERROR_FILENAME_EXCED_RANGE && length > windows_max_cwd)
                 return make(errc::bad_working_directory,
@@ -265,7 +274,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         }
         // CreateProcessW
         if (probe_file(path).directory)  // Windows says access denied, wine invalid handle
-            return make(errc::not_executable, shown + " is a directory", "name the program inside it", "is-directory");
+            return because(errc::not_executable, shown + " is a directory", causes::is_directory);
         if (is_windows_resource_error(os))
             return make(errc::resource_exhausted, "cannot run " + shown + ": " + os_text, resource_remedy);
         // liftoff found the program before CreateProcessW refused it: say so, and why if known.
@@ -278,25 +287,33 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
                             " (MAX_PATH) here (" + os_text + ")",
                         "move it to a shorter path, or give it as a \\\\?\\-prefixed path or from a long-path "
                         "aware process (Windows 10 1607 and later, LongPathsEnabled)");
-        if (not_found && !exists)
-            return make(errc::program_not_found, shown + " does not exist",
-                        "check the path, or give a bare name to look it up in PATH", "not-found");
+        if (not_found && !exists) return because(errc::program_not_found, shown + " does not exist", causes::not_found);
         if (denied)
             return make(errc::not_executable, "access denied running " + shown,
-                        "check the file's permissions and that it is not blocked", "not-executable");
+                        "check the file's permissions and that it is not blocked", causes::not_executable);
         if (win) {
             switch (e) {
             case ERROR_BAD_EXE_FORMAT:
             case ERROR_EXE_MACHINE_TYPE_MISMATCH:
             case ERROR_INVALID_EXE_SIGNATURE:
             case ERROR_BAD_FORMAT:
-            case ERROR_EXE_MARKED_INVALID:
+            case ERROR_EXE_MARKED_INVALID: {
+                // Named as preflight() names it: a known format of another system, or none known.
+                const binary_format fmt = sniff_binary(inspect_program_file(path).head);
+                const bool known = fmt.what != binary_format::kind::unknown && fmt.what != binary_format::kind::empty &&
+                                   !runs_format(path, fmt);
+                if (known || e == ERROR_EXE_MACHINE_TYPE_MISMATCH)
+                    return because(errc::exec_format_error,
+                                   shown + " is " + (known ? fmt.description : std::string("a program")) +
+                                       " for another machine, not " + native_format_name() + " (" + os_text + ")",
+                                   causes::wrong_architecture);
                 return make(errc::exec_format_error, shown + " is not a program Windows can run (" + os_text + ")",
-                            "run an .exe, .com, .bat or .cmd, or use a build for this system", "exec-format");
+                            "run an .exe, .com, .bat or .cmd, or use a build for this system", causes::exec_format.id);
+            }
             case ERROR_FILENAME_EXCED_RANGE:
-                return make(errc::invalid_argument,
-                            "its command line or path is too long for Windows (" + os_text + ")",
-                            "pass large data through stdin or a file", "arguments-too-long");
+                return because(errc::invalid_argument,
+                               "its command line or path is too long for Windows (" + os_text + ")",
+                               causes::arguments_too_long);
             case 740:  // ERROR_ELEVATION_REQUIRED (not in every SDK's headers)
                 return make(errc::not_executable, shown + " must run as administrator (it asks for elevation)",
                             "run this process elevated, or start it through ShellExecuteExW with \"runas\"");

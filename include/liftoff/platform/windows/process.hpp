@@ -159,6 +159,12 @@ public:
         pid_ = 0;
     }
 
+    /// The status, once recorded (the one record of it: child_state asks here).
+    std::optional<exit_status> known() const {
+        std::lock_guard<std::mutex> lock(status_lock_);
+        return status_;
+    }
+
 private:
     // Waits up to `ms`; records the status once the process has ended. False on a failed wait.
     bool wait_handle(DWORD ms) noexcept {
@@ -176,10 +182,6 @@ private:
         return r == WAIT_OBJECT_0;
     }
 
-    std::optional<exit_status> known() const {
-        std::lock_guard<std::mutex> lock(status_lock_);
-        return status_;
-    }
     void record(exit_status s) noexcept {
         {
             std::lock_guard<std::mutex> lock(status_lock_);
