@@ -90,7 +90,8 @@ struct failure {
     std::string path;          ///< the resolved path that was tried, or "" when it never got that far
     std::string what;          ///< the middle of the message: what happened, to what
     std::string remedy;        ///< the end of the message: what to do about it
-    /// Ids of diagnose()/preflight() findings that explain it (may be empty).
+    /// The id of the diagnose()/preflight() finding for the cause that stopped it, where
+    /// preflight() has one (a launch stops at its first cause: preflight(cmd) lists them all).
     std::vector<std::string> findings;
 
     /// True when something failed.
@@ -114,7 +115,8 @@ public:
     const std::string& program() const noexcept;
     /// The resolved path that was tried, or "" when it never got that far.
     const std::string& path() const noexcept;
-    /// Ids of diagnose()/preflight() findings that explain this failure (may be empty).
+    /// Ids of diagnose()/preflight() findings that explain this failure (may be empty): for a
+    /// launch, the one for the cause that stopped it (preflight(cmd) lists every cause).
     const std::vector<std::string>& findings() const noexcept;
     /// All of it: the failure this exception was made from.
     const liftoff::failure& failure() const noexcept;
@@ -419,6 +421,10 @@ public:
         : program_(std::move(program)), args_(std::move(args)) {}
     /// As command(std::string, args).
     command(const char* program, std::vector<std::string> args = {})  // NOLINT
+        : program_(program), args_(std::move(args)) {}
+    /// As command(std::string, args) (a string_view would otherwise become a path, through the
+    /// Windows code page).
+    command(std::string_view program, std::vector<std::string> args = {})  // NOLINT
         : program_(program), args_(std::move(args)) {}
     /// As command(std::string, args), with the path as UTF-8.
     command(const std::filesystem::path& program, std::vector<std::string> args = {})  // NOLINT
@@ -1199,6 +1205,47 @@ inline std::string elf_interpreter(std::string_view head) {
     }
     return {};
 }
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/detail/causes.hpp ----
+// liftoff/detail/causes.hpp: the causes a launch fails for, each with the finding id preflight()
+// gives it and its remedy, written once: the judging rules (judge.hpp) and each platform's
+// describe() of a failed launch both take them from here, so the two cannot drift apart.
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// A finding id and the remedy that goes with it.
+struct cause {
+    const char* id;
+    const char* remedy;
+};
+
+namespace causes {
+constexpr cause not_in_path{"not-in-path", "give a full path or install it"};
+constexpr cause not_found{"not-found", "check the path, or give a bare name to look it up in PATH"};
+constexpr cause dangling_symlink{"dangling-symlink", "fix or remove the link"};
+constexpr cause is_directory{"is-directory", "name the program inside it"};
+constexpr cause not_a_regular_file{"not-executable", "name a program file"};
+/// The remedy of not-executable names the file ("chmod +x 'PATH'"): see chmod_remedy().
+constexpr const char* not_executable = "not-executable";
+constexpr cause noexec_mount{"noexec-mount", "copy it to an executable location, or remount without noexec"};
+constexpr cause interpreter_missing{"bad-interpreter", "install the interpreter or fix the #! line"};
+constexpr cause interpreter_not_runnable{"bad-interpreter", "make the interpreter executable or fix the #! line"};
+constexpr cause loader_missing{"bad-interpreter",
+                               "it was built for another system; install its loader or use a build for this one"};
+constexpr cause wrong_architecture{"wrong-architecture", "use a build for this system"};
+constexpr cause exec_format{"exec-format", "add a #! line to a script, or use a build for this system"};
+constexpr cause working_directory_missing{"bad-working-directory", "create it, or pass an existing directory to cwd()"};
+constexpr cause working_directory_not_searchable{"bad-working-directory",
+                                                 "give this user search (x) permission on it and its parents"};
+constexpr cause arguments_too_long{"arguments-too-long", "pass large data through stdin or a file"};
+/// validate()'s refusals each carry their own remedy.
+constexpr const char* invalid_argument = "invalid-argument";
+}  // namespace causes
 
 }  // namespace detail
 }  // namespace v0
@@ -2064,8 +2111,9 @@ namespace detail {
 
 /// A command line, or why there cannot be one (then `text` is meaningless).
 struct windows_command_line {
-    std::string text;     ///< UTF-8; the platform converts it to UTF-16
-    std::string refusal;  ///< non-empty: what cannot be passed, for the message
+    std::string text;       ///< UTF-8; the platform converts it to UTF-16
+    std::string refusal;    ///< non-empty: what cannot be passed, for the message
+    bool too_long = false;  ///< refused for its length (arguments-too-long), not for a character
     explicit operator bool() const noexcept { return refusal.empty(); }
 };
 
@@ -2130,8 +2178,10 @@ inline windows_command_line make_windows_command_line(std::string_view program, 
         line.text += ' ';
         append_windows_argument(line.text, a);
     }
-    if (utf16_length(line.text) > windows_command_line_limit)
+    if (utf16_length(line.text) > windows_command_line_limit) {
         line.refusal = "its command line is longer than the 32,767 characters Windows allows";
+        line.too_long = true;
+    }
     return line;
 }
 
@@ -2226,8 +2276,10 @@ inline windows_command_line make_batch_command_line(std::string_view cmd_exe, st
         }
     }
     line.text += '"';
-    if (utf16_length(line.text) > cmd_command_line_limit)
+    if (utf16_length(line.text) > cmd_command_line_limit) {
         line.refusal = "its command line is longer than the 8,191 characters cmd.exe allows";
+        line.too_long = true;
+    }
     return line;
 }
 
@@ -3304,6 +3356,12 @@ public:
         pid_ = 0;
     }
 
+    /// The status, once recorded (the one record of it: child_state asks here).
+    std::optional<exit_status> known() const {
+        std::lock_guard<std::mutex> lock(status_lock_);
+        return status_;
+    }
+
 private:
     // Waits up to `ms`; records the status once the process has ended. False on a failed wait.
     bool wait_handle(DWORD ms) noexcept {
@@ -3321,10 +3379,6 @@ private:
         return r == WAIT_OBJECT_0;
     }
 
-    std::optional<exit_status> known() const {
-        std::lock_guard<std::mutex> lock(status_lock_);
-        return status_;
-    }
     void record(exit_status s) noexcept {
         {
             std::lock_guard<std::mutex> lock(status_lock_);
@@ -3801,7 +3855,9 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         const windows_command_line line = batch ? make_batch_command_line(app, spec.path, cmd.arguments())
                                                 : make_windows_command_line(cmd.program(), cmd.arguments());
         if (!line) {
-            spawn_failure f{spawn_stage::arguments, std::make_error_code(std::errc::invalid_argument)};
+            spawn_failure f{
+                spawn_stage::arguments,
+                std::make_error_code(line.too_long ? std::errc::argument_list_too_long : std::errc::invalid_argument)};
             f.detail = line.refusal;
             if (batch) f.detail += " (it is a batch script, run by cmd.exe)";
             return f;
@@ -3919,6 +3975,10 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
             if (finding != nullptr) f.findings.emplace_back(finding);
             return f;
         };
+        // One of the causes preflight() knows (causes.hpp): its id and its remedy.
+        auto because = [&](errc code, std::string what, const cause& c) {
+            return make(code, std::move(what), c.remedy, c.id);
+        };
         const std::string resource_remedy = "close handles or processes, or free memory";
         const bool not_found = os == std::errc::no_such_file_or_directory ||
                                (win && (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND));
@@ -3934,12 +3994,13 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
                                           "cannot prepare the process");
         case spawn_stage::unsupported: return make(errc::unsupported, "not supported on Windows", "");
         case spawn_stage::arguments:
-            return make(errc::invalid_argument, sf.detail,
-                        "pass such data through stdin or a file instead (nothing was run)");
+            return make(
+                errc::invalid_argument, sf.detail, "pass such data through stdin or a file instead (nothing was run)",
+                sf.os == std::errc::argument_list_too_long ? causes::arguments_too_long.id : causes::invalid_argument);
         case spawn_stage::chdir: {
             const std::string dir = "working directory '" + printable(*cmd.cwd()) + "'";
-            const std::string remedy = "create it, or pass an existing directory to cwd()";
-            const char* const wd = "bad-working-directory";
+            const std::string remedy = causes::working_directory_missing.remedy;
+            const char* const wd = causes::working_directory_missing.id;
             const std::size_t length = cwd_length(to_wide_or_empty(*cmd.cwd()));
             if (win && e == ERROR_FILENAME_EXCED_RANGE && length > windows_max_cwd)
                 return make(errc::bad_working_directory,
@@ -3967,7 +4028,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         }
         // CreateProcessW
         if (probe_file(path).directory)  // Windows says access denied, wine invalid handle
-            return make(errc::not_executable, shown + " is a directory", "name the program inside it", "is-directory");
+            return because(errc::not_executable, shown + " is a directory", causes::is_directory);
         if (is_windows_resource_error(os))
             return make(errc::resource_exhausted, "cannot run " + shown + ": " + os_text, resource_remedy);
         // liftoff found the program before CreateProcessW refused it: say so, and why if known.
@@ -3980,25 +4041,33 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
                             " (MAX_PATH) here (" + os_text + ")",
                         "move it to a shorter path, or give it as a \\\\?\\-prefixed path or from a long-path "
                         "aware process (Windows 10 1607 and later, LongPathsEnabled)");
-        if (not_found && !exists)
-            return make(errc::program_not_found, shown + " does not exist",
-                        "check the path, or give a bare name to look it up in PATH", "not-found");
+        if (not_found && !exists) return because(errc::program_not_found, shown + " does not exist", causes::not_found);
         if (denied)
             return make(errc::not_executable, "access denied running " + shown,
-                        "check the file's permissions and that it is not blocked", "not-executable");
+                        "check the file's permissions and that it is not blocked", causes::not_executable);
         if (win) {
             switch (e) {
             case ERROR_BAD_EXE_FORMAT:
             case ERROR_EXE_MACHINE_TYPE_MISMATCH:
             case ERROR_INVALID_EXE_SIGNATURE:
             case ERROR_BAD_FORMAT:
-            case ERROR_EXE_MARKED_INVALID:
+            case ERROR_EXE_MARKED_INVALID: {
+                // Named as preflight() names it: a known format of another system, or none known.
+                const binary_format fmt = sniff_binary(inspect_program_file(path).head);
+                const bool known = fmt.what != binary_format::kind::unknown && fmt.what != binary_format::kind::empty &&
+                                   !runs_format(path, fmt);
+                if (known || e == ERROR_EXE_MACHINE_TYPE_MISMATCH)
+                    return because(errc::exec_format_error,
+                                   shown + " is " + (known ? fmt.description : std::string("a program")) +
+                                       " for another machine, not " + native_format_name() + " (" + os_text + ")",
+                                   causes::wrong_architecture);
                 return make(errc::exec_format_error, shown + " is not a program Windows can run (" + os_text + ")",
-                            "run an .exe, .com, .bat or .cmd, or use a build for this system", "exec-format");
+                            "run an .exe, .com, .bat or .cmd, or use a build for this system", causes::exec_format.id);
+            }
             case ERROR_FILENAME_EXCED_RANGE:
-                return make(errc::invalid_argument,
-                            "its command line or path is too long for Windows (" + os_text + ")",
-                            "pass large data through stdin or a file", "arguments-too-long");
+                return because(errc::invalid_argument,
+                               "its command line or path is too long for Windows (" + os_text + ")",
+                               causes::arguments_too_long);
             case 740:  // ERROR_ELEVATION_REQUIRED (not in every SDK's headers)
                 return make(errc::not_executable, shown + " must run as administrator (it asks for elevation)",
                             "run this process elevated, or start it through ShellExecuteExW with \"runas\"");
@@ -6288,6 +6357,10 @@ struct posix_family : posix_system, posix_inspect {
             if (finding != nullptr) f.findings.emplace_back(finding);
             return f;
         };
+        // One of the causes preflight() knows (causes.hpp): its id and its remedy.
+        auto because = [&](errc code, std::string what, const cause& c) {
+            return make(code, std::move(what), c.remedy, c.id);
+        };
         const std::string resource_remedy = posix_resource_remedy(e);
         switch (sf.stage) {
         case spawn_stage::fork:
@@ -6320,14 +6393,13 @@ struct posix_family : posix_system, posix_inspect {
                         "start the child in the current directory, or chdir in a wrapper script");
         case spawn_stage::chdir: {
             const std::string dir = "working directory '" + printable(*cmd.cwd()) + "'";
-            const std::string remedy = "create it, or pass an existing directory to cwd()";
-            const char* const wd = "bad-working-directory";
-            if (e == ENOENT) return make(errc::bad_working_directory, dir + " does not exist", remedy, wd);
-            if (e == ENOTDIR) return make(errc::bad_working_directory, dir + " is not a directory", remedy, wd);
+            const cause& missing = causes::working_directory_missing;
+            if (e == ENOENT) return because(errc::bad_working_directory, dir + " does not exist", missing);
+            if (e == ENOTDIR) return because(errc::bad_working_directory, dir + " is not a directory", missing);
             if (e == EACCES)
-                return make(errc::bad_working_directory, dir + " is not searchable (permission denied)",
-                            "give this user search (x) permission on it and its parents", wd);
-            return make(errc::bad_working_directory, dir + ": " + os_text, remedy, wd);
+                return because(errc::bad_working_directory, dir + " is not searchable (permission denied)",
+                               causes::working_directory_not_searchable);
+            return because(errc::bad_working_directory, dir + ": " + os_text, missing);
         }
         case spawn_stage::setup:
             if (is_resource_error(e))
@@ -6343,50 +6415,58 @@ struct posix_family : posix_system, posix_inspect {
         if (is_resource_error(e))
             return make(errc::resource_exhausted, "cannot run " + shown + ": " + os_text, resource_remedy);
         if (e == ENOENT) {
-            const auto probe = probe_file(path);
-            if (!probe.exists)
-                return make(errc::program_not_found, shown + " does not exist",
-                            "check the path, or give a bare name to look it up in PATH", "not-found");
+            const file_facts file = inspect_program_file(path);
+            if (file.dangling_symlink)
+                return because(
+                    errc::program_not_found,
+                    shown + " is a symbolic link to '" + printable(file.link_target) + "', which does not exist",
+                    causes::dangling_symlink);
+            if (!file.exists) return because(errc::program_not_found, shown + " does not exist", causes::not_found);
             const std::string interp = posix_exec_facts::interpreter(path);
             if (!interp.empty())
-                return make(errc::program_not_found,
-                            "its interpreter '" + printable(interp) + "' (the #! line of " + shown + ") does not exist",
-                            "install the interpreter or fix the #! line", "bad-interpreter");
-            return make(errc::program_not_found, shown + " exists but its ELF interpreter (dynamic loader) does not",
-                        "it was built for another system; install its loader or use a build for this one",
-                        "bad-interpreter");
+                return because(
+                    errc::program_not_found,
+                    "its interpreter '" + printable(interp) + "' (the #! line of " + shown + ") does not exist",
+                    causes::interpreter_missing);
+            return because(errc::program_not_found, shown + " exists but its ELF interpreter (dynamic loader) does not",
+                           causes::loader_missing);
         }
         if (e == EACCES || e == EPERM || e == EISDIR) {
             const auto probe = probe_file(path);
             if (probe.directory || e == EISDIR)
-                return make(errc::not_executable, shown + " is a directory", "name the program inside it",
-                            "is-directory");
+                return because(errc::not_executable, shown + " is a directory", causes::is_directory);
             if (probe.exists && posix_exec_facts::noexec_mount(path))
-                return make(errc::not_executable, shown + " is on a file system mounted noexec",
-                            "copy it to an executable location, or remount without noexec", "noexec-mount");
+                return because(errc::not_executable, shown + " is on a file system mounted noexec",
+                               causes::noexec_mount);
             if (probe.exists && !probe.executable)
                 return make(errc::not_executable,
                             shown + " is not executable (mode " + posix_exec_facts::mode(path) + ")",
-                            "chmod +x " + shown, "not-executable");
+                            "chmod +x " + shown, causes::not_executable);
             const std::string interp = posix_exec_facts::interpreter(path);
             if (!interp.empty())
-                return make(
+                return because(
                     errc::not_executable,
                     "its interpreter '" + printable(interp) + "' (the #! line of " + shown + ") cannot be executed",
-                    "make the interpreter executable or fix the #! line", "bad-interpreter");
+                    causes::interpreter_not_runnable);
             return make(errc::not_executable, "permission denied running " + shown,
                         "check the modes of the file and its directories");
         }
-        if (e == ENOEXEC)
-            return make(errc::exec_format_error,
-                        shown + (posix_exec_facts::elf(path)
-                                     ? " is an ELF file for another machine or ABI"
-                                     : " is not a program this system can run (no #! line, unknown format)"),
-                        "add a #! line to a script, or use a build for this system",
-                        posix_exec_facts::elf(path) ? "wrong-architecture" : "exec-format");
+        if (e == ENOEXEC) {
+            // Named as preflight() names it: a known format of another system, or none known.
+            const binary_format fmt = sniff_binary(inspect_program_file(path).head);
+            if (fmt.what != binary_format::kind::unknown && fmt.what != binary_format::kind::empty &&
+                fmt.what != binary_format::kind::script && !runs_format(path, fmt))
+                return because(
+                    errc::exec_format_error,
+                    shown + " is " + fmt.description + ", not a program for this system (" + native_format_name() + ")",
+                    causes::wrong_architecture);
+            return because(errc::exec_format_error,
+                           shown + " is not a program this system can run (no #! line, unknown format)",
+                           causes::exec_format);
+        }
         if (e == E2BIG)
-            return make(errc::invalid_argument, "its arguments and environment are too long for the OS (E2BIG)",
-                        "pass large data through stdin or a file", "arguments-too-long");
+            return because(errc::invalid_argument, "its arguments and environment are too long for the OS (E2BIG)",
+                           causes::arguments_too_long);
         if (e == ETXTBSY)
             return make(errc::not_executable, shown + " is open for writing (text file busy)",
                         "wait until the writer has closed it");
@@ -7321,6 +7401,10 @@ private:
 inline void add_finding(std::vector<finding>& out, std::string id, severity s, std::string what, std::string remedy) {
     out.push_back({std::move(id), s, std::move(what), std::move(remedy)});
 }
+/// An error finding for one of the causes a launch fails for (causes.hpp: its id and remedy).
+inline void add_finding(std::vector<finding>& out, const cause& c, std::string what) {
+    out.push_back({c.id, severity::error, std::move(what), c.remedy});
+}
 
 /// The C library's rule: LC_ALL, then LC_CTYPE, then LANG; "C" when none is set.
 template <class P>
@@ -7457,7 +7541,7 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
     const std::string shown_prog = "'" + printable(cmd.program()) + "'";
 
     if (auto bad = validate<P>(cmd)) {
-        add_finding(out, "invalid-argument", severity::error, bad.what, bad.remedy);
+        add_finding(out, causes::invalid_argument, severity::error, bad.what, bad.remedy);
         r.program = std::move(pf);
         return;
     }
@@ -7477,12 +7561,11 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
             pf.found_by = "PATH, but not runnable";
         } else {
             pf.found_by = "not found";
-            add_finding(out, "not-in-path", severity::error,
+            add_finding(out, causes::not_in_path,
                         shown_prog + " is not in PATH (searched " +
                             (s.searched.empty() ? std::string("nothing")
                                                 : join(s.searched, std::string(1, P::path_list_separator))) +
-                            ")",
-                        "give a full path or install it");
+                            ")");
         }
     }
     // What it is.
@@ -7503,54 +7586,44 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
         const binary_format fmt = sniff_binary(f.head);
         if (f.regular) pf.format = fmt.description;
         if (f.dangling_symlink) {
-            add_finding(out, "dangling-symlink", severity::error,
-                        shown + " is a symbolic link to '" + printable(f.link_target) + "', which does not exist",
-                        "fix or remove the link");
+            add_finding(out, causes::dangling_symlink,
+                        shown + " is a symbolic link to '" + printable(f.link_target) + "', which does not exist");
         } else if (!f.exists) {
-            add_finding(out, "not-found", severity::error, shown + " does not exist",
-                        "check the path, or give a bare name to look it up in PATH");
+            add_finding(out, causes::not_found, shown + " does not exist");
         } else if (f.directory) {
-            add_finding(out, "is-directory", severity::error, shown + " is a directory", "name the program inside it");
+            add_finding(out, causes::is_directory, shown + " is a directory");
         } else if (!f.regular) {
-            add_finding(out, "not-executable", severity::error, shown + " is not a regular file",
-                        "name a program file");
+            add_finding(out, causes::not_a_regular_file, shown + " is not a regular file");
         } else {
             if (!f.executable && !f.noexec_mount)  // on a noexec mount access(X_OK) fails whatever the mode
-                add_finding(out, "not-executable", severity::error,
+                add_finding(out, causes::not_executable, severity::error,
                             shown + " is not executable by this user (mode " + f.mode + ", owner uid " +
                                 std::to_string(f.owner) + ")",
                             "chmod +x " + shown);
-            if (f.noexec_mount)
-                add_finding(out, "noexec-mount", severity::error, shown + " is on a file system mounted noexec",
-                            "copy it to an executable location, or remount without noexec");
+            if (f.noexec_mount) add_finding(out, causes::noexec_mount, shown + " is on a file system mounted noexec");
             if (!f.readable) {
                 // Cannot read it (e.g. mode 0711): nothing to say about its format.
             } else if (fmt.what == binary_format::kind::script && P::runs_scripts) {
                 pf.interpreter = fmt.interpreter;
                 const auto interp = P::inspect_program_file(fmt.interpreter);
                 if (fmt.interpreter.empty() || !interp.exists)
-                    add_finding(out, "bad-interpreter", severity::error,
+                    add_finding(out, causes::interpreter_missing,
                                 "its interpreter '" + printable(fmt.interpreter) + "' (the #! line of " + shown +
-                                    ") does not exist",
-                                "install the interpreter or fix the #! line");
+                                    ") does not exist");
                 else if (!interp.executable || interp.directory)
-                    add_finding(out, "bad-interpreter", severity::error,
+                    add_finding(out, causes::interpreter_not_runnable,
                                 "its interpreter '" + printable(fmt.interpreter) + "' (the #! line of " + shown +
-                                    ") cannot be executed",
-                                "make the interpreter executable or fix the #! line");
+                                    ") cannot be executed");
             } else if (!P::runs_format(pf.resolved, fmt)) {
                 const bool known = fmt.what != binary_format::kind::unknown && fmt.what != binary_format::kind::empty;
-                add_finding(out, known ? "wrong-architecture" : "exec-format", severity::error,
+                add_finding(out, known ? causes::wrong_architecture : causes::exec_format,
                             shown + " is " + fmt.description +
-                                (known ? ", not a program for this system (" + P::native_format_name() + ")" : ""),
-                            known ? "use a build for this system"
-                                  : "add a #! line to a script, or use a build for this system");
+                                (known ? ", not a program for this system (" + P::native_format_name() + ")" : ""));
             } else if (fmt.what == binary_format::kind::elf) {
                 pf.interpreter = elf_interpreter(f.head);
                 if (!pf.interpreter.empty() && !P::inspect_program_file(pf.interpreter).exists)
-                    add_finding(out, "bad-interpreter", severity::error,
-                                shown + " needs the loader '" + printable(pf.interpreter) + "', which does not exist",
-                                "it was built for another system; install its loader or use a build for this one");
+                    add_finding(out, causes::loader_missing,
+                                shown + " needs the loader '" + printable(pf.interpreter) + "', which does not exist");
             }
             if (pf.quarantined)
                 add_finding(out, "quarantined", severity::warning,
@@ -7572,14 +7645,12 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
         const auto d = P::inspect_directory(*cmd.cwd());
         const std::string shown = "working directory '" + printable(*cmd.cwd()) + "'";
         if (!d.exists)
-            add_finding(out, "bad-working-directory", severity::error, shown + " does not exist",
-                        "create it, or pass an existing directory to cwd()");
+            add_finding(out, causes::working_directory_missing, shown + " does not exist");
         else if (!d.directory)
-            add_finding(out, "bad-working-directory", severity::error, shown + " is not a directory",
-                        "create it, or pass an existing directory to cwd()");
+            add_finding(out, causes::working_directory_missing, shown + " is not a directory");
         else if (!d.searchable)
-            add_finding(out, "bad-working-directory", severity::error, shown + " is not searchable (permission denied)",
-                        "give this user search (x) permission on it and its parents");
+            add_finding(out, causes::working_directory_not_searchable,
+                        shown + " is not searchable (permission denied)");
     }
     std::size_t bytes = cmd.program().size() + 1 + sizeof(char*);
     std::size_t longest = 0;
@@ -7594,14 +7665,13 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
     pf.argument_limit = P::argument_limit();
     if ((pf.argument_limit != 0 && bytes > pf.argument_limit) ||
         (P::single_argument_limit() != 0 && longest >= P::single_argument_limit()))
-        add_finding(out, "arguments-too-long", severity::error,
+        add_finding(out, causes::arguments_too_long,
                     "its arguments and environment take " + std::to_string(bytes) + " bytes (limit " +
                         std::to_string(pf.argument_limit) +
                         (longest >= P::single_argument_limit()
                              ? ", and one argument is over " + std::to_string(P::single_argument_limit()) + " bytes"
                              : std::string()) +
-                        ")",
-                    "pass large data through stdin or a file");
+                        ")");
     r.program = std::move(pf);
 }
 
@@ -10431,9 +10501,13 @@ inline child launch_reporting(const command& cmd, stream_defaults defaults, fail
     try {
         return launch_with(cmd, defaults, f);
     } catch (const callback_thrown& t) {
-        f = make_failure(errc::callback_failed, printable(cmd.program()), "a trace callback threw an exception",
-                         "catch exceptions in the callback, or use the overload without error_code/failure");
         if (callback_error != nullptr) *callback_error = t.error;
+        try {
+            f = make_failure(errc::callback_failed, printable(cmd.program()), "a trace callback threw an exception",
+                             "catch exceptions in the callback, or use the overload that throws");
+        } catch (...) {
+            out_of_memory(f);
+        }
     } catch (...) {
         // Callbacks are wrapped above: what is left is the library's own work, whose only
         // exceptions are the standard library's for memory (std::bad_alloc, std::length_error).
