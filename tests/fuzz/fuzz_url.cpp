@@ -10,8 +10,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static const std::vector<std::string> web{"http", "https", "mailto"};
     static const std::vector<std::string> many{"http", "https", "mailto", "file", "ftp", "web+x", "FTP"};
 
-    const d::failure strict = d::check_url(url, web);
-    const d::failure lax = d::check_url(url, many, true);
+    const liftoff::failure strict = d::check_url(url, web);
+    const liftoff::failure lax = d::check_url(url, many, true);
     if (strict) FUZZ_CHECK(strict.code == liftoff::errc::unsafe_url && !strict.message.empty(), url);
     // More schemes and attachments allowed never refuse what the stricter check passed.
     if (!strict) FUZZ_CHECK(!lax, url);
