@@ -7036,7 +7036,7 @@ struct child_state {
     /// A child that has already exited gets no signal; what is left of its group (with
     /// new_process_group()) is killed before it is reaped, as when it exits during the grace.
     std::optional<exit_status> if_exited() {
-        if (known()) return known();
+        if (auto s = known()) return s;
         if (!proc.exited_unreaped(std::chrono::nanoseconds::zero())) return std::nullopt;
         proc.kill_rest_of_group();
         return observe(proc.wait());
