@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -257,16 +258,56 @@ TEST_CASE("out() can be read while the child is still writing") {
     CHECK(c.out() == "firstsecond");
 }
 
-TEST_CASE("a child with no pipes costs no thread") {
+TEST_CASE("piped children cost no thread each: one event loop serves them all") {
+    // The loop's thread exists once anything has been piped (earlier tests did).
+    (void)liftoff::run(helper_cmd({"say", "x"}));
     const int before = test::threads();
     auto c = liftoff::launch(helper_cmd({"sleep", "200"}));
     CHECK(test::threads() == before);
     c.wait();
-    auto piped = liftoff::launch(
-        helper_cmd({"sleep", "200"}).stdout_to(io::capture()).stderr_to(io::capture()).stdin_from(io::text("x")));
-    CHECK(test::threads() == before + 1);  // one drain thread polls all three pipes
-    piped.wait();
+    std::vector<liftoff::child> piped;
+    for (int i = 0; i < 20; ++i)
+        piped.push_back(liftoff::launch(helper_cmd({"say", std::to_string(i), "sleep", "300"})
+                                            .stdout_to(io::capture())
+                                            .stderr_to(io::capture())
+                                            .stdin_from(io::text("x"))));
     CHECK(test::threads() == before);
+    for (int i = 0; i < 20; ++i) {
+        piped[static_cast<std::size_t>(i)].wait();
+        CHECK(piped[static_cast<std::size_t>(i)].out() == std::to_string(i));
+    }
+    CHECK(test::threads() == before);
+}
+
+TEST_CASE("a callback that blocks holds up its own child only") {
+    std::mutex m;
+    std::condition_variable cv;
+    bool release_slow = false;
+    auto slow = liftoff::launch(helper_cmd({"say", "a"}).stdout_to(io::lines([&](std::string_view) {
+        std::unique_lock<std::mutex> lock(m);
+        cv.wait(lock, [&] { return release_slow; });
+    })));
+    // While the first callback blocks, other children's streams are read and their callbacks run.
+    std::vector<std::string> seen;
+    std::mutex seen_lock;
+    auto quick = liftoff::launch(
+        helper_cmd({"say", "b", "sleep", "100", "say", "c"}).stdout_to(io::lines([&](std::string_view l) {
+            std::lock_guard<std::mutex> lock(seen_lock);
+            seen.emplace_back(l);
+        })));
+    const auto captured = liftoff::run(helper_cmd({"say", "d"}));
+    CHECK(captured.out == "d");
+    quick.wait();
+    {
+        std::lock_guard<std::mutex> lock(seen_lock);
+        CHECK(seen == std::vector<std::string>{"bc"});
+    }
+    {
+        std::lock_guard<std::mutex> lock(m);
+        release_slow = true;
+    }
+    cv.notify_all();
+    CHECK(slow.wait().success());
 }
 
 TEST_CASE("io::pipe: a write blocked on a full pipe when the child exits is an error, never a SIGPIPE") {

@@ -282,7 +282,7 @@ inline bool reaper_idle() {
     return eventually([] { return liftoff::detail::windows_dropper::instance().pending() == 0; },
                       std::chrono::seconds(10));
 #else
-    return eventually([] { return liftoff::detail::posix_reaper::instance().pending() == 0 && zombies() == 0; },
+    return eventually([] { return liftoff::detail::event_loop::instance().pending() == 0 && zombies() == 0; },
                       std::chrono::seconds(10));
 #endif  // _WIN32
 }

@@ -1706,11 +1706,14 @@ enum class output { out = 1, err = 2 };
 /// What a captured stream can have lost: its tail past the limit, or its end to a grandchild.
 enum class output_flag { truncated, cut };
 
-/// Marks the thread an object runs on: a drain claims its thread, so that an io::lines callback
-/// that stops or waits for its own child (on that thread) is known, and the thread not joined.
+/// Marks the thread an object runs on: a drain claims the thread that runs its io::lines
+/// callback, so that a callback that stops or waits for its own child is known, and not waited for.
 class thread_mark {
 public:
     void claim() const noexcept { current() = this; }
+    void release() const noexcept {
+        if (current() == this) current() = nullptr;
+    }
     bool here() const noexcept { return current() == this; }
 
 private:
@@ -4733,7 +4736,7 @@ private:
 }  // namespace liftoff
 // ---- liftoff/platform/posix/process.hpp ----
 // liftoff/platform/posix/process.hpp: the OS state of one running child on POSIX (pid, pidfd,
-// pipes, drain) and the verbs on it: wait without spinning, signal, release to the reaper.
+// pipes, drain) and the verbs on it: wait without spinning, signal, release to the event loop.
 
 #include <poll.h>
 #include <signal.h>
@@ -4745,6 +4748,7 @@ private:
 #endif
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -4758,503 +4762,55 @@ private:
 #include <thread>
 
 // ---- liftoff/platform/posix/drain.hpp ----
-// liftoff/platform/posix/drain.hpp: the one thread per piped child that reads its stdout and
-// stderr and feeds io::text into its stdin, all in a single poll loop, so no pipe can fill up
-// and block the child whatever it does.
+// liftoff/platform/posix/drain.hpp: one child's piped streams as the event loop serves them:
+// its stdout and stderr read as they arrive (captured, split into lines, or dropped) and
+// io::text fed to its stdin, so no pipe can fill up and block the child whatever it does.
 
-#include <poll.h>
 #include <unistd.h>
-#if defined(__linux__)
-#include <sys/eventfd.h>
-#endif  // __linux__
 
-#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <new>
 #include <string>
 #include <vector>
 
-// ---- liftoff/platform/posix/system.hpp ----
-// liftoff/platform/posix/system.hpp: what the portable layers ask of a POSIX system: the
-// environment, file probes, paths, and signal-safe helpers for library threads.
+// ---- liftoff/platform/posix/event_loop.hpp ----
+// liftoff/platform/posix/event_loop.hpp: the one event loop of a process that launches children:
+// it reads every piped child's output, feeds io::text to their stdin, runs io::lines callbacks,
+// ends the grandchild grace, and reaps released children, for any number of children.
+//
+// Threads: one, started on first need, waits on the poller (epoll, kqueue: poller.hpp) and
+// handles what is ready. Before it runs user code (an io::lines callback) it hands the poller
+// to another thread (leader/followers: a spare that waits for the role, or a new one), so a
+// slow or blocked callback holds up its own child only. A thread back from a callback waits
+// to lead again, or ends if a spare already waits. So captured children cost no thread at all,
+// callbacks one more, and only callbacks blocked at the same time cost one each.
+//
+// Released children (reaped here, so none is left a zombie):
+// - macOS and the BSDs: kqueue's EVFILT_PROC by pid, registered while liftoff still owns the
+//   unreaped child, so the knote follows that process and a reused pid cannot be taken for it.
+// - Linux: the first `released_pidfd_budget` keep their pidfd in the poller; the pidfds of the
+//   rest are closed at once and those children are looked at by pid on a timer that backs off
+//   from 20 ms to 1 s while nothing changes. Each is known by its pid and its start time
+//   (/proc/<pid>/stat), so a pid the application reaped behind liftoff's back and that went to
+//   another of its children is left alone. So 1,000 released children cost a few descriptors.
 
-#include <pthread.h>   // pthread_sigmask
-#include <signal.h>    // sigset_t, sigtimedwait
-#include <sys/stat.h>  // stat
-#include <unistd.h>    // faccessat, confstr, getcwd
+#include <sys/types.h>
+#include <unistd.h>
 
-#include <cerrno>
-#include <cstdlib>  // getenv
-#include <cstring>  // strlen
-#include <filesystem>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
-namespace liftoff {
-inline namespace v0 {
-namespace detail {
-
-/// The file-system and environment verbs shared by every POSIX platform.
-struct posix_system {
-    static constexpr char path_list_separator = ':';
-
-    static bool is_absolute(std::string_view p) noexcept { return !p.empty() && p.front() == '/'; }
-    static bool has_directory_part(std::string_view name) noexcept { return name.find('/') != std::string_view::npos; }
-
-    /// A relative path made absolute against the current directory (not normalised).
-    static std::string make_absolute(std::string p) {
-        if (is_absolute(p)) return p;
-        std::string cwd(256, '\0');
-        while (::getcwd(&cwd[0], cwd.size()) == nullptr) {
-            if (errno != ERANGE) return p;  // the cwd is gone: leave the path as given
-            cwd.resize(cwd.size() * 2);
-        }
-        cwd.resize(std::strlen(cwd.c_str()));
-        if (p.compare(0, 2, "./") == 0) p.erase(0, 2);
-        return cwd + (cwd.back() == '/' ? "" : "/") + p;
-    }
-
-    /// One candidate per directory: POSIX has no PATHEXT.
-    static std::vector<std::string> path_candidates(const std::string& dir, std::string_view name,
-                                                    const std::optional<std::string>& /*pathext*/) {
-        std::string c = dir;
-        if (c.back() != '/') c += '/';
-        c.append(name.data(), name.size());
-        return {std::move(c)};
-    }
-
-    static file_probe probe_file(const std::string& path) noexcept {
-        file_probe p;
-        struct stat st;
-        if (::stat(path.c_str(), &st) != 0) return p;
-        p.exists = true;
-        p.regular = S_ISREG(st.st_mode);
-        p.directory = S_ISDIR(st.st_mode);
-        p.executable = ::faccessat(AT_FDCWD, path.c_str(), X_OK, AT_EACCESS) == 0;
-        return p;
-    }
-
-    static std::filesystem::path to_path(const std::string& p) { return std::filesystem::path(p); }
-
-    /// Reads the live environment; like getenv it races with setenv on other threads.
-    static std::optional<std::string> get_env(const char* name) {
-        const char* v = std::getenv(name);
-        if (v == nullptr) return std::nullopt;
-        return std::string(v);
-    }
-
-    static std::vector<std::string> current_environment() {
-        std::vector<std::string> out;
-        for (char** e = posix_environ(); e != nullptr && *e != nullptr; ++e)
-            out.emplace_back(*e);
-        return out;
-    }
-
-    static bool env_names_equal(std::string_view a, std::string_view b) noexcept { return a == b; }
-
-    /// What execvp searches when there is no PATH at all.
-    static std::string default_path() {
-        char buf[256];
-        const std::size_t n = ::confstr(_CS_PATH, buf, sizeof buf);
-        if (n == 0 || n > sizeof buf) return "/bin:/usr/bin";
-        return std::string(buf);
-    }
-
-    /// POSIX passes bytes: any string without NUL is fine.
-    static bool valid_text(std::string_view) noexcept { return true; }
-
-    /// from_system_encoding(): POSIX strings are bytes passed as they are, so text is unchanged.
-    static std::optional<std::string> decode_system_text(std::string_view text) { return std::string(text); }
-    static std::string system_encoding_name() { return "the system encoding"; }
-};
-
-/// Blocks every signal on this thread for the object's lifetime.
-class signals_blocked {
-public:
-    signals_blocked() noexcept {
-        sigset_t all;
-        sigfillset(&all);
-        ::pthread_sigmask(SIG_SETMASK, &all, &old_);
-    }
-    ~signals_blocked() { ::pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
-    signals_blocked(const signals_blocked&) = delete;
-    signals_blocked& operator=(const signals_blocked&) = delete;
-
-private:
-    sigset_t old_;
-};
-
-/// write() that reports EPIPE instead of raising SIGPIPE on the calling (application) thread,
-/// without touching process-wide signal state.
-inline long write_without_sigpipe(int fd, const void* data, std::size_t n) noexcept {
-#if LIFTOFF_HAS_PIPE_NOSIGPIPE
-    return ::write(fd, data, n);  // the parent's stdin end has the flag (set_pipe_nosigpipe)
-#else
-    sigset_t pipe_only, old, pending;
-    sigemptyset(&pipe_only);
-    sigaddset(&pipe_only, SIGPIPE);
-    sigemptyset(&pending);
-    ::sigpending(&pending);
-    const bool was_pending = sigismember(&pending, SIGPIPE) == 1;
-    ::pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
-    const long r = static_cast<long>(::write(fd, data, n));
-    const int err = errno;
-    // A write blocked on a full pipe whose reader goes away returns the bytes it wrote (not
-    // EPIPE) and still raises SIGPIPE: look at what is pending, not at what write() returned.
-    sigemptyset(&pending);
-    ::sigpending(&pending);
-    if (!was_pending && sigismember(&pending, SIGPIPE) == 1) {
-        const struct timespec zero = {0, 0};
-        retry_eintr([&] { return ::sigtimedwait(&pipe_only, nullptr, &zero); });
-    }
-    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
-    errno = err;
-    return r;
-#endif  // LIFTOFF_HAS_PIPE_NOSIGPIPE
-}
-
-}  // namespace detail
-}  // namespace v0
-}  // namespace liftoff
-// ---- liftoff/platform/posix/thread.hpp ----
-// liftoff/platform/posix/thread.hpp: a joinable library thread with a small stack. std::thread
-// gives every thread the default stack (8 MiB on Linux), which an address-space limit
-// (ulimit -v) counts in full: with one drain thread per piped child, that limit was reached
-// long before any other, and the failure read as if it were a limit on threads.
-
-#include <pthread.h>
-#include <sys/mman.h>
-
+#include <algorithm>
 #include <atomic>
-#include <cerrno>
-#include <cstddef>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <memory>
-#include <new>  // std::nothrow
+#include <mutex>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
-namespace liftoff {
-inline namespace v0 {
-namespace detail {
-
-class posix_thread {
-public:
-    /// Room for the drain's 64 KiB buffer and an io::lines callback of ordinary depth; the
-    /// reaper's, exit waiters' and kill_on_parent_exit's threads need far less.
-    static constexpr std::size_t stack_size = 512 * 1024;
-
-    posix_thread() noexcept = default;
-    posix_thread(const posix_thread&) = delete;
-    posix_thread& operator=(const posix_thread&) = delete;
-    ~posix_thread() { join(); }
-
-    /// Runs `body` on a new thread that starts with every signal blocked, so the application's
-    /// handlers never run on it and a write to a closed pipe gives EPIPE there instead of
-    /// killing the process. Returns 0 or an errno value: ENOMEM when the stack could not be
-    /// mapped (an address-space limit or no memory), EAGAIN for a limit on threads.
-    template <class F>
-    int start(F body) noexcept {
-        if (started_.load()) return EINVAL;
-        const int err = create(id_, false, std::move(body));
-        if (err == 0) started_.store(true);
-        return err;
-    }
-
-    /// Runs `body` on a new detached thread, as start() does (the same small stack, every signal
-    /// blocked): every library thread starts through here or start(). Returns 0 or an errno value.
-    template <class F>
-    static int start_detached(F body) noexcept {
-        pthread_t id;
-        return create(id, true, std::move(body));
-    }
-
-    bool joinable() const noexcept { return started_.load(); }
-    void join() noexcept {
-        if (!started_.load()) return;
-        ::pthread_join(id_, nullptr);
-        started_.store(false);
-    }
-    /// In a fork() copy, where the thread does not exist: forget it without joining (joining a
-    /// thread of the parent is undefined; the copy's destructor must not try).
-    void abandon() noexcept {
-        id_ = pthread_t{};
-        started_.store(false);
-    }
-
-private:
-    template <class F>
-    struct holder {
-        explicit holder(F&& f) : body(std::move(f)) {}
-        F body;
-        static void* run(void* p) noexcept {  // an escaping exception ends the process, as std::thread's
-            std::unique_ptr<holder> self(static_cast<holder*>(p));
-            self->body();
-            return nullptr;
-        }
-    };
-
-    template <class F>
-    static int create(pthread_t& id, bool detached, F&& body) noexcept {
-        auto* job = new (std::nothrow) holder<F>(std::move(body));
-        if (job == nullptr) return ENOMEM;
-        pthread_attr_t attr;
-        if (const int err = ::pthread_attr_init(&attr)) {
-            delete job;
-            return err;
-        }
-        ::pthread_attr_setstacksize(&attr, stack_size);  // EINVAL only below PTHREAD_STACK_MIN
-        if (detached) ::pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        int err = 0;
-        {
-            signals_blocked blocked;
-            err = ::pthread_create(&id, &attr, &holder<F>::run, job);
-        }
-        ::pthread_attr_destroy(&attr);
-        if (err != 0) {
-            delete job;
-            // The C library says EAGAIN for both a thread limit and a stack it could not map.
-            return err == EAGAIN && !stack_fits() ? ENOMEM : err;
-        }
-        return 0;
-    }
-
-    /// Whether a stack of this size can be mapped now.
-    static bool stack_fits() noexcept {
-        void* p = ::mmap(nullptr, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p == MAP_FAILED) return false;
-        ::munmap(p, stack_size);
-        return true;
-    }
-
-    pthread_t id_{};
-    std::atomic<bool> started_{false};  // read by a drain's signal() on other threads
-};
-
-}  // namespace detail
-}  // namespace v0
-}  // namespace liftoff
-
-namespace liftoff {
-inline namespace v0 {
-namespace detail {
-
-class posix_drain {
-public:
-    posix_drain() = default;
-    posix_drain(const posix_drain&) = delete;
-    posix_drain& operator=(const posix_drain&) = delete;
-    ~posix_drain() { join(); }
-
-    /// Set-up, before start(): a read end for stdout or stderr and what to do with it.
-    void watch(output o, unique_fd fd, output_sink sink) {
-        set_nonblocking(fd.get());
-        out_[static_cast<int>(o) - 1].fd = std::move(fd);
-        sinks_[static_cast<int>(o) - 1] = std::move(sink);
-    }
-    /// Set-up, before start(): the write end of stdin and the text to feed it.
-    void feed(unique_fd fd, std::shared_ptr<const std::string> text) {
-        set_nonblocking(fd.get());
-        in_fd_ = std::move(fd);
-        text_ = std::move(text);
-    }
-    bool needed() const noexcept { return out_[0].fd || out_[1].fd || in_fd_; }
-
-    /// Starts the thread. Returns 0 or an errno value (nothing started): ENOMEM when there is
-    /// no address space for its stack.
-    int start(std::chrono::milliseconds grace) {
-        grace_ = grace;
-#if defined(__linux__)
-        wake_read_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-        if (!wake_read_) return errno;
-#else
-        if (const int err = make_pipe(wake_read_, wake_write_)) return err;
-        set_nonblocking(wake_read_.get());
-        set_nonblocking(wake_write_.get());
-#endif                                            // __linux__
-        return thread_.start([this] { run(); });  // a small stack: see posix_thread
-    }
-    bool started() const noexcept { return thread_.joinable(); }
-    /// True on this drain's own thread (see thread_mark).
-    bool on_own_thread() const noexcept { return mark_.here(); }
-
-    /// The child has exited: finish within the grace (a grandchild may hold a pipe open).
-    void child_exited() noexcept { signal(exited_flag); }
-    /// Stop now (release): the pipes stay open for take_pipes().
-    void stop() noexcept { signal(stop_flag); }
-    void join() noexcept {
-        if (thread_.joinable()) thread_.join();
-    }
-    /// In a forked copy, where the thread does not exist: forget it without joining.
-    void abandon() noexcept { thread_.abandon(); }
-
-    std::mutex& lock() noexcept { return lock_; }
-    output_sink& sink(output o) noexcept { return sinks_[static_cast<int>(o) - 1]; }
-    const output_sink& sink(output o) const noexcept { return sinks_[static_cast<int>(o) - 1]; }
-
-    /// After the child has exited: stop the thread, take what the pipes hold now (the child's
-    /// last words are all there), and finish the sinks without waiting for a grandchild that
-    /// still holds a pipe. The pipes left open are then for take_pipes(). Never blocks.
-    void settle() {
-        stop();
-        join();
-        char buf[16 * 1024];
-        for (int s = 0; s < 2; ++s) {
-            if (!out_[s].fd) continue;
-            for (;;) {
-                const ssize_t got = retry_eintr([&] { return ::read(out_[s].fd.get(), buf, sizeof buf); });
-                if (got > 0) {
-                    sinks_[s].feed(buf, static_cast<std::size_t>(got), lock_);
-                    continue;
-                }
-                if (got == 0 || errno != EAGAIN) out_[s].fd.reset();
-                break;
-            }
-            sinks_[s].finish(false, lock_);
-        }
-    }
-
-    /// After stop() and join(): the output pipes still open, for the reaper to drain and drop.
-    std::vector<unique_fd> take_pipes() {
-        std::vector<unique_fd> pipes;
-        for (auto& o : out_)
-            if (o.fd) pipes.push_back(std::move(o.fd));
-        in_fd_.reset();
-        return pipes;
-    }
-
-private:
-    static constexpr unsigned exited_flag = 1, stop_flag = 2;
-
-    struct output {
-        unique_fd fd;
-    };
-
-    void signal(unsigned flag) noexcept {
-        flags_.fetch_or(flag);
-        if (!thread_.joinable()) return;
-#if defined(__linux__)
-        const std::uint64_t one = 1;
-        const ssize_t r = ::write(wake_read_.get(), &one, sizeof one);
-#else
-        const char one = 1;
-        const ssize_t r = ::write(wake_write_.get(), &one, 1);
-#endif            // __linux__
-        (void)r;  // a full wake pipe already wakes the thread
-    }
-
-    void run() {
-        mark_.claim();
-        using clock = std::chrono::steady_clock;
-        char buf[64 * 1024];
-        std::size_t text_offset = 0;
-        bool have_deadline = false;
-        clock::time_point deadline;
-        bool stopped = false;
-        while (out_[0].fd || out_[1].fd || in_fd_) {
-            pollfd fds[4];
-            int which[4];
-            nfds_t n = 0;
-            for (int s = 0; s < 2; ++s) {
-                if (!out_[s].fd) continue;
-                fds[n] = {out_[s].fd.get(), POLLIN, 0};
-                which[n++] = s;
-            }
-            if (in_fd_) {
-                fds[n] = {in_fd_.get(), POLLOUT, 0};
-                which[n++] = 2;
-            }
-            fds[n] = {wake_read_.get(), POLLIN, 0};
-            which[n++] = 3;
-
-            int timeout = -1;
-            if (have_deadline) {
-                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
-                if (left.count() <= 0) break;
-                timeout = left.count() >= 0x7ffffffe ? 0x7fffffff : static_cast<int>(left.count()) + 1;
-            }
-            const int ready = ::poll(fds, n, timeout);
-            if (ready < 0 && errno != EINTR) break;
-            if (ready <= 0) continue;
-
-            for (nfds_t i = 0; i < n; ++i) {
-                if (fds[i].revents == 0) continue;
-                if (which[i] == 3) {
-                    drain_wake();
-                    const unsigned f = flags_.load();
-                    if (f & stop_flag) {
-                        stopped = true;
-                    } else if ((f & exited_flag) && !have_deadline) {
-                        have_deadline = true;
-                        deadline = deadline_after(grace_);
-                    }
-                } else if (which[i] == 2) {
-                    feed_some(text_offset);
-                } else {
-                    read_some(which[i], buf, sizeof buf);
-                }
-            }
-            if (stopped) return;  // release: leave the pipes and the sinks as they are
-        }
-        for (int s = 0; s < 2; ++s) {
-            const bool cut = static_cast<bool>(out_[s].fd);
-            out_[s].fd.reset();
-            sinks_[s].finish(cut, lock_);
-        }
-        in_fd_.reset();
-    }
-
-    void read_some(int s, char* buf, std::size_t size) {
-        const ssize_t got = retry_eintr([&] { return ::read(out_[s].fd.get(), buf, size); });
-        if (got > 0) {
-            sinks_[s].feed(buf, static_cast<std::size_t>(got), lock_);
-        } else if (got == 0 || errno != EAGAIN) {
-            out_[s].fd.reset();
-            sinks_[s].finish(false, lock_);
-        }
-    }
-
-    void feed_some(std::size_t& offset) {
-        const std::string& text = *text_;
-        while (offset < text.size()) {
-            // This thread blocks SIGPIPE, so a child that stopped reading gives EPIPE here.
-            const ssize_t put =
-                retry_eintr([&] { return ::write(in_fd_.get(), text.data() + offset, text.size() - offset); });
-            if (put < 0) {
-                if (errno == EAGAIN) return;
-                break;  // EPIPE: the child no longer reads stdin; that is its business
-            }
-            offset += static_cast<std::size_t>(put);
-        }
-        in_fd_.reset();  // all written (or refused): the child sees end of file
-    }
-
-    void drain_wake() noexcept {
-        char scratch[64];
-        while (::read(wake_read_.get(), scratch, sizeof scratch) > 0) {
-        }
-    }
-
-    output out_[2];
-    output_sink sinks_[2];
-    unique_fd in_fd_;
-    std::shared_ptr<const std::string> text_;
-    unique_fd wake_read_;
-    unique_fd wake_write_;  // a pipe's write end where there is no eventfd
-    std::chrono::milliseconds grace_{250};
-    std::atomic<unsigned> flags_{0};
-    std::mutex lock_;
-    posix_thread thread_;
-    thread_mark mark_;
-};
-
-}  // namespace detail
-}  // namespace v0
-}  // namespace liftoff
 // ---- liftoff/platform/posix/exit_watch.hpp ----
 // liftoff/platform/posix/exit_watch.hpp: how this OS tells that a child has exited, decided
 // once: a pidfd (waitid(P_PIDFD), poll) on Linux, kqueue's EVFILT_PROC on macOS and the BSDs,
@@ -5480,40 +5036,201 @@ inline int kqueue_await_exit(pid_t pid, std::chrono::steady_clock::time_point de
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
-// ---- liftoff/platform/posix/reaper.hpp ----
-// liftoff/platform/posix/reaper.hpp: one library thread that reaps released children (so none
-// is left a zombie) and reads and drops whatever they still write to pipes liftoff opened.
-//
-// One thread, and a fixed number of descriptors, for any number of released children:
-// - macOS and the BSDs: one kqueue watches every child's exit (EVFILT_PROC by pid) and the pipes.
-//   The registration is made by pid, but while liftoff still owns the unreaped child (it is
-//   registered when released, before liftoff has reaped it), and the knote then follows that
-//   process, not its pid: a pid reused later cannot be taken for it.
-// - Linux: the first `pidfd_budget` children keep their pidfd in the poll set (reaped the moment
-//   they exit, and safely even if the application reaps behind liftoff's back); the pidfds of
-//   the rest are closed at once, and those children are looked at by pid on a timer that backs
-//   off from 20 ms to 1 s while nothing changes. A child liftoff has not reaped stays a zombie,
-//   which keeps its pid from being reused, unless the application reaps it behind liftoff's back
-//   (its own waitpid, a SIGCHLD handler with waitpid(-1)) and the pid goes to another of its
-//   children: so each is known by its pid AND its start time (/proc/<pid>/stat, read when its
-//   pidfd is dropped), and a zombie under its pid with another start time is left alone. Where
-//   /proc cannot be read, the child keeps its pidfd instead, beyond the budget. So 1,000
-//   released children cost `pidfd_budget` descriptors, not 1,000, and a late reap costs at most
-//   about a second.
-//   (A later rework may fold this into one event loop; io_uring's waitid would remove the timer.)
-// The descriptors of pipes a released child still writes to are kept until it closes them: they
-// are what keeps the child from a SIGPIPE or a full pipe.
+// ---- liftoff/platform/posix/poller.hpp ----
+// liftoff/platform/posix/poller.hpp: the one set of descriptors liftoff's event loop waits on,
+// decided once for the OS: epoll on Linux, kqueue on macOS and the BSDs. Level-triggered, so a
+// descriptor one thread has not finished with is reported again to the next; each registration
+// carries a 64-bit key the loop maps back to its owner.
 
-#include <poll.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <atomic>
+#include <cerrno>
 #include <chrono>
-#include <mutex>
-#include <thread>
+#include <cstdint>
+
+#if defined(__linux__)
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#elif !LIFTOFF_DETAIL_KQUEUE
+#error "liftoff drains children's output with epoll (Linux) or kqueue (macOS, the BSDs); this OS has neither"
+#endif
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+class poller {
+public:
+    /// The key of the poller's own wake channel.
+    static constexpr std::uint64_t wake_key = 0;
+    static constexpr int max_events = 64;
+
+    poller() = default;
+    poller(const poller&) = delete;
+    poller& operator=(const poller&) = delete;
+
+    /// The set and its wake channel: 0 or an errno value.
+    int open() noexcept {
+#if defined(__linux__)
+        unique_fd set(::epoll_create1(EPOLL_CLOEXEC));
+        if (!set) return errno;
+        unique_fd wake(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+        if (!wake) return errno;
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.u64 = wake_key;
+        if (::epoll_ctl(set.get(), EPOLL_CTL_ADD, wake.get(), &ev) != 0) return errno;
+        set_ = std::move(set);
+        wake_ = std::move(wake);
+#else
+        unique_fd set(::kqueue());
+        if (!set) return errno;
+        unique_fd r, w;
+        if (const int e = make_pipe(r, w)) return e;
+        set_nonblocking(r.get());
+        set_nonblocking(w.get());
+        if (const int e = change(set.get(), r.get(), EVFILT_READ, EV_ADD, 0, wake_key)) return e;
+        set_ = std::move(set);
+        wake_ = std::move(r);
+        wake_write_ = std::move(w);
+#endif  // __linux__
+        return 0;
+    }
+
+    /// Watches `fd` for reading (or, `write`, for room to write): 0 or an errno value.
+    int add(int fd, bool write, std::uint64_t key) noexcept { return control(fd, write, key, add_op); }
+    /// Stops and starts reporting `fd` while its owner is busy with it elsewhere.
+    void enable(int fd, bool write, std::uint64_t key, bool on) noexcept {
+        control(fd, write, key, on ? enable_op : disable_op);
+    }
+    /// Before `fd` is closed or handed on.
+    void remove(int fd, bool write) noexcept { control(fd, write, 0, remove_op); }
+
+    /// Reports once when child `pid` exits: by its pidfd on Linux (readable once it has exited),
+    /// by pid on kqueue (EVFILT_PROC follows the process, registered while it is still ours).
+    /// 0, ESRCH if it has already exited (look now), or another errno value.
+    int watch_exit(pid_t pid, int pidfd, std::uint64_t key) noexcept {
+#if defined(__linux__)
+        (void)pid;
+        return add(pidfd, false, key);
+#else
+        (void)pidfd;
+        return change(set_.get(), static_cast<uintptr_t>(pid), EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, key);
+#endif  // __linux__
+    }
+    void unwatch_exit(pid_t pid, int pidfd) noexcept {
+#if defined(__linux__)
+        (void)pid;
+        if (pidfd >= 0) remove(pidfd, false);
+#else
+        (void)pidfd;
+        change(set_.get(), static_cast<uintptr_t>(pid), EVFILT_PROC, EV_DELETE, 0, 0);
+#endif  // __linux__
+    }
+
+    /// Blocks until something is ready or `timeout_ms` (-1: no limit) passes; fills `keys`.
+    int wait(std::uint64_t* keys, int timeout_ms) noexcept {
+#if defined(__linux__)
+        epoll_event got[max_events];
+        const int n = ::epoll_wait(set_.get(), got, max_events, timeout_ms);
+        for (int i = 0; i < n; ++i)
+            keys[i] = got[i].data.u64;
+#else
+        struct kevent got[max_events];
+        const timespec ts = timespec_until(std::chrono::steady_clock::now() +
+                                           std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms));
+        const int n = ::kevent(set_.get(), nullptr, 0, got, max_events, timeout_ms < 0 ? nullptr : &ts);
+        for (int i = 0; i < n; ++i)
+            keys[i] = static_cast<std::uint64_t>(reinterpret_cast<uintptr_t>(got[i].udata));
+#endif  // __linux__
+        return n < 0 ? 0 : n;
+    }
+
+    /// Wakes a thread blocked in wait() (it sees wake_key).
+    void wake() noexcept {
+#if defined(__linux__)
+        const std::uint64_t one = 1;
+        const ssize_t r = ::write(wake_.get(), &one, sizeof one);
+#else
+        const char one = 1;
+        const ssize_t r = ::write(wake_write_.get(), &one, 1);
+#endif            // __linux__
+        (void)r;  // already signalled is signalled
+    }
+    void clear_wake() noexcept {
+        char scratch[64];
+        while (::read(wake_.get(), scratch, sizeof scratch) > 0) {
+        }
+    }
+
+private:
+    enum op { add_op, enable_op, disable_op, remove_op };
+
+    int control(int fd, bool write, std::uint64_t key, op what) noexcept {
+#if defined(__linux__)
+        epoll_event ev{};
+        ev.events = what == disable_op ? 0u : (write ? EPOLLOUT : EPOLLIN);
+        ev.data.u64 = key;
+        const int ctl = what == add_op ? EPOLL_CTL_ADD : what == remove_op ? EPOLL_CTL_DEL : EPOLL_CTL_MOD;
+        return ::epoll_ctl(set_.get(), ctl, fd, &ev) == 0 ? 0 : errno;
+#else
+        const unsigned short flags = what == add_op       ? EV_ADD
+                                     : what == enable_op  ? EV_ENABLE
+                                     : what == disable_op ? EV_DISABLE
+                                                          : EV_DELETE;
+        return change(set_.get(), static_cast<uintptr_t>(fd), write ? EVFILT_WRITE : EVFILT_READ, flags, 0, key);
+#endif  // __linux__
+    }
+
+#if !defined(__linux__)
+    static int change(int kq, uintptr_t ident, short filter, unsigned short flags, unsigned fflags,
+                      std::uint64_t key) noexcept {
+        struct kevent c;
+        EV_SET(&c, ident, filter, flags, fflags, 0, reinterpret_cast<void*>(static_cast<uintptr_t>(key)));
+        return retry_eintr([&] { return ::kevent(kq, &c, 1, nullptr, 0, nullptr); }) == 0 ? 0 : errno;
+    }
+    unique_fd wake_write_;
+#endif  // !__linux__
+    unique_fd set_;
+    unique_fd wake_;
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/platform/posix/thread.hpp ----
+// liftoff/platform/posix/thread.hpp: a joinable library thread with a small stack. std::thread
+// gives every thread the default stack (8 MiB on Linux), which an address-space limit
+// (ulimit -v) counts in full: with one drain thread per piped child, that limit was reached
+// long before any other, and the failure read as if it were a limit on threads.
+
+#include <pthread.h>
+#include <sys/mman.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstddef>
+#include <memory>
+#include <new>  // std::nothrow
+#include <utility>
+
+// ---- liftoff/platform/posix/system.hpp ----
+// liftoff/platform/posix/system.hpp: what the portable layers ask of a POSIX system: the
+// environment, file probes, paths, and signal-safe helpers for library threads.
+
+#include <pthread.h>   // pthread_sigmask
+#include <signal.h>    // sigset_t, sigtimedwait
+#include <sys/stat.h>  // stat
+#include <unistd.h>    // faccessat, confstr, getcwd
+
+#include <cerrno>
+#include <cstdlib>  // getenv
+#include <cstring>  // strlen
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -5521,328 +5238,899 @@ namespace liftoff {
 inline namespace v0 {
 namespace detail {
 
-class posix_reaper {
-public:
-    /// Released children that keep their pidfd (Linux); the others are polled by pid.
-    static constexpr std::size_t pidfd_budget = 16;
+/// The file-system and environment verbs shared by every POSIX platform.
+struct posix_system {
+    static constexpr char path_list_separator = ':';
 
-    /// The process-wide reaper. It is never destroyed: its thread lives until the process exits,
-    /// and a forked child gets a fresh one (threads do not survive fork).
-    static posix_reaper& instance() {
+    static bool is_absolute(std::string_view p) noexcept { return !p.empty() && p.front() == '/'; }
+    static bool has_directory_part(std::string_view name) noexcept { return name.find('/') != std::string_view::npos; }
+
+    /// A relative path made absolute against the current directory (not normalised).
+    static std::string make_absolute(std::string p) {
+        if (is_absolute(p)) return p;
+        std::string cwd(256, '\0');
+        while (::getcwd(&cwd[0], cwd.size()) == nullptr) {
+            if (errno != ERANGE) return p;  // the cwd is gone: leave the path as given
+            cwd.resize(cwd.size() * 2);
+        }
+        cwd.resize(std::strlen(cwd.c_str()));
+        if (p.compare(0, 2, "./") == 0) p.erase(0, 2);
+        return cwd + (cwd.back() == '/' ? "" : "/") + p;
+    }
+
+    /// One candidate per directory: POSIX has no PATHEXT.
+    static std::vector<std::string> path_candidates(const std::string& dir, std::string_view name,
+                                                    const std::optional<std::string>& /*pathext*/) {
+        std::string c = dir;
+        if (c.back() != '/') c += '/';
+        c.append(name.data(), name.size());
+        return {std::move(c)};
+    }
+
+    static file_probe probe_file(const std::string& path) noexcept {
+        file_probe p;
+        struct stat st;
+        if (::stat(path.c_str(), &st) != 0) return p;
+        p.exists = true;
+        p.regular = S_ISREG(st.st_mode);
+        p.directory = S_ISDIR(st.st_mode);
+        p.executable = ::faccessat(AT_FDCWD, path.c_str(), X_OK, AT_EACCESS) == 0;
+        return p;
+    }
+
+    static std::filesystem::path to_path(const std::string& p) { return std::filesystem::path(p); }
+
+    /// Reads the live environment; like getenv it races with setenv on other threads.
+    static std::optional<std::string> get_env(const char* name) {
+        const char* v = std::getenv(name);
+        if (v == nullptr) return std::nullopt;
+        return std::string(v);
+    }
+
+    static std::vector<std::string> current_environment() {
+        std::vector<std::string> out;
+        for (char** e = posix_environ(); e != nullptr && *e != nullptr; ++e)
+            out.emplace_back(*e);
+        return out;
+    }
+
+    static bool env_names_equal(std::string_view a, std::string_view b) noexcept { return a == b; }
+
+    /// What execvp searches when there is no PATH at all.
+    static std::string default_path() {
+        char buf[256];
+        const std::size_t n = ::confstr(_CS_PATH, buf, sizeof buf);
+        if (n == 0 || n > sizeof buf) return "/bin:/usr/bin";
+        return std::string(buf);
+    }
+
+    /// POSIX passes bytes: any string without NUL is fine.
+    static bool valid_text(std::string_view) noexcept { return true; }
+
+    /// from_system_encoding(): POSIX strings are bytes passed as they are, so text is unchanged.
+    static std::optional<std::string> decode_system_text(std::string_view text) { return std::string(text); }
+    static std::string system_encoding_name() { return "the system encoding"; }
+};
+
+/// Blocks every signal on this thread for the object's lifetime.
+class signals_blocked {
+public:
+    signals_blocked() noexcept {
+        sigset_t all;
+        sigfillset(&all);
+        ::pthread_sigmask(SIG_SETMASK, &all, &old_);
+    }
+    ~signals_blocked() { ::pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+    signals_blocked(const signals_blocked&) = delete;
+    signals_blocked& operator=(const signals_blocked&) = delete;
+
+private:
+    sigset_t old_;
+};
+
+/// write() that reports EPIPE instead of raising SIGPIPE on the calling (application) thread,
+/// without touching process-wide signal state.
+inline long write_without_sigpipe(int fd, const void* data, std::size_t n) noexcept {
+#if LIFTOFF_HAS_PIPE_NOSIGPIPE
+    return ::write(fd, data, n);  // the parent's stdin end has the flag (set_pipe_nosigpipe)
+#else
+    sigset_t pipe_only, old, pending;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    sigemptyset(&pending);
+    ::sigpending(&pending);
+    const bool was_pending = sigismember(&pending, SIGPIPE) == 1;
+    ::pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+    const long r = static_cast<long>(::write(fd, data, n));
+    const int err = errno;
+    // A write blocked on a full pipe whose reader goes away returns the bytes it wrote (not
+    // EPIPE) and still raises SIGPIPE: look at what is pending, not at what write() returned.
+    sigemptyset(&pending);
+    ::sigpending(&pending);
+    if (!was_pending && sigismember(&pending, SIGPIPE) == 1) {
+        const struct timespec zero = {0, 0};
+        retry_eintr([&] { return ::sigtimedwait(&pipe_only, nullptr, &zero); });
+    }
+    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    errno = err;
+    return r;
+#endif  // LIFTOFF_HAS_PIPE_NOSIGPIPE
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+class posix_thread {
+public:
+    /// Room for the drain's 64 KiB buffer and an io::lines callback of ordinary depth; the
+    /// reaper's, exit waiters' and kill_on_parent_exit's threads need far less.
+    static constexpr std::size_t stack_size = 512 * 1024;
+
+    posix_thread() noexcept = default;
+    posix_thread(const posix_thread&) = delete;
+    posix_thread& operator=(const posix_thread&) = delete;
+    ~posix_thread() { join(); }
+
+    /// Runs `body` on a new thread that starts with every signal blocked, so the application's
+    /// handlers never run on it and a write to a closed pipe gives EPIPE there instead of
+    /// killing the process. Returns 0 or an errno value: ENOMEM when the stack could not be
+    /// mapped (an address-space limit or no memory), EAGAIN for a limit on threads.
+    template <class F>
+    int start(F body) noexcept {
+        if (started_.load()) return EINVAL;
+        const int err = create(id_, false, std::move(body));
+        if (err == 0) started_.store(true);
+        return err;
+    }
+
+    /// Runs `body` on a new detached thread, as start() does (the same small stack, every signal
+    /// blocked): every library thread starts through here or start(). Returns 0 or an errno value.
+    template <class F>
+    static int start_detached(F body) noexcept {
+        pthread_t id;
+        return create(id, true, std::move(body));
+    }
+
+    bool joinable() const noexcept { return started_.load(); }
+    void join() noexcept {
+        if (!started_.load()) return;
+        ::pthread_join(id_, nullptr);
+        started_.store(false);
+    }
+    /// In a fork() copy, where the thread does not exist: forget it without joining (joining a
+    /// thread of the parent is undefined; the copy's destructor must not try).
+    void abandon() noexcept {
+        id_ = pthread_t{};
+        started_.store(false);
+    }
+
+private:
+    template <class F>
+    struct holder {
+        explicit holder(F&& f) : body(std::move(f)) {}
+        F body;
+        static void* run(void* p) noexcept {  // an escaping exception ends the process, as std::thread's
+            std::unique_ptr<holder> self(static_cast<holder*>(p));
+            self->body();
+            return nullptr;
+        }
+    };
+
+    template <class F>
+    static int create(pthread_t& id, bool detached, F&& body) noexcept {
+        auto* job = new (std::nothrow) holder<F>(std::move(body));
+        if (job == nullptr) return ENOMEM;
+        pthread_attr_t attr;
+        if (const int err = ::pthread_attr_init(&attr)) {
+            delete job;
+            return err;
+        }
+        ::pthread_attr_setstacksize(&attr, stack_size);  // EINVAL only below PTHREAD_STACK_MIN
+        if (detached) ::pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        int err = 0;
+        {
+            signals_blocked blocked;
+            err = ::pthread_create(&id, &attr, &holder<F>::run, job);
+        }
+        ::pthread_attr_destroy(&attr);
+        if (err != 0) {
+            delete job;
+            // The C library says EAGAIN for both a thread limit and a stack it could not map.
+            return err == EAGAIN && !stack_fits() ? ENOMEM : err;
+        }
+        return 0;
+    }
+
+    /// Whether a stack of this size can be mapped now.
+    static bool stack_fits() noexcept {
+        void* p = ::mmap(nullptr, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) return false;
+        ::munmap(p, stack_size);
+        return true;
+    }
+
+    pthread_t id_{};
+    std::atomic<bool> started_{false};  // read by a drain's signal() on other threads
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// What the loop serves: one child's streams (posix_drain).
+class loop_client {
+public:
+    virtual ~loop_client() = default;
+    /// Its descriptor `which` (0..2, the low bits of the key it registered) is ready.
+    virtual void on_ready(unsigned which) = 0;
+    /// The deadline it asked for has passed. False if it cannot act now (asked again soon).
+    virtual bool on_deadline() = 0;
+};
+
+class event_loop {
+public:
+    using clock = std::chrono::steady_clock;
+    /// Released children that keep their pidfd (Linux); the others are looked at by pid.
+    static constexpr std::size_t released_pidfd_budget = 8;
+    /// Threads at most; beyond, a callback that blocks while all others do holds up the rest.
+    static constexpr std::size_t max_threads = 64;
+
+    /// The process's loop. Never destroyed: its threads live until the process exits, and a
+    /// process made by fork() gets a fresh one (threads do not survive fork).
+    static event_loop& instance() {
         static std::mutex guard;
-        static posix_reaper* current = nullptr;
+        static event_loop* current = nullptr;
         std::lock_guard<std::mutex> lock(guard);
-        if (current == nullptr || current->owner_ != ::getpid()) current = new posix_reaper;
+        if (current == nullptr || current->owner_ != ::getpid()) current = new event_loop;
         return *current;
     }
 
-    /// Takes over a running child: its pid, its pidfd (or -1) and the output pipes to drop.
-    void adopt(pid_t pid, unique_fd pidfd, std::vector<unique_fd> pipes) {
+    /// A key for a client's descriptor `which` (0..2).
+    static std::uint64_t key(std::uint64_t id, unsigned which) noexcept { return id << 2 | which; }
+    poller& set() noexcept { return set_; }
+
+    /// Registers a client before it adds its descriptors: its id, or 0 with `err` set (the
+    /// poller or the first thread could not be made: EMFILE, ENOMEM...).
+    std::uint64_t enroll(std::shared_ptr<loop_client> c, int& err) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        err = start_locked();
+        if (err != 0) return 0;
+        const std::uint64_t id = next_id_++;
+        clients_.emplace(id, std::move(c));
+        return id;
+    }
+    /// The client is done or stopped: no more calls reach it.
+    void forget(std::uint64_t id) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        clients_.erase(id);
+        deadlines_.erase(
+            std::remove_if(deadlines_.begin(), deadlines_.end(),
+                           [&](const std::pair<clock::time_point, std::uint64_t>& d) { return d.second == id; }),
+            deadlines_.end());
+    }
+    /// Calls the client's on_deadline() once `when` has passed.
+    void call_at(std::uint64_t id, clock::time_point when) {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            deadlines_.emplace_back(when, id);
+        }
+        set_.wake();
+    }
+
+    /// Called by a loop thread before it runs user code: another thread takes over the poller.
+    /// The caller returns to the loop when the user code is done.
+    void hand_off() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!leading()) return;
+        leading() = false;
+        leader_ = false;
+        if (idle_ > 0) {
+            cv_.notify_one();
+        } else if (threads_ < max_threads && posix_thread::start_detached([this] { serve(); }) == 0) {
+            ++threads_;
+        }  // else no thread to spare: the poller waits until this callback is done
+    }
+
+    // --- released children ------------------------------------------------------------------
+    /// Takes over a running child: reaps it when it exits.
+    void adopt(pid_t pid, unique_fd pidfd) {
         std::lock_guard<std::mutex> lock(mutex_);
         unsigned long long start_time = 0;
-        if (pidfd && pidfds_held_ >= pidfd_budget) {
-            // Polled by pid instead, known by its start time too. Read first, then ask the pidfd
-            // whether the child is still ours: if it is, the time read was its own.
+        if (pidfd && pidfds_held_ >= released_pidfd_budget) {
+            // Looked at by pid instead, known by its start time too. Read first, then ask the
+            // pidfd whether the child is still ours: if it is, the time read was its own.
             start_time = process_start_time(pid);
             child_state_seen seen = child_state_seen::running;
-            if (start_time != 0 && pidfd_look(pidfd.get(), false, seen, nullptr) && seen == child_state_seen::gone) {
-                take(std::move(pipes));  // reaped behind liftoff's back already: nothing to reap
-                return;
-            }
+            if (start_time != 0 && pidfd_look(pidfd.get(), false, seen, nullptr) && seen == child_state_seen::gone)
+                return;                          // reaped behind liftoff's back already: nothing to reap
             if (start_time != 0) pidfd.reset();  // no /proc: keep the pidfd, beyond the budget
         } else if (!pidfd) {
             start_time = process_start_time(pid);  // no pidfd at all: the best this can know
         }
-        if (pidfd) ++pidfds_held_;
-        incoming_.push_back({pid, std::move(pidfd), start_time});
-        take(std::move(pipes));
-    }
-
-    /// Retries a set-up that failed (see take()); cheap when none did. The library calls it when
-    /// it next launches or waits, so what was queued does not depend on a later release().
-    static void retry_if_pending() {
-        if (!setup_pending_.load(std::memory_order_relaxed)) return;
-        posix_reaper& r = instance();
-        std::lock_guard<std::mutex> lock(r.mutex_);
-        if (r.started_ || (r.incoming_.empty() && r.incoming_pipes_.empty())) {
-            setup_pending_.store(false);  // done, or nothing queued here (a fork() copy)
+        const std::uint64_t id = next_id_++;
+        released& r = released_.emplace(id, released{pid, std::move(pidfd), start_time, true}).first->second;
+        if (r.pidfd) ++pidfds_held_;
+        if (start_locked() != 0) {
+            // Not set up (no descriptor or thread to spare now): say so by not pretending. The
+            // child stays listed for the next launch or wait, which tries again
+            // (retry_if_pending); meanwhile those that have exited are reaped here.
+            sweep_locked();
+            setup_pending_.store(true);
             return;
         }
-        if (r.start_locked()) {
+        watch_locked(id, r);
+    }
+
+    /// Retries a set-up that failed (see adopt()); cheap when none did. The library calls it
+    /// when it next launches or waits.
+    static void retry_if_pending() {
+        if (!setup_pending_.load(std::memory_order_relaxed)) return;
+        event_loop& l = instance();
+        std::lock_guard<std::mutex> lock(l.mutex_);
+        if (l.started_ || l.released_.empty()) {
+            setup_pending_.store(false);  // done, or nothing listed here (a fork() copy)
+            return;
+        }
+        if (l.start_locked() == 0) {
             setup_pending_.store(false);
-            r.wake_locked();
+            for (auto& r : l.released_)
+                l.watch_locked(r.first, r.second);
         } else {
-            r.sweep_incoming_locked();
+            l.sweep_locked();
         }
     }
 
-    /// Takes over pipes alone (the child is reaped; a grandchild still writes): read and drop
-    /// until end of file.
-    void adopt_pipes(std::vector<unique_fd> pipes) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        take(std::move(pipes));
-    }
-
-    /// Children adopted and not yet reaped (for tests and diagnostics).
+    // --- for tests and diagnostics -------------------------------------------------------------
+    /// Released children not yet reaped.
     std::size_t pending() {
         std::lock_guard<std::mutex> lock(mutex_);
-        return incoming_.size() + count_;
+        return released_.size();
     }
-
-    /// Pipes being read and dropped (for tests and diagnostics).
-    std::size_t pipes() {
+    /// Clients (children's streams, pipes being read and dropped) still served.
+    std::size_t clients() {
         std::lock_guard<std::mutex> lock(mutex_);
-        return incoming_pipes_.size() + pipe_count_;
+        return clients_.size();
     }
-
-    /// How many times the thread has woken up (for tests: a reaper that spins shows here).
+    /// Threads the loop runs now.
+    std::size_t threads() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return threads_;
+    }
+    /// How many times a thread has come back from the poller (a loop that spins shows here).
     std::size_t rounds() const noexcept { return rounds_.load(std::memory_order_relaxed); }
-
-    /// Whether the thread and its wake channel are up (for tests and diagnostics).
+    /// Whether the poller and the first thread are up.
     bool running() {
         std::lock_guard<std::mutex> lock(mutex_);
         return started_;
     }
 
 private:
-    struct entry {
+    struct released {
         pid_t pid;
         unique_fd pidfd;
-        unsigned long long start_time = 0;  // Linux, without a pidfd: see process_start_time
-        bool watched = false;               // an event says when it exits (pidfd, kqueue); else the timer
-        bool due = false;                   // look now
+        unsigned long long start_time;  // Linux, without a pidfd: see process_start_time
+        bool watched;                   // an event says when it exits (pidfd, kqueue); else the timer
     };
-    struct pipe_entry {
-        unique_fd fd;
-        bool ready = false;
-    };
+    static constexpr unsigned exit_which = 3;
 
-    posix_reaper() : owner_(::getpid()) {}
+    event_loop() : owner_(::getpid()) {}
 
-    // Called with mutex_ held.
-    void take(std::vector<unique_fd> pipes) {
-        for (auto& p : pipes) {
-            set_nonblocking(p.get());
-            incoming_pipes_.push_back(std::move(p));
-        }
-        if (!started_ && !start_locked()) {
-            // Not set up (no descriptor or thread to spare now): say so by not pretending. The
-            // children stay queued for the next launch, wait or release, which tries again
-            // (retry_if_pending); meanwhile the children that have already exited are reaped
-            // here, so they are not left zombies. The pipes are closed: nobody would read them,
-            // and a child writing to a full one would block for ever; it gets EPIPE instead.
-            sweep_incoming_locked();
-            incoming_pipes_.clear();
-            setup_pending_.store(true);
-            return;
-        }
-        wake_locked();
+    /// True on a loop thread while it holds the poller.
+    static bool& leading() noexcept {
+        static thread_local bool on = false;
+        return on;
     }
 
-    void wake_locked() noexcept {
-        const char one = 1;
-        const ssize_t r = ::write(wake_write_.get(), &one, 1);
-        (void)r;  // a full wake pipe already wakes the thread
-    }
-
-    /// The wake channel (and kqueue) first, then the thread; true once all are up.
-    bool start_locked() {
-        if (!wake_read_) {
-            unique_fd r, w;
-            if (make_pipe(r, w) != 0) return false;
-            set_nonblocking(r.get());
-            set_nonblocking(w.get());
-            wake_read_ = std::move(r);
-            wake_write_ = std::move(w);
+    /// The poller, then the first thread: 0 once both are up, or an errno value.
+    int start_locked() {
+        if (started_) return 0;
+        if (!opened_) {
+            if (const int e = set_.open()) return e;
+            opened_ = true;
         }
-#if LIFTOFF_DETAIL_KQUEUE
-        if (!kq_) {
-            unique_fd kq(::kqueue());
-            if (!kq || kqueue_add(kq.get(), static_cast<uintptr_t>(wake_read_.get()), EVFILT_READ, 0, 0) != 0)
-                return false;
-            kq_ = std::move(kq);
-        }
-#endif  // LIFTOFF_DETAIL_KQUEUE
-        if (posix_thread::start_detached([this] { run(); }) != 0) return false;
+        if (const int e = posix_thread::start_detached([this] { serve(); })) return e;
+        ++threads_;
         started_ = true;
+        return 0;
+    }
+
+    /// Under mutex_: an event when `r` exits where there is one, else the timer; and a look now
+    /// (it may have exited before it was watched).
+    void watch_locked(std::uint64_t id, released& r) {
+        if (!r.watched) --unwatched_;  // watched again after a failed set-up
+#if LIFTOFF_DETAIL_KQUEUE
+        r.watched = set_.watch_exit(r.pid, -1, key(id, exit_which)) == 0;  // ESRCH: exited already
+#else
+        r.watched = r.pidfd && set_.watch_exit(r.pid, r.pidfd.get(), key(id, exit_which)) == 0;
+#endif  // LIFTOFF_DETAIL_KQUEUE
+        if (!r.watched) {
+            ++unwatched_;
+            look_soon_locked();
+        }
+        if (reap_locked(r)) released_.erase(id);
+    }
+
+    void look_soon_locked() {
+        interval_ = first_interval;
+        next_look_ = clock::now() + interval_;
+        set_.wake();
+    }
+
+    /// Under mutex_: reaps `r` if it has exited; true if it did (the caller forgets it).
+    bool reap_locked(released& r) {
+        if (reap_child(r.pid, r.pidfd.get(), nullptr, r.start_time) == child_state_seen::running) return false;
+        if (r.watched)
+            set_.unwatch_exit(r.pid, r.pidfd.get());
+        else
+            --unwatched_;
+        if (r.pidfd) --pidfds_held_;
         return true;
     }
 
-    void sweep_incoming_locked() noexcept {
-        for (auto it = incoming_.begin(); it != incoming_.end();) {
-            if (reap_child(it->pid, it->pidfd.get(), nullptr, it->start_time) == child_state_seen::running) {
+    void sweep_locked() {
+        for (auto it = released_.begin(); it != released_.end();) {
+            if (reap_locked(it->second))
+                it = released_.erase(it);
+            else
                 ++it;
-                continue;
-            }
-            if (it->pidfd) --pidfds_held_;
-            it = incoming_.erase(it);
         }
     }
 
-    /// Moves what was adopted into the thread's own lists, and starts watching it.
-    void take_incoming(std::vector<entry>& children, std::vector<pipe_entry>& pipes, bool& arrived) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        arrived = !incoming_.empty();
-        for (auto& e : incoming_) {
-#if LIFTOFF_DETAIL_KQUEUE
-            // ESRCH: it has exited already; anything else: the timer looks at it instead.
-            e.watched = kqueue_watch_exit(kq_.get(), e.pid) == 0;
-            e.due = true;  // it may have exited before it was watched
-#else
-            // A pidfd is watched where waitid(P_PIDFD) works (Linux 5.4); before, by pid.
-            child_state_seen seen = child_state_seen::running;
-            e.watched = e.pidfd && pidfd_look(e.pidfd.get(), false, seen, nullptr);
-            e.due = true;  // it may have exited before it arrived here
-#endif  // LIFTOFF_DETAIL_KQUEUE
-            children.push_back(std::move(e));
-        }
-        for (auto& p : incoming_pipes_) {
-#if LIFTOFF_DETAIL_KQUEUE
-            // Registered while the thread holds it; a pipe it cannot watch is closed (the writer
-            // gets EPIPE, not a full pipe for ever).
-            if (kqueue_add(kq_.get(), static_cast<uintptr_t>(p.get()), EVFILT_READ, 0, 0) != 0) continue;
-#endif  // LIFTOFF_DETAIL_KQUEUE
-            pipes.push_back({std::move(p), false});
-        }
-        incoming_.clear();
-        incoming_pipes_.clear();
-        count_ = children.size();
-        pipe_count_ = pipes.size();
-    }
-
-    /// Blocks until something is due or `timeout_ms` (-1: no limit) passes; marks what is due.
-    void wait_events(std::vector<entry>& children, std::vector<pipe_entry>& pipes, int timeout_ms) {
-        char scratch[256];
-#if LIFTOFF_DETAIL_KQUEUE
-        struct kevent got[64];
-        const timespec ts = timespec_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms));
-        const int n = ::kevent(kq_.get(), nullptr, 0, got, 64, timeout_ms < 0 ? nullptr : &ts);
-        for (int i = 0; i < n; ++i) {
-            const auto id = got[i].ident;
-            if (got[i].filter == EVFILT_PROC) {
-                // NOTE_EXIT can come before the child is a zombie (XNU, the BSDs; libuv met
-                // it), so waitpid(WNOHANG) may still say it runs, and this one-shot event is
-                // used up: from now on the timer looks at it until it is reaped. Not a blocking
-                // waitpid: if the application reaped it meanwhile and its pid went to another
-                // child, that would hold this thread for the other child's whole life.
-                for (auto& c : children)
-                    if (static_cast<uintptr_t>(c.pid) == id) {
-                        c.due = true;
-                        c.watched = false;
-                    }
-            } else if (id == static_cast<uintptr_t>(wake_read_.get())) {
-                while (::read(wake_read_.get(), scratch, sizeof scratch) > 0) {
-                }
-            } else {
-                for (auto& p : pipes)
-                    if (static_cast<uintptr_t>(p.fd.get()) == id) p.ready = true;
-            }
-        }
-#else
-        // fds: [wake][one per child with a pidfd][one per pipe]
-        std::vector<pollfd>& fds = poll_set_;
-        fds.clear();
-        fds.push_back({wake_read_.get(), POLLIN, 0});
-        for (auto& c : children)
-            if (c.watched) fds.push_back({c.pidfd.get(), POLLIN, 0});
-        for (auto& p : pipes)
-            fds.push_back({p.fd.get(), POLLIN, 0});
-        if (::poll(fds.data(), static_cast<nfds_t>(fds.size()), timeout_ms) <= 0) return;
-        if (fds[0].revents != 0) {
-            while (::read(wake_read_.get(), scratch, sizeof scratch) > 0) {
-            }
-        }
-        std::size_t i = 1;
-        for (auto& c : children)
-            if (c.watched) c.due = fds[i++].revents != 0 || c.due;
-        for (auto& p : pipes)
-            p.ready = fds[i++].revents != 0;
-#endif  // LIFTOFF_DETAIL_KQUEUE
-    }
-
-    void run() {
-        using clock = std::chrono::steady_clock;
-        constexpr auto first_interval = std::chrono::milliseconds(20), longest = std::chrono::milliseconds(1000);
-        std::vector<entry> children;
-        std::vector<pipe_entry> pipes;
-        std::vector<char> scratch(64 * 1024);
-        auto interval = first_interval;
-        auto next_look = clock::now() + interval;
+    // --- the threads -------------------------------------------------------------------------
+    void serve() {
         for (;;) {
-            bool arrived = false;
-            take_incoming(children, pipes, arrived);
-            const bool unwatched =
-                std::any_of(children.begin(), children.end(), [](const entry& c) { return !c.watched; });
-            if (arrived) {
-                interval = first_interval;
-                next_look = clock::now() + interval;
+            {
+                std::unique_lock<std::mutex> lock(mutex_);
+                if (idle_ > 0 && threads_ > 1) {  // back from a callback, and a spare already waits
+                    --threads_;
+                    return;
+                }
+                ++idle_;
+                cv_.wait(lock, [&] { return !leader_; });
+                --idle_;
+                leader_ = true;
             }
-            int timeout = -1;
-            if (unwatched) {
-                const auto left = std::chrono::ceil<std::chrono::milliseconds>(next_look - clock::now()).count();
-                timeout = static_cast<int>(std::max<long long>(0, left));
-            }
-            wait_events(children, pipes, timeout);
-            rounds_.fetch_add(1, std::memory_order_relaxed);
+            leading() = true;
+            lead();
+        }
+    }
 
-            // The timer: every child without an event of its own is looked at by pid.
-            bool timer = false;
-            if (unwatched && clock::now() >= next_look) {
-                timer = true;
-                for (auto& c : children)
-                    if (!c.watched) c.due = true;
+    /// Waits on the poller and handles what is ready, until this thread hands the poller on.
+    void lead() {
+        std::uint64_t keys[poller::max_events];
+        for (;;) {
+            const int n = set_.wait(keys, timeout_ms());
+            rounds_.fetch_add(1, std::memory_order_relaxed);
+            for (int i = 0; i < n && leading(); ++i)
+                dispatch(keys[i]);
+            if (leading()) run_deadlines();
+            if (leading()) look_by_pid();
+            // Handed on: the events not handled are reported again to the new leader.
+            if (!leading()) return;
+        }
+    }
+
+    void dispatch(std::uint64_t k) {
+        if (k == poller::wake_key) {
+            set_.clear_wake();
+            return;
+        }
+        const std::uint64_t id = k >> 2;
+        const unsigned which = static_cast<unsigned>(k & 3);
+        std::shared_ptr<loop_client> c;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (which == exit_which) {
+                auto it = released_.find(id);
+                if (it == released_.end()) return;
+                if (reap_locked(it->second)) {
+                    released_.erase(it);
+                } else if (exit_watch_by_kqueue) {
+                    // NOTE_EXIT can come before the child is a zombie (XNU, the BSDs; libuv met
+                    // it), and the one-shot event is used up: the timer looks from now on.
+                    it->second.watched = false;
+                    ++unwatched_;
+                    look_soon_locked();
+                }
+                return;
             }
-            std::size_t reaped = 0, reaped_pidfds = 0;
-            for (auto it = children.begin(); it != children.end();) {
-                if (!it->due ||
-                    reap_child(it->pid, it->pidfd.get(), nullptr, it->start_time) == child_state_seen::running) {
-                    it->due = false;
+            auto it = clients_.find(id);
+            if (it == clients_.end()) return;  // forgotten since the event was queued
+            c = it->second;
+        }
+        c->on_ready(which);
+    }
+
+    int timeout_ms() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        clock::time_point next = clock::time_point::max();
+        for (const auto& d : deadlines_)
+            next = std::min(next, d.first);
+        if (unwatched_ > 0) next = std::min(next, next_look_);
+        if (next == clock::time_point::max()) return -1;
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(next - clock::now()).count();
+        return static_cast<int>(std::min<long long>(std::max<long long>(left, 0), 0x7fffffff));
+    }
+
+    void run_deadlines() {
+        std::vector<std::uint64_t> due;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            const auto now = clock::now();
+            for (auto it = deadlines_.begin(); it != deadlines_.end();) {
+                if (it->first > now) {
                     ++it;
                     continue;
                 }
-                ++reaped;
-                if (it->pidfd) ++reaped_pidfds;
-                it = children.erase(it);
+                due.push_back(it->second);
+                it = deadlines_.erase(it);
             }
-            if (timer) {
-                // Back off while nothing changes; look sooner again once something does.
-                interval = reaped > 0 ? first_interval : std::min<std::chrono::milliseconds>(interval * 2, longest);
-                next_look = clock::now() + interval;
+        }
+        for (std::size_t i = 0; i < due.size(); ++i) {
+            const std::uint64_t id = due[i];
+            if (!leading()) {  // handed on meanwhile: the rest is the next leader's
+                for (; i < due.size(); ++i)
+                    call_at(due[i], clock::now());
+                return;
             }
-            for (auto it = pipes.begin(); it != pipes.end();) {
-                bool done = false;
-                if (it->ready) {
-                    it->ready = false;
-                    const ssize_t got = ::read(it->fd.get(), scratch.data(), scratch.size());
-                    done = got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR);
-                }
-                it = done ? pipes.erase(it) : it + 1;  // closing it also ends its kqueue watch
+            std::shared_ptr<loop_client> c;
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                auto it = clients_.find(id);
+                if (it == clients_.end()) continue;
+                c = it->second;
             }
-            std::lock_guard<std::mutex> lock(mutex_);
-            pidfds_held_ -= reaped_pidfds;
-            count_ = children.size();
-            pipe_count_ = pipes.size();
+            if (!c->on_deadline()) call_at(id, clock::now() + std::chrono::milliseconds(5));
         }
     }
 
+    /// The timer: every released child without an event of its own is looked at by pid.
+    void look_by_pid() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (unwatched_ == 0 || clock::now() < next_look_) return;
+        std::size_t reaped = 0;
+        for (auto it = released_.begin(); it != released_.end();) {
+            if (!it->second.watched && reap_locked(it->second)) {
+                ++reaped;
+                it = released_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        // Back off while nothing changes; look sooner again once something does.
+        interval_ = reaped > 0 ? first_interval : std::min<std::chrono::milliseconds>(interval_ * 2, longest_interval);
+        next_look_ = clock::now() + interval_;
+    }
+
+    static constexpr std::chrono::milliseconds first_interval{20}, longest_interval{1000};
     static inline std::atomic<bool> setup_pending_{false};  // see retry_if_pending()
 
     const pid_t owner_;
+    poller set_;
     std::atomic<std::size_t> rounds_{0};
-    std::mutex mutex_;
-    std::vector<entry> incoming_;
-    std::vector<unique_fd> incoming_pipes_;
-    std::size_t count_ = 0;
-    std::size_t pipe_count_ = 0;
-    std::size_t pidfds_held_ = 0;  // pidfds in incoming_ and in the thread's list
-    bool started_ = false;
-    unique_fd wake_read_;
-    unique_fd wake_write_;
-#if LIFTOFF_DETAIL_KQUEUE
-    unique_fd kq_;
-#else
-    std::vector<pollfd> poll_set_;  // the thread's only
-#endif  // LIFTOFF_DETAIL_KQUEUE
+    std::mutex mutex_;  // everything below
+    std::condition_variable cv_;
+    bool opened_ = false, started_ = false;
+    bool leader_ = false;  // a thread holds the poller
+    std::size_t threads_ = 0, idle_ = 0;
+    std::uint64_t next_id_ = 1;
+    std::unordered_map<std::uint64_t, std::shared_ptr<loop_client>> clients_;
+    std::vector<std::pair<clock::time_point, std::uint64_t>> deadlines_;
+    std::unordered_map<std::uint64_t, released> released_;
+    std::size_t pidfds_held_ = 0;
+    std::size_t unwatched_ = 0;  // released children the timer looks at
+    std::chrono::milliseconds interval_{first_interval};
+    clock::time_point next_look_{};
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+class posix_drain : public loop_client, public std::enable_shared_from_this<posix_drain> {
+public:
+    posix_drain() = default;
+    posix_drain(const posix_drain&) = delete;
+    posix_drain& operator=(const posix_drain&) = delete;
+
+    /// Set-up, before start(): a read end for stdout or stderr and what to do with it.
+    void watch(output o, unique_fd fd, output_sink sink) {
+        set_nonblocking(fd.get());
+        fds_[index(o)] = std::move(fd);
+        sinks_[index(o)] = std::move(sink);
+    }
+    /// Set-up, before start(): the write end of stdin and the text to feed it.
+    void feed(unique_fd fd, std::shared_ptr<const std::string> text) {
+        set_nonblocking(fd.get());
+        fds_[stdin_index] = std::move(fd);
+        text_ = std::move(text);
+    }
+    bool needed() const noexcept { return fds_[0] || fds_[1] || fds_[stdin_index]; }
+
+    /// Hands the streams to the process's event loop. Returns 0 or an errno value (nothing
+    /// registered): the loop's poller or first thread could not be made (EMFILE, ENOMEM...).
+    int start(std::chrono::milliseconds grace) {
+        grace_ = grace;
+        event_loop& loop = event_loop::instance();
+        int err = 0;
+        const std::uint64_t id = loop.enroll(shared_from_this(), err);
+        if (id == 0) return err;
+        std::lock_guard<std::mutex> lock(dispatch_);
+        loop_ = &loop;
+        id_ = id;
+        for (unsigned s = 0; s < 3; ++s) {
+            if (!fds_[s]) continue;
+            if (const int e = loop.set().add(fds_[s].get(), s == stdin_index, event_loop::key(id, s))) {
+                err = e;
+                break;
+            }
+            registered_[s] = true;
+        }
+        if (err != 0) stop_locked();
+        return err;
+    }
+    bool started() const noexcept { return loop_ != nullptr; }
+    /// True while this thread runs one of this drain's io::lines callbacks.
+    bool on_own_thread() const noexcept { return mark_.here(); }
+
+    /// The child has exited: finish within the grace (a grandchild may hold a pipe open).
+    void child_exited() {
+        std::lock_guard<std::mutex> lock(dispatch_);
+        if (!loop_ || done_ || stopped_ || grace_started_) return;
+        grace_started_ = true;
+        loop_->call_at(id_, deadline_after(grace_));
+    }
+    /// Waits until every stream has ended, or been cut at the end of the grace.
+    void join() {
+        std::unique_lock<std::mutex> lock(dispatch_);
+        if (!loop_ || abandoned_) return;
+        changed_.wait(lock, [&] { return done_ || stopped_; });
+    }
+    /// Stops serving now (release, settle): the pipes stay open for take_pipes(). Waits for a
+    /// callback of this drain on another thread to return (not for one on this thread).
+    void stop() {
+        std::unique_lock<std::mutex> lock(dispatch_);
+        if (!mark_.here()) changed_.wait(lock, [&] { return !in_callback_; });
+        stop_locked();
+    }
+    /// In a forked copy, where the loop's threads do not exist: forget them without waiting.
+    void abandon() noexcept { abandoned_ = true; }
+
+    std::mutex& lock() noexcept { return lock_; }
+    output_sink& sink(output o) noexcept { return sinks_[index(o)]; }
+    const output_sink& sink(output o) const noexcept { return sinks_[index(o)]; }
+
+    /// After the child has exited: stop serving, take what the pipes hold now (the child's last
+    /// words are all there), and finish the sinks without waiting for a grandchild that still
+    /// holds a pipe. The pipes left open are then for take_pipes(). Never blocks on the child.
+    void settle() {
+        stop();
+        char buf[16 * 1024];
+        for (unsigned s = 0; s < 2; ++s) {
+            if (!fds_[s]) {
+                if (!finished_[s]) sinks_[s].finish(false, lock_);
+                finished_[s] = true;
+                continue;
+            }
+            for (;;) {
+                const ssize_t got = retry_eintr([&] { return ::read(fds_[s].get(), buf, sizeof buf); });
+                if (got > 0) {
+                    sinks_[s].feed(buf, static_cast<std::size_t>(got), lock_);
+                    continue;
+                }
+                if (got == 0 || errno != EAGAIN) fds_[s].reset();
+                break;
+            }
+            sinks_[s].finish(false, lock_);
+            finished_[s] = true;
+        }
+    }
+
+    /// After stop(): the output pipes still open (stdin is closed), for the loop to read and drop.
+    std::vector<unique_fd> take_pipes() {
+        std::lock_guard<std::mutex> lock(dispatch_);
+        std::vector<unique_fd> pipes;
+        for (unsigned s = 0; s < 2; ++s)
+            if (fds_[s]) pipes.push_back(std::move(fds_[s]));
+        fds_[stdin_index].reset();
+        return pipes;
+    }
+
+    /// Pipes a child (or a grandchild) still writes to after liftoff has let it go: read and
+    /// dropped until their end, so the writer never meets a full pipe or a SIGPIPE.
+    static void drop_pipes(std::vector<unique_fd> pipes) {
+        if (pipes.empty()) return;
+        auto d = std::make_shared<posix_drain>();
+        for (std::size_t i = 0; i < pipes.size() && i < 2; ++i)
+            d->watch(i == 0 ? output::out : output::err, std::move(pipes[i]), output_sink{});
+        // No loop to be had (no descriptor or thread to spare): the pipes close here, and the
+        // writer gets EPIPE rather than a full pipe for ever.
+        d->start(std::chrono::milliseconds(0));
+    }
+
+    // --- called by the loop ------------------------------------------------------------------
+    void on_ready(unsigned s) override {
+        std::unique_lock<std::mutex> lock(dispatch_);
+        if (stopped_ || !registered_[s]) return;
+        if (in_callback_) {
+            // Another thread runs a callback of this child: it serves this stream when done,
+            // so that this child's callbacks never run at the same time.
+            loop_->set().enable(fds_[s].get(), s == stdin_index, event_loop::key(id_, s), false);
+            deferred_[s] = true;
+            return;
+        }
+        if (s == stdin_index) {
+            feed_some();
+        } else if (sinks_[s].kind() == output_sink::mode::lines) {
+            loop_->set().enable(fds_[s].get(), false, event_loop::key(id_, s), false);
+            read_into_callbacks(lock, s);
+        } else {
+            read_some(s);
+        }
+        finish_if_done();
+    }
+
+    bool on_deadline() override {
+        std::unique_lock<std::mutex> lock(dispatch_);
+        if (stopped_ || done_) return true;
+        if (in_callback_) return false;  // asked again soon
+        // The grace is over: what a grandchild still holds open is cut.
+        bool lines = false;
+        for (unsigned s = 0; s < 3; ++s) {
+            unregister(s);
+            if (s < 2 && fds_[s]) {
+                fds_[s].reset();
+                cut_[s] = true;
+            }
+            lines = lines || (s < 2 && !finished_[s] && sinks_[s].kind() == output_sink::mode::lines);
+        }
+        fds_[stdin_index].reset();
+        if (lines) {
+            in_callback_ = true;
+            lock.unlock();
+            loop_->hand_off();
+            mark_.claim();
+            for (unsigned s = 0; s < 2; ++s)
+                if (!finished_[s]) sinks_[s].finish(cut_[s], lock_);
+            mark_.release();
+            lock.lock();
+            in_callback_ = false;
+        } else {
+            for (unsigned s = 0; s < 2; ++s)
+                if (!finished_[s]) sinks_[s].finish(cut_[s], lock_);
+        }
+        finished_[0] = finished_[1] = true;
+        finish_if_done();
+        return true;
+    }
+
+private:
+    static constexpr unsigned stdin_index = 2;
+    static unsigned index(output o) noexcept { return static_cast<unsigned>(o) - 1; }
+
+    // All below under dispatch_.
+
+    void unregister(unsigned s) noexcept {
+        if (!registered_[s]) return;
+        loop_->set().remove(fds_[s].get(), s == stdin_index);
+        registered_[s] = false;
+    }
+
+    void stop_locked() {
+        if (stopped_) return;
+        for (unsigned s = 0; s < 3; ++s)
+            if (loop_) unregister(s);
+        stopped_ = true;
+        if (loop_) loop_->forget(id_);
+        changed_.notify_all();
+    }
+
+    /// Once no stream is left: the child's streams are done; the loop forgets them.
+    void finish_if_done() {
+        if (done_ || registered_[0] || registered_[1] || registered_[2]) return;
+        done_ = true;
+        loop_->forget(id_);
+        changed_.notify_all();
+    }
+
+    void read_some(unsigned s) {
+        char buf[64 * 1024];
+        const ssize_t got = retry_eintr([&] { return ::read(fds_[s].get(), buf, sizeof buf); });
+        if (got > 0) {
+            sinks_[s].feed(buf, static_cast<std::size_t>(got), lock_);
+        } else if (got == 0 || errno != EAGAIN) {
+            end_stream(s);
+            sinks_[s].finish(false, lock_);
+            finished_[s] = true;
+        }
+    }
+
+    void end_stream(unsigned s) {
+        unregister(s);
+        fds_[s].reset();
+    }
+
+    /// An io::lines stream (already disabled in the poller): read, then run the callbacks
+    /// after handing the poller to another thread, so that a slow callback holds up this child
+    /// alone. Streams of this child that became ready meanwhile are reported again after.
+    void read_into_callbacks(std::unique_lock<std::mutex>& lock, unsigned s) {
+        char buf[64 * 1024];
+        const ssize_t got = retry_eintr([&] { return ::read(fds_[s].get(), buf, sizeof buf); });
+        const bool ended = got == 0 || (got < 0 && errno != EAGAIN);
+        if (ended) end_stream(s);
+        if (got > 0 || ended) {
+            in_callback_ = true;
+            lock.unlock();
+            loop_->hand_off();
+            mark_.claim();
+            if (got > 0)
+                sinks_[s].feed(buf, static_cast<std::size_t>(got), lock_);
+            else
+                sinks_[s].finish(false, lock_);
+            mark_.release();
+            lock.lock();
+            in_callback_ = false;
+            if (ended) finished_[s] = true;
+            changed_.notify_all();
+            if (stopped_) return;  // the callback released its own child: the streams are gone
+        }
+        for (unsigned o = 0; o < 3; ++o) {
+            const bool again = o == s || deferred_[o];
+            deferred_[o] = false;
+            if (again && registered_[o])
+                loop_->set().enable(fds_[o].get(), o == stdin_index, event_loop::key(id_, o), true);
+        }
+    }
+
+    void feed_some() {
+        const std::string& text = *text_;
+        while (text_offset_ < text.size()) {
+            // The loop's threads block SIGPIPE, so a child that stopped reading gives EPIPE here.
+            const ssize_t put = retry_eintr([&] {
+                return ::write(fds_[stdin_index].get(), text.data() + text_offset_, text.size() - text_offset_);
+            });
+            if (put < 0) {
+                if (errno == EAGAIN) return;
+                break;  // EPIPE: the child no longer reads stdin; that is its business
+            }
+            text_offset_ += static_cast<std::size_t>(put);
+        }
+        end_stream(stdin_index);  // all written (or refused): the child sees end of file
+    }
+
+    unique_fd fds_[3];  // stdout, stderr, stdin
+    output_sink sinks_[2];
+    bool registered_[3] = {false, false, false};
+    bool deferred_[3] = {false, false, false};
+    bool finished_[2] = {false, false};  // the sink has had finish()
+    bool cut_[2] = {false, false};
+    std::shared_ptr<const std::string> text_;
+    std::size_t text_offset_ = 0;
+    std::chrono::milliseconds grace_{250};
+    event_loop* loop_ = nullptr;
+    std::uint64_t id_ = 0;
+    bool in_callback_ = false;
+    bool grace_started_ = false;
+    bool done_ = false;
+    bool stopped_ = false;
+    bool abandoned_ = false;
+    std::mutex dispatch_;  // one thread at a time serves this child; everything above
+    std::condition_variable changed_;
+    std::mutex lock_;  // the captured text, read by other threads while the loop appends
+    thread_mark mark_;
 };
 
 }  // namespace detail
@@ -5860,18 +6148,40 @@ public:
     posix_process() = default;
     posix_process(const posix_process&) = delete;
     posix_process& operator=(const posix_process&) = delete;
-    ~posix_process() = default;
+    ~posix_process() {
+        if (!inherited()) drain_->stop();  // a launch that failed half-way: the loop lets go first
+        if (counted_) pidfds_held().fetch_sub(1);
+    }
 
     pid_type pid() const noexcept { return pid_; }
 
     // --- set up by the platform's spawn -------------------------------------------------
+    /// Children that keep their pidfd at once, process-wide (Linux). Beyond, a child is known
+    /// by its pid and its start time, as released children are (event_loop.hpp): so a thousand
+    /// children cost the two descriptors of their pipes each, as a hand-written loop's do.
+    static constexpr std::size_t pidfd_budget = 32;
+
     void adopt(pid_t pid, int pidfd, bool group) noexcept {
         pid_ = pid;
         pidfd_.reset(pidfd);
         group_ = group;
         owner_ = ::getpid();
+        if (!pidfd_) return;
+        if (pidfds_held().fetch_add(1) < pidfd_budget) {
+            counted_ = true;
+            return;
+        }
+        pidfds_held().fetch_sub(1);
+        // Read while the pidfd still says the child is ours: the time read is its own.
+        start_time_ = process_start_time(pid);
+        if (start_time_ != 0) pidfd_.reset();  // no /proc to read: it keeps its pidfd
     }
-    posix_drain& drain() noexcept { return drain_; }
+    /// Children holding a pidfd now (for tests and diagnostics).
+    static std::atomic<std::size_t>& pidfds_held() noexcept {
+        static std::atomic<std::size_t> held{0};
+        return held;
+    }
+    posix_drain& drain() noexcept { return *drain_; }
     void set_stdin_pipe(unique_fd fd) noexcept {
         set_nonblocking(fd.get());  // a blocked write_stdin() waits in poll(), where close_stdin() can wake it
         stdin_pipe_ = std::move(fd);
@@ -5931,6 +6241,9 @@ public:
             if (r == 1 && sig == SIGTERM) pidfd_signal(pidfd_.get(), SIGCONT);
             if (r >= 0) return r == 1;
         }
+        // Beyond the pidfd budget: a pid that names a process started at another time is not
+        // this child (reaped behind liftoff's back, the pid reused).
+        if (start_time_ != 0 && process_start_time(pid_) != start_time_) return false;
         const pid_t target = group_ ? -pid_ : pid_;
         bool sent = ::kill(target, sig) == 0 || (group_ && ::kill(pid_, sig) == 0);
         if (sent && sig == SIGTERM) ::kill(target, SIGCONT);
@@ -5948,11 +6261,11 @@ public:
 
     // --- streams -----------------------------------------------------------------------------
     /// Tell the drain the child has gone; it finishes within its grace. Never blocks.
-    void note_exit() noexcept { drain_.child_exited(); }
-    /// Join the drain (after the child has been reaped).
-    void finish_streams() noexcept {
-        drain_.child_exited();
-        drain_.join();
+    void note_exit() { drain_->child_exited(); }
+    /// Waits for the streams to end (after the child has been reaped): at most the grace.
+    void finish_streams() {
+        drain_->child_exited();
+        drain_->join();
     }
 
     /// Writes all of `bytes`, waiting while the pipe is full. A close_stdin() on another thread
@@ -6010,13 +6323,12 @@ public:
     }
 
     /// After the child has been reaped: keep what its pipes hold now and hand the pipes a
-    /// grandchild may still hold (an application an opener started) to the reaper, which reads
-    /// and drops the rest, so that grandchild never gets a SIGPIPE. Never blocks.
+    /// grandchild may still hold (an application an opener started) to the event loop, which
+    /// reads and drops the rest, so that grandchild never gets a SIGPIPE. Never blocks.
     void settle_streams() {
         close_stdin();
-        drain_.settle();
-        auto pipes = drain_.take_pipes();
-        if (!pipes.empty()) posix_reaper::instance().adopt_pipes(std::move(pipes));
+        drain_->settle();
+        posix_drain::drop_pipes(drain_->take_pipes());
     }
 
     // --- a copy made by fork() -----------------------------------------------------------------
@@ -6025,19 +6337,21 @@ public:
     bool inherited() const noexcept { return owner_ != 0 && owner_ != ::getpid(); }
     /// In such a copy: let go of the thread that is not here (never joined), signal and reap
     /// nothing; the copy's descriptors are closed as the object goes.
-    void abandon() noexcept { drain_.abandon(); }
+    void abandon() noexcept { drain_->abandon(); }
 
     // --- letting go --------------------------------------------------------------------------
-    /// The child runs on; the reaper reaps it and drops what it writes to liftoff's pipes.
+    /// The child runs on; the event loop reaps it and drops what it writes to liftoff's pipes.
     void release() {
         close_stdin();
-        drain_.stop();
-        drain_.join();
+        drain_->stop();
         {
             std::lock_guard<std::mutex> lock(mutex_);
             if (status_) return;
         }
-        posix_reaper::instance().adopt(pid_, std::move(pidfd_), drain_.take_pipes());
+        event_loop::instance().adopt(pid_, std::move(pidfd_));
+        if (counted_) pidfds_held().fetch_sub(1);
+        counted_ = false;
+        posix_drain::drop_pipes(drain_->take_pipes());
         pid_ = -1;
     }
 
@@ -6114,10 +6428,34 @@ private:
         (void)r;  // already signalled is signalled
     }
 
+    /// Linux, a child beyond the pidfd budget: a wait opens a pidfd for itself
+    /// (pidfd_open, Linux 5.3), checks by the start time that it names this child, and closes
+    /// it after. 0: waited (look again); 1: the child is not ours any more (reaped behind
+    /// liftoff's back); -1: not here (the caller waits another way).
+    int await_with_own_pidfd(const std::chrono::steady_clock::time_point* deadline) noexcept {
+#if defined(__linux__) && defined(SYS_pidfd_open)
+        unique_fd fd(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
+        if (!fd) return errno == ESRCH ? 1 : -1;
+        if (start_time_ != 0 && process_start_time(pid_) != start_time_) return 1;
+        int ms = -1;
+        if (deadline != nullptr) {
+            const auto left =
+                std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now()).count();
+            ms = static_cast<int>(left > 0x7fffffff ? 0x7fffffff : (left < 1 ? 1 : left));
+        }
+        pollfd p{fd.get(), POLLIN, 0};
+        ::poll(&p, 1, ms);
+        return 0;
+#else
+        (void)deadline;
+        return -1;
+#endif  // __linux__ && SYS_pidfd_open
+    }
+
     /// Blocks until the child has exited or `deadline` (if any) passes; never reaps. True if it
     /// has exited or has been reaped (by another thread, or by the system).
     bool await_exit(const std::chrono::steady_clock::time_point* deadline) {
-        posix_reaper::retry_if_pending();
+        event_loop::retry_if_pending();
         for (;;) {
             {
                 std::lock_guard<std::mutex> lock(mutex_);
@@ -6146,7 +6484,9 @@ private:
             // hand the pid to someone else meanwhile; without a pidfd nothing can tell.
             if (pid_look(pid_) != child_state_seen::running) return true;  // gone: reaped already
             if (deadline != nullptr && std::chrono::steady_clock::now() >= *deadline) return false;
-            if (deadline == nullptr) {
+            if (const int r = await_with_own_pidfd(deadline); r >= 0) {  // Linux
+                if (r == 1) return true;
+            } else if (deadline == nullptr) {
                 siginfo_t done{};
                 ::waitid(P_PID, static_cast<id_t>(pid_), &done, WEXITED | WNOWAIT);  // EINTR: loop
             } else if (kqueue_await_exit(pid_, *deadline) < 0) {                     // macOS, the BSDs: kqueue
@@ -6168,7 +6508,7 @@ private:
     /// else has an unknown status: lost() or reaped_elsewhere() (see status_reaped_by_others).
     void reap_locked() noexcept {
         exit_status st;
-        const child_state_seen seen = reap_child(pid_, pidfd_.get(), &st);
+        const child_state_seen seen = reap_child(pid_, pidfd_.get(), &st, start_time_);
         if (seen == child_state_seen::running) return;
         status_ = seen == child_state_seen::exited ? st : status_reaped_by_others();
         note_exit();
@@ -6177,11 +6517,13 @@ private:
     mutable std::mutex mutex_;  // status_, and signals sent before the reap
     pid_t pid_ = -1;
     unique_fd pidfd_;
+    bool counted_ = false;               // pidfd_ counts in pidfds_held()
+    unsigned long long start_time_ = 0;  // without a pidfd (Linux): see process_start_time
     bool group_ = false;
     std::optional<exit_status> status_;
-    posix_drain drain_;
-    std::mutex stdin_writer_;  // one write_stdin() at a time
-    std::mutex stdin_lock_;    // the members below; never held while a write waits
+    std::shared_ptr<posix_drain> drain_ = std::make_shared<posix_drain>();  // the loop shares it
+    std::mutex stdin_writer_;                                               // one write_stdin() at a time
+    std::mutex stdin_lock_;  // the members below; never held while a write waits
     unique_fd stdin_pipe_;
     bool stdin_writing_ = false;
     bool stdin_close_asked_ = false;
@@ -6285,7 +6627,7 @@ struct posix_family : posix_system, posix_inspect {
 
     /// Sets up the streams, spawns, and hands the running child to `proc`.
     static spawn_failure spawn(const launch_spec& spec, process& proc) {
-        posix_reaper::retry_if_pending();    // a reaper that could not start earlier
+        event_loop::retry_if_pending();      // a loop that could not start earlier
         unique_fd child_side[3];             // what the child gets as 0, 1, 2
         unique_fd parent_side[3];            // our ends of its pipes
         int inherit_from[3] = {-1, -1, -1};  // a parent stream the child shares instead
@@ -6373,7 +6715,8 @@ struct posix_family : posix_system, posix_inspect {
         case spawn_stage::thread:
             if (e == ENOMEM)  // no memory or address space for it, its stack above all (see posix_thread)
                 return make(errc::resource_exhausted,
-                            "cannot start the thread that drains its output: out of memory or address space for its " +
+                            "cannot start the event loop thread that drains its output: out of memory or address "
+                            "space for its " +
                                 std::to_string(posix_thread::stack_size / 1024) + " KiB stack",
                             "raise the address-space limit (ulimit -v, RLIMIT_AS), or free memory");
             return *describe_common_stage(cmd, path, sf, is_resource_error(e), resource_remedy,

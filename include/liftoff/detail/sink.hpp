@@ -19,11 +19,14 @@ enum class output { out = 1, err = 2 };
 /// What a captured stream can have lost: its tail past the limit, or its end to a grandchild.
 enum class output_flag { truncated, cut };
 
-/// Marks the thread an object runs on: a drain claims its thread, so that an io::lines callback
-/// that stops or waits for its own child (on that thread) is known, and the thread not joined.
+/// Marks the thread an object runs on: a drain claims the thread that runs its io::lines
+/// callback, so that a callback that stops or waits for its own child is known, and not waited for.
 class thread_mark {
 public:
     void claim() const noexcept { current() = this; }
+    void release() const noexcept {
+        if (current() == this) current() = nullptr;
+    }
     bool here() const noexcept { return current() == this; }
 
 private:

@@ -1,240 +1,319 @@
-// liftoff/platform/posix/drain.hpp: the one thread per piped child that reads its stdout and
-// stderr and feeds io::text into its stdin, all in a single poll loop, so no pipe can fill up
-// and block the child whatever it does.
+// liftoff/platform/posix/drain.hpp: one child's piped streams as the event loop serves them:
+// its stdout and stderr read as they arrive (captured, split into lines, or dropped) and
+// io::text fed to its stdin, so no pipe can fill up and block the child whatever it does.
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <poll.h>
 #include <unistd.h>
-#if defined(__linux__)
-#include <sys/eventfd.h>
-#endif  // __linux__
 
-#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <new>
 #include <string>
 #include <vector>
 
 #include "../../detail/clock.hpp"
 #include "../../detail/sink.hpp"
+#include "event_loop.hpp"
 #include "fd.hpp"
 #include "system.hpp"
-#include "thread.hpp"
 
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
 
-class posix_drain {
+class posix_drain : public loop_client, public std::enable_shared_from_this<posix_drain> {
 public:
     posix_drain() = default;
     posix_drain(const posix_drain&) = delete;
     posix_drain& operator=(const posix_drain&) = delete;
-    ~posix_drain() { join(); }
 
     /// Set-up, before start(): a read end for stdout or stderr and what to do with it.
     void watch(output o, unique_fd fd, output_sink sink) {
         set_nonblocking(fd.get());
-        out_[static_cast<int>(o) - 1].fd = std::move(fd);
-        sinks_[static_cast<int>(o) - 1] = std::move(sink);
+        fds_[index(o)] = std::move(fd);
+        sinks_[index(o)] = std::move(sink);
     }
     /// Set-up, before start(): the write end of stdin and the text to feed it.
     void feed(unique_fd fd, std::shared_ptr<const std::string> text) {
         set_nonblocking(fd.get());
-        in_fd_ = std::move(fd);
+        fds_[stdin_index] = std::move(fd);
         text_ = std::move(text);
     }
-    bool needed() const noexcept { return out_[0].fd || out_[1].fd || in_fd_; }
+    bool needed() const noexcept { return fds_[0] || fds_[1] || fds_[stdin_index]; }
 
-    /// Starts the thread. Returns 0 or an errno value (nothing started): ENOMEM when there is
-    /// no address space for its stack.
+    /// Hands the streams to the process's event loop. Returns 0 or an errno value (nothing
+    /// registered): the loop's poller or first thread could not be made (EMFILE, ENOMEM...).
     int start(std::chrono::milliseconds grace) {
         grace_ = grace;
-#if defined(__linux__)
-        wake_read_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-        if (!wake_read_) return errno;
-#else
-        if (const int err = make_pipe(wake_read_, wake_write_)) return err;
-        set_nonblocking(wake_read_.get());
-        set_nonblocking(wake_write_.get());
-#endif                                            // __linux__
-        return thread_.start([this] { run(); });  // a small stack: see posix_thread
+        event_loop& loop = event_loop::instance();
+        int err = 0;
+        const std::uint64_t id = loop.enroll(shared_from_this(), err);
+        if (id == 0) return err;
+        std::lock_guard<std::mutex> lock(dispatch_);
+        loop_ = &loop;
+        id_ = id;
+        for (unsigned s = 0; s < 3; ++s) {
+            if (!fds_[s]) continue;
+            if (const int e = loop.set().add(fds_[s].get(), s == stdin_index, event_loop::key(id, s))) {
+                err = e;
+                break;
+            }
+            registered_[s] = true;
+        }
+        if (err != 0) stop_locked();
+        return err;
     }
-    bool started() const noexcept { return thread_.joinable(); }
-    /// True on this drain's own thread (see thread_mark).
+    bool started() const noexcept { return loop_ != nullptr; }
+    /// True while this thread runs one of this drain's io::lines callbacks.
     bool on_own_thread() const noexcept { return mark_.here(); }
 
     /// The child has exited: finish within the grace (a grandchild may hold a pipe open).
-    void child_exited() noexcept { signal(exited_flag); }
-    /// Stop now (release): the pipes stay open for take_pipes().
-    void stop() noexcept { signal(stop_flag); }
-    void join() noexcept {
-        if (thread_.joinable()) thread_.join();
+    void child_exited() {
+        std::lock_guard<std::mutex> lock(dispatch_);
+        if (!loop_ || done_ || stopped_ || grace_started_) return;
+        grace_started_ = true;
+        loop_->call_at(id_, deadline_after(grace_));
     }
-    /// In a forked copy, where the thread does not exist: forget it without joining.
-    void abandon() noexcept { thread_.abandon(); }
+    /// Waits until every stream has ended, or been cut at the end of the grace.
+    void join() {
+        std::unique_lock<std::mutex> lock(dispatch_);
+        if (!loop_ || abandoned_) return;
+        changed_.wait(lock, [&] { return done_ || stopped_; });
+    }
+    /// Stops serving now (release, settle): the pipes stay open for take_pipes(). Waits for a
+    /// callback of this drain on another thread to return (not for one on this thread).
+    void stop() {
+        std::unique_lock<std::mutex> lock(dispatch_);
+        if (!mark_.here()) changed_.wait(lock, [&] { return !in_callback_; });
+        stop_locked();
+    }
+    /// In a forked copy, where the loop's threads do not exist: forget them without waiting.
+    void abandon() noexcept { abandoned_ = true; }
 
     std::mutex& lock() noexcept { return lock_; }
-    output_sink& sink(output o) noexcept { return sinks_[static_cast<int>(o) - 1]; }
-    const output_sink& sink(output o) const noexcept { return sinks_[static_cast<int>(o) - 1]; }
+    output_sink& sink(output o) noexcept { return sinks_[index(o)]; }
+    const output_sink& sink(output o) const noexcept { return sinks_[index(o)]; }
 
-    /// After the child has exited: stop the thread, take what the pipes hold now (the child's
-    /// last words are all there), and finish the sinks without waiting for a grandchild that
-    /// still holds a pipe. The pipes left open are then for take_pipes(). Never blocks.
+    /// After the child has exited: stop serving, take what the pipes hold now (the child's last
+    /// words are all there), and finish the sinks without waiting for a grandchild that still
+    /// holds a pipe. The pipes left open are then for take_pipes(). Never blocks on the child.
     void settle() {
         stop();
-        join();
         char buf[16 * 1024];
-        for (int s = 0; s < 2; ++s) {
-            if (!out_[s].fd) continue;
+        for (unsigned s = 0; s < 2; ++s) {
+            if (!fds_[s]) {
+                if (!finished_[s]) sinks_[s].finish(false, lock_);
+                finished_[s] = true;
+                continue;
+            }
             for (;;) {
-                const ssize_t got = retry_eintr([&] { return ::read(out_[s].fd.get(), buf, sizeof buf); });
+                const ssize_t got = retry_eintr([&] { return ::read(fds_[s].get(), buf, sizeof buf); });
                 if (got > 0) {
                     sinks_[s].feed(buf, static_cast<std::size_t>(got), lock_);
                     continue;
                 }
-                if (got == 0 || errno != EAGAIN) out_[s].fd.reset();
+                if (got == 0 || errno != EAGAIN) fds_[s].reset();
                 break;
             }
             sinks_[s].finish(false, lock_);
+            finished_[s] = true;
         }
     }
 
-    /// After stop() and join(): the output pipes still open, for the reaper to drain and drop.
+    /// After stop(): the output pipes still open (stdin is closed), for the loop to read and drop.
     std::vector<unique_fd> take_pipes() {
+        std::lock_guard<std::mutex> lock(dispatch_);
         std::vector<unique_fd> pipes;
-        for (auto& o : out_)
-            if (o.fd) pipes.push_back(std::move(o.fd));
-        in_fd_.reset();
+        for (unsigned s = 0; s < 2; ++s)
+            if (fds_[s]) pipes.push_back(std::move(fds_[s]));
+        fds_[stdin_index].reset();
         return pipes;
     }
 
+    /// Pipes a child (or a grandchild) still writes to after liftoff has let it go: read and
+    /// dropped until their end, so the writer never meets a full pipe or a SIGPIPE.
+    static void drop_pipes(std::vector<unique_fd> pipes) {
+        if (pipes.empty()) return;
+        auto d = std::make_shared<posix_drain>();
+        for (std::size_t i = 0; i < pipes.size() && i < 2; ++i)
+            d->watch(i == 0 ? output::out : output::err, std::move(pipes[i]), output_sink{});
+        // No loop to be had (no descriptor or thread to spare): the pipes close here, and the
+        // writer gets EPIPE rather than a full pipe for ever.
+        d->start(std::chrono::milliseconds(0));
+    }
+
+    // --- called by the loop ------------------------------------------------------------------
+    void on_ready(unsigned s) override {
+        std::unique_lock<std::mutex> lock(dispatch_);
+        if (stopped_ || !registered_[s]) return;
+        if (in_callback_) {
+            // Another thread runs a callback of this child: it serves this stream when done,
+            // so that this child's callbacks never run at the same time.
+            loop_->set().enable(fds_[s].get(), s == stdin_index, event_loop::key(id_, s), false);
+            deferred_[s] = true;
+            return;
+        }
+        if (s == stdin_index) {
+            feed_some();
+        } else if (sinks_[s].kind() == output_sink::mode::lines) {
+            loop_->set().enable(fds_[s].get(), false, event_loop::key(id_, s), false);
+            read_into_callbacks(lock, s);
+        } else {
+            read_some(s);
+        }
+        finish_if_done();
+    }
+
+    bool on_deadline() override {
+        std::unique_lock<std::mutex> lock(dispatch_);
+        if (stopped_ || done_) return true;
+        if (in_callback_) return false;  // asked again soon
+        // The grace is over: what a grandchild still holds open is cut.
+        bool lines = false;
+        for (unsigned s = 0; s < 3; ++s) {
+            unregister(s);
+            if (s < 2 && fds_[s]) {
+                fds_[s].reset();
+                cut_[s] = true;
+            }
+            lines = lines || (s < 2 && !finished_[s] && sinks_[s].kind() == output_sink::mode::lines);
+        }
+        fds_[stdin_index].reset();
+        if (lines) {
+            in_callback_ = true;
+            lock.unlock();
+            loop_->hand_off();
+            mark_.claim();
+            for (unsigned s = 0; s < 2; ++s)
+                if (!finished_[s]) sinks_[s].finish(cut_[s], lock_);
+            mark_.release();
+            lock.lock();
+            in_callback_ = false;
+        } else {
+            for (unsigned s = 0; s < 2; ++s)
+                if (!finished_[s]) sinks_[s].finish(cut_[s], lock_);
+        }
+        finished_[0] = finished_[1] = true;
+        finish_if_done();
+        return true;
+    }
+
 private:
-    static constexpr unsigned exited_flag = 1, stop_flag = 2;
+    static constexpr unsigned stdin_index = 2;
+    static unsigned index(output o) noexcept { return static_cast<unsigned>(o) - 1; }
 
-    struct output {
-        unique_fd fd;
-    };
+    // All below under dispatch_.
 
-    void signal(unsigned flag) noexcept {
-        flags_.fetch_or(flag);
-        if (!thread_.joinable()) return;
-#if defined(__linux__)
-        const std::uint64_t one = 1;
-        const ssize_t r = ::write(wake_read_.get(), &one, sizeof one);
-#else
-        const char one = 1;
-        const ssize_t r = ::write(wake_write_.get(), &one, 1);
-#endif            // __linux__
-        (void)r;  // a full wake pipe already wakes the thread
+    void unregister(unsigned s) noexcept {
+        if (!registered_[s]) return;
+        loop_->set().remove(fds_[s].get(), s == stdin_index);
+        registered_[s] = false;
     }
 
-    void run() {
-        mark_.claim();
-        using clock = std::chrono::steady_clock;
+    void stop_locked() {
+        if (stopped_) return;
+        for (unsigned s = 0; s < 3; ++s)
+            if (loop_) unregister(s);
+        stopped_ = true;
+        if (loop_) loop_->forget(id_);
+        changed_.notify_all();
+    }
+
+    /// Once no stream is left: the child's streams are done; the loop forgets them.
+    void finish_if_done() {
+        if (done_ || registered_[0] || registered_[1] || registered_[2]) return;
+        done_ = true;
+        loop_->forget(id_);
+        changed_.notify_all();
+    }
+
+    void read_some(unsigned s) {
         char buf[64 * 1024];
-        std::size_t text_offset = 0;
-        bool have_deadline = false;
-        clock::time_point deadline;
-        bool stopped = false;
-        while (out_[0].fd || out_[1].fd || in_fd_) {
-            pollfd fds[4];
-            int which[4];
-            nfds_t n = 0;
-            for (int s = 0; s < 2; ++s) {
-                if (!out_[s].fd) continue;
-                fds[n] = {out_[s].fd.get(), POLLIN, 0};
-                which[n++] = s;
-            }
-            if (in_fd_) {
-                fds[n] = {in_fd_.get(), POLLOUT, 0};
-                which[n++] = 2;
-            }
-            fds[n] = {wake_read_.get(), POLLIN, 0};
-            which[n++] = 3;
-
-            int timeout = -1;
-            if (have_deadline) {
-                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
-                if (left.count() <= 0) break;
-                timeout = left.count() >= 0x7ffffffe ? 0x7fffffff : static_cast<int>(left.count()) + 1;
-            }
-            const int ready = ::poll(fds, n, timeout);
-            if (ready < 0 && errno != EINTR) break;
-            if (ready <= 0) continue;
-
-            for (nfds_t i = 0; i < n; ++i) {
-                if (fds[i].revents == 0) continue;
-                if (which[i] == 3) {
-                    drain_wake();
-                    const unsigned f = flags_.load();
-                    if (f & stop_flag) {
-                        stopped = true;
-                    } else if ((f & exited_flag) && !have_deadline) {
-                        have_deadline = true;
-                        deadline = deadline_after(grace_);
-                    }
-                } else if (which[i] == 2) {
-                    feed_some(text_offset);
-                } else {
-                    read_some(which[i], buf, sizeof buf);
-                }
-            }
-            if (stopped) return;  // release: leave the pipes and the sinks as they are
-        }
-        for (int s = 0; s < 2; ++s) {
-            const bool cut = static_cast<bool>(out_[s].fd);
-            out_[s].fd.reset();
-            sinks_[s].finish(cut, lock_);
-        }
-        in_fd_.reset();
-    }
-
-    void read_some(int s, char* buf, std::size_t size) {
-        const ssize_t got = retry_eintr([&] { return ::read(out_[s].fd.get(), buf, size); });
+        const ssize_t got = retry_eintr([&] { return ::read(fds_[s].get(), buf, sizeof buf); });
         if (got > 0) {
             sinks_[s].feed(buf, static_cast<std::size_t>(got), lock_);
         } else if (got == 0 || errno != EAGAIN) {
-            out_[s].fd.reset();
+            end_stream(s);
             sinks_[s].finish(false, lock_);
+            finished_[s] = true;
         }
     }
 
-    void feed_some(std::size_t& offset) {
+    void end_stream(unsigned s) {
+        unregister(s);
+        fds_[s].reset();
+    }
+
+    /// An io::lines stream (already disabled in the poller): read, then run the callbacks
+    /// after handing the poller to another thread, so that a slow callback holds up this child
+    /// alone. Streams of this child that became ready meanwhile are reported again after.
+    void read_into_callbacks(std::unique_lock<std::mutex>& lock, unsigned s) {
+        char buf[64 * 1024];
+        const ssize_t got = retry_eintr([&] { return ::read(fds_[s].get(), buf, sizeof buf); });
+        const bool ended = got == 0 || (got < 0 && errno != EAGAIN);
+        if (ended) end_stream(s);
+        if (got > 0 || ended) {
+            in_callback_ = true;
+            lock.unlock();
+            loop_->hand_off();
+            mark_.claim();
+            if (got > 0)
+                sinks_[s].feed(buf, static_cast<std::size_t>(got), lock_);
+            else
+                sinks_[s].finish(false, lock_);
+            mark_.release();
+            lock.lock();
+            in_callback_ = false;
+            if (ended) finished_[s] = true;
+            changed_.notify_all();
+            if (stopped_) return;  // the callback released its own child: the streams are gone
+        }
+        for (unsigned o = 0; o < 3; ++o) {
+            const bool again = o == s || deferred_[o];
+            deferred_[o] = false;
+            if (again && registered_[o])
+                loop_->set().enable(fds_[o].get(), o == stdin_index, event_loop::key(id_, o), true);
+        }
+    }
+
+    void feed_some() {
         const std::string& text = *text_;
-        while (offset < text.size()) {
-            // This thread blocks SIGPIPE, so a child that stopped reading gives EPIPE here.
-            const ssize_t put =
-                retry_eintr([&] { return ::write(in_fd_.get(), text.data() + offset, text.size() - offset); });
+        while (text_offset_ < text.size()) {
+            // The loop's threads block SIGPIPE, so a child that stopped reading gives EPIPE here.
+            const ssize_t put = retry_eintr([&] {
+                return ::write(fds_[stdin_index].get(), text.data() + text_offset_, text.size() - text_offset_);
+            });
             if (put < 0) {
                 if (errno == EAGAIN) return;
                 break;  // EPIPE: the child no longer reads stdin; that is its business
             }
-            offset += static_cast<std::size_t>(put);
+            text_offset_ += static_cast<std::size_t>(put);
         }
-        in_fd_.reset();  // all written (or refused): the child sees end of file
+        end_stream(stdin_index);  // all written (or refused): the child sees end of file
     }
 
-    void drain_wake() noexcept {
-        char scratch[64];
-        while (::read(wake_read_.get(), scratch, sizeof scratch) > 0) {
-        }
-    }
-
-    output out_[2];
+    unique_fd fds_[3];  // stdout, stderr, stdin
     output_sink sinks_[2];
-    unique_fd in_fd_;
+    bool registered_[3] = {false, false, false};
+    bool deferred_[3] = {false, false, false};
+    bool finished_[2] = {false, false};  // the sink has had finish()
+    bool cut_[2] = {false, false};
     std::shared_ptr<const std::string> text_;
-    unique_fd wake_read_;
-    unique_fd wake_write_;  // a pipe's write end where there is no eventfd
+    std::size_t text_offset_ = 0;
     std::chrono::milliseconds grace_{250};
-    std::atomic<unsigned> flags_{0};
-    std::mutex lock_;
-    posix_thread thread_;
+    event_loop* loop_ = nullptr;
+    std::uint64_t id_ = 0;
+    bool in_callback_ = false;
+    bool grace_started_ = false;
+    bool done_ = false;
+    bool stopped_ = false;
+    bool abandoned_ = false;
+    std::mutex dispatch_;  // one thread at a time serves this child; everything above
+    std::condition_variable changed_;
+    std::mutex lock_;  // the captured text, read by other threads while the loop appends
     thread_mark mark_;
 };
 

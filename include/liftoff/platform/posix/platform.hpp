@@ -22,7 +22,7 @@
 #include "inspect.hpp"
 #include "os.hpp"
 #include "process.hpp"
-#include "reaper.hpp"
+#include "event_loop.hpp"
 #include "spawn_request.hpp"
 #include "system.hpp"
 
@@ -86,7 +86,7 @@ struct posix_family : posix_system, posix_inspect {
 
     /// Sets up the streams, spawns, and hands the running child to `proc`.
     static spawn_failure spawn(const launch_spec& spec, process& proc) {
-        posix_reaper::retry_if_pending();    // a reaper that could not start earlier
+        event_loop::retry_if_pending();      // a loop that could not start earlier
         unique_fd child_side[3];             // what the child gets as 0, 1, 2
         unique_fd parent_side[3];            // our ends of its pipes
         int inherit_from[3] = {-1, -1, -1};  // a parent stream the child shares instead
@@ -174,7 +174,8 @@ struct posix_family : posix_system, posix_inspect {
         case spawn_stage::thread:
             if (e == ENOMEM)  // no memory or address space for it, its stack above all (see posix_thread)
                 return make(errc::resource_exhausted,
-                            "cannot start the thread that drains its output: out of memory or address space for its " +
+                            "cannot start the event loop thread that drains its output: out of memory or address "
+                            "space for its " +
                                 std::to_string(posix_thread::stack_size / 1024) + " KiB stack",
                             "raise the address-space limit (ulimit -v, RLIMIT_AS), or free memory");
             return *describe_common_stage(cmd, path, sf, is_resource_error(e), resource_remedy,

@@ -1,5 +1,5 @@
 // liftoff/platform/posix/process.hpp: the OS state of one running child on POSIX (pid, pidfd,
-// pipes, drain) and the verbs on it: wait without spinning, signal, release to the reaper.
+// pipes, drain) and the verbs on it: wait without spinning, signal, release to the event loop.
 // SPDX-License-Identifier: MIT
 #pragma once
 
@@ -13,6 +13,7 @@
 #endif
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -30,7 +31,7 @@
 #include "drain.hpp"
 #include "exit_watch.hpp"
 #include "fd.hpp"
-#include "reaper.hpp"
+#include "event_loop.hpp"
 #include "system.hpp"
 #include "thread.hpp"
 
@@ -45,18 +46,40 @@ public:
     posix_process() = default;
     posix_process(const posix_process&) = delete;
     posix_process& operator=(const posix_process&) = delete;
-    ~posix_process() = default;
+    ~posix_process() {
+        if (!inherited()) drain_->stop();  // a launch that failed half-way: the loop lets go first
+        if (counted_) pidfds_held().fetch_sub(1);
+    }
 
     pid_type pid() const noexcept { return pid_; }
 
     // --- set up by the platform's spawn -------------------------------------------------
+    /// Children that keep their pidfd at once, process-wide (Linux). Beyond, a child is known
+    /// by its pid and its start time, as released children are (event_loop.hpp): so a thousand
+    /// children cost the two descriptors of their pipes each, as a hand-written loop's do.
+    static constexpr std::size_t pidfd_budget = 32;
+
     void adopt(pid_t pid, int pidfd, bool group) noexcept {
         pid_ = pid;
         pidfd_.reset(pidfd);
         group_ = group;
         owner_ = ::getpid();
+        if (!pidfd_) return;
+        if (pidfds_held().fetch_add(1) < pidfd_budget) {
+            counted_ = true;
+            return;
+        }
+        pidfds_held().fetch_sub(1);
+        // Read while the pidfd still says the child is ours: the time read is its own.
+        start_time_ = process_start_time(pid);
+        if (start_time_ != 0) pidfd_.reset();  // no /proc to read: it keeps its pidfd
     }
-    posix_drain& drain() noexcept { return drain_; }
+    /// Children holding a pidfd now (for tests and diagnostics).
+    static std::atomic<std::size_t>& pidfds_held() noexcept {
+        static std::atomic<std::size_t> held{0};
+        return held;
+    }
+    posix_drain& drain() noexcept { return *drain_; }
     void set_stdin_pipe(unique_fd fd) noexcept {
         set_nonblocking(fd.get());  // a blocked write_stdin() waits in poll(), where close_stdin() can wake it
         stdin_pipe_ = std::move(fd);
@@ -116,6 +139,9 @@ public:
             if (r == 1 && sig == SIGTERM) pidfd_signal(pidfd_.get(), SIGCONT);
             if (r >= 0) return r == 1;
         }
+        // Beyond the pidfd budget: a pid that names a process started at another time is not
+        // this child (reaped behind liftoff's back, the pid reused).
+        if (start_time_ != 0 && process_start_time(pid_) != start_time_) return false;
         const pid_t target = group_ ? -pid_ : pid_;
         bool sent = ::kill(target, sig) == 0 || (group_ && ::kill(pid_, sig) == 0);
         if (sent && sig == SIGTERM) ::kill(target, SIGCONT);
@@ -133,11 +159,11 @@ public:
 
     // --- streams -----------------------------------------------------------------------------
     /// Tell the drain the child has gone; it finishes within its grace. Never blocks.
-    void note_exit() noexcept { drain_.child_exited(); }
-    /// Join the drain (after the child has been reaped).
-    void finish_streams() noexcept {
-        drain_.child_exited();
-        drain_.join();
+    void note_exit() { drain_->child_exited(); }
+    /// Waits for the streams to end (after the child has been reaped): at most the grace.
+    void finish_streams() {
+        drain_->child_exited();
+        drain_->join();
     }
 
     /// Writes all of `bytes`, waiting while the pipe is full. A close_stdin() on another thread
@@ -195,13 +221,12 @@ public:
     }
 
     /// After the child has been reaped: keep what its pipes hold now and hand the pipes a
-    /// grandchild may still hold (an application an opener started) to the reaper, which reads
-    /// and drops the rest, so that grandchild never gets a SIGPIPE. Never blocks.
+    /// grandchild may still hold (an application an opener started) to the event loop, which
+    /// reads and drops the rest, so that grandchild never gets a SIGPIPE. Never blocks.
     void settle_streams() {
         close_stdin();
-        drain_.settle();
-        auto pipes = drain_.take_pipes();
-        if (!pipes.empty()) posix_reaper::instance().adopt_pipes(std::move(pipes));
+        drain_->settle();
+        posix_drain::drop_pipes(drain_->take_pipes());
     }
 
     // --- a copy made by fork() -----------------------------------------------------------------
@@ -210,19 +235,21 @@ public:
     bool inherited() const noexcept { return owner_ != 0 && owner_ != ::getpid(); }
     /// In such a copy: let go of the thread that is not here (never joined), signal and reap
     /// nothing; the copy's descriptors are closed as the object goes.
-    void abandon() noexcept { drain_.abandon(); }
+    void abandon() noexcept { drain_->abandon(); }
 
     // --- letting go --------------------------------------------------------------------------
-    /// The child runs on; the reaper reaps it and drops what it writes to liftoff's pipes.
+    /// The child runs on; the event loop reaps it and drops what it writes to liftoff's pipes.
     void release() {
         close_stdin();
-        drain_.stop();
-        drain_.join();
+        drain_->stop();
         {
             std::lock_guard<std::mutex> lock(mutex_);
             if (status_) return;
         }
-        posix_reaper::instance().adopt(pid_, std::move(pidfd_), drain_.take_pipes());
+        event_loop::instance().adopt(pid_, std::move(pidfd_));
+        if (counted_) pidfds_held().fetch_sub(1);
+        counted_ = false;
+        posix_drain::drop_pipes(drain_->take_pipes());
         pid_ = -1;
     }
 
@@ -299,10 +326,34 @@ private:
         (void)r;  // already signalled is signalled
     }
 
+    /// Linux, a child beyond the pidfd budget: a wait opens a pidfd for itself
+    /// (pidfd_open, Linux 5.3), checks by the start time that it names this child, and closes
+    /// it after. 0: waited (look again); 1: the child is not ours any more (reaped behind
+    /// liftoff's back); -1: not here (the caller waits another way).
+    int await_with_own_pidfd(const std::chrono::steady_clock::time_point* deadline) noexcept {
+#if defined(__linux__) && defined(SYS_pidfd_open)
+        unique_fd fd(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
+        if (!fd) return errno == ESRCH ? 1 : -1;
+        if (start_time_ != 0 && process_start_time(pid_) != start_time_) return 1;
+        int ms = -1;
+        if (deadline != nullptr) {
+            const auto left =
+                std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now()).count();
+            ms = static_cast<int>(left > 0x7fffffff ? 0x7fffffff : (left < 1 ? 1 : left));
+        }
+        pollfd p{fd.get(), POLLIN, 0};
+        ::poll(&p, 1, ms);
+        return 0;
+#else
+        (void)deadline;
+        return -1;
+#endif  // __linux__ && SYS_pidfd_open
+    }
+
     /// Blocks until the child has exited or `deadline` (if any) passes; never reaps. True if it
     /// has exited or has been reaped (by another thread, or by the system).
     bool await_exit(const std::chrono::steady_clock::time_point* deadline) {
-        posix_reaper::retry_if_pending();
+        event_loop::retry_if_pending();
         for (;;) {
             {
                 std::lock_guard<std::mutex> lock(mutex_);
@@ -331,7 +382,9 @@ private:
             // hand the pid to someone else meanwhile; without a pidfd nothing can tell.
             if (pid_look(pid_) != child_state_seen::running) return true;  // gone: reaped already
             if (deadline != nullptr && std::chrono::steady_clock::now() >= *deadline) return false;
-            if (deadline == nullptr) {
+            if (const int r = await_with_own_pidfd(deadline); r >= 0) {  // Linux
+                if (r == 1) return true;
+            } else if (deadline == nullptr) {
                 siginfo_t done{};
                 ::waitid(P_PID, static_cast<id_t>(pid_), &done, WEXITED | WNOWAIT);  // EINTR: loop
             } else if (kqueue_await_exit(pid_, *deadline) < 0) {                     // macOS, the BSDs: kqueue
@@ -353,7 +406,7 @@ private:
     /// else has an unknown status: lost() or reaped_elsewhere() (see status_reaped_by_others).
     void reap_locked() noexcept {
         exit_status st;
-        const child_state_seen seen = reap_child(pid_, pidfd_.get(), &st);
+        const child_state_seen seen = reap_child(pid_, pidfd_.get(), &st, start_time_);
         if (seen == child_state_seen::running) return;
         status_ = seen == child_state_seen::exited ? st : status_reaped_by_others();
         note_exit();
@@ -362,11 +415,13 @@ private:
     mutable std::mutex mutex_;  // status_, and signals sent before the reap
     pid_t pid_ = -1;
     unique_fd pidfd_;
+    bool counted_ = false;               // pidfd_ counts in pidfds_held()
+    unsigned long long start_time_ = 0;  // without a pidfd (Linux): see process_start_time
     bool group_ = false;
     std::optional<exit_status> status_;
-    posix_drain drain_;
-    std::mutex stdin_writer_;  // one write_stdin() at a time
-    std::mutex stdin_lock_;    // the members below; never held while a write waits
+    std::shared_ptr<posix_drain> drain_ = std::make_shared<posix_drain>();  // the loop shares it
+    std::mutex stdin_writer_;                                               // one write_stdin() at a time
+    std::mutex stdin_lock_;  // the members below; never held while a write waits
     unique_fd stdin_pipe_;
     bool stdin_writing_ = false;
     bool stdin_close_asked_ = false;
