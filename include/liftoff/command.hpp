@@ -152,16 +152,17 @@ inline stream file(const path_arg& path) {
     return {kind::file, path.str()};
 }
 
-/// Drained into memory by a background thread; bytes past `limit` are read and dropped and
+/// Drained into memory by liftoff's event loop; bytes past `limit` are read and dropped and
 /// the stream is marked truncated. The child is never blocked by a full pipe.
 inline sink capture(std::size_t limit = std::size_t{64} << 20) {
     sink s(kind::capture);
     s.limit_ = limit;
     return s;
 }
-/// Each line (without its newline) is handed to `callback` on the drain thread as it arrives;
-/// an unterminated last line is handed over at the end. An exception the callback throws stops
-/// the callbacks and is rethrown by wait()/run().
+/// Each line (without its newline) is handed to `callback` on a thread of liftoff's event loop
+/// as it arrives; an unterminated last line is handed over at the end. One child's callbacks
+/// never run at the same time; a callback may block (it holds up its own child only). An
+/// exception the callback throws stops the callbacks and is rethrown by wait()/run().
 inline sink lines(std::function<void(std::string_view)> callback) {
     sink s(kind::lines);
     s.on_line_ = std::move(callback);
@@ -178,7 +179,7 @@ inline sink merge() {
     return sink(kind::merge);
 }
 
-/// Written to the child's stdin by a background thread, then closed.
+/// Written to the child's stdin by liftoff's event loop, then closed.
 inline source text(std::string data) {
     return source(kind::text, std::make_shared<const std::string>(std::move(data)));
 }

@@ -345,16 +345,17 @@ inline stream file(const path_arg& path) {
     return {kind::file, path.str()};
 }
 
-/// Drained into memory by a background thread; bytes past `limit` are read and dropped and
+/// Drained into memory by liftoff's event loop; bytes past `limit` are read and dropped and
 /// the stream is marked truncated. The child is never blocked by a full pipe.
 inline sink capture(std::size_t limit = std::size_t{64} << 20) {
     sink s(kind::capture);
     s.limit_ = limit;
     return s;
 }
-/// Each line (without its newline) is handed to `callback` on the drain thread as it arrives;
-/// an unterminated last line is handed over at the end. An exception the callback throws stops
-/// the callbacks and is rethrown by wait()/run().
+/// Each line (without its newline) is handed to `callback` on a thread of liftoff's event loop
+/// as it arrives; an unterminated last line is handed over at the end. One child's callbacks
+/// never run at the same time; a callback may block (it holds up its own child only). An
+/// exception the callback throws stops the callbacks and is rethrown by wait()/run().
 inline sink lines(std::function<void(std::string_view)> callback) {
     sink s(kind::lines);
     s.on_line_ = std::move(callback);
@@ -371,7 +372,7 @@ inline sink merge() {
     return sink(kind::merge);
 }
 
-/// Written to the child's stdin by a background thread, then closed.
+/// Written to the child's stdin by liftoff's event loop, then closed.
 inline source text(std::string data) {
     return source(kind::text, std::make_shared<const std::string>(std::move(data)));
 }
@@ -1861,6 +1862,9 @@ struct launch_spec {
     io::source in;
     io::sink out;
     io::sink err;
+    /// run(): the caller blocks until the child ends, so its own thread may serve the streams
+    /// (where the platform can; else they go to the event loop as a launch()'s do).
+    bool caller_waits = false;
 };
 
 /// The drain's sink for an output spec (inherit, null and files never reach the drain).
@@ -4766,6 +4770,7 @@ private:
 // its stdout and stderr read as they arrive (captured, split into lines, or dropped) and
 // io::text fed to its stdin, so no pipe can fill up and block the child whatever it does.
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -5961,6 +5966,21 @@ public:
         d->start(std::chrono::milliseconds(0));
     }
 
+    // --- served on the thread that waits (run()) ---------------------------------------------
+    /// Serves the streams on this thread until the child exits (`pidfd` becomes readable) or
+    /// `deadline` (if any) passes. True if it has exited.
+    bool serve_here_until_exit(int pidfd, const std::chrono::steady_clock::time_point* deadline) {
+        return serve_here(pidfd, deadline);
+    }
+    /// After the exit: serves until every stream has ended, or cuts what a grandchild still
+    /// holds once `grace` has passed.
+    void serve_here_after_exit(std::chrono::milliseconds grace) {
+        const auto deadline = deadline_after(grace);
+        serve_here(-1, &deadline);
+        std::unique_lock<std::mutex> lock(dispatch_);
+        if (!stopped_) cut_all(lock);
+    }
+
     // --- called by the loop ------------------------------------------------------------------
     void on_ready(unsigned s) override {
         std::unique_lock<std::mutex> lock(dispatch_);
@@ -5987,7 +6007,19 @@ public:
         std::unique_lock<std::mutex> lock(dispatch_);
         if (stopped_ || done_) return true;
         if (in_callback_) return false;  // asked again soon
-        // The grace is over: what a grandchild still holds open is cut.
+        cut_all(lock);
+        return true;
+    }
+
+private:
+    static constexpr unsigned stdin_index = 2;
+    static unsigned index(output o) noexcept { return static_cast<unsigned>(o) - 1; }
+
+    // All below under dispatch_.
+
+    /// The grace is over: what a grandchild still holds open is cut, and the sinks finished
+    /// (io::lines callbacks run after the loop, if it is on a loop thread, is handed on).
+    void cut_all(std::unique_lock<std::mutex>& lock) {
         bool lines = false;
         for (unsigned s = 0; s < 3; ++s) {
             unregister(s);
@@ -6001,7 +6033,7 @@ public:
         if (lines) {
             in_callback_ = true;
             lock.unlock();
-            loop_->hand_off();
+            if (loop_) loop_->hand_off();
             mark_.claim();
             for (unsigned s = 0; s < 2; ++s)
                 if (!finished_[s]) sinks_[s].finish(cut_[s], lock_);
@@ -6013,15 +6045,60 @@ public:
                 if (!finished_[s]) sinks_[s].finish(cut_[s], lock_);
         }
         finished_[0] = finished_[1] = true;
-        finish_if_done();
-        return true;
+        if (loop_)
+            finish_if_done();
+        else
+            done_ = true;
+        changed_.notify_all();
     }
 
-private:
-    static constexpr unsigned stdin_index = 2;
-    static unsigned index(output o) noexcept { return static_cast<unsigned>(o) - 1; }
-
-    // All below under dispatch_.
+    /// The loop of serve_here_*: poll on the open streams (and `pidfd`, if not -1). True when
+    /// `pidfd` became readable; false when the streams all ended (with no pidfd) or `deadline`
+    /// passed. Callbacks run here, on the caller's thread.
+    bool serve_here(int pidfd, const std::chrono::steady_clock::time_point* deadline) {
+        std::unique_lock<std::mutex> lock(dispatch_);
+        for (;;) {
+            if (stopped_) return false;
+            pollfd fds[4];
+            unsigned which[4];
+            nfds_t n = 0;
+            for (unsigned s = 0; s < 3; ++s) {
+                if (!fds_[s]) continue;
+                fds[n] = {fds_[s].get(), static_cast<short>(s == stdin_index ? POLLOUT : POLLIN), 0};
+                which[n++] = s;
+            }
+            if (pidfd >= 0) {
+                fds[n] = {pidfd, POLLIN, 0};
+                which[n++] = 3;
+            } else if (n == 0) {
+                return false;  // every stream has ended
+            }
+            int ms = -1;
+            if (deadline != nullptr) {
+                const auto left =
+                    std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now()).count();
+                if (left <= 0) return false;
+                ms = static_cast<int>(left > 0x7fffffff ? 0x7fffffff : left);
+            }
+            lock.unlock();
+            const int ready = ::poll(fds, n, ms);
+            lock.lock();
+            if (ready < 0 && errno != EINTR) return false;
+            for (nfds_t i = 0; ready > 0 && i < n && !stopped_; ++i) {
+                if (fds[i].revents == 0) continue;
+                const unsigned s = which[i];
+                if (s == 3) return true;
+                if (s == stdin_index) {
+                    feed_some();
+                } else {
+                    // run() hands out no handle: nothing but this thread can reach the drain.
+                    mark_.claim();
+                    read_some(s);
+                    mark_.release();
+                }
+            }
+        }
+    }
 
     void unregister(unsigned s) noexcept {
         if (!registered_[s]) return;
@@ -6182,6 +6259,15 @@ public:
         return held;
     }
     posix_drain& drain() noexcept { return *drain_; }
+    /// run() (`caller_waits`): the thread that waits serves the streams itself, with no event
+    /// loop and no hand-over between threads, where the child's exit can be waited for on the
+    /// same poll (a pidfd). False: the streams go to the event loop.
+    bool serve_streams_on_waiting_thread(bool caller_waits, std::chrono::milliseconds grace) noexcept {
+        if (!caller_waits || !pidfd_) return false;
+        served_here_ = true;
+        grace_ = grace;
+        return true;
+    }
     void set_stdin_pipe(unique_fd fd) noexcept {
         set_nonblocking(fd.get());  // a blocked write_stdin() waits in poll(), where close_stdin() can wake it
         stdin_pipe_ = std::move(fd);
@@ -6264,6 +6350,11 @@ public:
     void note_exit() { drain_->child_exited(); }
     /// Waits for the streams to end (after the child has been reaped): at most the grace.
     void finish_streams() {
+        if (served_here_) {
+            served_here_ = false;
+            drain_->serve_here_after_exit(grace_);
+            return;
+        }
         drain_->child_exited();
         drain_->join();
     }
@@ -6456,6 +6547,14 @@ private:
     /// has exited or has been reaped (by another thread, or by the system).
     bool await_exit(const std::chrono::steady_clock::time_point* deadline) {
         event_loop::retry_if_pending();
+        if (served_here_) {
+            if (drain_->serve_here_until_exit(pidfd_.get(), deadline)) return true;
+            // The deadline passed (a timeout): from here the event loop serves the streams, so
+            // they keep flowing while the child is stopped. Where it cannot start, they wait.
+            served_here_ = false;
+            drain_->start(grace_);
+            return false;
+        }
         for (;;) {
             {
                 std::lock_guard<std::mutex> lock(mutex_);
@@ -6517,6 +6616,8 @@ private:
     mutable std::mutex mutex_;  // status_, and signals sent before the reap
     pid_t pid_ = -1;
     unique_fd pidfd_;
+    bool served_here_ = false;  // see serve_streams_on_waiting_thread()
+    std::chrono::milliseconds grace_{0};
     bool counted_ = false;               // pidfd_ counts in pidfds_held()
     unsigned long long start_time_ = 0;  // without a pidfd (Linux): see process_start_time
     bool group_ = false;
@@ -6679,7 +6780,7 @@ struct posix_family : posix_system, posix_inspect {
         proc.adopt(res.pid, res.pidfd, r.new_group);
         kill_unless_handed_over<process> cleanup(proc);  // the child runs: a failure from here ends it
         hand_over_streams(spec, proc, parent_side);
-        if (proc.drain().needed()) {
+        if (proc.drain().needed() && !proc.serve_streams_on_waiting_thread(spec.caller_waits, cmd.drain_grace())) {
             if (const int e = proc.drain().start(cmd.drain_grace()))
                 return {spawn_stage::thread, {e, std::generic_category()}};
         }
@@ -6917,25 +7018,34 @@ namespace liftoff {
 inline namespace v0 {
 namespace detail {
 
-/// Shared with the child through CLONE_VM. The child reports a failure through `report_fd`, a
-/// close-on-exec pipe, not through this memory: under valgrind or qemu-user CLONE_VM is not
-/// honoured (the child becomes a fork), and a pipe still carries the report.
+/// Shared with the child through CLONE_VM. The child reports a failure in `report` once this
+/// process has seen CLONE_VM honoured; until then (and for good where it is not: valgrind,
+/// qemu-user make the child a fork) through `report_fd`, a close-on-exec pipe.
 struct clone_job {
     const posix_spawn_request* request;
     pid_t parent;
-    int report_fd;
+    int report_fd;      ///< -1: report in memory
     int shared_memory;  ///< set by the child: CLONE_VM (and so CLONE_VFORK) was honoured
+    int report[2];      ///< the failed stage and errno, where report_fd is -1
 };
 
 // Only raw syscall() from here to execve: no locks, no allocation, no libc state, no interceptors.
 LIFTOFF_CHILD_CODE inline void clone_child_fail(clone_job* job, spawn_stage stage) noexcept {
     const int report[2] = {static_cast<int>(stage), errno};
-    ::syscall(SYS_write, job->report_fd, report, sizeof report);
+    if (job->report_fd < 0) {
+        volatile int* shared = job->report;  // read by the parent once this child has exited
+        shared[0] = report[0];
+        shared[1] = report[1];
+    } else {
+        ::syscall(SYS_write, job->report_fd, report, sizeof report);
+    }
     ::syscall(SYS_exit_group, 127);
 }
 
 LIFTOFF_CHILD_CODE inline void clone_child_close_from_3(int keep) noexcept {
-    if (::syscall(SYS_close_range, 3U, static_cast<unsigned>(keep - 1), 0U) == 0 || keep == 3) {
+    if (keep < 0) {  // nothing to keep
+        if (::syscall(SYS_close_range, 3U, ~0U, 0U) == 0) return;
+    } else if (::syscall(SYS_close_range, 3U, static_cast<unsigned>(keep - 1), 0U) == 0 || keep == 3) {
         if (::syscall(SYS_close_range, static_cast<unsigned>(keep + 1), ~0U, 0U) == 0) return;
     }
     // Before Linux 5.9: walk /proc/self/fd (O(open descriptors)) with getdents64.
@@ -7037,13 +7147,18 @@ struct clone_spawner {
         thread_local clone_stack stack;
         void* top = stack.top();
         if (top == nullptr) return fail(out, spawn_stage::fork, ENOMEM);
-        // The child's report: 8 bytes on failure, end of file when execve closed it.
+        // The child's report. Until this process has seen CLONE_VM honoured, a pipe: 8 bytes on
+        // failure, end of file when execve closed it. From then on, the shared clone_job.
+        static std::atomic<bool> memory_shared{false};
+        const bool report_in_memory = memory_shared.load(std::memory_order_relaxed);
         unique_fd report_read, report_write;
-        if (int e = make_pipe(report_read, report_write)) return fail(out, spawn_stage::pipes, e);
-        if (int e = move_above_stdio(report_write)) return fail(out, spawn_stage::pipes, e);
+        if (!report_in_memory) {
+            if (int e = make_pipe(report_read, report_write)) return fail(out, spawn_stage::pipes, e);
+            if (int e = move_above_stdio(report_write)) return fail(out, spawn_stage::pipes, e);
+        }
 
         static std::atomic<bool> pidfd_works{true};
-        clone_job job{&r, ::getpid(), report_write.get(), 0};
+        clone_job job{&r, ::getpid(), report_in_memory ? -1 : report_write.get(), 0, {0, 0}};
         int pidfd = -1;
         pid_t pid;
         int err = 0;
@@ -7064,14 +7179,26 @@ struct clone_spawner {
         }
         report_write.reset();
         if (pid < 0) return fail(out, spawn_stage::fork, err);
-        // After a real CLONE_VFORK the child has exec'd or exited: its report, if any, is in the
-        // pipe now. Read without blocking, since a process another thread fork()ed meanwhile may
-        // hold a copy of the write end for as long as it runs. Where the child was a plain fork
-        // (valgrind, qemu-user), wait for the end of file.
-        if (*static_cast<volatile int*>(&job.shared_memory) != 0) set_nonblocking(report_read.get());
+        const bool shared = *static_cast<volatile int*>(&job.shared_memory) != 0;
         int report[2] = {0, 0};
-        const ssize_t got = retry_eintr([&] { return ::read(report_read.get(), report, sizeof report); });
-        if (got == static_cast<ssize_t>(sizeof report)) {
+        bool failed = false;
+        if (report_in_memory) {
+            // CLONE_VFORK: the child has exec'd or exited by now, and wrote its report first.
+            const volatile int* shared_report = job.report;
+            report[0] = shared_report[0];
+            report[1] = shared_report[1];
+            failed = report[0] != 0;
+        } else {
+            if (shared) memory_shared.store(true, std::memory_order_relaxed);
+            // After a real CLONE_VFORK the child has exec'd or exited: its report, if any, is in
+            // the pipe now. Read without blocking, since a process another thread fork()ed
+            // meanwhile may hold a copy of the write end for as long as it runs. Where the child
+            // was a plain fork (valgrind, qemu-user), wait for the end of file.
+            if (shared) set_nonblocking(report_read.get());
+            const ssize_t got = retry_eintr([&] { return ::read(report_read.get(), report, sizeof report); });
+            failed = got == static_cast<ssize_t>(sizeof report);
+        }
+        if (failed) {
             int status = 0;
             retry_eintr([&] { return ::waitpid(pid, &status, 0); });
             if (pidfd >= 0) ::close(pidfd);
@@ -9854,7 +9981,8 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
                      env,
                      cmd.stdin_from() ? *cmd.stdin_from() : io::source(run ? io::null() : io::inherit()),
                      cmd.stdout_to() ? *cmd.stdout_to() : (run ? io::capture() : io::sink(io::inherit())),
-                     cmd.stderr_to() ? *cmd.stderr_to() : (run ? io::capture() : io::sink(io::inherit()))};
+                     cmd.stderr_to() ? *cmd.stderr_to() : (run ? io::capture() : io::sink(io::inherit())),
+                     run};
 
     child_state_ptr state(new child_state());
     if (auto sf = P::spawn(spec, state->proc)) return fail(P::describe(cmd, path, sf));

@@ -121,7 +121,8 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
                      env,
                      cmd.stdin_from() ? *cmd.stdin_from() : io::source(run ? io::null() : io::inherit()),
                      cmd.stdout_to() ? *cmd.stdout_to() : (run ? io::capture() : io::sink(io::inherit())),
-                     cmd.stderr_to() ? *cmd.stderr_to() : (run ? io::capture() : io::sink(io::inherit()))};
+                     cmd.stderr_to() ? *cmd.stderr_to() : (run ? io::capture() : io::sink(io::inherit())),
+                     run};
 
     child_state_ptr state(new child_state());
     if (auto sf = P::spawn(spec, state->proc)) return fail(P::describe(cmd, path, sf));

@@ -53,6 +53,9 @@ struct launch_spec {
     io::source in;
     io::sink out;
     io::sink err;
+    /// run(): the caller blocks until the child ends, so its own thread may serve the streams
+    /// (where the platform can; else they go to the event loop as a launch()'s do).
+    bool caller_waits = false;
 };
 
 /// The drain's sink for an output spec (inherit, null and files never reach the drain).

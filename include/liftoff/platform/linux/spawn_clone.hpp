@@ -54,25 +54,34 @@ namespace liftoff {
 inline namespace v0 {
 namespace detail {
 
-/// Shared with the child through CLONE_VM. The child reports a failure through `report_fd`, a
-/// close-on-exec pipe, not through this memory: under valgrind or qemu-user CLONE_VM is not
-/// honoured (the child becomes a fork), and a pipe still carries the report.
+/// Shared with the child through CLONE_VM. The child reports a failure in `report` once this
+/// process has seen CLONE_VM honoured; until then (and for good where it is not: valgrind,
+/// qemu-user make the child a fork) through `report_fd`, a close-on-exec pipe.
 struct clone_job {
     const posix_spawn_request* request;
     pid_t parent;
-    int report_fd;
+    int report_fd;      ///< -1: report in memory
     int shared_memory;  ///< set by the child: CLONE_VM (and so CLONE_VFORK) was honoured
+    int report[2];      ///< the failed stage and errno, where report_fd is -1
 };
 
 // Only raw syscall() from here to execve: no locks, no allocation, no libc state, no interceptors.
 LIFTOFF_CHILD_CODE inline void clone_child_fail(clone_job* job, spawn_stage stage) noexcept {
     const int report[2] = {static_cast<int>(stage), errno};
-    ::syscall(SYS_write, job->report_fd, report, sizeof report);
+    if (job->report_fd < 0) {
+        volatile int* shared = job->report;  // read by the parent once this child has exited
+        shared[0] = report[0];
+        shared[1] = report[1];
+    } else {
+        ::syscall(SYS_write, job->report_fd, report, sizeof report);
+    }
     ::syscall(SYS_exit_group, 127);
 }
 
 LIFTOFF_CHILD_CODE inline void clone_child_close_from_3(int keep) noexcept {
-    if (::syscall(SYS_close_range, 3U, static_cast<unsigned>(keep - 1), 0U) == 0 || keep == 3) {
+    if (keep < 0) {  // nothing to keep
+        if (::syscall(SYS_close_range, 3U, ~0U, 0U) == 0) return;
+    } else if (::syscall(SYS_close_range, 3U, static_cast<unsigned>(keep - 1), 0U) == 0 || keep == 3) {
         if (::syscall(SYS_close_range, static_cast<unsigned>(keep + 1), ~0U, 0U) == 0) return;
     }
     // Before Linux 5.9: walk /proc/self/fd (O(open descriptors)) with getdents64.
@@ -174,13 +183,18 @@ struct clone_spawner {
         thread_local clone_stack stack;
         void* top = stack.top();
         if (top == nullptr) return fail(out, spawn_stage::fork, ENOMEM);
-        // The child's report: 8 bytes on failure, end of file when execve closed it.
+        // The child's report. Until this process has seen CLONE_VM honoured, a pipe: 8 bytes on
+        // failure, end of file when execve closed it. From then on, the shared clone_job.
+        static std::atomic<bool> memory_shared{false};
+        const bool report_in_memory = memory_shared.load(std::memory_order_relaxed);
         unique_fd report_read, report_write;
-        if (int e = make_pipe(report_read, report_write)) return fail(out, spawn_stage::pipes, e);
-        if (int e = move_above_stdio(report_write)) return fail(out, spawn_stage::pipes, e);
+        if (!report_in_memory) {
+            if (int e = make_pipe(report_read, report_write)) return fail(out, spawn_stage::pipes, e);
+            if (int e = move_above_stdio(report_write)) return fail(out, spawn_stage::pipes, e);
+        }
 
         static std::atomic<bool> pidfd_works{true};
-        clone_job job{&r, ::getpid(), report_write.get(), 0};
+        clone_job job{&r, ::getpid(), report_in_memory ? -1 : report_write.get(), 0, {0, 0}};
         int pidfd = -1;
         pid_t pid;
         int err = 0;
@@ -201,14 +215,26 @@ struct clone_spawner {
         }
         report_write.reset();
         if (pid < 0) return fail(out, spawn_stage::fork, err);
-        // After a real CLONE_VFORK the child has exec'd or exited: its report, if any, is in the
-        // pipe now. Read without blocking, since a process another thread fork()ed meanwhile may
-        // hold a copy of the write end for as long as it runs. Where the child was a plain fork
-        // (valgrind, qemu-user), wait for the end of file.
-        if (*static_cast<volatile int*>(&job.shared_memory) != 0) set_nonblocking(report_read.get());
+        const bool shared = *static_cast<volatile int*>(&job.shared_memory) != 0;
         int report[2] = {0, 0};
-        const ssize_t got = retry_eintr([&] { return ::read(report_read.get(), report, sizeof report); });
-        if (got == static_cast<ssize_t>(sizeof report)) {
+        bool failed = false;
+        if (report_in_memory) {
+            // CLONE_VFORK: the child has exec'd or exited by now, and wrote its report first.
+            const volatile int* shared_report = job.report;
+            report[0] = shared_report[0];
+            report[1] = shared_report[1];
+            failed = report[0] != 0;
+        } else {
+            if (shared) memory_shared.store(true, std::memory_order_relaxed);
+            // After a real CLONE_VFORK the child has exec'd or exited: its report, if any, is in
+            // the pipe now. Read without blocking, since a process another thread fork()ed
+            // meanwhile may hold a copy of the write end for as long as it runs. Where the child
+            // was a plain fork (valgrind, qemu-user), wait for the end of file.
+            if (shared) set_nonblocking(report_read.get());
+            const ssize_t got = retry_eintr([&] { return ::read(report_read.get(), report, sizeof report); });
+            failed = got == static_cast<ssize_t>(sizeof report);
+        }
+        if (failed) {
             int status = 0;
             retry_eintr([&] { return ::waitpid(pid, &status, 0); });
             if (pidfd >= 0) ::close(pidfd);

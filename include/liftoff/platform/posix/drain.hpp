@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -145,6 +146,21 @@ public:
         d->start(std::chrono::milliseconds(0));
     }
 
+    // --- served on the thread that waits (run()) ---------------------------------------------
+    /// Serves the streams on this thread until the child exits (`pidfd` becomes readable) or
+    /// `deadline` (if any) passes. True if it has exited.
+    bool serve_here_until_exit(int pidfd, const std::chrono::steady_clock::time_point* deadline) {
+        return serve_here(pidfd, deadline);
+    }
+    /// After the exit: serves until every stream has ended, or cuts what a grandchild still
+    /// holds once `grace` has passed.
+    void serve_here_after_exit(std::chrono::milliseconds grace) {
+        const auto deadline = deadline_after(grace);
+        serve_here(-1, &deadline);
+        std::unique_lock<std::mutex> lock(dispatch_);
+        if (!stopped_) cut_all(lock);
+    }
+
     // --- called by the loop ------------------------------------------------------------------
     void on_ready(unsigned s) override {
         std::unique_lock<std::mutex> lock(dispatch_);
@@ -171,7 +187,19 @@ public:
         std::unique_lock<std::mutex> lock(dispatch_);
         if (stopped_ || done_) return true;
         if (in_callback_) return false;  // asked again soon
-        // The grace is over: what a grandchild still holds open is cut.
+        cut_all(lock);
+        return true;
+    }
+
+private:
+    static constexpr unsigned stdin_index = 2;
+    static unsigned index(output o) noexcept { return static_cast<unsigned>(o) - 1; }
+
+    // All below under dispatch_.
+
+    /// The grace is over: what a grandchild still holds open is cut, and the sinks finished
+    /// (io::lines callbacks run after the loop, if it is on a loop thread, is handed on).
+    void cut_all(std::unique_lock<std::mutex>& lock) {
         bool lines = false;
         for (unsigned s = 0; s < 3; ++s) {
             unregister(s);
@@ -185,7 +213,7 @@ public:
         if (lines) {
             in_callback_ = true;
             lock.unlock();
-            loop_->hand_off();
+            if (loop_) loop_->hand_off();
             mark_.claim();
             for (unsigned s = 0; s < 2; ++s)
                 if (!finished_[s]) sinks_[s].finish(cut_[s], lock_);
@@ -197,15 +225,60 @@ public:
                 if (!finished_[s]) sinks_[s].finish(cut_[s], lock_);
         }
         finished_[0] = finished_[1] = true;
-        finish_if_done();
-        return true;
+        if (loop_)
+            finish_if_done();
+        else
+            done_ = true;
+        changed_.notify_all();
     }
 
-private:
-    static constexpr unsigned stdin_index = 2;
-    static unsigned index(output o) noexcept { return static_cast<unsigned>(o) - 1; }
-
-    // All below under dispatch_.
+    /// The loop of serve_here_*: poll on the open streams (and `pidfd`, if not -1). True when
+    /// `pidfd` became readable; false when the streams all ended (with no pidfd) or `deadline`
+    /// passed. Callbacks run here, on the caller's thread.
+    bool serve_here(int pidfd, const std::chrono::steady_clock::time_point* deadline) {
+        std::unique_lock<std::mutex> lock(dispatch_);
+        for (;;) {
+            if (stopped_) return false;
+            pollfd fds[4];
+            unsigned which[4];
+            nfds_t n = 0;
+            for (unsigned s = 0; s < 3; ++s) {
+                if (!fds_[s]) continue;
+                fds[n] = {fds_[s].get(), static_cast<short>(s == stdin_index ? POLLOUT : POLLIN), 0};
+                which[n++] = s;
+            }
+            if (pidfd >= 0) {
+                fds[n] = {pidfd, POLLIN, 0};
+                which[n++] = 3;
+            } else if (n == 0) {
+                return false;  // every stream has ended
+            }
+            int ms = -1;
+            if (deadline != nullptr) {
+                const auto left =
+                    std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now()).count();
+                if (left <= 0) return false;
+                ms = static_cast<int>(left > 0x7fffffff ? 0x7fffffff : left);
+            }
+            lock.unlock();
+            const int ready = ::poll(fds, n, ms);
+            lock.lock();
+            if (ready < 0 && errno != EINTR) return false;
+            for (nfds_t i = 0; ready > 0 && i < n && !stopped_; ++i) {
+                if (fds[i].revents == 0) continue;
+                const unsigned s = which[i];
+                if (s == 3) return true;
+                if (s == stdin_index) {
+                    feed_some();
+                } else {
+                    // run() hands out no handle: nothing but this thread can reach the drain.
+                    mark_.claim();
+                    read_some(s);
+                    mark_.release();
+                }
+            }
+        }
+    }
 
     void unregister(unsigned s) noexcept {
         if (!registered_[s]) return;

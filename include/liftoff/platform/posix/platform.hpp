@@ -138,7 +138,7 @@ struct posix_family : posix_system, posix_inspect {
         proc.adopt(res.pid, res.pidfd, r.new_group);
         kill_unless_handed_over<process> cleanup(proc);  // the child runs: a failure from here ends it
         hand_over_streams(spec, proc, parent_side);
-        if (proc.drain().needed()) {
+        if (proc.drain().needed() && !proc.serve_streams_on_waiting_thread(spec.caller_waits, cmd.drain_grace())) {
             if (const int e = proc.drain().start(cmd.drain_grace()))
                 return {spawn_stage::thread, {e, std::generic_category()}};
         }

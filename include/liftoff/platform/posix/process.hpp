@@ -80,6 +80,15 @@ public:
         return held;
     }
     posix_drain& drain() noexcept { return *drain_; }
+    /// run() (`caller_waits`): the thread that waits serves the streams itself, with no event
+    /// loop and no hand-over between threads, where the child's exit can be waited for on the
+    /// same poll (a pidfd). False: the streams go to the event loop.
+    bool serve_streams_on_waiting_thread(bool caller_waits, std::chrono::milliseconds grace) noexcept {
+        if (!caller_waits || !pidfd_) return false;
+        served_here_ = true;
+        grace_ = grace;
+        return true;
+    }
     void set_stdin_pipe(unique_fd fd) noexcept {
         set_nonblocking(fd.get());  // a blocked write_stdin() waits in poll(), where close_stdin() can wake it
         stdin_pipe_ = std::move(fd);
@@ -162,6 +171,11 @@ public:
     void note_exit() { drain_->child_exited(); }
     /// Waits for the streams to end (after the child has been reaped): at most the grace.
     void finish_streams() {
+        if (served_here_) {
+            served_here_ = false;
+            drain_->serve_here_after_exit(grace_);
+            return;
+        }
         drain_->child_exited();
         drain_->join();
     }
@@ -354,6 +368,14 @@ private:
     /// has exited or has been reaped (by another thread, or by the system).
     bool await_exit(const std::chrono::steady_clock::time_point* deadline) {
         event_loop::retry_if_pending();
+        if (served_here_) {
+            if (drain_->serve_here_until_exit(pidfd_.get(), deadline)) return true;
+            // The deadline passed (a timeout): from here the event loop serves the streams, so
+            // they keep flowing while the child is stopped. Where it cannot start, they wait.
+            served_here_ = false;
+            drain_->start(grace_);
+            return false;
+        }
         for (;;) {
             {
                 std::lock_guard<std::mutex> lock(mutex_);
@@ -415,6 +437,8 @@ private:
     mutable std::mutex mutex_;  // status_, and signals sent before the reap
     pid_t pid_ = -1;
     unique_fd pidfd_;
+    bool served_here_ = false;  // see serve_streams_on_waiting_thread()
+    std::chrono::milliseconds grace_{0};
     bool counted_ = false;               // pidfd_ counts in pidfds_held()
     unsigned long long start_time_ = 0;  // without a pidfd (Linux): see process_start_time
     bool group_ = false;
