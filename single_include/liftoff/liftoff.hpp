@@ -4929,12 +4929,18 @@ inline child_state_seen pid_look(pid_t pid) noexcept {
 inline unsigned long long process_start_time(pid_t pid) noexcept {
 #if defined(__linux__)
     char path[32];
-    // A /proc of another pid namespace (not remounted after unshare) names other processes.
-    char self[16];
-    const ssize_t len = ::readlink("/proc/self", self, sizeof self - 1);
-    if (len <= 0) return 0;
-    self[len] = '\0';
-    if (std::strtoll(self, nullptr, 10) != static_cast<long long>(::getpid())) return 0;
+    // A /proc of another pid namespace (not remounted after unshare) names other processes:
+    // asked once per process (a fork() asks again).
+    static std::atomic<pid_t> proc_is_ours{0};
+    const pid_t me = ::getpid();
+    if (proc_is_ours.load(std::memory_order_relaxed) != me) {
+        char self[16];
+        const ssize_t len = ::readlink("/proc/self", self, sizeof self - 1);
+        if (len <= 0) return 0;
+        self[len] = '\0';
+        if (std::strtoll(self, nullptr, 10) != static_cast<long long>(me)) return 0;
+        proc_is_ours.store(me, std::memory_order_relaxed);
+    }
     std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
     unique_fd fd(::open(path, O_RDONLY | O_CLOEXEC));
     if (!fd) return 0;
@@ -6236,7 +6242,7 @@ public:
     /// Children that keep their pidfd at once, process-wide (Linux). Beyond, a child is known
     /// by its pid and its start time, as released children are (event_loop.hpp): so a thousand
     /// children cost the two descriptors of their pipes each, as a hand-written loop's do.
-    static constexpr std::size_t pidfd_budget = 32;
+    static constexpr std::size_t pidfd_budget = 16;
 
     void adopt(pid_t pid, int pidfd, bool group) noexcept {
         pid_ = pid;

@@ -57,7 +57,7 @@ public:
     /// Children that keep their pidfd at once, process-wide (Linux). Beyond, a child is known
     /// by its pid and its start time, as released children are (event_loop.hpp): so a thousand
     /// children cost the two descriptors of their pipes each, as a hand-written loop's do.
-    static constexpr std::size_t pidfd_budget = 32;
+    static constexpr std::size_t pidfd_budget = 16;
 
     void adopt(pid_t pid, int pidfd, bool group) noexcept {
         pid_ = pid;
