@@ -237,13 +237,14 @@ TEST_CASE("unsupported: kill_on_parent_exit where the platform has no way to do 
 #define LIFTOFF_TEST_SANITIZED 0
 #endif
 
-TEST_CASE("resource_exhausted: an address-space limit (ulimit -v) is named, and drain threads fit under it") {
+TEST_CASE(
+    "resource_exhausted: an address-space limit (ulimit -v) is named, and the event loop's thread fits under it") {
     if (LIFTOFF_TEST_SANITIZED) {
         MESSAGE("skipped: sanitizers reserve more address space than any limit leaves");
         return;
     }
-    // A fresh process (the helper) with 3 MiB of address space to spare: enough for a drain
-    // thread's small stack, not for a default 8 MiB one.
+    // A fresh process (the helper) with 3 MiB of address space to spare: enough for the event
+    // loop thread's small stack (launch() starts it), not for a default 8 MiB one.
     const auto roomy = liftoff::run(test::helper_cmd({"run-as-limited", "3072"}));
     CHECK_MESSAGE(roomy.out == "ok drained\n", roomy.out);
     // 128 KiB to spare: no thread stack fits; the message names the limit that stops it.

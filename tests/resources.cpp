@@ -92,8 +92,9 @@ TEST_CASE("many launches, failed ones included, leave descriptors, zombies and t
 #else
     CHECK(test::open_fds() == fds);
 #endif  // _WIN32
-    // A thread started for a callback ends when it finds a spare already waiting: soon after.
-    CHECK(test::eventually([&] { return test::threads() == threads; }));
+    // A thread started for a callback ends when it finds a spare already waiting: soon after
+    // (the count taken above may include one such on its way out, hence <=).
+    CHECK(test::eventually([&] { return test::threads() <= threads; }));
     CHECK(test::zombies() == 0);
 }
 

@@ -6181,9 +6181,11 @@ private:
     void feed_some() {
         const std::string& text = *text_;
         while (text_offset_ < text.size()) {
-            // The loop's threads block SIGPIPE, so a child that stopped reading gives EPIPE here.
-            const ssize_t put = retry_eintr([&] {
-                return ::write(fds_[stdin_index].get(), text.data() + text_offset_, text.size() - text_offset_);
+            // EPIPE, never SIGPIPE, for a child that stopped reading: on a loop thread (which
+            // blocks every signal) and on run()'s own thread alike.
+            const long put = retry_eintr([&] {
+                return write_without_sigpipe(fds_[stdin_index].get(), text.data() + text_offset_,
+                                             text.size() - text_offset_);
             });
             if (put < 0) {
                 if (errno == EAGAIN) return;

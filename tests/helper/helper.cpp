@@ -470,7 +470,12 @@ int main(int argc, char** argv) {
             if (pages == 0 || ::setrlimit(RLIMIT_AS, &limit) != 0) return 101;
             std::string out;
             try {
-                out = "ok " + liftoff::run(liftoff::command{self_path, {"say", "drained"}}).out;
+                // launch(), not run(): run() serves its streams on its own thread, launch()
+                // needs the event loop's thread, whose stack is what the limit is about.
+                auto c =
+                    liftoff::launch(liftoff::command{self_path, {"say", "drained"}}.stdout_to(liftoff::io::capture()));
+                c.wait();
+                out = "ok " + c.out();
             } catch (const liftoff::launch_error& e) {
                 out = "error " + std::to_string(e.code().value()) + " " + e.what();
             } catch (const std::bad_alloc&) {
