@@ -498,7 +498,46 @@ TEST_CASE("released kill_on_parent_exit() children: each job closes once nothing
     // A service that keeps doing this must not keep a job handle per child.
     CHECK(test::eventually([&] { return test::open_fds() == baseline; }, 10s));
     CHECK(test::open_fds() == baseline);
-    CHECK(liftoff::detail::windows_dropper::instance().pending() == 0);
+    CHECK(liftoff::detail::windows_io_port::instance().pending() == 0);
+}
+
+TEST_CASE("64 piped children at once: no thread each, and every capture and io::text whole") {
+    // One captured child first: the process-wide completion port and its thread exist from here.
+    REQUIRE(liftoff::run(helper_cmd({"say", "warm"})).out == "warm");
+    const int before = test::threads();
+    constexpr int n = 64;
+    constexpr long long bulk = 100000;  // more than a pipe holds: reads (and writes) must go on
+    const std::string text(150000, 't');
+    std::vector<liftoff::child> kids;
+    for (int i = 0; i < n; ++i) {
+        const std::string tag = "child" + std::to_string(i) + ";";
+        // Each writes at once, then sleeps while the others start; every other one is fed stdin.
+        auto cmd = i % 2 ? helper_cmd({"say", tag, "esay", tag, "out", std::to_string(bulk), "sleep", "4000"})
+                         : helper_cmd({"say", tag, "esay", tag, "sleep", "4000", "cat"}).stdin_from(io::text(text));
+        kids.push_back(liftoff::launch(cmd.stdout_to(io::capture()).stderr_to(io::capture())));
+    }
+    int peak = test::threads();
+    for (int k = 0; k < 10; ++k) {
+        std::this_thread::sleep_for(50ms);
+        peak = std::max(peak, test::threads());
+    }
+    int running = 0;
+    for (auto& c : kids)
+        running += c.running() ? 1 : 0;
+    MESSAGE("threads: " << before << " before, " << peak << " with " << running << " of " << n << " children running");
+    CHECK(running > n / 2);  // otherwise the count below proves little: the children ended too soon
+    CHECK(peak <= before + 2);
+    int whole = 0;
+    for (int i = 0; i < n; ++i) {
+        auto& c = kids[static_cast<std::size_t>(i)];
+        REQUIRE(c.wait_for(60s));
+        const std::string tag = "child" + std::to_string(i) + ";";
+        const std::string out = c.out();
+        const bool ok = c.err() == tag && !c.out_cut() && !c.err_cut() && out.compare(0, tag.size(), tag) == 0 &&
+                        (i % 2 ? out.size() == tag.size() + bulk : out.substr(tag.size()) == text);
+        if (ok) ++whole;
+    }
+    CHECK(whole == n);
 }
 
 TEST_CASE("failures: a directory, a file that is not a program, a bad working directory, a bad redirect") {
