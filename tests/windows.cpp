@@ -540,6 +540,88 @@ TEST_CASE("64 piped children at once: no thread each, and every capture and io::
     CHECK(whole == n);
 }
 
+/// Waits until `flag` is set (at most 30 s, so a broken test ends): a callback that blocks.
+static void block_until(const std::atomic<bool>& flag) {
+    const auto until = clock_type::now() + 30s;
+    while (!flag && clock_type::now() < until)
+        std::this_thread::sleep_for(5ms);
+}
+
+TEST_CASE("io::lines on the I/O port: a callback that blocks holds up no other child; one child's never overlap") {
+    std::atomic<bool> go{false};
+    std::atomic<int> entered{0};
+    auto blocked =
+        liftoff::launch(helper_cmd({"say", "block\n", "lines", "20"}).stdout_to(io::lines([&](std::string_view l) {
+            if (l == "block") {
+                ++entered;
+                block_until(go);
+            }
+        })));
+    REQUIRE(test::eventually([&] { return entered == 1; }));
+
+    // Another child, its stdout and stderr interleaved, each line a callback that sometimes sleeps.
+    std::string text;
+    for (int i = 0; i < 400; ++i)
+        text += "line " + std::to_string(i) + "\n";
+    std::atomic<int> inside{0}, overlaps{0}, count{0};
+    auto check = [&](std::string_view) {
+        if (++inside > 1) ++overlaps;
+        if (count++ % 40 == 0) std::this_thread::sleep_for(2ms);
+        --inside;
+    };
+    const auto t0 = clock_type::now();
+    const auto r = liftoff::run(
+        helper_cmd({"tee-both"}).stdin_from(io::text(text)).stdout_to(io::lines(check)).stderr_to(io::lines(check)));
+    CHECK(clock_type::now() - t0 < 15s);
+    CHECK(r.ok());
+    CHECK(count == 800);
+    CHECK(overlaps == 0);
+    CHECK(entered == 1);  // still blocked all along
+    go = true;
+    CHECK(blocked.wait().success());
+    CHECK(liftoff::detail::windows_io_port::instance().threads() <= liftoff::detail::windows_io_port::max_threads);
+}
+
+TEST_CASE("at most four port threads, however many callbacks block: the other children wait their turn") {
+    constexpr int n = 6;
+    constexpr int cap = static_cast<int>(liftoff::detail::windows_io_port::max_threads);
+    std::atomic<bool> go{false};
+    std::atomic<int> entered{0};
+    std::vector<liftoff::child> kids;
+    for (int i = 0; i < n; ++i)
+        kids.push_back(liftoff::launch(helper_cmd({"say", "x\n"}).stdout_to(io::lines([&](std::string_view) {
+            ++entered;
+            block_until(go);
+        }))));
+    REQUIRE(test::eventually([&] { return entered == cap; }));
+    std::this_thread::sleep_for(300ms);
+    CHECK(entered == cap);  // every thread is in a callback; the rest wait for one to return
+    CHECK(liftoff::detail::windows_io_port::instance().threads() == liftoff::detail::windows_io_port::max_threads);
+    go = true;
+    for (auto& c : kids)
+        CHECK(c.wait().success());
+    CHECK(entered == n);
+}
+
+TEST_CASE("an io::lines callback may kill and wait for its own child") {
+    std::atomic<liftoff::child*> self{nullptr};
+    std::atomic<int> done{0};
+    liftoff::child c =
+        liftoff::launch(helper_cmd({"say", "FATAL\n", "sleep", "10000"}).stdout_to(io::lines([&](std::string_view l) {
+            liftoff::child* me = nullptr;
+            while ((me = self.load()) == nullptr)
+                std::this_thread::yield();
+            if (l != "FATAL") return;
+            me->kill();
+            if (test::killed(me->wait())) ++done;
+        })));
+    self = &c;
+    const auto t0 = clock_type::now();
+    CHECK(test::killed(c.wait()));
+    CHECK(clock_type::now() - t0 < 5s);
+    CHECK(done == 1);
+}
+
 TEST_CASE("failures: a directory, a file that is not a program, a bad working directory, a bad redirect") {
     test::scratch_dir dir;
     expect_failure(command{dir.path()}, errc::not_executable, {"is a directory"});
