@@ -324,14 +324,15 @@ private:
                 t.client->notified(port_client::timer_message);
                 lock.lock();
             }
-            if (ov == nullptr) {  // a wake, a timeout, or a job's report (n is the message)
-                if ((key & 1) && ok && n == JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO) {
+            if (key & 1) {  // a job's report: n is the message (ov, for some, a process id)
+                if (ok && n == JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO) {
                     lock.unlock();
                     close_job(key);
                     lock.lock();
                 }
                 continue;
             }
+            if (ov == nullptr) continue;  // a wake, or a timeout
             lock.unlock();
             if (key == io_key) {
                 auto* op = reinterpret_cast<port_op*>(ov);
