@@ -504,11 +504,12 @@ TEST_CASE("released kill_on_parent_exit() children: each job closes once nothing
 TEST_CASE("64 piped children at once: no thread each, and every capture and io::text whole") {
     // One captured child first: the process-wide completion port and its thread exist from here.
     REQUIRE(liftoff::run(helper_cmd({"say", "warm"})).out == "warm");
-    const int before = test::threads();
+    const int before = test::threads(), handles_before = test::open_fds();
     constexpr int n = 64;
     constexpr long long bulk = 100000;  // more than a pipe holds: reads (and writes) must go on
     const std::string text(150000, 't');
     std::vector<liftoff::child> kids;
+    const auto t0 = clock_type::now();
     for (int i = 0; i < n; ++i) {
         const std::string tag = "child" + std::to_string(i) + ";";
         // Each writes at once, then sleeps while the others start; every other one is fed stdin.
@@ -521,10 +522,12 @@ TEST_CASE("64 piped children at once: no thread each, and every capture and io::
         std::this_thread::sleep_for(50ms);
         peak = std::max(peak, test::threads());
     }
+    const int handles = test::open_fds();
     int running = 0;
     for (auto& c : kids)
         running += c.running() ? 1 : 0;
-    MESSAGE("threads: " << before << " before, " << peak << " with " << running << " of " << n << " children running");
+    MESSAGE("threads: " << before << " before, " << peak << " with " << running << " of " << n
+                        << " children running; handles: " << handles_before << " before, " << handles << " then");
     CHECK(running > n / 2);  // otherwise the count below proves little: the children ended too soon
     CHECK(peak <= before + 2);
     int whole = 0;
@@ -537,6 +540,8 @@ TEST_CASE("64 piped children at once: no thread each, and every capture and io::
                         (i % 2 ? out.size() == tag.size() + bulk : out.substr(tag.size()) == text);
         if (ok) ++whole;
     }
+    MESSAGE("launched, drained and waited for in "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - t0).count() << " ms");
     CHECK(whole == n);
 }
 
