@@ -597,6 +597,26 @@ TEST_CASE("io::lines on the I/O port: a callback that blocks holds up no other c
     CHECK(liftoff::detail::windows_io_port::instance().threads() <= liftoff::detail::windows_io_port::max_threads);
 }
 
+TEST_CASE("the drain grace runs out on time while another child's io::lines callback blocks") {
+    std::atomic<bool> go{false};
+    std::atomic<int> entered{0};
+    auto blocked = liftoff::launch(helper_cmd({"say", "block\n"}).stdout_to(io::lines([&](std::string_view) {
+        ++entered;
+        block_until(go);
+    })));
+    REQUIRE(test::eventually([&] { return entered == 1; }));
+    // The grandchild keeps both pipes open: only the port's timer ends the draining.
+    const auto t0 = clock_type::now();
+    const auto r = liftoff::run(helper_cmd({"say", "before\n", "grandchild", "8000"}));
+    CHECK(clock_type::now() - t0 < 3s);
+    CHECK(r.out_cut);
+    CHECK(r.err_cut);
+    CHECK(test::contains(r.out, "before\n"));
+    go = true;
+    CHECK(blocked.wait().success());
+    test::kill_pid(std::stoll(r.out.substr(r.out.find('\n') + 1)));
+}
+
 TEST_CASE("at most four port threads, however many callbacks block: the other children wait their turn") {
     constexpr int n = 6;
     constexpr int cap = static_cast<int>(liftoff::detail::windows_io_port::max_threads);
