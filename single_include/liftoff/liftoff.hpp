@@ -2592,6 +2592,7 @@ struct posix_spawn_spawner;
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -3104,6 +3105,10 @@ public:
     /// Waits until the drain is done: every stream ended or cut (or, after stop(), nothing is
     /// pending on them), and no thread serves it.
     void join() noexcept {
+        // From this drain's own callback (a child released or destroyed there) the wait could
+        // never end, and the drain would be destroyed under the thread serving it: end the
+        // process rather than hang, as joining a drain thread from itself always did.
+        if (on_own_thread()) std::terminate();
         std::unique_lock<std::mutex> lock(m_);
         done_cv_.wait(lock, [this] { return !started_ || done_; });
     }
