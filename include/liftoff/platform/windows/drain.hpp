@@ -518,10 +518,11 @@ private:
                 cut(lock);
                 continue;
             }
-            int s = 0;
-            while (s < 3 && !streams_[s].ready)
-                ++s;
-            if (s == 3) break;
+            int s = -1;
+            for (int k = 0; k < 3 && s < 0; ++k)  // in turn, so a busy stdout cannot starve stderr
+                if (streams_[(next_ + k) % 3].ready) s = (next_ + k) % 3;
+            if (s < 0) break;
+            next_ = (s + 1) % 3;
             handle(s, lock);
         }
         serving() = outer;
@@ -637,6 +638,7 @@ private:
     std::mutex m_;  // what follows, and the streams' pipes and flags
     std::condition_variable done_cv_;
     unsigned pending_ = 0;      // operations and messages out
+    int next_ = 0;              // the stream looked at first for a completion
     bool busy_ = false;         // a thread serves this drain
     bool starting_ = false;     // start_message is on its way
     bool start_ready_ = false;  // ... and has come: the first reads and write are to be issued
