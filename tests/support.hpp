@@ -279,7 +279,7 @@ inline bool eventually(const std::function<bool()>& cond, std::chrono::milliseco
 /// Waits until every released child has been reaped and its descriptors closed.
 inline bool reaper_idle() {
 #if defined(_WIN32)
-    return eventually([] { return liftoff::detail::windows_dropper::instance().pending() == 0; },
+    return eventually([] { return liftoff::detail::windows_io_port::instance().pending() == 0; },
                       std::chrono::seconds(10));
 #else
     return eventually([] { return liftoff::detail::event_loop::instance().pending() == 0 && zombies() == 0; },

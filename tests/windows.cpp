@@ -498,7 +498,163 @@ TEST_CASE("released kill_on_parent_exit() children: each job closes once nothing
     // A service that keeps doing this must not keep a job handle per child.
     CHECK(test::eventually([&] { return test::open_fds() == baseline; }, 10s));
     CHECK(test::open_fds() == baseline);
-    CHECK(liftoff::detail::windows_dropper::instance().pending() == 0);
+    CHECK(liftoff::detail::windows_io_port::instance().pending() == 0);
+}
+
+TEST_CASE("64 piped children at once: no thread each, and every capture and io::text whole") {
+    // One captured child first: the process-wide completion port and its thread exist from here.
+    REQUIRE(liftoff::run(helper_cmd({"say", "warm"})).out == "warm");
+    const int before = test::threads(), handles_before = test::open_fds();
+    constexpr int n = 64;
+    constexpr long long bulk = 100000;  // more than a pipe holds: reads (and writes) must go on
+    const std::string text(150000, 't');
+    std::vector<liftoff::child> kids;
+    const auto t0 = clock_type::now();
+    for (int i = 0; i < n; ++i) {
+        const std::string tag = "child" + std::to_string(i) + ";";
+        // Each writes at once, then sleeps while the others start; every other one is fed stdin.
+        auto cmd = i % 2 ? helper_cmd({"say", tag, "esay", tag, "out", std::to_string(bulk), "sleep", "4000"})
+                         : helper_cmd({"say", tag, "esay", tag, "sleep", "4000", "cat"}).stdin_from(io::text(text));
+        kids.push_back(liftoff::launch(cmd.stdout_to(io::capture()).stderr_to(io::capture())));
+    }
+    int peak = test::threads();
+    for (int k = 0; k < 10; ++k) {
+        std::this_thread::sleep_for(50ms);
+        peak = std::max(peak, test::threads());
+    }
+    const int handles = test::open_fds();
+    int running = 0;
+    for (auto& c : kids)
+        running += c.running() ? 1 : 0;
+    MESSAGE("threads: " << before << " before, " << peak << " with " << running << " of " << n
+                        << " children running; handles: " << handles_before << " before, " << handles << " then");
+    CHECK(running > n / 2);  // otherwise the count below proves little: the children ended too soon
+    CHECK(peak <= before + 2);
+    int whole = 0;
+    for (int i = 0; i < n; ++i) {
+        auto& c = kids[static_cast<std::size_t>(i)];
+        REQUIRE(c.wait_for(60s));
+        const std::string tag = "child" + std::to_string(i) + ";";
+        const std::string out = c.out();
+        const bool ok = c.err() == tag && !c.out_cut() && !c.err_cut() && out.compare(0, tag.size(), tag) == 0 &&
+                        (i % 2 ? out.size() == tag.size() + bulk : out.substr(tag.size()) == text);
+        if (ok) ++whole;
+    }
+    MESSAGE("launched, drained and waited for in "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - t0).count() << " ms");
+    CHECK(whole == n);
+}
+
+/// Waits until `flag` is set (at most 30 s, so a broken test ends): a callback that blocks.
+static void block_until(const std::atomic<bool>& flag) {
+    const auto until = clock_type::now() + 30s;
+    while (!flag && clock_type::now() < until)
+        std::this_thread::sleep_for(5ms);
+}
+
+TEST_CASE("io::lines on the I/O port: a callback that blocks holds up no other child; one child's never overlap") {
+    // A child whose stdout and stderr interleave, each line a callback that sometimes sleeps.
+    std::string text;
+    for (int i = 0; i < 400; ++i)
+        text += "line " + std::to_string(i) + "\n";
+    std::atomic<int> inside{0}, overlaps{0}, count{0};
+    auto check = [&](std::string_view) {
+        if (++inside > 1) ++overlaps;
+        if (count++ % 40 == 0) std::this_thread::sleep_for(2ms);
+        --inside;
+    };
+    auto timed_run = [&] {
+        count = 0;
+        const auto t0 = clock_type::now();
+        const auto r = liftoff::run(helper_cmd({"tee-both"})
+                                        .stdin_from(io::text(text))
+                                        .stdout_to(io::lines(check))
+                                        .stderr_to(io::lines(check)));
+        CHECK(r.ok());
+        CHECK(count == 800);
+        return std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - t0);
+    };
+    const auto alone = timed_run();
+
+    std::atomic<bool> go{false};
+    std::atomic<int> entered{0};
+    auto blocked =
+        liftoff::launch(helper_cmd({"say", "block\n", "lines", "20"}).stdout_to(io::lines([&](std::string_view l) {
+            if (l == "block") {
+                ++entered;
+                block_until(go);
+            }
+        })));
+    REQUIRE(test::eventually([&] { return entered == 1; }));
+    const auto beside_blocked = timed_run();
+    MESSAGE("a child with 800 io::lines callbacks: " << alone.count() << " ms alone, " << beside_blocked.count()
+                                                     << " ms while another child's callback blocks");
+    CHECK(beside_blocked < 15s);
+    CHECK(overlaps == 0);
+    CHECK(entered == 1);  // still blocked all along
+    go = true;
+    CHECK(blocked.wait().success());
+    CHECK(liftoff::detail::windows_io_port::instance().threads() <= liftoff::detail::windows_io_port::max_threads);
+}
+
+TEST_CASE("the drain grace runs out on time while another child's io::lines callback blocks") {
+    std::atomic<bool> go{false};
+    std::atomic<int> entered{0};
+    auto blocked = liftoff::launch(helper_cmd({"say", "block\n"}).stdout_to(io::lines([&](std::string_view) {
+        ++entered;
+        block_until(go);
+    })));
+    REQUIRE(test::eventually([&] { return entered == 1; }));
+    // The grandchild keeps both pipes open: only the port's timer ends the draining.
+    const auto t0 = clock_type::now();
+    const auto r = liftoff::run(helper_cmd({"say", "before\n", "grandchild", "8000"}));
+    CHECK(clock_type::now() - t0 < 3s);
+    CHECK(r.out_cut);
+    CHECK(r.err_cut);
+    CHECK(test::contains(r.out, "before\n"));
+    go = true;
+    CHECK(blocked.wait().success());
+    test::kill_pid(std::stoll(r.out.substr(r.out.find('\n') + 1)));
+}
+
+TEST_CASE("at most four port threads, however many callbacks block: the other children wait their turn") {
+    constexpr int n = 6;
+    constexpr int cap = static_cast<int>(liftoff::detail::windows_io_port::max_threads);
+    std::atomic<bool> go{false};
+    std::atomic<int> entered{0};
+    std::vector<liftoff::child> kids;
+    for (int i = 0; i < n; ++i)
+        kids.push_back(liftoff::launch(helper_cmd({"say", "x\n"}).stdout_to(io::lines([&](std::string_view) {
+            ++entered;
+            block_until(go);
+        }))));
+    REQUIRE(test::eventually([&] { return entered == cap; }));
+    std::this_thread::sleep_for(300ms);
+    CHECK(entered == cap);  // every thread is in a callback; the rest wait for one to return
+    CHECK(liftoff::detail::windows_io_port::instance().threads() == liftoff::detail::windows_io_port::max_threads);
+    go = true;
+    for (auto& c : kids)
+        CHECK(c.wait().success());
+    CHECK(entered == n);
+}
+
+TEST_CASE("an io::lines callback may kill and wait for its own child") {
+    std::atomic<liftoff::child*> self{nullptr};
+    std::atomic<int> done{0};
+    liftoff::child c =
+        liftoff::launch(helper_cmd({"say", "FATAL\n", "sleep", "10000"}).stdout_to(io::lines([&](std::string_view l) {
+            liftoff::child* me = nullptr;
+            while ((me = self.load()) == nullptr)
+                std::this_thread::yield();
+            if (l != "FATAL") return;
+            me->kill();
+            if (test::killed(me->wait())) ++done;
+        })));
+    self = &c;
+    const auto t0 = clock_type::now();
+    CHECK(test::killed(c.wait()));
+    CHECK(clock_type::now() - t0 < 5s);
+    CHECK(done == 1);
 }
 
 TEST_CASE("failures: a directory, a file that is not a program, a bad working directory, a bad redirect") {

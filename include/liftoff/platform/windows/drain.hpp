@@ -1,15 +1,18 @@
-// liftoff/platform/windows/drain.hpp: pipes for a child on Windows, and the one thread per piped
-// child that reads its stdout and stderr and feeds io::text into its stdin, all with overlapped
-// I/O waited on together, so no pipe can fill up and block the child whatever it does. Released
-// children's pipes go to one process-wide thread (an I/O completion port) that reads and drops.
+// liftoff/platform/windows/drain.hpp: pipes for a child on Windows, and the one process-wide I/O
+// completion port whose few threads read every piped child's stdout and stderr and feed io::text
+// into its stdin with overlapped I/O: no pipe can fill up and block a child whatever it does, and
+// no child costs a thread. The same port reads and drops what released children still write.
 // SPDX-License-Identifier: MIT
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -50,42 +53,140 @@ inline std::error_code make_child_pipe(bool child_reads, bool overlapped, unique
     return {};
 }
 
-/// One process-wide thread that reads and drops what released children still write to pipes
-/// liftoff opened, so they are never disturbed by a broken pipe, and closes the job objects of
-/// released kill_on_parent_exit() children once nothing runs in them (the job tells its
-/// completion port, which is this port). One thread for any number.
-class windows_dropper {
+class port_client;
+
+/// An overlapped read or write. The OVERLAPPED comes first, so the pointer a completion hands
+/// back leads to the operation, and from it to whoever issued it.
+struct port_op {
+    OVERLAPPED ov{};
+    port_client* client = nullptr;
+    int index = 0;
+};
+
+/// What the port's threads hand completions to: a child's drain, or a released child's pipe.
+class port_client {
 public:
-    /// Never destroyed: its thread lives until the process exits.
-    static windows_dropper& instance() {
-        static windows_dropper* d = new windows_dropper;
-        return *d;
+    static constexpr DWORD start_message = 1, timer_message = 2;
+
+    /// An operation of this client's has ended: `error` is 0 or why it failed.
+    virtual void completed(port_op& op, DWORD bytes, DWORD error) noexcept = 0;
+    /// A message posted to this client, or (timer_message) its timer has run out.
+    virtual void notified(DWORD message) noexcept = 0;
+
+protected:
+    ~port_client() = default;
+};
+
+/// A deadline on the port's list (intrusive, so arming one never allocates). Under its mutex.
+struct port_timer {
+    std::chrono::steady_clock::time_point when{};
+    port_timer* prev = nullptr;
+    port_timer* next = nullptr;
+    bool armed = false;
+    port_client* client = nullptr;
+};
+
+/// The one process-wide I/O completion port and the few threads that serve it (one, started on
+/// first need; more only while callbacks run, see entering_callback()). Every piped child's
+/// reads and writes complete here, and so do those of released children, whose pipes are read
+/// and dropped so they are never disturbed by a broken pipe; released kill_on_parent_exit()
+/// children's job objects report here too, and are closed once nothing runs in them.
+class windows_io_port {
+public:
+    /// At most this many threads, however many io::lines callbacks block: past it, the other
+    /// children's streams wait (and their pipes fill) until a callback returns.
+    static constexpr unsigned max_threads = 4;
+
+    /// Never destroyed: its threads live until the process exits.
+    static windows_io_port& instance() {
+        static windows_io_port* p = new windows_io_port;
+        return *p;
     }
 
-    /// Takes over pipes with no I/O pending on them.
+    /// The port and its first thread, made on first use. Empty, or why they cannot be had.
+    std::error_code ready() noexcept {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return ready_locked();
+    }
+
+    /// Has the port hear of `h`'s overlapped I/O.
+    std::error_code attach(HANDLE h) noexcept {
+        if (::CreateIoCompletionPort(h, port_.get(), io_key, 0) == nullptr) return last_error();
+        return {};
+    }
+
+    /// Queues `message` for `c`, to be handed over on one of the port's threads.
+    bool post(port_client& c, DWORD message) noexcept {
+        return ::PostQueuedCompletionStatus(port_.get(), message, message_key, reinterpret_cast<OVERLAPPED*>(&c)) != 0;
+    }
+
+    /// Sends timer_message to `t.client` at `when` (once; arming an armed timer does nothing).
+    void arm(port_timer& t, std::chrono::steady_clock::time_point when) noexcept {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (t.armed) return;
+        t.when = when;
+        t.armed = true;
+        // Graces are mostly alike, so a new deadline is usually the latest: search from the end.
+        port_timer* after = tail_;
+        while (after != nullptr && after->when > when)
+            after = after->prev;
+        t.prev = after;
+        t.next = after != nullptr ? after->next : head_;
+        (t.next != nullptr ? t.next->prev : tail_) = &t;
+        (after != nullptr ? after->next : head_) = &t;
+        if (head_ == &t) wake_locked();  // a waiting thread recomputes its timeout
+    }
+    /// True when `t` was taken off before it ran out; false when its message is on its way.
+    bool disarm(port_timer& t) noexcept {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!t.armed) return false;
+        unlink_locked(t);
+        return true;
+    }
+
+    /// A port thread is about to run a user's callback, which may block: when no other thread
+    /// is left waiting on the port, another is started (up to max_threads), so the other
+    /// children are still served; threads started are kept for the next callbacks.
+    void entering_callback() noexcept {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (waiting_ > 0) {
+            if (head_ != nullptr) wake_locked();  // this thread may have been the one timing a grace
+            return;
+        }
+        if (threads_ < max_threads) start_thread_locked();
+    }
+
+    /// Threads serving the port (for tests and diagnostics).
+    unsigned threads() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return threads_;
+    }
+
+    /// Takes over a released child's pipes, with no I/O pending on them: read and dropped.
     void adopt(std::vector<unique_handle> pipes) {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (!ready()) return;  // the pipes close: the child sees a broken pipe, nothing worse
+        if (ready_locked()) return;  // the pipes close: the child sees a broken pipe, nothing worse
         for (auto& p : pipes) {
-            auto* e = new entry;
-            e->pipe = std::move(p);
-            if (::CreateIoCompletionPort(e->pipe.get(), port_.get(), reinterpret_cast<ULONG_PTR>(e), 0) == nullptr) {
-                delete e;
-                continue;
-            }
+            auto* d = new dropped_pipe(*this);
+            d->pipe = std::move(p);
+            attach(d->pipe.get());  // a drain's pipe is already attached (the call then fails)
             ++count_;
-            // The reads are issued by the dropper's own thread.
-            ::PostQueuedCompletionStatus(port_.get(), 0, reinterpret_cast<ULONG_PTR>(e), nullptr);
+            // The reads are issued by the port's threads, which never exit (a thread's exit may
+            // cancel the I/O it issued).
+            if (!post(*d, port_client::start_message)) {
+                --count_;
+                delete d;
+            }
         }
     }
 
-    /// Has `job` (just created, nothing in it yet) report to this thread's port. Returns the key
-    /// to give adopt_job(), or 0 when it cannot (the job is then kept open until this process
-    /// exits, as before). Associated at creation, so no report can be missed.
+    /// Has `job` (just created, nothing in it yet) report to this port. Returns the key to give
+    /// adopt_job(), or 0 when it cannot (the job is then kept open until this process exits, as
+    /// before). Associated at creation, so no report can be missed.
     std::uintptr_t watch_job(HANDLE job) noexcept {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (!ready()) return 0;
-        const std::uintptr_t key = (next_job_++ << 1) | 1;  // odd: never a pipe entry's address
+        if (ready_locked()) return 0;
+        const std::uintptr_t key = (next_job_++ << 1) | 1;  // odd: never one of the keys below
         JOBOBJECT_ASSOCIATE_COMPLETION_PORT port{};
         port.CompletionKey = reinterpret_cast<PVOID>(key);
         port.CompletionPort = port_.get();
@@ -97,7 +198,7 @@ public:
     /// stays open (its processes keep their promise) until it reports that none is left, then
     /// closes. A job with nothing left in it closes now.
     void adopt_job(std::uintptr_t key, unique_handle job) noexcept {
-        std::lock_guard<std::mutex> lock(mutex_);  // the thread's close_job() waits for this
+        std::lock_guard<std::mutex> lock(mutex_);  // the port's close_job() waits for this
         // Its last process may have gone already, and that report was dropped: ask the job. A
         // report after this waits for the lock, and so finds the job registered.
         JOBOBJECT_BASIC_ACCOUNTING_INFORMATION info{};
@@ -112,36 +213,80 @@ public:
         job.release();
     }
 
-    /// Pipes and jobs adopted and not yet at their end (for tests and diagnostics).
+    /// Released children's pipes and jobs not yet at their end (for tests and diagnostics).
     std::size_t pending() {
         std::lock_guard<std::mutex> lock(mutex_);
         return count_ + jobs_.size();
     }
 
 private:
-    struct entry {
+    // Completion keys: 0 wakes a thread, io_key is a port_op's completion, message_key a post();
+    // a job's key is odd.
+    static constexpr ULONG_PTR wake_key = 0, io_key = 2, message_key = 4;
+
+    // A released child's pipe: read into a buffer that is thrown away, until it ends.
+    struct dropped_pipe final : port_client {
+        explicit dropped_pipe(windows_io_port& p) : port(p) { op.client = this; }
+        windows_io_port& port;
         unique_handle pipe;
-        OVERLAPPED ov{};
+        port_op op;
         char buf[16 * 1024];
+
+        bool read() noexcept {
+            op.ov = OVERLAPPED{};
+            return ::ReadFile(pipe.get(), buf, sizeof buf, nullptr, &op.ov) || ::GetLastError() == ERROR_IO_PENDING;
+        }
+        void completed(port_op&, DWORD, DWORD error) noexcept override {
+            if ((error != 0 && error != ERROR_MORE_DATA) || !read()) port.dropped(this);
+        }
+        void notified(DWORD) noexcept override {
+            if (!read()) port.dropped(this);
+        }
     };
 
-    windows_dropper() = default;
+    windows_io_port() = default;
 
-    // The port and its thread, made on first use; false when either cannot be had. Under mutex_.
-    bool ready() noexcept {
+    // Under mutex_.
+    std::error_code ready_locked() noexcept {
         if (!port_) {
-            port_.reset(::CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 1));
-            if (!port_) return false;
+            port_.reset(::CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, max_threads));
+            if (!port_) return last_error();
         }
-        if (!started_) {
-            try {
-                std::thread([this] { run(); }).detach();
-                started_ = true;
-            } catch (...) {
-                return false;
-            }
+        if (threads_ == 0) {
+            start_thread_locked();
+            if (threads_ == 0) return std::make_error_code(std::errc::resource_unavailable_try_again);
         }
-        return true;
+        return {};
+    }
+    void start_thread_locked() noexcept {
+        try {
+            std::thread([this] { run(); }).detach();
+            ++threads_;
+            ++waiting_;  // counted from now: it is on its way to the port
+        } catch (...) {
+            // no thread: the ones there are serve on (or, for the first, the caller is told)
+        }
+    }
+    void wake_locked() noexcept {
+        if (waiting_ > 0) ::PostQueuedCompletionStatus(port_.get(), 0, wake_key, nullptr);
+    }
+    void unlink_locked(port_timer& t) noexcept {
+        (t.prev != nullptr ? t.prev->next : head_) = t.next;
+        (t.next != nullptr ? t.next->prev : tail_) = t.prev;
+        t.prev = t.next = nullptr;
+        t.armed = false;
+    }
+    DWORD timeout_locked() const noexcept {
+        if (head_ == nullptr) return INFINITE;
+        const auto left =
+            std::chrono::ceil<std::chrono::milliseconds>(head_->when - std::chrono::steady_clock::now()).count();
+        return left <= 0 ? 0 : static_cast<DWORD>(left > 0x7ffffffe ? 0x7ffffffe : left);
+    }
+
+    void dropped(dropped_pipe* d) noexcept {
+        delete d;
+        std::lock_guard<std::mutex> lock(mutex_);
+        --count_;
     }
 
     // Closes the adopted job with this key, if it is still here.
@@ -159,44 +304,62 @@ private:
         if (h != nullptr) ::CloseHandle(h);
     }
 
-    void done(entry* e) {
-        delete e;
-        std::lock_guard<std::mutex> lock(mutex_);
-        --count_;
-    }
-
-    // Issues the next read; false when the pipe has ended.
-    static bool read(entry* e) {
-        e->ov = OVERLAPPED{};
-        if (::ReadFile(e->pipe.get(), e->buf, sizeof e->buf, nullptr, &e->ov)) return true;  // a packet is queued
-        return ::GetLastError() == ERROR_IO_PENDING;
-    }
-
-    void run() {
-        for (;;) {
+    void run() noexcept {
+        std::unique_lock<std::mutex> lock(mutex_);
+        for (bool first = true;; first = false) {
+            if (!first) ++waiting_;
+            const DWORD timeout = timeout_locked();
+            lock.unlock();
             DWORD n = 0;
             ULONG_PTR key = 0;
             OVERLAPPED* ov = nullptr;
-            const BOOL ok = ::GetQueuedCompletionStatus(port_.get(), &n, &key, &ov, INFINITE);
-            if (key & 1) {  // a job's report: n is the message
-                if (ok && n == JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO) close_job(key);
+            const BOOL ok = ::GetQueuedCompletionStatus(port_.get(), &n, &key, &ov, timeout);
+            const DWORD error = ok ? 0 : ::GetLastError();
+            lock.lock();
+            --waiting_;
+            // Graces that have run out, each told once, outside the lock.
+            while (head_ != nullptr && head_->when <= std::chrono::steady_clock::now()) {
+                port_timer& t = *head_;
+                unlink_locked(t);
+                lock.unlock();
+                t.client->notified(port_client::timer_message);
+                lock.lock();
+            }
+            if (key & 1) {  // a job's report: n is the message (ov, for some, a process id)
+                if (ok && n == JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO) {
+                    lock.unlock();
+                    close_job(key);
+                    lock.lock();
+                }
                 continue;
             }
-            auto* e = reinterpret_cast<entry*>(key);
-            if (e == nullptr) continue;
-            if ((ov != nullptr && !ok) || !read(e)) done(e);
+            if (ov == nullptr) continue;  // a wake, or a timeout
+            lock.unlock();
+            if (key == io_key) {
+                auto* op = reinterpret_cast<port_op*>(ov);
+                op->client->completed(*op, n, error);
+            } else if (key == message_key) {
+                reinterpret_cast<port_client*>(ov)->notified(n);
+            }
+            lock.lock();
         }
     }
 
     std::mutex mutex_;
     unique_handle port_;
-    bool started_ = false;
-    std::size_t count_ = 0;
+    unsigned threads_ = 0;        // started
+    unsigned waiting_ = 0;        // on their way to, or in, GetQueuedCompletionStatus
+    port_timer* head_ = nullptr;  // armed timers, earliest first
+    port_timer* tail_ = nullptr;
+    std::size_t count_ = 0;  // released children's pipes still read
     std::uintptr_t next_job_ = 1;
     std::vector<std::pair<std::uintptr_t, HANDLE>> jobs_;  // adopted jobs, open until they empty
 };
 
-class windows_drain {
+/// A piped child's streams, served by the port's threads: its stdout and stderr read into their
+/// sinks, io::text written to its stdin. One thread at a time serves a drain (a completion
+/// that arrives meanwhile is left for it), so a child's io::lines callbacks never run at once.
+class windows_drain final : private port_client {
 public:
     windows_drain() = default;
     windows_drain(const windows_drain&) = delete;
@@ -205,192 +368,287 @@ public:
 
     /// Set-up, before start(): liftoff's (overlapped) end of stdout or stderr.
     void watch(output o, unique_handle pipe, output_sink sink) {
-        out_[static_cast<int>(o) - 1].pipe = std::move(pipe);
+        streams_[static_cast<int>(o) - 1].pipe = std::move(pipe);
         sinks_[static_cast<int>(o) - 1] = std::move(sink);
     }
     /// Set-up, before start(): liftoff's (overlapped) end of stdin and the text to feed it.
     void feed(unique_handle pipe, std::shared_ptr<const std::string> text) {
-        in_.pipe = std::move(pipe);
+        streams_[in].pipe = std::move(pipe);
         text_ = std::move(text);
     }
-    bool needed() const noexcept { return out_[0].pipe || out_[1].pipe || in_.pipe; }
+    bool needed() const noexcept { return streams_[0].pipe || streams_[1].pipe || streams_[in].pipe; }
 
-    /// Starts the thread. Returns an empty code or why nothing was started.
+    /// Hands the pipes to the port. Returns an empty code or why nothing was started.
     std::error_code start(std::chrono::milliseconds grace) {
         grace_ = grace;
-        wake_.reset(::CreateEventW(nullptr, FALSE, FALSE, nullptr));
-        if (!wake_) return last_error();
-        for (auto* op : {&out_[0], &out_[1], &in_}) {
-            op->event.reset(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
-            if (!op->event) return last_error();
+        auto& port = windows_io_port::instance();
+        if (auto e = port.ready()) return e;
+        for (int s = 0; s < 3; ++s) {
+            stream& st = streams_[s];
+            if (!st.pipe) continue;
+            st.op.client = this;
+            st.op.index = s;
+            if (s != in) {
+                st.buf.reset(new (std::nothrow) char[read_size]);
+                if (!st.buf) return std::make_error_code(std::errc::not_enough_memory);
+            }
+            if (auto e = port.attach(st.pipe.get())) return e;
         }
-        try {
-            thread_ = std::thread([this] { run(); });
-        } catch (const std::system_error& e) {
-            return e.code();
-        }
+        timer_.client = this;
+        std::lock_guard<std::mutex> lock(m_);
+        // The first reads are issued on a port thread: those never exit (an exit may cancel I/O).
+        if (!port.post(*this, start_message)) return last_error();
+        started_ = true;
+        starting_ = true;
+        ++pending_;
         return {};
     }
-    bool started() const noexcept { return thread_.joinable(); }
-    /// True on this drain's own thread (see thread_mark).
-    bool on_own_thread() const noexcept { return mark_.here(); }
+    bool started() const noexcept { return started_; }
+    /// True while this thread serves this drain (runs its io::lines callbacks).
+    bool on_own_thread() const noexcept { return serving() == this; }
 
     /// The child has exited: finish within the grace (a grandchild may hold a pipe open).
-    void child_exited() noexcept { signal(exited_flag); }
-    /// Stop now (release): the pipes stay open for take_pipes().
-    void stop() noexcept { signal(stop_flag); }
+    void child_exited() noexcept {
+        std::lock_guard<std::mutex> lock(m_);
+        if (!started_ || done_ || stop_ || exited_) return;
+        exited_ = true;
+        armed_ = true;
+        windows_io_port::instance().arm(timer_, deadline_after(grace_));
+    }
+    /// Stop now (release): the pipes stay open for take_pipes(), once join() has returned.
+    void stop() noexcept {
+        std::lock_guard<std::mutex> lock(m_);
+        if (!started_ || done_) return;
+        stop_ = true;
+        for (auto& st : streams_)
+            if (st.pending) ::CancelIoEx(st.pipe.get(), &st.op.ov);
+        if (!busy_) settle_locked();
+    }
+    /// Waits until the drain is done: every stream ended or cut (or, after stop(), nothing is
+    /// pending on them), and no thread serves it.
     void join() noexcept {
-        if (thread_.joinable()) thread_.join();
+        // From this drain's own callback (a child released or destroyed there) the wait could
+        // never end, and the drain would be destroyed under the thread serving it: end the
+        // process rather than hang, as joining a drain thread from itself always did.
+        if (on_own_thread()) std::terminate();
+        std::unique_lock<std::mutex> lock(m_);
+        done_cv_.wait(lock, [this] { return !started_ || done_; });
     }
 
     std::mutex& lock() noexcept { return lock_; }
     output_sink& sink(output o) noexcept { return sinks_[static_cast<int>(o) - 1]; }
     const output_sink& sink(output o) const noexcept { return sinks_[static_cast<int>(o) - 1]; }
 
-    /// After stop() and join(): the output pipes still open, for the dropper to drain.
+    /// After stop() and join(): the output pipes still open, for the port to read and drop.
     std::vector<unique_handle> take_pipes() {
         std::vector<unique_handle> pipes;
-        for (auto& o : out_)
-            if (o.pipe) pipes.push_back(std::move(o.pipe));
-        in_.pipe.reset();
+        for (int s = 0; s < 2; ++s)
+            if (streams_[s].pipe) pipes.push_back(std::move(streams_[s].pipe));
+        streams_[in].pipe.reset();
         return pipes;
     }
 
 private:
-    static constexpr unsigned exited_flag = 1, stop_flag = 2;
+    static constexpr int in = 2;                   // streams_[0] and [1] are stdout and stderr
+    static constexpr DWORD read_size = 32 * 1024;  // per output stream while its child runs
 
-    struct op {
+    struct stream {
         unique_handle pipe;
-        unique_handle event;
-        OVERLAPPED ov{};
-        bool pending = false;
+        port_op op;
+        std::unique_ptr<char[]> buf;  // outputs
+        bool pending = false;         // an operation is out on it
+        bool ready = false;           // its completion is in and not yet handled
+        bool cut = false;             // the grace has run out: end it when its operation is back
+        bool unterminated = false;    // what was fed ends without a newline: finish() hands it over
+        DWORD bytes = 0, error = 0;   // what the completion said
     };
 
-    void signal(unsigned flag) noexcept {
-        flags_.fetch_or(flag);
-        if (wake_) ::SetEvent(wake_.get());
+    // The drain this thread serves, if any.
+    static const windows_drain*& serving() noexcept {
+        static thread_local const windows_drain* d = nullptr;
+        return d;
     }
 
-    // Starts an overlapped read or write; false when the pipe has ended (the caller closes it).
-    bool issue(op& o, bool write, const char* data, DWORD n) {
-        o.ov = OVERLAPPED{};
-        o.ov.hEvent = o.event.get();
-        const BOOL ok = write ? ::WriteFile(o.pipe.get(), data, n, nullptr, &o.ov)
-                              : ::ReadFile(o.pipe.get(), const_cast<char*>(data), n, nullptr, &o.ov);
-        o.pending = ok || ::GetLastError() == ERROR_IO_PENDING;  // either way the event is set on completion
-        return o.pending;
+    void completed(port_op& op, DWORD bytes, DWORD error) noexcept override {
+        std::unique_lock<std::mutex> lock(m_);
+        stream& st = streams_[op.index];
+        st.pending = false;
+        st.ready = true;
+        st.bytes = bytes;
+        st.error = error;
+        --pending_;
+        serve(lock);
     }
-
-    // Cancels what is pending on `o` and waits until the OS is done with its OVERLAPPED.
-    static void cancel(op& o) noexcept {
-        if (!o.pending) return;
-        ::CancelIoEx(o.pipe.get(), &o.ov);
-        DWORD n = 0;
-        ::GetOverlappedResult(o.pipe.get(), &o.ov, &n, TRUE);
-        o.pending = false;
-    }
-
-    void end_output(int s, bool cut) {
-        cancel(out_[s]);
-        out_[s].pipe.reset();
-        sinks_[s].finish(cut, lock_);
-    }
-
-    void next_write(std::size_t offset) {
-        const std::string& text = *text_;
-        const std::size_t left = text.size() - offset;
-        const DWORD chunk = static_cast<DWORD>(left < (1u << 20) ? left : (1u << 20));
-        if (left == 0 || !issue(in_, true, text.data() + offset, chunk)) in_.pipe.reset();
-    }
-
-    void run() {
-        mark_.claim();
-        using clock = std::chrono::steady_clock;
-        std::vector<char> bufs[2] = {std::vector<char>(64 * 1024), std::vector<char>(64 * 1024)};
-        std::size_t offset = 0;
-        bool have_deadline = false;
-        clock::time_point deadline;
-        for (int s = 0; s < 2; ++s)
-            if (out_[s].pipe && !issue(out_[s], false, bufs[s].data(), static_cast<DWORD>(bufs[s].size())))
-                end_output(s, false);
-        if (in_.pipe) next_write(0);
-
-        while (out_[0].pipe || out_[1].pipe || in_.pipe) {
-            HANDLE events[4];
-            int which[4];
-            DWORD n = 0;
-            for (int s = 0; s < 2; ++s) {
-                if (!out_[s].pipe) continue;
-                events[n] = out_[s].event.get();
-                which[n++] = s;
-            }
-            if (in_.pipe) {
-                events[n] = in_.event.get();
-                which[n++] = 2;
-            }
-            events[n] = wake_.get();
-            which[n++] = 3;
-
-            DWORD timeout = INFINITE;
-            if (have_deadline) {
-                const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now()).count();
-                if (left <= 0) break;
-                timeout = static_cast<DWORD>(left);
-            }
-            const DWORD r = ::WaitForMultipleObjects(n, events, FALSE, timeout);
-            if (r == WAIT_TIMEOUT) continue;    // the deadline check above ends the loop
-            if (r >= WAIT_OBJECT_0 + n) break;  // cannot wait: give up draining
-            const int w = which[r - WAIT_OBJECT_0];
-            if (w == 3) {
-                const unsigned f = flags_.load();
-                if (f & stop_flag) {
-                    // release: hand the pipes over with nothing pending on them
-                    for (auto* o : {&out_[0], &out_[1], &in_})
-                        cancel(*o);
-                    return;
-                }
-                if ((f & exited_flag) && !have_deadline) {
-                    have_deadline = true;
-                    deadline = deadline_after(grace_);
-                }
-                continue;
-            }
-            op& o = w == 2 ? in_ : out_[w];
-            DWORD got = 0;
-            const BOOL ok = ::GetOverlappedResult(o.pipe.get(), &o.ov, &got, FALSE);
-            o.pending = false;
-            if (w == 2) {
-                offset += got;
-                if (!ok) {
-                    in_.pipe.reset();  // the child no longer reads stdin; that is its business
-                } else {
-                    next_write(offset);
-                }
-                continue;
-            }
-            if (!ok && ::GetLastError() != ERROR_MORE_DATA) {
-                end_output(w, false);  // ERROR_BROKEN_PIPE: every writer has closed it
-                continue;
-            }
-            if (got > 0) sinks_[w].feed(bufs[w].data(), got, lock_);
-            if (!issue(o, false, bufs[w].data(), static_cast<DWORD>(bufs[w].size()))) end_output(w, false);
+    void notified(DWORD message) noexcept override {
+        std::unique_lock<std::mutex> lock(m_);
+        if (message == start_message) {
+            --pending_;
+            starting_ = false;
+            start_ready_ = true;
+        } else {
+            armed_ = false;
+            fired_ = true;
         }
-        for (int s = 0; s < 2; ++s)
-            if (out_[s].pipe) end_output(s, true);  // a grandchild still holds it: cut
-        cancel(in_);
-        in_.pipe.reset();
+        serve(lock);
     }
 
-    op out_[2];
-    op in_;
+    // Does what has come in, unless another thread is at it (it will see the new work). Under
+    // m_, which is let go around the sinks (they may run callbacks).
+    void serve(std::unique_lock<std::mutex>& lock) noexcept {
+        if (busy_) return;
+        busy_ = true;
+        const windows_drain* const outer = serving();
+        serving() = this;
+        for (;;) {
+            if (stop_) {  // release: no more I/O; what was read meanwhile is dropped
+                for (auto& st : streams_)
+                    st.ready = false;
+                start_ready_ = fired_ = false;
+                break;
+            }
+            if (start_ready_) {
+                start_ready_ = false;
+                for (int s = 0; s < 2; ++s)
+                    if (streams_[s].pipe && !read_locked(s)) end(s, false, lock);
+                if (streams_[in].pipe) write_locked();
+                continue;
+            }
+            if (fired_ && !starting_) {
+                fired_ = false;
+                cut(lock);
+                continue;
+            }
+            int s = -1;
+            for (int k = 0; k < 3 && s < 0; ++k)  // in turn, so a busy stdout cannot starve stderr
+                if (streams_[(next_ + k) % 3].ready) s = (next_ + k) % 3;
+            if (s < 0) break;
+            next_ = (s + 1) % 3;
+            handle(s, lock);
+        }
+        serving() = outer;
+        busy_ = false;
+        settle_locked();
+    }
+
+    // A completion on stream `s`. Under m_.
+    void handle(int s, std::unique_lock<std::mutex>& lock) noexcept {
+        stream& st = streams_[s];
+        st.ready = false;
+        const DWORD bytes = st.bytes, error = st.error;
+        if (s == in) {
+            offset_ += bytes;
+            if (error != 0 || st.cut)
+                st.pipe.reset();  // the child no longer reads stdin (its business), or the grace ran out
+            else
+                write_locked();
+            return;
+        }
+        if (bytes > 0) {
+            lock.unlock();
+            if (sinks_[s].kind() == output_sink::mode::lines) windows_io_port::instance().entering_callback();
+            sinks_[s].feed(st.buf.get(), bytes, lock_);
+            st.unterminated = st.buf[bytes - 1] != '\n';
+            lock.lock();
+        }
+        if (stop_) return;
+        if (st.cut || (error != 0 && error != ERROR_MORE_DATA) || !read_locked(s))
+            end(s, st.cut, lock);  // ERROR_BROKEN_PIPE: every writer has closed it
+    }
+
+    // The grace has run out: what is still open is cut. Under m_.
+    void cut(std::unique_lock<std::mutex>& lock) noexcept {
+        for (int s = 0; s < 3; ++s) {
+            stream& st = streams_[s];
+            if (!st.pipe) continue;
+            st.cut = true;
+            if (st.pending)
+                ::CancelIoEx(st.pipe.get(), &st.op.ov);  // its completion ends it
+            else if (!st.ready)
+                s == in ? st.pipe.reset() : end(s, true, lock);
+        }
+    }
+
+    // Ends output `s`: the pipe closes, the sink hands over an unterminated last line.
+    void end(int s, bool was_cut, std::unique_lock<std::mutex>& lock) noexcept {
+        streams_[s].pipe.reset();
+        streams_[s].buf.reset();
+        lock.unlock();
+        if (sinks_[s].kind() == output_sink::mode::lines && streams_[s].unterminated)
+            windows_io_port::instance().entering_callback();
+        sinks_[s].finish(was_cut, lock_);
+        lock.lock();
+    }
+
+    // Issues the next read of output `s`; false when the pipe has ended. Under m_, so that
+    // stop() and cut() find it pending.
+    bool read_locked(int s) noexcept {
+        stream& st = streams_[s];
+        st.op.ov = OVERLAPPED{};
+        if (!::ReadFile(st.pipe.get(), st.buf.get(), read_size, nullptr, &st.op.ov) &&
+            ::GetLastError() != ERROR_IO_PENDING)
+            return false;
+        st.pending = true;  // done or not, the completion comes through the port
+        ++pending_;
+        return true;
+    }
+
+    // Writes the next piece of io::text, or closes stdin once it is all written. Under m_.
+    void write_locked() noexcept {
+        stream& st = streams_[in];
+        const std::string& text = *text_;
+        const std::size_t left = text.size() - offset_;
+        if (left == 0) {
+            st.pipe.reset();
+            return;
+        }
+        const DWORD chunk = static_cast<DWORD>(left < (1u << 20) ? left : (1u << 20));
+        st.op.ov = OVERLAPPED{};
+        if (!::WriteFile(st.pipe.get(), text.data() + offset_, chunk, nullptr, &st.op.ov) &&
+            ::GetLastError() != ERROR_IO_PENDING) {
+            st.pipe.reset();
+            return;
+        }
+        st.pending = true;
+        ++pending_;
+    }
+
+    // With no thread serving it: done once nothing is pending and every stream has ended, or
+    // draining was stopped. Under m_; after done_cv_ is notified a joiner may destroy *this.
+    void settle_locked() noexcept {
+        if (done_ || busy_ || pending_ > 0) return;
+        if (!stop_)
+            for (const auto& st : streams_)
+                if (st.pipe) return;
+        if (armed_) {
+            if (!windows_io_port::instance().disarm(timer_)) return;  // it has run out: its message ends this
+            armed_ = false;
+        }
+        done_ = true;
+        done_cv_.notify_all();
+    }
+
+    stream streams_[3];
     output_sink sinks_[2];
     std::shared_ptr<const std::string> text_;
-    unique_handle wake_;
+    std::size_t offset_ = 0;  // of text_ written
     std::chrono::milliseconds grace_{250};
-    std::atomic<unsigned> flags_{0};
-    std::mutex lock_;
-    std::thread thread_;
-    thread_mark mark_;
+    port_timer timer_;
+    bool started_ = false;
+
+    std::mutex m_;  // what follows, and the streams' pipes and flags
+    std::condition_variable done_cv_;
+    unsigned pending_ = 0;      // operations and messages out
+    int next_ = 0;              // the stream looked at first for a completion
+    bool busy_ = false;         // a thread serves this drain
+    bool starting_ = false;     // start_message is on its way
+    bool start_ready_ = false;  // ... and has come: the first reads and write are to be issued
+    bool exited_ = false;       // child_exited() was called
+    bool armed_ = false;        // the grace's timer is on the port's list or its message on its way
+    bool fired_ = false;        // the grace has run out
+    bool stop_ = false;         // release
+    bool done_ = false;
+
+    std::mutex lock_;  // the captured text, for the portable code
 };
 
 }  // namespace detail

@@ -149,7 +149,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
 
         // A job where a tree (new_process_group) or a lifetime (kill_on_parent_exit) is asked for.
         unique_handle job;
-        std::uintptr_t job_key = 0;  // its reports go to the dropper, which closes it once empty
+        std::uintptr_t job_key = 0;  // its reports go to the I/O port, which closes it once empty
         const bool kills_on_close = cmd.dies_with_parent();
         if (cmd.process_group() || kills_on_close) {
             job.reset(::CreateJobObjectW(nullptr, nullptr));
@@ -159,7 +159,7 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
                 limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
                 if (!::SetInformationJobObject(job.get(), JobObjectExtendedLimitInformation, &limits, sizeof limits))
                     return {spawn_stage::setup, last_error()};
-                job_key = windows_dropper::instance().watch_job(job.get());
+                job_key = windows_io_port::instance().watch_job(job.get());
             }
         }
 

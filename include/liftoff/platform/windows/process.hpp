@@ -43,7 +43,7 @@ public:
     pid_type pid() const noexcept { return pid_; }
 
     // --- set up by the platform's spawn -------------------------------------------------
-    /// `job_key`: what windows_dropper::watch_job() gave for the job, or 0.
+    /// `job_key`: what windows_io_port::watch_job() gave for the job, or 0.
     void adopt(unique_handle process, DWORD pid, unique_handle job, bool group, bool job_kills_on_close,
                std::uintptr_t job_key = 0) noexcept {
         process_ = std::move(process);
@@ -146,14 +146,14 @@ public:
 
     // --- letting go --------------------------------------------------------------------------
     /// The child runs on. Its handles are closed (Windows has no zombies); what it still writes
-    /// to liftoff's pipes is read and dropped by one process-wide thread. A kill_on_parent_exit()
+    /// to liftoff's pipes is read and dropped by the process-wide I/O port. A kill_on_parent_exit()
     /// job stays open while anything runs in it, as that promise needs, and closes after.
     void release() {
         close_stdin();
         drain_.stop();
         drain_.join();
         auto pipes = drain_.take_pipes();
-        if (!pipes.empty()) windows_dropper::instance().adopt(std::move(pipes));
+        if (!pipes.empty()) windows_io_port::instance().adopt(std::move(pipes));
         close_job();
         process_.reset();
         pid_ = 0;
@@ -210,7 +210,7 @@ private:
     }
 
     // A job that kills on close and still has processes in it is left open rather than killing
-    // what the child left running: the dropper's thread closes it when the job reports that
+    // what the child left running: the I/O port closes it when the job reports that
     // none is left (or, when it could not watch the job, this process's exit does).
     void close_job() noexcept {
         if (!job_ || !job_kills_) {
@@ -218,7 +218,7 @@ private:
             return;
         }
         if (job_key_ != 0) {
-            windows_dropper::instance().adopt_job(job_key_, std::move(job_));
+            windows_io_port::instance().adopt_job(job_key_, std::move(job_));
             return;
         }
         JOBOBJECT_BASIC_ACCOUNTING_INFORMATION info{};
