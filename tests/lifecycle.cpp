@@ -692,6 +692,28 @@ int pid_reuse_case() {
         return 20;
     }
     if (reaper.pending() != liftoff::detail::event_loop::released_pidfd_budget) return 21;
+
+    // A child launched beyond the pidfd budget, reaped behind liftoff's back and its pid given to
+    // another child before release(): the loop must go by the start time read at the launch,
+    // not by the one it finds under that pid at release() (the imposter's).
+    std::vector<liftoff::child> held;
+    while (liftoff::detail::posix_process::pidfds_held() < liftoff::detail::posix_process::pidfd_budget)
+        held.push_back(liftoff::launch(helper_cmd({"sleep", "60000"})));
+    auto f = liftoff::launch(helper_cmd({"sleep", "60000"}));
+    const pid_t w = static_cast<pid_t>(f.pid());
+    ::kill(w, SIGKILL);
+    if (::waitpid(w, &raw, 0) != w) return 22;
+    std::this_thread::sleep_for(50ms);  // start times count clock ticks (10 ms)
+    const pid_t imposter4 = fork_with_pid(w, 300, 45);
+    if (imposter4 != w) return 77;
+    f.release();
+    std::this_thread::sleep_for(2s);  // the imposter is a zombie for the timer's next looks
+    if (::waitpid(imposter4, &raw, WNOHANG) != imposter4 || WEXITSTATUS(raw) != 45) {
+        std::fprintf(stderr, "release() of a child beyond the pidfd budget took the status of its pid's new owner\n");
+        return 23;
+    }
+    for (auto& h : held)
+        h.kill();
     return 0;
 }
 }  // namespace

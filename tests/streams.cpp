@@ -319,3 +319,51 @@ TEST_CASE("io::pipe: a write blocked on a full pipe when the child exits is an e
     CHECK(ec == std::errc::broken_pipe);
     CHECK(c.wait().success());
 }
+
+// Review of the event loop (branch review): cases that failed at 9aca3ed.
+
+TEST_CASE("run() feeding io::text to a child that exits without reading it: no SIGPIPE on the caller's thread") {
+    // run() serves the streams on the calling thread, where SIGPIPE is neither blocked nor ignored.
+    for (int i = 0; i < 5; ++i) {
+        const auto r = liftoff::run(helper_cmd({"sleep", "20"}).stdin_from(io::text(std::string(8 << 20, 'x'))));
+        CHECK(r.ok());
+    }
+}
+
+TEST_CASE("a callback that runs another command, then kills its own child: it is still known as its own") {
+    // run() inside the callback serves its streams on this thread; its mark must not erase the
+    // callback's own, or kill() joins the drain whose callback is this very call.
+    std::atomic<liftoff::child*> self{nullptr};
+    std::atomic<int> killed{0};
+    liftoff::child c = liftoff::launch(
+        helper_cmd({"sleep", "100", "say", "FATAL\n", "sleep", "10000"}).stdout_to(io::lines([&](std::string_view l) {
+            liftoff::child* me = nullptr;
+            while ((me = self.load()) == nullptr)
+                std::this_thread::yield();
+            if (l == "FATAL") {
+                const auto inner = liftoff::run(helper_cmd({"say", "inner"}).stdout_to(io::lines([](std::string_view) {})));
+                CHECK(inner.ok());
+                me->kill();
+                ++killed;
+            }
+        })));
+    self = &c;
+    const auto s = c.wait();
+    CHECK(killed == 1);
+    CHECK(s.signal() == SIGKILL);
+}
+
+TEST_CASE("a callback that waits for its own child while the child fills its captured stderr: no deadlock") {
+    std::atomic<liftoff::child*> self{nullptr};
+    liftoff::child c = liftoff::launch(helper_cmd({"say", "first\n", "err", "1000000", "say", "last\n"})
+                                           .stderr_to(io::capture())
+                                           .stdout_to(io::lines([&](std::string_view l) {
+                                               liftoff::child* me = nullptr;
+                                               while ((me = self.load()) == nullptr)
+                                                   std::this_thread::yield();
+                                               if (l == "first") CHECK(me->wait().success());
+                                           })));
+    self = &c;
+    CHECK(c.wait().success());
+    CHECK(c.err().size() == 1000000);
+}

@@ -21,17 +21,29 @@ enum class output_flag { truncated, cut };
 
 /// Marks the thread an object runs on: a drain claims the thread that runs its io::lines
 /// callback, so that a callback that stops or waits for its own child is known, and not waited for.
+/// Claims nest: a callback that runs another child on its own thread (run(), whose streams are
+/// served there) leaves its own claim in place underneath, restored when the inner one ends.
+/// A mark is claimed by one thread at a time (one child's callbacks never overlap), so the
+/// link to the claim underneath can live in the mark.
 class thread_mark {
 public:
-    void claim() const noexcept { current() = this; }
-    void release() const noexcept {
-        if (current() == this) current() = nullptr;
+    void claim() const noexcept {
+        below_ = current();
+        current() = this;
     }
-    bool here() const noexcept { return current() == this; }
+    void release() const noexcept {
+        if (current() == this) current() = below_;
+    }
+    bool here() const noexcept {
+        for (const thread_mark* m = current(); m != nullptr; m = m->below_)
+            if (m == this) return true;
+        return false;
+    }
 
 private:
-    static const void*& current() noexcept {
-        static thread_local const void* owner = nullptr;
+    mutable const thread_mark* below_ = nullptr;  // written and read by the claiming thread only
+    static const thread_mark*& current() noexcept {
+        static thread_local const thread_mark* owner = nullptr;
         return owner;
     }
 };

@@ -165,16 +165,19 @@ public:
     void on_ready(unsigned s) override {
         std::unique_lock<std::mutex> lock(dispatch_);
         if (stopped_ || !registered_[s]) return;
-        if (in_callback_) {
+        const bool lines = s != stdin_index && sinks_[s].kind() == output_sink::mode::lines;
+        if (in_callback_ && lines) {
             // Another thread runs a callback of this child: it serves this stream when done,
-            // so that this child's callbacks never run at the same time.
+            // so that this child's callbacks never run at the same time. (A captured or
+            // dropped stream, and stdin, run no user code: they are served on, so a callback
+            // that waits for its own child does not leave it blocked on a full pipe.)
             loop_->set().enable(fds_[s].get(), s == stdin_index, event_loop::key(id_, s), false);
             deferred_[s] = true;
             return;
         }
         if (s == stdin_index) {
             feed_some();
-        } else if (sinks_[s].kind() == output_sink::mode::lines) {
+        } else if (lines) {
             loop_->set().enable(fds_[s].get(), false, event_loop::key(id_, s), false);
             read_into_callbacks(lock, s);
         } else {
@@ -297,7 +300,8 @@ private:
 
     /// Once no stream is left: the child's streams are done; the loop forgets them.
     void finish_if_done() {
-        if (done_ || registered_[0] || registered_[1] || registered_[2]) return;
+        // A callback still running finishes it when it returns (join() must not return first).
+        if (done_ || in_callback_ || registered_[0] || registered_[1] || registered_[2]) return;
         done_ = true;
         loop_->forget(id_);
         changed_.notify_all();

@@ -118,8 +118,10 @@ public:
     }
 
     // --- released children ------------------------------------------------------------------
-    /// Takes over a running child: reaps it when it exits.
-    void adopt(pid_t pid, unique_fd pidfd) {
+    /// Takes over a running child: reaps it when it exits. `known_start_time`: the child's
+    /// process_start_time(), read by its owner while the child was surely its own (a child
+    /// launched beyond the pidfd budget); 0 if not known.
+    void adopt(pid_t pid, unique_fd pidfd, unsigned long long known_start_time = 0) {
         std::lock_guard<std::mutex> lock(mutex_);
         unsigned long long start_time = 0;
         if (pidfd && pidfds_held_ >= released_pidfd_budget) {
@@ -131,7 +133,9 @@ public:
                 return;                          // reaped behind liftoff's back already: nothing to reap
             if (start_time != 0) pidfd.reset();  // no /proc: keep the pidfd, beyond the budget
         } else if (!pidfd) {
-            start_time = process_start_time(pid);  // no pidfd at all: the best this can know
+            // No pidfd at all. Read now, the start time could be a stranger's: the child may
+            // have been reaped behind liftoff's back and its pid given to another child.
+            start_time = known_start_time != 0 ? known_start_time : process_start_time(pid);
         }
         const std::uint64_t id = next_id_++;
         released& r = released_.emplace(id, released{pid, std::move(pidfd), start_time, true}).first->second;

@@ -260,7 +260,7 @@ public:
             std::lock_guard<std::mutex> lock(mutex_);
             if (status_) return;
         }
-        event_loop::instance().adopt(pid_, std::move(pidfd_));
+        event_loop::instance().adopt(pid_, std::move(pidfd_), start_time_);
         if (counted_) pidfds_held().fetch_sub(1);
         counted_ = false;
         posix_drain::drop_pipes(drain_->take_pipes());
