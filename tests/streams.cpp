@@ -321,6 +321,7 @@ TEST_CASE("io::pipe: a write blocked on a full pipe when the child exits is an e
 }
 
 // Review of the event loop (branch review): cases that failed at 9aca3ed.
+using namespace std::chrono_literals;
 
 TEST_CASE("run() feeding io::text to a child that exits without reading it: no SIGPIPE on the caller's thread") {
     // run() serves the streams on the calling thread, where SIGPIPE is neither blocked nor ignored.
@@ -366,4 +367,28 @@ TEST_CASE("a callback that waits for its own child while the child fills its cap
     self = &c;
     CHECK(c.wait().success());
     CHECK(c.err().size() == 1000000);
+}
+
+TEST_CASE("a callback still running when its child has exited: the loop does not spin meanwhile") {
+    // epoll reports EPOLLHUP even for a descriptor whose mask is empty: "disabled" that way, the
+    // ended pipe of a child whose callback runs came back at once, for as long as it ran.
+    auto c = liftoff::launch(helper_cmd({"say", "x\n"})
+                                 .stdout_to(io::lines([](std::string_view) { std::this_thread::sleep_for(1500ms); }))
+                                 .drain_grace(50ms));
+    std::this_thread::sleep_for(200ms);  // the child has exited; its callback runs
+    auto& loop = liftoff::detail::event_loop::instance();
+    const auto before = loop.rounds();
+    CHECK(c.wait().success());
+    CHECK(loop.rounds() - before < 100);
+}
+
+TEST_CASE("run() with a timeout, whose child ended its streams before it: no wait for the grace after") {
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto r = liftoff::run(helper_cmd({"say", "a", "close-stdout", "sleep", "5000"})
+                                    .stderr_to(io::null())
+                                    .timeout(200ms)
+                                    .drain_grace(3s));
+    CHECK(r.timed_out);
+    CHECK(r.out == "a");
+    CHECK(std::chrono::steady_clock::now() - t0 < 2s);
 }

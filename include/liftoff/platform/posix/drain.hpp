@@ -64,7 +64,10 @@ public:
             }
             registered_[s] = true;
         }
-        if (err != 0) stop_locked();
+        if (err != 0)
+            stop_locked();
+        else
+            finish_if_done();  // run() after a timeout: streams that ended on its thread are done
         return err;
     }
     bool started() const noexcept { return loop_ != nullptr; }
@@ -189,7 +192,12 @@ public:
     bool on_deadline() override {
         std::unique_lock<std::mutex> lock(dispatch_);
         if (stopped_ || done_) return true;
-        if (in_callback_) return false;  // asked again soon
+        if (in_callback_) {
+            // The callback's thread cuts when the callback returns (read_into_callbacks): no
+            // need to ask the loop again and again while a callback blocks.
+            deadline_due_ = true;
+            return true;
+        }
         cut_all(lock);
         return true;
     }
@@ -347,6 +355,11 @@ private:
             if (ended) finished_[s] = true;
             changed_.notify_all();
             if (stopped_) return;  // the callback released its own child: the streams are gone
+            if (deadline_due_) {   // the grace ended while the callback ran
+                deadline_due_ = false;
+                cut_all(lock);
+                return;
+            }
         }
         for (unsigned o = 0; o < 3; ++o) {
             const bool again = o == s || deferred_[o];
@@ -387,6 +400,7 @@ private:
     std::uint64_t id_ = 0;
     bool in_callback_ = false;
     bool grace_started_ = false;
+    bool deadline_due_ = false;  // the grace ended while a callback ran (see on_deadline)
     bool done_ = false;
     bool stopped_ = false;
     bool abandoned_ = false;

@@ -291,8 +291,12 @@ private:
         for (;;) {
             const int n = set_.wait(keys, timeout_ms());
             rounds_.fetch_add(1, std::memory_order_relaxed);
+            // Exits first: they run no user code, so never hand the poller on, and kqueue's
+            // NOTE_EXIT is one-shot: an exit left behind by a hand-off would not come again.
+            for (int i = 0; i < n; ++i)
+                if ((keys[i] & 3) == exit_which) dispatch(keys[i]);
             for (int i = 0; i < n && leading(); ++i)
-                dispatch(keys[i]);
+                if ((keys[i] & 3) != exit_which) dispatch(keys[i]);
             if (leading()) run_deadlines();
             if (leading()) look_by_pid();
             // Handed on: the events not handled are reported again to the new leader.

@@ -135,11 +135,17 @@ private:
 
     int control(int fd, bool write, std::uint64_t key, op what) noexcept {
 #if defined(__linux__)
+        // epoll reports EPOLLHUP and EPOLLERR whatever the mask: a descriptor "disabled" with an
+        // empty mask whose writer has gone would be reported again and again while its owner
+        // is busy (a spin). So disabling takes it out of the set, and enabling puts it back.
         epoll_event ev{};
-        ev.events = what == disable_op ? 0u : (write ? EPOLLOUT : EPOLLIN);
+        ev.events = write ? EPOLLOUT : EPOLLIN;
         ev.data.u64 = key;
-        const int ctl = what == add_op ? EPOLL_CTL_ADD : what == remove_op ? EPOLL_CTL_DEL : EPOLL_CTL_MOD;
-        return ::epoll_ctl(set_.get(), ctl, fd, &ev) == 0 ? 0 : errno;
+        const int ctl = what == add_op || what == enable_op ? EPOLL_CTL_ADD : EPOLL_CTL_DEL;
+        if (::epoll_ctl(set_.get(), ctl, fd, &ev) == 0) return 0;
+        // Enabled or disabled twice, or removed while disabled: already so.
+        if ((what == enable_op && errno == EEXIST) || (what != add_op && errno == ENOENT)) return 0;
+        return errno;
 #else
         const unsigned short flags = what == add_op       ? EV_ADD
                                      : what == enable_op  ? EV_ENABLE
