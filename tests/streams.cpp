@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -391,4 +392,19 @@ TEST_CASE("run() with a timeout, whose child ended its streams before it: no wai
     CHECK(r.timed_out);
     CHECK(r.out == "a");
     CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+}
+
+TEST_CASE("a callback that owns another child: letting go of both never stops the event loop") {
+    // A pipeline: A's lines go to B's stdin, and A's callback owns B. The last reference to A's
+    // drain could be the loop's leading thread's; B then died there, and B's destructor waited
+    // for B's streams, which only that thread serves: every child of the process hung.
+    for (int i = 0; i < 1000; ++i) {
+        auto b = std::make_shared<liftoff::child>(
+            liftoff::launch(helper_cmd({"cat"}).stdin_from(io::pipe()).stdout_to(io::capture())));
+        auto a = liftoff::launch(helper_cmd({"lines", "3", "err", "70000"})
+                                     .stderr_to(io::capture())
+                                     .stdout_to(io::lines([b](std::string_view l) { b->write_stdin(std::string(l) + "\n"); })));
+        b.reset();  // the callback owns B now
+        REQUIRE(a.wait().success());
+    }
 }

@@ -64,6 +64,13 @@ public:
         on_line_ = std::move(callback);
     }
     mode kind() const noexcept { return mode_; }
+    /// The io::lines callback, taken out (no more lines are handed over), for its owner to
+    /// destroy where it chooses: what it captures may be another child.
+    std::function<void(std::string_view)> take_callback() noexcept {
+        std::function<void(std::string_view)> f = std::move(on_line_);
+        on_line_ = nullptr;
+        return f;
+    }
 
     /// Called by the drain thread with bytes as they arrive. `lock` guards the captured text.
     void feed(const char* data, std::size_t n, std::mutex& lock) {

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -94,6 +95,19 @@ public:
         if (!mark_.here()) changed_.wait(lock, [&] { return !in_callback_; });
         stop_locked();
     }
+    /// After stop(), on the thread that lets go of the child: the io::lines callbacks are
+    /// destroyed here, not wherever the last reference to the drain goes (it can be the loop's
+    /// leading thread, and a callback may own another child, whose destructor waits for the
+    /// loop). Not from one of this drain's own callbacks, which is still running.
+    void drop_callbacks() {
+        std::function<void(std::string_view)> gone[2];
+        {
+            std::lock_guard<std::mutex> lock(dispatch_);
+            if (mark_.here()) return;
+            for (unsigned s = 0; s < 2; ++s)
+                gone[s] = sinks_[s].take_callback();
+        }
+    }  // destroyed here, no lock held
     /// In a forked copy, where the loop's threads do not exist: forget them without waiting.
     void abandon() noexcept { abandoned_ = true; }
 

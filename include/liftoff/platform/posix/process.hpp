@@ -47,7 +47,10 @@ public:
     posix_process(const posix_process&) = delete;
     posix_process& operator=(const posix_process&) = delete;
     ~posix_process() {
-        if (!inherited()) drain_->stop();  // a launch that failed half-way: the loop lets go first
+        if (!inherited()) {
+            drain_->stop();            // a launch that failed half-way: the loop lets go first
+            drain_->drop_callbacks();  // here, never on a loop thread (see drop_callbacks)
+        }
         if (counted_) pidfds_held().fetch_sub(1);
     }
 
