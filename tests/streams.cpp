@@ -398,7 +398,7 @@ TEST_CASE("a callback that owns another child: letting go of both never stops th
     // A pipeline: A's lines go to B's stdin, and A's callback owns B. The last reference to A's
     // drain could be the loop's leading thread's; B then died there, and B's destructor waited
     // for B's streams, which only that thread serves: every child of the process hung.
-    for (int i = 0; i < 1000; ++i) {
+    for (int i = 0; i < 500; ++i) {
         auto b = std::make_shared<liftoff::child>(
             liftoff::launch(helper_cmd({"cat"}).stdin_from(io::pipe()).stdout_to(io::capture())));
         auto a = liftoff::launch(helper_cmd({"lines", "3", "err", "70000"})
