@@ -1709,17 +1709,29 @@ enum class output_flag { truncated, cut };
 
 /// Marks the thread an object runs on: a drain claims the thread that runs its io::lines
 /// callback, so that a callback that stops or waits for its own child is known, and not waited for.
+/// Claims nest: a callback that runs another child on its own thread (run(), whose streams are
+/// served there) leaves its own claim in place underneath, restored when the inner one ends.
+/// A mark is claimed by one thread at a time (one child's callbacks never overlap), so the
+/// link to the claim underneath can live in the mark.
 class thread_mark {
 public:
-    void claim() const noexcept { current() = this; }
-    void release() const noexcept {
-        if (current() == this) current() = nullptr;
+    void claim() const noexcept {
+        below_ = current();
+        current() = this;
     }
-    bool here() const noexcept { return current() == this; }
+    void release() const noexcept {
+        if (current() == this) current() = below_;
+    }
+    bool here() const noexcept {
+        for (const thread_mark* m = current(); m != nullptr; m = m->below_)
+            if (m == this) return true;
+        return false;
+    }
 
 private:
-    static const void*& current() noexcept {
-        static thread_local const void* owner = nullptr;
+    mutable const thread_mark* below_ = nullptr;  // written and read by the claiming thread only
+    static const thread_mark*& current() noexcept {
+        static thread_local const thread_mark* owner = nullptr;
         return owner;
     }
 };
@@ -1740,6 +1752,13 @@ public:
         on_line_ = std::move(callback);
     }
     mode kind() const noexcept { return mode_; }
+    /// The io::lines callback, taken out (no more lines are handed over), for its owner to
+    /// destroy where it chooses: what it captures may be another child.
+    std::function<void(std::string_view)> take_callback() noexcept {
+        std::function<void(std::string_view)> f = std::move(on_line_);
+        on_line_ = nullptr;
+        return f;
+    }
 
     /// Called by the drain thread with bytes as they arrive. `lock` guards the captured text.
     void feed(const char* data, std::size_t n, std::mutex& lock) {
@@ -5033,6 +5052,7 @@ private:
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -5438,11 +5458,17 @@ private:
 
     int control(int fd, bool write, std::uint64_t key, op what) noexcept {
 #if defined(__linux__)
+        // epoll reports EPOLLHUP and EPOLLERR whatever the mask: a descriptor "disabled" with an
+        // empty mask whose writer has gone would be reported again and again while its owner
+        // is busy (a spin). So disabling takes it out of the set, and enabling puts it back.
         epoll_event ev{};
-        ev.events = what == disable_op ? 0u : (write ? EPOLLOUT : EPOLLIN);
+        ev.events = write ? EPOLLOUT : EPOLLIN;
         ev.data.u64 = key;
-        const int ctl = what == add_op ? EPOLL_CTL_ADD : what == remove_op ? EPOLL_CTL_DEL : EPOLL_CTL_MOD;
-        return ::epoll_ctl(set_.get(), ctl, fd, &ev) == 0 ? 0 : errno;
+        const int ctl = what == add_op || what == enable_op ? EPOLL_CTL_ADD : EPOLL_CTL_DEL;
+        if (::epoll_ctl(set_.get(), ctl, fd, &ev) == 0) return 0;
+        // Enabled or disabled twice, or removed while disabled: already so.
+        if ((what == enable_op && errno == EEXIST) || (what != add_op && errno == ENOENT)) return 0;
+        return errno;
 #else
         const unsigned short flags = what == add_op       ? EV_ADD
                                      : what == enable_op  ? EV_ENABLE
@@ -5810,8 +5836,10 @@ public:
     }
 
     // --- released children ------------------------------------------------------------------
-    /// Takes over a running child: reaps it when it exits.
-    void adopt(pid_t pid, unique_fd pidfd) {
+    /// Takes over a running child: reaps it when it exits. `known_start_time`: the child's
+    /// process_start_time(), read by its owner while the child was surely its own (a child
+    /// launched beyond the pidfd budget); 0 if not known.
+    void adopt(pid_t pid, unique_fd pidfd, unsigned long long known_start_time = 0) {
         std::lock_guard<std::mutex> lock(mutex_);
         unsigned long long start_time = 0;
         if (pidfd && pidfds_held_ >= released_pidfd_budget) {
@@ -5823,7 +5851,9 @@ public:
                 return;                          // reaped behind liftoff's back already: nothing to reap
             if (start_time != 0) pidfd.reset();  // no /proc: keep the pidfd, beyond the budget
         } else if (!pidfd) {
-            start_time = process_start_time(pid);  // no pidfd at all: the best this can know
+            // No pidfd at all. Read now, the start time could be a stranger's: the child may
+            // have been reaped behind liftoff's back and its pid given to another child.
+            start_time = known_start_time != 0 ? known_start_time : process_start_time(pid);
         }
         const std::uint64_t id = next_id_++;
         released& r = released_.emplace(id, released{pid, std::move(pidfd), start_time, true}).first->second;
@@ -5979,8 +6009,12 @@ private:
         for (;;) {
             const int n = set_.wait(keys, timeout_ms());
             rounds_.fetch_add(1, std::memory_order_relaxed);
+            // Exits first: they run no user code, so never hand the poller on, and kqueue's
+            // NOTE_EXIT is one-shot: an exit left behind by a hand-off would not come again.
+            for (int i = 0; i < n; ++i)
+                if ((keys[i] & 3) == exit_which) dispatch(keys[i]);
             for (int i = 0; i < n && leading(); ++i)
-                dispatch(keys[i]);
+                if ((keys[i] & 3) != exit_which) dispatch(keys[i]);
             if (leading()) run_deadlines();
             if (leading()) look_by_pid();
             // Handed on: the events not handled are reported again to the new leader.
@@ -6148,7 +6182,10 @@ public:
             }
             registered_[s] = true;
         }
-        if (err != 0) stop_locked();
+        if (err != 0)
+            stop_locked();
+        else
+            finish_if_done();  // run() after a timeout: streams that ended on its thread are done
         return err;
     }
     bool started() const noexcept { return loop_ != nullptr; }
@@ -6175,6 +6212,19 @@ public:
         if (!mark_.here()) changed_.wait(lock, [&] { return !in_callback_; });
         stop_locked();
     }
+    /// After stop(), on the thread that lets go of the child: the io::lines callbacks are
+    /// destroyed here, not wherever the last reference to the drain goes (it can be the loop's
+    /// leading thread, and a callback may own another child, whose destructor waits for the
+    /// loop). Not from one of this drain's own callbacks, which is still running.
+    void drop_callbacks() {
+        std::function<void(std::string_view)> gone[2];
+        {
+            std::lock_guard<std::mutex> lock(dispatch_);
+            if (mark_.here()) return;
+            for (unsigned s = 0; s < 2; ++s)
+                gone[s] = sinks_[s].take_callback();
+        }
+    }  // destroyed here, no lock held
     /// In a forked copy, where the loop's threads do not exist: forget them without waiting.
     void abandon() noexcept { abandoned_ = true; }
 
@@ -6249,16 +6299,19 @@ public:
     void on_ready(unsigned s) override {
         std::unique_lock<std::mutex> lock(dispatch_);
         if (stopped_ || !registered_[s]) return;
-        if (in_callback_) {
+        const bool lines = s != stdin_index && sinks_[s].kind() == output_sink::mode::lines;
+        if (in_callback_ && lines) {
             // Another thread runs a callback of this child: it serves this stream when done,
-            // so that this child's callbacks never run at the same time.
+            // so that this child's callbacks never run at the same time. (A captured or
+            // dropped stream, and stdin, run no user code: they are served on, so a callback
+            // that waits for its own child does not leave it blocked on a full pipe.)
             loop_->set().enable(fds_[s].get(), s == stdin_index, event_loop::key(id_, s), false);
             deferred_[s] = true;
             return;
         }
         if (s == stdin_index) {
             feed_some();
-        } else if (sinks_[s].kind() == output_sink::mode::lines) {
+        } else if (lines) {
             loop_->set().enable(fds_[s].get(), false, event_loop::key(id_, s), false);
             read_into_callbacks(lock, s);
         } else {
@@ -6270,7 +6323,12 @@ public:
     bool on_deadline() override {
         std::unique_lock<std::mutex> lock(dispatch_);
         if (stopped_ || done_) return true;
-        if (in_callback_) return false;  // asked again soon
+        if (in_callback_) {
+            // The callback's thread cuts when the callback returns (read_into_callbacks): no
+            // need to ask the loop again and again while a callback blocks.
+            deadline_due_ = true;
+            return true;
+        }
         cut_all(lock);
         return true;
     }
@@ -6381,7 +6439,8 @@ private:
 
     /// Once no stream is left: the child's streams are done; the loop forgets them.
     void finish_if_done() {
-        if (done_ || registered_[0] || registered_[1] || registered_[2]) return;
+        // A callback still running finishes it when it returns (join() must not return first).
+        if (done_ || in_callback_ || registered_[0] || registered_[1] || registered_[2]) return;
         done_ = true;
         loop_->forget(id_);
         changed_.notify_all();
@@ -6427,6 +6486,11 @@ private:
             if (ended) finished_[s] = true;
             changed_.notify_all();
             if (stopped_) return;  // the callback released its own child: the streams are gone
+            if (deadline_due_) {   // the grace ended while the callback ran
+                deadline_due_ = false;
+                cut_all(lock);
+                return;
+            }
         }
         for (unsigned o = 0; o < 3; ++o) {
             const bool again = o == s || deferred_[o];
@@ -6467,6 +6531,7 @@ private:
     std::uint64_t id_ = 0;
     bool in_callback_ = false;
     bool grace_started_ = false;
+    bool deadline_due_ = false;  // the grace ended while a callback ran (see on_deadline)
     bool done_ = false;
     bool stopped_ = false;
     bool abandoned_ = false;
@@ -6492,7 +6557,10 @@ public:
     posix_process(const posix_process&) = delete;
     posix_process& operator=(const posix_process&) = delete;
     ~posix_process() {
-        if (!inherited()) drain_->stop();  // a launch that failed half-way: the loop lets go first
+        if (!inherited()) {
+            drain_->stop();            // a launch that failed half-way: the loop lets go first
+            drain_->drop_callbacks();  // here, never on a loop thread (see drop_callbacks)
+        }
         if (counted_) pidfds_held().fetch_sub(1);
     }
 
@@ -6705,7 +6773,7 @@ public:
             std::lock_guard<std::mutex> lock(mutex_);
             if (status_) return;
         }
-        event_loop::instance().adopt(pid_, std::move(pidfd_));
+        event_loop::instance().adopt(pid_, std::move(pidfd_), start_time_);
         if (counted_) pidfds_held().fetch_sub(1);
         counted_ = false;
         posix_drain::drop_pipes(drain_->take_pipes());
