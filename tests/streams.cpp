@@ -343,7 +343,8 @@ TEST_CASE("a callback that runs another command, then kills its own child: it is
             while ((me = self.load()) == nullptr)
                 std::this_thread::yield();
             if (l == "FATAL") {
-                const auto inner = liftoff::run(helper_cmd({"say", "inner"}).stdout_to(io::lines([](std::string_view) {})));
+                const auto inner =
+                    liftoff::run(helper_cmd({"say", "inner"}).stdout_to(io::lines([](std::string_view) {})));
                 CHECK(inner.ok());
                 me->kill();
                 ++killed;
@@ -385,10 +386,8 @@ TEST_CASE("a callback still running when its child has exited: the loop does not
 
 TEST_CASE("run() with a timeout, whose child ended its streams before it: no wait for the grace after") {
     const auto t0 = std::chrono::steady_clock::now();
-    const auto r = liftoff::run(helper_cmd({"say", "a", "close-stdout", "sleep", "5000"})
-                                    .stderr_to(io::null())
-                                    .timeout(200ms)
-                                    .drain_grace(3s));
+    const auto r = liftoff::run(
+        helper_cmd({"say", "a", "close-stdout", "sleep", "5000"}).stderr_to(io::null()).timeout(200ms).drain_grace(3s));
     CHECK(r.timed_out);
     CHECK(r.out == "a");
     CHECK(std::chrono::steady_clock::now() - t0 < 2s);
@@ -401,9 +400,10 @@ TEST_CASE("a callback that owns another child: letting go of both never stops th
     for (int i = 0; i < 500; ++i) {
         auto b = std::make_shared<liftoff::child>(
             liftoff::launch(helper_cmd({"cat"}).stdin_from(io::pipe()).stdout_to(io::capture())));
-        auto a = liftoff::launch(helper_cmd({"lines", "3", "err", "70000"})
-                                     .stderr_to(io::capture())
-                                     .stdout_to(io::lines([b](std::string_view l) { b->write_stdin(std::string(l) + "\n"); })));
+        auto a = liftoff::launch(
+            helper_cmd({"lines", "3", "err", "70000"})
+                .stderr_to(io::capture())
+                .stdout_to(io::lines([b](std::string_view l) { b->write_stdin(std::string(l) + "\n"); })));
         b.reset();  // the callback owns B now
         REQUIRE(a.wait().success());
     }
