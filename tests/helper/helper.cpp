@@ -42,6 +42,7 @@
 //                        "unlimited" for none, and a newline
 //   ids                  print "uid=U gid=G groups=A,B" (groups ascending) and a newline
 //   write-fd N TEXT      write TEXT to descriptor N; exit 105 if it cannot
+//   read-fd N            print what descriptor N gives until its end, and a newline
 //   drop-to UID GID      become that user and group (no supplementary groups); exit 104 if not
 //   try-limit NAME SOFT HARD, try-credentials UID GID
 //                        (uses liftoff) run "helper say ok" with that limit or those ids, and
@@ -506,6 +507,14 @@ int main(int argc, char** argv) {
             const int fd = std::atoi(next().c_str());
             const std::string text = next();
             if (::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) return 105;
+        } else if (a == "read-fd") {
+            const int fd = std::atoi(next().c_str());
+            std::string text;
+            char buf[256];
+            ssize_t n;
+            while ((n = ::read(fd, buf, sizeof buf)) > 0)
+                text.append(buf, static_cast<size_t>(n));
+            write_str(1, text + "\n");
         } else if (a == "drop-to") {
             const uid_t uid = static_cast<uid_t>(std::atol(next().c_str()));
             const gid_t gid = static_cast<gid_t>(std::atol(next().c_str()));
