@@ -50,6 +50,14 @@ std::string expect_failure(const command& cmd, errc code, const std::vector<std:
 /// True where launches go through posix_spawn (macOS, the BSDs, the LIFTOFF_FORCE_POSIX_SPAWN build).
 constexpr bool via_posix_spawn = !liftoff::detail::native_platform::supports_kill_on_parent_exit;
 
+/// A pipe whose ends are close-on-exec (pipe2 is not on macOS).
+int make_pipe(int (&fds)[2]) {
+    if (::pipe(fds) != 0) return -1;
+    ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    return 0;
+}
+
 std::string read_all(int fd) {
     std::string out;
     char buf[256];
@@ -104,8 +112,8 @@ TEST_CASE("Windows: arg0() is the first token of the command line; the rest of t
 // CPython: test_pass_fds (the child gets exactly the descriptors passed, and they work).
 TEST_CASE("pass_fd(): the child gets each descriptor as the number asked, and no others") {
     int a[2], b[2];
-    REQUIRE(::pipe2(a, O_CLOEXEC) == 0);
-    REQUIRE(::pipe2(b, O_CLOEXEC) == 0);
+    REQUIRE(make_pipe(a) == 0);
+    REQUIRE(make_pipe(b) == 0);
     // Crossed: each source is the other's target number, which a naive dup2 in order would clobber.
     const int fd_a = a[1], fd_b = b[1];
     const auto r = liftoff::run(helper_cmd({"write-fd", std::to_string(fd_b), "to a", "write-fd", std::to_string(fd_a),
@@ -131,8 +139,8 @@ TEST_CASE("pass_fd(): the child gets each descriptor as the number asked, and no
 
 TEST_CASE("pass_fd(): a standard stream of the parent can be passed, and the child's 0-2 stay its own") {
     int p[2], q[2];
-    REQUIRE(::pipe2(p, O_CLOEXEC) == 0);
-    REQUIRE(::pipe2(q, O_CLOEXEC) == 0);
+    REQUIRE(make_pipe(p) == 0);
+    REQUIRE(make_pipe(q) == 0);
     REQUIRE(::write(q[1], "from the parent's stdin", 23) == 23);
     ::close(q[1]);
     const int saved = ::fcntl(0, F_DUPFD_CLOEXEC, 10);  // this process's stdin is q's read end meanwhile
@@ -152,7 +160,7 @@ TEST_CASE("pass_fd(): a standard stream of the parent can be passed, and the chi
 
 TEST_CASE("pass_fd(): refused before anything runs, naming the descriptor") {
     int p[2];
-    REQUIRE(::pipe2(p, O_CLOEXEC) == 0);
+    REQUIRE(make_pipe(p) == 0);
     expect_failure(helper_cmd({}).pass_fd(p[1], 2), errc::invalid_argument,
                    {"pass_fd(" + std::to_string(p[1]) + ", 2)", "must be 3 or more", "stdout_to()"});
     expect_failure(helper_cmd({}).pass_fd(p[1], 7).pass_fd(p[0], 7), errc::invalid_argument,
@@ -314,7 +322,7 @@ TEST_CASE("credentials(): refused by the OS (not privileged) names the id and th
 
 TEST_CASE("pass_fd() and arg0() work through posix_spawn too; new_session() where it has POSIX_SPAWN_SETSID") {
     int p[2];
-    REQUIRE(::pipe2(p, O_CLOEXEC) == 0);
+    REQUIRE(make_pipe(p) == 0);
     const auto r = liftoff::run(helper_cmd({"argv0", "write-fd", "12", "ok", "fds"}).arg0("named").pass_fd(p[1], 12));
     CHECK_MESSAGE(r.ok(), r.err);
     CHECK(r.out == "named\n12 \n");

@@ -351,9 +351,9 @@ public:
     // exec; what the OS refuses there fails the launch with the step named ("cannot set the
     // limit RLIMIT_NOFILE to 64: ..."), and nothing runs. Where an OS cannot do one at all, the
     // launch fails with errc::unsupported before anything runs.
-    /// argv[0] as the child sees it (POSIX), or the first token of its command line (Windows);
-    /// the program run, and what errors and diagnose() name, stay the one resolved from
-    /// program(). Every OS.
+    /// argv[0] as the child sees it (POSIX), or the first token of its command line (Windows;
+    /// not for a .bat/.cmd script, which cmd.exe runs by its path); the program run, and what
+    /// errors and diagnose() name, stay the one resolved from program(). Every OS.
     command& arg0(std::string name) {
         arg0_ = std::move(name);
         return *this;

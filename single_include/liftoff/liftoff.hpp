@@ -544,9 +544,9 @@ public:
     // exec; what the OS refuses there fails the launch with the step named ("cannot set the
     // limit RLIMIT_NOFILE to 64: ..."), and nothing runs. Where an OS cannot do one at all, the
     // launch fails with errc::unsupported before anything runs.
-    /// argv[0] as the child sees it (POSIX), or the first token of its command line (Windows);
-    /// the program run, and what errors and diagnose() name, stay the one resolved from
-    /// program(). Every OS.
+    /// argv[0] as the child sees it (POSIX), or the first token of its command line (Windows;
+    /// not for a .bat/.cmd script, which cmd.exe runs by its path); the program run, and what
+    /// errors and diagnose() name, stay the one resolved from program(). Every OS.
     command& arg0(std::string name) {
         arg0_ = std::move(name);
         return *this;
@@ -4160,7 +4160,13 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         case spawn_stage::thread:
             return *describe_common_stage(cmd, path, sf, is_windows_resource_error(os), resource_remedy,
                                           "cannot prepare the process");
-        case spawn_stage::unsupported: return make(errc::unsupported, "not supported on Windows", "");
+        case spawn_stage::unsupported:
+        case spawn_stage::session:  // the child's process state: refused before spawn (refuse_unsupported)
+        case spawn_stage::limit:
+        case spawn_stage::pass_fd:
+        case spawn_stage::groups:
+        case spawn_stage::group_id:
+        case spawn_stage::user_id: return make(errc::unsupported, "not supported on Windows", "");
         case spawn_stage::arguments:
             return make(
                 errc::invalid_argument, sf.detail, "pass such data through stdin or a file instead (nothing was run)",

@@ -261,7 +261,13 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         case spawn_stage::thread:
             return *describe_common_stage(cmd, path, sf, is_windows_resource_error(os), resource_remedy,
                                           "cannot prepare the process");
-        case spawn_stage::unsupported: return make(errc::unsupported, "not supported on Windows", "");
+        case spawn_stage::unsupported:
+        case spawn_stage::session:  // the child's process state: refused before spawn (refuse_unsupported)
+        case spawn_stage::limit:
+        case spawn_stage::pass_fd:
+        case spawn_stage::groups:
+        case spawn_stage::group_id:
+        case spawn_stage::user_id: return make(errc::unsupported, "not supported on Windows", "");
         case spawn_stage::arguments:
             return make(
                 errc::invalid_argument, sf.detail, "pass such data through stdin or a file instead (nothing was run)",
