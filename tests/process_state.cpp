@@ -231,6 +231,23 @@ TEST_CASE("limit(): setrlimit in the child") {
           std::to_string(mine.rlim_cur) + " " + std::to_string(mine.rlim_max) + "\n");  // unset: ours
 }
 
+TEST_CASE(
+    "pass_fd() over the spawner's own report pipe: a failure is still reported, not lost in a passed descriptor") {
+    if (via_posix_spawn) return;  // no report pipe there
+    // A fresh process's first launch reports through a pipe (until it has seen CLONE_VM
+    // honoured); with every descriptor 3..40 taken by pass_fd, the pipe must move above them.
+    const auto ok = liftoff::run(helper_cmd({"try-pass-all", "40"}));
+    std::string all;
+    for (int fd = 3; fd <= 40; ++fd)
+        all += std::to_string(fd) + " ";
+    CHECK_MESSAGE(ok.out == "ok " + all + "\n\n", ok.out);
+    long nr_open = 0;
+    std::ifstream("/proc/sys/fs/nr_open") >> nr_open;
+    const std::string over = std::to_string(nr_open + 1);
+    const auto failed = liftoff::run(helper_cmd({"try-pass-all", "40", over}));
+    CHECK_MESSAGE(test::contains(failed.out, "cannot set the limit RLIMIT_NOFILE to " + over), failed.out);
+}
+
 TEST_CASE("limit(): soft above hard is refused before anything runs") {
     if (via_posix_spawn) return;  // unsupported there, whatever the values (above)
     expect_failure(helper_cmd({}).limit(RLIMIT_NOFILE, 65, 64), errc::invalid_argument,

@@ -47,6 +47,10 @@
 //   try-limit NAME SOFT HARD, try-credentials UID GID
 //                        (uses liftoff) run "helper say ok" with that limit or those ids, and
 //                        print "ok <its output>" or "error <errc value> <message>"
+//   try-pass-all MAX [NOFILE]  (uses liftoff; first launch of this process) run "helper fds"
+//                        with a pipe passed as every descriptor 3..MAX (the spawner's own report
+//                        pipe among them), and RLIMIT_NOFILE set to NOFILE if given; print as
+//                        try-limit does
 // Windows only:
 //   crtargs REST...      as args, but as the C runtime split them (__wargv)
 //   narrowargs REST...   as args, but the narrow __argv: GetCommandLineA split by the C runtime
@@ -520,6 +524,20 @@ int main(int argc, char** argv) {
             const gid_t gid = static_cast<gid_t>(std::atol(next().c_str()));
             if (::geteuid() == 0 && ::setgroups(0, nullptr) != 0) return 104;
             if (::setgid(gid) != 0 || ::setuid(uid) != 0) return 104;
+        } else if (a == "try-pass-all") {
+            const int max = std::atoi(next().c_str());
+            const bool fail = i + 1 < count;
+            const auto nofile = fail ? std::strtoull(next().c_str(), nullptr, 10) : 0;
+            int p[2];
+            if (::pipe(p) != 0) return 107;
+            liftoff::command cmd{self_path, {"fds"}};
+            for (int fd = 3; fd <= max; ++fd)
+                cmd.pass_fd(p[1], fd);
+            if (fail) cmd.limit(RLIMIT_NOFILE, nofile, nofile);
+            liftoff::failure why;
+            const liftoff::result r = liftoff::run(cmd, why);
+            write_str(
+                1, why ? "error " + std::to_string(why.code.value()) + " " + why.message + "\n" : "ok " + r.out + "\n");
         } else if (a == "try-limit" || a == "try-credentials") {
             liftoff::command cmd{self_path, {"say", "ok"}};
             if (a == "try-limit") {
