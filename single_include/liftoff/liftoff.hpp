@@ -7588,9 +7588,10 @@ LIFTOFF_CHILD_CODE inline int clone_child_main(void* arg) noexcept {
 
     if (r.set_groups && ::syscall(LIFTOFF_SYS_SETGROUPS, r.group_count, r.groups) != 0)
         clone_child_fail(job, spawn_stage::groups);
-    if (r.set_ids) {
-        if (::syscall(LIFTOFF_SYS_SETRESGID, r.gid, r.gid, r.gid) != 0) clone_child_fail(job, spawn_stage::group_id);
-        if (::syscall(LIFTOFF_SYS_SETRESUID, r.uid, r.uid, r.uid) != 0) clone_child_fail(job, spawn_stage::user_id);
+    if (r.set_ids) {  // as longs: syscall() reads each argument as one
+        const long gid = static_cast<long>(r.gid), uid = static_cast<long>(r.uid);
+        if (::syscall(LIFTOFF_SYS_SETRESGID, gid, gid, gid) != 0) clone_child_fail(job, spawn_stage::group_id);
+        if (::syscall(LIFTOFF_SYS_SETRESUID, uid, uid, uid) != 0) clone_child_fail(job, spawn_stage::user_id);
     }
     if (r.die_with_parent) {
         if (::syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) clone_child_fail(job, spawn_stage::setup);
