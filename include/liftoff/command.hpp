@@ -216,6 +216,25 @@ struct trace_event {
     std::chrono::nanoseconds elapsed{};  ///< exited: since the launch began
 };
 
+// The child's process state (issue 14): what command::pass_fd(), limit() and credentials() hold.
+/// One descriptor passed to the child by command::pass_fd().
+struct passed_fd {
+    int parent_fd = -1;  ///< open in this process
+    int child_fd = -1;   ///< the number the child sees it as (>= 3)
+};
+/// One resource limit set in the child by command::limit().
+struct resource_limit {
+    int resource = 0;        ///< RLIMIT_NOFILE, RLIMIT_CORE, ... (<sys/resource.h>)
+    std::uint64_t soft = 0;  ///< the soft limit; RLIM_INFINITY for none
+    std::uint64_t hard = 0;  ///< the hard limit; RLIM_INFINITY for none
+};
+/// The user and groups a child runs as, set by command::credentials().
+struct process_credentials {
+    std::uint32_t uid = 0;              ///< its real, effective and saved user id
+    std::uint32_t gid = 0;              ///< its real, effective and saved group id
+    std::vector<std::uint32_t> groups;  ///< its supplementary groups (empty: none)
+};
+
 /// A program, its arguments and how to start it. A value: copying it is cheap apart from the
 /// strings, and building it never touches the OS.
 class command {
@@ -328,9 +347,68 @@ public:
         return *this;
     }
 
+    // The child's process state (issue 14). Each is applied in the child between its creation and
+    // exec; what the OS refuses there fails the launch with the step named ("cannot set the
+    // limit RLIMIT_NOFILE to 64: ..."), and nothing runs. Where an OS cannot do one at all, the
+    // launch fails with errc::unsupported before anything runs.
+    /// argv[0] as the child sees it (POSIX), or the first token of its command line (Windows;
+    /// not for a .bat/.cmd script, which cmd.exe runs by its path); the program run, and what
+    /// errors and diagnose() name, stay the one resolved from program(). Every OS.
+    command& arg0(std::string name) {
+        arg0_ = std::move(name);
+        return *this;
+    }
+    /// The child also gets this process's open descriptor `parent_fd` as its `child_fd` (>= 3;
+    /// the parent keeps its own). POSIX (clone and posix_spawn alike); errc::unsupported on
+    /// Windows. errc::invalid_argument before anything runs if `child_fd` < 3, is given twice,
+    /// or `parent_fd` is not open.
+    command& pass_fd(int parent_fd, int child_fd) {
+        passed_fds_.push_back(passed_fd{parent_fd, child_fd});
+        return *this;
+    }
+    /// The child's file mode creation mask (as umask(2), e.g. 0077). Linux; errc::unsupported
+    /// on macOS, the BSDs (posix_spawn cannot set it) and Windows.
+    command& umask(unsigned mode) {
+        umask_ = mode;
+        return *this;
+    }
+    /// The child leads a new session (setsid(2)): its own session and process group, no
+    /// controlling terminal; terminate()/kill() reach its group. Linux; macOS and the BSDs
+    /// where posix_spawn has POSIX_SPAWN_SETSID (glibc 2.26, macOS 10.15, FreeBSD 14), else
+    /// errc::unsupported; errc::unsupported on Windows.
+    command& new_session(bool yes = true) {
+        new_session_ = yes;
+        return *this;
+    }
+    /// setrlimit(2) in the child: `resource` is RLIMIT_NOFILE, RLIMIT_CORE ... (RLIM_INFINITY
+    /// for no limit); a later call for the same resource replaces it. Linux; errc::unsupported
+    /// on macOS, the BSDs and Windows. errc::invalid_argument before anything runs if `soft` >
+    /// `hard`; the OS refusing it (a hard limit raised without privilege: EPERM) is
+    /// errc::invalid_argument naming the limit.
+    command& limit(int resource, std::uint64_t soft, std::uint64_t hard) {
+        for (auto& l : limits_)
+            if (l.resource == resource) {
+                l.soft = soft;
+                l.hard = hard;
+                return *this;
+            }
+        limits_.push_back(resource_limit{resource, soft, hard});
+        return *this;
+    }
+    /// Run the child as user `uid`, group `gid` with the supplementary `groups` (setgroups,
+    /// setgid, setuid in the child, last before exec), where this process may (root, or
+    /// CAP_SETUID and CAP_SETGID; a list equal to this process's own groups is not set again).
+    /// Linux; errc::unsupported on macOS, the BSDs and Windows. The OS refusing it (EPERM) is
+    /// errc::invalid_argument naming the id it could not take.
+    command& credentials(std::uint32_t uid, std::uint32_t gid, std::vector<std::uint32_t> groups) {
+        credentials_ = process_credentials{uid, gid, std::move(groups)};
+        return *this;
+    }
+
     // Reading a command back (open_plan::launch, a trace): each getter is named like its
     // setter, but for the flags, whose setters take an optional bool: env_cleared(),
-    // process_group(), dies_with_parent().
+    // process_group(), dies_with_parent(), session_leader(); and the lists, named for what they
+    // hold: arguments(), passed_fds(), limits().
     /// The program as given to the constructor.
     const std::string& program() const noexcept { return program_; }
     /// The arguments, without the program.
@@ -363,6 +441,18 @@ public:
     std::chrono::milliseconds drain_grace() const noexcept { return drain_grace_; }
     /// The callback set by trace(), or an empty one.
     const trace_callback& trace() const noexcept { return trace_; }
+    /// argv[0] set by arg0(name), or nullopt (the program as given).
+    const std::optional<std::string>& arg0() const noexcept { return arg0_; }
+    /// The descriptors given by pass_fd(), in order (a list, as arguments() is to arg()).
+    const std::vector<passed_fd>& passed_fds() const noexcept { return passed_fds_; }
+    /// The mask set by umask(mode), or nullopt (the parent's).
+    const std::optional<unsigned>& umask() const noexcept { return umask_; }
+    /// True after new_session(): the child leads a new session.
+    bool session_leader() const noexcept { return new_session_; }
+    /// The limits set by limit(), one per resource, in order of first mention.
+    const std::vector<resource_limit>& limits() const noexcept { return limits_; }
+    /// The user and groups set by credentials(), or nullopt (this process's).
+    const std::optional<process_credentials>& credentials() const noexcept { return credentials_; }
 
 private:
     void set_env(std::string name, std::optional<std::string> value) {
@@ -390,6 +480,13 @@ private:
     bool kill_on_parent_exit_ = false;
     std::chrono::milliseconds drain_grace_{250};
     trace_callback trace_;
+    // The child's process state (issue 14).
+    std::optional<std::string> arg0_;
+    std::vector<passed_fd> passed_fds_;
+    std::optional<unsigned> umask_;
+    bool new_session_ = false;
+    std::vector<resource_limit> limits_;
+    std::optional<process_credentials> credentials_;
 };
 
 }  // namespace v0

@@ -409,6 +409,25 @@ struct trace_event {
     std::chrono::nanoseconds elapsed{};  ///< exited: since the launch began
 };
 
+// The child's process state (issue 14): what command::pass_fd(), limit() and credentials() hold.
+/// One descriptor passed to the child by command::pass_fd().
+struct passed_fd {
+    int parent_fd = -1;  ///< open in this process
+    int child_fd = -1;   ///< the number the child sees it as (>= 3)
+};
+/// One resource limit set in the child by command::limit().
+struct resource_limit {
+    int resource = 0;        ///< RLIMIT_NOFILE, RLIMIT_CORE, ... (<sys/resource.h>)
+    std::uint64_t soft = 0;  ///< the soft limit; RLIM_INFINITY for none
+    std::uint64_t hard = 0;  ///< the hard limit; RLIM_INFINITY for none
+};
+/// The user and groups a child runs as, set by command::credentials().
+struct process_credentials {
+    std::uint32_t uid = 0;              ///< its real, effective and saved user id
+    std::uint32_t gid = 0;              ///< its real, effective and saved group id
+    std::vector<std::uint32_t> groups;  ///< its supplementary groups (empty: none)
+};
+
 /// A program, its arguments and how to start it. A value: copying it is cheap apart from the
 /// strings, and building it never touches the OS.
 class command {
@@ -521,9 +540,68 @@ public:
         return *this;
     }
 
+    // The child's process state (issue 14). Each is applied in the child between its creation and
+    // exec; what the OS refuses there fails the launch with the step named ("cannot set the
+    // limit RLIMIT_NOFILE to 64: ..."), and nothing runs. Where an OS cannot do one at all, the
+    // launch fails with errc::unsupported before anything runs.
+    /// argv[0] as the child sees it (POSIX), or the first token of its command line (Windows;
+    /// not for a .bat/.cmd script, which cmd.exe runs by its path); the program run, and what
+    /// errors and diagnose() name, stay the one resolved from program(). Every OS.
+    command& arg0(std::string name) {
+        arg0_ = std::move(name);
+        return *this;
+    }
+    /// The child also gets this process's open descriptor `parent_fd` as its `child_fd` (>= 3;
+    /// the parent keeps its own). POSIX (clone and posix_spawn alike); errc::unsupported on
+    /// Windows. errc::invalid_argument before anything runs if `child_fd` < 3, is given twice,
+    /// or `parent_fd` is not open.
+    command& pass_fd(int parent_fd, int child_fd) {
+        passed_fds_.push_back(passed_fd{parent_fd, child_fd});
+        return *this;
+    }
+    /// The child's file mode creation mask (as umask(2), e.g. 0077). Linux; errc::unsupported
+    /// on macOS, the BSDs (posix_spawn cannot set it) and Windows.
+    command& umask(unsigned mode) {
+        umask_ = mode;
+        return *this;
+    }
+    /// The child leads a new session (setsid(2)): its own session and process group, no
+    /// controlling terminal; terminate()/kill() reach its group. Linux; macOS and the BSDs
+    /// where posix_spawn has POSIX_SPAWN_SETSID (glibc 2.26, macOS 10.15, FreeBSD 14), else
+    /// errc::unsupported; errc::unsupported on Windows.
+    command& new_session(bool yes = true) {
+        new_session_ = yes;
+        return *this;
+    }
+    /// setrlimit(2) in the child: `resource` is RLIMIT_NOFILE, RLIMIT_CORE ... (RLIM_INFINITY
+    /// for no limit); a later call for the same resource replaces it. Linux; errc::unsupported
+    /// on macOS, the BSDs and Windows. errc::invalid_argument before anything runs if `soft` >
+    /// `hard`; the OS refusing it (a hard limit raised without privilege: EPERM) is
+    /// errc::invalid_argument naming the limit.
+    command& limit(int resource, std::uint64_t soft, std::uint64_t hard) {
+        for (auto& l : limits_)
+            if (l.resource == resource) {
+                l.soft = soft;
+                l.hard = hard;
+                return *this;
+            }
+        limits_.push_back(resource_limit{resource, soft, hard});
+        return *this;
+    }
+    /// Run the child as user `uid`, group `gid` with the supplementary `groups` (setgroups,
+    /// setgid, setuid in the child, last before exec), where this process may (root, or
+    /// CAP_SETUID and CAP_SETGID; a list equal to this process's own groups is not set again).
+    /// Linux; errc::unsupported on macOS, the BSDs and Windows. The OS refusing it (EPERM) is
+    /// errc::invalid_argument naming the id it could not take.
+    command& credentials(std::uint32_t uid, std::uint32_t gid, std::vector<std::uint32_t> groups) {
+        credentials_ = process_credentials{uid, gid, std::move(groups)};
+        return *this;
+    }
+
     // Reading a command back (open_plan::launch, a trace): each getter is named like its
     // setter, but for the flags, whose setters take an optional bool: env_cleared(),
-    // process_group(), dies_with_parent().
+    // process_group(), dies_with_parent(), session_leader(); and the lists, named for what they
+    // hold: arguments(), passed_fds(), limits().
     /// The program as given to the constructor.
     const std::string& program() const noexcept { return program_; }
     /// The arguments, without the program.
@@ -556,6 +634,18 @@ public:
     std::chrono::milliseconds drain_grace() const noexcept { return drain_grace_; }
     /// The callback set by trace(), or an empty one.
     const trace_callback& trace() const noexcept { return trace_; }
+    /// argv[0] set by arg0(name), or nullopt (the program as given).
+    const std::optional<std::string>& arg0() const noexcept { return arg0_; }
+    /// The descriptors given by pass_fd(), in order (a list, as arguments() is to arg()).
+    const std::vector<passed_fd>& passed_fds() const noexcept { return passed_fds_; }
+    /// The mask set by umask(mode), or nullopt (the parent's).
+    const std::optional<unsigned>& umask() const noexcept { return umask_; }
+    /// True after new_session(): the child leads a new session.
+    bool session_leader() const noexcept { return new_session_; }
+    /// The limits set by limit(), one per resource, in order of first mention.
+    const std::vector<resource_limit>& limits() const noexcept { return limits_; }
+    /// The user and groups set by credentials(), or nullopt (this process's).
+    const std::optional<process_credentials>& credentials() const noexcept { return credentials_; }
 
 private:
     void set_env(std::string name, std::optional<std::string> value) {
@@ -583,6 +673,13 @@ private:
     bool kill_on_parent_exit_ = false;
     std::chrono::milliseconds drain_grace_{250};
     trace_callback trace_;
+    // The child's process state (issue 14).
+    std::optional<std::string> arg0_;
+    std::vector<passed_fd> passed_fds_;
+    std::optional<unsigned> umask_;
+    bool new_session_ = false;
+    std::vector<resource_limit> limits_;
+    std::optional<process_credentials> credentials_;
 };
 
 }  // namespace v0
@@ -1371,6 +1468,7 @@ inline bool read_file_prefix(const std::string& path, std::string& out, std::siz
 // the stage a failure happened in.
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -1643,6 +1741,32 @@ failure validate(const command& cmd) {
         if (s->what() == io::kind::lines && !s->on_line())
             return bad(errc::invalid_argument, "io::lines() for stderr has no callback",
                        "pass a callback (nothing was run)");
+    // The child's process state: what can be refused before anything runs.
+    if (const auto& name = cmd.arg0())
+        if (auto f = check(*name, "arg0 '" + printable(*name) + "'")) return f;
+    const auto& passed = cmd.passed_fds();
+    for (std::size_t i = 0; i < passed.size(); ++i) {
+        const passed_fd& p = passed[i];
+        const std::string shown = "pass_fd(" + std::to_string(p.parent_fd) + ", " + std::to_string(p.child_fd) + ")";
+        if (p.child_fd < 3)
+            return bad(errc::invalid_argument, shown + ": the child's descriptor must be 3 or more",
+                       "0, 1 and 2 are its streams: use stdin_from()/stdout_to()/stderr_to() (nothing was run)");
+        for (std::size_t j = 0; j < i; ++j)
+            if (passed[j].child_fd == p.child_fd)
+                return bad(errc::invalid_argument,
+                           shown + ": the child's descriptor " + std::to_string(p.child_fd) + " is given twice",
+                           "give each child descriptor once (nothing was run)");
+        if (!P::descriptor_open(p.parent_fd))
+            return bad(errc::invalid_argument,
+                       shown + ": descriptor " + std::to_string(p.parent_fd) + " is not open in this process",
+                       "pass a descriptor that is open until the launch returns (nothing was run)");
+    }
+    for (const resource_limit& l : cmd.limits())
+        if (l.soft > l.hard)
+            return bad(errc::invalid_argument,
+                       "limit(" + P::limit_name(l.resource) + ", " + std::to_string(l.soft) + ", " +
+                           std::to_string(l.hard) + "): the soft limit is above the hard one",
+                       "give a soft limit at most the hard one (nothing was run)");
     return {};
 }
 
@@ -1862,6 +1986,14 @@ enum class spawn_stage : unsigned char {
     thread,       ///< starting the drain thread
     unsupported,  ///< asked for something this OS cannot do
     arguments,    ///< the arguments cannot be passed on intact (Windows: cmd.exe for .bat/.cmd)
+    // The child's process state (command::new_session() ... credentials()), in the child
+    // before exec; spawn_failure::item says which limit or descriptor.
+    session,   ///< setsid()
+    limit,     ///< setrlimit() of command::limits()[item]
+    pass_fd,   ///< giving the child command::passed_fds()[item]
+    groups,    ///< setgroups()
+    group_id,  ///< setgid()
+    user_id,   ///< setuid()
 };
 
 /// What a platform's probe_file() says of a path.
@@ -1914,7 +2046,8 @@ struct spawn_failure {
 
     spawn_stage stage = spawn_stage::none;
     std::error_code os;
-    std::string detail;  ///< what exactly could not be done, where the stage alone cannot say
+    std::string detail;    ///< what exactly could not be done, where the stage alone cannot say
+    std::size_t item = 0;  ///< stage limit or pass_fd: which one (an index into the command's list)
     explicit operator bool() const noexcept { return stage != spawn_stage::none; }
 };
 
@@ -4059,6 +4192,11 @@ struct windows_system {
         if (n == 0 || n >= MAX_PATH) return "C:\\Windows\\System32\\cmd.exe";
         return from_wide(std::wstring_view(buf, n)) + "\\cmd.exe";
     }
+
+    // command::pass_fd() and limit() are refused as unsupported on Windows before validation
+    // asks these; they exist so that the portable checks compile.
+    static bool descriptor_open(int) noexcept { return true; }
+    static std::string limit_name(int resource) { return "resource " + std::to_string(resource); }
 };
 
 }  // namespace detail
@@ -4104,6 +4242,28 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
     /// A job object with JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE.
     static constexpr bool supports_kill_on_parent_exit = true;
 
+    /// The child's process state Windows has no meaning for: everything but arg0() (the first
+    /// token of the command line), refused before anything runs.
+    static failure refuse_unsupported(const command& cmd) {
+        const char* feature = !cmd.passed_fds().empty() ? "pass_fd()"
+                              : cmd.umask()             ? "umask()"
+                              : cmd.session_leader()    ? "new_session()"
+                              : !cmd.limits().empty()   ? "limit()"
+                              : cmd.credentials()       ? "credentials()"
+                                                        : nullptr;
+        if (feature == nullptr) return {};
+        const std::string f = feature;
+        const std::string remedy =
+            f == "pass_fd()"       ? "Windows passes handles, not descriptors: give the child a handle's value through "
+                                     "an argument and make it inheritable, or use its stdin/stdout"
+            : f == "new_session()" ? "use new_process_group(), which gives it its own process group and job"
+            : f == "limit()"       ? "limit it through a job object of your own"
+            : f == "credentials()" ? "start it with CreateProcessAsUserW, runas or a scheduled task"
+                                   : "Windows has no umask: set the file's security descriptor instead";
+        return make_failure(errc::unsupported, printable(cmd.program()),
+                            f + " is POSIX only: Windows has no such process state (nothing was run)", remedy);
+    }
+
     static spawn_failure spawn(const launch_spec& spec, process& proc) {
         const command& cmd = spec.cmd;
         unique_handle child_side[3];   // what the child gets as stdin, stdout, stderr
@@ -4136,8 +4296,9 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         // What to run and its command line.
         const bool batch = is_batch_file(spec.path) || is_batch_file(cmd.program());
         const std::string app = batch ? cmd_exe() : spec.path;
-        const windows_command_line line = batch ? make_batch_command_line(app, spec.path, cmd.arguments())
-                                                : make_windows_command_line(cmd.program(), cmd.arguments());
+        const windows_command_line line =
+            batch ? make_batch_command_line(app, spec.path, cmd.arguments())
+                  : make_windows_command_line(cmd.arg0() ? *cmd.arg0() : cmd.program(), cmd.arguments());
         if (!line) {
             spawn_failure f{
                 spawn_stage::arguments,
@@ -4276,7 +4437,13 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         case spawn_stage::thread:
             return *describe_common_stage(cmd, path, sf, is_windows_resource_error(os), resource_remedy,
                                           "cannot prepare the process");
-        case spawn_stage::unsupported: return make(errc::unsupported, "not supported on Windows", "");
+        case spawn_stage::unsupported:
+        case spawn_stage::session:  // the child's process state: refused before spawn (refuse_unsupported)
+        case spawn_stage::limit:
+        case spawn_stage::pass_fd:
+        case spawn_stage::groups:
+        case spawn_stage::group_id:
+        case spawn_stage::user_id: return make(errc::unsupported, "not supported on Windows", "");
         case spawn_stage::arguments:
             return make(
                 errc::invalid_argument, sf.detail, "pass such data through stdin or a file instead (nothing was run)",
@@ -4462,11 +4629,15 @@ using native_opener = windows_shell_opener;
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>  // snprintf for a mode in octal
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>   // snprintf for a mode in octal
+#include <cstdlib>  // atoll
 #include <string>
 #include <vector>
 
@@ -4488,6 +4659,7 @@ using native_opener = windows_shell_opener;
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 
 #if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__) || defined(__DragonFly__)
 #include <sys/param.h>  // __FreeBSD_version; statfs
@@ -4636,11 +4808,21 @@ inline int spawn_keep_stream(posix_spawn_file_actions_t* actions, int fd) noexce
 
 /// Closes every descriptor from 3 up in the child, where the C library can. Returns 0 or an
 /// errno value.
-inline int spawn_close_from_3(posix_spawn_file_actions_t* actions) noexcept {
+inline int spawn_close_from_3(posix_spawn_file_actions_t* actions, const int* kept, std::size_t count) noexcept {
 #if LIFTOFF_HAS_SPAWN_CLOSEFROM
-    return posix_spawn_file_actions_addclosefrom_np(actions, 3);
+    // Keeping the `kept` descriptors (ascending, command::pass_fd()): a close for each number
+    // below the highest (a close of one not open is ignored), then closefrom above it.
+    int from = 3;
+    for (std::size_t i = 0; i < count; ++i) {
+        for (int fd = from; fd < kept[i]; ++fd)
+            if (int err = posix_spawn_file_actions_addclose(actions, fd)) return err;
+        from = kept[i] + 1;
+    }
+    return posix_spawn_file_actions_addclosefrom_np(actions, from);
 #else
     (void)actions;
+    (void)kept;
+    (void)count;
     return 0;  // macOS: CLOEXEC_DEFAULT does it; elsewhere: see LIFTOFF_HAS_SPAWN_CLOSEFROM
 #endif
 }
@@ -5514,12 +5696,15 @@ private:
 // liftoff/platform/posix/system.hpp: what the portable layers ask of a POSIX system: the
 // environment, file probes, paths, and signal-safe helpers for library threads.
 
-#include <pthread.h>   // pthread_sigmask
-#include <signal.h>    // sigset_t, sigtimedwait
-#include <sys/stat.h>  // stat
-#include <unistd.h>    // faccessat, confstr, getcwd
+#include <pthread.h>       // pthread_sigmask
+#include <signal.h>        // sigset_t, sigtimedwait
+#include <fcntl.h>         // fcntl
+#include <sys/resource.h>  // RLIMIT_* names
+#include <sys/stat.h>      // stat
+#include <unistd.h>        // faccessat, confstr, getcwd
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>  // getenv
 #include <cstring>  // strlen
 #include <filesystem>
@@ -5605,6 +5790,47 @@ struct posix_system {
     /// from_system_encoding(): POSIX strings are bytes passed as they are, so text is unchanged.
     static std::optional<std::string> decode_system_text(std::string_view text) { return std::string(text); }
     static std::string system_encoding_name() { return "the system encoding"; }
+
+    // The child's process state (command::pass_fd(), limit()): checks and names for messages.
+    /// True if `fd` is an open descriptor of this process.
+    static bool descriptor_open(int fd) noexcept { return fd >= 0 && ::fcntl(fd, F_GETFD) != -1; }
+    /// "RLIMIT_NOFILE" for RLIMIT_NOFILE; "resource N" for one this system does not name.
+    static std::string limit_name(int resource) {
+        static const std::pair<int, const char*> names[] = {
+            {RLIMIT_CORE, "RLIMIT_CORE"},
+            {RLIMIT_CPU, "RLIMIT_CPU"},
+            {RLIMIT_DATA, "RLIMIT_DATA"},
+            {RLIMIT_FSIZE, "RLIMIT_FSIZE"},
+            {RLIMIT_NOFILE, "RLIMIT_NOFILE"},
+            {RLIMIT_STACK, "RLIMIT_STACK"},
+            {RLIMIT_AS, "RLIMIT_AS"},
+#if defined(RLIMIT_NPROC)
+            {RLIMIT_NPROC, "RLIMIT_NPROC"},
+#endif
+#if defined(RLIMIT_MEMLOCK)
+            {RLIMIT_MEMLOCK, "RLIMIT_MEMLOCK"},
+#endif
+#if defined(RLIMIT_RSS)
+            {RLIMIT_RSS, "RLIMIT_RSS"},
+#endif
+#if defined(__linux__)
+            {RLIMIT_LOCKS, "RLIMIT_LOCKS"},
+            {RLIMIT_SIGPENDING, "RLIMIT_SIGPENDING"},
+            {RLIMIT_MSGQUEUE, "RLIMIT_MSGQUEUE"},
+            {RLIMIT_NICE, "RLIMIT_NICE"},
+            {RLIMIT_RTPRIO, "RLIMIT_RTPRIO"},
+            {RLIMIT_RTTIME, "RLIMIT_RTTIME"},
+#endif
+        };
+        for (const auto& n : names)
+            if (n.first == resource) return n.second;
+        return "resource " + std::to_string(resource);
+    }
+    /// A limit's value for a message: "unlimited" for RLIM_INFINITY.
+    static std::string limit_value(std::uint64_t v) {
+        return v == static_cast<std::uint64_t>(RLIM_INFINITY) || v == ~std::uint64_t{0} ? "unlimited"
+                                                                                        : std::to_string(v);
+    }
 };
 
 /// Blocks every signal on this thread for the object's lifetime.
@@ -6974,7 +7200,10 @@ private:
 // ---- liftoff/platform/posix/spawn_request.hpp ----
 // liftoff/platform/posix/spawn_request.hpp: what a POSIX spawner is given and what it returns.
 
-#include <sys/types.h>  // pid_t
+#include <sys/types.h>  // pid_t, gid_t
+
+#include <cstddef>
+#include <cstdint>
 
 namespace liftoff {
 inline namespace v0 {
@@ -6989,13 +7218,31 @@ struct posix_spawn_request {
     int fds[3] = {-1, -1, -1};  ///< the child's 0, 1, 2 (all >= 3); -1 keeps the parent's
     bool new_group = false;
     bool die_with_parent = false;
+    // The child's process state (command::arg0() is argv[0] above; the program run is `path`).
+    bool new_session = false;                ///< setsid(); the child also leads a new group
+    int umask = -1;                          ///< -1: the parent's
+    const resource_limit* limits = nullptr;  ///< setrlimit for each (RLIM_INFINITY as ~0)
+    std::size_t limit_count = 0;
+    /// Descriptors for the child, each `parent_fd` a close-on-exec duplicate made by the caller
+    /// above every `child_fd` and above 2 (so no dup2 overwrites a source still to be used);
+    /// `kept` lists every `child_fd` in ascending order (what closing from 3 keeps).
+    const passed_fd* passed = nullptr;
+    std::size_t passed_count = 0;
+    const int* kept = nullptr;
+    bool set_groups = false;  ///< setgroups(group_count, groups) (false: the list is this process's)
+    const gid_t* groups = nullptr;
+    std::size_t group_count = 0;
+    bool set_ids = false;  ///< setgid(gid) then setuid(uid)
+    std::uint32_t uid = 0;
+    std::uint32_t gid = 0;
 };
 
 struct posix_spawn_result {
     pid_t pid = -1;
     int pidfd = -1;  ///< owned by the caller; -1 where the OS or spawner has none
     spawn_stage stage = spawn_stage::none;
-    int error = 0;  ///< errno of the failing stage
+    int error = 0;         ///< errno of the failing stage
+    std::size_t item = 0;  ///< stage limit or pass_fd: which one
 };
 
 }  // namespace detail
@@ -7060,6 +7307,24 @@ struct posix_family : posix_system, posix_inspect {
     using pid_type = pid_t;
     static constexpr bool supports_kill_on_parent_exit = Spawner::supports_die_with_parent;
 
+    /// The child's process state this spawner cannot set (umask, limits, credentials, a new
+    /// session with posix_spawn), refused before anything runs; empty if it can set them all.
+    static failure refuse_unsupported(const command& cmd) {
+        const char* feature = nullptr;
+        if (cmd.umask() && !Spawner::supports_umask)
+            feature = "umask()";
+        else if (!cmd.limits().empty() && !Spawner::supports_limits)
+            feature = "limit()";
+        else if (cmd.credentials() && !Spawner::supports_credentials)
+            feature = "credentials()";
+        else if (cmd.session_leader() && !Spawner::supports_new_session)
+            feature = "new_session()";
+        if (feature == nullptr) return {};
+        spawn_failure sf{spawn_stage::unsupported, std::make_error_code(std::errc::not_supported)};
+        sf.detail = feature;
+        return describe(cmd, std::string(), sf);
+    }
+
     /// Sets up the streams, spawns, and hands the running child to `proc`.
     static spawn_failure spawn(const launch_spec& spec, process& proc) {
         event_loop::retry_if_pending();      // a loop that could not start earlier
@@ -7106,13 +7371,47 @@ struct posix_family : posix_system, posix_inspect {
         r.new_group = cmd.process_group();
         r.die_with_parent = cmd.dies_with_parent();
 
+        // The child's process state. arg0 is argv[0] only: the program run is still spec.path.
+        if (cmd.arg0()) argv[0] = const_cast<char*>(cmd.arg0()->c_str());
+        r.new_session = cmd.session_leader();
+        if (cmd.umask()) r.umask = static_cast<int>(*cmd.umask() & 07777);
+        std::vector<resource_limit> limits = cmd.limits();
+        for (auto& l : limits) {  // the kernel's RLIM_INFINITY is all ones, whatever rlim_t's width
+            if (l.soft == static_cast<std::uint64_t>(RLIM_INFINITY)) l.soft = ~std::uint64_t{0};
+            if (l.hard == static_cast<std::uint64_t>(RLIM_INFINITY)) l.hard = ~std::uint64_t{0};
+        }
+        r.limits = limits.data();
+        r.limit_count = limits.size();
+        std::vector<passed_fd> passed;
+        std::vector<unique_fd> sources;  // close-on-exec copies above every target, closed after the spawn
+        std::vector<int> kept;
+        if (auto f = prepare_passed_fds(cmd, passed, sources, kept)) return f;
+        r.passed = passed.data();
+        r.passed_count = passed.size();
+        r.kept = kept.data();
+        std::vector<gid_t> groups;
+        if (const auto& c = cmd.credentials()) {
+            groups.assign(c->groups.begin(), c->groups.end());
+            r.set_groups = !same_groups_as_now(groups);
+            r.groups = groups.data();
+            r.group_count = groups.size();
+            r.set_ids = true;
+            r.uid = c->uid;
+            r.gid = c->gid;
+        }
+
         const posix_spawn_result res = Spawner::spawn(r);
+        sources.clear();
         for (auto& fd : child_side)
             fd.reset();  // the child has its copies; EOF must reach us
-        if (res.stage != spawn_stage::none) return {res.stage, {res.error, std::generic_category()}};
+        if (res.stage != spawn_stage::none) {
+            spawn_failure f{res.stage, {res.error, std::generic_category()}};
+            f.item = res.item;
+            return f;
+        }
 
-        proc.adopt(res.pid, res.pidfd, r.new_group);
-        kill_unless_handed_over<process> cleanup(proc);  // the child runs: a failure from here ends it
+        proc.adopt(res.pid, res.pidfd, r.new_group || r.new_session);  // a session leader leads its group
+        kill_unless_handed_over<process> cleanup(proc);                // the child runs: a failure from here ends it
         hand_over_streams(spec, proc, parent_side);
         if (proc.drain().needed() && !proc.serve_streams_on_waiting_thread(spec.caller_waits, cmd.drain_grace())) {
             if (const int e = proc.drain().start(cmd.drain_grace()))
@@ -7163,6 +7462,7 @@ struct posix_family : posix_system, posix_inspect {
             return *describe_common_stage(cmd, path, sf, is_resource_error(e), resource_remedy,
                                           "cannot create a process");
         case spawn_stage::unsupported:
+            if (!sf.detail.empty()) return describe_unsupported_state(cmd, sf);
             if (cmd.dies_with_parent() && !supports_kill_on_parent_exit)
                 return make(errc::unsupported, "kill_on_parent_exit() is not available on this OS",
                             "use on_destroy(on_destroy::kill), which covers a normal exit of this process");
@@ -7186,6 +7486,12 @@ struct posix_family : posix_system, posix_inspect {
                         "cannot set up the child (process group, parent-death signal or streams): " + os_text,
                         "check that the parent's stdout is open when using io::merge()");
         case spawn_stage::arguments: return make(errc::invalid_argument, sf.detail, "nothing was run");
+        case spawn_stage::session:
+        case spawn_stage::limit:
+        case spawn_stage::pass_fd:
+        case spawn_stage::groups:
+        case spawn_stage::group_id:
+        case spawn_stage::user_id: return describe_process_state(cmd, path, sf);
         case spawn_stage::exec:
         case spawn_stage::none: break;
         }
@@ -7254,6 +7560,138 @@ struct posix_family : posix_system, posix_inspect {
 private:
     static spawn_failure errno_failure(spawn_stage stage) { return {stage, {errno, std::generic_category()}}; }
 
+    /// command::pass_fd() made safe for a spawner that applies them in order with dup2: each
+    /// source is first copied (close-on-exec) above every child descriptor and above 2, so no
+    /// dup2 overwrites a source still to be used, nor the parent's stream a source may be.
+    static spawn_failure prepare_passed_fds(const command& cmd, std::vector<passed_fd>& passed,
+                                            std::vector<unique_fd>& sources, std::vector<int>& kept) {
+        const auto& asked = cmd.passed_fds();
+        if (asked.empty()) return {};
+        int highest = 2;
+        for (const auto& p : asked)
+            highest = p.child_fd > highest ? p.child_fd : highest;
+        for (std::size_t i = 0; i < asked.size(); ++i) {
+            unique_fd copy(::fcntl(asked[i].parent_fd, F_DUPFD_CLOEXEC, highest + 1));
+            if (!copy) {
+                spawn_failure f = errno_failure(spawn_stage::pass_fd);
+                f.item = i;
+                return f;
+            }
+            passed.push_back(passed_fd{copy.get(), asked[i].child_fd});
+            kept.push_back(asked[i].child_fd);
+            sources.push_back(std::move(copy));
+        }
+        std::sort(kept.begin(), kept.end());
+        return {};
+    }
+
+    /// True if `groups` is this process's supplementary group list (in any order): then it is
+    /// not set again, which needs privilege even when nothing changes.
+    static bool same_groups_as_now(std::vector<gid_t> groups) {
+        const int n = ::getgroups(0, nullptr);
+        if (n < 0) return false;
+        std::vector<gid_t> now(static_cast<std::size_t>(n));
+        if (n > 0 && ::getgroups(n, now.data()) != n) return false;
+        std::sort(groups.begin(), groups.end());
+        std::sort(now.begin(), now.end());
+        return groups == now;
+    }
+
+    /// Linux's ceiling on RLIMIT_NOFILE for every process (fs.nr_open), or -1 where unknown.
+    static long long nofile_ceiling() {
+        unique_fd fd(::open("/proc/sys/fs/nr_open", O_RDONLY | O_CLOEXEC));
+        char buf[32] = {};
+        if (!fd || ::read(fd.get(), buf, sizeof buf - 1) <= 0) return -1;
+        return std::atoll(buf);
+    }
+
+    /// The words for a step of the child's process state that the OS refused in the child.
+    static failure describe_process_state(const command& cmd, const std::string& path, const spawn_failure& sf) {
+        const int e = sf.os.value();
+        const std::string os_text = sf.os.message();
+        auto make = [&](errc code, std::string what, std::string remedy) {
+            return make_failure(code, printable(cmd.program()), std::move(what), std::move(remedy), path, sf.os);
+        };
+        const bool denied = e == EPERM || e == EACCES;
+        const std::string privilege =
+            "run this process as root (or with CAP_SETUID and CAP_SETGID), or drop credentials()";
+        switch (sf.stage) {
+        case spawn_stage::session:
+            return make(errc::invalid_argument, "cannot start a new session (setsid): " + os_text,
+                        "use new_process_group() instead");
+        case spawn_stage::limit: {
+            const resource_limit& l = cmd.limits().at(sf.item);
+            const std::string name = limit_name(l.resource);
+            std::string what = "cannot set the limit " + name + " to " + limit_value(l.soft);
+            if (l.hard != l.soft) what += " (hard " + limit_value(l.hard) + ")";
+            what += ": " + os_text;
+            std::string remedy;
+            const long long nr_open = l.resource == RLIMIT_NOFILE ? nofile_ceiling() : -1;
+            if (denied && nr_open > 0 && l.hard > static_cast<std::uint64_t>(nr_open)) {
+                remedy = "no process, root included, may set " + name + " above fs.nr_open (" +
+                         std::to_string(nr_open) + "): ask for at most that, or raise fs.nr_open (sysctl)";
+            } else if (denied) {
+                struct rlimit now{};
+                remedy = "only a privileged process (CAP_SYS_RESOURCE) may raise a hard limit";
+                if (::getrlimit(l.resource, &now) == 0)
+                    remedy += "; this process's hard limit of " + name + " is " + limit_value(now.rlim_max) +
+                              ": ask for at most that";
+            } else {
+                remedy = "check the values: the kernel refused them for " + name;
+            }
+            return make(errc::invalid_argument, what, remedy);
+        }
+        case spawn_stage::pass_fd: {
+            const passed_fd& p = cmd.passed_fds().at(sf.item);
+            const std::string what = "cannot pass descriptor " + std::to_string(p.parent_fd) + " as its descriptor " +
+                                     std::to_string(p.child_fd) + ": " + os_text;
+            if (is_resource_error(e)) return make(errc::resource_exhausted, what, posix_resource_remedy(e));
+            return make(errc::invalid_argument, what,
+                        e == EBADF ? "keep the descriptor open until the launch returns"
+                                   : "check the descriptor numbers given to pass_fd()");
+        }
+        case spawn_stage::groups: {
+            std::string list;
+            for (const auto g : cmd.credentials()->groups)
+                list += (list.empty() ? "" : ", ") + std::to_string(g);
+            return make(errc::invalid_argument,
+                        "cannot set its supplementary groups to {" + list + "} (setgroups): " + os_text,
+                        denied ? privilege : "check the group ids");
+        }
+        case spawn_stage::group_id:
+            return make(
+                errc::invalid_argument,
+                "cannot set its group id to " + std::to_string(cmd.credentials()->gid) + " (setgid): " + os_text,
+                denied ? privilege : "check the group id");
+        default:
+            return make(errc::invalid_argument,
+                        "cannot set its user id to " + std::to_string(cmd.credentials()->uid) + " (setuid): " + os_text,
+                        denied        ? privilege
+                        : e == EAGAIN ? "that user is at its process limit (RLIMIT_NPROC)"
+                                      : "check the user id");
+        }
+    }
+
+    /// What this spawner cannot set at all, and how else to get it.
+    static failure describe_unsupported_state(const command& cmd, const spawn_failure& sf) {
+        const std::string& feature = sf.detail;
+        std::string remedy;
+        if (feature == "umask()")
+            remedy = "set it in a wrapper: sh -c 'umask 077 && exec \"$0\" \"$@\"' PROGRAM ARGS...";
+        else if (feature == "limit()")
+            remedy = "set it in a wrapper: sh -c 'ulimit -n 64 && exec \"$0\" \"$@\"' PROGRAM ARGS...";
+        else if (feature == "credentials()")
+            remedy = "run it through sudo -u USER, or drop privileges in a wrapper";
+        else
+            remedy = "use new_process_group(), or run it through setsid(1) where there is one";
+        failure f = make_failure(errc::unsupported, printable(cmd.program()),
+                                 feature + " cannot be done by posix_spawn, which this system launches with (" +
+                                     "macOS, the BSDs): nothing was run",
+                                 remedy);
+        f.os_error = sf.os;
+        return f;
+    }
+
     static spawn_failure open_input(const io::source& in, unique_fd& child, unique_fd& parent) {
         switch (in.what()) {
         case io::kind::null:
@@ -7320,6 +7758,8 @@ private:
 
 #include <atomic>
 #include <cerrno>
+#include <cstddef>
+#include <cstdint>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -7329,6 +7769,16 @@ private:
 #endif
 #ifndef SYS_close_range
 #define SYS_close_range 436  // the same number on every architecture
+#endif
+// The 32-bit id calls where a system has both (i386, 32-bit ARM: the old ones take 16-bit ids).
+#if defined(SYS_setgroups32)
+#define LIFTOFF_SYS_SETGROUPS SYS_setgroups32
+#define LIFTOFF_SYS_SETRESGID SYS_setresgid32
+#define LIFTOFF_SYS_SETRESUID SYS_setresuid32
+#else
+#define LIFTOFF_SYS_SETGROUPS SYS_setgroups
+#define LIFTOFF_SYS_SETRESGID SYS_setresgid
+#define LIFTOFF_SYS_SETRESUID SYS_setresuid
 #endif
 
 // The child half runs on borrowed memory before exec: sanitizers must not instrument it.
@@ -7360,33 +7810,47 @@ struct clone_job {
     pid_t parent;
     int report_fd;      ///< -1: report in memory
     int shared_memory;  ///< set by the child: CLONE_VM (and so CLONE_VFORK) was honoured
-    int report[2];      ///< the failed stage and errno, where report_fd is -1
+    int report[3];      ///< the failed stage, errno and item, where report_fd is -1
 };
 
 // Only raw syscall() from here to execve: no locks, no allocation, no libc state, no interceptors.
-LIFTOFF_CHILD_CODE inline void clone_child_fail(clone_job* job, spawn_stage stage) noexcept {
-    const int report[2] = {static_cast<int>(stage), errno};
+LIFTOFF_CHILD_CODE inline void clone_child_fail(clone_job* job, spawn_stage stage, std::size_t item = 0) noexcept {
+    const int report[3] = {static_cast<int>(stage), errno, static_cast<int>(item)};
     if (job->report_fd < 0) {
         volatile int* shared = job->report;  // read by the parent once this child has exited
         shared[0] = report[0];
         shared[1] = report[1];
+        shared[2] = report[2];
     } else {
         ::syscall(SYS_write, job->report_fd, report, sizeof report);
     }
     ::syscall(SYS_exit_group, 127);
 }
 
-LIFTOFF_CHILD_CODE inline void clone_child_close_from_3(int keep) noexcept {
-    if (keep < 0) {  // nothing to keep
-        if (::syscall(SYS_close_range, 3U, ~0U, 0U) == 0) return;
-    } else if (::syscall(SYS_close_range, 3U, static_cast<unsigned>(keep - 1), 0U) == 0 || keep == 3) {
-        if (::syscall(SYS_close_range, static_cast<unsigned>(keep + 1), ~0U, 0U) == 0) return;
+LIFTOFF_CHILD_CODE inline bool clone_child_keeps(long fd, const int* kept, std::size_t count, int report) noexcept {
+    for (std::size_t i = 0; i < count; ++i)
+        if (kept[i] == fd) return true;
+    return fd == report;
+}
+
+/// Closes every descriptor from 3 but the `kept` ones (ascending) and `report` (above them all,
+/// or -1): close_range over the gaps between them.
+LIFTOFF_CHILD_CODE inline void clone_child_close_from_3(const int* kept, std::size_t count, int report) noexcept {
+    bool closed = true;
+    long from = 3;
+    for (std::size_t i = 0; i <= count && closed; ++i) {
+        const long keep = i < count ? kept[i] : report;
+        if (keep < 0) break;
+        if (keep > from)
+            closed = ::syscall(SYS_close_range, static_cast<unsigned>(from), static_cast<unsigned>(keep - 1), 0U) == 0;
+        from = keep + 1;
     }
+    if (closed && ::syscall(SYS_close_range, static_cast<unsigned>(from), ~0U, 0U) == 0) return;
     // Before Linux 5.9: walk /proc/self/fd (O(open descriptors)) with getdents64.
     const long dir = ::syscall(SYS_openat, AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) {
         for (long fd = 3; fd < 65536; ++fd)  // no /proc: a bounded sweep
-            if (fd != keep) ::syscall(SYS_close, fd);
+            if (!clone_child_keeps(fd, kept, count, report)) ::syscall(SYS_close, fd);
         return;
     }
     alignas(8) char buf[2048];
@@ -7407,7 +7871,7 @@ LIFTOFF_CHILD_CODE inline void clone_child_close_from_3(int keep) noexcept {
                 }
                 fd = fd * 10 + (*c - '0');
             }
-            if (number && fd >= 3 && fd != dir && fd != keep) ::syscall(SYS_close, fd);
+            if (number && fd >= 3 && fd != dir && !clone_child_keeps(fd, kept, count, report)) ::syscall(SYS_close, fd);
             off += reclen;
         }
     }
@@ -7426,17 +7890,41 @@ LIFTOFF_CHILD_CODE inline int clone_child_main(void* arg) noexcept {
     for (int sig = 1; sig < _NSIG; ++sig)
         if (sig != SIGKILL && sig != SIGSTOP) ::syscall(SYS_rt_sigaction, sig, dfl, nullptr, sigset_bytes);
 
-    if (r.new_group && ::syscall(SYS_setpgid, 0, 0) != 0) clone_child_fail(job, spawn_stage::setup);
-    if (r.die_with_parent) {
-        if (::syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) clone_child_fail(job, spawn_stage::setup);
-        if (::syscall(SYS_getppid) != job->parent) ::syscall(SYS_exit_group, 127);  // parent already gone
+    // The order: its session or group, its umask and limits (a hard limit may be raised only
+    // while privileged), its descriptors, its directory, then its ids (which need privilege and
+    // end it), then the parent-death signal (a change of ids clears it).
+    if (r.new_session) {
+        if (::syscall(SYS_setsid) < 0) clone_child_fail(job, spawn_stage::session);
+    } else if (r.new_group && ::syscall(SYS_setpgid, 0, 0) != 0) {
+        clone_child_fail(job, spawn_stage::setup);
+    }
+    if (r.umask >= 0) ::syscall(SYS_umask, r.umask);  // cannot fail
+    for (std::size_t i = 0; i < r.limit_count; ++i) {
+        const std::uint64_t limit[2] = {r.limits[i].soft, r.limits[i].hard};  // struct rlimit64
+        if (::syscall(SYS_prlimit64, 0, r.limits[i].resource, limit, nullptr) != 0)
+            clone_child_fail(job, spawn_stage::limit, i);
     }
 
     for (int i = 0; i < 3; ++i)
         if (r.fds[i] >= 0 && ::syscall(SYS_dup3, r.fds[i], i, 0) < 0) clone_child_fail(job, spawn_stage::setup);
-    clone_child_close_from_3(job->report_fd);
+    for (std::size_t i = 0; i < r.passed_count; ++i)  // sources lie above every target (the caller saw to it)
+        if (::syscall(SYS_dup3, r.passed[i].parent_fd, r.passed[i].child_fd, 0) < 0)
+            clone_child_fail(job, spawn_stage::pass_fd, i);
+    clone_child_close_from_3(r.kept, r.passed_count, job->report_fd);
 
     if (r.cwd != nullptr && ::syscall(SYS_chdir, r.cwd) != 0) clone_child_fail(job, spawn_stage::chdir);
+
+    if (r.set_groups && ::syscall(LIFTOFF_SYS_SETGROUPS, r.group_count, r.groups) != 0)
+        clone_child_fail(job, spawn_stage::groups);
+    if (r.set_ids) {  // as longs: syscall() reads each argument as one
+        const long gid = static_cast<long>(r.gid), uid = static_cast<long>(r.uid);
+        if (::syscall(LIFTOFF_SYS_SETRESGID, gid, gid, gid) != 0) clone_child_fail(job, spawn_stage::group_id);
+        if (::syscall(LIFTOFF_SYS_SETRESUID, uid, uid, uid) != 0) clone_child_fail(job, spawn_stage::user_id);
+    }
+    if (r.die_with_parent) {
+        if (::syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) clone_child_fail(job, spawn_stage::setup);
+        if (::syscall(SYS_getppid) != job->parent) ::syscall(SYS_exit_group, 127);  // parent already gone
+    }
 
     alignas(8) const unsigned char empty_mask[16] = {};
     ::syscall(SYS_rt_sigprocmask, SIG_SETMASK, empty_mask, nullptr, sigset_bytes);
@@ -7472,6 +7960,11 @@ private:
 struct clone_spawner {
     static constexpr bool supports_die_with_parent = true;
     static constexpr bool has_pidfd = true;
+    // The child's process state: every step is a system call in the child.
+    static constexpr bool supports_umask = true;
+    static constexpr bool supports_limits = true;
+    static constexpr bool supports_credentials = true;
+    static constexpr bool supports_new_session = true;
 
     static posix_spawn_result spawn(const posix_spawn_request& r) noexcept;
 
@@ -7489,10 +7982,16 @@ struct clone_spawner {
         if (!report_in_memory) {
             if (int e = make_pipe(report_read, report_write)) return fail(out, spawn_stage::pipes, e);
             if (int e = move_above_stdio(report_write)) return fail(out, spawn_stage::pipes, e);
+            // Above every descriptor the child is given, which it keeps while it may report.
+            if (r.passed_count > 0 && report_write.get() <= r.kept[r.passed_count - 1]) {
+                unique_fd above(::fcntl(report_write.get(), F_DUPFD_CLOEXEC, r.kept[r.passed_count - 1] + 1));
+                if (!above) return fail(out, spawn_stage::pipes, errno);
+                report_write = std::move(above);
+            }
         }
 
         static std::atomic<bool> pidfd_works{true};
-        clone_job job{&r, ::getpid(), report_in_memory ? -1 : report_write.get(), 0, {0, 0}};
+        clone_job job{&r, ::getpid(), report_in_memory ? -1 : report_write.get(), 0, {0, 0, 0}};
         int pidfd = -1;
         pid_t pid;
         int err = 0;
@@ -7514,13 +8013,14 @@ struct clone_spawner {
         report_write.reset();
         if (pid < 0) return fail(out, spawn_stage::fork, err);
         const bool shared = *static_cast<volatile int*>(&job.shared_memory) != 0;
-        int report[2] = {0, 0};
+        int report[3] = {0, 0, 0};
         bool failed = false;
         if (report_in_memory) {
             // CLONE_VFORK: the child has exec'd or exited by now, and wrote its report first.
             const volatile int* shared_report = job.report;
             report[0] = shared_report[0];
             report[1] = shared_report[1];
+            report[2] = shared_report[2];
             failed = report[0] != 0;
         } else {
             if (shared) memory_shared.store(true, std::memory_order_relaxed);
@@ -7536,7 +8036,9 @@ struct clone_spawner {
             int status = 0;
             retry_eintr([&] { return ::waitpid(pid, &status, 0); });
             if (pidfd >= 0) ::close(pidfd);
-            return fail(out, static_cast<spawn_stage>(report[0]), report[1]);
+            fail(out, static_cast<spawn_stage>(report[0]), report[1]);
+            out.item = static_cast<std::size_t>(report[2]);
+            return out;
         }
         out.pid = pid;
         out.pidfd = pidfd;
@@ -7654,6 +8156,16 @@ namespace detail {
 struct posix_spawn_spawner {
     static constexpr bool supports_die_with_parent = false;
     static constexpr bool has_pidfd = false;
+    // The child's process state: posix_spawn has no attribute for a umask, a limit or other ids
+    // (Apple's and the BSDs' setsid is POSIX_SPAWN_SETSID, where defined).
+    static constexpr bool supports_umask = false;
+    static constexpr bool supports_limits = false;
+    static constexpr bool supports_credentials = false;
+#if defined(POSIX_SPAWN_SETSID)
+    static constexpr bool supports_new_session = true;
+#else
+    static constexpr bool supports_new_session = false;
+#endif
 
     static posix_spawn_result spawn(const posix_spawn_request& r) noexcept {
         posix_spawn_result out;
@@ -7685,7 +8197,10 @@ struct posix_spawn_spawner {
         short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | spawn_os_flags();
         int err = posix_spawnattr_setsigdefault(&attr, &all);
         if (err == 0) err = posix_spawnattr_setsigmask(&attr, &none);
-        if (err == 0 && r.new_group) {
+#if defined(POSIX_SPAWN_SETSID)
+        if (r.new_session) flags |= POSIX_SPAWN_SETSID;  // it leads a new group too: no SETPGROUP
+#endif
+        if (err == 0 && r.new_group && !r.new_session) {
             flags |= POSIX_SPAWN_SETPGROUP;
             err = posix_spawnattr_setpgroup(&attr, 0);
         }
@@ -7695,7 +8210,10 @@ struct posix_spawn_spawner {
         for (int i = 0; i < 3 && err == 0; ++i)
             err = r.fds[i] >= 0 ? posix_spawn_file_actions_adddup2(&actions, r.fds[i], i)
                                 : spawn_keep_stream(&actions, i);
-        if (err == 0) err = spawn_close_from_3(&actions);
+        // Passed descriptors: each source lies above every target (the caller saw to it).
+        for (std::size_t i = 0; i < r.passed_count && err == 0; ++i)
+            err = posix_spawn_file_actions_adddup2(&actions, r.passed[i].parent_fd, r.passed[i].child_fd);
+        if (err == 0) err = spawn_close_from_3(&actions, r.kept, r.passed_count);
         if (err == 0 && r.cwd != nullptr) err = spawn_add_chdir(&actions, r.cwd);
         const bool prepared = err == 0;
         if (prepared) {
@@ -10296,6 +10814,7 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
         return child{};
     };
 
+    if (auto refused = P::refuse_unsupported(cmd)) return fail(std::move(refused));  // umask() where it cannot ...
     if (auto bad = validate<P>(cmd)) return fail(std::move(bad));
     if (cmd.dies_with_parent() && !P::supports_kill_on_parent_exit)
         return fail(P::describe(cmd, path, spawn_failure{spawn_stage::unsupported, {}}));

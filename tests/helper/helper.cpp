@@ -36,6 +36,21 @@
 //   run-as-limited KIB   (uses liftoff) lower RLIMIT_AS to this process's size + KIB, run
 //                        "helper say drained" with its output captured (a drain thread), and
 //                        print "ok <its output>" or "error <errc value> <message>"
+//   umask                print the umask in octal and a newline
+//   session              print "sid=S pgid=G pid=P" and a newline
+//   rlimit NAME          print the soft and hard limit of RLIMIT_<NAME> (NOFILE, CORE, FSIZE),
+//                        "unlimited" for none, and a newline
+//   ids                  print "uid=U gid=G groups=A,B" (groups ascending) and a newline
+//   write-fd N TEXT      write TEXT to descriptor N; exit 105 if it cannot
+//   read-fd N            print what descriptor N gives until its end, and a newline
+//   drop-to UID GID      become that user and group (no supplementary groups); exit 104 if not
+//   try-limit NAME SOFT HARD, try-credentials UID GID
+//                        (uses liftoff) run "helper say ok" with that limit or those ids, and
+//                        print "ok <its output>" or "error <errc value> <message>"
+//   try-pass-all MAX [NOFILE]  (uses liftoff; first launch of this process) run "helper fds"
+//                        with a pipe passed as every descriptor 3..MAX (the spawner's own report
+//                        pipe among them), and RLIMIT_NOFILE set to NOFILE if given; print as
+//                        try-limit does
 // Windows only:
 //   crtargs REST...      as args, but as the C runtime split them (__wargv)
 //   narrowargs REST...   as args, but the narrow __argv: GetCommandLineA split by the C runtime
@@ -51,7 +66,9 @@
 #include <stdlib.h>    // __wargv
 #else
 #include <dirent.h>
+#include <grp.h>  // setgroups
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -63,6 +80,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <new>
 #include <string>
 #include <thread>
@@ -233,6 +251,16 @@ void copy_stdin(bool to_out, bool to_err, long long* count) {
 
 /// The arguments in UTF-8: on Windows as CommandLineToArgvW reads the command line (the
 /// reference for liftoff's quoting), elsewhere argv as it is.
+#if !defined(_WIN32)
+int rlimit_named(const std::string& name) {
+    if (name == "NOFILE") return RLIMIT_NOFILE;
+    if (name == "CORE") return RLIMIT_CORE;
+    if (name == "FSIZE") return RLIMIT_FSIZE;
+    std::fprintf(stderr, "helper: unknown limit '%s'\n", name.c_str());
+    std::exit(100);
+}
+#endif  // _WIN32
+
 std::vector<std::string> arguments(int argc, char** argv) {
     std::vector<std::string> args;
 #if defined(_WIN32)
@@ -457,6 +485,75 @@ int main(int argc, char** argv) {
             write_str(1, std::to_string(::getppid()) + "\n");
         } else if (a == "pgid") {
             write_str(1, std::to_string(::getpgid(0)) + "\n");
+        } else if (a == "umask") {
+            const mode_t m = ::umask(0);
+            ::umask(m);
+            char buf[16];
+            std::snprintf(buf, sizeof buf, "%04o\n", static_cast<unsigned>(m));
+            write_str(1, buf);
+        } else if (a == "session") {
+            write_str(1, "sid=" + std::to_string(::getsid(0)) + " pgid=" + std::to_string(::getpgid(0)) +
+                             " pid=" + std::to_string(::getpid()) + "\n");
+        } else if (a == "rlimit") {
+            struct rlimit l;
+            if (::getrlimit(rlimit_named(next()), &l) != 0) return 106;
+            auto text = [](rlim_t v) { return v == RLIM_INFINITY ? std::string("unlimited") : std::to_string(v); };
+            write_str(1, text(l.rlim_cur) + " " + text(l.rlim_max) + "\n");
+        } else if (a == "ids") {
+            std::vector<gid_t> groups(static_cast<size_t>(::getgroups(0, nullptr)));
+            groups.resize(static_cast<size_t>(::getgroups(static_cast<int>(groups.size()), groups.data())));
+            std::sort(groups.begin(), groups.end());
+            std::string out = "uid=" + std::to_string(::getuid()) + " gid=" + std::to_string(::getgid()) + " groups=";
+            for (size_t k = 0; k < groups.size(); ++k)
+                out += (k == 0 ? "" : ",") + std::to_string(groups[k]);
+            write_str(1, out + "\n");
+        } else if (a == "write-fd") {
+            const int fd = std::atoi(next().c_str());
+            const std::string text = next();
+            if (::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) return 105;
+        } else if (a == "read-fd") {
+            const int fd = std::atoi(next().c_str());
+            std::string text;
+            char buf[256];
+            ssize_t n;
+            while ((n = ::read(fd, buf, sizeof buf)) > 0)
+                text.append(buf, static_cast<size_t>(n));
+            write_str(1, text + "\n");
+        } else if (a == "drop-to") {
+            const uid_t uid = static_cast<uid_t>(std::atol(next().c_str()));
+            const gid_t gid = static_cast<gid_t>(std::atol(next().c_str()));
+            if (::geteuid() == 0 && ::setgroups(0, nullptr) != 0) return 104;
+            if (::setgid(gid) != 0 || ::setuid(uid) != 0) return 104;
+        } else if (a == "try-pass-all") {
+            const int max = std::atoi(next().c_str());
+            const bool fail = i + 1 < count;
+            const auto nofile = fail ? std::strtoull(next().c_str(), nullptr, 10) : 0;
+            int p[2];
+            if (::pipe(p) != 0) return 107;
+            liftoff::command cmd{self_path, {"fds"}};
+            for (int fd = 3; fd <= max; ++fd)
+                cmd.pass_fd(p[1], fd);
+            if (fail) cmd.limit(RLIMIT_NOFILE, nofile, nofile);
+            liftoff::failure why;
+            const liftoff::result r = liftoff::run(cmd, why);
+            write_str(
+                1, why ? "error " + std::to_string(why.code.value()) + " " + why.message + "\n" : "ok " + r.out + "\n");
+        } else if (a == "try-limit" || a == "try-credentials") {
+            liftoff::command cmd{self_path, {"say", "ok"}};
+            if (a == "try-limit") {
+                const int resource = rlimit_named(next());
+                const auto soft = std::strtoull(next().c_str(), nullptr, 10);
+                const auto hard = std::strtoull(next().c_str(), nullptr, 10);
+                cmd.limit(resource, soft, hard);
+            } else {
+                const auto uid = static_cast<std::uint32_t>(std::atol(next().c_str()));
+                const auto gid = static_cast<std::uint32_t>(std::atol(next().c_str()));
+                cmd.credentials(uid, gid, {});
+            }
+            liftoff::failure why;
+            const liftoff::result r = liftoff::run(cmd, why);
+            write_str(
+                1, why ? "error " + std::to_string(why.code.value()) + " " + why.message + "\n" : "ok " + r.out + "\n");
         } else if (a == "run-as-limited") {
             const long long extra = std::atoll(next().c_str()) * 1024;
             long long pages = 0;

@@ -102,6 +102,7 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
         return child{};
     };
 
+    if (auto refused = P::refuse_unsupported(cmd)) return fail(std::move(refused));  // umask() where it cannot ...
     if (auto bad = validate<P>(cmd)) return fail(std::move(bad));
     if (cmd.dies_with_parent() && !P::supports_kill_on_parent_exit)
         return fail(P::describe(cmd, path, spawn_failure{spawn_stage::unsupported, {}}));

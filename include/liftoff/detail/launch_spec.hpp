@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -34,6 +35,14 @@ enum class spawn_stage : unsigned char {
     thread,       ///< starting the drain thread
     unsupported,  ///< asked for something this OS cannot do
     arguments,    ///< the arguments cannot be passed on intact (Windows: cmd.exe for .bat/.cmd)
+    // The child's process state (command::new_session() ... credentials()), in the child
+    // before exec; spawn_failure::item says which limit or descriptor.
+    session,   ///< setsid()
+    limit,     ///< setrlimit() of command::limits()[item]
+    pass_fd,   ///< giving the child command::passed_fds()[item]
+    groups,    ///< setgroups()
+    group_id,  ///< setgid()
+    user_id,   ///< setuid()
 };
 
 /// What a platform's probe_file() says of a path.
@@ -86,7 +95,8 @@ struct spawn_failure {
 
     spawn_stage stage = spawn_stage::none;
     std::error_code os;
-    std::string detail;  ///< what exactly could not be done, where the stage alone cannot say
+    std::string detail;    ///< what exactly could not be done, where the stage alone cannot say
+    std::size_t item = 0;  ///< stage limit or pass_fd: which one (an index into the command's list)
     explicit operator bool() const noexcept { return stage != spawn_stage::none; }
 };
 

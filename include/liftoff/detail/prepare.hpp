@@ -85,6 +85,32 @@ failure validate(const command& cmd) {
         if (s->what() == io::kind::lines && !s->on_line())
             return bad(errc::invalid_argument, "io::lines() for stderr has no callback",
                        "pass a callback (nothing was run)");
+    // The child's process state: what can be refused before anything runs.
+    if (const auto& name = cmd.arg0())
+        if (auto f = check(*name, "arg0 '" + printable(*name) + "'")) return f;
+    const auto& passed = cmd.passed_fds();
+    for (std::size_t i = 0; i < passed.size(); ++i) {
+        const passed_fd& p = passed[i];
+        const std::string shown = "pass_fd(" + std::to_string(p.parent_fd) + ", " + std::to_string(p.child_fd) + ")";
+        if (p.child_fd < 3)
+            return bad(errc::invalid_argument, shown + ": the child's descriptor must be 3 or more",
+                       "0, 1 and 2 are its streams: use stdin_from()/stdout_to()/stderr_to() (nothing was run)");
+        for (std::size_t j = 0; j < i; ++j)
+            if (passed[j].child_fd == p.child_fd)
+                return bad(errc::invalid_argument,
+                           shown + ": the child's descriptor " + std::to_string(p.child_fd) + " is given twice",
+                           "give each child descriptor once (nothing was run)");
+        if (!P::descriptor_open(p.parent_fd))
+            return bad(errc::invalid_argument,
+                       shown + ": descriptor " + std::to_string(p.parent_fd) + " is not open in this process",
+                       "pass a descriptor that is open until the launch returns (nothing was run)");
+    }
+    for (const resource_limit& l : cmd.limits())
+        if (l.soft > l.hard)
+            return bad(errc::invalid_argument,
+                       "limit(" + P::limit_name(l.resource) + ", " + std::to_string(l.soft) + ", " +
+                           std::to_string(l.hard) + "): the soft limit is above the hard one",
+                       "give a soft limit at most the hard one (nothing was run)");
     return {};
 }
 

@@ -17,6 +17,8 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstddef>
+#include <cstdint>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -31,6 +33,16 @@
 #endif
 #ifndef SYS_close_range
 #define SYS_close_range 436  // the same number on every architecture
+#endif
+// The 32-bit id calls where a system has both (i386, 32-bit ARM: the old ones take 16-bit ids).
+#if defined(SYS_setgroups32)
+#define LIFTOFF_SYS_SETGROUPS SYS_setgroups32
+#define LIFTOFF_SYS_SETRESGID SYS_setresgid32
+#define LIFTOFF_SYS_SETRESUID SYS_setresuid32
+#else
+#define LIFTOFF_SYS_SETGROUPS SYS_setgroups
+#define LIFTOFF_SYS_SETRESGID SYS_setresgid
+#define LIFTOFF_SYS_SETRESUID SYS_setresuid
 #endif
 
 // The child half runs on borrowed memory before exec: sanitizers must not instrument it.
@@ -62,33 +74,47 @@ struct clone_job {
     pid_t parent;
     int report_fd;      ///< -1: report in memory
     int shared_memory;  ///< set by the child: CLONE_VM (and so CLONE_VFORK) was honoured
-    int report[2];      ///< the failed stage and errno, where report_fd is -1
+    int report[3];      ///< the failed stage, errno and item, where report_fd is -1
 };
 
 // Only raw syscall() from here to execve: no locks, no allocation, no libc state, no interceptors.
-LIFTOFF_CHILD_CODE inline void clone_child_fail(clone_job* job, spawn_stage stage) noexcept {
-    const int report[2] = {static_cast<int>(stage), errno};
+LIFTOFF_CHILD_CODE inline void clone_child_fail(clone_job* job, spawn_stage stage, std::size_t item = 0) noexcept {
+    const int report[3] = {static_cast<int>(stage), errno, static_cast<int>(item)};
     if (job->report_fd < 0) {
         volatile int* shared = job->report;  // read by the parent once this child has exited
         shared[0] = report[0];
         shared[1] = report[1];
+        shared[2] = report[2];
     } else {
         ::syscall(SYS_write, job->report_fd, report, sizeof report);
     }
     ::syscall(SYS_exit_group, 127);
 }
 
-LIFTOFF_CHILD_CODE inline void clone_child_close_from_3(int keep) noexcept {
-    if (keep < 0) {  // nothing to keep
-        if (::syscall(SYS_close_range, 3U, ~0U, 0U) == 0) return;
-    } else if (::syscall(SYS_close_range, 3U, static_cast<unsigned>(keep - 1), 0U) == 0 || keep == 3) {
-        if (::syscall(SYS_close_range, static_cast<unsigned>(keep + 1), ~0U, 0U) == 0) return;
+LIFTOFF_CHILD_CODE inline bool clone_child_keeps(long fd, const int* kept, std::size_t count, int report) noexcept {
+    for (std::size_t i = 0; i < count; ++i)
+        if (kept[i] == fd) return true;
+    return fd == report;
+}
+
+/// Closes every descriptor from 3 but the `kept` ones (ascending) and `report` (above them all,
+/// or -1): close_range over the gaps between them.
+LIFTOFF_CHILD_CODE inline void clone_child_close_from_3(const int* kept, std::size_t count, int report) noexcept {
+    bool closed = true;
+    long from = 3;
+    for (std::size_t i = 0; i <= count && closed; ++i) {
+        const long keep = i < count ? kept[i] : report;
+        if (keep < 0) break;
+        if (keep > from)
+            closed = ::syscall(SYS_close_range, static_cast<unsigned>(from), static_cast<unsigned>(keep - 1), 0U) == 0;
+        from = keep + 1;
     }
+    if (closed && ::syscall(SYS_close_range, static_cast<unsigned>(from), ~0U, 0U) == 0) return;
     // Before Linux 5.9: walk /proc/self/fd (O(open descriptors)) with getdents64.
     const long dir = ::syscall(SYS_openat, AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) {
         for (long fd = 3; fd < 65536; ++fd)  // no /proc: a bounded sweep
-            if (fd != keep) ::syscall(SYS_close, fd);
+            if (!clone_child_keeps(fd, kept, count, report)) ::syscall(SYS_close, fd);
         return;
     }
     alignas(8) char buf[2048];
@@ -109,7 +135,7 @@ LIFTOFF_CHILD_CODE inline void clone_child_close_from_3(int keep) noexcept {
                 }
                 fd = fd * 10 + (*c - '0');
             }
-            if (number && fd >= 3 && fd != dir && fd != keep) ::syscall(SYS_close, fd);
+            if (number && fd >= 3 && fd != dir && !clone_child_keeps(fd, kept, count, report)) ::syscall(SYS_close, fd);
             off += reclen;
         }
     }
@@ -128,17 +154,41 @@ LIFTOFF_CHILD_CODE inline int clone_child_main(void* arg) noexcept {
     for (int sig = 1; sig < _NSIG; ++sig)
         if (sig != SIGKILL && sig != SIGSTOP) ::syscall(SYS_rt_sigaction, sig, dfl, nullptr, sigset_bytes);
 
-    if (r.new_group && ::syscall(SYS_setpgid, 0, 0) != 0) clone_child_fail(job, spawn_stage::setup);
-    if (r.die_with_parent) {
-        if (::syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) clone_child_fail(job, spawn_stage::setup);
-        if (::syscall(SYS_getppid) != job->parent) ::syscall(SYS_exit_group, 127);  // parent already gone
+    // The order: its session or group, its umask and limits (a hard limit may be raised only
+    // while privileged), its descriptors, its directory, then its ids (which need privilege and
+    // end it), then the parent-death signal (a change of ids clears it).
+    if (r.new_session) {
+        if (::syscall(SYS_setsid) < 0) clone_child_fail(job, spawn_stage::session);
+    } else if (r.new_group && ::syscall(SYS_setpgid, 0, 0) != 0) {
+        clone_child_fail(job, spawn_stage::setup);
+    }
+    if (r.umask >= 0) ::syscall(SYS_umask, r.umask);  // cannot fail
+    for (std::size_t i = 0; i < r.limit_count; ++i) {
+        const std::uint64_t limit[2] = {r.limits[i].soft, r.limits[i].hard};  // struct rlimit64
+        if (::syscall(SYS_prlimit64, 0, r.limits[i].resource, limit, nullptr) != 0)
+            clone_child_fail(job, spawn_stage::limit, i);
     }
 
     for (int i = 0; i < 3; ++i)
         if (r.fds[i] >= 0 && ::syscall(SYS_dup3, r.fds[i], i, 0) < 0) clone_child_fail(job, spawn_stage::setup);
-    clone_child_close_from_3(job->report_fd);
+    for (std::size_t i = 0; i < r.passed_count; ++i)  // sources lie above every target (the caller saw to it)
+        if (::syscall(SYS_dup3, r.passed[i].parent_fd, r.passed[i].child_fd, 0) < 0)
+            clone_child_fail(job, spawn_stage::pass_fd, i);
+    clone_child_close_from_3(r.kept, r.passed_count, job->report_fd);
 
     if (r.cwd != nullptr && ::syscall(SYS_chdir, r.cwd) != 0) clone_child_fail(job, spawn_stage::chdir);
+
+    if (r.set_groups && ::syscall(LIFTOFF_SYS_SETGROUPS, r.group_count, r.groups) != 0)
+        clone_child_fail(job, spawn_stage::groups);
+    if (r.set_ids) {  // as longs: syscall() reads each argument as one
+        const long gid = static_cast<long>(r.gid), uid = static_cast<long>(r.uid);
+        if (::syscall(LIFTOFF_SYS_SETRESGID, gid, gid, gid) != 0) clone_child_fail(job, spawn_stage::group_id);
+        if (::syscall(LIFTOFF_SYS_SETRESUID, uid, uid, uid) != 0) clone_child_fail(job, spawn_stage::user_id);
+    }
+    if (r.die_with_parent) {
+        if (::syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) clone_child_fail(job, spawn_stage::setup);
+        if (::syscall(SYS_getppid) != job->parent) ::syscall(SYS_exit_group, 127);  // parent already gone
+    }
 
     alignas(8) const unsigned char empty_mask[16] = {};
     ::syscall(SYS_rt_sigprocmask, SIG_SETMASK, empty_mask, nullptr, sigset_bytes);
@@ -174,6 +224,11 @@ private:
 struct clone_spawner {
     static constexpr bool supports_die_with_parent = true;
     static constexpr bool has_pidfd = true;
+    // The child's process state: every step is a system call in the child.
+    static constexpr bool supports_umask = true;
+    static constexpr bool supports_limits = true;
+    static constexpr bool supports_credentials = true;
+    static constexpr bool supports_new_session = true;
 
     static posix_spawn_result spawn(const posix_spawn_request& r) noexcept;
 
@@ -191,10 +246,16 @@ struct clone_spawner {
         if (!report_in_memory) {
             if (int e = make_pipe(report_read, report_write)) return fail(out, spawn_stage::pipes, e);
             if (int e = move_above_stdio(report_write)) return fail(out, spawn_stage::pipes, e);
+            // Above every descriptor the child is given, which it keeps while it may report.
+            if (r.passed_count > 0 && report_write.get() <= r.kept[r.passed_count - 1]) {
+                unique_fd above(::fcntl(report_write.get(), F_DUPFD_CLOEXEC, r.kept[r.passed_count - 1] + 1));
+                if (!above) return fail(out, spawn_stage::pipes, errno);
+                report_write = std::move(above);
+            }
         }
 
         static std::atomic<bool> pidfd_works{true};
-        clone_job job{&r, ::getpid(), report_in_memory ? -1 : report_write.get(), 0, {0, 0}};
+        clone_job job{&r, ::getpid(), report_in_memory ? -1 : report_write.get(), 0, {0, 0, 0}};
         int pidfd = -1;
         pid_t pid;
         int err = 0;
@@ -216,13 +277,14 @@ struct clone_spawner {
         report_write.reset();
         if (pid < 0) return fail(out, spawn_stage::fork, err);
         const bool shared = *static_cast<volatile int*>(&job.shared_memory) != 0;
-        int report[2] = {0, 0};
+        int report[3] = {0, 0, 0};
         bool failed = false;
         if (report_in_memory) {
             // CLONE_VFORK: the child has exec'd or exited by now, and wrote its report first.
             const volatile int* shared_report = job.report;
             report[0] = shared_report[0];
             report[1] = shared_report[1];
+            report[2] = shared_report[2];
             failed = report[0] != 0;
         } else {
             if (shared) memory_shared.store(true, std::memory_order_relaxed);
@@ -238,7 +300,9 @@ struct clone_spawner {
             int status = 0;
             retry_eintr([&] { return ::waitpid(pid, &status, 0); });
             if (pidfd >= 0) ::close(pidfd);
-            return fail(out, static_cast<spawn_stage>(report[0]), report[1]);
+            fail(out, static_cast<spawn_stage>(report[0]), report[1]);
+            out.item = static_cast<std::size_t>(report[2]);
+            return out;
         }
         out.pid = pid;
         out.pidfd = pidfd;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 
 #if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__) || defined(__DragonFly__)
 #include <sys/param.h>  // __FreeBSD_version; statfs
@@ -158,11 +159,21 @@ inline int spawn_keep_stream(posix_spawn_file_actions_t* actions, int fd) noexce
 
 /// Closes every descriptor from 3 up in the child, where the C library can. Returns 0 or an
 /// errno value.
-inline int spawn_close_from_3(posix_spawn_file_actions_t* actions) noexcept {
+inline int spawn_close_from_3(posix_spawn_file_actions_t* actions, const int* kept, std::size_t count) noexcept {
 #if LIFTOFF_HAS_SPAWN_CLOSEFROM
-    return posix_spawn_file_actions_addclosefrom_np(actions, 3);
+    // Keeping the `kept` descriptors (ascending, command::pass_fd()): a close for each number
+    // below the highest (a close of one not open is ignored), then closefrom above it.
+    int from = 3;
+    for (std::size_t i = 0; i < count; ++i) {
+        for (int fd = from; fd < kept[i]; ++fd)
+            if (int err = posix_spawn_file_actions_addclose(actions, fd)) return err;
+        from = kept[i] + 1;
+    }
+    return posix_spawn_file_actions_addclosefrom_np(actions, from);
 #else
     (void)actions;
+    (void)kept;
+    (void)count;
     return 0;  // macOS: CLOEXEC_DEFAULT does it; elsewhere: see LIFTOFF_HAS_SPAWN_CLOSEFROM
 #endif
 }

@@ -5,11 +5,15 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>  // snprintf for a mode in octal
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>   // snprintf for a mode in octal
+#include <cstdlib>  // atoll
 #include <string>
 #include <vector>
 
@@ -84,6 +88,24 @@ struct posix_family : posix_system, posix_inspect {
     using pid_type = pid_t;
     static constexpr bool supports_kill_on_parent_exit = Spawner::supports_die_with_parent;
 
+    /// The child's process state this spawner cannot set (umask, limits, credentials, a new
+    /// session with posix_spawn), refused before anything runs; empty if it can set them all.
+    static failure refuse_unsupported(const command& cmd) {
+        const char* feature = nullptr;
+        if (cmd.umask() && !Spawner::supports_umask)
+            feature = "umask()";
+        else if (!cmd.limits().empty() && !Spawner::supports_limits)
+            feature = "limit()";
+        else if (cmd.credentials() && !Spawner::supports_credentials)
+            feature = "credentials()";
+        else if (cmd.session_leader() && !Spawner::supports_new_session)
+            feature = "new_session()";
+        if (feature == nullptr) return {};
+        spawn_failure sf{spawn_stage::unsupported, std::make_error_code(std::errc::not_supported)};
+        sf.detail = feature;
+        return describe(cmd, std::string(), sf);
+    }
+
     /// Sets up the streams, spawns, and hands the running child to `proc`.
     static spawn_failure spawn(const launch_spec& spec, process& proc) {
         event_loop::retry_if_pending();      // a loop that could not start earlier
@@ -130,13 +152,47 @@ struct posix_family : posix_system, posix_inspect {
         r.new_group = cmd.process_group();
         r.die_with_parent = cmd.dies_with_parent();
 
+        // The child's process state. arg0 is argv[0] only: the program run is still spec.path.
+        if (cmd.arg0()) argv[0] = const_cast<char*>(cmd.arg0()->c_str());
+        r.new_session = cmd.session_leader();
+        if (cmd.umask()) r.umask = static_cast<int>(*cmd.umask() & 07777);
+        std::vector<resource_limit> limits = cmd.limits();
+        for (auto& l : limits) {  // the kernel's RLIM_INFINITY is all ones, whatever rlim_t's width
+            if (l.soft == static_cast<std::uint64_t>(RLIM_INFINITY)) l.soft = ~std::uint64_t{0};
+            if (l.hard == static_cast<std::uint64_t>(RLIM_INFINITY)) l.hard = ~std::uint64_t{0};
+        }
+        r.limits = limits.data();
+        r.limit_count = limits.size();
+        std::vector<passed_fd> passed;
+        std::vector<unique_fd> sources;  // close-on-exec copies above every target, closed after the spawn
+        std::vector<int> kept;
+        if (auto f = prepare_passed_fds(cmd, passed, sources, kept)) return f;
+        r.passed = passed.data();
+        r.passed_count = passed.size();
+        r.kept = kept.data();
+        std::vector<gid_t> groups;
+        if (const auto& c = cmd.credentials()) {
+            groups.assign(c->groups.begin(), c->groups.end());
+            r.set_groups = !same_groups_as_now(groups);
+            r.groups = groups.data();
+            r.group_count = groups.size();
+            r.set_ids = true;
+            r.uid = c->uid;
+            r.gid = c->gid;
+        }
+
         const posix_spawn_result res = Spawner::spawn(r);
+        sources.clear();
         for (auto& fd : child_side)
             fd.reset();  // the child has its copies; EOF must reach us
-        if (res.stage != spawn_stage::none) return {res.stage, {res.error, std::generic_category()}};
+        if (res.stage != spawn_stage::none) {
+            spawn_failure f{res.stage, {res.error, std::generic_category()}};
+            f.item = res.item;
+            return f;
+        }
 
-        proc.adopt(res.pid, res.pidfd, r.new_group);
-        kill_unless_handed_over<process> cleanup(proc);  // the child runs: a failure from here ends it
+        proc.adopt(res.pid, res.pidfd, r.new_group || r.new_session);  // a session leader leads its group
+        kill_unless_handed_over<process> cleanup(proc);                // the child runs: a failure from here ends it
         hand_over_streams(spec, proc, parent_side);
         if (proc.drain().needed() && !proc.serve_streams_on_waiting_thread(spec.caller_waits, cmd.drain_grace())) {
             if (const int e = proc.drain().start(cmd.drain_grace()))
@@ -187,6 +243,7 @@ struct posix_family : posix_system, posix_inspect {
             return *describe_common_stage(cmd, path, sf, is_resource_error(e), resource_remedy,
                                           "cannot create a process");
         case spawn_stage::unsupported:
+            if (!sf.detail.empty()) return describe_unsupported_state(cmd, sf);
             if (cmd.dies_with_parent() && !supports_kill_on_parent_exit)
                 return make(errc::unsupported, "kill_on_parent_exit() is not available on this OS",
                             "use on_destroy(on_destroy::kill), which covers a normal exit of this process");
@@ -210,6 +267,12 @@ struct posix_family : posix_system, posix_inspect {
                         "cannot set up the child (process group, parent-death signal or streams): " + os_text,
                         "check that the parent's stdout is open when using io::merge()");
         case spawn_stage::arguments: return make(errc::invalid_argument, sf.detail, "nothing was run");
+        case spawn_stage::session:
+        case spawn_stage::limit:
+        case spawn_stage::pass_fd:
+        case spawn_stage::groups:
+        case spawn_stage::group_id:
+        case spawn_stage::user_id: return describe_process_state(cmd, path, sf);
         case spawn_stage::exec:
         case spawn_stage::none: break;
         }
@@ -277,6 +340,138 @@ struct posix_family : posix_system, posix_inspect {
 
 private:
     static spawn_failure errno_failure(spawn_stage stage) { return {stage, {errno, std::generic_category()}}; }
+
+    /// command::pass_fd() made safe for a spawner that applies them in order with dup2: each
+    /// source is first copied (close-on-exec) above every child descriptor and above 2, so no
+    /// dup2 overwrites a source still to be used, nor the parent's stream a source may be.
+    static spawn_failure prepare_passed_fds(const command& cmd, std::vector<passed_fd>& passed,
+                                            std::vector<unique_fd>& sources, std::vector<int>& kept) {
+        const auto& asked = cmd.passed_fds();
+        if (asked.empty()) return {};
+        int highest = 2;
+        for (const auto& p : asked)
+            highest = p.child_fd > highest ? p.child_fd : highest;
+        for (std::size_t i = 0; i < asked.size(); ++i) {
+            unique_fd copy(::fcntl(asked[i].parent_fd, F_DUPFD_CLOEXEC, highest + 1));
+            if (!copy) {
+                spawn_failure f = errno_failure(spawn_stage::pass_fd);
+                f.item = i;
+                return f;
+            }
+            passed.push_back(passed_fd{copy.get(), asked[i].child_fd});
+            kept.push_back(asked[i].child_fd);
+            sources.push_back(std::move(copy));
+        }
+        std::sort(kept.begin(), kept.end());
+        return {};
+    }
+
+    /// True if `groups` is this process's supplementary group list (in any order): then it is
+    /// not set again, which needs privilege even when nothing changes.
+    static bool same_groups_as_now(std::vector<gid_t> groups) {
+        const int n = ::getgroups(0, nullptr);
+        if (n < 0) return false;
+        std::vector<gid_t> now(static_cast<std::size_t>(n));
+        if (n > 0 && ::getgroups(n, now.data()) != n) return false;
+        std::sort(groups.begin(), groups.end());
+        std::sort(now.begin(), now.end());
+        return groups == now;
+    }
+
+    /// Linux's ceiling on RLIMIT_NOFILE for every process (fs.nr_open), or -1 where unknown.
+    static long long nofile_ceiling() {
+        unique_fd fd(::open("/proc/sys/fs/nr_open", O_RDONLY | O_CLOEXEC));
+        char buf[32] = {};
+        if (!fd || ::read(fd.get(), buf, sizeof buf - 1) <= 0) return -1;
+        return std::atoll(buf);
+    }
+
+    /// The words for a step of the child's process state that the OS refused in the child.
+    static failure describe_process_state(const command& cmd, const std::string& path, const spawn_failure& sf) {
+        const int e = sf.os.value();
+        const std::string os_text = sf.os.message();
+        auto make = [&](errc code, std::string what, std::string remedy) {
+            return make_failure(code, printable(cmd.program()), std::move(what), std::move(remedy), path, sf.os);
+        };
+        const bool denied = e == EPERM || e == EACCES;
+        const std::string privilege =
+            "run this process as root (or with CAP_SETUID and CAP_SETGID), or drop credentials()";
+        switch (sf.stage) {
+        case spawn_stage::session:
+            return make(errc::invalid_argument, "cannot start a new session (setsid): " + os_text,
+                        "use new_process_group() instead");
+        case spawn_stage::limit: {
+            const resource_limit& l = cmd.limits().at(sf.item);
+            const std::string name = limit_name(l.resource);
+            std::string what = "cannot set the limit " + name + " to " + limit_value(l.soft);
+            if (l.hard != l.soft) what += " (hard " + limit_value(l.hard) + ")";
+            what += ": " + os_text;
+            std::string remedy;
+            const long long nr_open = l.resource == RLIMIT_NOFILE ? nofile_ceiling() : -1;
+            if (denied && nr_open > 0 && l.hard > static_cast<std::uint64_t>(nr_open)) {
+                remedy = "no process, root included, may set " + name + " above fs.nr_open (" +
+                         std::to_string(nr_open) + "): ask for at most that, or raise fs.nr_open (sysctl)";
+            } else if (denied) {
+                struct rlimit now{};
+                remedy = "only a privileged process (CAP_SYS_RESOURCE) may raise a hard limit";
+                if (::getrlimit(l.resource, &now) == 0)
+                    remedy += "; this process's hard limit of " + name + " is " + limit_value(now.rlim_max) +
+                              ": ask for at most that";
+            } else {
+                remedy = "check the values: the kernel refused them for " + name;
+            }
+            return make(errc::invalid_argument, what, remedy);
+        }
+        case spawn_stage::pass_fd: {
+            const passed_fd& p = cmd.passed_fds().at(sf.item);
+            const std::string what = "cannot pass descriptor " + std::to_string(p.parent_fd) + " as its descriptor " +
+                                     std::to_string(p.child_fd) + ": " + os_text;
+            if (is_resource_error(e)) return make(errc::resource_exhausted, what, posix_resource_remedy(e));
+            return make(errc::invalid_argument, what,
+                        e == EBADF ? "keep the descriptor open until the launch returns"
+                                   : "check the descriptor numbers given to pass_fd()");
+        }
+        case spawn_stage::groups: {
+            std::string list;
+            for (const auto g : cmd.credentials()->groups)
+                list += (list.empty() ? "" : ", ") + std::to_string(g);
+            return make(errc::invalid_argument,
+                        "cannot set its supplementary groups to {" + list + "} (setgroups): " + os_text,
+                        denied ? privilege : "check the group ids");
+        }
+        case spawn_stage::group_id:
+            return make(
+                errc::invalid_argument,
+                "cannot set its group id to " + std::to_string(cmd.credentials()->gid) + " (setgid): " + os_text,
+                denied ? privilege : "check the group id");
+        default:
+            return make(errc::invalid_argument,
+                        "cannot set its user id to " + std::to_string(cmd.credentials()->uid) + " (setuid): " + os_text,
+                        denied        ? privilege
+                        : e == EAGAIN ? "that user is at its process limit (RLIMIT_NPROC)"
+                                      : "check the user id");
+        }
+    }
+
+    /// What this spawner cannot set at all, and how else to get it.
+    static failure describe_unsupported_state(const command& cmd, const spawn_failure& sf) {
+        const std::string& feature = sf.detail;
+        std::string remedy;
+        if (feature == "umask()")
+            remedy = "set it in a wrapper: sh -c 'umask 077 && exec \"$0\" \"$@\"' PROGRAM ARGS...";
+        else if (feature == "limit()")
+            remedy = "set it in a wrapper: sh -c 'ulimit -n 64 && exec \"$0\" \"$@\"' PROGRAM ARGS...";
+        else if (feature == "credentials()")
+            remedy = "run it through sudo -u USER, or drop privileges in a wrapper";
+        else
+            remedy = "use new_process_group(), or run it through setsid(1) where there is one";
+        failure f = make_failure(errc::unsupported, printable(cmd.program()),
+                                 feature + " cannot be done by posix_spawn, which this system launches with (" +
+                                     "macOS, the BSDs): nothing was run",
+                                 remedy);
+        f.os_error = sf.os;
+        return f;
+    }
 
     static spawn_failure open_input(const io::source& in, unique_fd& child, unique_fd& parent) {
         switch (in.what()) {

@@ -22,6 +22,16 @@ namespace detail {
 struct posix_spawn_spawner {
     static constexpr bool supports_die_with_parent = false;
     static constexpr bool has_pidfd = false;
+    // The child's process state: posix_spawn has no attribute for a umask, a limit or other ids
+    // (Apple's and the BSDs' setsid is POSIX_SPAWN_SETSID, where defined).
+    static constexpr bool supports_umask = false;
+    static constexpr bool supports_limits = false;
+    static constexpr bool supports_credentials = false;
+#if defined(POSIX_SPAWN_SETSID)
+    static constexpr bool supports_new_session = true;
+#else
+    static constexpr bool supports_new_session = false;
+#endif
 
     static posix_spawn_result spawn(const posix_spawn_request& r) noexcept {
         posix_spawn_result out;
@@ -53,7 +63,10 @@ struct posix_spawn_spawner {
         short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | spawn_os_flags();
         int err = posix_spawnattr_setsigdefault(&attr, &all);
         if (err == 0) err = posix_spawnattr_setsigmask(&attr, &none);
-        if (err == 0 && r.new_group) {
+#if defined(POSIX_SPAWN_SETSID)
+        if (r.new_session) flags |= POSIX_SPAWN_SETSID;  // it leads a new group too: no SETPGROUP
+#endif
+        if (err == 0 && r.new_group && !r.new_session) {
             flags |= POSIX_SPAWN_SETPGROUP;
             err = posix_spawnattr_setpgroup(&attr, 0);
         }
@@ -63,7 +76,10 @@ struct posix_spawn_spawner {
         for (int i = 0; i < 3 && err == 0; ++i)
             err = r.fds[i] >= 0 ? posix_spawn_file_actions_adddup2(&actions, r.fds[i], i)
                                 : spawn_keep_stream(&actions, i);
-        if (err == 0) err = spawn_close_from_3(&actions);
+        // Passed descriptors: each source lies above every target (the caller saw to it).
+        for (std::size_t i = 0; i < r.passed_count && err == 0; ++i)
+            err = posix_spawn_file_actions_adddup2(&actions, r.passed[i].parent_fd, r.passed[i].child_fd);
+        if (err == 0) err = spawn_close_from_3(&actions, r.kept, r.passed_count);
         if (err == 0 && r.cwd != nullptr) err = spawn_add_chdir(&actions, r.cwd);
         const bool prepared = err == 0;
         if (prepared) {

@@ -3,12 +3,15 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <pthread.h>   // pthread_sigmask
-#include <signal.h>    // sigset_t, sigtimedwait
-#include <sys/stat.h>  // stat
-#include <unistd.h>    // faccessat, confstr, getcwd
+#include <pthread.h>       // pthread_sigmask
+#include <signal.h>        // sigset_t, sigtimedwait
+#include <fcntl.h>         // fcntl
+#include <sys/resource.h>  // RLIMIT_* names
+#include <sys/stat.h>      // stat
+#include <unistd.h>        // faccessat, confstr, getcwd
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>  // getenv
 #include <cstring>  // strlen
 #include <filesystem>
@@ -98,6 +101,47 @@ struct posix_system {
     /// from_system_encoding(): POSIX strings are bytes passed as they are, so text is unchanged.
     static std::optional<std::string> decode_system_text(std::string_view text) { return std::string(text); }
     static std::string system_encoding_name() { return "the system encoding"; }
+
+    // The child's process state (command::pass_fd(), limit()): checks and names for messages.
+    /// True if `fd` is an open descriptor of this process.
+    static bool descriptor_open(int fd) noexcept { return fd >= 0 && ::fcntl(fd, F_GETFD) != -1; }
+    /// "RLIMIT_NOFILE" for RLIMIT_NOFILE; "resource N" for one this system does not name.
+    static std::string limit_name(int resource) {
+        static const std::pair<int, const char*> names[] = {
+            {RLIMIT_CORE, "RLIMIT_CORE"},
+            {RLIMIT_CPU, "RLIMIT_CPU"},
+            {RLIMIT_DATA, "RLIMIT_DATA"},
+            {RLIMIT_FSIZE, "RLIMIT_FSIZE"},
+            {RLIMIT_NOFILE, "RLIMIT_NOFILE"},
+            {RLIMIT_STACK, "RLIMIT_STACK"},
+            {RLIMIT_AS, "RLIMIT_AS"},
+#if defined(RLIMIT_NPROC)
+            {RLIMIT_NPROC, "RLIMIT_NPROC"},
+#endif
+#if defined(RLIMIT_MEMLOCK)
+            {RLIMIT_MEMLOCK, "RLIMIT_MEMLOCK"},
+#endif
+#if defined(RLIMIT_RSS)
+            {RLIMIT_RSS, "RLIMIT_RSS"},
+#endif
+#if defined(__linux__)
+            {RLIMIT_LOCKS, "RLIMIT_LOCKS"},
+            {RLIMIT_SIGPENDING, "RLIMIT_SIGPENDING"},
+            {RLIMIT_MSGQUEUE, "RLIMIT_MSGQUEUE"},
+            {RLIMIT_NICE, "RLIMIT_NICE"},
+            {RLIMIT_RTPRIO, "RLIMIT_RTPRIO"},
+            {RLIMIT_RTTIME, "RLIMIT_RTTIME"},
+#endif
+        };
+        for (const auto& n : names)
+            if (n.first == resource) return n.second;
+        return "resource " + std::to_string(resource);
+    }
+    /// A limit's value for a message: "unlimited" for RLIM_INFINITY.
+    static std::string limit_value(std::uint64_t v) {
+        return v == static_cast<std::uint64_t>(RLIM_INFINITY) || v == ~std::uint64_t{0} ? "unlimited"
+                                                                                        : std::to_string(v);
+    }
 };
 
 /// Blocks every signal on this thread for the object's lifetime.

@@ -66,6 +66,28 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
     /// A job object with JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE.
     static constexpr bool supports_kill_on_parent_exit = true;
 
+    /// The child's process state Windows has no meaning for: everything but arg0() (the first
+    /// token of the command line), refused before anything runs.
+    static failure refuse_unsupported(const command& cmd) {
+        const char* feature = !cmd.passed_fds().empty() ? "pass_fd()"
+                              : cmd.umask()             ? "umask()"
+                              : cmd.session_leader()    ? "new_session()"
+                              : !cmd.limits().empty()   ? "limit()"
+                              : cmd.credentials()       ? "credentials()"
+                                                        : nullptr;
+        if (feature == nullptr) return {};
+        const std::string f = feature;
+        const std::string remedy =
+            f == "pass_fd()"       ? "Windows passes handles, not descriptors: give the child a handle's value through "
+                                     "an argument and make it inheritable, or use its stdin/stdout"
+            : f == "new_session()" ? "use new_process_group(), which gives it its own process group and job"
+            : f == "limit()"       ? "limit it through a job object of your own"
+            : f == "credentials()" ? "start it with CreateProcessAsUserW, runas or a scheduled task"
+                                   : "Windows has no umask: set the file's security descriptor instead";
+        return make_failure(errc::unsupported, printable(cmd.program()),
+                            f + " is POSIX only: Windows has no such process state (nothing was run)", remedy);
+    }
+
     static spawn_failure spawn(const launch_spec& spec, process& proc) {
         const command& cmd = spec.cmd;
         unique_handle child_side[3];   // what the child gets as stdin, stdout, stderr
@@ -98,8 +120,9 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         // What to run and its command line.
         const bool batch = is_batch_file(spec.path) || is_batch_file(cmd.program());
         const std::string app = batch ? cmd_exe() : spec.path;
-        const windows_command_line line = batch ? make_batch_command_line(app, spec.path, cmd.arguments())
-                                                : make_windows_command_line(cmd.program(), cmd.arguments());
+        const windows_command_line line =
+            batch ? make_batch_command_line(app, spec.path, cmd.arguments())
+                  : make_windows_command_line(cmd.arg0() ? *cmd.arg0() : cmd.program(), cmd.arguments());
         if (!line) {
             spawn_failure f{
                 spawn_stage::arguments,
@@ -238,7 +261,13 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         case spawn_stage::thread:
             return *describe_common_stage(cmd, path, sf, is_windows_resource_error(os), resource_remedy,
                                           "cannot prepare the process");
-        case spawn_stage::unsupported: return make(errc::unsupported, "not supported on Windows", "");
+        case spawn_stage::unsupported:
+        case spawn_stage::session:  // the child's process state: refused before spawn (refuse_unsupported)
+        case spawn_stage::limit:
+        case spawn_stage::pass_fd:
+        case spawn_stage::groups:
+        case spawn_stage::group_id:
+        case spawn_stage::user_id: return make(errc::unsupported, "not supported on Windows", "");
         case spawn_stage::arguments:
             return make(
                 errc::invalid_argument, sf.detail, "pass such data through stdin or a file instead (nothing was run)",

@@ -176,6 +176,11 @@ struct windows_system {
         if (n == 0 || n >= MAX_PATH) return "C:\\Windows\\System32\\cmd.exe";
         return from_wide(std::wstring_view(buf, n)) + "\\cmd.exe";
     }
+
+    // command::pass_fd() and limit() are refused as unsupported on Windows before validation
+    // asks these; they exist so that the portable checks compile.
+    static bool descriptor_open(int) noexcept { return true; }
+    static std::string limit_name(int resource) { return "resource " + std::to_string(resource); }
 };
 
 }  // namespace detail
