@@ -455,7 +455,11 @@ open_plan plan_or_fail(Prepare&& prepare, const open_options& opts, failure& f, 
     } else {
         p = plan_of(route);
         if (route.steps.empty()) p.description = route.description;
-        if (!has_fallbacks(req, opts) || !route.no_fallback.empty()) return p;
+        if (!has_fallbacks(req, opts)) return p;
+        if (!route.no_fallback.empty()) {
+            p.description += " (fallback_apps not tried: " + route.no_fallback + ")";
+            return p;
+        }
     }
     plan_fallbacks<P>(req, opts, p, f);
     return f ? open_plan{} : p;
