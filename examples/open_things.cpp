@@ -47,5 +47,12 @@ int main(int argc, char**) {
         liftoff::reveal("report.pdf", {}, ec);  // selected in the file manager
         // [open_with]
     }
+    {
+        // [fallback_apps]
+        liftoff::open_options opts;
+        opts.fallback_apps = {"firefox", "chromium"};         // tried in order if no default browser is set or it fails
+        liftoff::open_url("https://example.com/", opts, ec);  // ec: the default's error; the message names each
+        // [fallback_apps]
+    }
     return 0;
 }

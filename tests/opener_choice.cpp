@@ -432,6 +432,59 @@ TEST_CASE("plans: the no-session refusal reaches the caller as a launch_error an
     }
 }
 
+TEST_CASE("fallback_apps: plans show them after the default; inside Flatpak the portal's verdict stands") {
+    // Counterparts: Python webbrowser's _tryorder, npm open's app: {name: [...]}.
+    session s(vars{{"DISPLAY", ":0"}});
+    s.tool("xdg-open");
+    const std::string rec = s.tool("liftoff-rec");
+    liftoff::open_options o;
+    o.fallback_apps = {"liftoff-gone", "liftoff-rec"};
+    auto p = test::on<fake_platform>::plan_open_url("https://example.com/", o);
+    CHECK(p.launch->program() == s.bin() + "/xdg-open");
+    CHECK(p.opener == "xdg-open");
+    CHECK(test::contains(p.description, s.bin() + "/xdg-open https://example.com/; if that fails, fallback_apps in "
+                                                  "order: 'liftoff-gone' (not usable: 'liftoff-gone' is neither"));
+    CHECK(test::contains(p.description, ", else 'liftoff-rec' (" + rec + " https://example.com/)"));
+    // No opener: the plan is the first fallback with a route.
+    std::filesystem::remove(s.bin() + "/xdg-open");
+    p = test::on<fake_platform>::plan_open_url("https://example.com/", o);
+    REQUIRE(p.launch);
+    CHECK(p.launch->program() == rec);
+    CHECK(p.launch->arguments() == strings{"https://example.com/"});
+    CHECK(p.opener == "program");
+
+    // Flatpak: the sandbox's xdg-open finds no handler (exit 3); no fallback runs, and it says why.
+    session f;
+    f.file("/.flatpak-info");
+    f.dir.write("bin/xdg-open", "#!/bin/sh\nexit 3\n", 0755);
+    const std::string marker = f.dir.file("fallback-ran");
+    f.dir.write("bin/liftoff-rec", "#!/bin/sh\necho ran > '" + marker + "'\n", 0755);
+    o.fallback_apps = {"liftoff-rec"};
+    try {
+        test::on<fake_platform>::open_url("https://example.com/", o);
+        FAIL("no launch_error");
+    } catch (const liftoff::launch_error& e) {
+        CHECK(e.code() == errc::no_handler);
+        CHECK(test::contains(e.what(), "(fallback_apps not tried: inside Flatpak the portal decides)"));
+    }
+    CHECK(test::on<fake_platform>::plan_open_url("https://example.com/", o).description ==
+          f.bin() + "/xdg-open https://example.com/ (fallback_apps not tried: inside Flatpak the portal decides)");
+    CHECK_FALSE(std::filesystem::exists(marker));
+}
+
+TEST_CASE("fallback_apps: no display is no_graphical_session, with no fallback tried or planned") {
+    session s;
+    const std::string marker = s.dir.file("fallback-ran");
+    s.dir.write("bin/liftoff-rec", "#!/bin/sh\necho ran > '" + marker + "'\n", 0755);
+    liftoff::open_options o;
+    o.fallback_apps = {"liftoff-rec"};
+    std::error_code ec;
+    test::on<fake_platform>::plan_open_url("https://example.com/", o, ec);
+    CHECK(ec == errc::no_graphical_session);
+    CHECK_THROWS_AS(test::on<fake_platform>::open_url("https://example.com/", o), liftoff::launch_error);
+    CHECK_FALSE(std::filesystem::exists(marker));
+}
+
 TEST_CASE("a relative target when the current directory is gone: bad_working_directory, never passed on as given") {
     const auto home = std::filesystem::current_path();
     {

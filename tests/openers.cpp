@@ -581,6 +581,146 @@ TEST_CASE("an application an exited opener left behind can still write to stderr
     CHECK(test::reaper_idle());
 }
 
+// ---- open_options::fallback_apps ----------------------------------------------------------
+// Counterparts of Python's webbrowser.open(), which tries each registered browser in order
+// (_tryorder), and npm open's `app: {name: [...]}` ("the first that works is used").
+
+TEST_CASE("fallback_apps: no opener, the first fallback missing, the second (a recording stand-in) gets the target") {
+    xdg_session s;
+    s.vars["PATH"] = s.dir.file("bin");  // no xdg-open, gio or kde-open: no_opener
+    s.vars.erase("BROWSER");
+    std::filesystem::copy_file(s.recorder, s.dir.file("bin/liftoff-rec"));
+    const std::string url = "https://example.com/?q=a&b=$(id)";
+    const strings fallbacks{"--fallback", "liftoff-no-such-app", "--fallback", "liftoff-rec"};
+    auto with = [&](strings args) {
+        args.insert(args.begin(), fallbacks.begin(), fallbacks.end());
+        return args;
+    };
+    auto o = s.helper(with({"url", url}));
+    CHECK_MESSAGE(o.ok, o.out << o.err);
+    CHECK(s.record() == strings{url});
+    s.forget();
+    const std::string a = s.text_file("-a b.txt");
+    o = s.helper(with({"path", "-a b.txt"}), s.dir.file("files"));  // made absolute before any attempt
+    CHECK_MESSAGE(o.ok, o.out << o.err);
+    CHECK(s.record() == strings{a});
+    s.forget();
+    // The plan: the first fallback that has a route, and every one in words.
+    o = s.helper(with({"--plan", "url", url}));
+    const std::string rec = s.dir.file("bin/liftoff-rec");
+    CHECK_MESSAGE(o.fields["opener"] == "program", o.out);
+    CHECK(o.fields["program"] == std::to_string(rec.size()) + ":" + rec);
+    CHECK(test::contains(o.fields["description"], "no default handler (no opener program was found"));
+    CHECK(test::contains(o.fields["description"], "fallback_apps in order: 'liftoff-no-such-app' (not usable: "));
+    CHECK(test::contains(o.fields["description"], ", else 'liftoff-rec' (" + rec + " '" + url + "')"));
+    CHECK_FALSE(s.recorded());
+}
+
+TEST_CASE("fallback_apps: when every one fails, the default handler's error names each and why") {
+    xdg_session s;
+    s.vars["PATH"] = s.dir.file("bin");
+    s.vars.erase("BROWSER");
+    const std::string gone = s.dir.file("gone/liftoff-none-2");
+    for (const char* plan : {"", "--plan"}) {
+        strings args{"--fallback", "liftoff-none-1", "--fallback", gone, "url", "https://example.com/"};
+        if (*plan) args.insert(args.begin(), plan);
+        const auto o = s.helper(args);
+        CHECK(o.code() == errc::no_opener);
+        CHECK(test::contains(o.message, "liftoff: cannot open 'https://example.com/': no opener program was found"));
+        CHECK_MESSAGE(test::contains(o.message,
+                                     "; and every fallback application failed: 'liftoff-none-1': "
+                                     "'liftoff-none-1' is neither a desktop entry"),
+                      o.message);
+        CHECK(test::contains(o.message, "; '" + gone + "': '" + gone + "' does not exist"));
+    }
+    // The failure keeps the default's findings (this process's own session, as the helper's).
+    env_guard env;
+    env.set("DISPLAY", std::string(":99"));
+    env.set("WAYLAND_DISPLAY", std::nullopt);
+    env.set("BROWSER", std::nullopt);
+    env.set("PATH", s.dir.file("bin"));
+    liftoff::open_options opts;
+    liftoff::failure alone, f;
+    liftoff::open_url("https://example.com/", opts, alone);
+    opts.fallback_apps = {"liftoff-none-1"};
+    const auto c = liftoff::open_url("https://example.com/", opts, f);
+    CHECK_FALSE(c.valid());
+    CHECK(f.code == errc::no_opener);
+    CHECK(f.findings == alone.findings);
+    CHECK(test::contains(f.what, "'liftoff-none-1': 'liftoff-none-1' is neither"));
+}
+
+TEST_CASE("fallback_apps: a working default handler touches none; no_handler and opener_failed use them") {
+    REQUIRE(have_program("xdg-open"));
+    xdg_session s;
+    const std::string ran = s.dir.file("fallback-ran");
+    s.dir.write("bin/liftoff-marker", "#!/bin/sh\necho ran > '" + ran + "'\n", 0755);
+    std::filesystem::copy_file(s.recorder, s.dir.file("bin/liftoff-rec"));
+    const std::string url = "https://example.com/?x=1";
+    auto o = s.helper({"--fallback", "liftoff-marker", "url", url});
+    CHECK_MESSAGE(o.ok, o.out << o.err);
+    CHECK(s.record() == strings{url});  // the default handler, recorder.desktop through xdg-open
+    CHECK_FALSE(std::filesystem::exists(ran));
+    o = s.helper({"--plan", "--fallback", "liftoff-marker", "url", url});
+    CHECK(o.fields["opener"] == "xdg-open");
+    CHECK(test::contains(o.fields["description"], "; if that fails, fallback_apps in order: 'liftoff-marker' (" +
+                                                      s.dir.file("bin/liftoff-marker") + " '" + url + "')"));
+    for (const int code : {3, 4}) {  // no_handler, opener_failed
+        s.stub("xdg-open", code, "stub said no");
+        s.forget();
+        o = s.helper({"--fallback", "liftoff-rec", "url", url});
+        CHECK_MESSAGE(o.ok, code << ": " << o.out << o.err);
+        CHECK(s.record() == strings{url});
+    }
+}
+
+TEST_CASE("fallback_apps: never after a refused target, xdg-open's own refusals, or with no graphical session") {
+    xdg_session s;
+    std::filesystem::copy_file(s.recorder, s.dir.file("bin/liftoff-rec"));
+    const strings fb{"--fallback", "liftoff-rec"};
+    auto run = [&](strings args, const std::string& cwd = {}) {
+        args.insert(args.begin(), fb.begin(), fb.end());
+        return s.helper(args, cwd);
+    };
+    for (const auto& row :
+         std::vector<std::pair<int, errc>>{{1, errc::invalid_argument}, {2, errc::target_not_found}}) {
+        s.stub("xdg-open", row.first, "stub");
+        CHECK(run({"url", "https://example.com/"}).code() == row.second);
+    }
+    CHECK(run({"url", "https://example.com/a b"}).code() == errc::unsafe_url);
+    CHECK(run({"url", "javascript:alert(1)"}).code() == errc::unsafe_url);
+    CHECK(run({"url", "mailto:a@b?attach=/etc/passwd"}).code() == errc::unsafe_url);
+    CHECK(run({"path", "no such.txt"}, s.dir.file("files")).code() == errc::target_not_found);
+    const std::string script = s.dir.write("files/run.txt", "#!/bin/sh\necho pwned\n", 0755);
+    CHECK(run({"path", script}).code() == errc::refused_executable);
+    xdg_session bare(false);  // no display
+    std::filesystem::copy_file(s.recorder, bare.dir.file("bin/liftoff-rec"));
+    CHECK(bare.helper({"--fallback", "liftoff-rec", "url", "https://example.com/"}).code() ==
+          errc::no_graphical_session);
+    CHECK_FALSE(s.recorded());
+    CHECK_FALSE(bare.recorded());
+}
+
+TEST_CASE("fallback_apps: each name is checked as open_with checks its application, before anything runs") {
+    xdg_session s;  // the default handler would record: it must not run either
+    for (const std::string bad : {"-x", "--help", "%u", "fire%PATH%fox", "a\nb", ""}) {
+        for (const char* plan : {"", "--plan"}) {
+            strings args{"--fallback", "liftoff-rec", "--fallback", bad, "url", "https://example.com/"};
+            if (*plan) args.insert(args.begin(), plan);
+            const auto o = s.helper(args);
+            CHECK_MESSAGE(o.code() == errc::invalid_argument, bad << ": " << o.out << o.err);
+            CHECK(test::contains(o.message, "a fallback_apps entry"));
+            CHECK(test::contains(o.message, "(nothing was run)"));
+        }
+    }
+    auto o = s.helper({"with", "-x", "https://example.com/"});
+    CHECK(o.code() == errc::invalid_argument);
+    CHECK(test::contains(o.message, "the application name '-x' begins with '-', so it would read as an option"));
+    o = s.helper({"with", "%U", "https://example.com/"});
+    CHECK(o.code() == errc::invalid_argument);
+    CHECK_FALSE(s.recorded());
+}
+
 // ---- the macOS strategy, with a recording script in place of /usr/bin/open ----------------
 
 namespace {
@@ -686,6 +826,74 @@ TEST_CASE("macOS: a missing /usr/bin/open is no_opener") {
     std::error_code ec;
     test::on<mac_on_linux>::plan_open_url("https://example.com/", {}, ec);
     CHECK(ec == errc::no_opener);
+}
+
+TEST_CASE("macOS: fallback_apps go through open -a, in order, only when the default handler fails") {
+    mac_session m;
+    const std::string d = m.dir.path();
+    // Logs each call as [arg][arg]...; `open -a Nope` finds no application; the default (no -a)
+    // finds no handler while DIR/default-fails exists.
+    mac_tool() =
+        m.dir.write("open-logging",
+                    "#!/bin/sh\nline=''\nfor a in \"$@\"; do line=\"$line[$a]\"; done\n"
+                    "printf '%s\\n' \"$line\" >> '" +
+                        d +
+                        "/calls'\n"
+                        "if [ \"$1\" = -a ]; then\n"
+                        "  [ \"$2\" = Nope ] && { echo \"Unable to find application named 'Nope'\" >&2; exit 1; }\n"
+                        "  exit 0\nfi\n"
+                        "[ -f '" +
+                        d +
+                        "/default-fails' ] && { echo 'No application knows how to open URL (-10814)' >&2; "
+                        "exit 1; }\nexit 0\n",
+                    0755);
+    const std::string calls = m.dir.file("calls");
+    auto take_calls = [&] {
+        const std::string c = std::filesystem::exists(calls) ? test::read_file(calls) : std::string();
+        std::filesystem::remove(calls);
+        return c;
+    };
+    const std::string url = "https://example.com/?a=1&b=$(x)";
+    liftoff::open_options o;
+    o.fallback_apps = {"Nope", "Firefox"};
+    test::on<mac_on_linux>::open_url(url, o);  // the default works: no fallback touched
+    CHECK(take_calls() == "[" + url + "]\n");
+    m.dir.write("default-fails", "");
+    test::on<mac_on_linux>::open_url(url, o);
+    CHECK(take_calls() == "[" + url + "]\n[-a][Nope][" + url + "]\n[-a][Firefox][" + url + "]\n");
+    const auto p = test::on<mac_on_linux>::plan_open_url(url, o);
+    CHECK(p.opener == "open");
+    CHECK(p.description == mac_tool() + " '" + url + "'; if that fails, fallback_apps in order: 'Nope' (" + mac_tool() +
+                               " -a Nope '" + url + "'), else 'Firefox' (" + mac_tool() + " -a Firefox '" + url + "')");
+    o.fallback_apps = {"Nope"};
+    try {
+        test::on<mac_on_linux>::open_url(url, o);
+        FAIL("no launch_error");
+    } catch (const liftoff::launch_error& e) {
+        CHECK(e.code() == errc::no_handler);
+        CHECK(test::contains(e.what(), "no application is set to open it (open said: No application knows"));
+        CHECK(test::contains(e.what(),
+                             "; and every fallback application failed: 'Nope': open(1) found no such "
+                             "application (open said: Unable to find application named 'Nope')"));
+    }
+    take_calls();
+    o.fallback_apps = {"-x"};
+    std::error_code ec;
+    test::on<mac_on_linux>::plan_open_url(url, o, ec);
+    CHECK(ec == errc::invalid_argument);
+    o.fallback_apps = {"Firefox"};
+    test::on<mac_on_linux>::plan_open_url("https://example.com/a b", o, ec);
+    CHECK(ec == errc::unsafe_url);
+    CHECK_THROWS_AS(test::on<mac_on_linux>::open_url("https://example.com/a b", o), liftoff::launch_error);
+    CHECK(take_calls().empty());  // nothing ran for a refused URL or a refused name
+    mac_tool() = m.dir.file("missing/open");
+    try {
+        test::on<mac_on_linux>::open_url(url, o);
+        FAIL("no launch_error");
+    } catch (const liftoff::launch_error& e) {
+        CHECK(e.code() == errc::no_opener);
+        CHECK(test::contains(e.what(), "'Firefox': the opener '" + mac_tool() + "' is missing"));
+    }
 }
 
 // ---- the `liftoff` demo's open, open-with and reveal ----------------------------------------

@@ -346,6 +346,61 @@ TEST_CASE("open_path of a program runs it only with allow_executables") {
     CHECK(c.wait().success());
 }
 
+TEST_CASE("fallback_apps: with no association, each in order as open_with runs it; all failing, each named") {
+    // Counterparts: Python webbrowser.open() trying each browser of _tryorder; npm open's
+    // app: {name: [...]} ("the first that works is used").
+    test::scratch_dir dir;
+    const std::string rec = dir.file("rec");
+    const std::string orphan = dir.write("data.liftoffnoassoc", "x");
+    auto opts = recorder_args(rec);  // app_args go to a fallback as to open_with's application
+    opts.fallback_apps = {"liftoff-nowhere", test::helper()};
+    auto c = liftoff::open_path(orphan, opts);
+    if (c.valid()) c.wait();
+    CHECK(recorded(rec) == strings{orphan});
+    std::filesystem::remove(test::fs_path(rec));
+    const auto plan = liftoff::plan_open_path(orphan, opts);
+    CHECK(test::contains(plan.description, "ShellExecuteExW(open, '" + orphan +
+                                               "'); if that fails, fallback_apps in order: 'liftoff-nowhere' "
+                                               "(not usable: 'liftoff-nowhere' is neither registered in App Paths"));
+    CHECK(test::contains(plan.description,
+                         ", else '" + test::helper() + "' (ShellExecuteExW(open, '" + test::helper() + "', '"));
+
+    const std::string absent = dir.file("absent.exe");
+    opts.fallback_apps = {"liftoff-nowhere-1", absent};
+    expect_open_failure([&](auto&&... ec) { return liftoff::open_path(orphan, opts, ec...); }, errc::no_handler,
+                        {"liftoff: cannot open '" + orphan + "': no application is associated with it",
+                         "; and every fallback application failed: 'liftoff-nowhere-1': 'liftoff-nowhere-1' is "
+                         "neither registered in App Paths",
+                         "; '" + absent + "': '" + absent + "' does not exist"});
+
+    // Never for a refused target or name: nothing runs.
+    opts.fallback_apps = {test::helper()};
+    expect_open_failure([&](auto&&... ec) { return liftoff::open_path(dir.file("absent.txt"), opts, ec...); },
+                        errc::target_not_found, {"does not exist"});
+    opts.allowed_schemes = {"liftoff-nothing"};
+    expect_open_failure([&](auto&&... ec) { return liftoff::open_url("liftoff-nothing:a b", opts, ec...); },
+                        errc::unsafe_url, {"a space"});
+    opts.fallback_apps = {"%COMSPEC%"};
+    expect_open_failure([&](auto&&... ec) { return liftoff::open_path(orphan, opts, ec...); }, errc::invalid_argument,
+                        {"a fallback_apps entry '%COMSPEC%' holds '%'"});
+    std::this_thread::sleep_for(100ms);
+    CHECK_FALSE(std::filesystem::exists(test::fs_path(rec)));
+}
+
+TEST_CASE("fallback_apps: a default handler that works touches none") {
+    test::scratch_dir dir;
+    registry reg;
+    const std::string rec = dir.file("rec"), fallback_rec = dir.file("fallback-rec");
+    reg.associate_recorder(rec);
+    const std::string doc = dir.write("a.liftofftest", "x");
+    auto opts = recorder_args(fallback_rec);
+    opts.fallback_apps = {test::helper()};
+    auto c = liftoff::open_path(doc, opts);
+    if (c.valid()) c.wait();
+    CHECK(recorded(rec) == strings{doc});
+    CHECK_FALSE(std::filesystem::exists(test::fs_path(fallback_rec)));
+}
+
 TEST_CASE("ShellExecuteExW from a thread in the multithreaded apartment: made on a thread of its own") {
     using co_initialize_ex = HRESULT(WINAPI*)(LPVOID, DWORD);
     using co_uninitialize = void(WINAPI*)();

@@ -24,7 +24,8 @@ inline namespace v0 {
 /// Waits up to opts.confirm for the opener's verdict; an opener still running then counts as
 /// launched. The child owns the opener (if any) and its on_destroy is release. On Windows the
 /// verdict is ShellExecuteExW's own, and the child owns the process it started; it is invalid
-/// when there is none (the URL went to a running application, or through DDE).
+/// when there is none (the URL went to a running application, or through DDE). When the
+/// default handler is missing or fails, opts.fallback_apps are tried (see open_options).
 /// Throws launch_error: unsafe_url, no_graphical_session, no_opener, no_handler, opener_failed ...
 child open_url(const std::string& url, const open_options& opts = {});
 /// As open_url(url, opts); failure goes to `ec` (a liftoff::errc) and the child is invalid.

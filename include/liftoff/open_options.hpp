@@ -34,6 +34,15 @@ struct open_options {
     /// open_url() (and open_with()'s URL targets) refuse a mailto: URL with an attach= or
     /// attachment= field (mail clients have attached local files from them) unless set.
     bool allow_mail_attachments = false;
+
+    // ---- added in 0.2: fallback applications (issue 14) ----
+    /// open_url() and open_path() only: when the default handler is missing or fails (no_opener,
+    /// no_handler, opener_failed; not a refused target, no graphical session, a user's cancel on
+    /// Windows or inside Flatpak/Snap), these applications are tried in order, each as
+    /// open_with(app, {target}, *this) would run it (app_args included), until one starts. Each
+    /// name is checked before anything runs. When all fail, the error is the default handler's,
+    /// its message naming each application and why it failed.
+    std::vector<std::string> fallback_apps;
 };
 
 /// What an opener call would do, worked out without running anything.

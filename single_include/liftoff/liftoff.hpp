@@ -924,6 +924,15 @@ struct open_options {
     /// open_url() (and open_with()'s URL targets) refuse a mailto: URL with an attach= or
     /// attachment= field (mail clients have attached local files from them) unless set.
     bool allow_mail_attachments = false;
+
+    // ---- added in 0.2: fallback applications (issue 14) ----
+    /// open_url() and open_path() only: when the default handler is missing or fails (no_opener,
+    /// no_handler, opener_failed; not a refused target, no graphical session, a user's cancel on
+    /// Windows or inside Flatpak/Snap), these applications are tried in order, each as
+    /// open_with(app, {target}, *this) would run it (app_args included), until one starts. Each
+    /// name is checked before anything runs. When all fail, the error is the default handler's,
+    /// its message naming each application and why it failed.
+    std::vector<std::string> fallback_apps;
 };
 
 /// What an opener call would do, worked out without running anything.
@@ -960,7 +969,8 @@ inline namespace v0 {
 /// Waits up to opts.confirm for the opener's verdict; an opener still running then counts as
 /// launched. The child owns the opener (if any) and its on_destroy is release. On Windows the
 /// verdict is ShellExecuteExW's own, and the child owns the process it started; it is invalid
-/// when there is none (the URL went to a running application, or through DDE).
+/// when there is none (the URL went to a running application, or through DDE). When the
+/// default handler is missing or fails, opts.fallback_apps are tried (see open_options).
 /// Throws launch_error: unsafe_url, no_graphical_session, no_opener, no_handler, opener_failed ...
 child open_url(const std::string& url, const open_options& opts = {});
 /// As open_url(url, opts); failure goes to `ec` (a liftoff::errc) and the child is invalid.
@@ -9075,6 +9085,7 @@ void explain_open_failure(failure& f) {
 // strategy for the commands, launch them with the core, wait up to open_options::confirm for
 // the opener's verdict and either report it or let the opener run on.
 
+#include <cstddef>
 #include <filesystem>  // a symlink's target for the launcher check
 #include <optional>
 #include <string>
@@ -9515,6 +9526,9 @@ struct open_route {
     std::string opener;
     std::string description;  ///< for a route with no steps (an OS call, such as ShellExecuteExW)
     shell_call shell;         ///< Windows: the ShellExecuteExW call a route with no steps makes
+    /// Why open_options::fallback_apps must not follow a failure of this route ("": they may).
+    /// Set even when routing fails.
+    std::string no_fallback;
 };
 
 /// An argument as a POSIX shell would need it written, for descriptions only (never executed).
@@ -10298,6 +10312,10 @@ struct freedesktop_opener {
     template <class P>
     static failure route(const open_request& req, const open_options& opts, open_route& out) {
         const session_facts f = gather_session_facts<P>(Root::root());
+        // The sandbox's xdg-open hands the request to the portal, whose verdict (the user's
+        // choice among them) stands; an application found inside the sandbox is not the host's.
+        if (f.flatpak || f.snap)
+            out.no_fallback = std::string("inside ") + (f.flatpak ? "Flatpak" : "Snap") + " the portal decides";
         if (req.kind == open_kind::with) return route_with<P>(f, req, opts, out);
         if (req.kind == open_kind::reveal) return route_reveal(f, req, out);
         const opener_choice c = choose_opener(f, req.kind, url_scheme(req.target), req.target);
@@ -11198,16 +11216,34 @@ failure prepare_url(const std::string& url, const open_options& opts, open_reque
     return {};
 }
 
+/// open_with()'s application, and each of open_options::fallback_apps: not empty, no NUL, valid
+/// UTF-8. A bare name (no directory part: it is looked up, and on macOS follows `open -a`) cannot
+/// begin with '-' (an option), hold '%' (a desktop entry field code, a Windows %VAR%) or a
+/// control character: no name is a desktop id, an App Paths name or a program's with them.
+template <class P>
+failure check_app_name(const std::string& shown, const std::string& app, const std::string& item) {
+    if (app.empty())
+        return make_open_failure(errc::invalid_argument, shown, item + " is empty",
+                                 "name an application, a desktop id or a path (nothing was run)");
+    if (auto bad = check_text<P>(shown, app, item)) return bad;
+    if (P::has_directory_part(app)) return {};
+    std::string why;
+    if (app.front() == '-') why = "begins with '-', so it would read as an option";
+    if (app.find('%') != std::string::npos) why = "holds '%', which a desktop entry or Windows would expand";
+    for (char c : app)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) why = "holds a control character";
+    if (why.empty()) return {};
+    return make_open_failure(errc::invalid_argument, shown, item + " '" + printable(app) + "' " + why,
+                             "give the application's name as installed, or its path (nothing was run)");
+}
+
 template <class P>
 failure prepare_with(const std::string& app, const std::vector<std::string>& targets, const open_options& opts,
                      open_request& req) {
     req.kind = open_kind::with;
     req.app = app;
     req.shown = printable(targets.empty() ? app : targets.front());
-    if (app.empty())
-        return make_open_failure(errc::invalid_argument, req.shown, "the application name is empty",
-                                 "name an application, a desktop id or a path (nothing was run)");
-    if (auto bad = check_text<P>(req.shown, app, "the application name")) return bad;
+    if (auto bad = check_app_name<P>(req.shown, app, "the application name")) return bad;
     for (const auto& a : opts.app_args)
         if (auto bad = check_text<P>(req.shown, a, "an app_args entry ('" + printable(a) + "')")) return bad;
     for (const auto& t : targets) {
@@ -11316,18 +11352,141 @@ child execute(const open_request& req, const open_route& route, const open_optio
     return result;
 }
 
+// ---- open_options::fallback_apps (open_url and open_path only) -------------------------------
+// Peers: Python's webbrowser.open() tries each registered browser in order (_tryorder); npm
+// open's `app: {name: [...]}` uses the first that works. Here the default handler comes first.
+
+/// The fallback applications that apply to `req`: open_url()'s and open_path()'s. open_with()
+/// names its application and reveal() shows a file manager: neither has a default to replace.
+inline bool has_fallbacks(const open_request& req, const open_options& opts) {
+    return (req.kind == open_kind::url || req.kind == open_kind::path) && !opts.fallback_apps.empty();
+}
+
+/// Whether this failure of the default handler is one a fallback application may follow: the
+/// handler is missing (no_opener) or has nothing for the target (no_handler) or failed
+/// (opener_failed). Never after a refusal of the target (unsafe_url, target_not_found,
+/// refused_executable, invalid_argument, encoding_error), no_graphical_session (no application
+/// could show it either), unsupported (the PowerShell guard, a file name xdg-open cannot pass),
+/// resource_exhausted, nor where the route forbids it (Flatpak, Snap), nor when Windows says
+/// the user cancelled (ERROR_CANCELLED) or access was denied (ERROR_ACCESS_DENIED): a refusal,
+/// not a missing handler. (Only Windows' opener_failed carries an OS error.)
+inline bool fallback_code(const failure& f) {
+    if (f.code != errc::no_opener && f.code != errc::no_handler && f.code != errc::opener_failed) return false;
+    const bool refused = f.code == errc::opener_failed && f.os_error.category() == std::system_category() &&
+                         (f.os_error.value() == 1223 || f.os_error.value() == 5);
+    return !refused;
+}
+inline bool fallback_may_follow(const open_request& req, const open_options& opts, const open_route& route,
+                                const failure& f) {
+    return has_fallbacks(req, opts) && route.no_fallback.empty() && fallback_code(f);
+}
+
+/// Each fallback name is checked before anything runs, as open_with() checks its application.
+template <class P>
+failure check_fallback_apps(const open_request& req, const open_options& opts) {
+    if (!has_fallbacks(req, opts)) return {};
+    for (const auto& app : opts.fallback_apps)
+        if (auto bad = check_app_name<P>(req.shown, app, "a fallback_apps entry")) return bad;
+    return {};
+}
+
+/// open_with(app, {target}) for the target already checked (a URL, or the absolute path).
+inline open_request fallback_request(const open_request& req, const std::string& app) {
+    open_request w;
+    w.kind = open_kind::with;
+    w.app = app;
+    w.shown = req.shown;
+    w.targets.push_back({req.target, req.kind == open_kind::url});
+    return w;
+}
+
+/// The default handler's failure `f`, with each fallback application and why it failed.
+inline void add_fallback_failures(failure& f, const std::vector<std::pair<std::string, failure>>& tried) {
+    if (tried.empty()) return;
+    std::string list = "; and every fallback application failed: ";
+    for (std::size_t i = 0; i < tried.size(); ++i)
+        list += (i == 0 ? "'" : "; '") + printable(tried[i].first) + "': " + tried[i].second.what;
+    f.message += list;
+    f.what += list;
+}
+
+/// When the default handler failed: each fallback in order, as open_with() runs it, until one
+/// starts; else `f` names them all.
+template <class P>
+child open_fallbacks(const open_request& req, const open_options& opts, failure& f) {
+    std::vector<std::pair<std::string, failure>> tried;
+    for (const auto& app : opts.fallback_apps) {
+        const open_request w = fallback_request(req, app);
+        open_route route;
+        failure wf = route_for<P>(w, opts, route);
+        child c;
+        if (!wf) c = execute<P>(w, route, opts, wf);
+        if (!wf) {
+            f = {};
+            return c;
+        }
+        tried.emplace_back(app, std::move(wf));
+    }
+    add_fallback_failures(f, tried);
+    return {};
+}
+
+/// The plan's words for the fallbacks, and the plan itself when the default has no route: the
+/// first fallback that has one (when none has, `f` names them all).
+template <class P>
+void plan_fallbacks(const open_request& req, const open_options& opts, open_plan& p, failure& f) {
+    std::string list;
+    std::vector<std::pair<std::string, failure>> unusable;
+    bool taken = false;
+    for (const auto& app : opts.fallback_apps) {
+        const open_request w = fallback_request(req, app);
+        open_route route;
+        const failure wf = route_for<P>(w, opts, route);
+        std::string item = "'" + printable(app) + "' (";
+        if (wf) {
+            item += "not usable: " + wf.what;
+            unusable.emplace_back(app, wf);
+        } else {
+            open_plan wp = plan_of(route);
+            if (route.steps.empty()) wp.description = route.description;
+            item += wp.description;
+            if (f && !taken) {
+                p.launch = wp.launch;
+                p.opener = wp.opener;
+                taken = true;
+            }
+        }
+        list += (list.empty() ? "" : ", else ") + item + ")";
+    }
+    if (!f) {
+        p.description += "; if that fails, fallback_apps in order: " + list;
+    } else if (taken) {
+        p.description = "no default handler (" + f.what + "); fallback_apps in order: " + list;
+        f = {};
+    } else {
+        add_fallback_failures(f, unusable);
+    }
+}
+
+/// Says so when fallback_apps were given but the route forbids them.
+inline void note_no_fallback(const open_request& req, const open_options& opts, const open_route& route, failure& f) {
+    if (!has_fallbacks(req, opts) || route.no_fallback.empty() || !fallback_code(f)) return;
+    f.message += " (fallback_apps not tried: " + route.no_fallback + ")";
+}
+
 template <class P, class Prepare>
 child open_or_fail(Prepare&& prepare, const open_options& opts, failure& f) {
     open_request req;
     if ((f = prepare(req))) return {};
+    if ((f = check_fallback_apps<P>(req, opts))) return {};  // before anything runs
     open_route route;
-    if ((f = route_for<P>(req, opts, route))) {
-        explain_open_failure<P>(f);
-        return {};
-    }
-    auto c = execute<P>(req, route, opts, f);
-    if (f) explain_open_failure<P>(f);
-    return c;
+    child c;
+    if (!(f = route_for<P>(req, opts, route))) c = execute<P>(req, route, opts, f);
+    if (!f) return c;
+    explain_open_failure<P>(f);
+    if (fallback_may_follow(req, opts, route, f)) return open_fallbacks<P>(req, opts, f);
+    note_no_fallback(req, opts, route, f);
+    return {};
 }
 
 /// What an opener call would do; `explain` adds the findings behind a failure (diagnose() asks
@@ -11336,14 +11495,26 @@ template <class P, class Prepare>
 open_plan plan_or_fail(Prepare&& prepare, const open_options& opts, failure& f, bool explain = true) {
     open_request req;
     if ((f = prepare(req))) return {};
+    if ((f = check_fallback_apps<P>(req, opts))) return {};
     open_route route;
+    open_plan p;
     if ((f = route_for<P>(req, opts, route))) {
         if (explain) explain_open_failure<P>(f);
-        return {};
+        if (!fallback_may_follow(req, opts, route, f)) {
+            note_no_fallback(req, opts, route, f);
+            return {};
+        }
+    } else {
+        p = plan_of(route);
+        if (route.steps.empty()) p.description = route.description;
+        if (!has_fallbacks(req, opts)) return p;
+        if (!route.no_fallback.empty()) {
+            p.description += " (fallback_apps not tried: " + route.no_fallback + ")";
+            return p;
+        }
     }
-    open_plan p = plan_of(route);
-    if (route.steps.empty()) p.description = route.description;
-    return p;
+    plan_fallbacks<P>(req, opts, p, f);
+    return f ? open_plan{} : p;
 }
 
 template <class P>

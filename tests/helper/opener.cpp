@@ -11,6 +11,7 @@
 //     --allow-attach   open_options::allow_mail_attachments
 //     --scheme S       add S to allowed_schemes (repeatable)
 //     --app-arg A      add A to app_args (repeatable)
+//     --fallback APP   add APP to fallback_apps (repeatable)
 //     --wait-child     after a successful open, wait for the returned child and print its status
 //   prints "ok valid=0|1 running=0|1" (and "status=..." with --wait-child), or a plan as
 //   "opener=...", "description=...", "program=<len>:<bytes>", "arg=<len>:<bytes>" per argument,
@@ -58,6 +59,8 @@ int main(int argc, char** argv) {
             opts.allowed_schemes.push_back(argv[++i]);
         } else if (a == "--app-arg" && i + 1 < argc) {
             opts.app_args.push_back(argv[++i]);
+        } else if (a == "--fallback" && i + 1 < argc) {
+            opts.fallback_apps.push_back(argv[++i]);
         } else if (a == "--wait-child") {
             wait_child = true;
         } else {

@@ -60,6 +60,9 @@ struct open_route {
     std::string opener;
     std::string description;  ///< for a route with no steps (an OS call, such as ShellExecuteExW)
     shell_call shell;         ///< Windows: the ShellExecuteExW call a route with no steps makes
+    /// Why open_options::fallback_apps must not follow a failure of this route ("": they may).
+    /// Set even when routing fails.
+    std::string no_fallback;
 };
 
 /// An argument as a POSIX shell would need it written, for descriptions only (never executed).

@@ -84,6 +84,10 @@ struct freedesktop_opener {
     template <class P>
     static failure route(const open_request& req, const open_options& opts, open_route& out) {
         const session_facts f = gather_session_facts<P>(Root::root());
+        // The sandbox's xdg-open hands the request to the portal, whose verdict (the user's
+        // choice among them) stands; an application found inside the sandbox is not the host's.
+        if (f.flatpak || f.snap)
+            out.no_fallback = std::string("inside ") + (f.flatpak ? "Flatpak" : "Snap") + " the portal decides";
         if (req.kind == open_kind::with) return route_with<P>(f, req, opts, out);
         if (req.kind == open_kind::reveal) return route_reveal(f, req, out);
         const opener_choice c = choose_opener(f, req.kind, url_scheme(req.target), req.target);
