@@ -6017,12 +6017,18 @@ public:
 
     /// The process's loop. Never destroyed: its threads live until the process exits, and a
     /// process made by fork() gets a fresh one (threads do not survive fork).
+    /// No lock: a fork() while another thread is in here must not leave the copy a mutex held
+    /// by a thread it does not have.
     static event_loop& instance() {
-        static std::mutex guard;
-        static event_loop* current = nullptr;
-        std::lock_guard<std::mutex> lock(guard);
-        if (current == nullptr || current->owner_ != ::getpid()) current = new event_loop;
-        return *current;
+        static std::atomic<event_loop*> current{nullptr};
+        const pid_t me = ::getpid();
+        for (;;) {
+            event_loop* seen = current.load(std::memory_order_acquire);
+            if (seen != nullptr && seen->owner_ == me) return *seen;
+            auto* fresh = new event_loop;  // the one before a fork() is the parent's: not freed
+            if (current.compare_exchange_strong(seen, fresh, std::memory_order_acq_rel)) return *fresh;
+            delete fresh;  // another thread made it first
+        }
     }
 
     /// A key for a client's descriptor `which` (0..2).
