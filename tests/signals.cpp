@@ -154,7 +154,7 @@ TEST_CASE("wait_any() over more children than keep a pidfd (Linux: 16), or than 
     const std::size_t n = 70;
     for (std::size_t i = 0; i + 1 < n; ++i)
         kids.push_back(liftoff::launch(helper_cmd({"sleep", "20000"}).on_destroy(liftoff::on_destroy::kill)));
-    kids.push_back(liftoff::launch(helper_cmd({"sleep", "300", "exit", "9"})));
+    kids.push_back(liftoff::launch(helper_cmd({"sleep", "600", "exit", "9"})));
     std::vector<liftoff::child*> all;
     for (auto& k : kids)
         all.push_back(&k);
@@ -162,7 +162,7 @@ TEST_CASE("wait_any() over more children than keep a pidfd (Linux: 16), or than 
     const auto i = liftoff::wait_any(all, 20s);
     CHECK(i == std::optional<std::size_t>(n - 1));
     CHECK(kids.back().wait().code() == 9);
-    CHECK_MESSAGE(cpu_ms() - cpu < 300, (cpu_ms() - cpu) << " ms of CPU");
+    CHECK_MESSAGE(cpu_ms() - cpu < 60, (cpu_ms() - cpu) << " ms of CPU in 0.6 s");
 }
 
 // --- signals: Windows ------------------------------------------------------------------------
@@ -196,13 +196,21 @@ TEST_CASE("Windows: suspend() stops the child's threads, resume() lets them go o
 }
 
 TEST_CASE("Windows: interrupt() is CTRL_C_EVENT to the child's process group") {
+    // CTRL_C_EVENT goes through a console the sender shares with the child: make one if this
+    // process has none (a test runner's pipes).
+    const bool had_console = ::GetConsoleWindow() != nullptr;
+    const bool made_console = !had_console && ::AllocConsole();
     auto c = catcher(helper_cmd({"catch-signals"}).new_process_group());
     std::error_code ec;
     c.interrupt(ec);
-    if (ec) {
-        MESSAGE("GenerateConsoleCtrlEvent failed here (no console shared with the child?): " << ec.message());
+    if (made_console) ::FreeConsole();
+    if (ec && test::under_wine()) {
+        // wine 8: GenerateConsoleCtrlEvent fails (with or without a console of our own).
+        MESSAGE("wine: GenerateConsoleCtrlEvent failed: " << ec.message() << " (console: had " << had_console
+                                                          << ", made " << made_console << ")");
         return;
     }
+    REQUIRE_MESSAGE(!ec, ec.message());
     const auto s = c.wait_for(5s);
     if (!s && test::under_wine()) {
         MESSAGE("wine did not deliver CTRL_C_EVENT to the group");
@@ -210,6 +218,12 @@ TEST_CASE("Windows: interrupt() is CTRL_C_EVENT to the child's process group") {
     }
     REQUIRE(s.has_value());
     CHECK(test::contains(c.out(), "ctrl 0"));
+    // Windows starts a new process group with CTRL+C ignored: a child that does not turn it back
+    // on goes on running.
+    auto d = liftoff::launch(helper_cmd({"sleep", "3000"}).new_process_group());
+    std::this_thread::sleep_for(200ms);  // its CRT started
+    d.interrupt();
+    CHECK_FALSE(d.wait_for(1s).has_value());
 }
 #endif  // _WIN32
 
