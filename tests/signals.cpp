@@ -206,8 +206,8 @@ TEST_CASE("Windows: interrupt() is CTRL_C_EVENT to the child's process group") {
     if (made_console) ::FreeConsole();
     if (ec && test::under_wine()) {
         // wine 8: GenerateConsoleCtrlEvent fails (with or without a console of our own).
-        MESSAGE("wine: GenerateConsoleCtrlEvent failed: " << ec.message() << " (console: had " << had_console
-                                                          << ", made " << made_console << ")");
+        MESSAGE("wine: GenerateConsoleCtrlEvent failed: " << ec.message() << " (" << ec.value() << "; console: had "
+                                                          << had_console << ", made " << made_console << ")");
         return;
     }
     REQUIRE_MESSAGE(!ec, ec.message());

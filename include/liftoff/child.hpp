@@ -107,7 +107,11 @@ public:
     // process: once the child has been waited for (reaped), or when something other than
     // liftoff reaped it (its pid may name another process now), it is an error, not a signal.
     // A child that has exited but not been waited for is still this process's (a zombie): the
-    // signal is sent and does nothing. Linux: through the child's pidfd. Each is traced as
+    // signal is sent and does nothing. Linux: through the child's pidfd; beyond the 16 children
+    // that keep one, through a pidfd opened for the call and checked by the child's start time,
+    // which counts clock ticks (10 ms): a pid reused within the tick the child started in could
+    // pass for it. macOS, the BSDs: by pid, while waitid() still calls it this process's child
+    // (another child of this process given the pid cannot be told apart). Each is traced as
     // trace_kind::signal_sent.
 
     /// POSIX: sends signal `sig` (e.g. SIGHUP, SIGUSR1) as it is. Throws launch_error naming the
@@ -160,7 +164,7 @@ private:
 /// wait(), it leaves the children's stdin open. Throws launch_error, errc::invalid_argument,
 /// for an empty list, a null pointer or a handle without a child.
 std::optional<std::size_t> wait_any(const std::vector<child*>& children,
-                                    std::chrono::nanoseconds timeout = std::chrono::nanoseconds::max());
+                                    std::chrono::nanoseconds timeout = (std::chrono::nanoseconds::max)());
 /// As wait_any(children, timeout), reporting errc::invalid_argument in `ec` (and nullopt).
 std::optional<std::size_t> wait_any(const std::vector<child*>& children, std::chrono::nanoseconds timeout,
                                     std::error_code& ec);

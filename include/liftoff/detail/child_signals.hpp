@@ -141,7 +141,7 @@ inline std::optional<std::size_t> wait_any_of(const std::vector<child_state*>& s
             return i;
         }
         if (now >= deadline) return std::nullopt;
-        proc::await_any_exit(procs, until == std::chrono::steady_clock::time_point::max() ? nullptr : &until);
+        proc::await_any_exit(procs, until == (std::chrono::steady_clock::time_point::max)() ? nullptr : &until);
     }
 }
 
