@@ -6,8 +6,10 @@
 // reports it), test_send_signal_race (a signal after the child exited but before it was waited
 // for is not an error; after the wait it is, here, where CPython silently sends nothing),
 // test_terminate_dead / test_kill_dead (stopping a child that is gone); Rust's std::process
-// test_kill style (kill, then wait gives the signal); Boost.Process's wait for any of several
-// children (v1's group wait) is wait_any().
+// Child::kill-then-wait checks (a signal, then wait() gives it). Boost.Process has no wait for
+// any one of several children (v1's group::wait waits for the whole group), so wait_any()'s
+// cases have no Boost counterpart; Python's os.wait()/multiprocessing.connection.wait() are the
+// nearest peers.
 #include <doctest/doctest.h>
 
 #include <algorithm>
