@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "command.hpp"
 #include "exit_status.hpp"
@@ -28,9 +29,9 @@ using child_state_ptr = std::unique_ptr<child_state, child_state_deleter>;
 /// A running (or finished) child. Move-only; its destructor does what on_destroy says.
 ///
 /// Threads: one thread may wait() (or wait_for()) while others call terminate(), kill(),
-/// running(), pid(), out()/err(), the truncated/cut flags, timed_out(), write_stdin() and
-/// close_stdin() (a watchdog, a feeder). Moving, assigning, release() and destruction need the
-/// handle to themselves, like std::thread's.
+/// running(), pid(), out()/err(), the truncated/cut flags, timed_out(), write_stdin(),
+/// close_stdin(), signal(), interrupt(), suspend() and resume() (a watchdog, a feeder). Moving, assigning, release()
+/// and destruction need the handle to themselves, like std::thread's.
 ///
 /// fork(): in a process forked (without exec) from the one that launched the child, an
 /// inherited handle is inert: destroying or releasing it there leaves the child alone, waiting
@@ -101,6 +102,43 @@ public:
     /// The command's timeout fired and the child was terminated.
     bool timed_out() const;
 
+    // --- Signals (0.2) -------------------------------------------------------------------------
+    // Each reaches the child (or its whole group, with new_process_group()) and never another
+    // process: once the child has been waited for (reaped), or when something other than
+    // liftoff reaped it (its pid may name another process now), it is an error, not a signal.
+    // A child that has exited but not been waited for is still this process's (a zombie): the
+    // signal is sent and does nothing. Linux: through the child's pidfd; beyond the 16 children
+    // that keep one, through a pidfd opened for the call and checked by the child's start time,
+    // which counts clock ticks (10 ms): a pid reused within the tick the child started in could
+    // pass for it. macOS, the BSDs: by pid, while waitid() still calls it this process's child
+    // (another child of this process given the pid cannot be told apart). Each is traced as
+    // trace_kind::signal_sent.
+
+    /// POSIX: sends signal `sig` (e.g. SIGHUP, SIGUSR1) as it is. Throws launch_error naming the
+    /// program: std::errc::no_such_process (reaped, gone, or a handle without a child),
+    /// errc::invalid_argument (not a signal number here: 0, negative, NSIG or more),
+    /// errc::unsupported on Windows (which has no signals by number).
+    void signal(int sig);
+    /// As signal(sig), reporting in `ec` (the codes above) instead of throwing.
+    void signal(int sig, std::error_code& ec) noexcept;
+    /// POSIX: SIGINT. Windows: CTRL_C_EVENT to the child's console process group, which it has
+    /// only with new_process_group() (else errc::unsupported: the event would reach this process
+    /// too); Windows starts such a group with CTRL+C ignored, so only a child that turns it back
+    /// on (SetConsoleCtrlHandler(NULL, FALSE)) sees it. Throws as signal() does.
+    void interrupt();
+    /// As interrupt(), reporting in `ec`.
+    void interrupt(std::error_code& ec) noexcept;
+    /// POSIX: SIGSTOP (it cannot be caught). Windows: suspends the child's threads
+    /// (NtSuspendProcess; the child process only, not its job). Throws as signal() does.
+    void suspend();
+    /// As suspend(), reporting in `ec`.
+    void suspend(std::error_code& ec) noexcept;
+    /// POSIX: SIGCONT (also for a child someone else stopped). Windows: resumes the threads
+    /// suspend() suspended (NtResumeProcess; suspensions count). Throws as signal() does.
+    void resume();
+    /// As resume(), reporting in `ec`.
+    void resume(std::error_code& ec) noexcept;
+
 private:
     friend struct detail::child_access;
 
@@ -112,6 +150,24 @@ private:
 
     detail::child_state_ptr s_;
 };
+
+// --- Many children (0.2) ------------------------------------------------------------------------
+
+/// Waits until one of `children` has exited and returns its index: that child is reaped and its
+/// streams finished, as wait() does (its wait() then returns the status at once, and rethrows
+/// what an io::lines callback threw). A child that has already been waited for counts as
+/// exited: take it out of the list before calling again. Lowest index first when several have.
+/// nullopt when `timeout` passes first (nanoseconds::max(): no limit). A child's own timeout()
+/// is honoured as wait() honours it (the child is stopped, timed_out() is set, and its index
+/// returned). Never spins (Linux: one poll() over the children's pidfds; macOS, the BSDs: one
+/// kqueue; Windows: WaitForMultipleObjects) and never reaps a child it was not given. Unlike
+/// wait(), it leaves the children's stdin open. Throws launch_error, errc::invalid_argument,
+/// for an empty list, a null pointer or a handle without a child.
+std::optional<std::size_t> wait_any(const std::vector<child*>& children,
+                                    std::chrono::nanoseconds timeout = (std::chrono::nanoseconds::max)());
+/// As wait_any(children, timeout), reporting errc::invalid_argument in `ec` (and nullopt).
+std::optional<std::size_t> wait_any(const std::vector<child*>& children, std::chrono::nanoseconds timeout,
+                                    std::error_code& ec);
 
 }  // namespace v0
 }  // namespace liftoff

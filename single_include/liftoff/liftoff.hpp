@@ -737,6 +737,7 @@ std::optional<std::filesystem::path> find_program(std::string_view name, std::st
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 namespace liftoff {
 inline namespace v0 {
@@ -754,9 +755,9 @@ using child_state_ptr = std::unique_ptr<child_state, child_state_deleter>;
 /// A running (or finished) child. Move-only; its destructor does what on_destroy says.
 ///
 /// Threads: one thread may wait() (or wait_for()) while others call terminate(), kill(),
-/// running(), pid(), out()/err(), the truncated/cut flags, timed_out(), write_stdin() and
-/// close_stdin() (a watchdog, a feeder). Moving, assigning, release() and destruction need the
-/// handle to themselves, like std::thread's.
+/// running(), pid(), out()/err(), the truncated/cut flags, timed_out(), write_stdin(),
+/// close_stdin(), signal(), interrupt(), suspend() and resume() (a watchdog, a feeder). Moving, assigning, release()
+/// and destruction need the handle to themselves, like std::thread's.
 ///
 /// fork(): in a process forked (without exec) from the one that launched the child, an
 /// inherited handle is inert: destroying or releasing it there leaves the child alone, waiting
@@ -827,6 +828,43 @@ public:
     /// The command's timeout fired and the child was terminated.
     bool timed_out() const;
 
+    // --- Signals (0.2) -------------------------------------------------------------------------
+    // Each reaches the child (or its whole group, with new_process_group()) and never another
+    // process: once the child has been waited for (reaped), or when something other than
+    // liftoff reaped it (its pid may name another process now), it is an error, not a signal.
+    // A child that has exited but not been waited for is still this process's (a zombie): the
+    // signal is sent and does nothing. Linux: through the child's pidfd; beyond the 16 children
+    // that keep one, through a pidfd opened for the call and checked by the child's start time,
+    // which counts clock ticks (10 ms): a pid reused within the tick the child started in could
+    // pass for it. macOS, the BSDs: by pid, while waitid() still calls it this process's child
+    // (another child of this process given the pid cannot be told apart). Each is traced as
+    // trace_kind::signal_sent.
+
+    /// POSIX: sends signal `sig` (e.g. SIGHUP, SIGUSR1) as it is. Throws launch_error naming the
+    /// program: std::errc::no_such_process (reaped, gone, or a handle without a child),
+    /// errc::invalid_argument (not a signal number here: 0, negative, NSIG or more),
+    /// errc::unsupported on Windows (which has no signals by number).
+    void signal(int sig);
+    /// As signal(sig), reporting in `ec` (the codes above) instead of throwing.
+    void signal(int sig, std::error_code& ec) noexcept;
+    /// POSIX: SIGINT. Windows: CTRL_C_EVENT to the child's console process group, which it has
+    /// only with new_process_group() (else errc::unsupported: the event would reach this process
+    /// too); Windows starts such a group with CTRL+C ignored, so only a child that turns it back
+    /// on (SetConsoleCtrlHandler(NULL, FALSE)) sees it. Throws as signal() does.
+    void interrupt();
+    /// As interrupt(), reporting in `ec`.
+    void interrupt(std::error_code& ec) noexcept;
+    /// POSIX: SIGSTOP (it cannot be caught). Windows: suspends the child's threads
+    /// (NtSuspendProcess; the child process only, not its job). Throws as signal() does.
+    void suspend();
+    /// As suspend(), reporting in `ec`.
+    void suspend(std::error_code& ec) noexcept;
+    /// POSIX: SIGCONT (also for a child someone else stopped). Windows: resumes the threads
+    /// suspend() suspended (NtResumeProcess; suspensions count). Throws as signal() does.
+    void resume();
+    /// As resume(), reporting in `ec`.
+    void resume(std::error_code& ec) noexcept;
+
 private:
     friend struct detail::child_access;
 
@@ -838,6 +876,24 @@ private:
 
     detail::child_state_ptr s_;
 };
+
+// --- Many children (0.2) ------------------------------------------------------------------------
+
+/// Waits until one of `children` has exited and returns its index: that child is reaped and its
+/// streams finished, as wait() does (its wait() then returns the status at once, and rethrows
+/// what an io::lines callback threw). A child that has already been waited for counts as
+/// exited: take it out of the list before calling again. Lowest index first when several have.
+/// nullopt when `timeout` passes first (nanoseconds::max(): no limit). A child's own timeout()
+/// is honoured as wait() honours it (the child is stopped, timed_out() is set, and its index
+/// returned). Never spins (Linux: one poll() over the children's pidfds; macOS, the BSDs: one
+/// kqueue; Windows: WaitForMultipleObjects) and never reaps a child it was not given. Unlike
+/// wait(), it leaves the children's stdin open. Throws launch_error, errc::invalid_argument,
+/// for an empty list, a null pointer or a handle without a child.
+std::optional<std::size_t> wait_any(const std::vector<child*>& children,
+                                    std::chrono::nanoseconds timeout = (std::chrono::nanoseconds::max)());
+/// As wait_any(children, timeout), reporting errc::invalid_argument in `ec` (and nullopt).
+std::optional<std::size_t> wait_any(const std::vector<child*>& children, std::chrono::nanoseconds timeout,
+                                    std::error_code& ec);
 
 }  // namespace v0
 }  // namespace liftoff
@@ -3635,10 +3691,12 @@ struct windows_inspect {
 
 #include <chrono>
 #include <cstdint>
+#include <cstring>  // memcpy
 #include <mutex>
 #include <optional>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 namespace liftoff {
 inline namespace v0 {
@@ -3720,6 +3778,74 @@ public:
         if (close_windows()) delivered = true;
         polite_delivered_ = delivered;
         return delivered;
+    }
+
+    // --- signals the user sends (child::signal, interrupt, suspend, resume) --------------------
+    /// What trace_event::signal says for interrupt(), suspend() and resume(): the Linux numbers
+    /// of SIGINT, SIGSTOP and SIGCONT, standing for them.
+    static constexpr int interrupt_code = 2;
+    static constexpr int suspend_code = 19;
+    static constexpr int resume_code = 18;
+
+    /// Windows has no signals to send by number.
+    std::error_code signal(int) noexcept { return make_error_code(errc::unsupported); }
+
+    /// CTRL_C_EVENT to the child's console process group, which it has only with
+    /// new_process_group() (else it shares this process's group, and the event would reach this
+    /// process too: errc::unsupported). Windows starts such a group with CTRL+C ignored: only a
+    /// child that turns it back on (SetConsoleCtrlHandler(NULL, FALSE)) sees it.
+    std::error_code interrupt() noexcept {
+        if (known() || !process_) return std::make_error_code(std::errc::no_such_process);
+        if (!group_) return make_error_code(errc::unsupported);
+        if (::GenerateConsoleCtrlEvent(CTRL_C_EVENT, pid_)) return {};
+        return {static_cast<int>(::GetLastError()), std::system_category()};
+    }
+    /// Suspends every thread of the child (NtSuspendProcess), as a debugger does; resume()
+    /// undoes one suspend() (they count, as SuspendThread does).
+    std::error_code suspend() noexcept { return suspend_or_resume("NtSuspendProcess"); }
+    std::error_code resume() noexcept { return suspend_or_resume("NtResumeProcess"); }
+
+    /// wait_any(): blocks until one of `ps` may have ended or `deadline` (if any) passes: one
+    /// WaitForMultipleObjects over their handles (64 at most at once), or for more, a thread pool
+    /// wait on each, all setting one event. Never records a status (the caller looks at each).
+    static void await_any_exit(const std::vector<windows_process*>& ps,
+                               const std::chrono::steady_clock::time_point* deadline) noexcept {
+        DWORD ms = INFINITE;
+        if (deadline != nullptr) {
+            const auto left =
+                std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now()).count();
+            ms = static_cast<DWORD>(left > 0x7ffffffe ? 0x7ffffffe : (left < 1 ? 1 : left));
+        }
+        std::vector<HANDLE> hs;
+        hs.reserve(ps.size());
+        for (windows_process* p : ps) {
+            if (!p->process_) return;  // nothing to wait on: the caller looks
+            hs.push_back(p->process_.get());
+        }
+        if (hs.size() <= MAXIMUM_WAIT_OBJECTS) {
+            ::WaitForMultipleObjects(static_cast<DWORD>(hs.size()), hs.data(), FALSE, ms);
+            return;
+        }
+        unique_handle any(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
+        if (!any) {  // nothing to gather them on: the first 64, then look again
+            ::WaitForMultipleObjects(MAXIMUM_WAIT_OBJECTS, hs.data(), FALSE, ms < 50 ? ms : 50);
+            return;
+        }
+        std::vector<HANDLE> waits;
+        waits.reserve(hs.size());
+        for (HANDLE h : hs) {
+            HANDLE w = nullptr;
+            if (!::RegisterWaitForSingleObject(&w, h, &windows_process::set_event, any.get(), INFINITE,
+                                               WT_EXECUTEONLYONCE))
+                break;
+            waits.push_back(w);
+        }
+        if (waits.size() == hs.size())
+            ::WaitForSingleObject(any.get(), ms);
+        else  // the thread pool refused: the first 64, for a short while, then look again
+            ::WaitForMultipleObjects(MAXIMUM_WAIT_OBJECTS, hs.data(), FALSE, ms < 50 ? ms : 50);
+        for (HANDLE w : waits)
+            ::UnregisterWaitEx(w, INVALID_HANDLE_VALUE);  // waits for a callback under way: `any` outlives it
     }
 
     /// After the polite stop: true when the child exited within `limit`. When nothing could be
@@ -3804,6 +3930,29 @@ private:
         else
             record(exit_status{});
         return r == WAIT_OBJECT_0;
+    }
+
+    static VOID CALLBACK set_event(PVOID event, BOOLEAN) noexcept { ::SetEvent(static_cast<HANDLE>(event)); }
+
+    /// A function of ntdll, by name (these have no import library in every toolchain).
+    template <class F>
+    static F ntdll_function(const char* name) noexcept {
+        HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
+        FARPROC f = ntdll != nullptr ? ::GetProcAddress(ntdll, name) : nullptr;
+        F out = nullptr;
+        static_assert(sizeof out == sizeof f, "a function pointer");
+        if (f != nullptr) std::memcpy(&out, &f, sizeof out);  // FARPROC to its real type, without a cast warning
+        return out;
+    }
+
+    std::error_code suspend_or_resume(const char* name) noexcept {
+        if (known() || !process_) return std::make_error_code(std::errc::no_such_process);
+        const auto call = ntdll_function<LONG(NTAPI*)(HANDLE)>(name);
+        if (call == nullptr) return make_error_code(errc::unsupported);
+        const LONG status = call(process_.get());
+        if (status >= 0) return {};
+        const auto to_dos = ntdll_function<ULONG(NTAPI*)(LONG)>("RtlNtStatusToDosError");
+        return {static_cast<int>(to_dos != nullptr ? to_dos(status) : ERROR_GEN_FAILURE), std::system_category()};
     }
 
     void record(exit_status s) noexcept {
@@ -5233,6 +5382,7 @@ private:
 #include <string_view>
 #include <system_error>
 #include <thread>
+#include <vector>
 
 // ---- liftoff/platform/posix/drain.hpp ----
 // liftoff/platform/posix/drain.hpp: one child's piped streams as the event loop serves them:
@@ -5450,10 +5600,13 @@ inline child_state_seen reap_child(pid_t pid, int pidfd, exit_status* status,
     if (pidfd_look(pidfd, true, seen, status)) return seen;
     if (start_time != 0) {
         seen = pid_look(pid);
-        if (seen != child_state_seen::exited) return seen;
+        if (seen == child_state_seen::gone) return seen;
         // A zombie keeps its /proc entry until reaped, and only this process can reap it now
         // (short of an application's reaper racing this very line, which no by-pid look avoids).
+        // A running process of another start time is another child of ours given the pid: ours
+        // is gone (else a waiter would look again and again until that one ends).
         if (process_start_time(pid) != start_time) return child_state_seen::gone;
+        if (seen == child_state_seen::running) return seen;
     }
     int raw = 0;
     const pid_t r = retry_eintr([&] { return ::waitpid(pid, &raw, WNOHANG); });
@@ -6890,27 +7043,62 @@ public:
         return await_exit(&deadline);
     }
 
+    /// wait_any(): blocks until one of `ps` may have exited or `deadline` (if any) passes; never
+    /// reaps (the caller looks at each). Never spins: one poll() over the children's pidfds
+    /// (Linux; a child beyond the pidfd budget gets one for this call, checked by its start
+    /// time), else one kqueue (macOS, the BSDs), else each child's waitid() thread.
+    static void await_any_exit(const std::vector<posix_process*>& ps,
+                               const std::chrono::steady_clock::time_point* deadline) {
+        event_loop::retry_if_pending();
+        if (poll_pidfds(ps, deadline) || kqueue_any(ps, deadline)) return;
+        auto notice = std::make_shared<any_exit_notice>();
+        for (posix_process* p : ps) {
+            std::shared_ptr<exit_waiter> w;
+            {
+                std::lock_guard<std::mutex> lock(p->mutex_);
+                if (p->status_) return;
+                if (!p->waiter_) p->waiter_ = exit_waiter::start(p->pid_);
+                w = p->waiter_;
+            }
+            if (!w) {  // no thread could be started: short sleeps, the only way left
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                return;
+            }
+            w->also_tell(notice);
+        }
+        std::unique_lock<std::mutex> lock(notice->mutex);
+        if (deadline == nullptr)
+            notice->cv.wait(lock, [&] { return notice->set_; });
+        else
+            notice->cv.wait_until(lock, *deadline, [&] { return notice->set_; });
+    }
+
     // --- stopping ----------------------------------------------------------------------------
     /// Sends `sig` to the child, or to its whole group. False if it has already been reaped.
     /// A polite stop also sends SIGCONT, so that a stopped child can act on it.
     bool send(int sig) noexcept {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (status_) return false;
-        if (!group_ && pidfd_) {
-            // The pidfd names this process even if its pid was reused (with SIGCHLD ignored the
-            // kernel reaps it behind our back): gone means gone, never somebody else.
-            const int r = pidfd_signal(pidfd_.get(), sig);
-            if (r == 1 && sig == SIGTERM) pidfd_signal(pidfd_.get(), SIGCONT);
-            if (r >= 0) return r == 1;
-        }
-        // Beyond the pidfd budget: a pid that names a process started at another time is not
-        // this child (reaped behind liftoff's back, the pid reused).
-        if (start_time_ != 0 && process_start_time(pid_) != start_time_) return false;
-        const pid_t target = group_ ? -pid_ : pid_;
-        bool sent = ::kill(target, sig) == 0 || (group_ && ::kill(pid_, sig) == 0);
-        if (sent && sig == SIGTERM) ::kill(target, SIGCONT);
-        return sent;
+        return !deliver_locked(sig, sig == SIGTERM);
     }
+
+    // --- signals the user sends (child::signal, interrupt, suspend, resume) --------------------
+    /// Sends `sig` as it is (nothing after it) to the child, or to its group with
+    /// new_process_group(). std::errc::no_such_process once it has been reaped, or when it is
+    /// gone (reaped behind liftoff's back: its pid may name another process now, which gets
+    /// nothing); std::errc::invalid_argument for a number that is not a signal here.
+    std::error_code signal(int sig) noexcept {
+        if (sig < 1 || sig >= NSIG) return make_error_code(errc::invalid_argument);
+        std::lock_guard<std::mutex> lock(mutex_);
+        return deliver_locked(sig, false);
+    }
+    std::error_code interrupt() noexcept { return signal(SIGINT); }
+    std::error_code suspend() noexcept { return signal(SIGSTOP); }
+    std::error_code resume() noexcept { return signal(SIGCONT); }
+    /// What trace_event::signal says for interrupt(), suspend() and resume().
+    static constexpr int interrupt_code = SIGINT;
+    static constexpr int suspend_code = SIGSTOP;
+    static constexpr int resume_code = SIGCONT;
+
     static constexpr int polite_signal = SIGTERM;
     static constexpr int kill_signal = SIGKILL;
 
@@ -7023,6 +7211,125 @@ public:
     }
 
 private:
+    /// Milliseconds for poll() until `deadline` (-1: none), at least 1 so a wait never spins.
+    static int poll_ms(const std::chrono::steady_clock::time_point* deadline) noexcept {
+        if (deadline == nullptr) return -1;
+        const auto left =
+            std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now()).count();
+        return static_cast<int>(left > 0x7fffffff ? 0x7fffffff : (left < 1 ? 1 : left));
+    }
+
+    /// wait_any() on Linux: one poll() over every child's pidfd. False (having waited for
+    /// nothing) where some child can have none.
+    static bool poll_pidfds(const std::vector<posix_process*>& ps,
+                            const std::chrono::steady_clock::time_point* deadline) {
+#if defined(__linux__)
+        std::vector<pollfd> fds;
+        std::vector<unique_fd> own;
+        fds.reserve(ps.size());
+        for (posix_process* p : ps) {
+            int fd = p->pidfd_.get();
+            if (fd < 0) {
+                unique_fd o = p->open_own_pidfd();
+                if (!o) {
+                    if (errno == ESRCH) return true;  // gone: the caller looks
+                    return false;
+                }
+                // Read after the open: a pid given to another process comes with another start time.
+                if (p->start_time_ != 0 && process_start_time(p->pid_) != p->start_time_) return true;
+                fd = o.get();
+                own.push_back(std::move(o));
+            }
+            fds.push_back(pollfd{fd, POLLIN, 0});
+        }
+        ::poll(fds.data(), static_cast<nfds_t>(fds.size()), poll_ms(deadline));  // EINTR: the caller looks again
+        return true;
+#else
+        (void)ps;
+        (void)deadline;
+        return false;
+#endif  // __linux__
+    }
+
+    /// wait_any() on macOS and the BSDs: one kqueue with an EVFILT_PROC for each child. False
+    /// (having waited for nothing) where there is no kqueue or one could not be made.
+    static bool kqueue_any(const std::vector<posix_process*>& ps,
+                           const std::chrono::steady_clock::time_point* deadline) {
+#if LIFTOFF_DETAIL_KQUEUE
+        unique_fd kq(::kqueue());
+        if (!kq) return false;
+        for (posix_process* p : ps) {
+            if (const int err = kqueue_watch_exit(kq.get(), p->pid_)) return err == ESRCH;  // exited: look
+            // An exit before the registration gives no event: look again now.
+            if (pid_look(p->pid_) != child_state_seen::running) return true;
+        }
+        struct kevent got;
+        if (deadline == nullptr) {
+            ::kevent(kq.get(), nullptr, 0, &got, 1, nullptr);
+        } else {
+            const timespec ts = timespec_until(*deadline);
+            ::kevent(kq.get(), nullptr, 0, &got, 1, &ts);
+        }
+        return true;
+#else
+        (void)ps;
+        (void)deadline;
+        return false;
+#endif  // LIFTOFF_DETAIL_KQUEUE
+    }
+
+    /// Under mutex_ (so the child cannot be reaped meanwhile): the one way a signal reaches the
+    /// child. Never by a pid that may have been given to another process: through the pidfd
+    /// where the child keeps one; beyond the pidfd budget, through a pidfd opened for this call
+    /// and checked by the child's start time; elsewhere (macOS, the BSDs) only while waitid()
+    /// still calls the pid our child. `then_cont`: SIGCONT after it (the polite stop).
+    std::error_code deliver_locked(int sig, bool then_cont) noexcept {
+        const auto gone = std::make_error_code(std::errc::no_such_process);
+        if (status_ || pid_ <= 0) return gone;
+        unique_fd own;  // beyond the budget (Linux): a pidfd for this call only
+        int fd = pidfd_.get();
+        if (!pidfd_ && start_time_ != 0) {
+            own = open_own_pidfd();
+            if (!own && errno == ESRCH) return gone;
+            if (own && process_start_time(pid_) != start_time_) return gone;  // read after the open: its own
+            fd = own.get();
+        }
+        if (fd >= 0 && !group_) {
+            // The pidfd names this process even if its pid was reused (with SIGCHLD ignored the
+            // kernel reaps it behind our back): gone means gone, never somebody else.
+            const int r = pidfd_signal(fd, sig);
+            if (r == 1 && then_cont) pidfd_signal(fd, SIGCONT);
+            if (r >= 0) return r == 1 ? std::error_code() : gone;
+        } else if (fd >= 0) {
+            // A group is signalled by its id, which cannot be reused while its leader is unreaped:
+            // the pidfd says whether it still is.
+            child_state_seen seen = child_state_seen::running;
+            if (pidfd_look(fd, false, seen, nullptr) && seen == child_state_seen::gone) return gone;
+        } else if (start_time_ != 0) {
+            // No pidfd at all (a kernel before 5.3): a pid naming a process started at another time
+            // is not this child.
+            if (process_start_time(pid_) != start_time_) return gone;
+        } else if (pid_look(pid_) == child_state_seen::gone) {
+            return gone;  // not our child any more: reaped by someone else, the pid maybe reused
+        }
+        const pid_t target = group_ ? -pid_ : pid_;
+        if (::kill(target, sig) == 0 || (group_ && ::kill(pid_, sig) == 0)) {
+            if (then_cont) ::kill(target, SIGCONT);
+            return {};
+        }
+        return errno == ESRCH ? gone : std::error_code(errno, std::generic_category());
+    }
+
+    /// Linux: a pidfd for the child's pid (pidfd_open, Linux 5.3), or an empty one with errno set.
+    unique_fd open_own_pidfd() const noexcept {
+#if defined(__linux__) && defined(SYS_pidfd_open)
+        return unique_fd(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
+#else
+        errno = ENOSYS;
+        return unique_fd();
+#endif
+    }
+
     /// 1: sent; 0: the process has gone; -1: pidfd_send_signal cannot be used here.
     static int pidfd_signal(int pidfd, int sig) noexcept {
 #if defined(__linux__) && defined(SYS_pidfd_send_signal)
@@ -7034,6 +7341,19 @@ private:
         return -1;
 #endif
     }
+
+    /// Where neither a pidfd nor a kqueue can watch several children: what their exit_waiter
+    /// threads tell wait_any().
+    struct any_exit_notice {
+        std::mutex mutex;
+        std::condition_variable cv;
+        bool set_ = false;
+        void set() {
+            std::lock_guard<std::mutex> lock(mutex);
+            set_ = true;
+            cv.notify_all();
+        }
+    };
 
     /// Without a pidfd, a timed wait needs something to block in waitid(WNOWAIT) for it.
     /// Shared with its thread, which may outlive the process object (after release()).
@@ -7047,8 +7367,19 @@ private:
                 std::lock_guard<std::mutex> lock(w->mutex_);
                 w->exited_ = true;
                 w->cv_.notify_all();
+                for (auto& weak : w->also_)
+                    if (auto n = weak.lock()) n->set();
             });
             return err == 0 ? w : nullptr;
+        }
+        /// wait_any(): `n` is told too when the child exits (at once if it has).
+        void also_tell(const std::shared_ptr<any_exit_notice>& n) {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (exited_) {
+                n->set();
+                return;
+            }
+            also_.push_back(n);
         }
         bool wait_until(std::chrono::steady_clock::time_point deadline) {
             std::unique_lock<std::mutex> lock(mutex_);
@@ -7059,6 +7390,7 @@ private:
         std::mutex mutex_;
         std::condition_variable cv_;
         bool exited_ = false;
+        std::vector<std::weak_ptr<any_exit_notice>> also_;
     };
 
     /// A writer's wait for room in the stdin pipe; false when close_stdin() asked it to stop.
@@ -8288,6 +8620,63 @@ using native_opener = freedesktop_opener<freedesktop_system_root>;
 #else
 #error "liftoff: unknown operating system"
 #endif  // _WIN32
+// ---- liftoff/detail/child_signals.hpp ----
+// liftoff/detail/child_signals.hpp: the portable half of child::signal()/interrupt()/suspend()/
+// resume() (what is traced, how a refusal is worded) and of wait_any() (which child, in what
+// order, and the children's own timeouts). The platform's process sends and waits.
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+// ---- liftoff/platform/signal_name.hpp ----
+// liftoff/platform/signal_name.hpp: names of signals for exit_status::to_string (numbers differ by OS).
+
+#include <csignal>  // the SIG* numbers
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// "SIGKILL" for 9 on Linux, nullptr for numbers this OS does not name.
+inline const char* signal_name(int sig) noexcept {
+    switch (sig) {
+    case SIGABRT: return "SIGABRT";
+    case SIGFPE: return "SIGFPE";
+    case SIGILL: return "SIGILL";
+    case SIGINT: return "SIGINT";
+    case SIGSEGV: return "SIGSEGV";
+    case SIGTERM: return "SIGTERM";
+#if !defined(_WIN32)
+    case SIGHUP: return "SIGHUP";
+    case SIGQUIT: return "SIGQUIT";
+    case SIGTRAP: return "SIGTRAP";
+    case SIGBUS: return "SIGBUS";
+    case SIGKILL: return "SIGKILL";
+    case SIGUSR1: return "SIGUSR1";
+    case SIGUSR2: return "SIGUSR2";
+    case SIGPIPE: return "SIGPIPE";
+    case SIGALRM: return "SIGALRM";
+    case SIGCHLD: return "SIGCHLD";
+    case SIGCONT: return "SIGCONT";
+    case SIGSTOP: return "SIGSTOP";
+    case SIGTSTP: return "SIGTSTP";
+    case SIGTTIN: return "SIGTTIN";
+    case SIGTTOU: return "SIGTTOU";
+    case SIGXCPU: return "SIGXCPU";
+    case SIGXFSZ: return "SIGXFSZ";
+    case SIGSYS: return "SIGSYS";
+#endif  // !_WIN32
+    default: return nullptr;
+    }
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
 // ---- liftoff/detail/child_state.hpp ----
 // liftoff/detail/child_state.hpp: what a child handle owns, and the stop policy every way of
 // ending a child goes through: a timeout, terminate(), kill() and the destructor all come here
@@ -8505,6 +8894,140 @@ auto abandon_in_fork(Proc& p, int) noexcept -> decltype(p.abandon()) {
 }
 template <class Proc>
 void abandon_in_fork(Proc&, long) noexcept {}
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// What the user asked to send.
+enum class user_signal { number, interrupt, suspend, resume };
+
+/// Sends it through the platform's process; a signal that went is traced as signal_sent (with
+/// the platform's code for interrupt/suspend/resume), as the stop policy's are.
+inline std::error_code send_user_signal(child_state& s, user_signal what, int sig) {
+    using proc = child_state::P::process;
+    std::error_code ec;
+    int code = sig;
+    switch (what) {
+    case user_signal::number: ec = s.proc.signal(sig); break;
+    case user_signal::interrupt:
+        ec = s.proc.interrupt();
+        code = proc::interrupt_code;
+        break;
+    case user_signal::suspend:
+        ec = s.proc.suspend();
+        code = proc::suspend_code;
+        break;
+    case user_signal::resume:
+        ec = s.proc.resume();
+        code = proc::resume_code;
+        break;
+    }
+    if (!ec && s.trace) {
+        trace_event e;
+        e.kind = trace_kind::signal_sent;
+        e.signal = code;
+        s.emit(std::move(e));
+    }
+    return ec;
+}
+
+/// "SIGHUP", "signal 40", "interrupt()" ...: what the message says was to be sent.
+inline std::string user_signal_words(user_signal what, int sig) {
+    switch (what) {
+    case user_signal::interrupt: return "interrupt()";
+    case user_signal::suspend: return "suspend()";
+    case user_signal::resume: return "resume()";
+    case user_signal::number: break;
+    }
+    const char* name = signal_name(sig);
+    return name != nullptr ? std::string(name) : "signal " + std::to_string(sig);
+}
+
+/// The exception the throwing forms raise for `ec`: a launch_error naming the program (`s` is
+/// null for a handle without a child).
+inline launch_error user_signal_error(const child_state* s, user_signal what, int sig, std::error_code ec) {
+    failure f;
+    f.code = ec;
+    const std::string act = user_signal_words(what, sig);
+    std::string remedy;
+    if (s == nullptr) {
+        f.what = "cannot send " + act + ": this handle has no child (default-constructed, moved from or released)";
+    } else {
+        f.program = s->program;
+        f.path = s->path;
+        f.what = "cannot send " + act + " to '" + s->program + "' (pid " + std::to_string(s->proc.pid()) + ")";
+        if (ec == std::errc::no_such_process) {
+            const auto st = s->proc.known();
+            if (!st || *st == exit_status::reaped_elsewhere() || *st == exit_status::lost())
+                f.what +=
+                    ": it is gone, reaped by something other than liftoff, so its pid may name another process "
+                    "now (which was sent nothing)";
+            else
+                f.what += ": it has ended and been waited for (" + st->to_string() + ")";
+        } else if (ec == errc::invalid_argument) {
+            f.what += ": " + std::to_string(sig) + " is not a signal number on this system";
+        } else if (ec == errc::unsupported) {
+            if (what == user_signal::interrupt) {
+                f.what +=
+                    ": CTRL_C_EVENT goes to a whole console process group, and without new_process_group() "
+                    "the child shares this process's";
+                remedy = "launch it with new_process_group()";
+            } else if (what == user_signal::number) {
+                f.what += ": Windows has no signals to send by number";
+                remedy = "use interrupt(), suspend(), resume(), terminate() or kill()";
+            } else {
+                f.what += ": not supported on this system";
+            }
+        } else {
+            f.what += ": " + ec.message();
+        }
+    }
+    f.remedy = remedy;
+    f.message = "liftoff: " + f.what + (remedy.empty() ? "" : "; " + remedy);
+    return launch_error(std::move(f));
+}
+
+/// wait_any(): the first of `states` (in their order) that has exited, reaped and its streams
+/// finished; nullopt once `deadline` has passed. A child whose own timeout() passes meanwhile is
+/// stopped as wait() stops it (timed_out(), the grace) and counts as the one that ended.
+inline std::optional<std::size_t> wait_any_of(const std::vector<child_state*>& states,
+                                              std::chrono::steady_clock::time_point deadline) {
+    using proc = child_state::P::process;
+    std::vector<proc*> procs;
+    procs.reserve(states.size());
+    for (child_state* s : states)
+        procs.push_back(&s->proc);
+    for (;;) {
+        auto until = deadline;
+        for (std::size_t i = 0; i < states.size(); ++i) {
+            child_state& s = *states[i];
+            if (s.observe(s.proc.try_wait())) {
+                s.finish_streams();
+                return i;
+            }
+            if (s.deadline && *s.deadline < until) until = *s.deadline;
+        }
+        const auto now = std::chrono::steady_clock::now();
+        for (std::size_t i = 0; i < states.size(); ++i) {
+            child_state& s = *states[i];
+            if (!s.deadline || now < *s.deadline) continue;
+            {
+                std::lock_guard<std::mutex> lock(s.mutex);
+                s.timed_out = true;
+            }
+            s.stop(s.grace);
+            s.finish_streams();
+            return i;
+        }
+        if (now >= deadline) return std::nullopt;
+        proc::await_any_exit(procs, until == (std::chrono::steady_clock::time_point::max)() ? nullptr : &until);
+    }
+}
+
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
@@ -11707,52 +12230,6 @@ LIFTOFF_API const failure& launch_error::failure() const noexcept {
 
 #include <string>
 
-// ---- liftoff/platform/signal_name.hpp ----
-// liftoff/platform/signal_name.hpp: names of signals for exit_status::to_string (numbers differ by OS).
-
-#include <csignal>  // the SIG* numbers
-
-namespace liftoff {
-inline namespace v0 {
-namespace detail {
-
-/// "SIGKILL" for 9 on Linux, nullptr for numbers this OS does not name.
-inline const char* signal_name(int sig) noexcept {
-    switch (sig) {
-    case SIGABRT: return "SIGABRT";
-    case SIGFPE: return "SIGFPE";
-    case SIGILL: return "SIGILL";
-    case SIGINT: return "SIGINT";
-    case SIGSEGV: return "SIGSEGV";
-    case SIGTERM: return "SIGTERM";
-#if !defined(_WIN32)
-    case SIGHUP: return "SIGHUP";
-    case SIGQUIT: return "SIGQUIT";
-    case SIGTRAP: return "SIGTRAP";
-    case SIGBUS: return "SIGBUS";
-    case SIGKILL: return "SIGKILL";
-    case SIGUSR1: return "SIGUSR1";
-    case SIGUSR2: return "SIGUSR2";
-    case SIGPIPE: return "SIGPIPE";
-    case SIGALRM: return "SIGALRM";
-    case SIGCHLD: return "SIGCHLD";
-    case SIGCONT: return "SIGCONT";
-    case SIGSTOP: return "SIGSTOP";
-    case SIGTSTP: return "SIGTSTP";
-    case SIGTTIN: return "SIGTTIN";
-    case SIGTTOU: return "SIGTTOU";
-    case SIGXCPU: return "SIGXCPU";
-    case SIGXFSZ: return "SIGXFSZ";
-    case SIGSYS: return "SIGSYS";
-#endif  // !_WIN32
-    default: return nullptr;
-    }
-}
-
-}  // namespace detail
-}  // namespace v0
-}  // namespace liftoff
-
 namespace liftoff {
 inline namespace v0 {
 
@@ -11841,6 +12318,7 @@ LIFTOFF_API std::optional<std::filesystem::path> find_program(std::string_view n
 #include <system_error>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace liftoff {
 inline namespace v0 {
@@ -11969,6 +12447,72 @@ LIFTOFF_API bool child::out_cut() const {
 }
 LIFTOFF_API bool child::err_cut() const {
     return owned() && s_->flag(detail::output::err, detail::output_flag::cut);
+}
+
+LIFTOFF_API void child::signal(int sig, std::error_code& ec) noexcept {
+    ec = owned() ? detail::send_user_signal(*s_, detail::user_signal::number, sig)
+                 : std::make_error_code(std::errc::no_such_process);
+}
+LIFTOFF_API void child::interrupt(std::error_code& ec) noexcept {
+    ec = owned() ? detail::send_user_signal(*s_, detail::user_signal::interrupt, 0)
+                 : std::make_error_code(std::errc::no_such_process);
+}
+LIFTOFF_API void child::suspend(std::error_code& ec) noexcept {
+    ec = owned() ? detail::send_user_signal(*s_, detail::user_signal::suspend, 0)
+                 : std::make_error_code(std::errc::no_such_process);
+}
+LIFTOFF_API void child::resume(std::error_code& ec) noexcept {
+    ec = owned() ? detail::send_user_signal(*s_, detail::user_signal::resume, 0)
+                 : std::make_error_code(std::errc::no_such_process);
+}
+LIFTOFF_API void child::signal(int sig) {
+    const auto ec = owned() ? detail::send_user_signal(*s_, detail::user_signal::number, sig)
+                            : std::make_error_code(std::errc::no_such_process);
+    if (ec) throw detail::user_signal_error(owned() ? s_.get() : nullptr, detail::user_signal::number, sig, ec);
+}
+LIFTOFF_API void child::interrupt() {
+    const auto ec = owned() ? detail::send_user_signal(*s_, detail::user_signal::interrupt, 0)
+                            : std::make_error_code(std::errc::no_such_process);
+    if (ec) throw detail::user_signal_error(owned() ? s_.get() : nullptr, detail::user_signal::interrupt, 0, ec);
+}
+LIFTOFF_API void child::suspend() {
+    const auto ec = owned() ? detail::send_user_signal(*s_, detail::user_signal::suspend, 0)
+                            : std::make_error_code(std::errc::no_such_process);
+    if (ec) throw detail::user_signal_error(owned() ? s_.get() : nullptr, detail::user_signal::suspend, 0, ec);
+}
+LIFTOFF_API void child::resume() {
+    const auto ec = owned() ? detail::send_user_signal(*s_, detail::user_signal::resume, 0)
+                            : std::make_error_code(std::errc::no_such_process);
+    if (ec) throw detail::user_signal_error(owned() ? s_.get() : nullptr, detail::user_signal::resume, 0, ec);
+}
+
+LIFTOFF_API std::optional<std::size_t> wait_any(const std::vector<child*>& children, std::chrono::nanoseconds timeout,
+                                                std::error_code& ec) {
+    ec.clear();
+    std::vector<detail::child_state*> states;
+    states.reserve(children.size());
+    for (child* c : children) {
+        if (c == nullptr || !c->valid() || detail::inherited_through_fork(detail::child_access::state(*c).proc, 0)) {
+            ec = make_error_code(errc::invalid_argument);
+            return std::nullopt;
+        }
+        states.push_back(&detail::child_access::state(*c));
+    }
+    if (states.empty()) {
+        ec = make_error_code(errc::invalid_argument);
+        return std::nullopt;
+    }
+    return detail::wait_any_of(states, detail::deadline_after(timeout));
+}
+
+LIFTOFF_API std::optional<std::size_t> wait_any(const std::vector<child*>& children, std::chrono::nanoseconds timeout) {
+    std::error_code ec;
+    auto i = wait_any(children, timeout, ec);
+    if (ec)
+        throw launch_error(ec, children.empty() ? "liftoff: wait_any() needs at least one child to wait for"
+                                                : "liftoff: wait_any() was given a null pointer or a handle without a "
+                                                  "child (default-constructed, moved from or released)");
+    return i;
 }
 
 LIFTOFF_API void child::destroy() noexcept {

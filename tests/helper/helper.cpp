@@ -27,6 +27,11 @@
 //   launch-kope FILE MS  (uses liftoff) launch "helper sleep MS" with kill_on_parent_exit from a
 //                        short-lived thread, write its pid to FILE, and go on
 //   launch-released N MS (uses liftoff) launch N x "helper sleep MS", release each
+//   catch-signals        POSIX: catch SIGHUP, SIGUSR1, SIGUSR2 and SIGINT, print "ready\n", wait for
+//                        one and print "caught N\n" (its number). Windows: turn CTRL+C back on
+//                        (SetConsoleCtrlHandler(NULL, FALSE)), catch console events, print
+//                        "ready\n", wait for one and print "ctrl N\n" (CTRL_C_EVENT is 0)
+//   ticks N              print "tick\n" every 20 ms, N times (a child that is seen to stop)
 // POSIX only:
 //   kill-self SIG        raise signal SIG
 //   fds                  print the open descriptors above 2, space-separated, and a newline
@@ -89,6 +94,19 @@
 namespace {
 
 std::string self_path;
+
+#if defined(_WIN32)
+volatile LONG caught_ctrl = -1;
+BOOL WINAPI record_ctrl(DWORD type) {
+    ::InterlockedExchange(&caught_ctrl, static_cast<LONG>(type));
+    return TRUE;
+}
+#else
+volatile sig_atomic_t caught_signal = 0;
+void record_signal(int sig) {
+    caught_signal = sig;
+}
+#endif  // _WIN32
 
 #if defined(_WIN32)
 HANDLE std_handle(int fd) {
@@ -416,6 +434,36 @@ int main(int argc, char** argv) {
             if (f == nullptr) return 101;
             std::fprintf(f, "%lld\n", pid);
             std::fclose(f);
+        } else if (a == "catch-signals") {
+#if defined(_WIN32)
+            ::SetConsoleCtrlHandler(nullptr, FALSE);
+            ::SetConsoleCtrlHandler(record_ctrl, TRUE);
+            write_str(1, "ready\n");
+            while (caught_ctrl < 0)
+                ::Sleep(10);
+            write_str(1, "ctrl " + std::to_string(caught_ctrl) + "\n");
+#else
+            sigset_t block, old;
+            sigemptyset(&block);
+            for (int sig : {SIGHUP, SIGUSR1, SIGUSR2, SIGINT}) {
+                struct sigaction sa{};
+                sa.sa_handler = record_signal;
+                ::sigaction(sig, &sa, nullptr);
+                sigaddset(&block, sig);
+            }
+            ::sigprocmask(SIG_BLOCK, &block, &old);  // no signal between the check and the wait
+            write_str(1, "ready\n");
+            while (caught_signal == 0)
+                ::sigsuspend(&old);
+            ::sigprocmask(SIG_SETMASK, &old, nullptr);
+            write_str(1, "caught " + std::to_string(static_cast<int>(caught_signal)) + "\n");
+#endif  // _WIN32
+        } else if (a == "ticks") {
+            const long n = std::atol(next().c_str());
+            for (long k = 0; k < n; ++k) {
+                write_str(1, "tick\n");
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
         } else if (a == "launch-released") {
             const long n = std::atol(next().c_str());
             const std::string ms = next();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "../platform/select.hpp"
+#include "child_signals.hpp"
 #include "child_state.hpp"
 #include "encoding.hpp"
 #include "explain.hpp"

@@ -10,9 +10,13 @@
 #include <system_error>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "../child.hpp"
+#include "../detail/child_signals.hpp"
 #include "../detail/child_state.hpp"
+#include "../detail/clock.hpp"
+#include "../detail/launch.hpp"
 #include "../detail/config.hpp"
 
 namespace liftoff {
@@ -142,6 +146,72 @@ LIFTOFF_API bool child::out_cut() const {
 }
 LIFTOFF_API bool child::err_cut() const {
     return owned() && s_->flag(detail::output::err, detail::output_flag::cut);
+}
+
+LIFTOFF_API void child::signal(int sig, std::error_code& ec) noexcept {
+    ec = owned() ? detail::send_user_signal(*s_, detail::user_signal::number, sig)
+                 : std::make_error_code(std::errc::no_such_process);
+}
+LIFTOFF_API void child::interrupt(std::error_code& ec) noexcept {
+    ec = owned() ? detail::send_user_signal(*s_, detail::user_signal::interrupt, 0)
+                 : std::make_error_code(std::errc::no_such_process);
+}
+LIFTOFF_API void child::suspend(std::error_code& ec) noexcept {
+    ec = owned() ? detail::send_user_signal(*s_, detail::user_signal::suspend, 0)
+                 : std::make_error_code(std::errc::no_such_process);
+}
+LIFTOFF_API void child::resume(std::error_code& ec) noexcept {
+    ec = owned() ? detail::send_user_signal(*s_, detail::user_signal::resume, 0)
+                 : std::make_error_code(std::errc::no_such_process);
+}
+LIFTOFF_API void child::signal(int sig) {
+    const auto ec = owned() ? detail::send_user_signal(*s_, detail::user_signal::number, sig)
+                            : std::make_error_code(std::errc::no_such_process);
+    if (ec) throw detail::user_signal_error(owned() ? s_.get() : nullptr, detail::user_signal::number, sig, ec);
+}
+LIFTOFF_API void child::interrupt() {
+    const auto ec = owned() ? detail::send_user_signal(*s_, detail::user_signal::interrupt, 0)
+                            : std::make_error_code(std::errc::no_such_process);
+    if (ec) throw detail::user_signal_error(owned() ? s_.get() : nullptr, detail::user_signal::interrupt, 0, ec);
+}
+LIFTOFF_API void child::suspend() {
+    const auto ec = owned() ? detail::send_user_signal(*s_, detail::user_signal::suspend, 0)
+                            : std::make_error_code(std::errc::no_such_process);
+    if (ec) throw detail::user_signal_error(owned() ? s_.get() : nullptr, detail::user_signal::suspend, 0, ec);
+}
+LIFTOFF_API void child::resume() {
+    const auto ec = owned() ? detail::send_user_signal(*s_, detail::user_signal::resume, 0)
+                            : std::make_error_code(std::errc::no_such_process);
+    if (ec) throw detail::user_signal_error(owned() ? s_.get() : nullptr, detail::user_signal::resume, 0, ec);
+}
+
+LIFTOFF_API std::optional<std::size_t> wait_any(const std::vector<child*>& children, std::chrono::nanoseconds timeout,
+                                                std::error_code& ec) {
+    ec.clear();
+    std::vector<detail::child_state*> states;
+    states.reserve(children.size());
+    for (child* c : children) {
+        if (c == nullptr || !c->valid() || detail::inherited_through_fork(detail::child_access::state(*c).proc, 0)) {
+            ec = make_error_code(errc::invalid_argument);
+            return std::nullopt;
+        }
+        states.push_back(&detail::child_access::state(*c));
+    }
+    if (states.empty()) {
+        ec = make_error_code(errc::invalid_argument);
+        return std::nullopt;
+    }
+    return detail::wait_any_of(states, detail::deadline_after(timeout));
+}
+
+LIFTOFF_API std::optional<std::size_t> wait_any(const std::vector<child*>& children, std::chrono::nanoseconds timeout) {
+    std::error_code ec;
+    auto i = wait_any(children, timeout, ec);
+    if (ec)
+        throw launch_error(ec, children.empty() ? "liftoff: wait_any() needs at least one child to wait for"
+                                                : "liftoff: wait_any() was given a null pointer or a handle without a "
+                                                  "child (default-constructed, moved from or released)");
+    return i;
 }
 
 LIFTOFF_API void child::destroy() noexcept {

@@ -166,10 +166,13 @@ inline child_state_seen reap_child(pid_t pid, int pidfd, exit_status* status,
     if (pidfd_look(pidfd, true, seen, status)) return seen;
     if (start_time != 0) {
         seen = pid_look(pid);
-        if (seen != child_state_seen::exited) return seen;
+        if (seen == child_state_seen::gone) return seen;
         // A zombie keeps its /proc entry until reaped, and only this process can reap it now
         // (short of an application's reaper racing this very line, which no by-pid look avoids).
+        // A running process of another start time is another child of ours given the pid: ours
+        // is gone (else a waiter would look again and again until that one ends).
         if (process_start_time(pid) != start_time) return child_state_seen::gone;
+        if (seen == child_state_seen::running) return seen;
     }
     int raw = 0;
     const pid_t r = retry_eintr([&] { return ::waitpid(pid, &raw, WNOHANG); });

@@ -25,8 +25,10 @@
 #include <string_view>
 #include <system_error>
 #include <thread>
+#include <vector>
 
 #include "../../detail/clock.hpp"
+#include "../../error.hpp"
 #include "../../exit_status.hpp"
 #include "drain.hpp"
 #include "exit_watch.hpp"
@@ -138,27 +140,62 @@ public:
         return await_exit(&deadline);
     }
 
+    /// wait_any(): blocks until one of `ps` may have exited or `deadline` (if any) passes; never
+    /// reaps (the caller looks at each). Never spins: one poll() over the children's pidfds
+    /// (Linux; a child beyond the pidfd budget gets one for this call, checked by its start
+    /// time), else one kqueue (macOS, the BSDs), else each child's waitid() thread.
+    static void await_any_exit(const std::vector<posix_process*>& ps,
+                               const std::chrono::steady_clock::time_point* deadline) {
+        event_loop::retry_if_pending();
+        if (poll_pidfds(ps, deadline) || kqueue_any(ps, deadline)) return;
+        auto notice = std::make_shared<any_exit_notice>();
+        for (posix_process* p : ps) {
+            std::shared_ptr<exit_waiter> w;
+            {
+                std::lock_guard<std::mutex> lock(p->mutex_);
+                if (p->status_) return;
+                if (!p->waiter_) p->waiter_ = exit_waiter::start(p->pid_);
+                w = p->waiter_;
+            }
+            if (!w) {  // no thread could be started: short sleeps, the only way left
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                return;
+            }
+            w->also_tell(notice);
+        }
+        std::unique_lock<std::mutex> lock(notice->mutex);
+        if (deadline == nullptr)
+            notice->cv.wait(lock, [&] { return notice->set_; });
+        else
+            notice->cv.wait_until(lock, *deadline, [&] { return notice->set_; });
+    }
+
     // --- stopping ----------------------------------------------------------------------------
     /// Sends `sig` to the child, or to its whole group. False if it has already been reaped.
     /// A polite stop also sends SIGCONT, so that a stopped child can act on it.
     bool send(int sig) noexcept {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (status_) return false;
-        if (!group_ && pidfd_) {
-            // The pidfd names this process even if its pid was reused (with SIGCHLD ignored the
-            // kernel reaps it behind our back): gone means gone, never somebody else.
-            const int r = pidfd_signal(pidfd_.get(), sig);
-            if (r == 1 && sig == SIGTERM) pidfd_signal(pidfd_.get(), SIGCONT);
-            if (r >= 0) return r == 1;
-        }
-        // Beyond the pidfd budget: a pid that names a process started at another time is not
-        // this child (reaped behind liftoff's back, the pid reused).
-        if (start_time_ != 0 && process_start_time(pid_) != start_time_) return false;
-        const pid_t target = group_ ? -pid_ : pid_;
-        bool sent = ::kill(target, sig) == 0 || (group_ && ::kill(pid_, sig) == 0);
-        if (sent && sig == SIGTERM) ::kill(target, SIGCONT);
-        return sent;
+        return !deliver_locked(sig, sig == SIGTERM);
     }
+
+    // --- signals the user sends (child::signal, interrupt, suspend, resume) --------------------
+    /// Sends `sig` as it is (nothing after it) to the child, or to its group with
+    /// new_process_group(). std::errc::no_such_process once it has been reaped, or when it is
+    /// gone (reaped behind liftoff's back: its pid may name another process now, which gets
+    /// nothing); std::errc::invalid_argument for a number that is not a signal here.
+    std::error_code signal(int sig) noexcept {
+        if (sig < 1 || sig >= NSIG) return make_error_code(errc::invalid_argument);
+        std::lock_guard<std::mutex> lock(mutex_);
+        return deliver_locked(sig, false);
+    }
+    std::error_code interrupt() noexcept { return signal(SIGINT); }
+    std::error_code suspend() noexcept { return signal(SIGSTOP); }
+    std::error_code resume() noexcept { return signal(SIGCONT); }
+    /// What trace_event::signal says for interrupt(), suspend() and resume().
+    static constexpr int interrupt_code = SIGINT;
+    static constexpr int suspend_code = SIGSTOP;
+    static constexpr int resume_code = SIGCONT;
+
     static constexpr int polite_signal = SIGTERM;
     static constexpr int kill_signal = SIGKILL;
 
@@ -271,6 +308,125 @@ public:
     }
 
 private:
+    /// Milliseconds for poll() until `deadline` (-1: none), at least 1 so a wait never spins.
+    static int poll_ms(const std::chrono::steady_clock::time_point* deadline) noexcept {
+        if (deadline == nullptr) return -1;
+        const auto left =
+            std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now()).count();
+        return static_cast<int>(left > 0x7fffffff ? 0x7fffffff : (left < 1 ? 1 : left));
+    }
+
+    /// wait_any() on Linux: one poll() over every child's pidfd. False (having waited for
+    /// nothing) where some child can have none.
+    static bool poll_pidfds(const std::vector<posix_process*>& ps,
+                            const std::chrono::steady_clock::time_point* deadline) {
+#if defined(__linux__)
+        std::vector<pollfd> fds;
+        std::vector<unique_fd> own;
+        fds.reserve(ps.size());
+        for (posix_process* p : ps) {
+            int fd = p->pidfd_.get();
+            if (fd < 0) {
+                unique_fd o = p->open_own_pidfd();
+                if (!o) {
+                    if (errno == ESRCH) return true;  // gone: the caller looks
+                    return false;
+                }
+                // Read after the open: a pid given to another process comes with another start time.
+                if (p->start_time_ != 0 && process_start_time(p->pid_) != p->start_time_) return true;
+                fd = o.get();
+                own.push_back(std::move(o));
+            }
+            fds.push_back(pollfd{fd, POLLIN, 0});
+        }
+        ::poll(fds.data(), static_cast<nfds_t>(fds.size()), poll_ms(deadline));  // EINTR: the caller looks again
+        return true;
+#else
+        (void)ps;
+        (void)deadline;
+        return false;
+#endif  // __linux__
+    }
+
+    /// wait_any() on macOS and the BSDs: one kqueue with an EVFILT_PROC for each child. False
+    /// (having waited for nothing) where there is no kqueue or one could not be made.
+    static bool kqueue_any(const std::vector<posix_process*>& ps,
+                           const std::chrono::steady_clock::time_point* deadline) {
+#if LIFTOFF_DETAIL_KQUEUE
+        unique_fd kq(::kqueue());
+        if (!kq) return false;
+        for (posix_process* p : ps) {
+            if (const int err = kqueue_watch_exit(kq.get(), p->pid_)) return err == ESRCH;  // exited: look
+            // An exit before the registration gives no event: look again now.
+            if (pid_look(p->pid_) != child_state_seen::running) return true;
+        }
+        struct kevent got;
+        if (deadline == nullptr) {
+            ::kevent(kq.get(), nullptr, 0, &got, 1, nullptr);
+        } else {
+            const timespec ts = timespec_until(*deadline);
+            ::kevent(kq.get(), nullptr, 0, &got, 1, &ts);
+        }
+        return true;
+#else
+        (void)ps;
+        (void)deadline;
+        return false;
+#endif  // LIFTOFF_DETAIL_KQUEUE
+    }
+
+    /// Under mutex_ (so the child cannot be reaped meanwhile): the one way a signal reaches the
+    /// child. Never by a pid that may have been given to another process: through the pidfd
+    /// where the child keeps one; beyond the pidfd budget, through a pidfd opened for this call
+    /// and checked by the child's start time; elsewhere (macOS, the BSDs) only while waitid()
+    /// still calls the pid our child. `then_cont`: SIGCONT after it (the polite stop).
+    std::error_code deliver_locked(int sig, bool then_cont) noexcept {
+        const auto gone = std::make_error_code(std::errc::no_such_process);
+        if (status_ || pid_ <= 0) return gone;
+        unique_fd own;  // beyond the budget (Linux): a pidfd for this call only
+        int fd = pidfd_.get();
+        if (!pidfd_ && start_time_ != 0) {
+            own = open_own_pidfd();
+            if (!own && errno == ESRCH) return gone;
+            if (own && process_start_time(pid_) != start_time_) return gone;  // read after the open: its own
+            fd = own.get();
+        }
+        if (fd >= 0 && !group_) {
+            // The pidfd names this process even if its pid was reused (with SIGCHLD ignored the
+            // kernel reaps it behind our back): gone means gone, never somebody else.
+            const int r = pidfd_signal(fd, sig);
+            if (r == 1 && then_cont) pidfd_signal(fd, SIGCONT);
+            if (r >= 0) return r == 1 ? std::error_code() : gone;
+        } else if (fd >= 0) {
+            // A group is signalled by its id, which cannot be reused while its leader is unreaped:
+            // the pidfd says whether it still is.
+            child_state_seen seen = child_state_seen::running;
+            if (pidfd_look(fd, false, seen, nullptr) && seen == child_state_seen::gone) return gone;
+        } else if (start_time_ != 0) {
+            // No pidfd at all (a kernel before 5.3): a pid naming a process started at another time
+            // is not this child.
+            if (process_start_time(pid_) != start_time_) return gone;
+        } else if (pid_look(pid_) == child_state_seen::gone) {
+            return gone;  // not our child any more: reaped by someone else, the pid maybe reused
+        }
+        const pid_t target = group_ ? -pid_ : pid_;
+        if (::kill(target, sig) == 0 || (group_ && ::kill(pid_, sig) == 0)) {
+            if (then_cont) ::kill(target, SIGCONT);
+            return {};
+        }
+        return errno == ESRCH ? gone : std::error_code(errno, std::generic_category());
+    }
+
+    /// Linux: a pidfd for the child's pid (pidfd_open, Linux 5.3), or an empty one with errno set.
+    unique_fd open_own_pidfd() const noexcept {
+#if defined(__linux__) && defined(SYS_pidfd_open)
+        return unique_fd(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
+#else
+        errno = ENOSYS;
+        return unique_fd();
+#endif
+    }
+
     /// 1: sent; 0: the process has gone; -1: pidfd_send_signal cannot be used here.
     static int pidfd_signal(int pidfd, int sig) noexcept {
 #if defined(__linux__) && defined(SYS_pidfd_send_signal)
@@ -282,6 +438,19 @@ private:
         return -1;
 #endif
     }
+
+    /// Where neither a pidfd nor a kqueue can watch several children: what their exit_waiter
+    /// threads tell wait_any().
+    struct any_exit_notice {
+        std::mutex mutex;
+        std::condition_variable cv;
+        bool set_ = false;
+        void set() {
+            std::lock_guard<std::mutex> lock(mutex);
+            set_ = true;
+            cv.notify_all();
+        }
+    };
 
     /// Without a pidfd, a timed wait needs something to block in waitid(WNOWAIT) for it.
     /// Shared with its thread, which may outlive the process object (after release()).
@@ -295,8 +464,19 @@ private:
                 std::lock_guard<std::mutex> lock(w->mutex_);
                 w->exited_ = true;
                 w->cv_.notify_all();
+                for (auto& weak : w->also_)
+                    if (auto n = weak.lock()) n->set();
             });
             return err == 0 ? w : nullptr;
+        }
+        /// wait_any(): `n` is told too when the child exits (at once if it has).
+        void also_tell(const std::shared_ptr<any_exit_notice>& n) {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (exited_) {
+                n->set();
+                return;
+            }
+            also_.push_back(n);
         }
         bool wait_until(std::chrono::steady_clock::time_point deadline) {
             std::unique_lock<std::mutex> lock(mutex_);
@@ -307,6 +487,7 @@ private:
         std::mutex mutex_;
         std::condition_variable cv_;
         bool exited_ = false;
+        std::vector<std::weak_ptr<any_exit_notice>> also_;
     };
 
     /// A writer's wait for room in the stdin pipe; false when close_stdin() asked it to stop.

@@ -6,12 +6,15 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstring>  // memcpy
 #include <mutex>
 #include <optional>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "../../detail/clock.hpp"
+#include "../../error.hpp"
 #include "../../exit_status.hpp"
 #include "drain.hpp"
 #include "win32.hpp"
@@ -98,6 +101,74 @@ public:
         return delivered;
     }
 
+    // --- signals the user sends (child::signal, interrupt, suspend, resume) --------------------
+    /// What trace_event::signal says for interrupt(), suspend() and resume(): the Linux numbers
+    /// of SIGINT, SIGSTOP and SIGCONT, standing for them.
+    static constexpr int interrupt_code = 2;
+    static constexpr int suspend_code = 19;
+    static constexpr int resume_code = 18;
+
+    /// Windows has no signals to send by number.
+    std::error_code signal(int) noexcept { return make_error_code(errc::unsupported); }
+
+    /// CTRL_C_EVENT to the child's console process group, which it has only with
+    /// new_process_group() (else it shares this process's group, and the event would reach this
+    /// process too: errc::unsupported). Windows starts such a group with CTRL+C ignored: only a
+    /// child that turns it back on (SetConsoleCtrlHandler(NULL, FALSE)) sees it.
+    std::error_code interrupt() noexcept {
+        if (known() || !process_) return std::make_error_code(std::errc::no_such_process);
+        if (!group_) return make_error_code(errc::unsupported);
+        if (::GenerateConsoleCtrlEvent(CTRL_C_EVENT, pid_)) return {};
+        return {static_cast<int>(::GetLastError()), std::system_category()};
+    }
+    /// Suspends every thread of the child (NtSuspendProcess), as a debugger does; resume()
+    /// undoes one suspend() (they count, as SuspendThread does).
+    std::error_code suspend() noexcept { return suspend_or_resume("NtSuspendProcess"); }
+    std::error_code resume() noexcept { return suspend_or_resume("NtResumeProcess"); }
+
+    /// wait_any(): blocks until one of `ps` may have ended or `deadline` (if any) passes: one
+    /// WaitForMultipleObjects over their handles (64 at most at once), or for more, a thread pool
+    /// wait on each, all setting one event. Never records a status (the caller looks at each).
+    static void await_any_exit(const std::vector<windows_process*>& ps,
+                               const std::chrono::steady_clock::time_point* deadline) noexcept {
+        DWORD ms = INFINITE;
+        if (deadline != nullptr) {
+            const auto left =
+                std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now()).count();
+            ms = static_cast<DWORD>(left > 0x7ffffffe ? 0x7ffffffe : (left < 1 ? 1 : left));
+        }
+        std::vector<HANDLE> hs;
+        hs.reserve(ps.size());
+        for (windows_process* p : ps) {
+            if (!p->process_) return;  // nothing to wait on: the caller looks
+            hs.push_back(p->process_.get());
+        }
+        if (hs.size() <= MAXIMUM_WAIT_OBJECTS) {
+            ::WaitForMultipleObjects(static_cast<DWORD>(hs.size()), hs.data(), FALSE, ms);
+            return;
+        }
+        unique_handle any(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
+        if (!any) {  // nothing to gather them on: the first 64, then look again
+            ::WaitForMultipleObjects(MAXIMUM_WAIT_OBJECTS, hs.data(), FALSE, ms < 50 ? ms : 50);
+            return;
+        }
+        std::vector<HANDLE> waits;
+        waits.reserve(hs.size());
+        for (HANDLE h : hs) {
+            HANDLE w = nullptr;
+            if (!::RegisterWaitForSingleObject(&w, h, &windows_process::set_event, any.get(), INFINITE,
+                                               WT_EXECUTEONLYONCE))
+                break;
+            waits.push_back(w);
+        }
+        if (waits.size() == hs.size())
+            ::WaitForSingleObject(any.get(), ms);
+        else  // the thread pool refused: the first 64, for a short while, then look again
+            ::WaitForMultipleObjects(MAXIMUM_WAIT_OBJECTS, hs.data(), FALSE, ms < 50 ? ms : 50);
+        for (HANDLE w : waits)
+            ::UnregisterWaitEx(w, INVALID_HANDLE_VALUE);  // waits for a callback under way: `any` outlives it
+    }
+
     /// After the polite stop: true when the child exited within `limit`. When nothing could be
     /// delivered there is nothing to wait for, so the kill follows at once.
     bool exited_unreaped(std::chrono::nanoseconds limit) noexcept {
@@ -180,6 +251,29 @@ private:
         else
             record(exit_status{});
         return r == WAIT_OBJECT_0;
+    }
+
+    static VOID CALLBACK set_event(PVOID event, BOOLEAN) noexcept { ::SetEvent(static_cast<HANDLE>(event)); }
+
+    /// A function of ntdll, by name (these have no import library in every toolchain).
+    template <class F>
+    static F ntdll_function(const char* name) noexcept {
+        HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
+        FARPROC f = ntdll != nullptr ? ::GetProcAddress(ntdll, name) : nullptr;
+        F out = nullptr;
+        static_assert(sizeof out == sizeof f, "a function pointer");
+        if (f != nullptr) std::memcpy(&out, &f, sizeof out);  // FARPROC to its real type, without a cast warning
+        return out;
+    }
+
+    std::error_code suspend_or_resume(const char* name) noexcept {
+        if (known() || !process_) return std::make_error_code(std::errc::no_such_process);
+        const auto call = ntdll_function<LONG(NTAPI*)(HANDLE)>(name);
+        if (call == nullptr) return make_error_code(errc::unsupported);
+        const LONG status = call(process_.get());
+        if (status >= 0) return {};
+        const auto to_dos = ntdll_function<ULONG(NTAPI*)(LONG)>("RtlNtStatusToDosError");
+        return {static_cast<int>(to_dos != nullptr ? to_dos(status) : ERROR_GEN_FAILURE), std::system_category()};
     }
 
     void record(exit_status s) noexcept {
