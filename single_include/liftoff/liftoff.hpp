@@ -4804,6 +4804,7 @@ using native_opener = windows_shell_opener;
 // liftoff/platform/posix/fd.hpp: owned descriptors, EINTR retries, close-on-exec pipes.
 
 #include <cerrno>    // errno, EINTR
+#include <cstdint>   // a wake channel's count
 #include <fcntl.h>   // fcntl, O_CLOEXEC
 #include <unistd.h>  // close, pipe
 
@@ -5055,6 +5056,19 @@ inline int make_pipe(unique_fd& read_end, unique_fd& write_end) noexcept {
     read_end.reset(fds[0]);
     write_end.reset(fds[1]);
     return 0;
+}
+
+/// Signals a wake channel: an eventfd on Linux, a pipe's write end elsewhere. A full one is
+/// already signalled.
+inline void signal_wake_channel(int fd) noexcept {
+#if defined(__linux__)
+    const std::uint64_t one = 1;
+    const ssize_t r = ::write(fd, &one, sizeof one);
+#else
+    const char one = 1;
+    const ssize_t r = ::write(fd, &one, 1);
+#endif  // __linux__
+    (void)r;
 }
 
 inline void set_nonblocking(int fd) noexcept {
@@ -5784,13 +5798,10 @@ public:
     /// Wakes a thread blocked in wait() (it sees wake_key).
     void wake() noexcept {
 #if defined(__linux__)
-        const std::uint64_t one = 1;
-        const ssize_t r = ::write(wake_.get(), &one, sizeof one);
+        signal_wake_channel(wake_.get());
 #else
-        const char one = 1;
-        const ssize_t r = ::write(wake_write_.get(), &one, 1);
-#endif            // __linux__
-        (void)r;  // already signalled is signalled
+        signal_wake_channel(wake_write_.get());
+#endif  // __linux__
     }
     void clear_wake() noexcept {
         char scratch[64];
@@ -7418,13 +7429,10 @@ private:
     /// Under stdin_lock_.
     void wake_stdin_writer() noexcept {
 #if defined(__linux__)
-        const std::uint64_t one = 1;
-        const ssize_t r = ::write(stdin_wake_.get(), &one, sizeof one);
+        signal_wake_channel(stdin_wake_.get());
 #else
-        const char one = 1;
-        const ssize_t r = ::write(stdin_wake_write_.get(), &one, 1);
-#endif            // __linux__
-        (void)r;  // already signalled is signalled
+        signal_wake_channel(stdin_wake_write_.get());
+#endif  // __linux__
     }
 
     /// Linux, a child beyond the pidfd budget: a wait opens a pidfd for itself

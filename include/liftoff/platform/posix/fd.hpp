@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cerrno>    // errno, EINTR
+#include <cstdint>   // a wake channel's count
 #include <fcntl.h>   // fcntl, O_CLOEXEC
 #include <unistd.h>  // close, pipe
 
@@ -73,6 +74,19 @@ inline int make_pipe(unique_fd& read_end, unique_fd& write_end) noexcept {
     read_end.reset(fds[0]);
     write_end.reset(fds[1]);
     return 0;
+}
+
+/// Signals a wake channel: an eventfd on Linux, a pipe's write end elsewhere. A full one is
+/// already signalled.
+inline void signal_wake_channel(int fd) noexcept {
+#if defined(__linux__)
+    const std::uint64_t one = 1;
+    const ssize_t r = ::write(fd, &one, sizeof one);
+#else
+    const char one = 1;
+    const ssize_t r = ::write(fd, &one, 1);
+#endif  // __linux__
+    (void)r;
 }
 
 inline void set_nonblocking(int fd) noexcept {

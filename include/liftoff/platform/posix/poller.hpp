@@ -116,13 +116,10 @@ public:
     /// Wakes a thread blocked in wait() (it sees wake_key).
     void wake() noexcept {
 #if defined(__linux__)
-        const std::uint64_t one = 1;
-        const ssize_t r = ::write(wake_.get(), &one, sizeof one);
+        signal_wake_channel(wake_.get());
 #else
-        const char one = 1;
-        const ssize_t r = ::write(wake_write_.get(), &one, 1);
-#endif            // __linux__
-        (void)r;  // already signalled is signalled
+        signal_wake_channel(wake_write_.get());
+#endif  // __linux__
     }
     void clear_wake() noexcept {
         char scratch[64];

@@ -515,13 +515,10 @@ private:
     /// Under stdin_lock_.
     void wake_stdin_writer() noexcept {
 #if defined(__linux__)
-        const std::uint64_t one = 1;
-        const ssize_t r = ::write(stdin_wake_.get(), &one, sizeof one);
+        signal_wake_channel(stdin_wake_.get());
 #else
-        const char one = 1;
-        const ssize_t r = ::write(stdin_wake_write_.get(), &one, 1);
-#endif            // __linux__
-        (void)r;  // already signalled is signalled
+        signal_wake_channel(stdin_wake_write_.get());
+#endif  // __linux__
     }
 
     /// Linux, a child beyond the pidfd budget: a wait opens a pidfd for itself
