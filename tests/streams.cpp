@@ -324,6 +324,9 @@ TEST_CASE("io::pipe: a write blocked on a full pipe when the child exits is an e
 // Review of the event loop (branch review): cases that failed at 9aca3ed.
 using namespace std::chrono_literals;
 
+// The POSIX event loop's own cases (bugs a review found in it). Windows' I/O port has its own
+// in tests/windows.cpp.
+#if !defined(_WIN32)
 TEST_CASE("run() feeding io::text to a child that exits without reading it: no SIGPIPE on the caller's thread") {
     // run() serves the streams on the calling thread, where SIGPIPE is neither blocked nor ignored.
     for (int i = 0; i < 5; ++i) {
@@ -408,3 +411,4 @@ TEST_CASE("a callback that owns another child: letting go of both never stops th
         REQUIRE(a.wait().success());
     }
 }
+#endif  // !_WIN32
