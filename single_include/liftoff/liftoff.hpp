@@ -1442,6 +1442,15 @@ std::chrono::steady_clock::time_point deadline_after(std::chrono::duration<Rep, 
     return deadline_after(std::chrono::steady_clock::now(), d);
 }
 
+/// Milliseconds for poll() and epoll_wait() until `deadline` (nullptr: -1, no limit), rounded up
+/// and at least 1, so a wait that wakes just before its deadline never spins.
+inline int poll_timeout_ms(const std::chrono::steady_clock::time_point* deadline) noexcept {
+    if (deadline == nullptr) return -1;
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now()).count();
+    return static_cast<int>(left > 0x7fffffff ? 0x7fffffff : (left < 1 ? 1 : left));
+}
+
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
@@ -5631,11 +5640,16 @@ inline child_state_seen reap_child(pid_t pid, int pidfd, exit_status* status,
 }
 
 #if LIFTOFF_DETAIL_KQUEUE
-/// One EV_ADD on `kq`: 0 or the errno value kevent() gave.
-inline int kqueue_add(int kq, uintptr_t ident, short filter, unsigned short flags, unsigned fflags) noexcept {
+/// One change on `kq`, carrying `key` as its udata: 0 or the errno value kevent() gave.
+inline int kqueue_change(int kq, uintptr_t ident, short filter, unsigned short flags, unsigned fflags,
+                         std::uint64_t key = 0) noexcept {
     struct kevent change;
-    EV_SET(&change, ident, filter, EV_ADD | flags, fflags, 0, nullptr);
+    EV_SET(&change, ident, filter, flags, fflags, 0, reinterpret_cast<void*>(static_cast<uintptr_t>(key)));
     return retry_eintr([&] { return ::kevent(kq, &change, 1, nullptr, 0, nullptr); }) == 0 ? 0 : errno;
+}
+/// One EV_ADD on `kq`.
+inline int kqueue_add(int kq, uintptr_t ident, short filter, unsigned short flags, unsigned fflags) noexcept {
+    return kqueue_change(kq, ident, filter, EV_ADD | flags, fflags);
 }
 
 /// Registers `pid` for one NOTE_EXIT on `kq`: 0, ESRCH if it has already exited (a zombie, or
@@ -5738,7 +5752,7 @@ public:
         if (const int e = make_pipe(r, w)) return e;
         set_nonblocking(r.get());
         set_nonblocking(w.get());
-        if (const int e = change(set.get(), r.get(), EVFILT_READ, EV_ADD, 0, wake_key)) return e;
+        if (const int e = kqueue_change(set.get(), r.get(), EVFILT_READ, EV_ADD, 0, wake_key)) return e;
         set_ = std::move(set);
         wake_ = std::move(r);
         wake_write_ = std::move(w);
@@ -5764,7 +5778,7 @@ public:
         return add(pidfd, false, key);
 #else
         (void)pidfd;
-        return change(set_.get(), static_cast<uintptr_t>(pid), EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, key);
+        return kqueue_change(set_.get(), static_cast<uintptr_t>(pid), EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, key);
 #endif  // __linux__
     }
     void unwatch_exit(pid_t pid, int pidfd) noexcept {
@@ -5773,7 +5787,7 @@ public:
         if (pidfd >= 0) remove(pidfd, false);
 #else
         (void)pidfd;
-        change(set_.get(), static_cast<uintptr_t>(pid), EVFILT_PROC, EV_DELETE, 0, 0);
+        kqueue_change(set_.get(), static_cast<uintptr_t>(pid), EVFILT_PROC, EV_DELETE, 0, 0);
 #endif  // __linux__
     }
 
@@ -5830,17 +5844,11 @@ private:
                                      : what == enable_op  ? EV_ENABLE
                                      : what == disable_op ? EV_DISABLE
                                                           : EV_DELETE;
-        return change(set_.get(), static_cast<uintptr_t>(fd), write ? EVFILT_WRITE : EVFILT_READ, flags, 0, key);
+        return kqueue_change(set_.get(), static_cast<uintptr_t>(fd), write ? EVFILT_WRITE : EVFILT_READ, flags, 0, key);
 #endif  // __linux__
     }
 
 #if !defined(__linux__)
-    static int change(int kq, uintptr_t ident, short filter, unsigned short flags, unsigned fflags,
-                      std::uint64_t key) noexcept {
-        struct kevent c;
-        EV_SET(&c, ident, filter, flags, fflags, 0, reinterpret_cast<void*>(static_cast<uintptr_t>(key)));
-        return retry_eintr([&] { return ::kevent(kq, &c, 1, nullptr, 0, nullptr); }) == 0 ? 0 : errno;
-    }
     unique_fd wake_write_;
 #endif  // !__linux__
     unique_fd set_;
@@ -6167,8 +6175,8 @@ public:
     virtual ~loop_client() = default;
     /// Its descriptor `which` (0..2, the low bits of the key it registered) is ready.
     virtual void on_ready(unsigned which) = 0;
-    /// The deadline it asked for has passed. False if it cannot act now (asked again soon).
-    virtual bool on_deadline() = 0;
+    /// The deadline it asked for has passed.
+    virtual void on_deadline() = 0;
 };
 
 class event_loop {
@@ -6299,16 +6307,6 @@ public:
     std::size_t pending() {
         std::lock_guard<std::mutex> lock(mutex_);
         return released_.size();
-    }
-    /// Clients (children's streams, pipes being read and dropped) still served.
-    std::size_t clients() {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return clients_.size();
-    }
-    /// Threads the loop runs now.
-    std::size_t threads() {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return threads_;
     }
     /// How many times a thread has come back from the poller (a loop that spins shows here).
     std::size_t rounds() const noexcept { return rounds_.load(std::memory_order_relaxed); }
@@ -6465,9 +6463,7 @@ private:
         for (const auto& d : deadlines_)
             next = std::min(next, d.first);
         if (unwatched_ > 0) next = std::min(next, next_look_);
-        if (next == clock::time_point::max()) return -1;
-        const auto left = std::chrono::ceil<std::chrono::milliseconds>(next - clock::now()).count();
-        return static_cast<int>(std::min<long long>(std::max<long long>(left, 0), 0x7fffffff));
+        return next == clock::time_point::max() ? -1 : poll_timeout_ms(&next);
     }
 
     void run_deadlines() {
@@ -6498,7 +6494,7 @@ private:
                 if (it == clients_.end()) continue;
                 c = it->second;
             }
-            if (!c->on_deadline()) call_at(id, clock::now() + std::chrono::milliseconds(5));
+            c->on_deadline();
         }
     }
 
@@ -6594,7 +6590,6 @@ public:
             finish_if_done();  // run() after a timeout: streams that ended on its thread are done
         return err;
     }
-    bool started() const noexcept { return loop_ != nullptr; }
     /// True while this thread runs one of this drain's io::lines callbacks.
     bool on_own_thread() const noexcept { return mark_.here(); }
 
@@ -6726,17 +6721,16 @@ public:
         finish_if_done();
     }
 
-    bool on_deadline() override {
+    void on_deadline() override {
         std::unique_lock<std::mutex> lock(dispatch_);
-        if (stopped_ || done_) return true;
+        if (stopped_ || done_) return;
         if (in_callback_) {
             // The callback's thread cuts when the callback returns (read_into_callbacks): no
             // need to ask the loop again and again while a callback blocks.
             deadline_due_ = true;
-            return true;
+            return;
         }
         cut_all(lock);
-        return true;
     }
 
 private:
@@ -6758,20 +6752,14 @@ private:
             lines = lines || (s < 2 && !finished_[s] && sinks_[s].kind() == output_sink::mode::lines);
         }
         fds_[stdin_index].reset();
-        if (lines) {
-            in_callback_ = true;
-            lock.unlock();
-            if (loop_) loop_->hand_off();
-            mark_.claim();
+        auto finish_sinks = [&] {
             for (unsigned s = 0; s < 2; ++s)
                 if (!finished_[s]) sinks_[s].finish(cut_[s], lock_);
-            mark_.release();
-            lock.lock();
-            in_callback_ = false;
-        } else {
-            for (unsigned s = 0; s < 2; ++s)
-                if (!finished_[s]) sinks_[s].finish(cut_[s], lock_);
-        }
+        };
+        if (lines)
+            run_callbacks(lock, finish_sinks);
+        else
+            finish_sinks();
         finished_[0] = finished_[1] = true;
         if (loop_)
             finish_if_done();
@@ -6801,15 +6789,9 @@ private:
             } else if (n == 0) {
                 return false;  // every stream has ended
             }
-            int ms = -1;
-            if (deadline != nullptr) {
-                const auto left =
-                    std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now()).count();
-                if (left <= 0) return false;
-                ms = static_cast<int>(left > 0x7fffffff ? 0x7fffffff : left);
-            }
+            if (deadline != nullptr && std::chrono::steady_clock::now() >= *deadline) return false;
             lock.unlock();
-            const int ready = ::poll(fds, n, ms);
+            const int ready = ::poll(fds, n, poll_timeout_ms(deadline));
             lock.lock();
             if (ready < 0 && errno != EINTR) return false;
             for (nfds_t i = 0; ready > 0 && i < n && !stopped_; ++i) {
@@ -6826,6 +6808,22 @@ private:
                 }
             }
         }
+    }
+
+    /// Runs `user_code` (io::lines callbacks) without dispatch_ held, marked as this drain's
+    /// (on_own_thread()), after a loop thread has handed the poller on: a slow callback then
+    /// holds up this child alone, and no other thread serves this child's lines meanwhile.
+    template <class F>
+    void run_callbacks(std::unique_lock<std::mutex>& lock, F&& user_code) {
+        in_callback_ = true;
+        lock.unlock();
+        if (loop_) loop_->hand_off();
+        mark_.claim();
+        user_code();
+        mark_.release();
+        lock.lock();
+        in_callback_ = false;
+        changed_.notify_all();
     }
 
     void unregister(unsigned s) noexcept {
@@ -6878,19 +6876,13 @@ private:
         const bool ended = got == 0 || (got < 0 && errno != EAGAIN);
         if (ended) end_stream(s);
         if (got > 0 || ended) {
-            in_callback_ = true;
-            lock.unlock();
-            loop_->hand_off();
-            mark_.claim();
-            if (got > 0)
-                sinks_[s].feed(buf, static_cast<std::size_t>(got), lock_);
-            else
-                sinks_[s].finish(false, lock_);
-            mark_.release();
-            lock.lock();
-            in_callback_ = false;
+            run_callbacks(lock, [&] {
+                if (got > 0)
+                    sinks_[s].feed(buf, static_cast<std::size_t>(got), lock_);
+                else
+                    sinks_[s].finish(false, lock_);
+            });
             if (ended) finished_[s] = true;
-            changed_.notify_all();
             if (stopped_) return;  // the callback released its own child: the streams are gone
             if (deadline_due_) {   // the grace ended while the callback ran
                 deadline_due_ = false;
@@ -7222,14 +7214,6 @@ public:
     }
 
 private:
-    /// Milliseconds for poll() until `deadline` (-1: none), at least 1 so a wait never spins.
-    static int poll_ms(const std::chrono::steady_clock::time_point* deadline) noexcept {
-        if (deadline == nullptr) return -1;
-        const auto left =
-            std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now()).count();
-        return static_cast<int>(left > 0x7fffffff ? 0x7fffffff : (left < 1 ? 1 : left));
-    }
-
     /// wait_any() on Linux: one poll() over every child's pidfd. False (having waited for
     /// nothing) where some child can have none.
     static bool poll_pidfds(const std::vector<posix_process*>& ps,
@@ -7241,19 +7225,17 @@ private:
         for (posix_process* p : ps) {
             int fd = p->pidfd_.get();
             if (fd < 0) {
-                unique_fd o = p->open_own_pidfd();
-                if (!o) {
-                    if (errno == ESRCH) return true;  // gone: the caller looks
-                    return false;
-                }
-                // Read after the open: a pid given to another process comes with another start time.
-                if (p->start_time_ != 0 && process_start_time(p->pid_) != p->start_time_) return true;
+                bool gone = false;
+                unique_fd o = p->open_checked_pidfd(gone);
+                if (gone) return true;  // the caller looks
+                if (!o) return false;
                 fd = o.get();
                 own.push_back(std::move(o));
             }
             fds.push_back(pollfd{fd, POLLIN, 0});
         }
-        ::poll(fds.data(), static_cast<nfds_t>(fds.size()), poll_ms(deadline));  // EINTR: the caller looks again
+        ::poll(fds.data(), static_cast<nfds_t>(fds.size()),
+               poll_timeout_ms(deadline));  // EINTR: the caller looks again
         return true;
 #else
         (void)ps;
@@ -7300,9 +7282,9 @@ private:
         unique_fd own;  // beyond the budget (Linux): a pidfd for this call only
         int fd = pidfd_.get();
         if (!pidfd_ && start_time_ != 0) {
-            own = open_own_pidfd();
-            if (!own && errno == ESRCH) return gone;
-            if (own && process_start_time(pid_) != start_time_) return gone;  // read after the open: its own
+            bool not_ours = false;
+            own = open_checked_pidfd(not_ours);
+            if (not_ours) return gone;
             fd = own.get();
         }
         if (fd >= 0 && !group_) {
@@ -7332,13 +7314,23 @@ private:
     }
 
     /// Linux: a pidfd for the child's pid (pidfd_open, Linux 5.3), or an empty one with errno set.
-    unique_fd open_own_pidfd() const noexcept {
+    /// Beyond the pidfd budget (Linux): a pidfd for one call, opened by pid and checked by the
+    /// start time, read after the open (a pid given to another process comes with another start
+    /// time). `gone`: the child is not ours any more. Empty and not gone: no pidfd_open here.
+    unique_fd open_checked_pidfd(bool& gone) const noexcept {
+        gone = false;
 #if defined(__linux__) && defined(SYS_pidfd_open)
-        return unique_fd(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
+        unique_fd fd(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
+        if (!fd) {
+            gone = errno == ESRCH;
+        } else if (start_time_ != 0 && process_start_time(pid_) != start_time_) {
+            gone = true;
+            fd.reset();
+        }
+        return fd;
 #else
-        errno = ENOSYS;
         return unique_fd();
-#endif
+#endif  // __linux__ && SYS_pidfd_open
     }
 
     /// 1: sent; 0: the process has gone; -1: pidfd_send_signal cannot be used here.
@@ -7440,23 +7432,13 @@ private:
     /// it after. 0: waited (look again); 1: the child is not ours any more (reaped behind
     /// liftoff's back); -1: not here (the caller waits another way).
     int await_with_own_pidfd(const std::chrono::steady_clock::time_point* deadline) noexcept {
-#if defined(__linux__) && defined(SYS_pidfd_open)
-        unique_fd fd(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
-        if (!fd) return errno == ESRCH ? 1 : -1;
-        if (start_time_ != 0 && process_start_time(pid_) != start_time_) return 1;
-        int ms = -1;
-        if (deadline != nullptr) {
-            const auto left =
-                std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now()).count();
-            ms = static_cast<int>(left > 0x7fffffff ? 0x7fffffff : (left < 1 ? 1 : left));
-        }
+        bool gone = false;
+        const unique_fd fd = open_checked_pidfd(gone);
+        if (gone) return 1;
+        if (!fd) return -1;
         pollfd p{fd.get(), POLLIN, 0};
-        ::poll(&p, 1, ms);
+        ::poll(&p, 1, poll_timeout_ms(deadline));
         return 0;
-#else
-        (void)deadline;
-        return -1;
-#endif  // __linux__ && SYS_pidfd_open
     }
 
     /// Blocks until the child has exited or `deadline` (if any) passes; never reaps. True if it
@@ -7484,15 +7466,8 @@ private:
                 // safe on any thread.
                 if (seen != child_state_seen::running) return true;
                 if (deadline != nullptr && std::chrono::steady_clock::now() >= *deadline) return false;
-                int ms = -1;
-                if (deadline != nullptr) {
-                    const auto left =
-                        std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now())
-                            .count();
-                    ms = static_cast<int>(left > 0x7fffffff ? 0x7fffffff : (left < 1 ? 1 : left));
-                }
                 pollfd p{pidfd_.get(), POLLIN, 0};
-                ::poll(&p, 1, ms);
+                ::poll(&p, 1, poll_timeout_ms(deadline));
                 continue;
             }
             // By pid (no pidfd, or a kernel before 5.4): another reaper in this process could

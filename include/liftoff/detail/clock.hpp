@@ -27,6 +27,15 @@ std::chrono::steady_clock::time_point deadline_after(std::chrono::duration<Rep, 
     return deadline_after(std::chrono::steady_clock::now(), d);
 }
 
+/// Milliseconds for poll() and epoll_wait() until `deadline` (nullptr: -1, no limit), rounded up
+/// and at least 1, so a wait that wakes just before its deadline never spins.
+inline int poll_timeout_ms(const std::chrono::steady_clock::time_point* deadline) noexcept {
+    if (deadline == nullptr) return -1;
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now()).count();
+    return static_cast<int>(left > 0x7fffffff ? 0x7fffffff : (left < 1 ? 1 : left));
+}
+
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff

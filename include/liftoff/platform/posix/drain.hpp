@@ -71,7 +71,6 @@ public:
             finish_if_done();  // run() after a timeout: streams that ended on its thread are done
         return err;
     }
-    bool started() const noexcept { return loop_ != nullptr; }
     /// True while this thread runs one of this drain's io::lines callbacks.
     bool on_own_thread() const noexcept { return mark_.here(); }
 
@@ -203,17 +202,16 @@ public:
         finish_if_done();
     }
 
-    bool on_deadline() override {
+    void on_deadline() override {
         std::unique_lock<std::mutex> lock(dispatch_);
-        if (stopped_ || done_) return true;
+        if (stopped_ || done_) return;
         if (in_callback_) {
             // The callback's thread cuts when the callback returns (read_into_callbacks): no
             // need to ask the loop again and again while a callback blocks.
             deadline_due_ = true;
-            return true;
+            return;
         }
         cut_all(lock);
-        return true;
     }
 
 private:
@@ -235,20 +233,14 @@ private:
             lines = lines || (s < 2 && !finished_[s] && sinks_[s].kind() == output_sink::mode::lines);
         }
         fds_[stdin_index].reset();
-        if (lines) {
-            in_callback_ = true;
-            lock.unlock();
-            if (loop_) loop_->hand_off();
-            mark_.claim();
+        auto finish_sinks = [&] {
             for (unsigned s = 0; s < 2; ++s)
                 if (!finished_[s]) sinks_[s].finish(cut_[s], lock_);
-            mark_.release();
-            lock.lock();
-            in_callback_ = false;
-        } else {
-            for (unsigned s = 0; s < 2; ++s)
-                if (!finished_[s]) sinks_[s].finish(cut_[s], lock_);
-        }
+        };
+        if (lines)
+            run_callbacks(lock, finish_sinks);
+        else
+            finish_sinks();
         finished_[0] = finished_[1] = true;
         if (loop_)
             finish_if_done();
@@ -278,15 +270,9 @@ private:
             } else if (n == 0) {
                 return false;  // every stream has ended
             }
-            int ms = -1;
-            if (deadline != nullptr) {
-                const auto left =
-                    std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now()).count();
-                if (left <= 0) return false;
-                ms = static_cast<int>(left > 0x7fffffff ? 0x7fffffff : left);
-            }
+            if (deadline != nullptr && std::chrono::steady_clock::now() >= *deadline) return false;
             lock.unlock();
-            const int ready = ::poll(fds, n, ms);
+            const int ready = ::poll(fds, n, poll_timeout_ms(deadline));
             lock.lock();
             if (ready < 0 && errno != EINTR) return false;
             for (nfds_t i = 0; ready > 0 && i < n && !stopped_; ++i) {
@@ -303,6 +289,22 @@ private:
                 }
             }
         }
+    }
+
+    /// Runs `user_code` (io::lines callbacks) without dispatch_ held, marked as this drain's
+    /// (on_own_thread()), after a loop thread has handed the poller on: a slow callback then
+    /// holds up this child alone, and no other thread serves this child's lines meanwhile.
+    template <class F>
+    void run_callbacks(std::unique_lock<std::mutex>& lock, F&& user_code) {
+        in_callback_ = true;
+        lock.unlock();
+        if (loop_) loop_->hand_off();
+        mark_.claim();
+        user_code();
+        mark_.release();
+        lock.lock();
+        in_callback_ = false;
+        changed_.notify_all();
     }
 
     void unregister(unsigned s) noexcept {
@@ -355,19 +357,13 @@ private:
         const bool ended = got == 0 || (got < 0 && errno != EAGAIN);
         if (ended) end_stream(s);
         if (got > 0 || ended) {
-            in_callback_ = true;
-            lock.unlock();
-            loop_->hand_off();
-            mark_.claim();
-            if (got > 0)
-                sinks_[s].feed(buf, static_cast<std::size_t>(got), lock_);
-            else
-                sinks_[s].finish(false, lock_);
-            mark_.release();
-            lock.lock();
-            in_callback_ = false;
+            run_callbacks(lock, [&] {
+                if (got > 0)
+                    sinks_[s].feed(buf, static_cast<std::size_t>(got), lock_);
+                else
+                    sinks_[s].finish(false, lock_);
+            });
             if (ended) finished_[s] = true;
-            changed_.notify_all();
             if (stopped_) return;  // the callback released its own child: the streams are gone
             if (deadline_due_) {   // the grace ended while the callback ran
                 deadline_due_ = false;

@@ -34,6 +34,7 @@
 #include <utility>
 #include <vector>
 
+#include "../../detail/clock.hpp"
 #include "exit_watch.hpp"
 #include "fd.hpp"
 #include "poller.hpp"
@@ -49,8 +50,8 @@ public:
     virtual ~loop_client() = default;
     /// Its descriptor `which` (0..2, the low bits of the key it registered) is ready.
     virtual void on_ready(unsigned which) = 0;
-    /// The deadline it asked for has passed. False if it cannot act now (asked again soon).
-    virtual bool on_deadline() = 0;
+    /// The deadline it asked for has passed.
+    virtual void on_deadline() = 0;
 };
 
 class event_loop {
@@ -181,16 +182,6 @@ public:
     std::size_t pending() {
         std::lock_guard<std::mutex> lock(mutex_);
         return released_.size();
-    }
-    /// Clients (children's streams, pipes being read and dropped) still served.
-    std::size_t clients() {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return clients_.size();
-    }
-    /// Threads the loop runs now.
-    std::size_t threads() {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return threads_;
     }
     /// How many times a thread has come back from the poller (a loop that spins shows here).
     std::size_t rounds() const noexcept { return rounds_.load(std::memory_order_relaxed); }
@@ -347,9 +338,7 @@ private:
         for (const auto& d : deadlines_)
             next = std::min(next, d.first);
         if (unwatched_ > 0) next = std::min(next, next_look_);
-        if (next == clock::time_point::max()) return -1;
-        const auto left = std::chrono::ceil<std::chrono::milliseconds>(next - clock::now()).count();
-        return static_cast<int>(std::min<long long>(std::max<long long>(left, 0), 0x7fffffff));
+        return next == clock::time_point::max() ? -1 : poll_timeout_ms(&next);
     }
 
     void run_deadlines() {
@@ -380,7 +369,7 @@ private:
                 if (it == clients_.end()) continue;
                 c = it->second;
             }
-            if (!c->on_deadline()) call_at(id, clock::now() + std::chrono::milliseconds(5));
+            c->on_deadline();
         }
     }
 

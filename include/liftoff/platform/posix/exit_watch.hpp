@@ -183,11 +183,16 @@ inline child_state_seen reap_child(pid_t pid, int pidfd, exit_status* status,
 }
 
 #if LIFTOFF_DETAIL_KQUEUE
-/// One EV_ADD on `kq`: 0 or the errno value kevent() gave.
-inline int kqueue_add(int kq, uintptr_t ident, short filter, unsigned short flags, unsigned fflags) noexcept {
+/// One change on `kq`, carrying `key` as its udata: 0 or the errno value kevent() gave.
+inline int kqueue_change(int kq, uintptr_t ident, short filter, unsigned short flags, unsigned fflags,
+                         std::uint64_t key = 0) noexcept {
     struct kevent change;
-    EV_SET(&change, ident, filter, EV_ADD | flags, fflags, 0, nullptr);
+    EV_SET(&change, ident, filter, flags, fflags, 0, reinterpret_cast<void*>(static_cast<uintptr_t>(key)));
     return retry_eintr([&] { return ::kevent(kq, &change, 1, nullptr, 0, nullptr); }) == 0 ? 0 : errno;
+}
+/// One EV_ADD on `kq`.
+inline int kqueue_add(int kq, uintptr_t ident, short filter, unsigned short flags, unsigned fflags) noexcept {
+    return kqueue_change(kq, ident, filter, EV_ADD | flags, fflags);
 }
 
 /// Registers `pid` for one NOTE_EXIT on `kq`: 0, ESRCH if it has already exited (a zombie, or

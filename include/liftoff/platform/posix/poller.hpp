@@ -12,7 +12,7 @@
 #include <chrono>
 #include <cstdint>
 
-#include "exit_watch.hpp"  // LIFTOFF_DETAIL_KQUEUE, kqueue_add, timespec_until
+#include "exit_watch.hpp"  // LIFTOFF_DETAIL_KQUEUE, kqueue_change, timespec_until
 #include "fd.hpp"
 
 #if defined(__linux__)
@@ -56,7 +56,7 @@ public:
         if (const int e = make_pipe(r, w)) return e;
         set_nonblocking(r.get());
         set_nonblocking(w.get());
-        if (const int e = change(set.get(), r.get(), EVFILT_READ, EV_ADD, 0, wake_key)) return e;
+        if (const int e = kqueue_change(set.get(), r.get(), EVFILT_READ, EV_ADD, 0, wake_key)) return e;
         set_ = std::move(set);
         wake_ = std::move(r);
         wake_write_ = std::move(w);
@@ -82,7 +82,7 @@ public:
         return add(pidfd, false, key);
 #else
         (void)pidfd;
-        return change(set_.get(), static_cast<uintptr_t>(pid), EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, key);
+        return kqueue_change(set_.get(), static_cast<uintptr_t>(pid), EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, key);
 #endif  // __linux__
     }
     void unwatch_exit(pid_t pid, int pidfd) noexcept {
@@ -91,7 +91,7 @@ public:
         if (pidfd >= 0) remove(pidfd, false);
 #else
         (void)pidfd;
-        change(set_.get(), static_cast<uintptr_t>(pid), EVFILT_PROC, EV_DELETE, 0, 0);
+        kqueue_change(set_.get(), static_cast<uintptr_t>(pid), EVFILT_PROC, EV_DELETE, 0, 0);
 #endif  // __linux__
     }
 
@@ -148,17 +148,11 @@ private:
                                      : what == enable_op  ? EV_ENABLE
                                      : what == disable_op ? EV_DISABLE
                                                           : EV_DELETE;
-        return change(set_.get(), static_cast<uintptr_t>(fd), write ? EVFILT_WRITE : EVFILT_READ, flags, 0, key);
+        return kqueue_change(set_.get(), static_cast<uintptr_t>(fd), write ? EVFILT_WRITE : EVFILT_READ, flags, 0, key);
 #endif  // __linux__
     }
 
 #if !defined(__linux__)
-    static int change(int kq, uintptr_t ident, short filter, unsigned short flags, unsigned fflags,
-                      std::uint64_t key) noexcept {
-        struct kevent c;
-        EV_SET(&c, ident, filter, flags, fflags, 0, reinterpret_cast<void*>(static_cast<uintptr_t>(key)));
-        return retry_eintr([&] { return ::kevent(kq, &c, 1, nullptr, 0, nullptr); }) == 0 ? 0 : errno;
-    }
     unique_fd wake_write_;
 #endif  // !__linux__
     unique_fd set_;

@@ -308,14 +308,6 @@ public:
     }
 
 private:
-    /// Milliseconds for poll() until `deadline` (-1: none), at least 1 so a wait never spins.
-    static int poll_ms(const std::chrono::steady_clock::time_point* deadline) noexcept {
-        if (deadline == nullptr) return -1;
-        const auto left =
-            std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now()).count();
-        return static_cast<int>(left > 0x7fffffff ? 0x7fffffff : (left < 1 ? 1 : left));
-    }
-
     /// wait_any() on Linux: one poll() over every child's pidfd. False (having waited for
     /// nothing) where some child can have none.
     static bool poll_pidfds(const std::vector<posix_process*>& ps,
@@ -327,19 +319,17 @@ private:
         for (posix_process* p : ps) {
             int fd = p->pidfd_.get();
             if (fd < 0) {
-                unique_fd o = p->open_own_pidfd();
-                if (!o) {
-                    if (errno == ESRCH) return true;  // gone: the caller looks
-                    return false;
-                }
-                // Read after the open: a pid given to another process comes with another start time.
-                if (p->start_time_ != 0 && process_start_time(p->pid_) != p->start_time_) return true;
+                bool gone = false;
+                unique_fd o = p->open_checked_pidfd(gone);
+                if (gone) return true;  // the caller looks
+                if (!o) return false;
                 fd = o.get();
                 own.push_back(std::move(o));
             }
             fds.push_back(pollfd{fd, POLLIN, 0});
         }
-        ::poll(fds.data(), static_cast<nfds_t>(fds.size()), poll_ms(deadline));  // EINTR: the caller looks again
+        ::poll(fds.data(), static_cast<nfds_t>(fds.size()),
+               poll_timeout_ms(deadline));  // EINTR: the caller looks again
         return true;
 #else
         (void)ps;
@@ -386,9 +376,9 @@ private:
         unique_fd own;  // beyond the budget (Linux): a pidfd for this call only
         int fd = pidfd_.get();
         if (!pidfd_ && start_time_ != 0) {
-            own = open_own_pidfd();
-            if (!own && errno == ESRCH) return gone;
-            if (own && process_start_time(pid_) != start_time_) return gone;  // read after the open: its own
+            bool not_ours = false;
+            own = open_checked_pidfd(not_ours);
+            if (not_ours) return gone;
             fd = own.get();
         }
         if (fd >= 0 && !group_) {
@@ -418,13 +408,23 @@ private:
     }
 
     /// Linux: a pidfd for the child's pid (pidfd_open, Linux 5.3), or an empty one with errno set.
-    unique_fd open_own_pidfd() const noexcept {
+    /// Beyond the pidfd budget (Linux): a pidfd for one call, opened by pid and checked by the
+    /// start time, read after the open (a pid given to another process comes with another start
+    /// time). `gone`: the child is not ours any more. Empty and not gone: no pidfd_open here.
+    unique_fd open_checked_pidfd(bool& gone) const noexcept {
+        gone = false;
 #if defined(__linux__) && defined(SYS_pidfd_open)
-        return unique_fd(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
+        unique_fd fd(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
+        if (!fd) {
+            gone = errno == ESRCH;
+        } else if (start_time_ != 0 && process_start_time(pid_) != start_time_) {
+            gone = true;
+            fd.reset();
+        }
+        return fd;
 #else
-        errno = ENOSYS;
         return unique_fd();
-#endif
+#endif  // __linux__ && SYS_pidfd_open
     }
 
     /// 1: sent; 0: the process has gone; -1: pidfd_send_signal cannot be used here.
@@ -526,23 +526,13 @@ private:
     /// it after. 0: waited (look again); 1: the child is not ours any more (reaped behind
     /// liftoff's back); -1: not here (the caller waits another way).
     int await_with_own_pidfd(const std::chrono::steady_clock::time_point* deadline) noexcept {
-#if defined(__linux__) && defined(SYS_pidfd_open)
-        unique_fd fd(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
-        if (!fd) return errno == ESRCH ? 1 : -1;
-        if (start_time_ != 0 && process_start_time(pid_) != start_time_) return 1;
-        int ms = -1;
-        if (deadline != nullptr) {
-            const auto left =
-                std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now()).count();
-            ms = static_cast<int>(left > 0x7fffffff ? 0x7fffffff : (left < 1 ? 1 : left));
-        }
+        bool gone = false;
+        const unique_fd fd = open_checked_pidfd(gone);
+        if (gone) return 1;
+        if (!fd) return -1;
         pollfd p{fd.get(), POLLIN, 0};
-        ::poll(&p, 1, ms);
+        ::poll(&p, 1, poll_timeout_ms(deadline));
         return 0;
-#else
-        (void)deadline;
-        return -1;
-#endif  // __linux__ && SYS_pidfd_open
     }
 
     /// Blocks until the child has exited or `deadline` (if any) passes; never reaps. True if it
@@ -570,15 +560,8 @@ private:
                 // safe on any thread.
                 if (seen != child_state_seen::running) return true;
                 if (deadline != nullptr && std::chrono::steady_clock::now() >= *deadline) return false;
-                int ms = -1;
-                if (deadline != nullptr) {
-                    const auto left =
-                        std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now())
-                            .count();
-                    ms = static_cast<int>(left > 0x7fffffff ? 0x7fffffff : (left < 1 ? 1 : left));
-                }
                 pollfd p{pidfd_.get(), POLLIN, 0};
-                ::poll(&p, 1, ms);
+                ::poll(&p, 1, poll_timeout_ms(deadline));
                 continue;
             }
             // By pid (no pidfd, or a kernel before 5.4): another reaper in this process could
