@@ -117,7 +117,8 @@ public:
         if (!leading()) return;
         leading() = false;
         leader_ = false;
-        if (idle_ > 0) {
+        if (idle_ > woken_) {
+            ++woken_;
             cv_.notify_one();
         } else if (threads_ < max_threads && posix_thread::start_detached([this] { serve(); }) == 0) {
             ++threads_;
@@ -268,13 +269,16 @@ private:
         for (;;) {
             {
                 std::unique_lock<std::mutex> lock(mutex_);
-                if (idle_ > 0 && threads_ > 1) {  // back from a callback, and a spare already waits
+                // Back from a callback, and a spare waits that no one has woken yet. (Counting a
+                // woken one would let the last spare go: the population would swing 1-2-1.)
+                if (idle_ > woken_ && threads_ > 1) {
                     --threads_;
                     return;
                 }
                 ++idle_;
                 cv_.wait(lock, [&] { return !leader_; });
                 --idle_;
+                if (woken_ > 0) --woken_;
                 leader_ = true;
             }
             leading() = true;
@@ -402,6 +406,7 @@ private:
     bool opened_ = false, started_ = false;
     bool leader_ = false;  // a thread holds the poller
     std::size_t threads_ = 0, idle_ = 0;
+    std::size_t woken_ = 0;  // idle threads hand_off() woke to lead, not yet awake
     std::uint64_t next_id_ = 1;
     std::unordered_map<std::uint64_t, std::shared_ptr<loop_client>> clients_;
     std::vector<std::pair<clock::time_point, std::uint64_t>> deadlines_;
