@@ -29,6 +29,13 @@ int main(int argc, char** argv) {
     if (!c.valid()) std::printf("%s\n  fix: %s\n", f.message.c_str(), f.remedy.c_str());
     // [failure]
 
+    // [post-mortem]
+    liftoff::result r = liftoff::run(liftoff::command{program});
+    if (!r.explanation.empty()) std::printf("%s\n", r.explanation.c_str());
+    // liftoff: 'app' exited with code 127 3 ms after it started: the dynamic loader could not load a shared
+    // library it needs (it wrote: app: error while loading shared libraries: libfoo.so.3: ...); install ...
+    // [post-mortem]
+
     // [session]
     liftoff::report here = liftoff::diagnose();
     if (here.find("no-display")) std::printf("no desktop here: print the link instead of opening it\n");

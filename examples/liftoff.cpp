@@ -128,8 +128,16 @@ int cmd_run(int argc, char** argv) {
     liftoff::command cmd{argv[i]};
     for (++i; i < argc; ++i)
         cmd.arg(argv[i]);
-    if (!capture)
-        cmd.stdin_from(liftoff::io::inherit()).stdout_to(liftoff::io::inherit()).stderr_to(liftoff::io::inherit());
+    if (!capture) {
+        // stderr is passed through line by line rather than inherited, so that liftoff sees its
+        // tail and can explain a child that dies at once (the loader's, a toolkit's message).
+        cmd.stdin_from(liftoff::io::inherit())
+            .stdout_to(liftoff::io::inherit())
+            .stderr_to(liftoff::io::lines([](std::string_view line) {
+                std::fwrite(line.data(), 1, line.size(), stderr);
+                std::fputc('\n', stderr);
+            }));
+    }
     if (timeout > 0)
         cmd.timeout(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(timeout)));
     if (trace) cmd.trace(print_trace);
@@ -145,6 +153,9 @@ int cmd_run(int argc, char** argv) {
         }
         std::fprintf(stderr, "liftoff: '%s' %s after %s%s\n", cmd.program().c_str(), r.status.to_string().c_str(),
                      ms(r.elapsed).c_str(), r.timed_out ? " (timed out)" : "");
+        for (const auto& f : r.findings)  // why it died at once, when something says
+            std::fprintf(stderr, "  %-7s %-22s %s\n  %-30s -> %s\n", liftoff::to_string(f.severity), f.id.c_str(),
+                         f.what.c_str(), "", f.remedy.c_str());
         return status_to_exit_code(r);
     } catch (const liftoff::launch_error& e) {
         std::fprintf(stderr, "%s\n", e.what());

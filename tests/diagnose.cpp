@@ -311,6 +311,10 @@ TEST_CASE("a launch_error carries the ids of the findings that explain it, and t
     const auto macho =
         dir.write("tool-mac", std::string("\xcf\xfa\xed\xfe\x07\0\0\x01", 8) + std::string(56, '\0'), 0755);
     const auto unknown = dir.write("no-format", "just text, no #! line\n", 0755);
+    const auto crlf = dir.write("crlf.sh", "#!/bin/sh\r\necho hi\r\n", 0755);
+    const auto arm64 = dir.write("tool-arm64", elf_header(2, 1, 183), 0755);
+    const auto not_runnable = dir.write("not-runnable", "data", 0644);
+    const auto uses_it = dir.write("uses-it", "#!" + not_runnable + "\n", 0755);
     const std::vector<std::pair<command, std::string>> cases = {
         {command{"liftoff-missing"}.env("PATH", "/usr/bin"), "not-in-path"},
         {command{dir.file("absent")}, "not-found"},
@@ -322,9 +326,18 @@ TEST_CASE("a launch_error carries the ids of the findings that explain it, and t
         {command{"x", {std::string("\0", 1)}}, "invalid-argument"},
         {command{exe}, "wrong-architecture"},
         {command{macho}, "wrong-architecture"},
+        {command{crlf}, "crlf-line-endings"},
+        {command{uses_it}, "bad-interpreter"},
+#if defined(__x86_64__)
+        {command{arm64}, "wrong-architecture"},
+#endif
+#if defined(__linux__)
+        {command{unknown}, "exec-format"},  // no shell fallback: liftoff calls execve, not execvp
+#endif
         {command{test::helper(), {std::string(200 * 1024, 'a')}}, "arguments-too-long"},
     };
-    (void)unknown;  // a text file without #! runs through the shell's fallback on some systems: not asserted
+    (void)unknown;  // a text file without #! runs through the shell's fallback on some systems
+    (void)arm64;
     for (const auto& c : cases) {
         try {
             liftoff::run(c.first);
@@ -336,6 +349,10 @@ TEST_CASE("a launch_error carries the ids of the findings that explain it, and t
             const liftoff::finding* same = r.find(c.second);
             REQUIRE_MESSAGE(same != nullptr, c.first.program() << ": preflight has no " << c.second);
             CHECK_MESSAGE(test::contains(e.what(), same->remedy), e.what());
+            // One explanation: a cause preflight() finds in the file is the launch error's words.
+            if (e.failure().what != same->what && c.second != "not-in-path" && c.second != "invalid-argument" &&
+                c.second != "arguments-too-long" && c.second != "bad-working-directory")
+                CHECK_MESSAGE(e.failure().what == same->what, e.failure().what << " | " << same->what);
         }
     }
 }
@@ -383,3 +400,65 @@ TEST_CASE("an opener failure carries the findings that explain it: no-display") 
         }
     });
 }
+
+TEST_CASE("preflight: a script saved with Windows line endings names the carriage return, not the interpreter") {
+    test::scratch_dir dir;
+    const auto crlf = dir.write("crlf.sh", "#!/bin/sh\r\necho hi\r\n", 0755);
+    const auto r = liftoff::preflight(command{crlf});
+    expect(r, "crlf-line-endings", severity::error, "looks for the interpreter '/bin/sh\\r'",
+           "sed -i 's/\\r$//' '" + crlf + "'");
+    CHECK(r.find("bad-interpreter") == nullptr);  // /bin/sh exists: the line ending is the whole story
+    // The carriage return in the last argument: the interpreter starts and refuses "-e\r".
+    const auto with_arg = dir.write("crlf-arg.sh", "#!/bin/sh -e\r\necho hi\r\n", 0755);
+    expect(liftoff::preflight(command{with_arg}), "crlf-line-endings", severity::error, "last argument");
+    // And the launch says the same, with the same remedy.
+    try {
+        liftoff::run(command{crlf});
+        FAIL("it ran");
+    } catch (const liftoff::launch_error& e) {
+        CHECK(e.code() == liftoff::errc::program_not_found);
+        REQUIRE_FALSE(e.findings().empty());
+        CHECK(e.findings().front() == "crlf-line-endings");
+        CHECK_MESSAGE(test::contains(e.what(), "carriage return"), e.what());
+        CHECK_MESSAGE(test::contains(e.what(), "sed -i"), e.what());
+        CHECK_FALSE(test::contains(e.what(), "install the interpreter"));
+    }
+}
+
+#if defined(LIFTOFF_TEST_NEEDS_LIBRARY)
+TEST_CASE("preflight: a shared library the loader does not find (a real program, its library taken away)") {
+    test::scratch_dir dir;
+    const std::string program = dir.write("needs-library", test::read_file(LIFTOFF_TEST_NEEDS_LIBRARY), 0755);
+    const std::string library = "libliftoff_fixture.so.1";
+    // meson test sets LD_LIBRARY_PATH to its build directories, where the library is.
+    const command bare = command{program}.env_remove("LD_LIBRARY_PATH");
+    // Without its library: named, with where the loader looked (its RUNPATH $ORIGIN/lib first).
+    auto r = liftoff::preflight(bare);
+    expect(r, "library-missing", severity::error, "needs the shared library '" + library + "'", "LD_LIBRARY_PATH");
+    CHECK_MESSAGE(test::contains(r.find("library-missing")->what, dir.file("lib")), r.find("library-missing")->what);
+    CHECK(r.program->missing_libraries == std::vector<std::string>{library});
+    CHECK(test::contains(r.to_json(), "\"missing_libraries\": [\"" + library + "\"]"));
+    // It starts (exec succeeds) and the loader ends it with 127.
+    const auto died = liftoff::run(bare);
+    CHECK(died.status.code() == 127);
+    CHECK_MESSAGE(test::contains(died.err, library), died.err);
+
+    // Given by the child's LD_LIBRARY_PATH: found, and it runs.
+    std::filesystem::create_directories(dir.file("elsewhere"));
+    dir.write("elsewhere/" + library, test::read_file(LIFTOFF_TEST_FIXTURE_LIBRARY), 0755);
+    r = liftoff::preflight(command{program}.env("LD_LIBRARY_PATH", dir.file("elsewhere")));
+    CHECK_MESSAGE(r.find("library-missing") == nullptr, r.to_text());
+    CHECK(liftoff::run(command{program}.env("LD_LIBRARY_PATH", dir.file("elsewhere"))).out == "42\n");
+
+    // Where its RUNPATH says: found.
+    std::filesystem::create_directories(dir.file("lib"));
+    dir.write("lib/" + library, test::read_file(LIFTOFF_TEST_FIXTURE_LIBRARY), 0755);
+    r = liftoff::preflight(bare);
+    CHECK_MESSAGE(r.find("library-missing") == nullptr, r.to_text());
+    CHECK(liftoff::run(bare).out == "42\n");
+
+    // A library of another machine in its place is passed over, as the loader passes it over.
+    dir.write("lib/" + library, elf_header(1, 2, 20), 0755);
+    expect(liftoff::preflight(bare), "library-missing", severity::error, library);
+}
+#endif  // LIFTOFF_TEST_NEEDS_LIBRARY

@@ -101,8 +101,9 @@ TEST_CASE("program_not_found: a script whose #! interpreter is missing names the
 TEST_CASE("not_executable: a file without the x bit names its mode and the chmod") {
     test::scratch_dir dir;
     const auto file = dir.write("plain", "data", 0644);
-    const auto e = expect_failure(command{file}, errc::not_executable,
-                                  {"'" + file + "' is not executable (mode 0644)", "chmod +x '" + file + "'"});
+    const auto e =
+        expect_failure(command{file}, errc::not_executable,
+                       {"'" + file + "' is not executable by this user (mode 0644", "chmod +x '" + file + "'"});
     CHECK(e.path() == file);
     CHECK(e.os_error() == std::errc::permission_denied);
 }
@@ -140,7 +141,7 @@ TEST_CASE("exec_format_error: an executable file that is neither a script nor a 
     test::scratch_dir dir;
     const auto file = dir.write("junk", "just some text without a #! line\n", 0755);
     expect_failure(command{file}, errc::exec_format_error,
-                   {"'" + file + "' is not a program this system can run", "add a #! line"});
+                   {"'" + file + "' is not a known program format", "add a #! line"});
 }
 
 TEST_CASE("exec_format_error: an ELF file for another machine") {

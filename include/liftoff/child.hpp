@@ -12,6 +12,7 @@
 
 #include "command.hpp"
 #include "exit_status.hpp"
+#include "report.hpp"
 
 namespace liftoff {
 inline namespace v0 {
@@ -101,6 +102,13 @@ public:
     bool err_cut() const;
     /// The command's timeout fired and the child was terminated.
     bool timed_out() const;
+    /// Why it died, once it has ended badly within 3 s of its start (seen by wait(), a poll or
+    /// a stop): as run()'s result::findings, from its exit, the tail of its stderr where that is
+    /// captured or io::lines, and preflight()'s judging of its file. Empty while it runs, when
+    /// it did not die early, and when liftoff stopped or signalled it.
+    std::vector<finding> findings() const;
+    /// The first of findings() in the words of a launch_error; "" when there is none.
+    std::string explanation() const;
 
     // --- Signals (0.2) -------------------------------------------------------------------------
     // Each reaches the child (or its whole group, with new_process_group()) and never another

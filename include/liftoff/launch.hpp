@@ -5,11 +5,13 @@
 #include <chrono>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "child.hpp"
 #include "command.hpp"
 #include "error.hpp"
 #include "exit_status.hpp"
+#include "report.hpp"
 
 namespace liftoff {
 inline namespace v0 {
@@ -22,6 +24,13 @@ struct result {
     bool out_cut = false, err_cut = false;              ///< a grandchild held the pipe; draining stopped
     bool timed_out = false;                             ///< the timeout fired and the child was terminated
     std::chrono::nanoseconds elapsed{};                 ///< from the launch until the child's end was seen
+    /// Why it died, when it ended badly within 3 s of its start and no timeout stopped it: a
+    /// signature in its stderr (a missing shared library, no display, Chromium's sandbox ...),
+    /// its signal, or what preflight() finds in its file now. Empty otherwise.
+    std::vector<finding> findings;
+    /// The first of `findings` as a launch_error words it: "liftoff: 'PROG' exited with code 127
+    /// 4 ms after it started: ...; REMEDY". Empty when `findings` is.
+    std::string explanation;
     /// Exited with code 0 and did not time out.
     bool ok() const noexcept { return status.success() && !timed_out; }
 };

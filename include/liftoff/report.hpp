@@ -56,16 +56,17 @@ struct program_facts {
     std::string found_by;               ///< "given as a path", "PATH entry '/usr/bin'", "not found"
     std::vector<std::string> searched;  ///< PATH entries searched for a bare name
     bool exists = false, regular = false, directory = false, dangling_symlink = false;  ///< what `resolved` is
-    bool executable = false;    ///< by this process's effective ids
-    bool noexec_mount = false;  ///< on a file system mounted noexec
-    bool setuid = false;        ///< the set-user-id bit is set
-    std::string mode;           ///< "0755"
-    long long owner = -1;       ///< uid
-    std::string format;         ///< "ELF 64-bit little-endian x86-64", "a script (#!/bin/sh)", ...
-    std::string interpreter;    ///< the #! program, or an ELF's loader
-    std::string capabilities;   ///< Linux file capabilities, if any
-    bool quarantined = false;   ///< macOS: carries com.apple.quarantine
-    std::string cwd;            ///< the working directory it would start in
+    bool executable = false;                     ///< by this process's effective ids
+    bool noexec_mount = false;                   ///< on a file system mounted noexec
+    bool setuid = false;                         ///< the set-user-id bit is set
+    std::string mode;                            ///< "0755"
+    long long owner = -1;                        ///< uid
+    std::string format;                          ///< "ELF 64-bit little-endian x86-64", "a script (#!/bin/sh)", ...
+    std::string interpreter;                     ///< the #! program, or an ELF's loader
+    std::vector<std::string> missing_libraries;  ///< Linux: shared libraries (DT_NEEDED) the loader would not find
+    std::string capabilities;                    ///< Linux file capabilities, if any
+    bool quarantined = false;                    ///< macOS: carries com.apple.quarantine
+    std::string cwd;                             ///< the working directory it would start in
     std::size_t argument_bytes = 0, argument_limit = 0;  ///< arguments + environment, and ARG_MAX
 };
 

@@ -739,6 +739,126 @@ std::optional<std::filesystem::path> find_program(std::string_view name, std::st
 #include <system_error>
 #include <vector>
 
+// ---- liftoff/report.hpp ----
+// liftoff/report.hpp: what diagnose() and preflight() return: a report of facts and findings,
+// each with a stable id, a severity and a remedy.
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+
+/// How bad a finding is.
+enum class severity {
+    info,     ///< worth knowing; nothing is wrong
+    warning,  ///< may make a launch fail or behave unexpectedly
+    error,    ///< makes a launch fail
+};
+
+/// "info", "warning" or "error".
+inline const char* to_string(severity s) noexcept {
+    switch (s) {
+    case severity::info: return "info";
+    case severity::warning: return "warning";
+    case severity::error: return "error";
+    }
+    return "info";
+}
+
+/// One thing found: a stable id (e.g. "not-executable"), how bad it is, what was found (naming
+/// the path or variable) and what a person can do about it.
+struct finding {
+    std::string id;                                        ///< stable, e.g. "not-executable"
+    liftoff::severity severity = liftoff::severity::info;  ///< how bad it is
+    std::string what;                                      ///< what was found, naming the path or variable
+    std::string remedy;                                    ///< what a person can do about it
+};
+
+/// One entry of PATH, as found.
+struct path_entry {
+    std::string dir;                  ///< the entry as written
+    bool empty = false;               ///< an empty entry (it means the current directory to a shell)
+    bool relative = false;            ///< not an absolute directory
+    bool exists = false;              ///< something exists at `dir`
+    bool directory = false;           ///< and it is a directory
+    bool writable_by_others = false;  ///< anyone may write to it, or its owner may and is neither this user nor root
+};
+
+/// What preflight() found out about the program of a command.
+struct program_facts {
+    std::string program;                ///< as given
+    std::string resolved;               ///< the file that would run ("" if none)
+    std::string found_by;               ///< "given as a path", "PATH entry '/usr/bin'", "not found"
+    std::vector<std::string> searched;  ///< PATH entries searched for a bare name
+    bool exists = false, regular = false, directory = false, dangling_symlink = false;  ///< what `resolved` is
+    bool executable = false;                     ///< by this process's effective ids
+    bool noexec_mount = false;                   ///< on a file system mounted noexec
+    bool setuid = false;                         ///< the set-user-id bit is set
+    std::string mode;                            ///< "0755"
+    long long owner = -1;                        ///< uid
+    std::string format;                          ///< "ELF 64-bit little-endian x86-64", "a script (#!/bin/sh)", ...
+    std::string interpreter;                     ///< the #! program, or an ELF's loader
+    std::vector<std::string> missing_libraries;  ///< Linux: shared libraries (DT_NEEDED) the loader would not find
+    std::string capabilities;                    ///< Linux file capabilities, if any
+    bool quarantined = false;                    ///< macOS: carries com.apple.quarantine
+    std::string cwd;                             ///< the working directory it would start in
+    std::size_t argument_bytes = 0, argument_limit = 0;  ///< arguments + environment, and ARG_MAX
+};
+
+/// The session this process runs in (diagnose()), and a program's facts (preflight()); the
+/// findings that follow from them. to_text() is for people, to_json() for programs.
+struct report {
+    std::string version = LIFTOFF_VERSION_STRING;  ///< liftoff's version
+    std::string os, kernel, arch;                  ///< e.g. "Linux", "6.8.0", "x86_64"
+    std::string user;                              ///< the effective user's name
+    long long uid = -1, gid = -1;                  ///< effective ids (-1 where there are none)
+    std::vector<long long> groups;                 ///< supplementary group ids
+    std::string umask;                             ///< e.g. "0022"
+    std::string cwd;                               ///< this process's working directory
+    bool cwd_exists = false;                       ///< false when it could not be read (removed under the process)
+    std::string session;                           ///< "x11", "wayland", "macos", "windows", "ssh", "terminal", "none"
+    /// DISPLAY, WAYLAND_DISPLAY, XDG_SESSION_TYPE, ... and their values (nullopt when unset).
+    std::vector<std::pair<std::string, std::optional<std::string>>> session_variables;
+    std::vector<std::string> sandbox;  ///< "flatpak", "snap", "wsl", "container", "wine"
+    bool utf8 = false;                 ///< the locale a child gets (`locale`) is UTF-8
+    std::string locale;                ///< the LC_CTYPE a child gets (from LC_ALL, LC_CTYPE or LANG)
+    std::vector<path_entry> path;      ///< PATH, entry by entry
+    std::vector<std::string> openers;  ///< opener programs found in PATH
+    std::string open_url_plan;         ///< what open_url would do now, or why it cannot
+    std::vector<std::pair<std::string, std::string>> environment;  ///< secrets redacted
+    std::optional<program_facts> program;                          ///< preflight() only: the program's facts
+    std::vector<finding> findings;                                 ///< what follows from the facts
+
+    /// Some finding has severity::error.
+    bool has_errors() const noexcept {
+        for (const auto& f : findings)
+            if (f.severity == liftoff::severity::error) return true;
+        return false;
+    }
+    /// The finding with this id, or nullptr.
+    const finding* find(std::string_view id) const noexcept {
+        for (const auto& f : findings)
+            if (f.id == id) return &f;
+        return nullptr;
+    }
+    /// An aligned table; ANSI colour only when asked (the doctor asks on a TTY without NO_COLOR).
+    std::string to_text(bool colour = false) const;
+    /// One JSON object: {"liftoff":…, "os":…, "user":…, "session":…, …, "findings":[…]}.
+    std::string to_json() const;
+};
+
+/// Where diagnose() reads from: tests point `root` at a fake tree and pass an environment.
+struct diagnose_options {
+    std::string root = "/";                               ///< prefix for /proc, /.flatpak-info, /.dockerenv ...
+    std::optional<std::vector<std::string>> environment;  ///< "NAME=value"; default: this process's
+};
+
+}  // namespace v0
+}  // namespace liftoff
+
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
@@ -827,6 +947,13 @@ public:
     bool err_cut() const;
     /// The command's timeout fired and the child was terminated.
     bool timed_out() const;
+    /// Why it died, once it has ended badly within 3 s of its start (seen by wait(), a poll or
+    /// a stop): as run()'s result::findings, from its exit, the tail of its stderr where that is
+    /// captured or io::lines, and preflight()'s judging of its file. Empty while it runs, when
+    /// it did not die early, and when liftoff stopped or signalled it.
+    std::vector<finding> findings() const;
+    /// The first of findings() in the words of a launch_error; "" when there is none.
+    std::string explanation() const;
 
     // --- Signals (0.2) -------------------------------------------------------------------------
     // Each reaches the child (or its whole group, with new_process_group()) and never another
@@ -903,6 +1030,7 @@ std::optional<std::size_t> wait_any(const std::vector<child*>& children, std::ch
 #include <chrono>
 #include <string>
 #include <system_error>
+#include <vector>
 
 namespace liftoff {
 inline namespace v0 {
@@ -915,6 +1043,13 @@ struct result {
     bool out_cut = false, err_cut = false;              ///< a grandchild held the pipe; draining stopped
     bool timed_out = false;                             ///< the timeout fired and the child was terminated
     std::chrono::nanoseconds elapsed{};                 ///< from the launch until the child's end was seen
+    /// Why it died, when it ended badly within 3 s of its start and no timeout stopped it: a
+    /// signature in its stderr (a missing shared library, no display, Chromium's sandbox ...),
+    /// its signal, or what preflight() finds in its file now. Empty otherwise.
+    std::vector<finding> findings;
+    /// The first of `findings` as a launch_error words it: "liftoff: 'PROG' exited with code 127
+    /// 4 ms after it started: ...; REMEDY". Empty when `findings` is.
+    std::string explanation;
     /// Exited with code 0 and did not time out.
     bool ok() const noexcept { return status.success() && !timed_out; }
 };
@@ -1098,124 +1233,6 @@ open_plan plan_reveal(const path_arg& path, const open_options& opts, failure& f
 
 }  // namespace v0
 }  // namespace liftoff
-// ---- liftoff/report.hpp ----
-// liftoff/report.hpp: what diagnose() and preflight() return: a report of facts and findings,
-// each with a stable id, a severity and a remedy.
-
-#include <optional>
-#include <string>
-#include <utility>
-#include <vector>
-
-namespace liftoff {
-inline namespace v0 {
-
-/// How bad a finding is.
-enum class severity {
-    info,     ///< worth knowing; nothing is wrong
-    warning,  ///< may make a launch fail or behave unexpectedly
-    error,    ///< makes a launch fail
-};
-
-/// "info", "warning" or "error".
-inline const char* to_string(severity s) noexcept {
-    switch (s) {
-    case severity::info: return "info";
-    case severity::warning: return "warning";
-    case severity::error: return "error";
-    }
-    return "info";
-}
-
-/// One thing found: a stable id (e.g. "not-executable"), how bad it is, what was found (naming
-/// the path or variable) and what a person can do about it.
-struct finding {
-    std::string id;                                        ///< stable, e.g. "not-executable"
-    liftoff::severity severity = liftoff::severity::info;  ///< how bad it is
-    std::string what;                                      ///< what was found, naming the path or variable
-    std::string remedy;                                    ///< what a person can do about it
-};
-
-/// One entry of PATH, as found.
-struct path_entry {
-    std::string dir;                  ///< the entry as written
-    bool empty = false;               ///< an empty entry (it means the current directory to a shell)
-    bool relative = false;            ///< not an absolute directory
-    bool exists = false;              ///< something exists at `dir`
-    bool directory = false;           ///< and it is a directory
-    bool writable_by_others = false;  ///< anyone may write to it, or its owner may and is neither this user nor root
-};
-
-/// What preflight() found out about the program of a command.
-struct program_facts {
-    std::string program;                ///< as given
-    std::string resolved;               ///< the file that would run ("" if none)
-    std::string found_by;               ///< "given as a path", "PATH entry '/usr/bin'", "not found"
-    std::vector<std::string> searched;  ///< PATH entries searched for a bare name
-    bool exists = false, regular = false, directory = false, dangling_symlink = false;  ///< what `resolved` is
-    bool executable = false;    ///< by this process's effective ids
-    bool noexec_mount = false;  ///< on a file system mounted noexec
-    bool setuid = false;        ///< the set-user-id bit is set
-    std::string mode;           ///< "0755"
-    long long owner = -1;       ///< uid
-    std::string format;         ///< "ELF 64-bit little-endian x86-64", "a script (#!/bin/sh)", ...
-    std::string interpreter;    ///< the #! program, or an ELF's loader
-    std::string capabilities;   ///< Linux file capabilities, if any
-    bool quarantined = false;   ///< macOS: carries com.apple.quarantine
-    std::string cwd;            ///< the working directory it would start in
-    std::size_t argument_bytes = 0, argument_limit = 0;  ///< arguments + environment, and ARG_MAX
-};
-
-/// The session this process runs in (diagnose()), and a program's facts (preflight()); the
-/// findings that follow from them. to_text() is for people, to_json() for programs.
-struct report {
-    std::string version = LIFTOFF_VERSION_STRING;  ///< liftoff's version
-    std::string os, kernel, arch;                  ///< e.g. "Linux", "6.8.0", "x86_64"
-    std::string user;                              ///< the effective user's name
-    long long uid = -1, gid = -1;                  ///< effective ids (-1 where there are none)
-    std::vector<long long> groups;                 ///< supplementary group ids
-    std::string umask;                             ///< e.g. "0022"
-    std::string cwd;                               ///< this process's working directory
-    bool cwd_exists = false;                       ///< false when it could not be read (removed under the process)
-    std::string session;                           ///< "x11", "wayland", "macos", "windows", "ssh", "terminal", "none"
-    /// DISPLAY, WAYLAND_DISPLAY, XDG_SESSION_TYPE, ... and their values (nullopt when unset).
-    std::vector<std::pair<std::string, std::optional<std::string>>> session_variables;
-    std::vector<std::string> sandbox;  ///< "flatpak", "snap", "wsl", "container", "wine"
-    bool utf8 = false;                 ///< the locale a child gets (`locale`) is UTF-8
-    std::string locale;                ///< the LC_CTYPE a child gets (from LC_ALL, LC_CTYPE or LANG)
-    std::vector<path_entry> path;      ///< PATH, entry by entry
-    std::vector<std::string> openers;  ///< opener programs found in PATH
-    std::string open_url_plan;         ///< what open_url would do now, or why it cannot
-    std::vector<std::pair<std::string, std::string>> environment;  ///< secrets redacted
-    std::optional<program_facts> program;                          ///< preflight() only: the program's facts
-    std::vector<finding> findings;                                 ///< what follows from the facts
-
-    /// Some finding has severity::error.
-    bool has_errors() const noexcept {
-        for (const auto& f : findings)
-            if (f.severity == liftoff::severity::error) return true;
-        return false;
-    }
-    /// The finding with this id, or nullptr.
-    const finding* find(std::string_view id) const noexcept {
-        for (const auto& f : findings)
-            if (f.id == id) return &f;
-        return nullptr;
-    }
-    /// An aligned table; ANSI colour only when asked (the doctor asks on a TTY without NO_COLOR).
-    std::string to_text(bool colour = false) const;
-    /// One JSON object: {"liftoff":…, "os":…, "user":…, "session":…, …, "findings":[…]}.
-    std::string to_json() const;
-};
-
-/// Where diagnose() reads from: tests point `root` at a fake tree and pass an environment.
-struct diagnose_options {
-    std::string root = "/";                               ///< prefix for /proc, /.flatpak-info, /.dockerenv ...
-    std::optional<std::vector<std::string>> environment;  ///< "NAME=value"; default: this process's
-};
-
-}  // namespace v0
-}  // namespace liftoff
 // ---- liftoff/diagnose.hpp ----
 // liftoff/diagnose.hpp: diagnose() and preflight(): why launching (or opening) would fail here,
 // explained before it happens. What they return is in report.hpp.
@@ -1266,7 +1283,8 @@ namespace detail {
 
 struct binary_format {
     enum class kind { unknown, script, elf, mach_o, mach_o_fat, pe, empty } what = kind::unknown;
-    std::string interpreter;    ///< script: the #! program
+    std::string interpreter;    ///< script: the #! program, as exec reads it ('\r' and all)
+    bool crlf = false;          ///< script: the #! line ends in "\r\n" (Windows line endings)
     std::string description;    ///< "ELF 64-bit little-endian x86-64", "script (#!/bin/sh)", ...
     int elf_class = 0;          ///< 32 or 64
     bool little_endian = true;  ///< ELF data encoding
@@ -1304,7 +1322,11 @@ inline binary_format sniff_binary(std::string_view head) {
         const auto start = line.find_first_not_of(" \t");
         line = start == std::string::npos ? std::string() : line.substr(start);
         f.what = binary_format::kind::script;
-        f.interpreter = line.substr(0, line.find_first_of(" \t\r"));
+        // As the kernel reads it: the line ends at '\n' only, so a file saved with Windows line
+        // endings names the interpreter "/bin/sh\r" (or gives its last argument a '\r').
+        f.crlf = !line.empty() && line.back() == '\r';
+        f.interpreter = line.substr(0, line.find_first_of(" \t"));
+        if (f.crlf) line.pop_back();
         f.description = "a script (#!" + line + ")";
         return f;
     }
@@ -1401,6 +1423,10 @@ constexpr cause interpreter_missing{"bad-interpreter", "install the interpreter 
 constexpr cause interpreter_not_runnable{"bad-interpreter", "make the interpreter executable or fix the #! line"};
 constexpr cause loader_missing{"bad-interpreter",
                                "it was built for another system; install its loader or use a build for this one"};
+/// The remedy of crlf-line-endings names the file: see crlf_remedy().
+constexpr const char* crlf_line_endings = "crlf-line-endings";
+constexpr cause library_missing{"library-missing",
+                                "install the package that provides it, or add its directory to LD_LIBRARY_PATH"};
 constexpr cause wrong_architecture{"wrong-architecture", "use a build for this system"};
 constexpr cause exec_format{"exec-format", "add a #! line to a script, or use a build for this system"};
 constexpr cause working_directory_missing{"bad-working-directory", "create it, or pass an existing directory to cwd()"};
@@ -1449,6 +1475,354 @@ inline int poll_timeout_ms(const std::chrono::steady_clock::time_point* deadline
     const auto left =
         std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now()).count();
     return static_cast<int>(left > 0x7fffffff ? 0x7fffffff : (left < 1 ? 1 : left));
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/detail/elf.hpp ----
+// liftoff/detail/elf.hpp: the shared libraries an ELF program needs (DT_NEEDED) and where the
+// dynamic loader would find them (DT_RPATH, LD_LIBRARY_PATH, DT_RUNPATH, /etc/ld.so.cache, the
+// default directories), so that preflight() names a missing library before the loader's
+// "error while loading shared libraries" kills the child with 127. Pure rules: the files are
+// read through the callback given.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// ---- liftoff/detail/text.hpp ----
+// liftoff/detail/text.hpp: small string helpers for messages and environment handling.
+
+#include <cstddef>  // std::size_t
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// Appends `c` as \xNN.
+inline void append_hex_escape(std::string& out, unsigned char c) {
+    static const char hex[] = "0123456789abcdef";
+    out += "\\x";
+    out += hex[c >> 4];
+    out += hex[c & 15];
+}
+
+/// The text with control characters shown as \n, \t, \xNN, so a message stays on one line.
+inline std::string printable(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (c < 0x20 || c == 0x7f) {
+            append_hex_escape(out, c);
+        } else {
+            out += ch;
+        }
+    }
+    return out;
+}
+
+/// Split a PATH-like list at `sep`, keeping empty entries (they are findings, not the cwd).
+inline std::vector<std::string> split_list(std::string_view list, char sep) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t end = list.find(sep, start);
+        parts.emplace_back(list.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+        if (end == std::string_view::npos) break;
+        start = end + 1;
+    }
+    return parts;
+}
+
+inline std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (i != 0) out += sep;
+        out += parts[i];
+    }
+    return out;
+}
+
+/// Position of the first NUL byte, or npos.
+inline std::size_t find_nul(std::string_view s) noexcept {
+    return s.find('\0');
+}
+
+/// The part of a "NAME=value" entry before the first '='.
+inline std::string_view env_entry_name(std::string_view entry) noexcept {
+    return entry.substr(0, entry.find('='));
+}
+
+/// Case-insensitive ASCII comparison (Windows variable names, URL schemes).
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+        if (x != y) return false;
+    }
+    return true;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// Reads `size` bytes at `offset` of the file at `path`; fewer (or none) at its end or when it
+/// cannot be read.
+using file_part_reader = std::function<std::string(const std::string& path, std::uint64_t offset, std::size_t size)>;
+
+/// What an ELF file's dynamic section says about its libraries.
+struct elf_dynamic {
+    bool elf = false;                 ///< it is an ELF file whose headers could be read
+    int elf_class = 0;                ///< 32 or 64
+    unsigned machine = 0;             ///< e_machine
+    bool little_endian = true;        ///< the data encoding
+    std::vector<std::string> needed;  ///< DT_NEEDED, in order
+    std::string rpath, runpath;       ///< DT_RPATH, DT_RUNPATH (':'-separated, unexpanded)
+};
+
+/// Reads the headers, the program headers and the dynamic section of `path`. Bounded: at most
+/// 64 program headers, 4,096 dynamic entries and 64 KiB of string table are looked at.
+inline elf_dynamic read_elf_dynamic(const std::string& path, const file_part_reader& read) {
+    elf_dynamic d;
+    const std::string head = read(path, 0, 64);
+    const binary_format f = sniff_binary(head);
+    if (f.what != binary_format::kind::elf || head.size() < 52) return d;
+    const bool wide = f.elf_class == 64;
+    auto num = [&](std::string_view b, std::size_t off, std::size_t n) -> std::uint64_t {
+        std::uint64_t v = 0;
+        if (off + n > b.size()) return 0;
+        for (std::size_t i = 0; i < n; ++i)
+            v = (v << 8) | static_cast<unsigned char>(b[off + (f.little_endian ? n - 1 - i : i)]);
+        return v;
+    };
+    const std::size_t word = wide ? 8 : 4;
+    const std::uint64_t phoff = num(head, wide ? 32 : 28, word);
+    const std::uint64_t phentsize = num(head, wide ? 54 : 42, 2);
+    const std::uint64_t phnum = num(head, wide ? 56 : 44, 2);
+    if (phentsize < (wide ? 56u : 32u) || phnum == 0 || phnum > 64) return d;
+    const std::string ph = read(path, phoff, static_cast<std::size_t>(phentsize * phnum));
+    struct segment {
+        std::uint64_t offset, vaddr, filesz;
+    };
+    std::vector<segment> loads;
+    segment dynamic{0, 0, 0};
+    for (std::uint64_t i = 0; i < phnum; ++i) {
+        const std::size_t at = static_cast<std::size_t>(i * phentsize);
+        if (at + phentsize > ph.size()) break;
+        const std::uint64_t type = num(ph, at, 4);
+        const segment s = wide ? segment{num(ph, at + 8, 8), num(ph, at + 16, 8), num(ph, at + 32, 8)}
+                               : segment{num(ph, at + 4, 4), num(ph, at + 8, 4), num(ph, at + 16, 4)};
+        if (type == 1) loads.push_back(s);  // PT_LOAD
+        if (type == 2) dynamic = s;         // PT_DYNAMIC
+    }
+    d.elf = true;
+    d.elf_class = f.elf_class;
+    d.machine = f.machine;
+    d.little_endian = f.little_endian;
+    if (dynamic.filesz == 0) return d;  // linked statically
+    const std::size_t entry = 2 * word;
+    const std::string dyn = read(
+        path, dynamic.offset,
+        static_cast<std::size_t>(std::min<std::uint64_t>(dynamic.filesz, 4096 * static_cast<std::uint64_t>(entry))));
+    std::uint64_t strtab = 0, strsz = 0;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> names;  // tag, string offset
+    for (std::size_t at = 0; at + entry <= dyn.size(); at += entry) {
+        const std::uint64_t tag = num(dyn, at, word), value = num(dyn, at + word, word);
+        if (tag == 0) break;  // DT_NULL
+        if (tag == 5) strtab = value;
+        if (tag == 10) strsz = value;
+        if (tag == 1 || tag == 15 || tag == 29) names.emplace_back(tag, value);  // NEEDED, RPATH, RUNPATH
+    }
+    // DT_STRTAB is an address: the PT_LOAD segment that holds it says where it is in the file.
+    std::uint64_t strtab_offset = 0;
+    bool mapped = false;
+    for (const segment& s : loads)
+        if (strtab >= s.vaddr && strtab < s.vaddr + s.filesz) {
+            strtab_offset = strtab - s.vaddr + s.offset;
+            mapped = true;
+        }
+    if (!mapped || strsz == 0) return d;
+    const std::string strings =
+        read(path, strtab_offset, static_cast<std::size_t>(std::min<std::uint64_t>(strsz, 64 * 1024)));
+    for (const auto& n : names) {
+        if (n.second >= strings.size()) continue;
+        const std::size_t end = strings.find('\0', static_cast<std::size_t>(n.second));
+        std::string s = strings.substr(static_cast<std::size_t>(n.second),
+                                       end == std::string::npos ? std::string::npos : end - n.second);
+        if (n.first == 1)
+            d.needed.push_back(std::move(s));
+        else
+            (n.first == 15 ? d.rpath : d.runpath) = std::move(s);
+    }
+    return d;
+}
+
+/// The libraries named by /etc/ld.so.cache (glibc's format "glibc-ld.so.cache1.1", alone or
+/// after the old "ld.so-1.7.0" table): name and path pairs, of every architecture it lists.
+inline std::vector<std::pair<std::string, std::string>> parse_ld_so_cache(std::string_view bytes) {
+    std::vector<std::pair<std::string, std::string>> out;
+    auto u32 = [&](std::size_t off) -> std::uint32_t {  // the cache is in the host's byte order
+        if (off + 4 > bytes.size()) return 0;
+        std::uint32_t v = 0;
+        for (std::size_t i = 0; i < 4; ++i)
+            v |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[off + i])) << (8 * i);
+        return v;
+    };
+    auto string_at = [&](std::size_t off) -> std::string {
+        if (off >= bytes.size()) return {};
+        const std::size_t end = bytes.find('\0', off);
+        return std::string(bytes.substr(off, end == std::string_view::npos ? std::string_view::npos : end - off));
+    };
+    constexpr std::string_view old_magic = "ld.so-1.7.0", new_magic = "glibc-ld.so.cache1.1";
+    std::size_t start = 0;
+    if (bytes.substr(0, old_magic.size()) == old_magic) {
+        const std::size_t count = u32(12);
+        if (count > bytes.size() / 12) return out;
+        const std::size_t after = 16 + count * 12;
+        const std::size_t aligned = (after + 7) & ~static_cast<std::size_t>(7);
+        if (bytes.substr(aligned, new_magic.size()) == new_magic) {
+            start = aligned;
+        } else {  // the old format alone: offsets count from the end of its table
+            for (std::size_t i = 0; i < count; ++i)
+                out.emplace_back(string_at(after + u32(16 + i * 12 + 4)), string_at(after + u32(16 + i * 12 + 8)));
+            return out;
+        }
+    }
+    if (bytes.substr(start, new_magic.size()) != new_magic) return out;
+    const std::size_t count = u32(start + 20);
+    constexpr std::size_t header = 48, entry = 24;
+    if (count > bytes.size() / entry) return out;
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::size_t at = start + header + i * entry;
+        if (at + entry > bytes.size()) break;
+        out.emplace_back(string_at(start + u32(at + 4)), string_at(start + u32(at + 8)));
+    }
+    return out;
+}
+
+/// One library the loader would not find.
+struct missing_library {
+    std::string name;                   ///< as DT_NEEDED names it: "libfoo.so.1"
+    std::string needed_by;              ///< the file that needs it (the program, or a library it loads)
+    std::vector<std::string> searched;  ///< the directories looked in, in the loader's order
+};
+
+/// Where the loader looks, and how to read there: the inputs of find_missing_libraries().
+struct library_search {
+    file_part_reader read;                                   ///< reads the files
+    std::function<std::string(const std::string&)> real;     ///< a file's real path ("" if none)
+    std::string ld_library_path;                             ///< the child's LD_LIBRARY_PATH
+    std::vector<std::pair<std::string, std::string>> cache;  ///< parse_ld_so_cache()
+    std::vector<std::string> default_dirs;                   ///< searched last
+};
+
+/// The libraries `program` needs, directly or through the libraries it loads (breadth first, at
+/// most 256 files read), that the loader would not find, searched as glibc's ld.so searches:
+/// DT_RPATH of the object (and of the program) when it has no DT_RUNPATH, LD_LIBRARY_PATH,
+/// DT_RUNPATH, the cache, the default directories; a candidate of another ELF class or machine
+/// is passed over, as the loader passes it over. $ORIGIN is the object's own directory; a
+/// directory naming $LIB or $PLATFORM is skipped (its value is the loader's to choose).
+inline std::vector<missing_library> find_missing_libraries(const std::string& program, const library_search& how) {
+    std::vector<missing_library> missing;
+    const elf_dynamic top = read_elf_dynamic(program, how.read);
+    if (!top.elf) return missing;
+    auto dir_of = [&](const std::string& file) {
+        const std::string r = how.real(file);
+        const std::string& p = r.empty() ? file : r;
+        const auto slash = p.find_last_of('/');
+        return slash == std::string::npos ? std::string(".") : slash == 0 ? std::string("/") : p.substr(0, slash);
+    };
+    auto expand = [&](const std::string& list, const std::string& origin, std::vector<std::string>& dirs) {
+        if (list.empty()) return;
+        for (std::string d : split_list(list, ':')) {
+            for (const std::string_view token : {"${ORIGIN}", "$ORIGIN"})
+                for (std::size_t at; (at = d.find(token)) != std::string::npos;)
+                    d.replace(at, token.size(), origin);
+            if (d.find('$') != std::string::npos) continue;
+            dirs.push_back(d.empty() ? std::string(".") : d);  // an empty entry is the current directory
+        }
+    };
+    auto fits = [&](const std::string& candidate) {
+        const std::string head = how.read(candidate, 0, 64);
+        const binary_format f = sniff_binary(head);
+        return f.what == binary_format::kind::elf && f.elf_class == top.elf_class && f.machine == top.machine;
+    };
+    struct object {
+        std::string path;
+        elf_dynamic dyn;
+    };
+    std::vector<object> queue{{program, top}};
+    std::vector<std::string> seen;  // names resolved or reported
+    for (std::size_t i = 0; i < queue.size() && queue.size() <= 256; ++i) {
+        const object o = queue[i];
+        const std::string origin = dir_of(o.path);
+        for (const std::string& name : o.dyn.needed) {
+            if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
+            seen.push_back(name);
+            std::vector<std::string> dirs;
+            std::string found;
+            if (name.find('/') != std::string::npos) {
+                if (fits(name)) found = name;
+            } else {
+                if (o.dyn.runpath.empty()) {
+                    expand(o.dyn.rpath, origin, dirs);
+                    if (i != 0 && top.runpath.empty()) expand(top.rpath, dir_of(program), dirs);
+                }
+                expand(how.ld_library_path, dir_of(program), dirs);  // $ORIGIN there: the program's
+                expand(o.dyn.runpath, origin, dirs);
+                for (const std::string& d : dirs) {
+                    const std::string candidate = (d.back() == '/' ? d : d + "/") + name;
+                    if (fits(candidate)) {
+                        found = candidate;
+                        break;
+                    }
+                }
+                if (found.empty() && !how.cache.empty()) {
+                    dirs.emplace_back("/etc/ld.so.cache");
+                    for (const auto& entry : how.cache)
+                        if (entry.first == name && fits(entry.second)) {
+                            found = entry.second;
+                            break;
+                        }
+                }
+                for (std::size_t k = 0; found.empty() && k < how.default_dirs.size(); ++k) {
+                    const std::string& d = how.default_dirs[k];
+                    dirs.push_back(d);
+                    if (fits(d + "/" + name)) found = d + "/" + name;
+                }
+            }
+            if (found.empty()) {
+                missing.push_back(missing_library{name, o.path, std::move(dirs)});
+            } else {
+                elf_dynamic next = read_elf_dynamic(found, how.read);
+                if (next.elf) queue.push_back(object{found, std::move(next)});
+            }
+        }
+    }
+    return missing;
 }
 
 }  // namespace detail
@@ -1654,95 +2028,6 @@ auto reporting(std::error_code& ec, Body&& body) noexcept -> decltype(body(std::
 #include <string>
 #include <string_view>
 #include <vector>
-
-// ---- liftoff/detail/text.hpp ----
-// liftoff/detail/text.hpp: small string helpers for messages and environment handling.
-
-#include <cstddef>  // std::size_t
-#include <string>
-#include <string_view>
-#include <vector>
-
-namespace liftoff {
-inline namespace v0 {
-namespace detail {
-
-/// Appends `c` as \xNN.
-inline void append_hex_escape(std::string& out, unsigned char c) {
-    static const char hex[] = "0123456789abcdef";
-    out += "\\x";
-    out += hex[c >> 4];
-    out += hex[c & 15];
-}
-
-/// The text with control characters shown as \n, \t, \xNN, so a message stays on one line.
-inline std::string printable(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (c == '\r') {
-            out += "\\r";
-        } else if (c < 0x20 || c == 0x7f) {
-            append_hex_escape(out, c);
-        } else {
-            out += ch;
-        }
-    }
-    return out;
-}
-
-/// Split a PATH-like list at `sep`, keeping empty entries (they are findings, not the cwd).
-inline std::vector<std::string> split_list(std::string_view list, char sep) {
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    for (;;) {
-        const std::size_t end = list.find(sep, start);
-        parts.emplace_back(list.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-        if (end == std::string_view::npos) break;
-        start = end + 1;
-    }
-    return parts;
-}
-
-inline std::string join(const std::vector<std::string>& parts, std::string_view sep) {
-    std::string out;
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-        if (i != 0) out += sep;
-        out += parts[i];
-    }
-    return out;
-}
-
-/// Position of the first NUL byte, or npos.
-inline std::size_t find_nul(std::string_view s) noexcept {
-    return s.find('\0');
-}
-
-/// The part of a "NAME=value" entry before the first '='.
-inline std::string_view env_entry_name(std::string_view entry) noexcept {
-    return entry.substr(0, entry.find('='));
-}
-
-/// Case-insensitive ASCII comparison (Windows variable names, URL schemes).
-inline bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
-
-}  // namespace detail
-}  // namespace v0
-}  // namespace liftoff
 
 namespace liftoff {
 inline namespace v0 {
@@ -1968,6 +2253,10 @@ public:
             data_.append(data, n < room ? n : room);
         } else if (mode_ == mode::lines) {
             feed_lines(std::string_view(data, n));
+            // The last bytes, for the post-mortem of a child that dies at once (post_mortem.hpp).
+            std::lock_guard<std::mutex> guard(lock);
+            recent_.append(n > recent_limit ? data + (n - recent_limit) : data, n < recent_limit ? n : recent_limit);
+            if (recent_.size() > 2 * recent_limit) recent_.erase(0, recent_.size() - recent_limit);
         }
     }
 
@@ -1985,6 +2274,12 @@ public:
     // Accessors; the caller holds the lock while the drain may still run.
     const std::string& data() const noexcept { return data_; }
     std::string& data() noexcept { return data_; }
+    /// The last `n` bytes (at most recent_limit for io::lines) of what arrived; "" if discarded.
+    std::string tail(std::size_t n) const {
+        const std::string& from = mode_ == mode::capture ? data_ : recent_;
+        return from.size() > n ? from.substr(from.size() - n) : from;
+    }
+    static constexpr std::size_t recent_limit = 4096;
     bool truncated() const noexcept { return truncated_; }
     bool cut() const noexcept { return cut_; }
     std::exception_ptr callback_error() const noexcept { return error_; }
@@ -2036,6 +2331,7 @@ private:
     bool cut_ = false;
     std::function<void(std::string_view)> on_line_;
     std::string partial_;
+    std::string recent_;  // io::lines: the last bytes, see tail()
     std::exception_ptr error_;
 };
 
@@ -3648,6 +3944,9 @@ struct windows_inspect {
         return iequals(ext, ".exe") || iequals(ext, ".com") || iequals(ext, ".bat") || iequals(ext, ".cmd");
     }
 
+    /// ELF shared libraries are not Windows's (a missing DLL import is not read yet): nothing.
+    static std::optional<library_search> library_search_for(const std::string&) { return std::nullopt; }
+
     static file_facts inspect_program_file(const std::string& path) {
         file_facts f;
         std::wstring wide;
@@ -5115,6 +5414,7 @@ inline int move_above_stdio(unique_fd& fd) noexcept {
 #endif
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -5292,6 +5592,48 @@ struct posix_inspect {
         f.quarantined = ::getxattr(path.c_str(), "com.apple.quarantine", nullptr, 0, 0, 0) >= 0;
 #endif
         return f;
+    }
+
+    /// How the dynamic loader of a child with this LD_LIBRARY_PATH looks for shared libraries
+    /// (glibc's ld.so, also musl's as far as the directories go); nullopt where liftoff cannot
+    /// tell (macOS, the BSDs: other loaders, other caches).
+    static std::optional<library_search> library_search_for(const std::string& ld_library_path) {
+#if defined(__linux__)
+        library_search how;
+        how.read = [](const std::string& path, std::uint64_t offset, std::size_t size) {
+            std::string out;
+            unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+            if (!fd || size == 0) return out;
+            out.resize(size);
+            const ssize_t got =
+                retry_eintr([&] { return ::pread(fd.get(), &out[0], size, static_cast<off_t>(offset)); });
+            out.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+            return out;
+        };
+        how.real = [](const std::string& path) {
+            char buf[PATH_MAX];
+            return ::realpath(path.c_str(), buf) != nullptr ? std::string(buf) : std::string();
+        };
+        how.ld_library_path = ld_library_path;
+        std::string cache;
+        read_file_prefix("/etc/ld.so.cache", cache, 16 * 1024 * 1024);
+        how.cache = parse_ld_so_cache(cache);
+        // glibc's built-in directories: the multiarch pair of this machine (Debian, Ubuntu),
+        // then the lib64 and lib pairs (a candidate of the wrong class is passed over).
+#if defined(__x86_64__)
+        how.default_dirs = {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu"};
+#elif defined(__aarch64__)
+        how.default_dirs = {"/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu"};
+#elif defined(__i386__)
+        how.default_dirs = {"/lib/i386-linux-gnu", "/usr/lib/i386-linux-gnu"};
+#endif
+        for (const char* d : {"/lib64", "/usr/lib64", "/lib", "/usr/lib"})
+            how.default_dirs.emplace_back(d);
+        return how;
+#else
+        (void)ld_library_path;
+        return std::nullopt;
+#endif  // __linux__
     }
 
     /// The program format this system runs directly (scripts are judged apart).
@@ -8678,395 +9020,20 @@ inline const char* signal_name(int sig) noexcept {
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
-namespace liftoff {
-inline namespace v0 {
-namespace detail {
+// ---- liftoff/detail/post_mortem.hpp ----
+// liftoff/detail/post_mortem.hpp: why a child that died soon after it started died: from its
+// exit, from the tail of what it wrote to stderr (where liftoff captured or drained it), and,
+// for an exit 127 with nothing to read, from preflight()'s judging of its file after the fact.
+// The signatures the field meets most (the loader's missing library, a toolkit without a
+// display, Chromium's sandbox, its GPU process) live in one table: add a row to add one.
 
-/// A child's state on the heap, so the drain thread can point at it while the handle moves.
-/// One thread may wait while another terminates, kills or polls it (a watchdog): what they
-/// share is under `mutex`, and the platform's process reaps once whoever asks.
-struct child_state {
-    using P = native_platform;
-    using clock = std::chrono::steady_clock;
-
-    typename P::process proc;
-    std::string program;
-    std::string path;
-    command::trace_callback trace;
-    clock::time_point started;
-    std::optional<clock::time_point> deadline;
-    std::chrono::nanoseconds grace{default_grace};
-    on_destroy policy = on_destroy::terminate;
-
-    mutable std::mutex mutex;    // exit_observed, elapsed, timed_out, callback_error_taken
-    bool exit_observed = false;  // the status itself is the process's (proc.known())
-    std::chrono::nanoseconds elapsed{};
-    bool timed_out = false;
-    bool callback_error_taken = false;
-    std::mutex streams_mutex;  // the drain is joined once, by whoever gets here first
-    bool streams_done = false;
-
-    void emit(trace_event e) const {
-        if (!trace) return;
-        e.program = program;
-        e.path = path;
-        e.pid = static_cast<std::int64_t>(proc.pid());
-        trace(e);
-    }
-
-    /// The status, if the process has been reaped (by whichever thread: observed here too).
-    std::optional<exit_status> known() { return observe(proc.known()); }
-
-    /// Called with whatever a platform wait returned; the first status is timed and traced once
-    /// (outside the lock: a trace callback may call back in).
-    std::optional<exit_status> observe(std::optional<exit_status> s) {
-        if (!s) return s;
-        std::chrono::nanoseconds took{};
-        {
-            std::lock_guard<std::mutex> lock(mutex);
-            if (exit_observed) return s;
-            exit_observed = true;
-            took = elapsed = clock::now() - started;
-        }
-        if (trace) {
-            trace_event e;
-            e.kind = trace_kind::exited;
-            e.status = *s;
-            e.elapsed = took;
-            emit(std::move(e));
-        }
-        return s;
-    }
-
-    void signal(int sig) {
-        if (proc.send(sig) && trace) {
-            trace_event e;
-            e.kind = trace_kind::signal_sent;
-            e.signal = sig;
-            emit(std::move(e));
-        }
-    }
-
-    /// A child that has already exited gets no signal; what is left of its group (with
-    /// new_process_group()) is killed before it is reaped, as when it exits during the grace.
-    std::optional<exit_status> if_exited() {
-        if (auto s = known()) return s;
-        if (!proc.exited_unreaped(std::chrono::nanoseconds::zero())) return std::nullopt;
-        proc.kill_rest_of_group();
-        return observe(proc.wait());
-    }
-
-    exit_status stop(std::chrono::nanoseconds grace_period) {
-        if (auto s = if_exited()) return *s;
-        signal(P::process::polite_signal);
-        if (proc.exited_unreaped(grace_period)) {
-            proc.kill_rest_of_group();
-        } else {
-            signal(P::process::kill_signal);
-        }
-        return *observe(proc.wait());
-    }
-
-    exit_status kill_now() {
-        if (auto s = if_exited()) return *s;
-        signal(P::process::kill_signal);
-        return *observe(proc.wait());
-    }
-
-    exit_status wait_until_done() {
-        if (!known()) {
-            // Rust's choice: a child waiting for end of input could otherwise never finish.
-            proc.close_stdin_if_idle();
-            if (deadline) {
-                const auto left = *deadline - clock::now();
-                if (!observe(proc.wait_for(left > left.zero() ? left : left.zero()))) {
-                    {
-                        std::lock_guard<std::mutex> lock(mutex);
-                        timed_out = true;
-                    }
-                    stop(grace);
-                }
-            } else {
-                observe(proc.wait());
-            }
-        }
-        finish_streams();
-        return *known();
-    }
-
-    /// What the handle's destructor does: the command's on_destroy. Never throws: a trace
-    /// callback that throws here cannot be passed on, and must not leave the child running or
-    /// unreaped, so the child is then ended untraced, at once (a released one is left be).
-    void end_as_destroyed() noexcept {
-        try {
-            switch (policy) {
-            case on_destroy::wait: wait_until_done(); break;
-            case on_destroy::terminate:
-                stop(grace);
-                finish_streams();
-                break;
-            case on_destroy::kill:
-                kill_now();
-                finish_streams();
-                break;
-            case on_destroy::release:
-                if (!known()) proc.release();
-                break;
-            }
-        } catch (...) {
-            try {
-                trace = nullptr;
-                if (policy != on_destroy::release) {
-                    kill_now();
-                    finish_streams();
-                } else if (!known()) {
-                    proc.release();
-                }
-            } catch (...) {
-            }
-        }
-    }
-
-    void finish_streams() {
-        // Called from an io::lines callback (the drain's thread): the drain finishes by itself
-        // once the callback returns, and whoever waits next joins it.
-        if (proc.drain().on_own_thread()) return;
-        std::lock_guard<std::mutex> lock(streams_mutex);
-        if (streams_done) return;
-        proc.finish_streams();
-        streams_done = true;
-    }
-
-    /// What the drain has captured of `o` so far.
-    std::string captured(output o) {
-        auto& drain = proc.drain();
-        std::lock_guard<std::mutex> lock(drain.lock());
-        return drain.sink(o).data();
-    }
-
-    bool flag(output o, output_flag which) {
-        auto& drain = proc.drain();
-        std::lock_guard<std::mutex> lock(drain.lock());
-        const auto& sink = drain.sink(o);
-        return which == output_flag::truncated ? sink.truncated() : sink.cut();
-    }
-
-    /// The first exception an io::lines callback threw, handed out once.
-    std::exception_ptr take_callback_error() {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (callback_error_taken) return nullptr;
-        for (const output o : {output::out, output::err}) {
-            if (auto e = proc.drain().sink(o).callback_error()) {
-                callback_error_taken = true;
-                return e;
-            }
-        }
-        return nullptr;
-    }
-};
-
-/// A handle copied into a process made by fork() (without exec) is inert there: the child and
-/// the drain thread belong to the process that launched it. Platforms without fork say nothing.
-template <class Proc>
-auto inherited_through_fork(Proc& p, int) noexcept -> decltype(p.inherited()) {
-    return p.inherited();
-}
-template <class Proc>
-bool inherited_through_fork(Proc&, long) noexcept {
-    return false;
-}
-template <class Proc>
-auto abandon_in_fork(Proc& p, int) noexcept -> decltype(p.abandon()) {
-    p.abandon();
-}
-template <class Proc>
-void abandon_in_fork(Proc&, long) noexcept {}
-}  // namespace detail
-}  // namespace v0
-}  // namespace liftoff
-
-namespace liftoff {
-inline namespace v0 {
-namespace detail {
-
-/// What the user asked to send.
-enum class user_signal { number, interrupt, suspend, resume };
-
-/// Sends it through the platform's process; a signal that went is traced as signal_sent (with
-/// the platform's code for interrupt/suspend/resume), as the stop policy's are.
-inline std::error_code send_user_signal(child_state& s, user_signal what, int sig) {
-    using proc = child_state::P::process;
-    std::error_code ec;
-    int code = sig;
-    switch (what) {
-    case user_signal::number: ec = s.proc.signal(sig); break;
-    case user_signal::interrupt:
-        ec = s.proc.interrupt();
-        code = proc::interrupt_code;
-        break;
-    case user_signal::suspend:
-        ec = s.proc.suspend();
-        code = proc::suspend_code;
-        break;
-    case user_signal::resume:
-        ec = s.proc.resume();
-        code = proc::resume_code;
-        break;
-    }
-    if (!ec && s.trace) {
-        trace_event e;
-        e.kind = trace_kind::signal_sent;
-        e.signal = code;
-        s.emit(std::move(e));
-    }
-    return ec;
-}
-
-/// "SIGHUP", "signal 40", "interrupt()" ...: what the message says was to be sent.
-inline std::string user_signal_words(user_signal what, int sig) {
-    switch (what) {
-    case user_signal::interrupt: return "interrupt()";
-    case user_signal::suspend: return "suspend()";
-    case user_signal::resume: return "resume()";
-    case user_signal::number: break;
-    }
-    const char* name = signal_name(sig);
-    return name != nullptr ? std::string(name) : "signal " + std::to_string(sig);
-}
-
-/// The exception the throwing forms raise for `ec`: a launch_error naming the program (`s` is
-/// null for a handle without a child).
-inline launch_error user_signal_error(const child_state* s, user_signal what, int sig, std::error_code ec) {
-    failure f;
-    f.code = ec;
-    const std::string act = user_signal_words(what, sig);
-    std::string remedy;
-    if (s == nullptr) {
-        f.what = "cannot send " + act + ": this handle has no child (default-constructed, moved from or released)";
-    } else {
-        f.program = s->program;
-        f.path = s->path;
-        f.what = "cannot send " + act + " to '" + s->program + "' (pid " + std::to_string(s->proc.pid()) + ")";
-        if (ec == std::errc::no_such_process) {
-            const auto st = s->proc.known();
-            if (!st || *st == exit_status::reaped_elsewhere() || *st == exit_status::lost())
-                f.what +=
-                    ": it is gone, reaped by something other than liftoff, so its pid may name another process "
-                    "now (which was sent nothing)";
-            else
-                f.what += ": it has ended and been waited for (" + st->to_string() + ")";
-        } else if (ec == errc::invalid_argument) {
-            f.what += ": " + std::to_string(sig) + " is not a signal number on this system";
-        } else if (ec == errc::unsupported) {
-            if (what == user_signal::interrupt) {
-                f.what +=
-                    ": CTRL_C_EVENT goes to a whole console process group, and without new_process_group() "
-                    "the child shares this process's";
-                remedy = "launch it with new_process_group()";
-            } else if (what == user_signal::number) {
-                f.what += ": Windows has no signals to send by number";
-                remedy = "use interrupt(), suspend(), resume(), terminate() or kill()";
-            } else {
-                f.what += ": not supported on this system";
-            }
-        } else {
-            f.what += ": " + ec.message();
-        }
-    }
-    f.remedy = remedy;
-    f.message = "liftoff: " + f.what + (remedy.empty() ? "" : "; " + remedy);
-    return launch_error(std::move(f));
-}
-
-/// wait_any(): the first of `states` (in their order) that has exited, reaped and its streams
-/// finished; nullopt once `deadline` has passed. A child whose own timeout() passes meanwhile is
-/// stopped as wait() stops it (timed_out(), the grace) and counts as the one that ended.
-inline std::optional<std::size_t> wait_any_of(const std::vector<child_state*>& states,
-                                              std::chrono::steady_clock::time_point deadline) {
-    using proc = child_state::P::process;
-    std::vector<proc*> procs;
-    procs.reserve(states.size());
-    for (child_state* s : states)
-        procs.push_back(&s->proc);
-    for (;;) {
-        auto until = deadline;
-        for (std::size_t i = 0; i < states.size(); ++i) {
-            child_state& s = *states[i];
-            if (s.observe(s.proc.try_wait())) {
-                s.finish_streams();
-                return i;
-            }
-            if (s.deadline && *s.deadline < until) until = *s.deadline;
-        }
-        const auto now = std::chrono::steady_clock::now();
-        for (std::size_t i = 0; i < states.size(); ++i) {
-            child_state& s = *states[i];
-            if (!s.deadline || now < *s.deadline) continue;
-            {
-                std::lock_guard<std::mutex> lock(s.mutex);
-                s.timed_out = true;
-            }
-            s.stop(s.grace);
-            s.finish_streams();
-            return i;
-        }
-        if (now >= deadline) return std::nullopt;
-        proc::await_any_exit(procs, until == (std::chrono::steady_clock::time_point::max)() ? nullptr : &until);
-    }
-}
-
-}  // namespace detail
-}  // namespace v0
-}  // namespace liftoff
-// ---- liftoff/detail/encoding.hpp ----
-// liftoff/detail/encoding.hpp: text in the system's legacy code page converted to UTF-8, or the
-// failure that names the text and the code page (from_system_encoding()).
-
-#include <cstddef>  // std::size_t
+#include <chrono>
+#include <cstring>
 #include <string>
 #include <string_view>
-#include <utility>
-
-namespace liftoff {
-inline namespace v0 {
-namespace detail {
-
-/// The conversion on platform P, or the failure that names the text and the code page.
-template <class P>
-failure decode_system_text(const std::string& text, std::string& out) {
-    if (auto utf8 = P::decode_system_text(text)) {
-        out = std::move(*utf8);
-        return {};
-    }
-    // The text is not UTF-8 (nor, as it turned out, the code page): every byte past ASCII is
-    // shown as \xNN, so the message stays readable and valid UTF-8.
-    constexpr std::size_t shown = 60;
-    std::string quoted;
-    for (const char ch : std::string_view(text).substr(0, shown)) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c < 0x80)
-            quoted += printable(std::string_view(&ch, 1));
-        else
-            append_hex_escape(quoted, c);
-    }
-    if (text.size() > shown) quoted += "...";
-    failure f;
-    f.code = errc::encoding_error;
-    f.what = "it is not valid text in " + P::system_encoding_name();
-    f.remedy = "find out which encoding it is in (it may be UTF-8 already) and convert it from that";
-    f.message = "liftoff: cannot convert '" + quoted + "' to UTF-8: " + f.what + "; " + f.remedy;
-    return f;
-}
-
-}  // namespace detail
-}  // namespace v0
-}  // namespace liftoff
-// ---- liftoff/detail/explain.hpp ----
-// liftoff/detail/explain.hpp: the session findings behind an opener's failure, and their
-// remedy, added to its message. (A launch failure names its finding where it is described.)
-
-#include <string>
+#include <vector>
 
 // ---- liftoff/detail/judge.hpp ----
 // liftoff/detail/judge.hpp: the judging rules of diagnose() and preflight(). The facts are
@@ -9381,6 +9348,128 @@ void judge_environment(const env_view<P>& env, report& r) {
     }
 }
 
+/// "sed -i 's/\r$//' 'PATH' (or dos2unix)": the remedy of crlf-line-endings names the file.
+inline std::string crlf_remedy(const std::string& path) {
+    return "convert it to Unix line endings: sed -i 's/\\r$//' '" + printable(path) + "' (or dos2unix)";
+}
+
+/// The child's value of `name` ("" if unset).
+template <class P>
+std::string child_env_value(const child_environment& env, std::string_view name) {
+    if (env.inherited) return P::get_env(std::string(name).c_str()).value_or(std::string());
+    for (const auto& e : env.entries) {
+        const auto n = env_entry_name(e);
+        if (n.size() < e.size() && P::env_names_equal(n, name)) return e.substr(n.size() + 1);
+    }
+    return {};
+}
+
+/// A dynamically linked ELF program: the shared libraries the loader would not find (Linux;
+/// elsewhere P::library_search_for() says it cannot tell). A set-user-ID program is loaded in
+/// secure mode, which ignores LD_LIBRARY_PATH.
+template <class P>
+void judge_libraries(const std::string& program, const child_environment& env, bool setuid, program_facts& pf,
+                     std::vector<finding>& out) {
+    const auto how = P::library_search_for(setuid ? std::string() : child_env_value<P>(env, "LD_LIBRARY_PATH"));
+    if (!how) return;
+    for (const missing_library& m : find_missing_libraries(program, *how)) {
+        pf.missing_libraries.push_back(m.name);
+        std::string what = "'" + printable(program) + "' needs the shared library '" + printable(m.name) + "'";
+        if (m.needed_by != program) what += " (through '" + printable(m.needed_by) + "')";
+        what += ", which the loader does not find (searched " +
+                (m.searched.empty() ? std::string("nothing") : printable(join(m.searched, ", "))) + ")";
+        add_finding(out, causes::library_missing, std::move(what));
+    }
+}
+
+/// Judges the file a command would run, as exec and then the dynamic loader would: what it is,
+/// whether it may run, its #! interpreter or ELF loader, and (Linux) the shared libraries it
+/// needs. The launch path explains a failed exec with the same findings (explain_exec_failure).
+template <class P>
+void judge_program_file(const std::string& resolved, const child_environment& env, program_facts& pf,
+                        std::vector<finding>& out) {
+    pf.resolved = resolved;
+    const auto f = P::inspect_program_file(resolved);
+    const std::string shown = "'" + printable(resolved) + "'";
+    pf.exists = f.exists;
+    pf.regular = f.regular;
+    pf.directory = f.directory;
+    pf.dangling_symlink = f.dangling_symlink;
+    pf.executable = f.executable;
+    pf.noexec_mount = f.noexec_mount;
+    pf.setuid = f.setuid;
+    pf.mode = f.mode;
+    pf.owner = f.owner;
+    pf.capabilities = f.capabilities;
+    pf.quarantined = f.quarantined;
+    const binary_format fmt = sniff_binary(f.head);
+    if (f.regular) pf.format = fmt.description;
+    if (f.dangling_symlink) {
+        add_finding(out, causes::dangling_symlink,
+                    shown + " is a symbolic link to '" + printable(f.link_target) + "', which does not exist");
+    } else if (!f.exists) {
+        add_finding(out, causes::not_found, shown + " does not exist");
+    } else if (f.directory) {
+        add_finding(out, causes::is_directory, shown + " is a directory");
+    } else if (!f.regular) {
+        add_finding(out, causes::not_a_regular_file, shown + " is not a regular file");
+    } else {
+        if (!f.executable && !f.noexec_mount)  // on a noexec mount access(X_OK) fails whatever the mode
+            add_finding(out, causes::not_executable, severity::error,
+                        shown + " is not executable by this user (mode " + f.mode + ", owner uid " +
+                            std::to_string(f.owner) + ")",
+                        "chmod +x " + shown);
+        if (f.noexec_mount) add_finding(out, causes::noexec_mount, shown + " is on a file system mounted noexec");
+        if (!f.readable) {
+            // Cannot read it (e.g. mode 0711): nothing to say about its format.
+        } else if (fmt.what == binary_format::kind::script && P::runs_scripts) {
+            pf.interpreter = fmt.interpreter;
+            std::string named = fmt.interpreter;  // the interpreter the #! line means
+            if (fmt.crlf) {
+                const bool in_name = !named.empty() && named.back() == '\r';
+                if (in_name) named.pop_back();
+                add_finding(out, causes::crlf_line_endings, severity::error,
+                            "the #! line of " + shown + " ends in a carriage return (Windows line endings), so " +
+                                (in_name ? "the system looks for the interpreter '" + printable(fmt.interpreter) + "'"
+                                         : "its interpreter's last argument ends in '\\r'"),
+                            crlf_remedy(resolved));
+            }
+            const auto interp = P::inspect_program_file(named);
+            if (named.empty() || !interp.exists)
+                add_finding(out, causes::interpreter_missing,
+                            "its interpreter '" + printable(named) + "' (the #! line of " + shown + ") does not exist");
+            else if (!interp.executable || interp.directory)
+                add_finding(
+                    out, causes::interpreter_not_runnable,
+                    "its interpreter '" + printable(named) + "' (the #! line of " + shown + ") cannot be executed");
+        } else if (!P::runs_format(pf.resolved, fmt)) {
+            const bool known = fmt.what != binary_format::kind::unknown && fmt.what != binary_format::kind::empty;
+            add_finding(out, known ? causes::wrong_architecture : causes::exec_format,
+                        shown + " is " + fmt.description +
+                            (known ? ", not a program for this system (" + P::native_format_name() + ")" : ""));
+        } else if (fmt.what == binary_format::kind::elf) {
+            pf.interpreter = elf_interpreter(f.head);
+            if (!pf.interpreter.empty() && !P::inspect_program_file(pf.interpreter).exists)
+                add_finding(out, causes::loader_missing,
+                            shown + " needs the loader '" + printable(pf.interpreter) + "', which does not exist");
+            else if (!pf.interpreter.empty())
+                judge_libraries<P>(resolved, env, f.setuid, pf, out);
+        }
+        if (pf.quarantined)
+            add_finding(out, "quarantined", severity::warning,
+                        shown + " carries the com.apple.quarantine attribute (downloaded)",
+                        "xattr -d com.apple.quarantine " + shown + " if you trust it");
+        if (!pf.capabilities.empty())
+            add_finding(out, "file-capabilities", severity::info,
+                        shown + " has file capabilities (" + pf.capabilities + ")",
+                        "nothing to do unless it should not have them");
+        if (pf.setuid)
+            add_finding(out, "setuid", severity::info,
+                        shown + " is set-user-ID: the kernel drops kill_on_parent_exit() for it",
+                        "end it yourself (on_destroy kill) if it must not outlive you");
+    }
+}
+
 /// Judges the program of a command: everything that would make its launch fail.
 template <class P>
 void judge_program(const command& cmd, const child_environment& env, report& r) {
@@ -9418,76 +9507,7 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
         }
     }
     // What it is.
-    if (!pf.resolved.empty()) {
-        const auto f = P::inspect_program_file(pf.resolved);
-        const std::string shown = "'" + printable(pf.resolved) + "'";
-        pf.exists = f.exists;
-        pf.regular = f.regular;
-        pf.directory = f.directory;
-        pf.dangling_symlink = f.dangling_symlink;
-        pf.executable = f.executable;
-        pf.noexec_mount = f.noexec_mount;
-        pf.setuid = f.setuid;
-        pf.mode = f.mode;
-        pf.owner = f.owner;
-        pf.capabilities = f.capabilities;
-        pf.quarantined = f.quarantined;
-        const binary_format fmt = sniff_binary(f.head);
-        if (f.regular) pf.format = fmt.description;
-        if (f.dangling_symlink) {
-            add_finding(out, causes::dangling_symlink,
-                        shown + " is a symbolic link to '" + printable(f.link_target) + "', which does not exist");
-        } else if (!f.exists) {
-            add_finding(out, causes::not_found, shown + " does not exist");
-        } else if (f.directory) {
-            add_finding(out, causes::is_directory, shown + " is a directory");
-        } else if (!f.regular) {
-            add_finding(out, causes::not_a_regular_file, shown + " is not a regular file");
-        } else {
-            if (!f.executable && !f.noexec_mount)  // on a noexec mount access(X_OK) fails whatever the mode
-                add_finding(out, causes::not_executable, severity::error,
-                            shown + " is not executable by this user (mode " + f.mode + ", owner uid " +
-                                std::to_string(f.owner) + ")",
-                            "chmod +x " + shown);
-            if (f.noexec_mount) add_finding(out, causes::noexec_mount, shown + " is on a file system mounted noexec");
-            if (!f.readable) {
-                // Cannot read it (e.g. mode 0711): nothing to say about its format.
-            } else if (fmt.what == binary_format::kind::script && P::runs_scripts) {
-                pf.interpreter = fmt.interpreter;
-                const auto interp = P::inspect_program_file(fmt.interpreter);
-                if (fmt.interpreter.empty() || !interp.exists)
-                    add_finding(out, causes::interpreter_missing,
-                                "its interpreter '" + printable(fmt.interpreter) + "' (the #! line of " + shown +
-                                    ") does not exist");
-                else if (!interp.executable || interp.directory)
-                    add_finding(out, causes::interpreter_not_runnable,
-                                "its interpreter '" + printable(fmt.interpreter) + "' (the #! line of " + shown +
-                                    ") cannot be executed");
-            } else if (!P::runs_format(pf.resolved, fmt)) {
-                const bool known = fmt.what != binary_format::kind::unknown && fmt.what != binary_format::kind::empty;
-                add_finding(out, known ? causes::wrong_architecture : causes::exec_format,
-                            shown + " is " + fmt.description +
-                                (known ? ", not a program for this system (" + P::native_format_name() + ")" : ""));
-            } else if (fmt.what == binary_format::kind::elf) {
-                pf.interpreter = elf_interpreter(f.head);
-                if (!pf.interpreter.empty() && !P::inspect_program_file(pf.interpreter).exists)
-                    add_finding(out, causes::loader_missing,
-                                shown + " needs the loader '" + printable(pf.interpreter) + "', which does not exist");
-            }
-            if (pf.quarantined)
-                add_finding(out, "quarantined", severity::warning,
-                            shown + " carries the com.apple.quarantine attribute (downloaded)",
-                            "xattr -d com.apple.quarantine " + shown + " if you trust it");
-            if (!pf.capabilities.empty())
-                add_finding(out, "file-capabilities", severity::info,
-                            shown + " has file capabilities (" + pf.capabilities + ")",
-                            "nothing to do unless it should not have them");
-            if (pf.setuid)
-                add_finding(out, "setuid", severity::info,
-                            shown + " is set-user-ID: the kernel drops kill_on_parent_exit() for it",
-                            "end it yourself (on_destroy kill) if it must not outlive you");
-        }
-    }
+    if (!pf.resolved.empty()) judge_program_file<P>(pf.resolved, env, pf, out);
     // Where it starts, and how much it is given.
     pf.cwd = cmd.cwd() ? *cmd.cwd() : std::string();
     if (cmd.cwd()) {
@@ -9557,6 +9577,623 @@ report diagnose_session(const diagnose_options& opt) {
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// A child that ends badly within this long of its start is explained (after that, a failure
+/// is the program's own business, not a launch that did not take).
+constexpr std::chrono::seconds early_death_window{3};
+
+/// How much of a drained or captured stderr the post-mortem reads: its last bytes.
+constexpr std::size_t post_mortem_tail = 4096;
+
+/// One thing a dying program writes that says why, and what to do about it.
+struct death_signature {
+    const char* id;      ///< the finding's id
+    const char* needle;  ///< found in a line of its stderr, compared in lower case
+    int exit_code;       ///< only with this exit code; -1: any ending
+    const char* cause;   ///< what it means
+    const char* remedy;  ///< what to do
+};
+
+// clang-format off
+constexpr death_signature death_signatures[] = {
+    {"library-missing", "error while loading shared libraries", -1,
+     "the dynamic loader could not load a shared library it needs",
+     "install the package that provides it, or add its directory to LD_LIBRARY_PATH"},
+    {"display-unreachable", "cannot open display", -1,
+     "it could not reach the display server", "run it in a graphical session, or check that DISPLAY or "
+     "WAYLAND_DISPLAY names a display server that runs (liftoff doctor names what is wrong)"},
+    {"display-unreachable", "can't open display", -1,
+     "it could not reach the display server (Xlib)", "run it in a graphical session, or check that DISPLAY "
+     "names an X server that runs (liftoff doctor names what is wrong)"},
+    {"display-unreachable", "could not connect to display", -1,
+     "it could not reach the display server (Qt)", "run it in a graphical session, or check that DISPLAY or "
+     "WAYLAND_DISPLAY names a display server that runs (liftoff doctor names what is wrong)"},
+    {"display-unreachable", "could not load the qt platform plugin", -1,
+     "Qt found no display to use (its xcb or wayland platform plugin could not start)",
+     "run it in a graphical session; QT_QPA_PLATFORM=offscreen runs it without one"},
+    {"display-unreachable", "missing x server or $display", -1,
+     "it found no X server (Chromium, Electron)", "run it in a graphical session, or check DISPLAY "
+     "(liftoff doctor names what is wrong)"},
+    {"display-unreachable", "no available video device", -1,
+     "SDL found no display to use", "run it in a graphical session; SDL_VIDEODRIVER=dummy runs it without one"},
+    {"chromium-root-sandbox", "running as root without --no-sandbox is not supported", -1,
+     "Chromium and Electron refuse to run as root with their sandbox on",
+     "run it as a normal user (--no-sandbox runs it as root, without the sandbox)"},
+    {"chromium-suid-sandbox", "suid sandbox helper binary was found, but is not configured correctly", -1,
+     "its SUID sandbox helper (chrome-sandbox) is not owned by root with mode 4755",
+     "chown root:root chrome-sandbox && chmod 4755 chrome-sandbox, or allow unprivileged user namespaces"},
+    {"chromium-suid-sandbox", "no usable sandbox!", -1,
+     "it found no sandbox it can use (no user namespaces, no SUID helper)",
+     "allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1), or set up chrome-sandbox"},
+    {"gpu-process-crash", "gpu process isn't usable", -1,
+     "its GPU process kept crashing", "pass --disable-gpu, or update the graphics driver"},
+    {"gpu-process-crash", "exiting gpu process due to errors during initialization", -1,
+     "its GPU process could not start", "pass --disable-gpu, or update the graphics driver"},
+    {"shell-command-not-found", "command not found", 127,
+     "a shell could not find the command it was to run",
+     "install that command, or fix its name or the child's PATH"},
+    {"shell-command-not-found", ": not found", 127,
+     "a shell could not find the command it was to run",
+     "install that command, or fix its name or the child's PATH"},
+    {"shell-command-not-found", "no such file or directory", 127,
+     "the command it was to run (through env, a shell or a wrapper) does not exist",
+     "install that command, or fix its name or the child's PATH"},
+    {"shell-permission-denied", "permission denied", 126,
+     "a shell found the command it was to run but could not execute it",
+     "make that command executable (chmod +x), or fix its path"},
+};
+
+/// What a signal that kills a program at once usually means.
+struct death_signal {
+    const char* name;    ///< as signal_name() spells it
+    const char* cause;
+    const char* remedy;
+};
+constexpr death_signal death_signals[] = {
+    {"SIGILL", "an illegal instruction: built for a newer processor (AVX2, AVX-512 ...) or a damaged binary",
+     "use a build for this processor"},
+    {"SIGSEGV", "a segmentation fault", "run it under a debugger, or report it to its authors"},
+    {"SIGBUS", "a bus error (a file it maps was truncated or replaced)", "reinstall it, or report it to its authors"},
+    {"SIGABRT", "it aborted (a failed assertion or an uncaught exception: its stderr says which)",
+     "read its stderr, or run it under a debugger"},
+    {"SIGFPE", "an arithmetic fault (a division by zero)", "report it to its authors"},
+    {"SIGSYS", "a system call it made was refused (a seccomp filter, a sandbox)",
+     "allow that call in the sandbox's policy, or run it outside the sandbox"},
+    {"SIGTRAP", "a trap (a debugger breakpoint, or a deliberate crash on a fatal error)",
+     "read its stderr, or run it under a debugger"},
+};
+// clang-format on
+
+inline std::string lower_ascii(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+/// The line of `text` that holds byte `at`, trimmed.
+inline std::string_view line_at(std::string_view text, std::size_t at) {
+    const std::size_t begin = text.rfind('\n', at);
+    std::size_t end = text.find('\n', at);
+    std::string_view line = text.substr(
+        begin == std::string_view::npos ? 0 : begin + 1,
+        (end == std::string_view::npos ? text.size() : end) - (begin == std::string_view::npos ? 0 : begin + 1));
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+        line.remove_suffix(1);
+    return line;
+}
+
+/// The last non-empty line of `text`.
+inline std::string_view last_line(std::string_view text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
+        text.remove_suffix(1);
+    return text.empty() ? text : line_at(text, text.size() - 1);
+}
+
+/// The findings that explain an early death; empty when it did not die early or badly.
+/// `err_tail`: the last bytes of its stderr where liftoff saw it ("" where it is inherited or
+/// silent); `path` and `env`: what the judging after the fact reads.
+template <class P>
+std::vector<finding> post_mortem(const exit_status& status, std::chrono::nanoseconds elapsed, std::string_view err_tail,
+                                 const std::string& path, const child_environment& env) {
+    std::vector<finding> out;
+    if (status.success() || status.unknown() || elapsed > early_death_window) return out;
+    const std::string how = status.exited()
+                                ? "it exited with code " + std::to_string(status.code())
+                                : "it was killed by " + status.to_string().substr(status.to_string().find("signal"));
+    const std::string when = " " +
+                             std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()) +
+                             " ms after it started";
+    if (err_tail.size() > post_mortem_tail) err_tail = err_tail.substr(err_tail.size() - post_mortem_tail);
+    const std::string lowered = lower_ascii(err_tail);
+    for (const death_signature& s : death_signatures) {
+        if (s.exit_code != -1 && status.code() != s.exit_code) continue;
+        const std::size_t at = lowered.find(s.needle);
+        if (at == std::string::npos) continue;
+        // The first row that matches explains it: rows are in order of precedence (the
+        // loader's line also says "No such file or directory").
+        out.push_back(finding{s.id, severity::error,
+                              how + when + ": " + s.cause + " (it wrote: " + printable(line_at(err_tail, at)) + ")",
+                              s.remedy});
+        return out;
+    }
+    if (status.signaled()) {
+        const char* name = signal_name(status.signal());
+        for (const death_signal& d : death_signals)
+            if (name != nullptr && std::strcmp(name, d.name) == 0) {
+                out.push_back(finding{"crashed", severity::error, how + when + ": " + d.cause, d.remedy});
+                return out;
+            }
+        return out;  // SIGTERM, SIGKILL ...: stopped by someone, not a failure to start
+    }
+    if (status.code() == 127 || status.code() == 126) {
+        // Nothing to read (stderr inherited, or silent): what preflight() finds in the file
+        // now, the libraries it needs above all, is the likeliest cause.
+        program_facts pf;
+        std::vector<finding> found;
+        judge_program_file<P>(path, env, pf, found);
+        for (finding& f : found)
+            if (f.severity == severity::error) {
+                f.what = how + when + ": " + f.what;
+                out.push_back(std::move(f));
+                return out;
+            }
+    }
+    const std::string_view said = last_line(err_tail);
+    if (status.code() == 127)
+        out.push_back(finding{"exit-127", severity::error,
+                              how + when +
+                                  ": a command it runs (through a shell, env or a wrapper script) was not found" +
+                                  (said.empty() ? std::string() : " (it wrote: " + printable(said) + ")"),
+                              "install that command, or fix its name or the child's PATH"});
+    else if (status.code() == 126)
+        out.push_back(finding{"exit-126", severity::error,
+                              how + when + ": a command it runs was found but could not be executed" +
+                                  (said.empty() ? std::string() : " (it wrote: " + printable(said) + ")"),
+                              "make that command executable (chmod +x), or fix its path"});
+    else if (!said.empty())  // a quick non-zero exit with nothing said is a program's answer (grep)
+        out.push_back(finding{"exited-early", severity::warning, how + when + ": it wrote: " + printable(said),
+                              "read what it wrote to stderr"});
+    return out;
+}
+
+/// "liftoff: 'PROG' exited with code 127 4 ms after it started: ...; remedy": the first finding
+/// in the words of a launch_error.
+inline std::string post_mortem_text(const std::string& program, const std::vector<finding>& findings) {
+    if (findings.empty()) return {};
+    return "liftoff: '" + printable(program) + "' " + findings.front().what.substr(3) + "; " + findings.front().remedy;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// A child's state on the heap, so the drain thread can point at it while the handle moves.
+/// One thread may wait while another terminates, kills or polls it (a watchdog): what they
+/// share is under `mutex`, and the platform's process reaps once whoever asks.
+struct child_state {
+    using P = native_platform;
+    using clock = std::chrono::steady_clock;
+
+    typename P::process proc;
+    std::string program;
+    std::string path;
+    command::trace_callback trace;
+    clock::time_point started;
+    std::optional<clock::time_point> deadline;
+    std::chrono::nanoseconds grace{default_grace};
+    on_destroy policy = on_destroy::terminate;
+
+    /// The child's LD_LIBRARY_PATH where its environment is not this process's (nullopt: it
+    /// inherits ours): what the post-mortem's judging reads.
+    std::optional<std::string> ld_library_path;
+
+    mutable std::mutex mutex;    // exit_observed, elapsed, timed_out, callback_error_taken, signalled
+    bool exit_observed = false;  // the status itself is the process's (proc.known())
+    std::chrono::nanoseconds elapsed{};
+    bool timed_out = false;
+    bool callback_error_taken = false;
+    bool signalled = false;    // liftoff sent it a signal (a stop, a kill, child::signal()): no post-mortem
+    std::mutex streams_mutex;  // the drain is joined once, by whoever gets here first
+    bool streams_done = false;
+
+    void emit(trace_event e) const {
+        if (!trace) return;
+        e.program = program;
+        e.path = path;
+        e.pid = static_cast<std::int64_t>(proc.pid());
+        trace(e);
+    }
+
+    /// The status, if the process has been reaped (by whichever thread: observed here too).
+    std::optional<exit_status> known() { return observe(proc.known()); }
+
+    /// Called with whatever a platform wait returned; the first status is timed and traced once
+    /// (outside the lock: a trace callback may call back in).
+    std::optional<exit_status> observe(std::optional<exit_status> s) {
+        if (!s) return s;
+        std::chrono::nanoseconds took{};
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            if (exit_observed) return s;
+            exit_observed = true;
+            took = elapsed = clock::now() - started;
+        }
+        if (trace) {
+            trace_event e;
+            e.kind = trace_kind::exited;
+            e.status = *s;
+            e.elapsed = took;
+            emit(std::move(e));
+        }
+        return s;
+    }
+
+    void signal(int sig) {
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            signalled = true;
+        }
+        if (proc.send(sig) && trace) {
+            trace_event e;
+            e.kind = trace_kind::signal_sent;
+            e.signal = sig;
+            emit(std::move(e));
+        }
+    }
+
+    /// A child that has already exited gets no signal; what is left of its group (with
+    /// new_process_group()) is killed before it is reaped, as when it exits during the grace.
+    std::optional<exit_status> if_exited() {
+        if (auto s = known()) return s;
+        if (!proc.exited_unreaped(std::chrono::nanoseconds::zero())) return std::nullopt;
+        proc.kill_rest_of_group();
+        return observe(proc.wait());
+    }
+
+    exit_status stop(std::chrono::nanoseconds grace_period) {
+        if (auto s = if_exited()) return *s;
+        signal(P::process::polite_signal);
+        if (proc.exited_unreaped(grace_period)) {
+            proc.kill_rest_of_group();
+        } else {
+            signal(P::process::kill_signal);
+        }
+        return *observe(proc.wait());
+    }
+
+    exit_status kill_now() {
+        if (auto s = if_exited()) return *s;
+        signal(P::process::kill_signal);
+        return *observe(proc.wait());
+    }
+
+    exit_status wait_until_done() {
+        if (!known()) {
+            // Rust's choice: a child waiting for end of input could otherwise never finish.
+            proc.close_stdin_if_idle();
+            if (deadline) {
+                const auto left = *deadline - clock::now();
+                if (!observe(proc.wait_for(left > left.zero() ? left : left.zero()))) {
+                    {
+                        std::lock_guard<std::mutex> lock(mutex);
+                        timed_out = true;
+                    }
+                    stop(grace);
+                }
+            } else {
+                observe(proc.wait());
+            }
+        }
+        finish_streams();
+        return *known();
+    }
+
+    /// What the handle's destructor does: the command's on_destroy. Never throws: a trace
+    /// callback that throws here cannot be passed on, and must not leave the child running or
+    /// unreaped, so the child is then ended untraced, at once (a released one is left be).
+    void end_as_destroyed() noexcept {
+        try {
+            switch (policy) {
+            case on_destroy::wait: wait_until_done(); break;
+            case on_destroy::terminate:
+                stop(grace);
+                finish_streams();
+                break;
+            case on_destroy::kill:
+                kill_now();
+                finish_streams();
+                break;
+            case on_destroy::release:
+                if (!known()) proc.release();
+                break;
+            }
+        } catch (...) {
+            try {
+                trace = nullptr;
+                if (policy != on_destroy::release) {
+                    kill_now();
+                    finish_streams();
+                } else if (!known()) {
+                    proc.release();
+                }
+            } catch (...) {
+            }
+        }
+    }
+
+    void finish_streams() {
+        // Called from an io::lines callback (the drain's thread): the drain finishes by itself
+        // once the callback returns, and whoever waits next joins it.
+        if (proc.drain().on_own_thread()) return;
+        std::lock_guard<std::mutex> lock(streams_mutex);
+        if (streams_done) return;
+        proc.finish_streams();
+        streams_done = true;
+    }
+
+    /// What the drain has captured of `o` so far.
+    std::string captured(output o) {
+        auto& drain = proc.drain();
+        std::lock_guard<std::mutex> lock(drain.lock());
+        return drain.sink(o).data();
+    }
+
+    bool flag(output o, output_flag which) {
+        auto& drain = proc.drain();
+        std::lock_guard<std::mutex> lock(drain.lock());
+        const auto& sink = drain.sink(o);
+        return which == output_flag::truncated ? sink.truncated() : sink.cut();
+    }
+
+    /// Why it died, if it died early and badly and nobody here stopped it (post_mortem.hpp);
+    /// empty while it runs. Reads the tail of a captured or drained stderr.
+    std::vector<finding> explain_death() {
+        const auto status = known();
+        std::chrono::nanoseconds took{};
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            if (!status || signalled || timed_out) return {};
+            took = elapsed;
+        }
+        if (status->success() || took > early_death_window) return {};
+        std::string tail;
+        {
+            auto& drain = proc.drain();
+            std::lock_guard<std::mutex> lock(drain.lock());
+            tail = drain.sink(output::err).tail(post_mortem_tail);
+        }
+        child_environment env;
+        if (ld_library_path) {
+            env.inherited = false;
+            env.entries.push_back("LD_LIBRARY_PATH=" + *ld_library_path);
+        }
+        return post_mortem<P>(*status, took, tail, path, env);
+    }
+
+    /// The first exception an io::lines callback threw, handed out once.
+    std::exception_ptr take_callback_error() {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (callback_error_taken) return nullptr;
+        for (const output o : {output::out, output::err}) {
+            if (auto e = proc.drain().sink(o).callback_error()) {
+                callback_error_taken = true;
+                return e;
+            }
+        }
+        return nullptr;
+    }
+};
+
+/// A handle copied into a process made by fork() (without exec) is inert there: the child and
+/// the drain thread belong to the process that launched it. Platforms without fork say nothing.
+template <class Proc>
+auto inherited_through_fork(Proc& p, int) noexcept -> decltype(p.inherited()) {
+    return p.inherited();
+}
+template <class Proc>
+bool inherited_through_fork(Proc&, long) noexcept {
+    return false;
+}
+template <class Proc>
+auto abandon_in_fork(Proc& p, int) noexcept -> decltype(p.abandon()) {
+    p.abandon();
+}
+template <class Proc>
+void abandon_in_fork(Proc&, long) noexcept {}
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// What the user asked to send.
+enum class user_signal { number, interrupt, suspend, resume };
+
+/// Sends it through the platform's process; a signal that went is traced as signal_sent (with
+/// the platform's code for interrupt/suspend/resume), as the stop policy's are.
+inline std::error_code send_user_signal(child_state& s, user_signal what, int sig) {
+    using proc = child_state::P::process;
+    std::error_code ec;
+    int code = sig;
+    switch (what) {
+    case user_signal::number: ec = s.proc.signal(sig); break;
+    case user_signal::interrupt:
+        ec = s.proc.interrupt();
+        code = proc::interrupt_code;
+        break;
+    case user_signal::suspend:
+        ec = s.proc.suspend();
+        code = proc::suspend_code;
+        break;
+    case user_signal::resume:
+        ec = s.proc.resume();
+        code = proc::resume_code;
+        break;
+    }
+    if (!ec && s.trace) {
+        trace_event e;
+        e.kind = trace_kind::signal_sent;
+        e.signal = code;
+        s.emit(std::move(e));
+    }
+    return ec;
+}
+
+/// "SIGHUP", "signal 40", "interrupt()" ...: what the message says was to be sent.
+inline std::string user_signal_words(user_signal what, int sig) {
+    switch (what) {
+    case user_signal::interrupt: return "interrupt()";
+    case user_signal::suspend: return "suspend()";
+    case user_signal::resume: return "resume()";
+    case user_signal::number: break;
+    }
+    const char* name = signal_name(sig);
+    return name != nullptr ? std::string(name) : "signal " + std::to_string(sig);
+}
+
+/// The exception the throwing forms raise for `ec`: a launch_error naming the program (`s` is
+/// null for a handle without a child).
+inline launch_error user_signal_error(const child_state* s, user_signal what, int sig, std::error_code ec) {
+    failure f;
+    f.code = ec;
+    const std::string act = user_signal_words(what, sig);
+    std::string remedy;
+    if (s == nullptr) {
+        f.what = "cannot send " + act + ": this handle has no child (default-constructed, moved from or released)";
+    } else {
+        f.program = s->program;
+        f.path = s->path;
+        f.what = "cannot send " + act + " to '" + s->program + "' (pid " + std::to_string(s->proc.pid()) + ")";
+        if (ec == std::errc::no_such_process) {
+            const auto st = s->proc.known();
+            if (!st || *st == exit_status::reaped_elsewhere() || *st == exit_status::lost())
+                f.what +=
+                    ": it is gone, reaped by something other than liftoff, so its pid may name another process "
+                    "now (which was sent nothing)";
+            else
+                f.what += ": it has ended and been waited for (" + st->to_string() + ")";
+        } else if (ec == errc::invalid_argument) {
+            f.what += ": " + std::to_string(sig) + " is not a signal number on this system";
+        } else if (ec == errc::unsupported) {
+            if (what == user_signal::interrupt) {
+                f.what +=
+                    ": CTRL_C_EVENT goes to a whole console process group, and without new_process_group() "
+                    "the child shares this process's";
+                remedy = "launch it with new_process_group()";
+            } else if (what == user_signal::number) {
+                f.what += ": Windows has no signals to send by number";
+                remedy = "use interrupt(), suspend(), resume(), terminate() or kill()";
+            } else {
+                f.what += ": not supported on this system";
+            }
+        } else {
+            f.what += ": " + ec.message();
+        }
+    }
+    f.remedy = remedy;
+    f.message = "liftoff: " + f.what + (remedy.empty() ? "" : "; " + remedy);
+    return launch_error(std::move(f));
+}
+
+/// wait_any(): the first of `states` (in their order) that has exited, reaped and its streams
+/// finished; nullopt once `deadline` has passed. A child whose own timeout() passes meanwhile is
+/// stopped as wait() stops it (timed_out(), the grace) and counts as the one that ended.
+inline std::optional<std::size_t> wait_any_of(const std::vector<child_state*>& states,
+                                              std::chrono::steady_clock::time_point deadline) {
+    using proc = child_state::P::process;
+    std::vector<proc*> procs;
+    procs.reserve(states.size());
+    for (child_state* s : states)
+        procs.push_back(&s->proc);
+    for (;;) {
+        auto until = deadline;
+        for (std::size_t i = 0; i < states.size(); ++i) {
+            child_state& s = *states[i];
+            if (s.observe(s.proc.try_wait())) {
+                s.finish_streams();
+                return i;
+            }
+            if (s.deadline && *s.deadline < until) until = *s.deadline;
+        }
+        const auto now = std::chrono::steady_clock::now();
+        for (std::size_t i = 0; i < states.size(); ++i) {
+            child_state& s = *states[i];
+            if (!s.deadline || now < *s.deadline) continue;
+            {
+                std::lock_guard<std::mutex> lock(s.mutex);
+                s.timed_out = true;
+            }
+            s.stop(s.grace);
+            s.finish_streams();
+            return i;
+        }
+        if (now >= deadline) return std::nullopt;
+        proc::await_any_exit(procs, until == (std::chrono::steady_clock::time_point::max)() ? nullptr : &until);
+    }
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/detail/encoding.hpp ----
+// liftoff/detail/encoding.hpp: text in the system's legacy code page converted to UTF-8, or the
+// failure that names the text and the code page (from_system_encoding()).
+
+#include <cstddef>  // std::size_t
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// The conversion on platform P, or the failure that names the text and the code page.
+template <class P>
+failure decode_system_text(const std::string& text, std::string& out) {
+    if (auto utf8 = P::decode_system_text(text)) {
+        out = std::move(*utf8);
+        return {};
+    }
+    // The text is not UTF-8 (nor, as it turned out, the code page): every byte past ASCII is
+    // shown as \xNN, so the message stays readable and valid UTF-8.
+    constexpr std::size_t shown = 60;
+    std::string quoted;
+    for (const char ch : std::string_view(text).substr(0, shown)) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 0x80)
+            quoted += printable(std::string_view(&ch, 1));
+        else
+            append_hex_escape(quoted, c);
+    }
+    if (text.size() > shown) quoted += "...";
+    failure f;
+    f.code = errc::encoding_error;
+    f.what = "it is not valid text in " + P::system_encoding_name();
+    f.remedy = "find out which encoding it is in (it may be UTF-8 already) and convert it from that";
+    f.message = "liftoff: cannot convert '" + quoted + "' to UTF-8: " + f.what + "; " + f.remedy;
+    return f;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/detail/explain.hpp ----
+// liftoff/detail/explain.hpp: the session findings behind an opener's failure, and their
+// remedy, added to its message. (A launch failure names its finding where it is described.)
+
+#include <string>
 
 namespace liftoff {
 inline namespace v0 {
@@ -11263,7 +11900,9 @@ struct darwin_opener {
 // its environment, find the program, pick stream defaults, then hand over to the platform's
 // spawn and describe whatever failed.
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <exception>
 #include <mutex>
 #include <string>
@@ -11297,6 +11936,36 @@ struct child_access {
     static child_state& state(child& c) noexcept { return *c.s_; }
 };
 
+/// A failed spawn in words. When the OS refused the file itself (exec's ENOENT, EACCES, ENOEXEC
+/// ...: describe() gives such a failure the id of a file cause), the words, the remedy and the
+/// id are those of the first error preflight() finds in that file (judge_program_file), so a
+/// launch and `liftoff doctor -- PROGRAM` give one explanation: a #! line ending in "\r" is
+/// named as such, not as a missing interpreter. The code stays what the OS said. Run only
+/// after a failure: a launch that works pays nothing for it.
+template <class P>
+failure describe_spawn_failure(const command& cmd, const child_environment& env, const std::string& path,
+                               const spawn_failure& sf) {
+    failure f = P::describe(cmd, path, sf);
+    static constexpr const char* file_causes[] = {
+        causes::not_found.id,    causes::dangling_symlink.id,    causes::is_directory.id,       causes::not_executable,
+        causes::noexec_mount.id, causes::interpreter_missing.id, causes::wrong_architecture.id, causes::exec_format.id};
+    if (sf.stage != spawn_stage::exec || f.findings.empty() ||
+        std::find(std::begin(file_causes), std::end(file_causes), f.findings.front()) == std::end(file_causes))
+        return f;
+    program_facts pf;
+    std::vector<finding> found;
+    judge_program_file<P>(path, env, pf, found);
+    for (finding& x : found) {
+        // A library the loader misses is not why exec failed (it fails after exec, with 127).
+        if (x.severity != severity::error || x.id == causes::library_missing.id) continue;
+        failure g = make_failure(errc_of(f), printable(cmd.program()), std::move(x.what), std::move(x.remedy), path,
+                                 f.os_error);
+        g.findings.push_back(std::move(x.id));
+        return g;
+    }
+    return f;  // the file changed since, or the OS saw what the judging cannot: its own words
+}
+
 /// Where the program is: a path made absolute, or the first runnable match in the child's PATH.
 template <class P>
 failure resolve_program(const command& cmd, const child_environment& env, std::string& path) {
@@ -11314,8 +11983,8 @@ failure resolve_program(const command& cmd, const child_environment& env, std::s
     if (!s.not_runnable.empty()) {
         // Found, but not runnable: say why exactly as exec would have.
         path = s.not_runnable;
-        return P::describe(cmd, path,
-                           spawn_failure{spawn_stage::exec, std::make_error_code(std::errc::permission_denied)});
+        return describe_spawn_failure<P>(
+            cmd, env, path, spawn_failure{spawn_stage::exec, std::make_error_code(std::errc::permission_denied)});
     }
     std::string what =
         "not found in PATH (searched " +
@@ -11373,7 +12042,7 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
                      run};
 
     child_state_ptr state(new child_state());
-    if (auto sf = P::spawn(spec, state->proc)) return fail(P::describe(cmd, path, sf));
+    if (auto sf = P::spawn(spec, state->proc)) return fail(describe_spawn_failure<P>(cmd, env, path, sf));
 
     // The child runs: from here on a handle owns it, so an exception (a copy that cannot
     // allocate, a trace callback that throws) kills and reaps it on the way out, whatever the
@@ -11386,6 +12055,7 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
     s.grace = cmd.timeout_grace();
     s.program = cmd.program();
     s.path = std::move(path);
+    if (!env.inherited) s.ld_library_path = child_env_value<P>(env, "LD_LIBRARY_PATH");
     s.trace = cmd.trace();
     if (s.trace) {
         trace_event e;
@@ -11410,6 +12080,8 @@ inline result collect(child& c) {
         r.timed_out = s.timed_out;
         r.elapsed = s.elapsed;
     }
+    r.findings = s.explain_death();
+    r.explanation = post_mortem_text(s.program, r.findings);
     auto& drain = s.proc.drain();
     std::lock_guard<std::mutex> lock(drain.lock());
     output_sink& out = drain.sink(output::out);
@@ -12430,6 +13102,12 @@ LIFTOFF_API bool child::out_truncated() const {
 LIFTOFF_API bool child::err_truncated() const {
     return owned() && s_->flag(detail::output::err, detail::output_flag::truncated);
 }
+LIFTOFF_API std::vector<finding> child::findings() const {
+    return owned() ? s_->explain_death() : std::vector<finding>();
+}
+LIFTOFF_API std::string child::explanation() const {
+    return owned() ? detail::post_mortem_text(s_->program, s_->explain_death()) : std::string();
+}
 LIFTOFF_API bool child::out_cut() const {
     return owned() && s_->flag(detail::output::out, detail::output_flag::cut);
 }
@@ -12852,6 +13530,7 @@ LIFTOFF_API std::string report::to_text(bool colour) const {
             line("file", (pf.format.empty() ? std::string("not a regular file") : pf.format) + ", mode " + pf.mode +
                              ", executable " + yes(pf.executable) + (pf.noexec_mount ? ", noexec mount" : ""));
         if (!pf.interpreter.empty()) line("interpreter", printable(pf.interpreter));
+        if (!pf.missing_libraries.empty()) line("missing", printable(detail::join(pf.missing_libraries, ", ")));
         if (!pf.cwd.empty()) line("start in", printable(pf.cwd));
         line("arguments", std::to_string(pf.argument_bytes) + " bytes with the environment (limit " +
                               std::to_string(pf.argument_limit) + ")");
@@ -12970,6 +13649,11 @@ LIFTOFF_API std::string report::to_json() const {
             .string(pf.interpreter)
             .key("capabilities")
             .string(pf.capabilities)
+            .key("missing_libraries")
+            .open('[');
+        for (const auto& l : pf.missing_libraries)
+            w.string(l);
+        w.close(']')
             .key("quarantined")
             .boolean(pf.quarantined)
             .key("cwd")

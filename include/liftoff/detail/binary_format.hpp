@@ -13,7 +13,8 @@ namespace detail {
 
 struct binary_format {
     enum class kind { unknown, script, elf, mach_o, mach_o_fat, pe, empty } what = kind::unknown;
-    std::string interpreter;    ///< script: the #! program
+    std::string interpreter;    ///< script: the #! program, as exec reads it ('\r' and all)
+    bool crlf = false;          ///< script: the #! line ends in "\r\n" (Windows line endings)
     std::string description;    ///< "ELF 64-bit little-endian x86-64", "script (#!/bin/sh)", ...
     int elf_class = 0;          ///< 32 or 64
     bool little_endian = true;  ///< ELF data encoding
@@ -51,7 +52,11 @@ inline binary_format sniff_binary(std::string_view head) {
         const auto start = line.find_first_not_of(" \t");
         line = start == std::string::npos ? std::string() : line.substr(start);
         f.what = binary_format::kind::script;
-        f.interpreter = line.substr(0, line.find_first_of(" \t\r"));
+        // As the kernel reads it: the line ends at '\n' only, so a file saved with Windows line
+        // endings names the interpreter "/bin/sh\r" (or gives its last argument a '\r').
+        f.crlf = !line.empty() && line.back() == '\r';
+        f.interpreter = line.substr(0, line.find_first_of(" \t"));
+        if (f.crlf) line.pop_back();
         f.description = "a script (#!" + line + ")";
         return f;
     }

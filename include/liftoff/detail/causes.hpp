@@ -27,6 +27,10 @@ constexpr cause interpreter_missing{"bad-interpreter", "install the interpreter 
 constexpr cause interpreter_not_runnable{"bad-interpreter", "make the interpreter executable or fix the #! line"};
 constexpr cause loader_missing{"bad-interpreter",
                                "it was built for another system; install its loader or use a build for this one"};
+/// The remedy of crlf-line-endings names the file: see crlf_remedy().
+constexpr const char* crlf_line_endings = "crlf-line-endings";
+constexpr cause library_missing{"library-missing",
+                                "install the package that provides it, or add its directory to LD_LIBRARY_PATH"};
 constexpr cause wrong_architecture{"wrong-architecture", "use a build for this system"};
 constexpr cause exec_format{"exec-format", "add a #! line to a script, or use a build for this system"};
 constexpr cause working_directory_missing{"bad-working-directory", "create it, or pass an existing directory to cwd()"};

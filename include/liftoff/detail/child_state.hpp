@@ -12,10 +12,12 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "../command.hpp"
 #include "../exit_status.hpp"
 #include "../platform/select.hpp"
+#include "post_mortem.hpp"
 
 namespace liftoff {
 inline namespace v0 {
@@ -37,11 +39,16 @@ struct child_state {
     std::chrono::nanoseconds grace{default_grace};
     on_destroy policy = on_destroy::terminate;
 
-    mutable std::mutex mutex;    // exit_observed, elapsed, timed_out, callback_error_taken
+    /// The child's LD_LIBRARY_PATH where its environment is not this process's (nullopt: it
+    /// inherits ours): what the post-mortem's judging reads.
+    std::optional<std::string> ld_library_path;
+
+    mutable std::mutex mutex;    // exit_observed, elapsed, timed_out, callback_error_taken, signalled
     bool exit_observed = false;  // the status itself is the process's (proc.known())
     std::chrono::nanoseconds elapsed{};
     bool timed_out = false;
     bool callback_error_taken = false;
+    bool signalled = false;    // liftoff sent it a signal (a stop, a kill, child::signal()): no post-mortem
     std::mutex streams_mutex;  // the drain is joined once, by whoever gets here first
     bool streams_done = false;
 
@@ -78,6 +85,10 @@ struct child_state {
     }
 
     void signal(int sig) {
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            signalled = true;
+        }
         if (proc.send(sig) && trace) {
             trace_event e;
             e.kind = trace_kind::signal_sent;
@@ -188,6 +199,31 @@ struct child_state {
         std::lock_guard<std::mutex> lock(drain.lock());
         const auto& sink = drain.sink(o);
         return which == output_flag::truncated ? sink.truncated() : sink.cut();
+    }
+
+    /// Why it died, if it died early and badly and nobody here stopped it (post_mortem.hpp);
+    /// empty while it runs. Reads the tail of a captured or drained stderr.
+    std::vector<finding> explain_death() {
+        const auto status = known();
+        std::chrono::nanoseconds took{};
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            if (!status || signalled || timed_out) return {};
+            took = elapsed;
+        }
+        if (status->success() || took > early_death_window) return {};
+        std::string tail;
+        {
+            auto& drain = proc.drain();
+            std::lock_guard<std::mutex> lock(drain.lock());
+            tail = drain.sink(output::err).tail(post_mortem_tail);
+        }
+        child_environment env;
+        if (ld_library_path) {
+            env.inherited = false;
+            env.entries.push_back("LD_LIBRARY_PATH=" + *ld_library_path);
+        }
+        return post_mortem<P>(*status, took, tail, path, env);
     }
 
     /// The first exception an io::lines callback threw, handed out once.

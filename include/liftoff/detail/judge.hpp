@@ -16,6 +16,7 @@
 #include "../platform/select.hpp"
 #include "binary_format.hpp"
 #include "causes.hpp"
+#include "elf.hpp"
 #include "facts.hpp"
 #include "prepare.hpp"
 #include "redact.hpp"
@@ -183,6 +184,128 @@ void judge_environment(const env_view<P>& env, report& r) {
     }
 }
 
+/// "sed -i 's/\r$//' 'PATH' (or dos2unix)": the remedy of crlf-line-endings names the file.
+inline std::string crlf_remedy(const std::string& path) {
+    return "convert it to Unix line endings: sed -i 's/\\r$//' '" + printable(path) + "' (or dos2unix)";
+}
+
+/// The child's value of `name` ("" if unset).
+template <class P>
+std::string child_env_value(const child_environment& env, std::string_view name) {
+    if (env.inherited) return P::get_env(std::string(name).c_str()).value_or(std::string());
+    for (const auto& e : env.entries) {
+        const auto n = env_entry_name(e);
+        if (n.size() < e.size() && P::env_names_equal(n, name)) return e.substr(n.size() + 1);
+    }
+    return {};
+}
+
+/// A dynamically linked ELF program: the shared libraries the loader would not find (Linux;
+/// elsewhere P::library_search_for() says it cannot tell). A set-user-ID program is loaded in
+/// secure mode, which ignores LD_LIBRARY_PATH.
+template <class P>
+void judge_libraries(const std::string& program, const child_environment& env, bool setuid, program_facts& pf,
+                     std::vector<finding>& out) {
+    const auto how = P::library_search_for(setuid ? std::string() : child_env_value<P>(env, "LD_LIBRARY_PATH"));
+    if (!how) return;
+    for (const missing_library& m : find_missing_libraries(program, *how)) {
+        pf.missing_libraries.push_back(m.name);
+        std::string what = "'" + printable(program) + "' needs the shared library '" + printable(m.name) + "'";
+        if (m.needed_by != program) what += " (through '" + printable(m.needed_by) + "')";
+        what += ", which the loader does not find (searched " +
+                (m.searched.empty() ? std::string("nothing") : printable(join(m.searched, ", "))) + ")";
+        add_finding(out, causes::library_missing, std::move(what));
+    }
+}
+
+/// Judges the file a command would run, as exec and then the dynamic loader would: what it is,
+/// whether it may run, its #! interpreter or ELF loader, and (Linux) the shared libraries it
+/// needs. The launch path explains a failed exec with the same findings (explain_exec_failure).
+template <class P>
+void judge_program_file(const std::string& resolved, const child_environment& env, program_facts& pf,
+                        std::vector<finding>& out) {
+    pf.resolved = resolved;
+    const auto f = P::inspect_program_file(resolved);
+    const std::string shown = "'" + printable(resolved) + "'";
+    pf.exists = f.exists;
+    pf.regular = f.regular;
+    pf.directory = f.directory;
+    pf.dangling_symlink = f.dangling_symlink;
+    pf.executable = f.executable;
+    pf.noexec_mount = f.noexec_mount;
+    pf.setuid = f.setuid;
+    pf.mode = f.mode;
+    pf.owner = f.owner;
+    pf.capabilities = f.capabilities;
+    pf.quarantined = f.quarantined;
+    const binary_format fmt = sniff_binary(f.head);
+    if (f.regular) pf.format = fmt.description;
+    if (f.dangling_symlink) {
+        add_finding(out, causes::dangling_symlink,
+                    shown + " is a symbolic link to '" + printable(f.link_target) + "', which does not exist");
+    } else if (!f.exists) {
+        add_finding(out, causes::not_found, shown + " does not exist");
+    } else if (f.directory) {
+        add_finding(out, causes::is_directory, shown + " is a directory");
+    } else if (!f.regular) {
+        add_finding(out, causes::not_a_regular_file, shown + " is not a regular file");
+    } else {
+        if (!f.executable && !f.noexec_mount)  // on a noexec mount access(X_OK) fails whatever the mode
+            add_finding(out, causes::not_executable, severity::error,
+                        shown + " is not executable by this user (mode " + f.mode + ", owner uid " +
+                            std::to_string(f.owner) + ")",
+                        "chmod +x " + shown);
+        if (f.noexec_mount) add_finding(out, causes::noexec_mount, shown + " is on a file system mounted noexec");
+        if (!f.readable) {
+            // Cannot read it (e.g. mode 0711): nothing to say about its format.
+        } else if (fmt.what == binary_format::kind::script && P::runs_scripts) {
+            pf.interpreter = fmt.interpreter;
+            std::string named = fmt.interpreter;  // the interpreter the #! line means
+            if (fmt.crlf) {
+                const bool in_name = !named.empty() && named.back() == '\r';
+                if (in_name) named.pop_back();
+                add_finding(out, causes::crlf_line_endings, severity::error,
+                            "the #! line of " + shown + " ends in a carriage return (Windows line endings), so " +
+                                (in_name ? "the system looks for the interpreter '" + printable(fmt.interpreter) + "'"
+                                         : "its interpreter's last argument ends in '\\r'"),
+                            crlf_remedy(resolved));
+            }
+            const auto interp = P::inspect_program_file(named);
+            if (named.empty() || !interp.exists)
+                add_finding(out, causes::interpreter_missing,
+                            "its interpreter '" + printable(named) + "' (the #! line of " + shown + ") does not exist");
+            else if (!interp.executable || interp.directory)
+                add_finding(
+                    out, causes::interpreter_not_runnable,
+                    "its interpreter '" + printable(named) + "' (the #! line of " + shown + ") cannot be executed");
+        } else if (!P::runs_format(pf.resolved, fmt)) {
+            const bool known = fmt.what != binary_format::kind::unknown && fmt.what != binary_format::kind::empty;
+            add_finding(out, known ? causes::wrong_architecture : causes::exec_format,
+                        shown + " is " + fmt.description +
+                            (known ? ", not a program for this system (" + P::native_format_name() + ")" : ""));
+        } else if (fmt.what == binary_format::kind::elf) {
+            pf.interpreter = elf_interpreter(f.head);
+            if (!pf.interpreter.empty() && !P::inspect_program_file(pf.interpreter).exists)
+                add_finding(out, causes::loader_missing,
+                            shown + " needs the loader '" + printable(pf.interpreter) + "', which does not exist");
+            else if (!pf.interpreter.empty())
+                judge_libraries<P>(resolved, env, f.setuid, pf, out);
+        }
+        if (pf.quarantined)
+            add_finding(out, "quarantined", severity::warning,
+                        shown + " carries the com.apple.quarantine attribute (downloaded)",
+                        "xattr -d com.apple.quarantine " + shown + " if you trust it");
+        if (!pf.capabilities.empty())
+            add_finding(out, "file-capabilities", severity::info,
+                        shown + " has file capabilities (" + pf.capabilities + ")",
+                        "nothing to do unless it should not have them");
+        if (pf.setuid)
+            add_finding(out, "setuid", severity::info,
+                        shown + " is set-user-ID: the kernel drops kill_on_parent_exit() for it",
+                        "end it yourself (on_destroy kill) if it must not outlive you");
+    }
+}
+
 /// Judges the program of a command: everything that would make its launch fail.
 template <class P>
 void judge_program(const command& cmd, const child_environment& env, report& r) {
@@ -220,76 +343,7 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
         }
     }
     // What it is.
-    if (!pf.resolved.empty()) {
-        const auto f = P::inspect_program_file(pf.resolved);
-        const std::string shown = "'" + printable(pf.resolved) + "'";
-        pf.exists = f.exists;
-        pf.regular = f.regular;
-        pf.directory = f.directory;
-        pf.dangling_symlink = f.dangling_symlink;
-        pf.executable = f.executable;
-        pf.noexec_mount = f.noexec_mount;
-        pf.setuid = f.setuid;
-        pf.mode = f.mode;
-        pf.owner = f.owner;
-        pf.capabilities = f.capabilities;
-        pf.quarantined = f.quarantined;
-        const binary_format fmt = sniff_binary(f.head);
-        if (f.regular) pf.format = fmt.description;
-        if (f.dangling_symlink) {
-            add_finding(out, causes::dangling_symlink,
-                        shown + " is a symbolic link to '" + printable(f.link_target) + "', which does not exist");
-        } else if (!f.exists) {
-            add_finding(out, causes::not_found, shown + " does not exist");
-        } else if (f.directory) {
-            add_finding(out, causes::is_directory, shown + " is a directory");
-        } else if (!f.regular) {
-            add_finding(out, causes::not_a_regular_file, shown + " is not a regular file");
-        } else {
-            if (!f.executable && !f.noexec_mount)  // on a noexec mount access(X_OK) fails whatever the mode
-                add_finding(out, causes::not_executable, severity::error,
-                            shown + " is not executable by this user (mode " + f.mode + ", owner uid " +
-                                std::to_string(f.owner) + ")",
-                            "chmod +x " + shown);
-            if (f.noexec_mount) add_finding(out, causes::noexec_mount, shown + " is on a file system mounted noexec");
-            if (!f.readable) {
-                // Cannot read it (e.g. mode 0711): nothing to say about its format.
-            } else if (fmt.what == binary_format::kind::script && P::runs_scripts) {
-                pf.interpreter = fmt.interpreter;
-                const auto interp = P::inspect_program_file(fmt.interpreter);
-                if (fmt.interpreter.empty() || !interp.exists)
-                    add_finding(out, causes::interpreter_missing,
-                                "its interpreter '" + printable(fmt.interpreter) + "' (the #! line of " + shown +
-                                    ") does not exist");
-                else if (!interp.executable || interp.directory)
-                    add_finding(out, causes::interpreter_not_runnable,
-                                "its interpreter '" + printable(fmt.interpreter) + "' (the #! line of " + shown +
-                                    ") cannot be executed");
-            } else if (!P::runs_format(pf.resolved, fmt)) {
-                const bool known = fmt.what != binary_format::kind::unknown && fmt.what != binary_format::kind::empty;
-                add_finding(out, known ? causes::wrong_architecture : causes::exec_format,
-                            shown + " is " + fmt.description +
-                                (known ? ", not a program for this system (" + P::native_format_name() + ")" : ""));
-            } else if (fmt.what == binary_format::kind::elf) {
-                pf.interpreter = elf_interpreter(f.head);
-                if (!pf.interpreter.empty() && !P::inspect_program_file(pf.interpreter).exists)
-                    add_finding(out, causes::loader_missing,
-                                shown + " needs the loader '" + printable(pf.interpreter) + "', which does not exist");
-            }
-            if (pf.quarantined)
-                add_finding(out, "quarantined", severity::warning,
-                            shown + " carries the com.apple.quarantine attribute (downloaded)",
-                            "xattr -d com.apple.quarantine " + shown + " if you trust it");
-            if (!pf.capabilities.empty())
-                add_finding(out, "file-capabilities", severity::info,
-                            shown + " has file capabilities (" + pf.capabilities + ")",
-                            "nothing to do unless it should not have them");
-            if (pf.setuid)
-                add_finding(out, "setuid", severity::info,
-                            shown + " is set-user-ID: the kernel drops kill_on_parent_exit() for it",
-                            "end it yourself (on_destroy kill) if it must not outlive you");
-        }
-    }
+    if (!pf.resolved.empty()) judge_program_file<P>(pf.resolved, env, pf, out);
     // Where it starts, and how much it is given.
     pf.cwd = cmd.cwd() ? *cmd.cwd() : std::string();
     if (cmd.cwd()) {

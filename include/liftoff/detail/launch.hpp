@@ -4,7 +4,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <exception>
 #include <mutex>
 #include <string>
@@ -18,6 +20,7 @@
 #include "child_state.hpp"
 #include "clock.hpp"
 #include "failure.hpp"
+#include "judge.hpp"
 #include "launch_spec.hpp"
 #include "prepare.hpp"
 #include "search.hpp"
@@ -50,6 +53,36 @@ struct child_access {
     static child_state& state(child& c) noexcept { return *c.s_; }
 };
 
+/// A failed spawn in words. When the OS refused the file itself (exec's ENOENT, EACCES, ENOEXEC
+/// ...: describe() gives such a failure the id of a file cause), the words, the remedy and the
+/// id are those of the first error preflight() finds in that file (judge_program_file), so a
+/// launch and `liftoff doctor -- PROGRAM` give one explanation: a #! line ending in "\r" is
+/// named as such, not as a missing interpreter. The code stays what the OS said. Run only
+/// after a failure: a launch that works pays nothing for it.
+template <class P>
+failure describe_spawn_failure(const command& cmd, const child_environment& env, const std::string& path,
+                               const spawn_failure& sf) {
+    failure f = P::describe(cmd, path, sf);
+    static constexpr const char* file_causes[] = {
+        causes::not_found.id,    causes::dangling_symlink.id,    causes::is_directory.id,       causes::not_executable,
+        causes::noexec_mount.id, causes::interpreter_missing.id, causes::wrong_architecture.id, causes::exec_format.id};
+    if (sf.stage != spawn_stage::exec || f.findings.empty() ||
+        std::find(std::begin(file_causes), std::end(file_causes), f.findings.front()) == std::end(file_causes))
+        return f;
+    program_facts pf;
+    std::vector<finding> found;
+    judge_program_file<P>(path, env, pf, found);
+    for (finding& x : found) {
+        // A library the loader misses is not why exec failed (it fails after exec, with 127).
+        if (x.severity != severity::error || x.id == causes::library_missing.id) continue;
+        failure g = make_failure(errc_of(f), printable(cmd.program()), std::move(x.what), std::move(x.remedy), path,
+                                 f.os_error);
+        g.findings.push_back(std::move(x.id));
+        return g;
+    }
+    return f;  // the file changed since, or the OS saw what the judging cannot: its own words
+}
+
 /// Where the program is: a path made absolute, or the first runnable match in the child's PATH.
 template <class P>
 failure resolve_program(const command& cmd, const child_environment& env, std::string& path) {
@@ -67,8 +100,8 @@ failure resolve_program(const command& cmd, const child_environment& env, std::s
     if (!s.not_runnable.empty()) {
         // Found, but not runnable: say why exactly as exec would have.
         path = s.not_runnable;
-        return P::describe(cmd, path,
-                           spawn_failure{spawn_stage::exec, std::make_error_code(std::errc::permission_denied)});
+        return describe_spawn_failure<P>(
+            cmd, env, path, spawn_failure{spawn_stage::exec, std::make_error_code(std::errc::permission_denied)});
     }
     std::string what =
         "not found in PATH (searched " +
@@ -126,7 +159,7 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
                      run};
 
     child_state_ptr state(new child_state());
-    if (auto sf = P::spawn(spec, state->proc)) return fail(P::describe(cmd, path, sf));
+    if (auto sf = P::spawn(spec, state->proc)) return fail(describe_spawn_failure<P>(cmd, env, path, sf));
 
     // The child runs: from here on a handle owns it, so an exception (a copy that cannot
     // allocate, a trace callback that throws) kills and reaps it on the way out, whatever the
@@ -139,6 +172,7 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
     s.grace = cmd.timeout_grace();
     s.program = cmd.program();
     s.path = std::move(path);
+    if (!env.inherited) s.ld_library_path = child_env_value<P>(env, "LD_LIBRARY_PATH");
     s.trace = cmd.trace();
     if (s.trace) {
         trace_event e;
@@ -163,6 +197,8 @@ inline result collect(child& c) {
         r.timed_out = s.timed_out;
         r.elapsed = s.elapsed;
     }
+    r.findings = s.explain_death();
+    r.explanation = post_mortem_text(s.program, r.findings);
     auto& drain = s.proc.drain();
     std::lock_guard<std::mutex> lock(drain.lock());
     output_sink& out = drain.sink(output::out);

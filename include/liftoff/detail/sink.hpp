@@ -81,6 +81,10 @@ public:
             data_.append(data, n < room ? n : room);
         } else if (mode_ == mode::lines) {
             feed_lines(std::string_view(data, n));
+            // The last bytes, for the post-mortem of a child that dies at once (post_mortem.hpp).
+            std::lock_guard<std::mutex> guard(lock);
+            recent_.append(n > recent_limit ? data + (n - recent_limit) : data, n < recent_limit ? n : recent_limit);
+            if (recent_.size() > 2 * recent_limit) recent_.erase(0, recent_.size() - recent_limit);
         }
     }
 
@@ -98,6 +102,12 @@ public:
     // Accessors; the caller holds the lock while the drain may still run.
     const std::string& data() const noexcept { return data_; }
     std::string& data() noexcept { return data_; }
+    /// The last `n` bytes (at most recent_limit for io::lines) of what arrived; "" if discarded.
+    std::string tail(std::size_t n) const {
+        const std::string& from = mode_ == mode::capture ? data_ : recent_;
+        return from.size() > n ? from.substr(from.size() - n) : from;
+    }
+    static constexpr std::size_t recent_limit = 4096;
     bool truncated() const noexcept { return truncated_; }
     bool cut() const noexcept { return cut_; }
     std::exception_ptr callback_error() const noexcept { return error_; }
@@ -149,6 +159,7 @@ private:
     bool cut_ = false;
     std::function<void(std::string_view)> on_line_;
     std::string partial_;
+    std::string recent_;  // io::lines: the last bytes, see tail()
     std::exception_ptr error_;
 };
 

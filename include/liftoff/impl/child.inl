@@ -141,6 +141,12 @@ LIFTOFF_API bool child::out_truncated() const {
 LIFTOFF_API bool child::err_truncated() const {
     return owned() && s_->flag(detail::output::err, detail::output_flag::truncated);
 }
+LIFTOFF_API std::vector<finding> child::findings() const {
+    return owned() ? s_->explain_death() : std::vector<finding>();
+}
+LIFTOFF_API std::string child::explanation() const {
+    return owned() ? detail::post_mortem_text(s_->program, s_->explain_death()) : std::string();
+}
 LIFTOFF_API bool child::out_cut() const {
     return owned() && s_->flag(detail::output::out, detail::output_flag::cut);
 }

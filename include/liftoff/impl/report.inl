@@ -68,6 +68,7 @@ LIFTOFF_API std::string report::to_text(bool colour) const {
             line("file", (pf.format.empty() ? std::string("not a regular file") : pf.format) + ", mode " + pf.mode +
                              ", executable " + yes(pf.executable) + (pf.noexec_mount ? ", noexec mount" : ""));
         if (!pf.interpreter.empty()) line("interpreter", printable(pf.interpreter));
+        if (!pf.missing_libraries.empty()) line("missing", printable(detail::join(pf.missing_libraries, ", ")));
         if (!pf.cwd.empty()) line("start in", printable(pf.cwd));
         line("arguments", std::to_string(pf.argument_bytes) + " bytes with the environment (limit " +
                               std::to_string(pf.argument_limit) + ")");
@@ -186,6 +187,11 @@ LIFTOFF_API std::string report::to_json() const {
             .string(pf.interpreter)
             .key("capabilities")
             .string(pf.capabilities)
+            .key("missing_libraries")
+            .open('[');
+        for (const auto& l : pf.missing_libraries)
+            w.string(l);
+        w.close(']')
             .key("quarantined")
             .boolean(pf.quarantined)
             .key("cwd")

@@ -14,6 +14,7 @@
 #include "../detail/binary_format.hpp"
 #include "../detail/causes.hpp"
 #include "../detail/clock.hpp"
+#include "../detail/elf.hpp"
 #include "../detail/facts.hpp"
 #include "../detail/file.hpp"
 #include "../detail/launch_spec.hpp"

@@ -16,6 +16,7 @@
 #endif
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "../../detail/binary_format.hpp"
+#include "../../detail/elf.hpp"
 #include "../../detail/facts.hpp"
 #include "../../detail/file.hpp"
 #include "fd.hpp"
@@ -199,6 +201,48 @@ struct posix_inspect {
         f.quarantined = ::getxattr(path.c_str(), "com.apple.quarantine", nullptr, 0, 0, 0) >= 0;
 #endif
         return f;
+    }
+
+    /// How the dynamic loader of a child with this LD_LIBRARY_PATH looks for shared libraries
+    /// (glibc's ld.so, also musl's as far as the directories go); nullopt where liftoff cannot
+    /// tell (macOS, the BSDs: other loaders, other caches).
+    static std::optional<library_search> library_search_for(const std::string& ld_library_path) {
+#if defined(__linux__)
+        library_search how;
+        how.read = [](const std::string& path, std::uint64_t offset, std::size_t size) {
+            std::string out;
+            unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+            if (!fd || size == 0) return out;
+            out.resize(size);
+            const ssize_t got =
+                retry_eintr([&] { return ::pread(fd.get(), &out[0], size, static_cast<off_t>(offset)); });
+            out.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+            return out;
+        };
+        how.real = [](const std::string& path) {
+            char buf[PATH_MAX];
+            return ::realpath(path.c_str(), buf) != nullptr ? std::string(buf) : std::string();
+        };
+        how.ld_library_path = ld_library_path;
+        std::string cache;
+        read_file_prefix("/etc/ld.so.cache", cache, 16 * 1024 * 1024);
+        how.cache = parse_ld_so_cache(cache);
+        // glibc's built-in directories: the multiarch pair of this machine (Debian, Ubuntu),
+        // then the lib64 and lib pairs (a candidate of the wrong class is passed over).
+#if defined(__x86_64__)
+        how.default_dirs = {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu"};
+#elif defined(__aarch64__)
+        how.default_dirs = {"/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu"};
+#elif defined(__i386__)
+        how.default_dirs = {"/lib/i386-linux-gnu", "/usr/lib/i386-linux-gnu"};
+#endif
+        for (const char* d : {"/lib64", "/usr/lib64", "/lib", "/usr/lib"})
+            how.default_dirs.emplace_back(d);
+        return how;
+#else
+        (void)ld_library_path;
+        return std::nullopt;
+#endif  // __linux__
     }
 
     /// The program format this system runs directly (scripts are judged apart).

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../../detail/binary_format.hpp"
+#include "../../detail/elf.hpp"
 #include "../../detail/facts.hpp"
 #include "../../detail/text.hpp"
 #include "win32.hpp"
@@ -85,6 +86,9 @@ struct windows_inspect {
         const std::string_view ext = std::string_view(path).substr(dot);
         return iequals(ext, ".exe") || iequals(ext, ".com") || iequals(ext, ".bat") || iequals(ext, ".cmd");
     }
+
+    /// ELF shared libraries are not Windows's (a missing DLL import is not read yet): nothing.
+    static std::optional<library_search> library_search_for(const std::string&) { return std::nullopt; }
 
     static file_facts inspect_program_file(const std::string& path) {
         file_facts f;
