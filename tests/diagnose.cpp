@@ -462,3 +462,29 @@ TEST_CASE("preflight: a shared library the loader does not find (a real program,
     expect(liftoff::preflight(bare), "library-missing", severity::error, library);
 }
 #endif  // LIFTOFF_TEST_NEEDS_LIBRARY
+
+TEST_CASE("a name that differs only in case, and a Windows-style path: said in preflight and in the launch error") {
+    test::scratch_dir dir;
+    dir.write("Tool", "#!/bin/sh\necho hi\n", 0755);
+    const command by_name = command{"tool"}.env("PATH", dir.path());
+    expect(liftoff::preflight(by_name), "not-in-path", severity::error,
+           "did you mean 'Tool'? ('" + dir.file("Tool") + "' exists)");
+    try {
+        liftoff::run(by_name);
+        FAIL("it ran");
+    } catch (const liftoff::launch_error& e) {
+        CHECK(e.code() == liftoff::errc::program_not_found);
+        CHECK_MESSAGE(test::contains(e.what(), "did you mean 'Tool'?"), e.what());
+    }
+    const command by_path{dir.file("tool")};
+    expect(liftoff::preflight(by_path), "not-found", severity::error, "did you mean 'Tool'?");
+    try {
+        liftoff::run(by_path);
+        FAIL("it ran");
+    } catch (const liftoff::launch_error& e) {
+        CHECK_MESSAGE(test::contains(e.what(), "did you mean 'Tool'?"), e.what());
+    }
+    expect(liftoff::preflight(command{"C:\\Tools\\tool.exe"}), "not-in-path", severity::error,
+           "is a Windows-style path: this system separates directories with '/'");
+    expect(liftoff::preflight(command{"bin\\tool"}), "not-in-path", severity::error, "Windows-style path");
+}

@@ -19,7 +19,7 @@ namespace {
 /// naming `in_what`, with a remedy holding `in_remedy`.
 liftoff::result expect_explained(const command& cmd, const std::string& id, const std::string& in_what,
                                  const std::string& in_remedy) {
-    const liftoff::result r = liftoff::run(cmd);
+    const liftoff::result r = test::retry_wine_start([&] { return liftoff::run(cmd); });
     REQUIRE_MESSAGE(!r.findings.empty(), cmd.program() << " " << r.status.to_string() << "; stderr: " << r.err);
     CHECK(r.findings.front().id == id);
     CHECK(r.findings.front().severity == liftoff::severity::error);
@@ -31,7 +31,8 @@ liftoff::result expect_explained(const command& cmd, const std::string& id, cons
     CHECK_MESSAGE(test::contains(r.explanation, r.findings.front().remedy), r.explanation);
     CHECK_MESSAGE(test::contains(r.explanation, r.status.exited() ? "exited with code" : "killed by"), r.explanation);
     // A launched child with the same stream says the same once it has been waited for.
-    liftoff::child c = liftoff::launch(command(cmd).stderr_to(liftoff::io::capture()));
+    liftoff::child c =
+        test::retry_wine_start([&] { return liftoff::launch(command(cmd).stderr_to(liftoff::io::capture())); });
     c.wait();
     REQUIRE_FALSE(c.findings().empty());
     CHECK(c.findings().front().id == id);

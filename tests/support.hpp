@@ -145,6 +145,20 @@ inline bool under_wine() {
 #endif  // _WIN32
 }
 
+/// Calls `start()` (a launch or a run); under wine, once more if it failed with wine's
+/// ERROR_INTERNAL_ERROR (a new wine process that died while starting, on a loaded machine;
+/// Windows has no such failure), saying so.
+template <class F>
+auto retry_wine_start(F start) -> decltype(start()) {
+    try {
+        return start();
+    } catch (const liftoff::launch_error& e) {
+        if (!under_wine() || e.os_error().value() != 1359) throw;
+        MESSAGE("wine: retried a start that failed with ERROR_INTERNAL_ERROR");
+        return start();
+    }
+}
+
 /// How many variables a child started with env_clear() has: none, but wine adds its own
 /// (WINECONFIGDIR, SystemRoot, ...) where Windows passes the block as it is.
 inline int cleared_env_count() {

@@ -215,3 +215,135 @@ TEST_CASE("the openers' failure& overloads give the whole message, as launch_err
         CHECK(f.message == e.what());
     }
 }
+
+namespace {
+/// A file_part_reader over files held in memory, by path.
+liftoff::detail::file_part_reader reader_of(std::map<std::string, std::string> files) {
+    return [files](const std::string& path, std::uint64_t offset, std::size_t size) {
+        const auto it = files.find(path);
+        if (it == files.end() || offset >= it->second.size()) return std::string();
+        return it->second.substr(static_cast<std::size_t>(offset), size);
+    };
+}
+void put32(std::string& b, std::size_t at, std::uint32_t v, bool big = false) {
+    if (b.size() < at + 4) b.resize(at + 4, '\0');
+    for (std::size_t i = 0; i < 4; ++i)
+        b[at + i] = static_cast<char>((v >> (8 * (big ? 3 - i : i))) & 0xff);
+}
+}  // namespace
+
+TEST_CASE("Mach-O: LC_LOAD_DYLIB and LC_RPATH read from a thin and a universal file; dyld's order of lookup") {
+    // A 64-bit little-endian Mach-O with: @rpath/libfoo.dylib, /usr/lib/libSystem.B.dylib (the
+    // shared cache: not looked for), @executable_path/../lib/libbar.dylib, and one LC_RPATH.
+    std::string m;
+    put32(m, 0, 0xfeedfacfu);  // written little-endian: cf fa ed fe
+    put32(m, 4, 0x0100000cu);
+    auto command_with = [&](std::uint32_t cmd, const std::string& text) {
+        std::string c;
+        const std::uint32_t size = static_cast<std::uint32_t>((24 + text.size() + 1 + 7) & ~std::size_t{7});
+        put32(c, 0, cmd);
+        put32(c, 4, size);
+        put32(c, 8, cmd == 0x8000001cu ? 12 : 24);
+        c.resize(cmd == 0x8000001cu ? 12 : 24, '\0');
+        c += text;
+        c.resize(size, '\0');
+        return c;
+    };
+    const std::string cmds = command_with(0xc, "@rpath/libfoo.dylib") +
+                             command_with(0xc, "/usr/lib/libSystem.B.dylib") +
+                             command_with(0xc, "@executable_path/../lib/libbar.dylib") +
+                             command_with(0x8000001cu, "@loader_path/../Frameworks");
+    put32(m, 16, 4);
+    put32(m, 20, static_cast<std::uint32_t>(cmds.size()));
+    m.resize(32, '\0');
+    m += cmds;
+    const auto d =
+        liftoff::detail::read_macho_dylibs("/App/MacOS/app", reader_of({{"/App/MacOS/app", m}}), 0x0100000cu);
+    CHECK(d.macho);
+    CHECK(d.load == std::vector<std::string>{"@rpath/libfoo.dylib", "/usr/lib/libSystem.B.dylib",
+                                             "@executable_path/../lib/libbar.dylib"});
+    CHECK(d.rpath == std::vector<std::string>{"@loader_path/../Frameworks"});
+    // A universal file whose arm64 slice is this one, after an x86_64 slice that is not.
+    std::string fat;
+    put32(fat, 0, 0xcafebabeu, true);
+    put32(fat, 4, 2, true);
+    put32(fat, 8, 0x01000007u, true), put32(fat, 16, 4096, true);
+    put32(fat, 28, 0x0100000cu, true), put32(fat, 36, 8192, true);
+    fat.resize(8192, '\0');
+    fat += m;
+    CHECK(liftoff::detail::read_macho_dylibs("/u", reader_of({{"/u", fat}}), 0x0100000cu).load.size() == 3);
+
+    std::vector<std::string> on_disk = {"/App/MacOS/../Frameworks/libfoo.dylib"};
+    auto exists = [&](const std::string& p) { return std::find(on_disk.begin(), on_disk.end(), p) != on_disk.end(); };
+    auto missing =
+        liftoff::detail::find_missing_dylibs("/App/MacOS/app", reader_of({{"/App/MacOS/app", m}}), 0x0100000cu, exists);
+    REQUIRE(missing.size() == 1);  // libbar; libSystem is in the shared cache, libfoo found through the rpath
+    CHECK(missing[0].name == "@executable_path/../lib/libbar.dylib");
+    CHECK(missing[0].searched == std::vector<std::string>{"/App/MacOS/../lib/libbar.dylib"});
+    on_disk.clear();
+    missing =
+        liftoff::detail::find_missing_dylibs("/App/MacOS/app", reader_of({{"/App/MacOS/app", m}}), 0x0100000cu, exists);
+    REQUIRE(missing.size() == 2);
+    CHECK(missing[0].searched == std::vector<std::string>{"/App/MacOS/../Frameworks/libfoo.dylib"});
+    // Not Mach-O: nothing.
+    CHECK_FALSE(liftoff::detail::read_macho_dylibs("/x", reader_of({{"/x", "#!/bin/sh\n"}}), 0).macho);
+}
+
+TEST_CASE("ld.so.cache: glibc's format, alone and after the old table; garbage gives nothing") {
+    // The new format: "glibc-ld.so.cache1.1", count, string table size, then 24-byte entries
+    // whose key and value are offsets from the start of this header.
+    std::string c = "glibc-ld.so.cache1.1";
+    put32(c, 20, 2);
+    c.resize(48, '\0');
+    const std::size_t strings = 48 + 2 * 24;
+    const std::string names[] = {"libfoo.so.1", "/usr/lib/libfoo.so.1", "libbar.so.2", "/lib/libbar.so.2"};
+    std::string table;
+    std::vector<std::uint32_t> offsets;
+    for (const auto& n : names) {
+        offsets.push_back(static_cast<std::uint32_t>(strings + table.size()));
+        table += n + std::string(1, '\0');
+    }
+    for (std::size_t i = 0; i < 2; ++i) {
+        put32(c, 48 + i * 24, 0x303);
+        put32(c, 48 + i * 24 + 4, offsets[2 * i]);
+        put32(c, 48 + i * 24 + 8, offsets[2 * i + 1]);
+        c.resize(48 + (i + 1) * 24, '\0');
+    }
+    c += table;
+    using pairs = std::vector<std::pair<std::string, std::string>>;
+    const pairs expected = {{"libfoo.so.1", "/usr/lib/libfoo.so.1"}, {"libbar.so.2", "/lib/libbar.so.2"}};
+    CHECK(liftoff::detail::parse_ld_so_cache(c) == expected);
+    // After an old-format table with no entries: the new one starts at the next 8-byte boundary.
+    std::string old = "ld.so-1.7.0";
+    old.resize(16, '\0');
+    CHECK(liftoff::detail::parse_ld_so_cache(old + c) == expected);
+    CHECK(liftoff::detail::parse_ld_so_cache("not a cache").empty());
+    std::string lying = c;
+    put32(lying, 20, 0x7fffffffu);  // a count larger than the file: nothing, not a crash
+    CHECK(liftoff::detail::parse_ld_so_cache(lying).empty());
+}
+
+TEST_CASE("PE imports: the DLL names of the import directory; a file that is not PE gives none") {
+    // MZ, e_lfanew 0x40, "PE\0\0", 1 section, a PE32+ optional header of 240 bytes whose import
+    // directory (the second) is at RVA 0x1000, one section mapping RVA 0x1000 to file offset 0x200.
+    std::string f(0x400, '\0');
+    f[0] = 'M', f[1] = 'Z';
+    put32(f, 0x3c, 0x40);
+    f.replace(0x40, 4, std::string("PE\0\0", 4));
+    f[0x40 + 6] = 1;                           // NumberOfSections
+    f[0x40 + 20] = static_cast<char>(240);     // SizeOfOptionalHeader
+    f[0x40 + 24] = 0x0b, f[0x40 + 25] = 0x02;  // PE32+
+    put32(f, 0x40 + 24 + 112 + 8, 0x1000);     // import directory RVA
+    const std::size_t section = 0x40 + 24 + 240;
+    put32(f, section + 8, 0x200);       // VirtualSize
+    put32(f, section + 12, 0x1000);     // VirtualAddress
+    put32(f, section + 16, 0x200);      // SizeOfRawData
+    put32(f, section + 20, 0x200);      // PointerToRawData
+    put32(f, 0x200 + 12, 0x1100);       // descriptor 1: Name RVA
+    put32(f, 0x200 + 20 + 12, 0x1110);  // descriptor 2
+    f.replace(0x300, 13, std::string("KERNEL32.dll\0", 13));
+    f.replace(0x310, 11, std::string("libfoo.dll\0", 11));
+    CHECK(liftoff::detail::read_pe_imports("/p.exe", reader_of({{"/p.exe", f}})) ==
+          std::vector<std::string>{"KERNEL32.dll", "libfoo.dll"});
+    CHECK(liftoff::detail::read_pe_imports("/x", reader_of({{"/x", "MZ but nothing"}})).empty());
+}

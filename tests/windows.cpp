@@ -832,3 +832,50 @@ TEST_CASE("preflight() on Windows: PATHEXT lookup, missing programs, files that 
                                                 std::string(57, '\0'));
     CHECK(liftoff::preflight(command{elf}).find("wrong-architecture") != nullptr);
 }
+
+TEST_CASE("preflight() on Windows: the Mark of the Web (a Zone.Identifier stream) is a warning naming Unblock-File") {
+    test::scratch_dir dir;
+    const auto program = dir.write("downloaded.exe", test::read_file(test::helper()));
+    CHECK(liftoff::preflight(command{program}).find("mark-of-the-web") == nullptr);
+    // What a browser writes next to a download. Wine's file systems may keep no streams.
+    std::ofstream stream(program + ":Zone.Identifier", std::ios::binary);
+    stream << "[ZoneTransfer]\r\nZoneId=3\r\nHostUrl=https://example.com/downloaded.exe\r\n";
+    stream.close();
+    if (!stream || !std::ifstream(program + ":Zone.Identifier")) {
+        MESSAGE("skipped: this file system keeps no alternate data streams (wine)");
+        return;
+    }
+    const auto r = liftoff::preflight(command{program});
+    const liftoff::finding* f = r.find("mark-of-the-web");
+    REQUIRE_MESSAGE(f != nullptr, r.to_text());
+    CHECK(f->severity == liftoff::severity::warning);
+    CHECK(test::contains(f->what, "ZoneId=3"));
+    CHECK(test::contains(f->remedy, "Unblock-File"));
+    CHECK(r.program->zone_id == 3);
+}
+
+TEST_CASE("a DLL the program imports that Windows would not find: preflight names it, and the early death says so") {
+    test::scratch_dir dir;
+    std::string bytes = test::read_file(test::helper());
+    const std::string real = std::string("msvcrt.dll\0", 11), gone = std::string("msvcrq.dll\0", 11);
+    const auto at = bytes.find(real);
+    REQUIRE(at != std::string::npos);  // the helper imports the C runtime by this name
+    bytes.replace(at, real.size(), gone);
+    const auto program = dir.write("needs-dll.exe", bytes);
+    const auto r = liftoff::preflight(command{program});
+    const liftoff::finding* f = r.find("library-missing");
+    REQUIRE_MESSAGE(f != nullptr, r.to_text());
+    CHECK(f->severity == liftoff::severity::error);
+    CHECK_MESSAGE(test::contains(f->what, "'msvcrq.dll'"), f->what);
+    CHECK_MESSAGE(test::contains(f->what, dir.path()), f->what);  // the program's folder is searched first
+    CHECK_MESSAGE(test::contains(f->remedy, "program's folder"), f->remedy);
+    CHECK(r.program->missing_libraries == std::vector<std::string>{"msvcrq.dll"});
+    // The real helper: every DLL it imports is found.
+    CHECK(liftoff::preflight(command{test::helper()}).find("library-missing") == nullptr);
+    // Started, it dies with STATUS_DLL_NOT_FOUND; the post-mortem names the DLL.
+    const auto died = liftoff::run(command{program});
+    CHECK(static_cast<std::uint32_t>(died.status.code()) == 0xC0000135u);
+    REQUIRE_FALSE(died.findings.empty());
+    CHECK(died.findings.front().id == "library-missing");
+    CHECK_MESSAGE(test::contains(died.explanation, "msvcrq.dll"), died.explanation);
+}

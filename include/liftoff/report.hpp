@@ -66,7 +66,8 @@ struct program_facts {
     std::vector<std::string> missing_libraries;  ///< Linux: shared libraries (DT_NEEDED) the loader would not find
     std::string capabilities;                    ///< Linux file capabilities, if any
     bool quarantined = false;                    ///< macOS: carries com.apple.quarantine
-    std::string cwd;                             ///< the working directory it would start in
+    int zone_id = 0;  ///< Windows: its Mark of the Web's ZoneId (3: downloaded from the Internet), 0 if none
+    std::string cwd;  ///< the working directory it would start in
     std::size_t argument_bytes = 0, argument_limit = 0;  ///< arguments + environment, and ARG_MAX
 };
 

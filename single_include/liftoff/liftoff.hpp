@@ -804,7 +804,8 @@ struct program_facts {
     std::vector<std::string> missing_libraries;  ///< Linux: shared libraries (DT_NEEDED) the loader would not find
     std::string capabilities;                    ///< Linux file capabilities, if any
     bool quarantined = false;                    ///< macOS: carries com.apple.quarantine
-    std::string cwd;                             ///< the working directory it would start in
+    int zone_id = 0;  ///< Windows: its Mark of the Web's ZoneId (3: downloaded from the Internet), 0 if none
+    std::string cwd;  ///< the working directory it would start in
     std::size_t argument_bytes = 0, argument_limit = 0;  ///< arguments + environment, and ARG_MAX
 };
 
@@ -1425,6 +1426,7 @@ constexpr cause loader_missing{"bad-interpreter",
                                "it was built for another system; install its loader or use a build for this one"};
 /// The remedy of crlf-line-endings names the file: see crlf_remedy().
 constexpr const char* crlf_line_endings = "crlf-line-endings";
+/// Its remedy is the platform's (P::library_remedy): LD_LIBRARY_PATH, or the program's folder.
 constexpr cause library_missing{"library-missing",
                                 "install the package that provides it, or add its directory to LD_LIBRARY_PATH"};
 constexpr cause wrong_architecture{"wrong-architecture", "use a build for this system"};
@@ -1828,6 +1830,181 @@ inline std::vector<missing_library> find_missing_libraries(const std::string& pr
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
+// ---- liftoff/detail/macho.hpp ----
+// liftoff/detail/macho.hpp: the dylibs a Mach-O program loads (LC_LOAD_DYLIB) and where dyld
+// would find them (@executable_path, @loader_path, @rpath through LC_RPATH), so that preflight()
+// on macOS names one that is missing. The system's own libraries (/usr/lib, /System) live in
+// dyld's shared cache, not on disk: they are not looked for. Pure rules over a file reader.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// What a Mach-O file's load commands say about the dylibs it needs.
+struct macho_dylibs {
+    bool macho = false;              ///< a Mach-O file (thin, or a slice of a universal one)
+    std::vector<std::string> load;   ///< LC_LOAD_DYLIB (not the weak ones: those may be missing)
+    std::vector<std::string> rpath;  ///< LC_RPATH, unexpanded
+};
+
+/// Reads the load commands of `path`: of a thin Mach-O, or of the slice of a universal one for
+/// `cpu` (its first slice when none is). Bounded: 4,096 commands, 1 MiB of them.
+inline macho_dylibs read_macho_dylibs(const std::string& path, const file_part_reader& read, std::uint32_t cpu) {
+    macho_dylibs d;
+    std::uint64_t base = 0;
+    std::string head = read(path, 0, 4096);
+    auto be = [](const std::string& b, std::size_t off) -> std::uint32_t {
+        if (off + 4 > b.size()) return 0;
+        std::uint32_t v = 0;
+        for (std::size_t i = 0; i < 4; ++i)
+            v = (v << 8) | static_cast<unsigned char>(b[off + i]);
+        return v;
+    };
+    if (be(head, 0) == 0xcafebabeu) {  // universal: big-endian fat header, 20-byte fat_arch entries
+        const std::uint32_t n = be(head, 4);
+        if (n == 0 || n > 20) return d;
+        std::uint64_t chosen = be(head, 8 + 8);
+        for (std::uint32_t i = 0; i < n; ++i)
+            if (be(head, 8 + i * 20) == cpu) chosen = be(head, 8 + i * 20 + 8);
+        base = chosen;
+        head = read(path, base, 32);
+    }
+    const std::uint32_t magic = be(head, 0);
+    const bool swap = magic == 0xcefaedfeu || magic == 0xcffaedfeu;  // little-endian file (all of today's)
+    const bool wide = magic == 0xfeedfacfu || magic == 0xcffaedfeu;
+    if (!swap && magic != 0xfeedfaceu && magic != 0xfeedfacfu) return d;
+    auto u32 = [&](const std::string& b, std::size_t off) -> std::uint32_t {
+        const std::uint32_t v = be(b, off);
+        return swap ? ((v >> 24) | ((v >> 8) & 0xff00u) | ((v << 8) & 0xff0000u) | (v << 24)) : v;
+    };
+    d.macho = true;
+    const std::uint32_t ncmds = u32(head, 16), size = u32(head, 20);
+    if (ncmds > 4096 || size > (1u << 20)) return d;
+    const std::string cmds = read(path, base + (wide ? 32 : 28), size);
+    std::size_t at = 0;
+    for (std::uint32_t i = 0; i < ncmds && at + 8 <= cmds.size(); ++i) {
+        const std::uint32_t cmd = u32(cmds, at), cmdsize = u32(cmds, at + 4);
+        if (cmdsize < 8 || at + cmdsize > cmds.size()) break;
+        auto string_at = [&](std::uint32_t offset) {
+            if (offset >= cmdsize) return std::string();
+            const std::string s = cmds.substr(at + offset, cmdsize - offset);
+            return s.substr(0, s.find('\0'));
+        };
+        if (cmd == 0xcu || cmd == 0x8000001fu)  // LC_LOAD_DYLIB, LC_REEXPORT_DYLIB
+            d.load.push_back(string_at(u32(cmds, at + 8)));
+        else if (cmd == 0x8000001cu)  // LC_RPATH
+            d.rpath.push_back(string_at(u32(cmds, at + 8)));
+        at += cmdsize;
+    }
+    return d;
+}
+
+/// The dylibs `program` loads that dyld would not find, with where they were looked for.
+/// `exists` says whether a file is there. Only the program's own commands are read (its
+/// dylibs' dylibs are not followed).
+template <class Exists>
+std::vector<missing_library> find_missing_dylibs(const std::string& program, const file_part_reader& read,
+                                                 std::uint32_t cpu, const Exists& exists) {
+    std::vector<missing_library> missing;
+    const macho_dylibs d = read_macho_dylibs(program, read, cpu);
+    const auto slash = program.find_last_of('/');
+    const std::string dir = slash == std::string::npos ? std::string(".") : program.substr(0, slash);
+    auto expand = [&](std::string p) {
+        for (const char* token : {"@executable_path", "@loader_path"})
+            if (p.rfind(token, 0) == 0) p = dir + p.substr(std::string(token).size());
+        return p;
+    };
+    for (const std::string& lib : d.load) {
+        if (lib.rfind("/usr/lib/", 0) == 0 || lib.rfind("/System/", 0) == 0) continue;  // the shared cache
+        std::vector<std::string> tried;
+        if (lib.rfind("@rpath/", 0) == 0) {
+            for (const std::string& r : d.rpath)
+                tried.push_back(expand(r) + lib.substr(6));
+        } else {
+            tried.push_back(expand(lib));
+        }
+        bool found = false;
+        for (const std::string& t : tried)
+            found = found || exists(t);
+        if (!found) missing.push_back(missing_library{lib, program, tried});
+    }
+    return missing;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/detail/pe_imports.hpp ----
+// liftoff/detail/pe_imports.hpp: the DLLs a Windows program imports (its import directory), so
+// that preflight() names one Windows would not find before the program dies with
+// STATUS_DLL_NOT_FOUND. Pure rules: the file is read through the callback given (elf.hpp's).
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// The DLL names in a PE file's import directory, in order; empty when it is not a PE file or
+/// its headers cannot be read. Bounded: 96 sections, 1,024 imports.
+inline std::vector<std::string> read_pe_imports(const std::string& path, const file_part_reader& read) {
+    std::vector<std::string> dlls;
+    auto num = [](const std::string& b, std::size_t off, std::size_t n) -> std::uint64_t {
+        std::uint64_t v = 0;
+        if (off + n > b.size()) return 0;
+        for (std::size_t i = 0; i < n; ++i)
+            v |= static_cast<std::uint64_t>(static_cast<unsigned char>(b[off + i])) << (8 * i);
+        return v;
+    };
+    const std::string dos = read(path, 0, 64);
+    if (dos.size() < 64 || dos[0] != 'M' || dos[1] != 'Z') return dlls;
+    const std::uint64_t pe = num(dos, 0x3c, 4);
+    const std::string head = read(path, pe, 24 + 240);
+    if (head.size() < 24 || head.compare(0, 4, std::string("PE\0\0", 4)) != 0) return dlls;
+    const std::uint64_t sections = num(head, 6, 2), optional_size = num(head, 20, 2);
+    const std::uint64_t magic = num(head, 24, 2);
+    const std::size_t directories = magic == 0x20b ? 24 + 112 : magic == 0x10b ? 24 + 96 : 0;
+    if (directories == 0 || sections == 0 || sections > 96) return dlls;
+    const std::uint64_t import_rva = num(head, directories + 8, 4);  // data directory 1: imports
+    if (import_rva == 0) return dlls;
+    const std::string table = read(path, pe + 24 + optional_size, static_cast<std::size_t>(sections * 40));
+    auto file_offset = [&](std::uint64_t rva, std::uint64_t& out) {
+        for (std::uint64_t s = 0; s < sections; ++s) {
+            const std::size_t at = static_cast<std::size_t>(s * 40);
+            const std::uint64_t size = num(table, at + 8, 4), va = num(table, at + 12, 4), raw = num(table, at + 20, 4);
+            const std::uint64_t raw_size = num(table, at + 16, 4);
+            if (rva >= va && rva < va + (size > raw_size ? size : raw_size)) {
+                out = rva - va + raw;
+                return true;
+            }
+        }
+        return false;
+    };
+    std::uint64_t at = 0;
+    if (!file_offset(import_rva, at)) return dlls;
+    for (std::size_t i = 0; i < 1024; ++i, at += 20) {
+        const std::string descriptor = read(path, at, 20);
+        if (descriptor.size() < 20 || descriptor == std::string(20, '\0')) break;
+        std::uint64_t name_at = 0;
+        if (!file_offset(num(descriptor, 12, 4), name_at)) continue;
+        std::string name = read(path, name_at, 260);
+        name = name.substr(0, name.find('\0'));
+        if (!name.empty()) dlls.push_back(std::move(name));
+    }
+    return dlls;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
 // ---- liftoff/detail/facts.hpp ----
 // liftoff/detail/facts.hpp: the facts a platform gathers for diagnose() and preflight(); what
 // they mean is decided in diagnose.hpp, the same on every OS.
@@ -1873,6 +2050,7 @@ struct file_facts {
     long long owner = -1;
     std::string capabilities;  ///< Linux security.capability, described
     bool quarantined = false;  ///< macOS com.apple.quarantine
+    int zone_id = 0;           ///< Windows: the ZoneId of its Mark of the Web (3: the Internet), 0 if none
     bool readable = false;     ///< its first bytes could be read (a 0711 program cannot be)
     std::string head;          ///< the first bytes (up to 4 KiB) of a regular file
 };
@@ -3867,6 +4045,8 @@ private:
 // the OS and user, the session, wine, what a file or directory is. ACLs are not read: a file's
 // "executable" is its extension, a directory's "writable by others" is not judged.
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <functional>
 #include <optional>
@@ -3944,8 +4124,101 @@ struct windows_inspect {
         return iequals(ext, ".exe") || iequals(ext, ".com") || iequals(ext, ".bat") || iequals(ext, ".cmd");
     }
 
-    /// ELF shared libraries are not Windows's (a missing DLL import is not read yet): nothing.
-    static std::optional<library_search> library_search_for(const std::string&) { return std::nullopt; }
+    /// File names on Windows are matched without regard to case: no "did you mean" to find.
+    static std::vector<std::string> directory_entries(const std::string&) { return {}; }
+
+    static constexpr const char* library_remedy =
+        "install what provides it, or put the DLL in the program's folder or a PATH directory";
+    /// The DLLs `program` imports (and those imported by the DLLs found beside it or in PATH)
+    /// that Windows would not find, searched in its order for a desktop program: the program's
+    /// folder, the system folder, the Windows folder, the current folder, the child's PATH. API
+    /// sets (api-ms-win-*, ext-ms-*) are virtual and not looked for.
+    template <class Env>
+    static std::vector<missing_library> missing_libraries(const std::string& program, const Env& env, bool) {
+        std::vector<missing_library> missing;
+        const file_part_reader read = [](const std::string& path, std::uint64_t offset, std::size_t size) {
+            std::string out;
+            std::wstring wide;
+            if (!to_wide(path, wide) || size == 0) return out;
+            unique_handle h(::CreateFileW(wide.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr,
+                                          OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr));
+            if (!h) return out;
+            LARGE_INTEGER at;
+            at.QuadPart = static_cast<LONGLONG>(offset);
+            if (!::SetFilePointerEx(h.get(), at, nullptr, FILE_BEGIN)) return out;
+            out.resize(size);
+            DWORD got = 0;
+            if (!::ReadFile(h.get(), &out[0], static_cast<DWORD>(size), &got, nullptr)) got = 0;
+            out.resize(got);
+            return out;
+        };
+        auto folder_of = [](const std::string& file) {
+            const auto slash = file.find_last_of("\\/");
+            return slash == std::string::npos ? std::string(".") : file.substr(0, slash);
+        };
+        wchar_t buf[MAX_PATH];
+        const UINT system_len = ::GetSystemDirectoryW(buf, MAX_PATH);
+        const std::string system =
+            system_len > 0 && system_len < MAX_PATH ? from_wide(std::wstring(buf, system_len)) : "";
+        const UINT windows_len = ::GetWindowsDirectoryW(buf, MAX_PATH);
+        const std::string windows =
+            windows_len > 0 && windows_len < MAX_PATH ? from_wide(std::wstring(buf, windows_len)) : "";
+        const DWORD cwd_len = ::GetCurrentDirectoryW(MAX_PATH, buf);
+        const std::string cwd = cwd_len > 0 && cwd_len < MAX_PATH ? from_wide(std::wstring(buf, cwd_len)) : "";
+        std::vector<std::string> queue{program}, seen;
+        for (std::size_t i = 0; i < queue.size() && queue.size() <= 64; ++i) {
+            const std::string object = queue[i];
+            std::vector<std::string> dirs{folder_of(program), system, windows, cwd};
+            for (auto& d : split_list(env("PATH"), ';'))
+                if (!d.empty()) dirs.push_back(d);
+            for (const std::string& dll : read_pe_imports(object, read)) {
+                std::string key = dll;
+                for (char& c : key)
+                    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+                if (key.rfind("api-ms-", 0) == 0 || key.rfind("ext-ms-", 0) == 0) continue;
+                if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+                seen.push_back(key);
+                std::string found, where;
+                for (const std::string& d : dirs) {
+                    if (d.empty()) continue;
+                    const std::string candidate = d + "\\" + dll;
+                    std::wstring wide;
+                    if (!to_wide(candidate, wide)) continue;
+                    const DWORD attrs = ::GetFileAttributesW(wide.c_str());
+                    if (attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_DIRECTORY) == 0) {
+                        found = candidate;
+                        where = d;
+                        break;
+                    }
+                }
+                if (found.empty()) {
+                    std::vector<std::string> searched;
+                    for (const std::string& d : dirs)
+                        if (!d.empty()) searched.push_back(d);
+                    missing.push_back(missing_library{dll, object, std::move(searched)});
+                } else if (!iequals(where, system) && !iequals(where, windows)) {
+                    queue.push_back(found);  // a DLL of its own: what it imports must be found too
+                }
+            }
+        }
+        return missing;
+    }
+
+    /// The ZoneId in the file's Zone.Identifier stream (its Mark of the Web: 3 is the Internet,
+    /// 4 untrusted sites), 0 when it has none (or the file system keeps no streams).
+    static int mark_of_the_web_zone(const std::wstring& file) {
+        unique_handle h(::CreateFileW((file + L":Zone.Identifier").c_str(), GENERIC_READ, FILE_SHARE_READ, nullptr,
+                                      OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr));
+        if (!h) return 0;
+        char buf[512];
+        DWORD got = 0;
+        if (!::ReadFile(h.get(), buf, sizeof buf - 1, &got, nullptr)) return 0;
+        const std::string_view text(buf, got);
+        const auto at = text.find("ZoneId=");
+        if (at == std::string_view::npos || at + 7 >= text.size()) return 0;
+        const char digit = text[at + 7];
+        return digit >= '0' && digit <= '9' ? digit - '0' : 0;
+    }
 
     static file_facts inspect_program_file(const std::string& path) {
         file_facts f;
@@ -3969,6 +4242,7 @@ struct windows_inspect {
                 if (!::ReadFile(h.get(), &f.head[0], static_cast<DWORD>(f.head.size()), &got, nullptr)) got = 0;
                 f.head.resize(got);
             }
+            f.zone_id = mark_of_the_web_zone(wide);
         }
         return f;
     }
@@ -5402,6 +5676,7 @@ inline int move_above_stdio(unique_fd& fd) noexcept {
 // system: who and where we are, what a file or directory is, which sandbox we run in.
 // Files under `root` are read so that tests can fake /proc and the sandbox markers.
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
@@ -5594,22 +5869,60 @@ struct posix_inspect {
         return f;
     }
 
+    /// The names in `dir` (not "." and ".."), at most 4,096 of them; none if it cannot be read.
+    static std::vector<std::string> directory_entries(const std::string& dir) {
+        std::vector<std::string> names;
+        if (DIR* d = ::opendir(dir.c_str())) {
+            while (dirent* e = ::readdir(d)) {
+                if (names.size() >= 4096) break;
+                const std::string_view n = e->d_name;
+                if (n != "." && n != "..") names.emplace_back(n);
+            }
+            ::closedir(d);
+        }
+        return names;
+    }
+
+    static constexpr const char* library_remedy = causes::library_missing.remedy;
+    /// The shared libraries `program` needs that the loader would not find (Linux); an empty
+    /// list where liftoff cannot tell. `env`: the child's variables; `secure`: a set-user-ID
+    /// program, whose loader ignores LD_LIBRARY_PATH.
+    template <class Env>
+    static std::vector<missing_library> missing_libraries(const std::string& program, const Env& env, bool secure) {
+#if defined(__APPLE__)
+        (void)env;
+        (void)secure;
+#if defined(__aarch64__) || defined(__arm64__)
+        const std::uint32_t cpu = 0x0100000cu;  // CPU_TYPE_ARM64
+#else
+        const std::uint32_t cpu = 0x01000007u;  // CPU_TYPE_X86_64
+#endif
+        return find_missing_dylibs(program, read_part, cpu,
+                                   [](const std::string& p) { return ::access(p.c_str(), F_OK) == 0; });
+#else
+        const auto how = library_search_for(secure ? std::string() : env("LD_LIBRARY_PATH"));
+        return how ? find_missing_libraries(program, *how) : std::vector<missing_library>();
+#endif  // __APPLE__
+    }
+
+    /// Reads `size` bytes at `offset` of a file (a file_part_reader).
+    static std::string read_part(const std::string& path, std::uint64_t offset, std::size_t size) {
+        std::string out;
+        unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+        if (!fd || size == 0) return out;
+        out.resize(size);
+        const ssize_t got = retry_eintr([&] { return ::pread(fd.get(), &out[0], size, static_cast<off_t>(offset)); });
+        out.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+        return out;
+    }
+
     /// How the dynamic loader of a child with this LD_LIBRARY_PATH looks for shared libraries
     /// (glibc's ld.so, also musl's as far as the directories go); nullopt where liftoff cannot
     /// tell (macOS, the BSDs: other loaders, other caches).
     static std::optional<library_search> library_search_for(const std::string& ld_library_path) {
 #if defined(__linux__)
         library_search how;
-        how.read = [](const std::string& path, std::uint64_t offset, std::size_t size) {
-            std::string out;
-            unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
-            if (!fd || size == 0) return out;
-            out.resize(size);
-            const ssize_t got =
-                retry_eintr([&] { return ::pread(fd.get(), &out[0], size, static_cast<off_t>(offset)); });
-            out.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
-            return out;
-        };
+        how.read = read_part;
         how.real = [](const std::string& path) {
             char buf[PATH_MAX];
             return ::realpath(path.c_str(), buf) != nullptr ? std::string(buf) : std::string();
@@ -9030,6 +9343,7 @@ inline const char* signal_name(int sig) noexcept {
 // display, Chromium's sandbox, its GPU process) live in one table: add a row to add one.
 
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -9348,6 +9662,27 @@ void judge_environment(const env_view<P>& env, report& r) {
     }
 }
 
+/// What makes a name that was not found easier to find, appended to not-in-path and not-found:
+/// a file in `dirs` whose name differs only in case ("did you mean"), and a Windows-style path
+/// given to a POSIX system (a backslash, or a drive letter, where '/' separates).
+template <class P>
+std::string name_hint(const std::string& name, const std::vector<std::string>& dirs) {
+    std::string hint;
+    if (P::path_list_separator == ':' && name.find('/') == std::string::npos &&
+        (name.find('\\') != std::string::npos ||
+         (name.size() >= 2 && name[1] == ':' &&
+          ((name[0] >= 'A' && name[0] <= 'Z') || (name[0] >= 'a' && name[0] <= 'z')))))
+        hint += "; '" + printable(name) + "' is a Windows-style path: this system separates directories with '/'";
+    for (const std::string& d : dirs) {
+        for (const std::string& e : P::directory_entries(d)) {
+            if (e == name || !iequals(e, name)) continue;
+            const std::string full = (d.empty() || d.back() == '/' ? d : d + "/") + e;
+            return hint + "; did you mean '" + printable(e) + "'? ('" + printable(full) + "' exists)";
+        }
+    }
+    return hint;
+}
+
 /// "sed -i 's/\r$//' 'PATH' (or dos2unix)": the remedy of crlf-line-endings names the file.
 inline std::string crlf_remedy(const std::string& path) {
     return "convert it to Unix line endings: sed -i 's/\\r$//' '" + printable(path) + "' (or dos2unix)";
@@ -9364,21 +9699,21 @@ std::string child_env_value(const child_environment& env, std::string_view name)
     return {};
 }
 
-/// A dynamically linked ELF program: the shared libraries the loader would not find (Linux;
-/// elsewhere P::library_search_for() says it cannot tell). A set-user-ID program is loaded in
-/// secure mode, which ignores LD_LIBRARY_PATH.
+/// The shared libraries a program needs that its loader would not find (Linux: ELF DT_NEEDED;
+/// Windows: the DLLs it imports; elsewhere P::missing_libraries() cannot tell). A set-user-ID
+/// program is loaded in secure mode, which ignores LD_LIBRARY_PATH.
 template <class P>
 void judge_libraries(const std::string& program, const child_environment& env, bool setuid, program_facts& pf,
                      std::vector<finding>& out) {
-    const auto how = P::library_search_for(setuid ? std::string() : child_env_value<P>(env, "LD_LIBRARY_PATH"));
-    if (!how) return;
-    for (const missing_library& m : find_missing_libraries(program, *how)) {
+    const auto missing =
+        P::missing_libraries(program, [&](std::string_view name) { return child_env_value<P>(env, name); }, setuid);
+    for (const missing_library& m : missing) {
         pf.missing_libraries.push_back(m.name);
         std::string what = "'" + printable(program) + "' needs the shared library '" + printable(m.name) + "'";
         if (m.needed_by != program) what += " (through '" + printable(m.needed_by) + "')";
         what += ", which the loader does not find (searched " +
                 (m.searched.empty() ? std::string("nothing") : printable(join(m.searched, ", "))) + ")";
-        add_finding(out, causes::library_missing, std::move(what));
+        add_finding(out, cause{causes::library_missing.id, P::library_remedy}, std::move(what));
     }
 }
 
@@ -9402,13 +9737,20 @@ void judge_program_file(const std::string& resolved, const child_environment& en
     pf.owner = f.owner;
     pf.capabilities = f.capabilities;
     pf.quarantined = f.quarantined;
+    pf.zone_id = f.zone_id;
     const binary_format fmt = sniff_binary(f.head);
     if (f.regular) pf.format = fmt.description;
     if (f.dangling_symlink) {
         add_finding(out, causes::dangling_symlink,
                     shown + " is a symbolic link to '" + printable(f.link_target) + "', which does not exist");
     } else if (!f.exists) {
-        add_finding(out, causes::not_found, shown + " does not exist");
+        const auto slash = resolved.find_last_of('/');
+        add_finding(out, causes::not_found,
+                    shown + " does not exist" +
+                        (slash == std::string::npos
+                             ? std::string()
+                             : name_hint<P>(resolved.substr(slash + 1),
+                                            {slash == 0 ? std::string("/") : resolved.substr(0, slash)})));
     } else if (f.directory) {
         add_finding(out, causes::is_directory, shown + " is a directory");
     } else if (!f.regular) {
@@ -9442,11 +9784,19 @@ void judge_program_file(const std::string& resolved, const child_environment& en
                 add_finding(
                     out, causes::interpreter_not_runnable,
                     "its interpreter '" + printable(named) + "' (the #! line of " + shown + ") cannot be executed");
-        } else if (!P::runs_format(pf.resolved, fmt)) {
+        } else if (!P::runs_format(resolved, fmt)) {
             const bool known = fmt.what != binary_format::kind::unknown && fmt.what != binary_format::kind::empty;
-            add_finding(out, known ? causes::wrong_architecture : causes::exec_format,
-                        shown + " is " + fmt.description +
-                            (known ? ", not a program for this system (" + P::native_format_name() + ")" : ""));
+            if (known)
+                add_finding(out, causes::wrong_architecture,
+                            shown + " is " + fmt.description + ", not a program for this system (" +
+                                P::native_format_name() + ")");
+            else if (P::runs_scripts)
+                add_finding(out, causes::exec_format, shown + " is " + fmt.description);
+            else  // Windows: no #! to add
+                add_finding(out, causes::exec_format.id, severity::error,
+                            shown + " is not a program Windows can run (" +
+                                (fmt.what == binary_format::kind::empty ? "an empty file" : "no known format") + ")",
+                            "run an .exe, .com, .bat or .cmd, or use a build for this system");
         } else if (fmt.what == binary_format::kind::elf) {
             pf.interpreter = elf_interpreter(f.head);
             if (!pf.interpreter.empty() && !P::inspect_program_file(pf.interpreter).exists)
@@ -9454,11 +9804,20 @@ void judge_program_file(const std::string& resolved, const child_environment& en
                             shown + " needs the loader '" + printable(pf.interpreter) + "', which does not exist");
             else if (!pf.interpreter.empty())
                 judge_libraries<P>(resolved, env, f.setuid, pf, out);
+        } else if (fmt.what == binary_format::kind::pe || fmt.what == binary_format::kind::mach_o ||
+                   fmt.what == binary_format::kind::mach_o_fat) {  // runs here: Windows, macOS
+            judge_libraries<P>(resolved, env, false, pf, out);
         }
         if (pf.quarantined)
             add_finding(out, "quarantined", severity::warning,
                         shown + " carries the com.apple.quarantine attribute (downloaded)",
                         "xattr -d com.apple.quarantine " + shown + " if you trust it");
+        if (pf.zone_id >= 3)
+            add_finding(out, "mark-of-the-web", severity::warning,
+                        shown + " carries the Mark of the Web (Zone.Identifier, ZoneId=" + std::to_string(pf.zone_id) +
+                            ": downloaded from " + (pf.zone_id == 3 ? "the Internet" : "an untrusted site") +
+                            "): SmartScreen or a policy may refuse to run it",
+                        "Unblock-File -Path " + shown + " (PowerShell) if you trust it");
         if (!pf.capabilities.empty())
             add_finding(out, "file-capabilities", severity::info,
                         shown + " has file capabilities (" + pf.capabilities + ")",
@@ -9503,7 +9862,7 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
                         shown_prog + " is not in PATH (searched " +
                             (s.searched.empty() ? std::string("nothing")
                                                 : join(s.searched, std::string(1, P::path_list_separator))) +
-                            ")");
+                            ")" + name_hint<P>(cmd.program(), s.searched));
         }
     }
     // What it is.
@@ -9666,6 +10025,30 @@ constexpr death_signal death_signals[] = {
     {"SIGTRAP", "a trap (a debugger breakpoint, or a deliberate crash on a fatal error)",
      "read its stderr, or run it under a debugger"},
 };
+/// What a Windows exit code that is an NTSTATUS means (the loader's and the crash codes; no
+/// POSIX exit code is this large).
+struct death_status {
+    std::uint32_t code;
+    const char* id;
+    const char* cause;
+    const char* remedy;
+};
+constexpr death_status death_statuses[] = {
+    {0xC0000135u, "library-missing", "a DLL it needs was not found (STATUS_DLL_NOT_FOUND)",
+     "install what provides it, or put the DLL in the program's folder or a PATH directory"},
+    {0xC0000139u, "library-mismatch", "a DLL it loaded lacks a function it needs (STATUS_ENTRYPOINT_NOT_FOUND): "
+     "another version of that DLL was found first", "put the DLL it was built with in the program's folder"},
+    {0xC000007Bu, "library-mismatch", "a DLL it loaded is for another architecture (STATUS_INVALID_IMAGE_FORMAT: "
+     "32-bit and 64-bit mixed)", "install the DLLs built for the program's architecture"},
+    {0xC0000142u, "library-mismatch", "a DLL it loaded failed to initialise (STATUS_DLL_INIT_FAILED)",
+     "reinstall it, or start it from a desktop session"},
+    {0xC0000005u, "crashed", "an access violation (STATUS_ACCESS_VIOLATION)",
+     "run it under a debugger, or report it to its authors"},
+    {0xC000001Du, "crashed", "an illegal instruction (STATUS_ILLEGAL_INSTRUCTION): built for a newer processor",
+     "use a build for this processor"},
+    {0xC0000409u, "crashed", "a fail-fast exit or stack buffer overrun (STATUS_STACK_BUFFER_OVERRUN)",
+     "read what it wrote, or run it under a debugger"},
+};
 // clang-format on
 
 inline std::string lower_ascii(std::string_view s) {
@@ -9729,6 +10112,23 @@ std::vector<finding> post_mortem(const exit_status& status, std::chrono::nanosec
                 return out;
             }
         return out;  // SIGTERM, SIGKILL ...: stopped by someone, not a failure to start
+    }
+    const auto ntstatus = static_cast<std::uint32_t>(status.code());
+    for (const death_status& d : death_statuses) {
+        if (!status.exited() || ntstatus != d.code) continue;
+        if (std::strcmp(d.id, "library-missing") == 0) {  // preflight names which DLL, where it can
+            program_facts pf;
+            std::vector<finding> found;
+            judge_program_file<P>(path, env, pf, found);
+            for (finding& f : found)
+                if (f.id == d.id) {
+                    f.what = how + when + ": " + f.what;
+                    out.push_back(std::move(f));
+                    return out;
+                }
+        }
+        out.push_back(finding{d.id, severity::error, how + when + ": " + d.cause, d.remedy});
+        return out;
     }
     if (status.code() == 127 || status.code() == 126) {
         // Nothing to read (stderr inherited, or silent): what preflight() finds in the file
@@ -11989,6 +12389,7 @@ failure resolve_program(const command& cmd, const child_environment& env, std::s
     std::string what =
         "not found in PATH (searched " +
         (s.searched.empty() ? std::string("nothing") : join(s.searched, std::string(1, P::path_list_separator))) + ")";
+    what += name_hint<P>(prog, s.searched);
     if (!s.skipped.empty())
         what += "; skipped " + describe_skipped(s.skipped) + ": the current directory is never searched";
     if (!env.path) what += "; the child's environment has no PATH, so the system default was searched";
@@ -13656,6 +14057,8 @@ LIFTOFF_API std::string report::to_json() const {
         w.close(']')
             .key("quarantined")
             .boolean(pf.quarantined)
+            .key("zone_id")
+            .number(pf.zone_id)
             .key("cwd")
             .string(pf.cwd)
             .key("argument_bytes")

@@ -29,6 +29,7 @@ constexpr cause loader_missing{"bad-interpreter",
                                "it was built for another system; install its loader or use a build for this one"};
 /// The remedy of crlf-line-endings names the file: see crlf_remedy().
 constexpr const char* crlf_line_endings = "crlf-line-endings";
+/// Its remedy is the platform's (P::library_remedy): LD_LIBRARY_PATH, or the program's folder.
 constexpr cause library_missing{"library-missing",
                                 "install the package that provides it, or add its directory to LD_LIBRARY_PATH"};
 constexpr cause wrong_architecture{"wrong-architecture", "use a build for this system"};

@@ -44,6 +44,7 @@ struct file_facts {
     long long owner = -1;
     std::string capabilities;  ///< Linux security.capability, described
     bool quarantined = false;  ///< macOS com.apple.quarantine
+    int zone_id = 0;           ///< Windows: the ZoneId of its Mark of the Web (3: the Internet), 0 if none
     bool readable = false;     ///< its first bytes could be read (a 0711 program cannot be)
     std::string head;          ///< the first bytes (up to 4 KiB) of a regular file
 };

@@ -184,6 +184,27 @@ void judge_environment(const env_view<P>& env, report& r) {
     }
 }
 
+/// What makes a name that was not found easier to find, appended to not-in-path and not-found:
+/// a file in `dirs` whose name differs only in case ("did you mean"), and a Windows-style path
+/// given to a POSIX system (a backslash, or a drive letter, where '/' separates).
+template <class P>
+std::string name_hint(const std::string& name, const std::vector<std::string>& dirs) {
+    std::string hint;
+    if (P::path_list_separator == ':' && name.find('/') == std::string::npos &&
+        (name.find('\\') != std::string::npos ||
+         (name.size() >= 2 && name[1] == ':' &&
+          ((name[0] >= 'A' && name[0] <= 'Z') || (name[0] >= 'a' && name[0] <= 'z')))))
+        hint += "; '" + printable(name) + "' is a Windows-style path: this system separates directories with '/'";
+    for (const std::string& d : dirs) {
+        for (const std::string& e : P::directory_entries(d)) {
+            if (e == name || !iequals(e, name)) continue;
+            const std::string full = (d.empty() || d.back() == '/' ? d : d + "/") + e;
+            return hint + "; did you mean '" + printable(e) + "'? ('" + printable(full) + "' exists)";
+        }
+    }
+    return hint;
+}
+
 /// "sed -i 's/\r$//' 'PATH' (or dos2unix)": the remedy of crlf-line-endings names the file.
 inline std::string crlf_remedy(const std::string& path) {
     return "convert it to Unix line endings: sed -i 's/\\r$//' '" + printable(path) + "' (or dos2unix)";
@@ -200,21 +221,21 @@ std::string child_env_value(const child_environment& env, std::string_view name)
     return {};
 }
 
-/// A dynamically linked ELF program: the shared libraries the loader would not find (Linux;
-/// elsewhere P::library_search_for() says it cannot tell). A set-user-ID program is loaded in
-/// secure mode, which ignores LD_LIBRARY_PATH.
+/// The shared libraries a program needs that its loader would not find (Linux: ELF DT_NEEDED;
+/// Windows: the DLLs it imports; elsewhere P::missing_libraries() cannot tell). A set-user-ID
+/// program is loaded in secure mode, which ignores LD_LIBRARY_PATH.
 template <class P>
 void judge_libraries(const std::string& program, const child_environment& env, bool setuid, program_facts& pf,
                      std::vector<finding>& out) {
-    const auto how = P::library_search_for(setuid ? std::string() : child_env_value<P>(env, "LD_LIBRARY_PATH"));
-    if (!how) return;
-    for (const missing_library& m : find_missing_libraries(program, *how)) {
+    const auto missing =
+        P::missing_libraries(program, [&](std::string_view name) { return child_env_value<P>(env, name); }, setuid);
+    for (const missing_library& m : missing) {
         pf.missing_libraries.push_back(m.name);
         std::string what = "'" + printable(program) + "' needs the shared library '" + printable(m.name) + "'";
         if (m.needed_by != program) what += " (through '" + printable(m.needed_by) + "')";
         what += ", which the loader does not find (searched " +
                 (m.searched.empty() ? std::string("nothing") : printable(join(m.searched, ", "))) + ")";
-        add_finding(out, causes::library_missing, std::move(what));
+        add_finding(out, cause{causes::library_missing.id, P::library_remedy}, std::move(what));
     }
 }
 
@@ -238,13 +259,20 @@ void judge_program_file(const std::string& resolved, const child_environment& en
     pf.owner = f.owner;
     pf.capabilities = f.capabilities;
     pf.quarantined = f.quarantined;
+    pf.zone_id = f.zone_id;
     const binary_format fmt = sniff_binary(f.head);
     if (f.regular) pf.format = fmt.description;
     if (f.dangling_symlink) {
         add_finding(out, causes::dangling_symlink,
                     shown + " is a symbolic link to '" + printable(f.link_target) + "', which does not exist");
     } else if (!f.exists) {
-        add_finding(out, causes::not_found, shown + " does not exist");
+        const auto slash = resolved.find_last_of('/');
+        add_finding(out, causes::not_found,
+                    shown + " does not exist" +
+                        (slash == std::string::npos
+                             ? std::string()
+                             : name_hint<P>(resolved.substr(slash + 1),
+                                            {slash == 0 ? std::string("/") : resolved.substr(0, slash)})));
     } else if (f.directory) {
         add_finding(out, causes::is_directory, shown + " is a directory");
     } else if (!f.regular) {
@@ -278,11 +306,19 @@ void judge_program_file(const std::string& resolved, const child_environment& en
                 add_finding(
                     out, causes::interpreter_not_runnable,
                     "its interpreter '" + printable(named) + "' (the #! line of " + shown + ") cannot be executed");
-        } else if (!P::runs_format(pf.resolved, fmt)) {
+        } else if (!P::runs_format(resolved, fmt)) {
             const bool known = fmt.what != binary_format::kind::unknown && fmt.what != binary_format::kind::empty;
-            add_finding(out, known ? causes::wrong_architecture : causes::exec_format,
-                        shown + " is " + fmt.description +
-                            (known ? ", not a program for this system (" + P::native_format_name() + ")" : ""));
+            if (known)
+                add_finding(out, causes::wrong_architecture,
+                            shown + " is " + fmt.description + ", not a program for this system (" +
+                                P::native_format_name() + ")");
+            else if (P::runs_scripts)
+                add_finding(out, causes::exec_format, shown + " is " + fmt.description);
+            else  // Windows: no #! to add
+                add_finding(out, causes::exec_format.id, severity::error,
+                            shown + " is not a program Windows can run (" +
+                                (fmt.what == binary_format::kind::empty ? "an empty file" : "no known format") + ")",
+                            "run an .exe, .com, .bat or .cmd, or use a build for this system");
         } else if (fmt.what == binary_format::kind::elf) {
             pf.interpreter = elf_interpreter(f.head);
             if (!pf.interpreter.empty() && !P::inspect_program_file(pf.interpreter).exists)
@@ -290,11 +326,20 @@ void judge_program_file(const std::string& resolved, const child_environment& en
                             shown + " needs the loader '" + printable(pf.interpreter) + "', which does not exist");
             else if (!pf.interpreter.empty())
                 judge_libraries<P>(resolved, env, f.setuid, pf, out);
+        } else if (fmt.what == binary_format::kind::pe || fmt.what == binary_format::kind::mach_o ||
+                   fmt.what == binary_format::kind::mach_o_fat) {  // runs here: Windows, macOS
+            judge_libraries<P>(resolved, env, false, pf, out);
         }
         if (pf.quarantined)
             add_finding(out, "quarantined", severity::warning,
                         shown + " carries the com.apple.quarantine attribute (downloaded)",
                         "xattr -d com.apple.quarantine " + shown + " if you trust it");
+        if (pf.zone_id >= 3)
+            add_finding(out, "mark-of-the-web", severity::warning,
+                        shown + " carries the Mark of the Web (Zone.Identifier, ZoneId=" + std::to_string(pf.zone_id) +
+                            ": downloaded from " + (pf.zone_id == 3 ? "the Internet" : "an untrusted site") +
+                            "): SmartScreen or a policy may refuse to run it",
+                        "Unblock-File -Path " + shown + " (PowerShell) if you trust it");
         if (!pf.capabilities.empty())
             add_finding(out, "file-capabilities", severity::info,
                         shown + " has file capabilities (" + pf.capabilities + ")",
@@ -339,7 +384,7 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
                         shown_prog + " is not in PATH (searched " +
                             (s.searched.empty() ? std::string("nothing")
                                                 : join(s.searched, std::string(1, P::path_list_separator))) +
-                            ")");
+                            ")" + name_hint<P>(cmd.program(), s.searched));
         }
     }
     // What it is.

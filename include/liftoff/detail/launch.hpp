@@ -106,6 +106,7 @@ failure resolve_program(const command& cmd, const child_environment& env, std::s
     std::string what =
         "not found in PATH (searched " +
         (s.searched.empty() ? std::string("nothing") : join(s.searched, std::string(1, P::path_list_separator))) + ")";
+    what += name_hint<P>(prog, s.searched);
     if (!s.skipped.empty())
         what += "; skipped " + describe_skipped(s.skipped) + ": the current directory is never searched";
     if (!env.path) what += "; the child's environment has no PATH, so the system default was searched";

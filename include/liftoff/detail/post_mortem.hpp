@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -107,6 +108,30 @@ constexpr death_signal death_signals[] = {
     {"SIGTRAP", "a trap (a debugger breakpoint, or a deliberate crash on a fatal error)",
      "read its stderr, or run it under a debugger"},
 };
+/// What a Windows exit code that is an NTSTATUS means (the loader's and the crash codes; no
+/// POSIX exit code is this large).
+struct death_status {
+    std::uint32_t code;
+    const char* id;
+    const char* cause;
+    const char* remedy;
+};
+constexpr death_status death_statuses[] = {
+    {0xC0000135u, "library-missing", "a DLL it needs was not found (STATUS_DLL_NOT_FOUND)",
+     "install what provides it, or put the DLL in the program's folder or a PATH directory"},
+    {0xC0000139u, "library-mismatch", "a DLL it loaded lacks a function it needs (STATUS_ENTRYPOINT_NOT_FOUND): "
+     "another version of that DLL was found first", "put the DLL it was built with in the program's folder"},
+    {0xC000007Bu, "library-mismatch", "a DLL it loaded is for another architecture (STATUS_INVALID_IMAGE_FORMAT: "
+     "32-bit and 64-bit mixed)", "install the DLLs built for the program's architecture"},
+    {0xC0000142u, "library-mismatch", "a DLL it loaded failed to initialise (STATUS_DLL_INIT_FAILED)",
+     "reinstall it, or start it from a desktop session"},
+    {0xC0000005u, "crashed", "an access violation (STATUS_ACCESS_VIOLATION)",
+     "run it under a debugger, or report it to its authors"},
+    {0xC000001Du, "crashed", "an illegal instruction (STATUS_ILLEGAL_INSTRUCTION): built for a newer processor",
+     "use a build for this processor"},
+    {0xC0000409u, "crashed", "a fail-fast exit or stack buffer overrun (STATUS_STACK_BUFFER_OVERRUN)",
+     "read what it wrote, or run it under a debugger"},
+};
 // clang-format on
 
 inline std::string lower_ascii(std::string_view s) {
@@ -170,6 +195,23 @@ std::vector<finding> post_mortem(const exit_status& status, std::chrono::nanosec
                 return out;
             }
         return out;  // SIGTERM, SIGKILL ...: stopped by someone, not a failure to start
+    }
+    const auto ntstatus = static_cast<std::uint32_t>(status.code());
+    for (const death_status& d : death_statuses) {
+        if (!status.exited() || ntstatus != d.code) continue;
+        if (std::strcmp(d.id, "library-missing") == 0) {  // preflight names which DLL, where it can
+            program_facts pf;
+            std::vector<finding> found;
+            judge_program_file<P>(path, env, pf, found);
+            for (finding& f : found)
+                if (f.id == d.id) {
+                    f.what = how + when + ": " + f.what;
+                    out.push_back(std::move(f));
+                    return out;
+                }
+        }
+        out.push_back(finding{d.id, severity::error, how + when + ": " + d.cause, d.remedy});
+        return out;
     }
     if (status.code() == 127 || status.code() == 126) {
         // Nothing to read (stderr inherited, or silent): what preflight() finds in the file

@@ -194,6 +194,8 @@ LIFTOFF_API std::string report::to_json() const {
         w.close(']')
             .key("quarantined")
             .boolean(pf.quarantined)
+            .key("zone_id")
+            .number(pf.zone_id)
             .key("cwd")
             .string(pf.cwd)
             .key("argument_bytes")

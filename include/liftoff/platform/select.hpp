@@ -15,6 +15,8 @@
 #include "../detail/causes.hpp"
 #include "../detail/clock.hpp"
 #include "../detail/elf.hpp"
+#include "../detail/macho.hpp"
+#include "../detail/pe_imports.hpp"
 #include "../detail/facts.hpp"
 #include "../detail/file.hpp"
 #include "../detail/launch_spec.hpp"

@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
@@ -26,7 +27,9 @@
 #include <vector>
 
 #include "../../detail/binary_format.hpp"
+#include "../../detail/causes.hpp"
 #include "../../detail/elf.hpp"
+#include "../../detail/macho.hpp"
 #include "../../detail/facts.hpp"
 #include "../../detail/file.hpp"
 #include "fd.hpp"
@@ -203,22 +206,60 @@ struct posix_inspect {
         return f;
     }
 
+    /// The names in `dir` (not "." and ".."), at most 4,096 of them; none if it cannot be read.
+    static std::vector<std::string> directory_entries(const std::string& dir) {
+        std::vector<std::string> names;
+        if (DIR* d = ::opendir(dir.c_str())) {
+            while (dirent* e = ::readdir(d)) {
+                if (names.size() >= 4096) break;
+                const std::string_view n = e->d_name;
+                if (n != "." && n != "..") names.emplace_back(n);
+            }
+            ::closedir(d);
+        }
+        return names;
+    }
+
+    static constexpr const char* library_remedy = causes::library_missing.remedy;
+    /// The shared libraries `program` needs that the loader would not find (Linux); an empty
+    /// list where liftoff cannot tell. `env`: the child's variables; `secure`: a set-user-ID
+    /// program, whose loader ignores LD_LIBRARY_PATH.
+    template <class Env>
+    static std::vector<missing_library> missing_libraries(const std::string& program, const Env& env, bool secure) {
+#if defined(__APPLE__)
+        (void)env;
+        (void)secure;
+#if defined(__aarch64__) || defined(__arm64__)
+        const std::uint32_t cpu = 0x0100000cu;  // CPU_TYPE_ARM64
+#else
+        const std::uint32_t cpu = 0x01000007u;  // CPU_TYPE_X86_64
+#endif
+        return find_missing_dylibs(program, read_part, cpu,
+                                   [](const std::string& p) { return ::access(p.c_str(), F_OK) == 0; });
+#else
+        const auto how = library_search_for(secure ? std::string() : env("LD_LIBRARY_PATH"));
+        return how ? find_missing_libraries(program, *how) : std::vector<missing_library>();
+#endif  // __APPLE__
+    }
+
+    /// Reads `size` bytes at `offset` of a file (a file_part_reader).
+    static std::string read_part(const std::string& path, std::uint64_t offset, std::size_t size) {
+        std::string out;
+        unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+        if (!fd || size == 0) return out;
+        out.resize(size);
+        const ssize_t got = retry_eintr([&] { return ::pread(fd.get(), &out[0], size, static_cast<off_t>(offset)); });
+        out.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+        return out;
+    }
+
     /// How the dynamic loader of a child with this LD_LIBRARY_PATH looks for shared libraries
     /// (glibc's ld.so, also musl's as far as the directories go); nullopt where liftoff cannot
     /// tell (macOS, the BSDs: other loaders, other caches).
     static std::optional<library_search> library_search_for(const std::string& ld_library_path) {
 #if defined(__linux__)
         library_search how;
-        how.read = [](const std::string& path, std::uint64_t offset, std::size_t size) {
-            std::string out;
-            unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
-            if (!fd || size == 0) return out;
-            out.resize(size);
-            const ssize_t got =
-                retry_eintr([&] { return ::pread(fd.get(), &out[0], size, static_cast<off_t>(offset)); });
-            out.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
-            return out;
-        };
+        how.read = read_part;
         how.real = [](const std::string& path) {
             char buf[PATH_MAX];
             return ::realpath(path.c_str(), buf) != nullptr ? std::string(buf) : std::string();

@@ -4,6 +4,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <functional>
 #include <optional>
@@ -13,6 +15,7 @@
 
 #include "../../detail/binary_format.hpp"
 #include "../../detail/elf.hpp"
+#include "../../detail/pe_imports.hpp"
 #include "../../detail/facts.hpp"
 #include "../../detail/text.hpp"
 #include "win32.hpp"
@@ -87,8 +90,101 @@ struct windows_inspect {
         return iequals(ext, ".exe") || iequals(ext, ".com") || iequals(ext, ".bat") || iequals(ext, ".cmd");
     }
 
-    /// ELF shared libraries are not Windows's (a missing DLL import is not read yet): nothing.
-    static std::optional<library_search> library_search_for(const std::string&) { return std::nullopt; }
+    /// File names on Windows are matched without regard to case: no "did you mean" to find.
+    static std::vector<std::string> directory_entries(const std::string&) { return {}; }
+
+    static constexpr const char* library_remedy =
+        "install what provides it, or put the DLL in the program's folder or a PATH directory";
+    /// The DLLs `program` imports (and those imported by the DLLs found beside it or in PATH)
+    /// that Windows would not find, searched in its order for a desktop program: the program's
+    /// folder, the system folder, the Windows folder, the current folder, the child's PATH. API
+    /// sets (api-ms-win-*, ext-ms-*) are virtual and not looked for.
+    template <class Env>
+    static std::vector<missing_library> missing_libraries(const std::string& program, const Env& env, bool) {
+        std::vector<missing_library> missing;
+        const file_part_reader read = [](const std::string& path, std::uint64_t offset, std::size_t size) {
+            std::string out;
+            std::wstring wide;
+            if (!to_wide(path, wide) || size == 0) return out;
+            unique_handle h(::CreateFileW(wide.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr,
+                                          OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr));
+            if (!h) return out;
+            LARGE_INTEGER at;
+            at.QuadPart = static_cast<LONGLONG>(offset);
+            if (!::SetFilePointerEx(h.get(), at, nullptr, FILE_BEGIN)) return out;
+            out.resize(size);
+            DWORD got = 0;
+            if (!::ReadFile(h.get(), &out[0], static_cast<DWORD>(size), &got, nullptr)) got = 0;
+            out.resize(got);
+            return out;
+        };
+        auto folder_of = [](const std::string& file) {
+            const auto slash = file.find_last_of("\\/");
+            return slash == std::string::npos ? std::string(".") : file.substr(0, slash);
+        };
+        wchar_t buf[MAX_PATH];
+        const UINT system_len = ::GetSystemDirectoryW(buf, MAX_PATH);
+        const std::string system =
+            system_len > 0 && system_len < MAX_PATH ? from_wide(std::wstring(buf, system_len)) : "";
+        const UINT windows_len = ::GetWindowsDirectoryW(buf, MAX_PATH);
+        const std::string windows =
+            windows_len > 0 && windows_len < MAX_PATH ? from_wide(std::wstring(buf, windows_len)) : "";
+        const DWORD cwd_len = ::GetCurrentDirectoryW(MAX_PATH, buf);
+        const std::string cwd = cwd_len > 0 && cwd_len < MAX_PATH ? from_wide(std::wstring(buf, cwd_len)) : "";
+        std::vector<std::string> queue{program}, seen;
+        for (std::size_t i = 0; i < queue.size() && queue.size() <= 64; ++i) {
+            const std::string object = queue[i];
+            std::vector<std::string> dirs{folder_of(program), system, windows, cwd};
+            for (auto& d : split_list(env("PATH"), ';'))
+                if (!d.empty()) dirs.push_back(d);
+            for (const std::string& dll : read_pe_imports(object, read)) {
+                std::string key = dll;
+                for (char& c : key)
+                    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+                if (key.rfind("api-ms-", 0) == 0 || key.rfind("ext-ms-", 0) == 0) continue;
+                if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+                seen.push_back(key);
+                std::string found, where;
+                for (const std::string& d : dirs) {
+                    if (d.empty()) continue;
+                    const std::string candidate = d + "\\" + dll;
+                    std::wstring wide;
+                    if (!to_wide(candidate, wide)) continue;
+                    const DWORD attrs = ::GetFileAttributesW(wide.c_str());
+                    if (attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_DIRECTORY) == 0) {
+                        found = candidate;
+                        where = d;
+                        break;
+                    }
+                }
+                if (found.empty()) {
+                    std::vector<std::string> searched;
+                    for (const std::string& d : dirs)
+                        if (!d.empty()) searched.push_back(d);
+                    missing.push_back(missing_library{dll, object, std::move(searched)});
+                } else if (!iequals(where, system) && !iequals(where, windows)) {
+                    queue.push_back(found);  // a DLL of its own: what it imports must be found too
+                }
+            }
+        }
+        return missing;
+    }
+
+    /// The ZoneId in the file's Zone.Identifier stream (its Mark of the Web: 3 is the Internet,
+    /// 4 untrusted sites), 0 when it has none (or the file system keeps no streams).
+    static int mark_of_the_web_zone(const std::wstring& file) {
+        unique_handle h(::CreateFileW((file + L":Zone.Identifier").c_str(), GENERIC_READ, FILE_SHARE_READ, nullptr,
+                                      OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr));
+        if (!h) return 0;
+        char buf[512];
+        DWORD got = 0;
+        if (!::ReadFile(h.get(), buf, sizeof buf - 1, &got, nullptr)) return 0;
+        const std::string_view text(buf, got);
+        const auto at = text.find("ZoneId=");
+        if (at == std::string_view::npos || at + 7 >= text.size()) return 0;
+        const char digit = text[at + 7];
+        return digit >= '0' && digit <= '9' ? digit - '0' : 0;
+    }
 
     static file_facts inspect_program_file(const std::string& path) {
         file_facts f;
@@ -112,6 +208,7 @@ struct windows_inspect {
                 if (!::ReadFile(h.get(), &f.head[0], static_cast<DWORD>(f.head.size()), &got, nullptr)) got = 0;
                 f.head.resize(got);
             }
+            f.zone_id = mark_of_the_web_zone(wide);
         }
         return f;
     }
