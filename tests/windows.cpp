@@ -226,7 +226,7 @@ TEST_CASE(".bat: an argument cmd.exe cannot take safely is refused, naming it, a
     test::scratch_dir dir;
     dir.write("mark.bat", "@echo off\r\necho ran> \"%~dp0ran\"\r\n");
     expect_failure(command{dir.file("mark.bat"), {"ok", "two\nlines"}}, errc::invalid_argument,
-                   {"argument 2 ('two\\nlines')", "line break", "batch script", "nothing was run"});
+                   {"argument 2 ('two\\x0alines')", "line break", "batch script", "nothing was run"});
     expect_failure(command{dir.file("MARK.BAT. "), {"bell\x07"}}, errc::invalid_argument, {"control character"});
     CHECK_FALSE(std::filesystem::exists(test::fs_path(dir.file("ran"))));
     CHECK(liftoff::run(command{dir.file("mark.bat"), {"fine"}}).ok());
