@@ -6,6 +6,7 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -45,6 +46,13 @@ void expect_none(const liftoff::report& r, const std::string& id) {
     CHECK_MESSAGE(r.find(id) == nullptr, "unexpected '" << id << "' in:\n" << r.to_text());
 }
 
+/// A unix stream socket (macOS has no SOCK_CLOEXEC; nothing here runs children meanwhile).
+int stream_socket() {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd >= 0) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    return fd;
+}
+
 sockaddr_un address_of(const std::string& name, bool abstract, socklen_t& len) {
     sockaddr_un a;
     std::memset(&a, 0, sizeof a);
@@ -60,7 +68,7 @@ sockaddr_un address_of(const std::string& name, bool abstract, socklen_t& len) {
 class unix_listener {
 public:
     unix_listener(const std::string& name, bool abstract, bool listening = true) {
-        fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        fd_ = stream_socket();
         REQUIRE(fd_ >= 0);
         socklen_t len = 0;
         const sockaddr_un a = address_of(name, abstract, len);
@@ -79,7 +87,7 @@ private:
 
 /// Whether anything answers on `name`, asked by the test itself.
 bool answers(const std::string& name, bool abstract) {
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int fd = stream_socket();
     socklen_t len = 0;
     const sockaddr_un a = address_of(name, abstract, len);
     const bool ok = ::connect(fd, reinterpret_cast<const sockaddr*>(&a), len) == 0;
