@@ -405,7 +405,7 @@ TEST_CASE("preflight: a script saved with Windows line endings names the carriag
     test::scratch_dir dir;
     const auto crlf = dir.write("crlf.sh", "#!/bin/sh\r\necho hi\r\n", 0755);
     const auto r = liftoff::preflight(command{crlf});
-    expect(r, "crlf-line-endings", severity::error, "looks for the interpreter '/bin/sh\\r'",
+    expect(r, "crlf-line-endings", severity::error, "looks for the interpreter '/bin/sh\\x0d'",
            "sed -i 's/\\r$//' '" + crlf + "'");
     CHECK(r.find("bad-interpreter") == nullptr);  // /bin/sh exists: the line ending is the whole story
     // The carriage return in the last argument: the interpreter starts and refuses "-e\r".

@@ -76,5 +76,39 @@ check(json.loads(out)["environment"].get("API_TOKEN") == "<redacted>", "JSON: se
 code, out = doctor(["--json"], {**headless, "ODD": "caf\xe9"})
 check(json.loads(out)["environment"]["ODD"].startswith("caf"), "JSON stays valid with a non-UTF-8 value")
 
+# Issue 15: session faults, with stable ids, in text and JSON.
+display = next(str(n) for n in range(7301, 7400) if not os.path.lexists(f"/tmp/.X11-unix/X{n}"))
+dead = dict(headless, DISPLAY=":" + display, PATH="/usr/bin;/bin")
+code, out = doctor(["--json"], dead)
+ids = {f["id"]: f for f in json.loads(out)["findings"]}
+check(ids.get("display-not-listening", {}).get("severity") == "warning", "a dead DISPLAY: display-not-listening")
+check(f"DISPLAY=':{display}'" in ids.get("display-not-listening", {}).get("what", ""), "a dead DISPLAY: named")
+check("path-semicolons" in ids and "path-entry-missing" not in ids, "PATH=/usr/bin;/bin: path-semicolons, not a missing entry")
+code, out = doctor([], dead)
+check("display-not-listening" in out and "path-semicolons" in out, "text: the same findings")
+
+# Issue 15: a program named in GBK bytes. Text shows \xNN (and is valid UTF-8), JSON carries the bytes.
+with tempfile.TemporaryDirectory() as tmp:
+    prog = os.path.join(os.fsencode(tmp), b"\xc4\xe3\xba\xc3.sh")  # 你好.sh in GBK
+    with open(prog, "wb") as f:
+        f.write(b"#!/bin/sh\nexit 0\n")
+    os.chmod(prog, 0o644)
+    r = subprocess.run([os.fsencode(liftoff), b"doctor", b"--", prog], env=headless, capture_output=True)
+    try:
+        text = r.stdout.decode("utf-8")
+    except UnicodeDecodeError:
+        text = r.stdout.decode("utf-8", "replace")
+        check(False, "GBK name: text output is UTF-8 (a raw byte got through)")
+    check(tmp + "/\\xc4\\xe3\\xba\\xc3.sh" in text, "GBK name: text shows \\xNN escapes")
+    check("chmod +x '" + tmp + "/\\xc4\\xe3\\xba\\xc3.sh'" in text, "GBK name: the remedy names it with escapes")
+    check("non-utf8-name" in text, "GBK name: a non-utf8-name finding")
+    r = subprocess.run([os.fsencode(liftoff), b"doctor", b"--json", b"--", prog], env=headless, capture_output=True)
+    d = json.loads(r.stdout.decode("utf-8"))
+    check(bytes.fromhex(d["program"].get("resolved_hex", "")) == prog, "GBK name: JSON resolved_hex is its exact bytes")
+    check("\ufffd" in d["program"]["resolved"], "GBK name: JSON resolved keeps U+FFFD")
+    f = {f["id"]: f for f in d["findings"]}.get("non-utf8-name", {})
+    check(f.get("severity") == "info" and f.get("remedy", "") != "", "GBK name: non-utf8-name is info, with a remedy")
+    check("\u4f60\u597d" not in f.get("what", "") or "in GBK" in f.get("what", ""), "GBK name: a reading is named with its encoding")
+
 print(f"doctor_json: {len(failures)} failed")
 sys.exit(1 if failures else 0)

@@ -3,6 +3,8 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 
+#include <cctype>
+
 #include "support.hpp"
 
 using liftoff::command;
@@ -114,7 +116,40 @@ TEST_CASE("PATH lists split with empty entries kept") {
 }
 
 TEST_CASE("messages show control characters escaped, on one line") {
-    CHECK(liftoff::detail::printable("a\nb\t\x01") == "a\\nb\\t\\x01");
+    CHECK(liftoff::detail::printable("a\nb\t\x01\r") == "a\\x0ab\\x09\\x01\\x0d");
+}
+
+// Issue 15: one escape, \xNN, for control characters and for bytes that are not UTF-8; a
+// backslash is \x5c only before 'x' and two hex digits, so the text reads back to the bytes.
+TEST_CASE("printable: bytes that are not UTF-8 are \\xNN, losslessly; backslashes stay unless they would read as one") {
+    using liftoff::detail::printable;
+    CHECK(printable("/tmp/\xc4\xe3\xba\xc3.sh") == "/tmp/\\xc4\\xe3\\xba\\xc3.sh");  // GBK
+    CHECK(printable("\x83\x65\x83\x58") == "\\x83e\\x83X");                          // Shift_JIS
+    CHECK(printable("caf\xc3\xa9 \xe4\xbd\xa0") == "caf\xc3\xa9 \xe4\xbd\xa0");      // UTF-8 as it is
+    CHECK(printable("\xe4\xbd") == "\\xe4\\xbd");                    // a truncated sequence, byte by byte
+    CHECK(printable("C:\\new\\tools\\x6") == "C:\\new\\tools\\x6");  // Windows paths keep their backslashes
+    CHECK(printable("C:\\x64\\x86") == "C:\\x5cx64\\x5cx86");
+    CHECK(printable("a\\") == "a\\");
+    CHECK(printable("\\\xff") == "\\\\xff");  // a backslash, then an escape
+    // Reading it back: every \xNN is a byte, everything else itself.
+    const auto read_back = [](const std::string& t) {
+        std::string out;
+        for (std::size_t i = 0; i < t.size(); ++i) {
+            if (t[i] == '\\' && i + 3 < t.size() && t[i + 1] == 'x' &&
+                std::isxdigit(static_cast<unsigned char>(t[i + 2])) &&
+                std::isxdigit(static_cast<unsigned char>(t[i + 3]))) {
+                out += static_cast<char>(std::stoi(t.substr(i + 2, 2), nullptr, 16));
+                i += 3;
+            } else {
+                out += t[i];
+            }
+        }
+        return out;
+    };
+    for (const std::string& s : {std::string("C:\\x64\\\xc4x41"), std::string("\\x4\xc4\\\\x41\n"),
+                                 std::string("\xff\\xffx\\"), std::string("plain")})
+        CHECK(read_back(printable(s)) == s);
+    CHECK(liftoff::detail::hex_bytes("/\xc4\xe3") == "2fc4e3");
 }
 
 TEST_CASE("validation refuses NUL bytes, '=' in names and empty names, naming the item") {

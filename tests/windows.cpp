@@ -226,7 +226,7 @@ TEST_CASE(".bat: an argument cmd.exe cannot take safely is refused, naming it, a
     test::scratch_dir dir;
     dir.write("mark.bat", "@echo off\r\necho ran> \"%~dp0ran\"\r\n");
     expect_failure(command{dir.file("mark.bat"), {"ok", "two\nlines"}}, errc::invalid_argument,
-                   {"argument 2 ('two\\nlines')", "line break", "batch script", "nothing was run"});
+                   {"argument 2 ('two\\x0alines')", "line break", "batch script", "nothing was run"});
     expect_failure(command{dir.file("MARK.BAT. "), {"bell\x07"}}, errc::invalid_argument, {"control character"});
     CHECK_FALSE(std::filesystem::exists(test::fs_path(dir.file("ran"))));
     CHECK(liftoff::run(command{dir.file("mark.bat"), {"fine"}}).ok());
@@ -878,4 +878,19 @@ TEST_CASE("a DLL the program imports that Windows would not find: preflight name
     REQUIRE_FALSE(died.findings.empty());
     CHECK(died.findings.front().id == "library-missing");
     CHECK_MESSAGE(test::contains(died.explanation, "msvcrq.dll"), died.explanation);
-}
+    // Issue 15: what a name that is not UTF-8 reads as, from Windows' code pages; a report shows
+    // such a name with \xNN and carries its bytes in JSON, as on POSIX.
+    TEST_CASE("a name in GBK bytes: read in code pages 936, 932 and 1252; escaped in text, exact in JSON") {
+        const std::string gbk = "\xc4\xe3\xba\xc3";  // 你好 in GBK
+        const auto readings = P::legacy_readings(gbk);
+        const auto gbk_reading =
+            std::find_if(readings.begin(), readings.end(), [](const auto& r) { return r.first == "GBK"; });
+        REQUIRE_MESSAGE(gbk_reading != readings.end(), readings.size());
+        CHECK(gbk_reading->second == "\xe4\xbd\xa0\xe5\xa5\xbd");
+        CHECK(P::legacy_readings("plain").size() == 3);  // ASCII reads the same in each
+        CHECK(liftoff::detail::printable("C:\\tmp\\" + gbk) == "C:\\tmp\\\\xc4\\xe3\\xba\\xc3");
+        liftoff::report r;
+        r.cwd = "C:\\" + gbk;
+        r.os = "Windows";
+        CHECK(test::contains(r.to_json(), "\"path_hex\": \"433a5cc4e3bac3\""));
+    }

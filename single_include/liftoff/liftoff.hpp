@@ -1502,9 +1502,150 @@ inline int poll_timeout_ms(const std::chrono::steady_clock::time_point* deadline
 // liftoff/detail/text.hpp: small string helpers for messages and environment handling.
 
 #include <cstddef>  // std::size_t
+#include <cstdint>  // std::uint32_t
 #include <string>
 #include <string_view>
 #include <vector>
+
+// ---- liftoff/detail/utf.hpp ----
+// liftoff/detail/utf.hpp: UTF-8 validation and UTF-8 <-> UTF-16 conversion, pure and portable
+// (Windows takes UTF-16; the rules are tested on every OS).
+
+#include <cstddef>  // std::size_t
+#include <cstdint>  // std::uint32_t
+#include <string>
+#include <string_view>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// How to treat UTF-16 surrogate code points (U+D800..U+DFFF) written as three UTF-8 bytes.
+/// `strict` refuses them (they are not UTF-8); `wtf8` takes them as lone surrogates, so text
+/// that came from the OS as ill-formed UTF-16 (an environment variable, say) round-trips.
+enum class surrogates : unsigned char { strict, wtf8 };
+
+/// Decodes one code point at `s[i]`, advancing `i`. Returns false for anything that is not
+/// UTF-8: stray continuation bytes, truncated sequences, overlong forms, values above
+/// U+10FFFF, and (unless `mode` is wtf8) surrogates. In wtf8 mode a lead surrogate directly
+/// followed by a trail one is refused too: that pair is a 4-byte code point in WTF-8.
+inline bool decode_utf8(std::string_view s, std::size_t& i, std::uint32_t& cp,
+                        surrogates mode = surrogates::strict) noexcept {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char b0 = byte(i);
+    std::size_t n;
+    std::uint32_t lowest;
+    if (b0 < 0x80) {
+        cp = b0;
+        ++i;
+        return true;
+    } else if (b0 >= 0xc2 && b0 <= 0xdf) {
+        n = 1, lowest = 0x80, cp = b0 & 0x1fu;
+    } else if (b0 >= 0xe0 && b0 <= 0xef) {
+        n = 2, lowest = 0x800, cp = b0 & 0x0fu;
+    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+        n = 3, lowest = 0x10000, cp = b0 & 0x07u;
+    } else {
+        return false;  // a continuation byte, 0xc0/0xc1 (always overlong) or 0xf5..0xff
+    }
+    if (s.size() - i <= n) return false;
+    for (std::size_t k = 1; k <= n; ++k) {
+        const unsigned char b = byte(i + k);
+        if ((b & 0xc0u) != 0x80u) return false;
+        cp = (cp << 6) | (b & 0x3fu);
+    }
+    if (cp < lowest || cp > 0x10ffff) return false;
+    if (cp >= 0xd800 && cp <= 0xdfff) {
+        if (mode == surrogates::strict) return false;
+        // WTF-8 writes a pair as its one 4-byte code point: a lead surrogate followed by a
+        // trail one (ED B0..BF xx) would come back from UTF-16 as 4 bytes, not as these 6.
+        const std::size_t next = i + n + 1;
+        if (cp <= 0xdbff && s.size() - next >= 2 && byte(next) == 0xed && (byte(next + 1) & 0xf0u) == 0xb0u)
+            return false;
+    }
+    i += n + 1;
+    return true;
+}
+
+/// True when `s` is well-formed UTF-8 (no surrogates, no overlong forms).
+inline bool valid_utf8(std::string_view s) noexcept {
+    std::size_t i = 0;
+    std::uint32_t cp;
+    while (i < s.size())
+        if (!decode_utf8(s, i, cp)) return false;
+    return true;
+}
+
+/// UTF-8 to UTF-16 in any 16-bit character type (char16_t here, wchar_t on Windows). Returns
+/// false (and leaves `out` partly written) when `in` is not UTF-8 under `mode`.
+template <class String16>
+bool utf8_to_utf16(std::string_view in, String16& out, surrogates mode = surrogates::strict) {
+    using unit = typename String16::value_type;
+    static_assert(sizeof(unit) == 2, "UTF-16 needs a 16-bit character type");
+    out.clear();
+    out.reserve(in.size());
+    std::size_t i = 0;
+    std::uint32_t cp;
+    while (i < in.size()) {
+        if (!decode_utf8(in, i, cp, mode)) return false;
+        if (cp < 0x10000) {
+            out.push_back(static_cast<unit>(cp));
+        } else {
+            cp -= 0x10000;
+            out.push_back(static_cast<unit>(0xd800 + (cp >> 10)));
+            out.push_back(static_cast<unit>(0xdc00 + (cp & 0x3ff)));
+        }
+    }
+    return true;
+}
+
+inline void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xc0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3f));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xe0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+        out += static_cast<char>(0x80 | (cp & 0x3f));
+    } else {
+        out += static_cast<char>(0xf0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+        out += static_cast<char>(0x80 | (cp & 0x3f));
+    }
+}
+
+/// UTF-16 (possibly ill-formed, as the OS may hand it over) to UTF-8. A lone surrogate becomes
+/// its three-byte WTF-8 form, which utf8_to_utf16(..., surrogates::wtf8) turns back into it.
+template <class Char16>
+std::string utf16_to_utf8(std::basic_string_view<Char16> in) {
+    static_assert(sizeof(Char16) == 2, "UTF-16 needs a 16-bit character type");
+    std::string out;
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        std::uint32_t cp = static_cast<std::uint16_t>(in[i]);
+        if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < in.size()) {
+            const std::uint32_t low = static_cast<std::uint16_t>(in[i + 1]);
+            if (low >= 0xdc00 && low <= 0xdfff) {
+                cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+                ++i;
+            }
+        }
+        append_utf8(out, cp);
+    }
+    return out;
+}
+
+template <class String16>
+std::string utf16_to_utf8(const String16& in) {
+    return utf16_to_utf8(std::basic_string_view<typename String16::value_type>(in));
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
 
 namespace liftoff {
 inline namespace v0 {
@@ -1518,23 +1659,74 @@ inline void append_hex_escape(std::string& out, unsigned char c) {
     out += hex[c & 15];
 }
 
-/// The text with control characters shown as \n, \t, \xNN, so a message stays on one line.
+/// `s` with every control character and every byte that is not part of valid UTF-8 written as
+/// \xNN (lowercase hex), so a message stays on one line and no byte of a name is lost. A
+/// backslash is written \x5c only where 'x' and two hex digits follow it, so every \xNN in the
+/// result is an escape and every other character is itself (Windows paths keep their
+/// backslashes). The rule is documented in docs/guide/explain-failures.md.
 inline std::string printable(std::string_view s) {
+    const auto hex_digit = [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    };
     std::string out;
     out.reserve(s.size());
-    for (char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (c == '\r') {
-            out += "\\r";
-        } else if (c < 0x20 || c == 0x7f) {
-            append_hex_escape(out, c);
-        } else {
-            out += ch;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t next = i;
+        std::uint32_t cp = 0;
+        if (c >= 0x80) {
+            if (decode_utf8(s, next, cp)) {
+                out.append(s.data() + i, next - i);
+                i = next;
+            } else {
+                append_hex_escape(out, c);  // not UTF-8: one byte at a time, resynchronising after it
+                ++i;
+            }
+            continue;
         }
+        if (c < 0x20 || c == 0x7f ||
+            (c == '\\' && s.size() - i > 3 && s[i + 1] == 'x' && hex_digit(s[i + 2]) && hex_digit(s[i + 3])))
+            append_hex_escape(out, c);
+        else
+            out += static_cast<char>(c);
+        ++i;
+    }
+    return out;
+}
+
+/// A message built from printable() parts, made safe for one line of output: control
+/// characters and bytes that are not UTF-8 become \xNN, backslashes are left as they are (the
+/// names in it were escaped when it was built; escaping them again would double the escapes).
+inline std::string printable_message(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t next = i;
+        std::uint32_t cp = 0;
+        if (c >= 0x80 && decode_utf8(s, next, cp)) {
+            out.append(s.data() + i, next - i);
+            i = next;
+            continue;
+        }
+        if (c < 0x20 || c >= 0x7f)
+            append_hex_escape(out, c);
+        else
+            out += static_cast<char>(c);
+        ++i;
+    }
+    return out;
+}
+
+/// The bytes of `s` as lowercase hex, two digits a byte ("c4e3"): the exact name, for JSON.
+inline std::string hex_bytes(std::string_view s) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(s.size() * 2);
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        out += hex[c >> 4];
+        out += hex[c & 15];
     }
     return out;
 }
@@ -2053,6 +2245,31 @@ struct file_facts {
     int zone_id = 0;           ///< Windows: the ZoneId of its Mark of the Web (3: the Internet), 0 if none
     bool readable = false;     ///< its first bytes could be read (a 0711 program cannot be)
     std::string head;          ///< the first bytes (up to 4 KiB) of a regular file
+};
+
+// Issue 15: the session's sockets and its runtime directory, for diagnose()'s session faults.
+
+/// What a connect() to a unix socket found.
+enum class socket_state {
+    listening,    ///< it was accepted (or the listener's backlog is full): something is there
+    missing,      ///< no such file (or, in the abstract namespace, no such name)
+    not_socket,   ///< the path is not a socket
+    refused,      ///< a socket file nobody listens on (its server is gone)
+    no_access,    ///< permission denied
+    failed,       ///< another error (errno in `error`)
+    unsupported,  ///< not checked: an abstract socket outside Linux, a path too long for sun_path
+};
+
+struct socket_facts {
+    socket_state state = socket_state::unsupported;
+    int error = 0;  ///< errno of a failed connect() or stat()
+};
+
+struct owner_facts {
+    bool exists = false;
+    bool directory = false;
+    long long owner = -1;  ///< uid
+    unsigned mode = 0;     ///< permission bits (07777)
 };
 
 }  // namespace detail
@@ -2659,145 +2876,6 @@ public:
 private:
     Process* proc_;
 };
-
-}  // namespace detail
-}  // namespace v0
-}  // namespace liftoff
-// ---- liftoff/detail/utf.hpp ----
-// liftoff/detail/utf.hpp: UTF-8 validation and UTF-8 <-> UTF-16 conversion, pure and portable
-// (Windows takes UTF-16; the rules are tested on every OS).
-
-#include <cstddef>  // std::size_t
-#include <cstdint>  // std::uint32_t
-#include <string>
-#include <string_view>
-
-namespace liftoff {
-inline namespace v0 {
-namespace detail {
-
-/// How to treat UTF-16 surrogate code points (U+D800..U+DFFF) written as three UTF-8 bytes.
-/// `strict` refuses them (they are not UTF-8); `wtf8` takes them as lone surrogates, so text
-/// that came from the OS as ill-formed UTF-16 (an environment variable, say) round-trips.
-enum class surrogates : unsigned char { strict, wtf8 };
-
-/// Decodes one code point at `s[i]`, advancing `i`. Returns false for anything that is not
-/// UTF-8: stray continuation bytes, truncated sequences, overlong forms, values above
-/// U+10FFFF, and (unless `mode` is wtf8) surrogates. In wtf8 mode a lead surrogate directly
-/// followed by a trail one is refused too: that pair is a 4-byte code point in WTF-8.
-inline bool decode_utf8(std::string_view s, std::size_t& i, std::uint32_t& cp,
-                        surrogates mode = surrogates::strict) noexcept {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char b0 = byte(i);
-    std::size_t n;
-    std::uint32_t lowest;
-    if (b0 < 0x80) {
-        cp = b0;
-        ++i;
-        return true;
-    } else if (b0 >= 0xc2 && b0 <= 0xdf) {
-        n = 1, lowest = 0x80, cp = b0 & 0x1fu;
-    } else if (b0 >= 0xe0 && b0 <= 0xef) {
-        n = 2, lowest = 0x800, cp = b0 & 0x0fu;
-    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-        n = 3, lowest = 0x10000, cp = b0 & 0x07u;
-    } else {
-        return false;  // a continuation byte, 0xc0/0xc1 (always overlong) or 0xf5..0xff
-    }
-    if (s.size() - i <= n) return false;
-    for (std::size_t k = 1; k <= n; ++k) {
-        const unsigned char b = byte(i + k);
-        if ((b & 0xc0u) != 0x80u) return false;
-        cp = (cp << 6) | (b & 0x3fu);
-    }
-    if (cp < lowest || cp > 0x10ffff) return false;
-    if (cp >= 0xd800 && cp <= 0xdfff) {
-        if (mode == surrogates::strict) return false;
-        // WTF-8 writes a pair as its one 4-byte code point: a lead surrogate followed by a
-        // trail one (ED B0..BF xx) would come back from UTF-16 as 4 bytes, not as these 6.
-        const std::size_t next = i + n + 1;
-        if (cp <= 0xdbff && s.size() - next >= 2 && byte(next) == 0xed && (byte(next + 1) & 0xf0u) == 0xb0u)
-            return false;
-    }
-    i += n + 1;
-    return true;
-}
-
-/// True when `s` is well-formed UTF-8 (no surrogates, no overlong forms).
-inline bool valid_utf8(std::string_view s) noexcept {
-    std::size_t i = 0;
-    std::uint32_t cp;
-    while (i < s.size())
-        if (!decode_utf8(s, i, cp)) return false;
-    return true;
-}
-
-/// UTF-8 to UTF-16 in any 16-bit character type (char16_t here, wchar_t on Windows). Returns
-/// false (and leaves `out` partly written) when `in` is not UTF-8 under `mode`.
-template <class String16>
-bool utf8_to_utf16(std::string_view in, String16& out, surrogates mode = surrogates::strict) {
-    using unit = typename String16::value_type;
-    static_assert(sizeof(unit) == 2, "UTF-16 needs a 16-bit character type");
-    out.clear();
-    out.reserve(in.size());
-    std::size_t i = 0;
-    std::uint32_t cp;
-    while (i < in.size()) {
-        if (!decode_utf8(in, i, cp, mode)) return false;
-        if (cp < 0x10000) {
-            out.push_back(static_cast<unit>(cp));
-        } else {
-            cp -= 0x10000;
-            out.push_back(static_cast<unit>(0xd800 + (cp >> 10)));
-            out.push_back(static_cast<unit>(0xdc00 + (cp & 0x3ff)));
-        }
-    }
-    return true;
-}
-
-inline void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xc0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3f));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xe0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-        out += static_cast<char>(0x80 | (cp & 0x3f));
-    } else {
-        out += static_cast<char>(0xf0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-        out += static_cast<char>(0x80 | (cp & 0x3f));
-    }
-}
-
-/// UTF-16 (possibly ill-formed, as the OS may hand it over) to UTF-8. A lone surrogate becomes
-/// its three-byte WTF-8 form, which utf8_to_utf16(..., surrogates::wtf8) turns back into it.
-template <class Char16>
-std::string utf16_to_utf8(std::basic_string_view<Char16> in) {
-    static_assert(sizeof(Char16) == 2, "UTF-16 needs a 16-bit character type");
-    std::string out;
-    out.reserve(in.size());
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        std::uint32_t cp = static_cast<std::uint16_t>(in[i]);
-        if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < in.size()) {
-            const std::uint32_t low = static_cast<std::uint16_t>(in[i + 1]);
-            if (low >= 0xdc00 && low <= 0xdfff) {
-                cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
-                ++i;
-            }
-        }
-        append_utf8(out, cp);
-    }
-    return out;
-}
-
-template <class String16>
-std::string utf16_to_utf8(const String16& in) {
-    return utf16_to_utf8(std::basic_string_view<typename String16::value_type>(in));
-}
 
 }  // namespace detail
 }  // namespace v0
@@ -4052,6 +4130,7 @@ private:
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace liftoff {
@@ -4261,6 +4340,26 @@ struct windows_inspect {
 
     static std::size_t argument_limit() noexcept { return 32767; }  // characters of a command line
     static std::size_t single_argument_limit() noexcept { return 0; }
+
+    // Issue 15: no X11, Wayland or D-Bus session to check; what a name that is not UTF-8 reads as.
+    static constexpr bool unix_session = false;
+
+    /// What `bytes` read as in the ANSI code pages such names are usually in (936 GBK, 932
+    /// Shift_JIS, 1252), each where all of it decodes.
+    static std::vector<std::pair<std::string, std::string>> legacy_readings(std::string_view bytes) {
+        std::vector<std::pair<std::string, std::string>> out;
+        if (bytes.empty() || bytes.size() > 32767) return out;
+        const std::pair<UINT, const char*> pages[] = {{936, "GBK"}, {932, "Shift_JIS"}, {1252, "Windows-1252"}};
+        const int size = static_cast<int>(bytes.size());
+        for (const auto& p : pages) {
+            const int n = ::MultiByteToWideChar(p.first, MB_ERR_INVALID_CHARS, bytes.data(), size, nullptr, 0);
+            if (n <= 0) continue;
+            std::wstring wide(static_cast<std::size_t>(n), L'\0');
+            if (::MultiByteToWideChar(p.first, MB_ERR_INVALID_CHARS, bytes.data(), size, &wide[0], n) != n) continue;
+            out.emplace_back(p.second, from_wide(wide));
+        }
+        return out;
+    }
 };
 
 }  // namespace detail
@@ -5680,22 +5779,29 @@ inline int move_above_stdio(unique_fd& fd) noexcept {
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #if defined(__linux__) || defined(__APPLE__)
 #include <sys/xattr.h>
 #endif
+#if defined(__linux__)
+#include <iconv.h>  // legacy_readings(): what a name that is not UTF-8 reads as
+#endif
 
 #include <cerrno>
 #include <climits>
 #include <cstdio>
+#include <cstddef>
 #include <cstring>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace liftoff {
@@ -5994,6 +6100,113 @@ struct posix_inspect {
 #else
         return 0;
 #endif  // __linux__
+    }
+
+    // Issue 15: the session's sockets (DISPLAY, WAYLAND_DISPLAY, the D-Bus session bus), its
+    // runtime directory, and what a name that is not UTF-8 reads as.
+
+    /// diagnose() checks X11, Wayland, D-Bus and XDG_RUNTIME_DIR here (not on macOS, whose
+    /// desktop is none of them).
+#if defined(__APPLE__)
+    static constexpr bool unix_session = false;
+#else
+    static constexpr bool unix_session = true;
+#endif  // __APPLE__
+
+    /// Whether something listens on the unix stream socket `path` (`abstract`: that name in
+    /// Linux's abstract namespace, no file). A connect() to a unix socket does not wait: it is
+    /// queued on the listener's backlog, refused or failed at once; non-blocking all the same.
+    static socket_facts probe_unix_socket(const std::string& path, bool abstract) {
+        socket_facts f;
+        struct sockaddr_un addr;
+        std::memset(&addr, 0, sizeof addr);
+        addr.sun_family = AF_UNIX;
+#if !defined(__linux__)
+        if (abstract) return f;  // unsupported: only Linux has the abstract namespace
+#endif
+        const std::size_t room = sizeof addr.sun_path - 1;  // a NUL after a path, before an abstract name
+        if (path.empty() || path.size() > room || path.find('\0') != std::string::npos) return f;
+        if (!abstract) {
+            struct stat st;
+            if (::stat(path.c_str(), &st) != 0) {
+                f.error = errno;
+                f.state = errno == ENOENT || errno == ENOTDIR ? socket_state::missing
+                          : errno == EACCES                   ? socket_state::no_access
+                                                              : socket_state::failed;
+                return f;
+            }
+            if (!S_ISSOCK(st.st_mode)) {
+                f.state = socket_state::not_socket;
+                return f;
+            }
+        }
+        std::memcpy(addr.sun_path + (abstract ? 1 : 0), path.data(), path.size());
+        const auto len =
+            static_cast<socklen_t>(offsetof(struct sockaddr_un, sun_path) + path.size() + (abstract ? 1 : 0));
+#if defined(SOCK_CLOEXEC)
+        unique_fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+#else
+        unique_fd fd(::socket(AF_UNIX, SOCK_STREAM, 0));  // macOS: see make_pipe() on the window
+        if (fd) ::fcntl(fd.get(), F_SETFD, FD_CLOEXEC);
+#endif
+        if (!fd) {
+            f.error = errno;
+            f.state = socket_state::failed;
+            return f;
+        }
+        set_nonblocking(fd.get());
+        const int rc = retry_eintr([&] { return ::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), len); });
+        f.error = rc == 0 ? 0 : errno;
+        if (rc == 0 || f.error == EAGAIN || f.error == EINPROGRESS)
+            f.state = socket_state::listening;
+        else if (f.error == ECONNREFUSED)
+            f.state = abstract ? socket_state::missing : socket_state::refused;  // an unbound name is refused
+        else if (f.error == ENOENT)
+            f.state = socket_state::missing;
+        else if (f.error == EACCES || f.error == EPERM)
+            f.state = socket_state::no_access;
+        else
+            f.state = socket_state::failed;
+        return f;
+    }
+
+    /// Who owns `path` and its mode (for XDG_RUNTIME_DIR).
+    static owner_facts inspect_owner(const std::string& path) {
+        owner_facts o;
+        struct stat st;
+        if (::stat(path.c_str(), &st) != 0) return o;
+        o.exists = true;
+        o.directory = S_ISDIR(st.st_mode);
+        o.owner = static_cast<long long>(st.st_uid);
+        o.mode = static_cast<unsigned>(st.st_mode & 07777);
+        return o;
+    }
+
+    /// What `bytes` (a name that is not UTF-8) read as in the legacy encodings such names are
+    /// usually in, each where all of it decodes: {"GBK", "你好"}, {"Shift_JIS", ...}. Linux's
+    /// C library converts (iconv); elsewhere, and where iconv lacks a table, nothing.
+    static std::vector<std::pair<std::string, std::string>> legacy_readings(std::string_view bytes) {
+        std::vector<std::pair<std::string, std::string>> out;
+#if defined(__linux__)
+        const std::pair<const char*, const char*> encodings[] = {
+            {"GBK", "GBK"}, {"SHIFT_JIS", "Shift_JIS"}, {"CP1252", "Windows-1252"}};
+        for (const auto& e : encodings) {
+            const iconv_t cd = ::iconv_open("UTF-8", e.first);
+            if (cd == reinterpret_cast<iconv_t>(-1)) continue;
+            std::string in(bytes), text(bytes.size() * 4 + 4, '\0');
+            char* src = &in[0];
+            char* dst = &text[0];
+            std::size_t src_left = in.size(), dst_left = text.size();
+            const std::size_t rc = ::iconv(cd, &src, &src_left, &dst, &dst_left);
+            ::iconv_close(cd);
+            if (rc == static_cast<std::size_t>(-1) || src_left != 0) continue;
+            text.resize(text.size() - dst_left);
+            out.emplace_back(e.second, std::move(text));
+        }
+#else
+        (void)bytes;
+#endif  // __linux__
+        return out;
     }
 
 private:
@@ -9355,9 +9568,11 @@ inline const char* signal_name(int sig) noexcept {
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -9610,6 +9825,286 @@ void judge_session(const env_view<P>& env, const system_facts& sys, report& r) {
     }
 }
 
+// Issue 15: the session faults of the field, each named with its value: a DISPLAY or
+// WAYLAND_DISPLAY nothing answers on, a runtime directory that is missing or someone else's, a
+// D-Bus address that does not answer. The sockets are asked (a connect() each, which does not
+// wait); only on systems whose desktop is X11 or Wayland (P::unix_session).
+
+/// `path` under the fake root tests give (diagnose_options::root).
+inline std::string under_root(const std::string& root, const std::string& path) {
+    if (root.empty() || root == "/") return path;
+    return (root.back() == '/' ? root.substr(0, root.size() - 1) : root) + path;
+}
+
+/// What is wrong with a socket, after its name: "does not exist", "refuses connections ...".
+inline std::string socket_problem(const socket_facts& s) {
+    switch (s.state) {
+    case socket_state::listening: return "answers";
+    case socket_state::missing: return "does not exist";
+    case socket_state::not_socket: return "is not a socket";
+    case socket_state::refused: return "is a socket nobody listens on (its server is gone)";
+    case socket_state::no_access: return "cannot be reached (permission denied)";
+    case socket_state::failed: return "cannot be reached (" + std::generic_category().message(s.error) + ")";
+    case socket_state::unsupported: return "was not checked";
+    }
+    return "was not checked";
+}
+
+template <class P>
+void judge_x11_display(const env_view<P>& env, const std::string& root, report& r) {
+    if (!env.has("DISPLAY")) return;
+    const std::string value = *env.get("DISPLAY");
+    const std::string shown = "DISPLAY='" + printable(value) + "'";
+    // [PROTOCOL/][HOST]:NUMBER[.SCREEN]
+    const auto colon = value.rfind(':');
+    std::string host = colon == std::string::npos ? value : value.substr(0, colon);
+    const std::string rest = colon == std::string::npos ? std::string() : value.substr(colon + 1);
+    const auto dot = rest.find('.');
+    const std::string number = rest.substr(0, dot);
+    const auto digits = [](const std::string& d) {
+        return !d.empty() && d.find_first_not_of("0123456789") == std::string::npos;
+    };
+    if (colon == std::string::npos || !digits(number) || (dot != std::string::npos && !digits(rest.substr(dot + 1)))) {
+        add_finding(r.findings, "display-invalid", severity::warning,
+                    shown + " is not an X display name (:NUMBER, :NUMBER.SCREEN or HOST:NUMBER)",
+                    "set DISPLAY to the display of your session (usually :0), or unset it");
+        return;
+    }
+    std::string protocol;
+    if (const auto slash = host.find('/'); slash != std::string::npos) {
+        protocol = host.substr(0, slash);
+        host = host.substr(slash + 1);
+    }
+    const bool local =
+        (host.empty() || host == "unix") && (protocol.empty() || protocol == "unix" || protocol == "local");
+    if (!local) {
+        add_finding(r.findings, "display-not-checked", severity::info,
+                    shown + " is display " + number + " of '" + printable(host.empty() ? protocol : host) +
+                        "' over the network (ssh -X forwarding, or a remote X server): whether it answers was "
+                        "not checked",
+                    "if programs cannot open it, check the ssh forwarding (ssh -X) or that server (xset q asks "
+                    "it)");
+        return;
+    }
+    const std::string name = "/tmp/.X11-unix/X" + number;
+    const std::string file = under_root(root, name);
+    const socket_facts on_disk = P::probe_unix_socket(file, false);
+    if (on_disk.state == socket_state::listening) return;
+    const socket_facts abstract = P::probe_unix_socket(name, true);
+    if (abstract.state == socket_state::listening) return;
+    add_finding(r.findings, "display-not-listening", severity::warning,
+                shown + " names X display " + number + ", but no X server answers: '" + printable(file) + "' " +
+                    socket_problem(on_disk) +
+                    (abstract.state == socket_state::unsupported
+                         ? std::string()
+                         : ", and nothing listens on the abstract socket '@" + name + "'"),
+                "start the X server of display " + number + " (Xvfb :" + number +
+                    " for one without a screen), or set DISPLAY to a display that runs (each has a socket in "
+                    "/tmp/.X11-unix)");
+}
+
+template <class P>
+void judge_runtime_dir(const env_view<P>& env, report& r) {
+    const auto dir = env.get("XDG_RUNTIME_DIR");
+    const std::string uid = std::to_string(r.uid);
+    const std::string make_one = "log in through the session manager (systemd-logind or elogind creates /run/user/" +
+                                 uid +
+                                 " and sets it), or set XDG_RUNTIME_DIR to a directory of your own with mode 0700";
+    if (!dir || dir->empty()) {
+        if (env.has("DISPLAY") || env.has("WAYLAND_DISPLAY"))
+            add_finding(r.findings, "runtime-dir-missing", severity::warning,
+                        "XDG_RUNTIME_DIR is not set: Wayland, D-Bus, PipeWire and other desktop services keep "
+                        "their sockets there",
+                        make_one);
+        return;
+    }
+    const std::string shown = "XDG_RUNTIME_DIR='" + printable(*dir) + "'";
+    if ((*dir)[0] != '/') {
+        add_finding(r.findings, "runtime-dir-missing", severity::warning,
+                    shown + " is not an absolute path: the XDG Base Directory specification says to ignore it",
+                    make_one);
+        return;
+    }
+    const owner_facts o = P::inspect_owner(*dir);
+    if (!o.exists || !o.directory) {
+        add_finding(r.findings, "runtime-dir-missing", severity::warning,
+                    shown + (o.exists ? " is not a directory" : " does not exist"), make_one);
+    } else if (r.uid >= 0 && o.owner != r.uid) {
+        add_finding(r.findings, "runtime-dir-not-owned", severity::warning,
+                    shown + " belongs to uid " + std::to_string(o.owner) + ", not to this user (uid " + uid +
+                        "): programs cannot create their sockets in it, and the XDG Base Directory specification "
+                        "requires the user's own (su and sudo keep the other user's)",
+                    "set XDG_RUNTIME_DIR to this user's own (/run/user/" + uid +
+                        " where it exists), or start a login session as this user (su -l, machinectl shell) "
+                        "instead of su or sudo");
+    } else if ((o.mode & 0777) != 0700) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", o.mode);
+        add_finding(r.findings, "runtime-dir-mode", severity::warning,
+                    shown + " has mode " + mode +
+                        ": the XDG Base Directory specification requires 0700 (only its owner may use it)",
+                    "chmod 0700 '" + printable(*dir) + "'");
+    }
+}
+
+template <class P>
+void judge_wayland_display(const env_view<P>& env, report& r) {
+    if (!env.has("WAYLAND_DISPLAY")) return;
+    const std::string name = *env.get("WAYLAND_DISPLAY");
+    const std::string shown = "WAYLAND_DISPLAY='" + printable(name) + "'";
+    const char* remedy =
+        "start the program from the Wayland session (with its WAYLAND_DISPLAY and XDG_RUNTIME_DIR), or unset "
+        "WAYLAND_DISPLAY so that toolkits use X11 (DISPLAY)";
+    std::string socket = name;
+    if (name[0] != '/') {  // a name under XDG_RUNTIME_DIR; libwayland takes an absolute path as it is
+        const auto runtime = env.get("XDG_RUNTIME_DIR");
+        if (!runtime || runtime->empty() || (*runtime)[0] != '/') {
+            add_finding(r.findings, "wayland-not-listening", severity::warning,
+                        shown +
+                            " is a socket in XDG_RUNTIME_DIR, which is not set (or not absolute): no Wayland "
+                            "program can find it",
+                        remedy);
+            return;
+        }
+        socket = *runtime + (runtime->back() == '/' ? "" : "/") + name;
+    }
+    const socket_facts s = P::probe_unix_socket(socket, false);
+    if (s.state == socket_state::listening || s.state == socket_state::unsupported) return;
+    add_finding(r.findings, "wayland-not-listening", severity::warning,
+                shown + " names no Wayland compositor that answers: '" + printable(socket) + "' " + socket_problem(s),
+                remedy);
+}
+
+/// A D-Bus address value with its %XX escapes undone.
+inline std::string dbus_unescape(std::string_view v) {
+    const auto digit = [](char c) {
+        return c >= '0' && c <= '9'   ? c - '0'
+               : c >= 'a' && c <= 'f' ? c - 'a' + 10
+               : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                      : -1;
+    };
+    std::string out;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v[i] == '%' && i + 2 < v.size() && digit(v[i + 1]) >= 0 && digit(v[i + 2]) >= 0) {
+            out += static_cast<char>(digit(v[i + 1]) * 16 + digit(v[i + 2]));
+            i += 2;
+        } else {
+            out += v[i];
+        }
+    }
+    return out;
+}
+
+template <class P>
+void judge_dbus_address(const env_view<P>& env, report& r) {
+    const auto address = env.get("DBUS_SESSION_BUS_ADDRESS");
+    if (!address || address->empty()) {
+        // Unset: the bus is $XDG_RUNTIME_DIR/bus. Missing is no-dbus-session's; one that refuses is here.
+        const auto runtime = env.get("XDG_RUNTIME_DIR");
+        if (!runtime || runtime->empty() || (*runtime)[0] != '/') return;
+        const std::string bus = *runtime + (runtime->back() == '/' ? "bus" : "/bus");
+        const socket_facts s = P::probe_unix_socket(bus, false);
+        if (s.state == socket_state::refused || s.state == socket_state::no_access || s.state == socket_state::failed)
+            add_finding(
+                r.findings, "dbus-not-answering", severity::warning,
+                "the session bus '" + printable(bus) + "' (DBUS_SESSION_BUS_ADDRESS is not set) " + socket_problem(s),
+                "restart the session bus (systemctl --user restart dbus), or log in again");
+        return;
+    }
+    // Each address in turn, as libdbus tries them; one that answers is enough.
+    std::vector<std::string> failed, unchecked;
+    for (const auto& one : split_list(*address, ';')) {
+        if (one.empty()) continue;
+        const auto colon = one.find(':');
+        std::optional<std::string> path, abstract;
+        if (colon != std::string::npos && one.compare(0, colon, "unix") == 0) {
+            for (const auto& kv : split_list(std::string_view(one).substr(colon + 1), ',')) {
+                const auto eq = kv.find('=');
+                if (eq == std::string::npos) continue;
+                if (kv.compare(0, eq, "path") == 0) path = dbus_unescape(kv.substr(eq + 1));
+                if (kv.compare(0, eq, "abstract") == 0) abstract = dbus_unescape(kv.substr(eq + 1));
+            }
+        }
+        if (!path && !abstract) {  // tcp:, launchd:, autolaunch:, unix:runtime=yes (a server's), ...
+            unchecked.push_back(one);
+            continue;
+        }
+        const socket_facts s = P::probe_unix_socket(path ? *path : *abstract, !path);
+        if (s.state == socket_state::listening) return;
+        if (s.state == socket_state::unsupported)
+            unchecked.push_back(one);
+        else
+            failed.push_back(
+                (path ? "'" + printable(*path) + "' " : "the abstract socket '@" + printable(*abstract) + "' ") +
+                socket_problem(s));
+    }
+    const std::string shown = "DBUS_SESSION_BUS_ADDRESS='" + printable(*address) + "'";
+    if (!failed.empty())
+        add_finding(r.findings, "dbus-not-answering", severity::warning,
+                    shown + " does not answer: " + join(failed, "; ") +
+                        (unchecked.empty() ? "" : " (its other addresses were not checked)"),
+                    "start the program from the desktop session (this address is stale: that session ended, or "
+                    "it is another user's), or unset DBUS_SESSION_BUS_ADDRESS so that $XDG_RUNTIME_DIR/bus is used");
+    else if (!unchecked.empty())
+        add_finding(r.findings, "dbus-not-checked", severity::info,
+                    shown + " was not checked: only unix:path= and unix:abstract= addresses are",
+                    "if D-Bus calls fail, ask the bus: dbus-send --session --print-reply --dest=org.freedesktop.DBus "
+                    "/ org.freedesktop.DBus.GetId");
+}
+
+/// The session faults above, where the desktop is X11 or Wayland.
+template <class P>
+void judge_session_faults(const env_view<P>& env, const std::string& root, report& r) {
+    if constexpr (P::unix_session) {
+        judge_x11_display<P>(env, root, r);
+        judge_runtime_dir<P>(env, r);
+        judge_wayland_display<P>(env, r);
+        judge_dbus_address<P>(env, r);
+    } else {
+        (void)env, (void)root, (void)r;
+    }
+}
+
+/// Issue 15: names that are not UTF-8 (a GBK or Shift_JIS file name on a UTF-8 system). Text
+/// output shows their bad bytes as \xNN, JSON carries their bytes in a *_hex field; this says
+/// so, and what the name reads as in the legacy encodings (where the platform can decode them).
+template <class P>
+void judge_names(report& r) {
+    std::vector<std::pair<std::string, std::string>> names;  // role, name
+    names.emplace_back("the current directory", r.cwd);
+    for (const auto& e : r.path)
+        names.emplace_back("PATH entry", e.dir);
+    if (r.program) {
+        const auto& pf = *r.program;
+        names.emplace_back("the program", pf.resolved.empty() ? pf.program : pf.resolved);
+        names.emplace_back("its interpreter", pf.interpreter);
+        names.emplace_back("its working directory", pf.cwd);
+    }
+    std::vector<std::string> seen;
+    for (const auto& n : names) {
+        const std::string& name = n.second;
+        if (name.empty() || valid_utf8(name) || std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
+        seen.push_back(name);
+        std::string what =
+            n.first + " '" + printable(name) + "' is not valid UTF-8 (the bytes that are not UTF-8 are shown as \\xNN)";
+        const auto readings = P::legacy_readings(name);
+        for (std::size_t i = 0; i < readings.size(); ++i)
+            what += (i == 0 ? "; it reads as '" : ", '") + printable(readings[i].second) + "' in " + readings[i].first;
+        add_finding(r.findings, "non-utf8-name", severity::info, std::move(what),
+                    "rename it to UTF-8 (convmv -f ENCODING -t utf8 --notest NAME, with the encoding it reads "
+                    "right in), or give it by its exact bytes (to_json() carries them as hex in the *_hex "
+                    "fields)");
+    }
+}
+
+/// A Windows path at `s[at]` ("C:\\bin", "C:/bin"): a drive letter, a colon and a separator,
+/// at the start of a PATH entry of either kind.
+inline bool windows_path_at(std::string_view s, std::size_t at) noexcept {
+    const char c = s.size() > at + 2 ? s[at] : '\0';
+    return ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) && s[at + 1] == ':' &&
+           (s[at + 2] == '\\' || s[at + 2] == '/') && (at == 0 || s[at - 1] == ':' || s[at - 1] == ';');
+}
+
 template <class P>
 void judge_path(const env_view<P>& env, report& r) {
     const auto path = env.get("PATH");
@@ -9620,6 +10115,34 @@ void judge_path(const env_view<P>& env, report& r) {
             "set PATH, or give programs by full path");
         return;
     }
+    // A PATH written for Windows, read where ':' separates: ';' joins entries into one, and
+    // "C:\bin" splits into "C" and "\bin". Each is named once, as what it is.
+    const bool colon_list = P::path_list_separator == ':';
+    const bool semicolons = colon_list && path->find(';') != std::string::npos;
+    std::vector<std::string> windows_entries;
+    for (std::size_t at = 0; colon_list && at < path->size(); ++at) {
+        if (!windows_path_at(*path, at)) continue;
+        std::size_t end = path->find(';', at);
+        if (!semicolons) end = path->find(':', at + 2);
+        windows_entries.push_back(path->substr(at, end == std::string::npos ? std::string::npos : end - at));
+    }
+    if (semicolons) {
+        std::string fixed = *path;
+        std::replace(fixed.begin(), fixed.end(), ';', ':');
+        add_finding(r.findings, "path-semicolons", severity::warning,
+                    "PATH '" + printable(*path) +
+                        "' separates entries with ';' (as on Windows): here only ':' does, so each run of entries "
+                        "joined by ';' is looked up as one directory, which does not exist",
+                    windows_entries.empty() ? "separate the entries with ':' (PATH='" + printable(fixed) + "')"
+                                            : std::string("separate the entries with ':', and give directories of "
+                                                          "this system"));
+    }
+    if (!windows_entries.empty())
+        add_finding(r.findings, "path-windows-entry", severity::warning,
+                    "PATH has Windows directories ('" + printable(join(windows_entries, "', '")) +
+                        "'): they mean nothing here (a PATH copied from Windows, or split at the drive letter's ':')",
+                    "remove them, or give the same directories as this system sees them (under WSL: /mnt/c/...)");
+    const auto home = env.get("HOME");
     for (auto& dir : split_list(*path, P::path_list_separator)) {
         path_entry e;
         e.dir = dir;
@@ -9631,12 +10154,28 @@ void judge_path(const env_view<P>& env, report& r) {
             e.directory = d.directory;
             e.writable_by_others = d.writable_by_others;
         }
+        // Explained above: an entry with ';' in it, or a piece of a Windows path.
+        const bool windows_piece =
+            (semicolons && dir.find(';') != std::string::npos) ||
+            (!windows_entries.empty() && colon_list && (dir.find('\\') != std::string::npos || dir.size() == 1));
         if (e.empty)
             add_finding(r.findings, "empty-path-entry", severity::warning,
                         "PATH has an empty entry, which many programs take as the current directory",
                         "remove the empty entry (a leading, trailing or doubled '" +
                             std::string(1, P::path_list_separator) + "')");
-        else if (e.relative)
+        else if (windows_piece && !e.exists) {
+            // named by path-semicolons or path-windows-entry
+        } else if (colon_list && dir[0] == '~') {
+            const bool own = dir.size() == 1 || dir[1] == '/';  // "~/bin", not "~alice/bin"
+            add_finding(r.findings, "path-tilde", severity::warning,
+                        "PATH entry '" + printable(dir) +
+                            "' begins with a literal '~': the shell did not expand it (it was quoted, as in "
+                            "PATH=\"~/bin:$PATH\"), so nothing is found there",
+                        own ? "write $HOME for the ~ (PATH=\"$HOME" + printable(dir.substr(1)) + ":$PATH\"" +
+                                  (home && !home->empty() ? "; here '" + printable(*home + dir.substr(1)) + "'" : "") +
+                                  ")"
+                            : std::string("write the directory out in full"));
+        } else if (e.relative)
             add_finding(r.findings, "relative-path-entry", severity::warning,
                         "PATH entry '" + printable(dir) +
                             "' is relative: it means a different directory wherever a program runs",
@@ -9773,7 +10312,7 @@ void judge_program_file(const std::string& resolved, const child_environment& en
                 add_finding(out, causes::crlf_line_endings, severity::error,
                             "the #! line of " + shown + " ends in a carriage return (Windows line endings), so " +
                                 (in_name ? "the system looks for the interpreter '" + printable(fmt.interpreter) + "'"
-                                         : "its interpreter's last argument ends in '\\r'"),
+                                         : "its interpreter's last argument ends in a carriage return"),
                             crlf_remedy(resolved));
             }
             const auto interp = P::inspect_program_file(named);
@@ -9861,7 +10400,7 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
             add_finding(out, causes::not_in_path,
                         shown_prog + " is not in PATH (searched " +
                             (s.searched.empty() ? std::string("nothing")
-                                                : join(s.searched, std::string(1, P::path_list_separator))) +
+                                                : printable(join(s.searched, std::string(1, P::path_list_separator)))) +
                             ")" + name_hint<P>(cmd.program(), s.searched));
         }
     }
@@ -9924,6 +10463,7 @@ report diagnose_session(const diagnose_options& opt) {
                     "the current directory '" + printable(r.cwd) + "' no longer exists",
                     "cd to an existing directory (or give children a cwd())");
     judge_session(env, sys, r);
+    judge_session_faults(env, opt.root, r);
     judge_locale(env, r);
     judge_path(env, r);
     const auto path = env.get("PATH");
@@ -12386,9 +12926,10 @@ failure resolve_program(const command& cmd, const child_environment& env, std::s
         return describe_spawn_failure<P>(
             cmd, env, path, spawn_failure{spawn_stage::exec, std::make_error_code(std::errc::permission_denied)});
     }
-    std::string what =
-        "not found in PATH (searched " +
-        (s.searched.empty() ? std::string("nothing") : join(s.searched, std::string(1, P::path_list_separator))) + ")";
+    std::string what = "not found in PATH (searched " +
+                       (s.searched.empty() ? std::string("nothing")
+                                           : printable(join(s.searched, std::string(1, P::path_list_separator)))) +
+                       ")";
     what += name_hint<P>(prog, s.searched);
     if (!s.skipped.empty())
         what += "; skipped " + describe_skipped(s.skipped) + ": the current directory is never searched";
@@ -13780,12 +14321,14 @@ LIFTOFF_API open_plan plan_reveal(const path_arg& path, const open_options& opts
 
 // ---- liftoff/detail/json.hpp ----
 // liftoff/detail/json.hpp: a small JSON writer for report::to_json (strings escaped, invalid UTF-8
-// replaced by U+FFFD so the output is always valid JSON).
+// replaced by U+FFFD so the output is always valid JSON; a name's exact bytes go beside it).
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include <vector>
 
 namespace liftoff {
 inline namespace v0 {
@@ -13869,6 +14412,29 @@ private:
     bool first_ = true;
 };
 
+/// A name (a path, a directory): `"key": "..."`, and when it is not valid UTF-8 (its string has
+/// U+FFFD for the bad bytes) also `"key_hex": "c4e3..."`, its exact bytes as hex.
+inline void json_name(json_writer& w, std::string_view key, std::string_view name) {
+    w.key(key).string(name);
+    if (!valid_utf8(name)) w.key(std::string(key) + "_hex").string(hex_bytes(name));
+}
+
+/// A list of names, and `"key_hex": [...]` (every entry, as hex) when one of them is not UTF-8.
+inline void json_names(json_writer& w, std::string_view key, const std::vector<std::string>& names) {
+    w.key(key).open('[');
+    bool exact = true;
+    for (const auto& n : names) {
+        w.string(n);
+        exact = exact && valid_utf8(n);
+    }
+    w.close(']');
+    if (exact) return;
+    w.key(std::string(key) + "_hex").open('[');
+    for (const auto& n : names)
+        w.string(hex_bytes(n));
+    w.close(']');
+}
+
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
@@ -13946,8 +14512,8 @@ LIFTOFF_API std::string report::to_text(bool colour) const {
             c = static_cast<char>(c - 'a' + 'A');
         sev.resize(8, ' ');
         t += "  " + (colour ? detail::colour_of(f.severity) + sev + "\033[0m" : sev) + f.id +
-             std::string(id_width - f.id.size() + 2, ' ') + printable(f.what) + "\n";
-        t += "  " + std::string(8 + id_width + 2, ' ') + "-> " + printable(f.remedy) + "\n";
+             std::string(id_width - f.id.size() + 2, ' ') + detail::printable_message(f.what) + "\n";
+        t += "  " + std::string(8 + id_width + 2, ' ') + "-> " + detail::printable_message(f.remedy) + "\n";
     }
     return t;
 }
@@ -13971,7 +14537,9 @@ LIFTOFF_API std::string report::to_json() const {
         for (auto g : groups)
             w.number(g);
         w.close(']').key("umask").string(umask).close('}');
-        w.key("cwd").open('{').key("path").string(cwd).key("exists").boolean(cwd_exists).close('}');
+        w.key("cwd").open('{');
+        detail::json_name(w, "path", cwd);
+        w.key("exists").boolean(cwd_exists).close('}');
         w.key("session").open('{').key("kind").string(session);
         for (const auto& v : session_variables) {
             w.key(v.first);
@@ -13987,11 +14555,10 @@ LIFTOFF_API std::string report::to_json() const {
         w.close(']');
         w.key("locale").open('{').key("ctype").string(locale).key("utf8").boolean(utf8).close('}');
         w.key("path").open('[');
-        for (const auto& e : path)
-            w.open('{')
-                .key("dir")
-                .string(e.dir)
-                .key("empty")
+        for (const auto& e : path) {
+            w.open('{');
+            detail::json_name(w, "dir", e.dir);
+            w.key("empty")
                 .boolean(e.empty)
                 .key("relative")
                 .boolean(e.relative)
@@ -14002,6 +14569,7 @@ LIFTOFF_API std::string report::to_json() const {
                 .key("writable_by_others")
                 .boolean(e.writable_by_others)
                 .close('}');
+        }
         w.close(']');
         w.key("openers").open('{').key("available").open('[');
         for (const auto& o : openers)
@@ -14014,18 +14582,11 @@ LIFTOFF_API std::string report::to_json() const {
     }
     if (program) {
         const auto& pf = *program;
-        w.key("program")
-            .open('{')
-            .key("name")
-            .string(pf.program)
-            .key("resolved")
-            .string(pf.resolved)
-            .key("found_by")
-            .string(pf.found_by);
-        w.key("searched").open('[');
-        for (const auto& s : pf.searched)
-            w.string(s);
-        w.close(']');
+        w.key("program").open('{');
+        detail::json_name(w, "name", pf.program);
+        detail::json_name(w, "resolved", pf.resolved);
+        w.key("found_by").string(pf.found_by);
+        detail::json_names(w, "searched", pf.searched);
         w.key("exists")
             .boolean(pf.exists)
             .key("regular")
@@ -14045,23 +14606,14 @@ LIFTOFF_API std::string report::to_json() const {
             .key("owner")
             .number(pf.owner)
             .key("format")
-            .string(pf.format)
-            .key("interpreter")
-            .string(pf.interpreter)
-            .key("capabilities")
-            .string(pf.capabilities)
-            .key("missing_libraries")
-            .open('[');
+            .string(pf.format);
+        detail::json_name(w, "interpreter", pf.interpreter);
+        w.key("capabilities").string(pf.capabilities).key("missing_libraries").open('[');
         for (const auto& l : pf.missing_libraries)
             w.string(l);
-        w.close(']')
-            .key("quarantined")
-            .boolean(pf.quarantined)
-            .key("zone_id")
-            .number(pf.zone_id)
-            .key("cwd")
-            .string(pf.cwd)
-            .key("argument_bytes")
+        w.close(']').key("quarantined").boolean(pf.quarantined).key("zone_id").number(pf.zone_id);
+        detail::json_name(w, "cwd", pf.cwd);
+        w.key("argument_bytes")
             .number(static_cast<long long>(pf.argument_bytes))
             .key("argument_limit")
             .number(static_cast<long long>(pf.argument_limit));
@@ -14096,6 +14648,7 @@ LIFTOFF_API report diagnose(const diagnose_options& options) {
     using P = detail::native_platform;
     report r = detail::diagnose_session<P>(options);
     detail::judge_openers<P>(r);
+    detail::judge_names<P>(r);
     return r;
 }
 
@@ -14110,6 +14663,7 @@ LIFTOFF_API report preflight(const command& cmd, const diagnose_options& options
     report r = detail::diagnose_session<P>(child);
     detail::judge_openers<P>(r);
     detail::judge_program<P>(cmd, env, r);
+    detail::judge_names<P>(r);  // issue 15: after the program's names are known
     return r;
 }
 }  // namespace v0

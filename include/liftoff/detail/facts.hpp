@@ -49,6 +49,31 @@ struct file_facts {
     std::string head;          ///< the first bytes (up to 4 KiB) of a regular file
 };
 
+// Issue 15: the session's sockets and its runtime directory, for diagnose()'s session faults.
+
+/// What a connect() to a unix socket found.
+enum class socket_state {
+    listening,    ///< it was accepted (or the listener's backlog is full): something is there
+    missing,      ///< no such file (or, in the abstract namespace, no such name)
+    not_socket,   ///< the path is not a socket
+    refused,      ///< a socket file nobody listens on (its server is gone)
+    no_access,    ///< permission denied
+    failed,       ///< another error (errno in `error`)
+    unsupported,  ///< not checked: an abstract socket outside Linux, a path too long for sun_path
+};
+
+struct socket_facts {
+    socket_state state = socket_state::unsupported;
+    int error = 0;  ///< errno of a failed connect() or stat()
+};
+
+struct owner_facts {
+    bool exists = false;
+    bool directory = false;
+    long long owner = -1;  ///< uid
+    unsigned mode = 0;     ///< permission bits (07777)
+};
+
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff

@@ -1,5 +1,5 @@
 // liftoff/detail/json.hpp: a small JSON writer for report::to_json (strings escaped, invalid UTF-8
-// replaced by U+FFFD so the output is always valid JSON).
+// replaced by U+FFFD so the output is always valid JSON; a name's exact bytes go beside it).
 // SPDX-License-Identifier: MIT
 #pragma once
 
@@ -8,6 +8,9 @@
 #include <string>
 #include <string_view>
 
+#include <vector>
+
+#include "text.hpp"
 #include "utf.hpp"
 
 namespace liftoff {
@@ -91,6 +94,29 @@ private:
     std::string out_;
     bool first_ = true;
 };
+
+/// A name (a path, a directory): `"key": "..."`, and when it is not valid UTF-8 (its string has
+/// U+FFFD for the bad bytes) also `"key_hex": "c4e3..."`, its exact bytes as hex.
+inline void json_name(json_writer& w, std::string_view key, std::string_view name) {
+    w.key(key).string(name);
+    if (!valid_utf8(name)) w.key(std::string(key) + "_hex").string(hex_bytes(name));
+}
+
+/// A list of names, and `"key_hex": [...]` (every entry, as hex) when one of them is not UTF-8.
+inline void json_names(json_writer& w, std::string_view key, const std::vector<std::string>& names) {
+    w.key(key).open('[');
+    bool exact = true;
+    for (const auto& n : names) {
+        w.string(n);
+        exact = exact && valid_utf8(n);
+    }
+    w.close(']');
+    if (exact) return;
+    w.key(std::string(key) + "_hex").open('[');
+    for (const auto& n : names)
+        w.string(hex_bytes(n));
+    w.close(']');
+}
 
 }  // namespace detail
 }  // namespace v0

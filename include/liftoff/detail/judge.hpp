@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -132,6 +134,286 @@ void judge_session(const env_view<P>& env, const system_facts& sys, report& r) {
     }
 }
 
+// Issue 15: the session faults of the field, each named with its value: a DISPLAY or
+// WAYLAND_DISPLAY nothing answers on, a runtime directory that is missing or someone else's, a
+// D-Bus address that does not answer. The sockets are asked (a connect() each, which does not
+// wait); only on systems whose desktop is X11 or Wayland (P::unix_session).
+
+/// `path` under the fake root tests give (diagnose_options::root).
+inline std::string under_root(const std::string& root, const std::string& path) {
+    if (root.empty() || root == "/") return path;
+    return (root.back() == '/' ? root.substr(0, root.size() - 1) : root) + path;
+}
+
+/// What is wrong with a socket, after its name: "does not exist", "refuses connections ...".
+inline std::string socket_problem(const socket_facts& s) {
+    switch (s.state) {
+    case socket_state::listening: return "answers";
+    case socket_state::missing: return "does not exist";
+    case socket_state::not_socket: return "is not a socket";
+    case socket_state::refused: return "is a socket nobody listens on (its server is gone)";
+    case socket_state::no_access: return "cannot be reached (permission denied)";
+    case socket_state::failed: return "cannot be reached (" + std::generic_category().message(s.error) + ")";
+    case socket_state::unsupported: return "was not checked";
+    }
+    return "was not checked";
+}
+
+template <class P>
+void judge_x11_display(const env_view<P>& env, const std::string& root, report& r) {
+    if (!env.has("DISPLAY")) return;
+    const std::string value = *env.get("DISPLAY");
+    const std::string shown = "DISPLAY='" + printable(value) + "'";
+    // [PROTOCOL/][HOST]:NUMBER[.SCREEN]
+    const auto colon = value.rfind(':');
+    std::string host = colon == std::string::npos ? value : value.substr(0, colon);
+    const std::string rest = colon == std::string::npos ? std::string() : value.substr(colon + 1);
+    const auto dot = rest.find('.');
+    const std::string number = rest.substr(0, dot);
+    const auto digits = [](const std::string& d) {
+        return !d.empty() && d.find_first_not_of("0123456789") == std::string::npos;
+    };
+    if (colon == std::string::npos || !digits(number) || (dot != std::string::npos && !digits(rest.substr(dot + 1)))) {
+        add_finding(r.findings, "display-invalid", severity::warning,
+                    shown + " is not an X display name (:NUMBER, :NUMBER.SCREEN or HOST:NUMBER)",
+                    "set DISPLAY to the display of your session (usually :0), or unset it");
+        return;
+    }
+    std::string protocol;
+    if (const auto slash = host.find('/'); slash != std::string::npos) {
+        protocol = host.substr(0, slash);
+        host = host.substr(slash + 1);
+    }
+    const bool local =
+        (host.empty() || host == "unix") && (protocol.empty() || protocol == "unix" || protocol == "local");
+    if (!local) {
+        add_finding(r.findings, "display-not-checked", severity::info,
+                    shown + " is display " + number + " of '" + printable(host.empty() ? protocol : host) +
+                        "' over the network (ssh -X forwarding, or a remote X server): whether it answers was "
+                        "not checked",
+                    "if programs cannot open it, check the ssh forwarding (ssh -X) or that server (xset q asks "
+                    "it)");
+        return;
+    }
+    const std::string name = "/tmp/.X11-unix/X" + number;
+    const std::string file = under_root(root, name);
+    const socket_facts on_disk = P::probe_unix_socket(file, false);
+    if (on_disk.state == socket_state::listening) return;
+    const socket_facts abstract = P::probe_unix_socket(name, true);
+    if (abstract.state == socket_state::listening) return;
+    add_finding(r.findings, "display-not-listening", severity::warning,
+                shown + " names X display " + number + ", but no X server answers: '" + printable(file) + "' " +
+                    socket_problem(on_disk) +
+                    (abstract.state == socket_state::unsupported
+                         ? std::string()
+                         : ", and nothing listens on the abstract socket '@" + name + "'"),
+                "start the X server of display " + number + " (Xvfb :" + number +
+                    " for one without a screen), or set DISPLAY to a display that runs (each has a socket in "
+                    "/tmp/.X11-unix)");
+}
+
+template <class P>
+void judge_runtime_dir(const env_view<P>& env, report& r) {
+    const auto dir = env.get("XDG_RUNTIME_DIR");
+    const std::string uid = std::to_string(r.uid);
+    const std::string make_one = "log in through the session manager (systemd-logind or elogind creates /run/user/" +
+                                 uid +
+                                 " and sets it), or set XDG_RUNTIME_DIR to a directory of your own with mode 0700";
+    if (!dir || dir->empty()) {
+        if (env.has("DISPLAY") || env.has("WAYLAND_DISPLAY"))
+            add_finding(r.findings, "runtime-dir-missing", severity::warning,
+                        "XDG_RUNTIME_DIR is not set: Wayland, D-Bus, PipeWire and other desktop services keep "
+                        "their sockets there",
+                        make_one);
+        return;
+    }
+    const std::string shown = "XDG_RUNTIME_DIR='" + printable(*dir) + "'";
+    if ((*dir)[0] != '/') {
+        add_finding(r.findings, "runtime-dir-missing", severity::warning,
+                    shown + " is not an absolute path: the XDG Base Directory specification says to ignore it",
+                    make_one);
+        return;
+    }
+    const owner_facts o = P::inspect_owner(*dir);
+    if (!o.exists || !o.directory) {
+        add_finding(r.findings, "runtime-dir-missing", severity::warning,
+                    shown + (o.exists ? " is not a directory" : " does not exist"), make_one);
+    } else if (r.uid >= 0 && o.owner != r.uid) {
+        add_finding(r.findings, "runtime-dir-not-owned", severity::warning,
+                    shown + " belongs to uid " + std::to_string(o.owner) + ", not to this user (uid " + uid +
+                        "): programs cannot create their sockets in it, and the XDG Base Directory specification "
+                        "requires the user's own (su and sudo keep the other user's)",
+                    "set XDG_RUNTIME_DIR to this user's own (/run/user/" + uid +
+                        " where it exists), or start a login session as this user (su -l, machinectl shell) "
+                        "instead of su or sudo");
+    } else if ((o.mode & 0777) != 0700) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", o.mode);
+        add_finding(r.findings, "runtime-dir-mode", severity::warning,
+                    shown + " has mode " + mode +
+                        ": the XDG Base Directory specification requires 0700 (only its owner may use it)",
+                    "chmod 0700 '" + printable(*dir) + "'");
+    }
+}
+
+template <class P>
+void judge_wayland_display(const env_view<P>& env, report& r) {
+    if (!env.has("WAYLAND_DISPLAY")) return;
+    const std::string name = *env.get("WAYLAND_DISPLAY");
+    const std::string shown = "WAYLAND_DISPLAY='" + printable(name) + "'";
+    const char* remedy =
+        "start the program from the Wayland session (with its WAYLAND_DISPLAY and XDG_RUNTIME_DIR), or unset "
+        "WAYLAND_DISPLAY so that toolkits use X11 (DISPLAY)";
+    std::string socket = name;
+    if (name[0] != '/') {  // a name under XDG_RUNTIME_DIR; libwayland takes an absolute path as it is
+        const auto runtime = env.get("XDG_RUNTIME_DIR");
+        if (!runtime || runtime->empty() || (*runtime)[0] != '/') {
+            add_finding(r.findings, "wayland-not-listening", severity::warning,
+                        shown +
+                            " is a socket in XDG_RUNTIME_DIR, which is not set (or not absolute): no Wayland "
+                            "program can find it",
+                        remedy);
+            return;
+        }
+        socket = *runtime + (runtime->back() == '/' ? "" : "/") + name;
+    }
+    const socket_facts s = P::probe_unix_socket(socket, false);
+    if (s.state == socket_state::listening || s.state == socket_state::unsupported) return;
+    add_finding(r.findings, "wayland-not-listening", severity::warning,
+                shown + " names no Wayland compositor that answers: '" + printable(socket) + "' " + socket_problem(s),
+                remedy);
+}
+
+/// A D-Bus address value with its %XX escapes undone.
+inline std::string dbus_unescape(std::string_view v) {
+    const auto digit = [](char c) {
+        return c >= '0' && c <= '9'   ? c - '0'
+               : c >= 'a' && c <= 'f' ? c - 'a' + 10
+               : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                      : -1;
+    };
+    std::string out;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v[i] == '%' && i + 2 < v.size() && digit(v[i + 1]) >= 0 && digit(v[i + 2]) >= 0) {
+            out += static_cast<char>(digit(v[i + 1]) * 16 + digit(v[i + 2]));
+            i += 2;
+        } else {
+            out += v[i];
+        }
+    }
+    return out;
+}
+
+template <class P>
+void judge_dbus_address(const env_view<P>& env, report& r) {
+    const auto address = env.get("DBUS_SESSION_BUS_ADDRESS");
+    if (!address || address->empty()) {
+        // Unset: the bus is $XDG_RUNTIME_DIR/bus. Missing is no-dbus-session's; one that refuses is here.
+        const auto runtime = env.get("XDG_RUNTIME_DIR");
+        if (!runtime || runtime->empty() || (*runtime)[0] != '/') return;
+        const std::string bus = *runtime + (runtime->back() == '/' ? "bus" : "/bus");
+        const socket_facts s = P::probe_unix_socket(bus, false);
+        if (s.state == socket_state::refused || s.state == socket_state::no_access || s.state == socket_state::failed)
+            add_finding(
+                r.findings, "dbus-not-answering", severity::warning,
+                "the session bus '" + printable(bus) + "' (DBUS_SESSION_BUS_ADDRESS is not set) " + socket_problem(s),
+                "restart the session bus (systemctl --user restart dbus), or log in again");
+        return;
+    }
+    // Each address in turn, as libdbus tries them; one that answers is enough.
+    std::vector<std::string> failed, unchecked;
+    for (const auto& one : split_list(*address, ';')) {
+        if (one.empty()) continue;
+        const auto colon = one.find(':');
+        std::optional<std::string> path, abstract;
+        if (colon != std::string::npos && one.compare(0, colon, "unix") == 0) {
+            for (const auto& kv : split_list(std::string_view(one).substr(colon + 1), ',')) {
+                const auto eq = kv.find('=');
+                if (eq == std::string::npos) continue;
+                if (kv.compare(0, eq, "path") == 0) path = dbus_unescape(kv.substr(eq + 1));
+                if (kv.compare(0, eq, "abstract") == 0) abstract = dbus_unescape(kv.substr(eq + 1));
+            }
+        }
+        if (!path && !abstract) {  // tcp:, launchd:, autolaunch:, unix:runtime=yes (a server's), ...
+            unchecked.push_back(one);
+            continue;
+        }
+        const socket_facts s = P::probe_unix_socket(path ? *path : *abstract, !path);
+        if (s.state == socket_state::listening) return;
+        if (s.state == socket_state::unsupported)
+            unchecked.push_back(one);
+        else
+            failed.push_back(
+                (path ? "'" + printable(*path) + "' " : "the abstract socket '@" + printable(*abstract) + "' ") +
+                socket_problem(s));
+    }
+    const std::string shown = "DBUS_SESSION_BUS_ADDRESS='" + printable(*address) + "'";
+    if (!failed.empty())
+        add_finding(r.findings, "dbus-not-answering", severity::warning,
+                    shown + " does not answer: " + join(failed, "; ") +
+                        (unchecked.empty() ? "" : " (its other addresses were not checked)"),
+                    "start the program from the desktop session (this address is stale: that session ended, or "
+                    "it is another user's), or unset DBUS_SESSION_BUS_ADDRESS so that $XDG_RUNTIME_DIR/bus is used");
+    else if (!unchecked.empty())
+        add_finding(r.findings, "dbus-not-checked", severity::info,
+                    shown + " was not checked: only unix:path= and unix:abstract= addresses are",
+                    "if D-Bus calls fail, ask the bus: dbus-send --session --print-reply --dest=org.freedesktop.DBus "
+                    "/ org.freedesktop.DBus.GetId");
+}
+
+/// The session faults above, where the desktop is X11 or Wayland.
+template <class P>
+void judge_session_faults(const env_view<P>& env, const std::string& root, report& r) {
+    if constexpr (P::unix_session) {
+        judge_x11_display<P>(env, root, r);
+        judge_runtime_dir<P>(env, r);
+        judge_wayland_display<P>(env, r);
+        judge_dbus_address<P>(env, r);
+    } else {
+        (void)env, (void)root, (void)r;
+    }
+}
+
+/// Issue 15: names that are not UTF-8 (a GBK or Shift_JIS file name on a UTF-8 system). Text
+/// output shows their bad bytes as \xNN, JSON carries their bytes in a *_hex field; this says
+/// so, and what the name reads as in the legacy encodings (where the platform can decode them).
+template <class P>
+void judge_names(report& r) {
+    std::vector<std::pair<std::string, std::string>> names;  // role, name
+    names.emplace_back("the current directory", r.cwd);
+    for (const auto& e : r.path)
+        names.emplace_back("PATH entry", e.dir);
+    if (r.program) {
+        const auto& pf = *r.program;
+        names.emplace_back("the program", pf.resolved.empty() ? pf.program : pf.resolved);
+        names.emplace_back("its interpreter", pf.interpreter);
+        names.emplace_back("its working directory", pf.cwd);
+    }
+    std::vector<std::string> seen;
+    for (const auto& n : names) {
+        const std::string& name = n.second;
+        if (name.empty() || valid_utf8(name) || std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
+        seen.push_back(name);
+        std::string what =
+            n.first + " '" + printable(name) + "' is not valid UTF-8 (the bytes that are not UTF-8 are shown as \\xNN)";
+        const auto readings = P::legacy_readings(name);
+        for (std::size_t i = 0; i < readings.size(); ++i)
+            what += (i == 0 ? "; it reads as '" : ", '") + printable(readings[i].second) + "' in " + readings[i].first;
+        add_finding(r.findings, "non-utf8-name", severity::info, std::move(what),
+                    "rename it to UTF-8 (convmv -f ENCODING -t utf8 --notest NAME, with the encoding it reads "
+                    "right in), or give it by its exact bytes (to_json() carries them as hex in the *_hex "
+                    "fields)");
+    }
+}
+
+/// A Windows path at `s[at]` ("C:\\bin", "C:/bin"): a drive letter, a colon and a separator,
+/// at the start of a PATH entry of either kind.
+inline bool windows_path_at(std::string_view s, std::size_t at) noexcept {
+    const char c = s.size() > at + 2 ? s[at] : '\0';
+    return ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) && s[at + 1] == ':' &&
+           (s[at + 2] == '\\' || s[at + 2] == '/') && (at == 0 || s[at - 1] == ':' || s[at - 1] == ';');
+}
+
 template <class P>
 void judge_path(const env_view<P>& env, report& r) {
     const auto path = env.get("PATH");
@@ -142,6 +424,34 @@ void judge_path(const env_view<P>& env, report& r) {
             "set PATH, or give programs by full path");
         return;
     }
+    // A PATH written for Windows, read where ':' separates: ';' joins entries into one, and
+    // "C:\bin" splits into "C" and "\bin". Each is named once, as what it is.
+    const bool colon_list = P::path_list_separator == ':';
+    const bool semicolons = colon_list && path->find(';') != std::string::npos;
+    std::vector<std::string> windows_entries;
+    for (std::size_t at = 0; colon_list && at < path->size(); ++at) {
+        if (!windows_path_at(*path, at)) continue;
+        std::size_t end = path->find(';', at);
+        if (!semicolons) end = path->find(':', at + 2);
+        windows_entries.push_back(path->substr(at, end == std::string::npos ? std::string::npos : end - at));
+    }
+    if (semicolons) {
+        std::string fixed = *path;
+        std::replace(fixed.begin(), fixed.end(), ';', ':');
+        add_finding(r.findings, "path-semicolons", severity::warning,
+                    "PATH '" + printable(*path) +
+                        "' separates entries with ';' (as on Windows): here only ':' does, so each run of entries "
+                        "joined by ';' is looked up as one directory, which does not exist",
+                    windows_entries.empty() ? "separate the entries with ':' (PATH='" + printable(fixed) + "')"
+                                            : std::string("separate the entries with ':', and give directories of "
+                                                          "this system"));
+    }
+    if (!windows_entries.empty())
+        add_finding(r.findings, "path-windows-entry", severity::warning,
+                    "PATH has Windows directories ('" + printable(join(windows_entries, "', '")) +
+                        "'): they mean nothing here (a PATH copied from Windows, or split at the drive letter's ':')",
+                    "remove them, or give the same directories as this system sees them (under WSL: /mnt/c/...)");
+    const auto home = env.get("HOME");
     for (auto& dir : split_list(*path, P::path_list_separator)) {
         path_entry e;
         e.dir = dir;
@@ -153,12 +463,28 @@ void judge_path(const env_view<P>& env, report& r) {
             e.directory = d.directory;
             e.writable_by_others = d.writable_by_others;
         }
+        // Explained above: an entry with ';' in it, or a piece of a Windows path.
+        const bool windows_piece =
+            (semicolons && dir.find(';') != std::string::npos) ||
+            (!windows_entries.empty() && colon_list && (dir.find('\\') != std::string::npos || dir.size() == 1));
         if (e.empty)
             add_finding(r.findings, "empty-path-entry", severity::warning,
                         "PATH has an empty entry, which many programs take as the current directory",
                         "remove the empty entry (a leading, trailing or doubled '" +
                             std::string(1, P::path_list_separator) + "')");
-        else if (e.relative)
+        else if (windows_piece && !e.exists) {
+            // named by path-semicolons or path-windows-entry
+        } else if (colon_list && dir[0] == '~') {
+            const bool own = dir.size() == 1 || dir[1] == '/';  // "~/bin", not "~alice/bin"
+            add_finding(r.findings, "path-tilde", severity::warning,
+                        "PATH entry '" + printable(dir) +
+                            "' begins with a literal '~': the shell did not expand it (it was quoted, as in "
+                            "PATH=\"~/bin:$PATH\"), so nothing is found there",
+                        own ? "write $HOME for the ~ (PATH=\"$HOME" + printable(dir.substr(1)) + ":$PATH\"" +
+                                  (home && !home->empty() ? "; here '" + printable(*home + dir.substr(1)) + "'" : "") +
+                                  ")"
+                            : std::string("write the directory out in full"));
+        } else if (e.relative)
             add_finding(r.findings, "relative-path-entry", severity::warning,
                         "PATH entry '" + printable(dir) +
                             "' is relative: it means a different directory wherever a program runs",
@@ -295,7 +621,7 @@ void judge_program_file(const std::string& resolved, const child_environment& en
                 add_finding(out, causes::crlf_line_endings, severity::error,
                             "the #! line of " + shown + " ends in a carriage return (Windows line endings), so " +
                                 (in_name ? "the system looks for the interpreter '" + printable(fmt.interpreter) + "'"
-                                         : "its interpreter's last argument ends in '\\r'"),
+                                         : "its interpreter's last argument ends in a carriage return"),
                             crlf_remedy(resolved));
             }
             const auto interp = P::inspect_program_file(named);
@@ -383,7 +709,7 @@ void judge_program(const command& cmd, const child_environment& env, report& r) 
             add_finding(out, causes::not_in_path,
                         shown_prog + " is not in PATH (searched " +
                             (s.searched.empty() ? std::string("nothing")
-                                                : join(s.searched, std::string(1, P::path_list_separator))) +
+                                                : printable(join(s.searched, std::string(1, P::path_list_separator)))) +
                             ")" + name_hint<P>(cmd.program(), s.searched));
         }
     }
@@ -446,6 +772,7 @@ report diagnose_session(const diagnose_options& opt) {
                     "the current directory '" + printable(r.cwd) + "' no longer exists",
                     "cd to an existing directory (or give children a cwd())");
     judge_session(env, sys, r);
+    judge_session_faults(env, opt.root, r);
     judge_locale(env, r);
     judge_path(env, r);
     const auto path = env.get("PATH");

@@ -103,9 +103,10 @@ failure resolve_program(const command& cmd, const child_environment& env, std::s
         return describe_spawn_failure<P>(
             cmd, env, path, spawn_failure{spawn_stage::exec, std::make_error_code(std::errc::permission_denied)});
     }
-    std::string what =
-        "not found in PATH (searched " +
-        (s.searched.empty() ? std::string("nothing") : join(s.searched, std::string(1, P::path_list_separator))) + ")";
+    std::string what = "not found in PATH (searched " +
+                       (s.searched.empty() ? std::string("nothing")
+                                           : printable(join(s.searched, std::string(1, P::path_list_separator)))) +
+                       ")";
     what += name_hint<P>(prog, s.searched);
     if (!s.skipped.empty())
         what += "; skipped " + describe_skipped(s.skipped) + ": the current directory is never searched";

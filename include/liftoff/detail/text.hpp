@@ -3,9 +3,12 @@
 #pragma once
 
 #include <cstddef>  // std::size_t
+#include <cstdint>  // std::uint32_t
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "utf.hpp"
 
 namespace liftoff {
 inline namespace v0 {
@@ -19,23 +22,74 @@ inline void append_hex_escape(std::string& out, unsigned char c) {
     out += hex[c & 15];
 }
 
-/// The text with control characters shown as \n, \t, \xNN, so a message stays on one line.
+/// `s` with every control character and every byte that is not part of valid UTF-8 written as
+/// \xNN (lowercase hex), so a message stays on one line and no byte of a name is lost. A
+/// backslash is written \x5c only where 'x' and two hex digits follow it, so every \xNN in the
+/// result is an escape and every other character is itself (Windows paths keep their
+/// backslashes). The rule is documented in docs/guide/explain-failures.md.
 inline std::string printable(std::string_view s) {
+    const auto hex_digit = [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    };
     std::string out;
     out.reserve(s.size());
-    for (char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (c == '\r') {
-            out += "\\r";
-        } else if (c < 0x20 || c == 0x7f) {
-            append_hex_escape(out, c);
-        } else {
-            out += ch;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t next = i;
+        std::uint32_t cp = 0;
+        if (c >= 0x80) {
+            if (decode_utf8(s, next, cp)) {
+                out.append(s.data() + i, next - i);
+                i = next;
+            } else {
+                append_hex_escape(out, c);  // not UTF-8: one byte at a time, resynchronising after it
+                ++i;
+            }
+            continue;
         }
+        if (c < 0x20 || c == 0x7f ||
+            (c == '\\' && s.size() - i > 3 && s[i + 1] == 'x' && hex_digit(s[i + 2]) && hex_digit(s[i + 3])))
+            append_hex_escape(out, c);
+        else
+            out += static_cast<char>(c);
+        ++i;
+    }
+    return out;
+}
+
+/// A message built from printable() parts, made safe for one line of output: control
+/// characters and bytes that are not UTF-8 become \xNN, backslashes are left as they are (the
+/// names in it were escaped when it was built; escaping them again would double the escapes).
+inline std::string printable_message(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t next = i;
+        std::uint32_t cp = 0;
+        if (c >= 0x80 && decode_utf8(s, next, cp)) {
+            out.append(s.data() + i, next - i);
+            i = next;
+            continue;
+        }
+        if (c < 0x20 || c >= 0x7f)
+            append_hex_escape(out, c);
+        else
+            out += static_cast<char>(c);
+        ++i;
+    }
+    return out;
+}
+
+/// The bytes of `s` as lowercase hex, two digits a byte ("c4e3"): the exact name, for JSON.
+inline std::string hex_bytes(std::string_view s) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(s.size() * 2);
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        out += hex[c >> 4];
+        out += hex[c & 15];
     }
     return out;
 }

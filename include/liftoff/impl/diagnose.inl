@@ -14,6 +14,7 @@ LIFTOFF_API report diagnose(const diagnose_options& options) {
     using P = detail::native_platform;
     report r = detail::diagnose_session<P>(options);
     detail::judge_openers<P>(r);
+    detail::judge_names<P>(r);
     return r;
 }
 
@@ -28,6 +29,7 @@ LIFTOFF_API report preflight(const command& cmd, const diagnose_options& options
     report r = detail::diagnose_session<P>(child);
     detail::judge_openers<P>(r);
     detail::judge_program<P>(cmd, env, r);
+    detail::judge_names<P>(r);  // issue 15: after the program's names are known
     return r;
 }
 }  // namespace v0

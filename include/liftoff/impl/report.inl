@@ -83,8 +83,8 @@ LIFTOFF_API std::string report::to_text(bool colour) const {
             c = static_cast<char>(c - 'a' + 'A');
         sev.resize(8, ' ');
         t += "  " + (colour ? detail::colour_of(f.severity) + sev + "\033[0m" : sev) + f.id +
-             std::string(id_width - f.id.size() + 2, ' ') + printable(f.what) + "\n";
-        t += "  " + std::string(8 + id_width + 2, ' ') + "-> " + printable(f.remedy) + "\n";
+             std::string(id_width - f.id.size() + 2, ' ') + detail::printable_message(f.what) + "\n";
+        t += "  " + std::string(8 + id_width + 2, ' ') + "-> " + detail::printable_message(f.remedy) + "\n";
     }
     return t;
 }
@@ -108,7 +108,9 @@ LIFTOFF_API std::string report::to_json() const {
         for (auto g : groups)
             w.number(g);
         w.close(']').key("umask").string(umask).close('}');
-        w.key("cwd").open('{').key("path").string(cwd).key("exists").boolean(cwd_exists).close('}');
+        w.key("cwd").open('{');
+        detail::json_name(w, "path", cwd);
+        w.key("exists").boolean(cwd_exists).close('}');
         w.key("session").open('{').key("kind").string(session);
         for (const auto& v : session_variables) {
             w.key(v.first);
@@ -124,11 +126,10 @@ LIFTOFF_API std::string report::to_json() const {
         w.close(']');
         w.key("locale").open('{').key("ctype").string(locale).key("utf8").boolean(utf8).close('}');
         w.key("path").open('[');
-        for (const auto& e : path)
-            w.open('{')
-                .key("dir")
-                .string(e.dir)
-                .key("empty")
+        for (const auto& e : path) {
+            w.open('{');
+            detail::json_name(w, "dir", e.dir);
+            w.key("empty")
                 .boolean(e.empty)
                 .key("relative")
                 .boolean(e.relative)
@@ -139,6 +140,7 @@ LIFTOFF_API std::string report::to_json() const {
                 .key("writable_by_others")
                 .boolean(e.writable_by_others)
                 .close('}');
+        }
         w.close(']');
         w.key("openers").open('{').key("available").open('[');
         for (const auto& o : openers)
@@ -151,18 +153,11 @@ LIFTOFF_API std::string report::to_json() const {
     }
     if (program) {
         const auto& pf = *program;
-        w.key("program")
-            .open('{')
-            .key("name")
-            .string(pf.program)
-            .key("resolved")
-            .string(pf.resolved)
-            .key("found_by")
-            .string(pf.found_by);
-        w.key("searched").open('[');
-        for (const auto& s : pf.searched)
-            w.string(s);
-        w.close(']');
+        w.key("program").open('{');
+        detail::json_name(w, "name", pf.program);
+        detail::json_name(w, "resolved", pf.resolved);
+        w.key("found_by").string(pf.found_by);
+        detail::json_names(w, "searched", pf.searched);
         w.key("exists")
             .boolean(pf.exists)
             .key("regular")
@@ -182,23 +177,14 @@ LIFTOFF_API std::string report::to_json() const {
             .key("owner")
             .number(pf.owner)
             .key("format")
-            .string(pf.format)
-            .key("interpreter")
-            .string(pf.interpreter)
-            .key("capabilities")
-            .string(pf.capabilities)
-            .key("missing_libraries")
-            .open('[');
+            .string(pf.format);
+        detail::json_name(w, "interpreter", pf.interpreter);
+        w.key("capabilities").string(pf.capabilities).key("missing_libraries").open('[');
         for (const auto& l : pf.missing_libraries)
             w.string(l);
-        w.close(']')
-            .key("quarantined")
-            .boolean(pf.quarantined)
-            .key("zone_id")
-            .number(pf.zone_id)
-            .key("cwd")
-            .string(pf.cwd)
-            .key("argument_bytes")
+        w.close(']').key("quarantined").boolean(pf.quarantined).key("zone_id").number(pf.zone_id);
+        detail::json_name(w, "cwd", pf.cwd);
+        w.key("argument_bytes")
             .number(static_cast<long long>(pf.argument_bytes))
             .key("argument_limit")
             .number(static_cast<long long>(pf.argument_limit));

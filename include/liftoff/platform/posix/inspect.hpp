@@ -8,22 +8,29 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #if defined(__linux__) || defined(__APPLE__)
 #include <sys/xattr.h>
 #endif
+#if defined(__linux__)
+#include <iconv.h>  // legacy_readings(): what a name that is not UTF-8 reads as
+#endif
 
 #include <cerrno>
 #include <climits>
 #include <cstdio>
+#include <cstddef>
 #include <cstring>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "../../detail/binary_format.hpp"
@@ -331,6 +338,113 @@ struct posix_inspect {
 #else
         return 0;
 #endif  // __linux__
+    }
+
+    // Issue 15: the session's sockets (DISPLAY, WAYLAND_DISPLAY, the D-Bus session bus), its
+    // runtime directory, and what a name that is not UTF-8 reads as.
+
+    /// diagnose() checks X11, Wayland, D-Bus and XDG_RUNTIME_DIR here (not on macOS, whose
+    /// desktop is none of them).
+#if defined(__APPLE__)
+    static constexpr bool unix_session = false;
+#else
+    static constexpr bool unix_session = true;
+#endif  // __APPLE__
+
+    /// Whether something listens on the unix stream socket `path` (`abstract`: that name in
+    /// Linux's abstract namespace, no file). A connect() to a unix socket does not wait: it is
+    /// queued on the listener's backlog, refused or failed at once; non-blocking all the same.
+    static socket_facts probe_unix_socket(const std::string& path, bool abstract) {
+        socket_facts f;
+        struct sockaddr_un addr;
+        std::memset(&addr, 0, sizeof addr);
+        addr.sun_family = AF_UNIX;
+#if !defined(__linux__)
+        if (abstract) return f;  // unsupported: only Linux has the abstract namespace
+#endif
+        const std::size_t room = sizeof addr.sun_path - 1;  // a NUL after a path, before an abstract name
+        if (path.empty() || path.size() > room || path.find('\0') != std::string::npos) return f;
+        if (!abstract) {
+            struct stat st;
+            if (::stat(path.c_str(), &st) != 0) {
+                f.error = errno;
+                f.state = errno == ENOENT || errno == ENOTDIR ? socket_state::missing
+                          : errno == EACCES                   ? socket_state::no_access
+                                                              : socket_state::failed;
+                return f;
+            }
+            if (!S_ISSOCK(st.st_mode)) {
+                f.state = socket_state::not_socket;
+                return f;
+            }
+        }
+        std::memcpy(addr.sun_path + (abstract ? 1 : 0), path.data(), path.size());
+        const auto len =
+            static_cast<socklen_t>(offsetof(struct sockaddr_un, sun_path) + path.size() + (abstract ? 1 : 0));
+#if defined(SOCK_CLOEXEC)
+        unique_fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+#else
+        unique_fd fd(::socket(AF_UNIX, SOCK_STREAM, 0));  // macOS: see make_pipe() on the window
+        if (fd) ::fcntl(fd.get(), F_SETFD, FD_CLOEXEC);
+#endif
+        if (!fd) {
+            f.error = errno;
+            f.state = socket_state::failed;
+            return f;
+        }
+        set_nonblocking(fd.get());
+        const int rc = retry_eintr([&] { return ::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), len); });
+        f.error = rc == 0 ? 0 : errno;
+        if (rc == 0 || f.error == EAGAIN || f.error == EINPROGRESS)
+            f.state = socket_state::listening;
+        else if (f.error == ECONNREFUSED)
+            f.state = abstract ? socket_state::missing : socket_state::refused;  // an unbound name is refused
+        else if (f.error == ENOENT)
+            f.state = socket_state::missing;
+        else if (f.error == EACCES || f.error == EPERM)
+            f.state = socket_state::no_access;
+        else
+            f.state = socket_state::failed;
+        return f;
+    }
+
+    /// Who owns `path` and its mode (for XDG_RUNTIME_DIR).
+    static owner_facts inspect_owner(const std::string& path) {
+        owner_facts o;
+        struct stat st;
+        if (::stat(path.c_str(), &st) != 0) return o;
+        o.exists = true;
+        o.directory = S_ISDIR(st.st_mode);
+        o.owner = static_cast<long long>(st.st_uid);
+        o.mode = static_cast<unsigned>(st.st_mode & 07777);
+        return o;
+    }
+
+    /// What `bytes` (a name that is not UTF-8) read as in the legacy encodings such names are
+    /// usually in, each where all of it decodes: {"GBK", "你好"}, {"Shift_JIS", ...}. Linux's
+    /// C library converts (iconv); elsewhere, and where iconv lacks a table, nothing.
+    static std::vector<std::pair<std::string, std::string>> legacy_readings(std::string_view bytes) {
+        std::vector<std::pair<std::string, std::string>> out;
+#if defined(__linux__)
+        const std::pair<const char*, const char*> encodings[] = {
+            {"GBK", "GBK"}, {"SHIFT_JIS", "Shift_JIS"}, {"CP1252", "Windows-1252"}};
+        for (const auto& e : encodings) {
+            const iconv_t cd = ::iconv_open("UTF-8", e.first);
+            if (cd == reinterpret_cast<iconv_t>(-1)) continue;
+            std::string in(bytes), text(bytes.size() * 4 + 4, '\0');
+            char* src = &in[0];
+            char* dst = &text[0];
+            std::size_t src_left = in.size(), dst_left = text.size();
+            const std::size_t rc = ::iconv(cd, &src, &src_left, &dst, &dst_left);
+            ::iconv_close(cd);
+            if (rc == static_cast<std::size_t>(-1) || src_left != 0) continue;
+            text.resize(text.size() - dst_left);
+            out.emplace_back(e.second, std::move(text));
+        }
+#else
+        (void)bytes;
+#endif  // __linux__
+        return out;
     }
 
 private:

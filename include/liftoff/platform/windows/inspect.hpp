@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "../../detail/binary_format.hpp"
@@ -227,6 +228,26 @@ struct windows_inspect {
 
     static std::size_t argument_limit() noexcept { return 32767; }  // characters of a command line
     static std::size_t single_argument_limit() noexcept { return 0; }
+
+    // Issue 15: no X11, Wayland or D-Bus session to check; what a name that is not UTF-8 reads as.
+    static constexpr bool unix_session = false;
+
+    /// What `bytes` read as in the ANSI code pages such names are usually in (936 GBK, 932
+    /// Shift_JIS, 1252), each where all of it decodes.
+    static std::vector<std::pair<std::string, std::string>> legacy_readings(std::string_view bytes) {
+        std::vector<std::pair<std::string, std::string>> out;
+        if (bytes.empty() || bytes.size() > 32767) return out;
+        const std::pair<UINT, const char*> pages[] = {{936, "GBK"}, {932, "Shift_JIS"}, {1252, "Windows-1252"}};
+        const int size = static_cast<int>(bytes.size());
+        for (const auto& p : pages) {
+            const int n = ::MultiByteToWideChar(p.first, MB_ERR_INVALID_CHARS, bytes.data(), size, nullptr, 0);
+            if (n <= 0) continue;
+            std::wstring wide(static_cast<std::size_t>(n), L'\0');
+            if (::MultiByteToWideChar(p.first, MB_ERR_INVALID_CHARS, bytes.data(), size, &wide[0], n) != n) continue;
+            out.emplace_back(p.second, from_wide(wide));
+        }
+        return out;
+    }
 };
 
 }  // namespace detail
