@@ -1,0 +1,165 @@
+// liftoff/detail/caller_read.hpp: a child's io::pipe() output read on the caller's own thread
+// (child::read_line, read_some, eof): lines cut from a bounded buffer, the same on every OS. The
+// platform's pipe (posix/caller_pipe.hpp, windows/caller_pipe.hpp) only reads with a deadline.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <mutex>
+#include <new>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <utility>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// What one read of a caller's pipe gave.
+enum class pipe_read { data, timeout, end, failed };
+
+/// One output stream the caller reads. `Pipe` reads: `pipe_read read(char*, std::size_t,
+/// time_point deadline, std::size_t& got, std::error_code&)`, never waiting past the deadline
+/// and never spinning; `take()` hands the descriptor or handle over (release()).
+///
+/// Calls on one stream are serialised by a timed mutex: a second reader waits for the first,
+/// but never past its own deadline (it then times out, having read nothing).
+template <class Pipe>
+class caller_stream {
+public:
+    using clock = std::chrono::steady_clock;
+
+    /// read_line() returns a longer line in pieces of this size; the buffer never holds more.
+    static constexpr std::size_t max_line = std::size_t{64} << 10;
+
+    /// The spawn gives the parent's end of an io::pipe() output here.
+    void open(Pipe p) {
+        pipe_ = std::move(p);
+        given_ = true;
+    }
+    /// stdout_to()/stderr_to() was io::pipe() (even after the end was read).
+    bool given() const noexcept { return given_; }
+    /// release(): the pipe, for whoever reads and drops what still comes; unread bytes go.
+    Pipe take() {
+        std::lock_guard<std::timed_mutex> lock(mutex_);
+        buf_.clear();
+        head_ = 0;
+        end_ = true;
+        return std::move(pipe_);
+    }
+
+    /// One line without its "\n" (or "\r\n"); a line longer than max_line comes in pieces of
+    /// max_line; an unterminated last line at the end. nullopt at the deadline, at the end, or
+    /// with `ec` set.
+    std::optional<std::string> read_line(clock::time_point deadline, std::error_code& ec) noexcept {
+        ec.clear();
+        std::unique_lock<std::timed_mutex> lock(mutex_, std::defer_lock);
+        if (!lock_until(lock, deadline)) return std::nullopt;
+        try {
+            for (;;) {
+                const std::size_t nl = buf_.find('\n', head_);
+                if (nl != std::string::npos) {
+                    std::size_t len = nl - head_;
+                    if (len > 0 && buf_[nl - 1] == '\r') --len;  // as io::lines: "\r\n" ends a line too
+                    std::string line = buf_.substr(head_, len);
+                    head_ = nl + 1;
+                    return line;
+                }
+                const std::size_t have = buf_.size() - head_;
+                if (have >= max_line) {
+                    std::string piece = buf_.substr(head_, max_line);
+                    head_ += max_line;
+                    return piece;
+                }
+                if (end_) {
+                    if (have == 0) return std::nullopt;
+                    std::string last = buf_.substr(head_);
+                    buf_.clear();
+                    head_ = 0;
+                    return last;
+                }
+                const pipe_read r = fill(deadline, ec);
+                if (r == pipe_read::timeout || r == pipe_read::failed) return std::nullopt;
+            }
+        } catch (const std::bad_alloc&) {
+            ec = std::make_error_code(std::errc::not_enough_memory);
+            return std::nullopt;
+        }
+    }
+
+    /// What has arrived (at most max_line bytes), waiting until `deadline` for the first byte;
+    /// "" at the deadline, at the end, or with `ec` set.
+    std::string read_some(clock::time_point deadline, std::error_code& ec) noexcept {
+        ec.clear();
+        std::unique_lock<std::timed_mutex> lock(mutex_, std::defer_lock);
+        if (!lock_until(lock, deadline)) return std::string();
+        try {
+            if (buf_.size() == head_ && !end_) fill(deadline, ec);
+            std::string some = buf_.substr(head_);
+            buf_.clear();
+            head_ = 0;
+            return some;
+        } catch (const std::bad_alloc&) {
+            ec = std::make_error_code(std::errc::not_enough_memory);
+            return std::string();
+        }
+    }
+
+    /// The child closed its end and everything has been read. Looks without waiting: what has
+    /// arrived stays for the next read. A read that fails counts as the end.
+    bool eof(std::error_code& ec) noexcept {
+        ec.clear();
+        std::lock_guard<std::timed_mutex> lock(mutex_);
+        if (buf_.size() > head_) return false;
+        if (end_) return true;
+        try {
+            const pipe_read r = fill(clock::now(), ec);
+            return r == pipe_read::end || r == pipe_read::failed;
+        } catch (const std::bad_alloc&) {
+            ec = std::make_error_code(std::errc::not_enough_memory);
+            return false;
+        }
+    }
+
+private:
+    bool lock_until(std::unique_lock<std::timed_mutex>& lock, clock::time_point deadline) {
+        if (deadline == (clock::time_point::max)()) {
+            lock.lock();
+            return true;
+        }
+        return lock.try_lock_until(deadline);
+    }
+
+    /// One read into the buffer's free room (the buffer holds less than max_line here). A
+    /// failed read ends the stream too: nothing more will come through it.
+    pipe_read fill(clock::time_point deadline, std::error_code& ec) {
+        if (!pipe_) {
+            end_ = true;
+            return pipe_read::end;
+        }
+        if (head_ > 0) {  // one move per read, not one per line
+            buf_.erase(0, head_);
+            head_ = 0;
+        }
+        const std::size_t old = buf_.size();
+        buf_.resize(max_line);
+        std::size_t got = 0;
+        const pipe_read r = pipe_.read(&buf_[old], max_line - old, deadline, got, ec);
+        buf_.resize(old + (r == pipe_read::data ? got : 0));
+        if (r == pipe_read::end || r == pipe_read::failed) end_ = true;
+        return r;
+    }
+
+    std::timed_mutex mutex_;
+    Pipe pipe_;
+    bool given_ = false;
+    std::string buf_;  // bytes read, from head_ on not yet handed out
+    std::size_t head_ = 0;
+    bool end_ = false;  // the pipe said end of file (or failed): nothing more comes
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
