@@ -9,6 +9,7 @@
 #include <string>
 #include <system_error>
 #include <thread>
+#include <vector>
 
 #include "support.hpp"
 
@@ -156,7 +157,8 @@ TEST_CASE("stderr through io::pipe(), and both streams read on two threads at on
     for (int i = 0; i < 50; ++i) {
         both.write_stdin(std::to_string(i) + "\n");
         const auto l = both.read_line(stream::out, std::chrono::seconds(20));
-        REQUIRE(l);
+        CHECK(l);
+        if (!l) break;  // (the reader thread is joined below either way)
         from_out += *l + ";";
     }
     both.close_stdin();
@@ -164,6 +166,35 @@ TEST_CASE("stderr through io::pipe(), and both streams read on two threads at on
     CHECK(from_out == from_err);
     CHECK(from_out.substr(0, 6) == "0;1;2;");
     CHECK(both.wait().success());
+}
+
+TEST_CASE("two threads reading one stream take turns: whole lines, and no wait past a reader's own timeout") {
+    auto c = liftoff::launch(helper_cmd({"lines", "3000"}).stdout_to(io::pipe()));
+    std::vector<std::string> got[2];
+    auto read_all = [&](int who) {
+        while (auto l = c.read_line(stream::out, std::chrono::seconds(20)))
+            got[who].push_back(*l);
+    };
+    std::thread other(read_all, 1);
+    read_all(0);
+    other.join();
+    CHECK(got[0].size() + got[1].size() == 3000);
+    for (const auto& lines : got)
+        for (const auto& l : lines)
+            CHECK((l.rfind("line ", 0) == 0 && l.size() <= 9));
+    CHECK(c.wait().success());
+
+    // One reader holds the turn for 3 s; another, with 200 ms, gives up after its 200 ms.
+    auto quiet = liftoff::launch(helper_cmd({"sleep", "5000"}).stdout_to(io::pipe()));
+    std::thread holder([&] { quiet.read_line(stream::out, std::chrono::seconds(3)); });
+    std::this_thread::sleep_for(ms(100));
+    std::optional<std::string> second = std::string("unset");
+    const long long t = took_ms([&] { second = quiet.read_line(stream::out, ms(200)); });
+    CHECK_FALSE(second);
+    CHECK(t >= 195);
+    CHECK_MESSAGE(t < 1500, t);
+    holder.join();
+    quiet.kill();
 }
 
 TEST_CASE("reading a stream that is not io::pipe() is an error naming the remedy") {

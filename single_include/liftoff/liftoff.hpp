@@ -1432,6 +1432,7 @@ inline std::string elf_interpreter(std::string_view head) {
 // platform's pipe (posix/caller_pipe.hpp, windows/caller_pipe.hpp) only reads with a deadline.
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <mutex>
 #include <new>
@@ -1451,8 +1452,9 @@ enum class pipe_read { data, timeout, end, failed };
 /// time_point deadline, std::size_t& got, std::error_code&)`, never waiting past the deadline
 /// and never spinning; `take()` hands the descriptor or handle over (release()).
 ///
-/// Calls on one stream are serialised by a timed mutex: a second reader waits for the first,
-/// but never past its own deadline (it then times out, having read nothing).
+/// Calls on one stream are serialised: a second reader waits for the first, but never past
+/// its own deadline (it then times out, having read nothing). A flag under a mutex and a
+/// condition variable rather than std::timed_mutex, whose timed lock ThreadSanitizer cannot see.
 template <class Pipe>
 class caller_stream {
 public:
@@ -1470,7 +1472,7 @@ public:
     bool given() const noexcept { return given_; }
     /// release(): the pipe, for whoever reads and drops what still comes; unread bytes go.
     Pipe take() {
-        std::lock_guard<std::timed_mutex> lock(mutex_);
+        turn t(*this, (clock::time_point::max)());
         buf_.clear();
         head_ = 0;
         end_ = true;
@@ -1482,8 +1484,8 @@ public:
     /// with `ec` set.
     std::optional<std::string> read_line(clock::time_point deadline, std::error_code& ec) noexcept {
         ec.clear();
-        std::unique_lock<std::timed_mutex> lock(mutex_, std::defer_lock);
-        if (!lock_until(lock, deadline)) return std::nullopt;
+        turn t(*this, deadline);
+        if (!t) return std::nullopt;
         try {
             for (;;) {
                 const std::size_t nl = buf_.find('\n', head_);
@@ -1520,8 +1522,8 @@ public:
     /// "" at the deadline, at the end, or with `ec` set.
     std::string read_some(clock::time_point deadline, std::error_code& ec) noexcept {
         ec.clear();
-        std::unique_lock<std::timed_mutex> lock(mutex_, std::defer_lock);
-        if (!lock_until(lock, deadline)) return std::string();
+        turn t(*this, deadline);
+        if (!t) return std::string();
         try {
             if (buf_.size() == head_ && !end_) fill(deadline, ec);
             std::string some = buf_.substr(head_);
@@ -1538,7 +1540,7 @@ public:
     /// arrived stays for the next read. A read that fails counts as the end.
     bool eof(std::error_code& ec) noexcept {
         ec.clear();
-        std::lock_guard<std::timed_mutex> lock(mutex_);
+        turn t(*this, (clock::time_point::max)());
         if (buf_.size() > head_) return false;
         if (end_) return true;
         try {
@@ -1551,13 +1553,34 @@ public:
     }
 
 private:
-    bool lock_until(std::unique_lock<std::timed_mutex>& lock, clock::time_point deadline) {
-        if (deadline == (clock::time_point::max)()) {
-            lock.lock();
-            return true;
+    /// One caller's turn at the stream, waited for until `deadline` (false: not had).
+    class turn {
+    public:
+        turn(caller_stream& s, clock::time_point deadline) : s_(s) {
+            std::unique_lock<std::mutex> lock(s_.mutex_);
+            const auto free = [&] { return !s_.busy_; };
+            if (deadline == (clock::time_point::max)())
+                s_.free_.wait(lock, free);
+            else if (!s_.free_.wait_until(lock, deadline, free))
+                return;
+            s_.busy_ = had_ = true;
         }
-        return lock.try_lock_until(deadline);
-    }
+        turn(const turn&) = delete;
+        turn& operator=(const turn&) = delete;
+        ~turn() {
+            if (!had_) return;
+            {
+                std::lock_guard<std::mutex> lock(s_.mutex_);
+                s_.busy_ = false;
+            }
+            s_.free_.notify_one();
+        }
+        explicit operator bool() const noexcept { return had_; }
+
+    private:
+        caller_stream& s_;
+        bool had_ = false;
+    };
 
     /// One read into the buffer's free room (the buffer holds less than max_line here). A
     /// failed read ends the stream too: nothing more will come through it.
@@ -1579,7 +1602,9 @@ private:
         return r;
     }
 
-    std::timed_mutex mutex_;
+    std::mutex mutex_;  // busy_
+    std::condition_variable free_;
+    bool busy_ = false;  // a caller has its turn: the members below are its alone
     Pipe pipe_;
     bool given_ = false;
     std::string buf_;  // bytes read, from head_ on not yet handed out
