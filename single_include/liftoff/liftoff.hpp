@@ -1434,6 +1434,8 @@ inline std::string elf_interpreter(std::string_view head) {
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstring>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <optional>
@@ -1473,8 +1475,7 @@ public:
     /// release(): the pipe, for whoever reads and drops what still comes; unread bytes go.
     Pipe take() {
         turn t(*this, (clock::time_point::max)());
-        buf_.clear();
-        head_ = 0;
+        head_ = tail_ = 0;
         end_ = true;
         return std::move(pipe_);
     }
@@ -1488,27 +1489,22 @@ public:
         if (!t) return std::nullopt;
         try {
             for (;;) {
-                const std::size_t nl = buf_.find('\n', head_);
-                if (nl != std::string::npos) {
-                    std::size_t len = nl - head_;
-                    if (len > 0 && buf_[nl - 1] == '\r') --len;  // as io::lines: "\r\n" ends a line too
-                    std::string line = buf_.substr(head_, len);
-                    head_ = nl + 1;
+                const std::size_t have = tail_ - head_;
+                const void* nl = have > 0 ? std::memchr(buf_.get() + head_, '\n', have) : nullptr;
+                if (nl != nullptr) {
+                    const std::size_t len =
+                        static_cast<std::size_t>(static_cast<const char*>(nl) - (buf_.get() + head_));
+                    const bool cr = len > 0 && buf_[head_ + len - 1] == '\r';  // as io::lines: "\r\n" ends a line too
+                    std::string line(buf_.get() + head_, cr ? len - 1 : len);
+                    consume(len + 1);
                     return line;
                 }
-                const std::size_t have = buf_.size() - head_;
-                if (have >= max_line) {
-                    std::string piece = buf_.substr(head_, max_line);
-                    head_ += max_line;
+                if (have >= max_line || (end_ && have > 0)) {  // a piece of a long line, or the last line
+                    std::string piece(buf_.get() + head_, have);
+                    consume(have);
                     return piece;
                 }
-                if (end_) {
-                    if (have == 0) return std::nullopt;
-                    std::string last = buf_.substr(head_);
-                    buf_.clear();
-                    head_ = 0;
-                    return last;
-                }
+                if (end_) return std::nullopt;
                 const pipe_read r = fill(deadline, ec);
                 if (r == pipe_read::timeout || r == pipe_read::failed) return std::nullopt;
             }
@@ -1525,10 +1521,9 @@ public:
         turn t(*this, deadline);
         if (!t) return std::string();
         try {
-            if (buf_.size() == head_ && !end_) fill(deadline, ec);
-            std::string some = buf_.substr(head_);
-            buf_.clear();
-            head_ = 0;
+            if (tail_ == head_ && !end_) fill(deadline, ec);
+            std::string some(buf_.get() + head_, tail_ - head_);
+            consume(tail_ - head_);
             return some;
         } catch (const std::bad_alloc&) {
             ec = std::make_error_code(std::errc::not_enough_memory);
@@ -1541,7 +1536,7 @@ public:
     bool eof(std::error_code& ec) noexcept {
         ec.clear();
         turn t(*this, (clock::time_point::max)());
-        if (buf_.size() > head_) return false;
+        if (tail_ > head_) return false;
         if (end_) return true;
         try {
             const pipe_read r = fill(clock::now(), ec);
@@ -1589,17 +1584,22 @@ private:
             end_ = true;
             return pipe_read::end;
         }
-        if (head_ > 0) {  // one move per read, not one per line
-            buf_.erase(0, head_);
+        if (!buf_) buf_.reset(new char[max_line]);  // on the first read: a stream never read costs nothing
+        if (head_ > 0) {  // the unfinished line to the front: one move per read, not one per line
+            std::memmove(buf_.get(), buf_.get() + head_, tail_ - head_);
+            tail_ -= head_;
             head_ = 0;
         }
-        const std::size_t old = buf_.size();
-        buf_.resize(max_line);
         std::size_t got = 0;
-        const pipe_read r = pipe_.read(&buf_[old], max_line - old, deadline, got, ec);
-        buf_.resize(old + (r == pipe_read::data ? got : 0));
+        const pipe_read r = pipe_.read(buf_.get() + tail_, max_line - tail_, deadline, got, ec);
+        if (r == pipe_read::data) tail_ += got;
         if (r == pipe_read::end || r == pipe_read::failed) end_ = true;
         return r;
+    }
+
+    void consume(std::size_t n) noexcept {
+        head_ += n;
+        if (head_ == tail_) head_ = tail_ = 0;
     }
 
     std::mutex mutex_;  // busy_
@@ -1607,8 +1607,9 @@ private:
     bool busy_ = false;  // a caller has its turn: the members below are its alone
     Pipe pipe_;
     bool given_ = false;
-    std::string buf_;  // bytes read, from head_ on not yet handed out
+    std::unique_ptr<char[]> buf_;  // max_line bytes; [head_, tail_) read and not yet handed out
     std::size_t head_ = 0;
+    std::size_t tail_ = 0;
     bool end_ = false;  // the pipe said end of file (or failed): nothing more comes
 };
 
