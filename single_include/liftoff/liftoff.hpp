@@ -884,16 +884,19 @@ public:
     // never drains it; these read it on the calling thread. A child blocks when it fills the
     // pipe (64 KiB on Linux) until it is read, so a wait() for a child whose io::pipe() output
     // nobody reads can wait for ever (give the command a timeout(), or read with a timeout on
-    // the thread that would wait). terminate() and kill() always end such a child, and the
-    // destructor's on_destroy works as for any other. After the child has exited, what it wrote
-    // can still be read, until the handle goes; release() drops what was not read. A stream
-    // stays open while a grandchild holds it: the timeouts bound each read then.
+    // the thread that would wait). terminate(), kill(), a timeout() and on_destroy::terminate
+    // or ::kill always end such a child (liftoff never waits for that stream); on_destroy::wait
+    // waits as wait() does. After the child has exited, what it wrote can still be read, until
+    // the handle goes; release() hands the pipe to liftoff, which reads and drops the rest. A
+    // stream stays open while a grandchild holds it: the timeouts bound each read then. With
+    // stderr_to(io::merge()), stderr comes on stream::out.
     // Errors: std::errc::invalid_argument for stream::in or a stream that is not io::pipe() (the
     // message names the remedy); std::errc::bad_file_descriptor for a handle without a child;
-    // a read the OS refuses, its own code. Threads: like write_stdin(), these may be called
-    // while another thread waits, terminates or writes stdin; stdout and stderr may be read on
-    // two threads at once. Reads of one stream from two threads are serialised: each gets whole
-    // lines, and the second waits for the first but not past its own timeout.
+    // std::errc::not_enough_memory; a read the OS refuses, its own code (and the stream ends).
+    // Threads: like write_stdin(), these may be called while another thread waits, terminates
+    // or writes stdin; stdout and stderr may be read on two threads at once. Reads of one
+    // stream from two threads are serialised: each gets whole lines, and the second waits for
+    // the first but not past its own timeout.
 
     /// One line of `s` without its "\n" (a "\r\n" goes whole, as io::lines does); a line
     /// longer than 64 KiB comes in pieces of 64 KiB (the last piece, "" when the length is a
@@ -912,8 +915,9 @@ public:
     /// As read_some(s, timeout), reporting in `ec` (and "") instead of throwing.
     std::string read_some(liftoff::stream s, std::chrono::nanoseconds timeout, std::error_code& ec) noexcept;
     /// True when the child (and whatever shared the pipe) has closed `s` and everything in it has
-    /// been read. Looks without waiting; bytes it finds stay for the next read. Throws
-    /// std::system_error naming the program.
+    /// been read. Looks without waiting (but waits for a read of `s` on another thread to
+    /// return); bytes it finds stay for the next read. Throws std::system_error naming the
+    /// program.
     bool eof(liftoff::stream s);
     /// As eof(s), reporting in `ec` (and false) instead of throwing.
     bool eof(liftoff::stream s, std::error_code& ec) noexcept;
