@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -274,4 +275,56 @@ TEST_CASE("release() hands an unread io::pipe() output to the library, which rea
     c.release();
     CHECK(test::eventually([&] { return test::read_file(done) == "8:finished\n"; }, std::chrono::seconds(20)));
     CHECK(test::reaper_idle());
+}
+
+namespace {
+/// A pipe that hands out scripted chunks, one per read, then the end or a failure.
+struct scripted_pipe {
+    std::vector<std::string> chunks;
+    bool fail_at_end = false;
+    std::size_t next = 0;
+    explicit operator bool() const noexcept { return true; }
+    liftoff::detail::pipe_read read(char* buf, std::size_t n, std::chrono::steady_clock::time_point, std::size_t& got,
+                                    std::error_code& ec) {
+        if (next == chunks.size()) {
+            if (!fail_at_end) return liftoff::detail::pipe_read::end;
+            ec = std::make_error_code(std::errc::io_error);
+            return liftoff::detail::pipe_read::failed;
+        }
+        std::string& c = chunks[next];
+        got = std::min(n, c.size());
+        std::copy(c.data(), c.data() + got, buf);
+        c.erase(0, got);
+        if (c.empty()) ++next;
+        return liftoff::detail::pipe_read::data;
+    }
+};
+}  // namespace
+
+TEST_CASE("caller_stream: lines across reads, \\r\\n split between two reads, pieces, a failed read") {
+    using liftoff::detail::caller_stream;
+    const auto no_limit = (std::chrono::steady_clock::time_point::max)();
+    std::error_code ec;
+    caller_stream<scripted_pipe> s;
+    scripted_pipe p;
+    p.chunks = {"ab", "c\r", "\nde", "f\n", std::string(70000, 'x') + "\r", "\nlast"};
+    s.open(p);
+    CHECK(s.read_line(no_limit, ec) == std::optional<std::string>("abc"));  // its "\r\n" over two reads
+    CHECK(s.read_line(no_limit, ec) == std::optional<std::string>("def"));
+    CHECK(s.read_line(no_limit, ec) == std::optional<std::string>(std::string(65536, 'x')));
+    CHECK(s.read_line(no_limit, ec) == std::optional<std::string>(std::string(70000 - 65536, 'x')));
+    CHECK(s.read_line(no_limit, ec) == std::optional<std::string>("last"));
+    CHECK_FALSE(s.read_line(no_limit, ec));
+    CHECK_FALSE(ec);
+    CHECK(s.eof(ec));
+
+    caller_stream<scripted_pipe> f;
+    scripted_pipe q;
+    q.chunks = {"partial"};
+    q.fail_at_end = true;
+    f.open(q);
+    CHECK(f.read_some(no_limit, ec) == "partial");
+    CHECK(f.read_some(no_limit, ec).empty());
+    CHECK(ec == std::errc::io_error);
+    CHECK(f.eof(ec));  // a failed read ends the stream
 }
