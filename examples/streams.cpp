@@ -3,6 +3,7 @@
 #include <liftoff/liftoff.hpp>
 
 #include <cstdio>
+#include <optional>
 #include <string>
 
 int main() {
@@ -23,6 +24,18 @@ int main() {
     wc.wait();
     std::printf("wc counted %s", wc.out().c_str());
     // [pipe]
+
+    // [read_line]
+    liftoff::child calc = liftoff::launch(liftoff::command{"bc", {"-q"}}.stdin_from(io::pipe()).stdout_to(io::pipe()));
+    for (const char* question : {"2+3", "2^64"}) {
+        calc.write_stdin(std::string(question) + "\n");
+        // On this thread, never past the timeout: nullopt if no line came (or at the end).
+        if (std::optional<std::string> answer = calc.read_line(liftoff::stream::out, std::chrono::seconds(2)))
+            std::printf("%s = %s\n", question, answer->c_str());
+    }
+    calc.close_stdin();
+    calc.wait();  // nothing drains an io::pipe() output: a child that fills it waits for a read
+    // [read_line]
 
     // [lifetime]
     liftoff::child server = liftoff::launch(liftoff::command{"sleep", {"30"}}

@@ -27,12 +27,21 @@ struct child_state_deleter {
 using child_state_ptr = std::unique_ptr<child_state, child_state_deleter>;
 }  // namespace detail
 
+/// One of a child's standard streams, for child::read_line(), read_some() and eof() (0.2).
+/// (liftoff::io::stream is another thing: a redirection spec.)
+enum class stream {
+    in,   ///< its stdin
+    out,  ///< its stdout
+    err,  ///< its stderr
+};
+
 /// A running (or finished) child. Move-only; its destructor does what on_destroy says.
 ///
 /// Threads: one thread may wait() (or wait_for()) while others call terminate(), kill(),
 /// running(), pid(), out()/err(), the truncated/cut flags, timed_out(), write_stdin(),
-/// close_stdin(), signal(), interrupt(), suspend() and resume() (a watchdog, a feeder). Moving, assigning, release()
-/// and destruction need the handle to themselves, like std::thread's.
+/// close_stdin(), signal(), interrupt(), suspend(), resume(), read_line(), read_some() and
+/// eof() (a watchdog, a feeder, a reader). Moving, assigning, release() and destruction need
+/// the handle to themselves, like std::thread's.
 ///
 /// fork(): in a process forked (without exec) from the one that launched the child, an
 /// inherited handle is inert: destroying or releasing it there leaves the child alone, waiting
@@ -146,6 +155,49 @@ public:
     void resume();
     /// As resume(), reporting in `ec`.
     void resume(std::error_code& ec) noexcept;
+
+    // --- Reading on the caller's thread (0.2) --------------------------------------------------
+    // For a stream given io::pipe() (stdout_to(io::pipe()), stderr_to(io::pipe())): liftoff
+    // never drains it; these read it on the calling thread. A child blocks when it fills the
+    // pipe (64 KiB on Linux) until it is read, so a wait() for a child whose io::pipe() output
+    // nobody reads can wait for ever (give the command a timeout(), or read with a timeout on
+    // the thread that would wait). terminate(), kill(), a timeout() and on_destroy::terminate
+    // or ::kill always end such a child (liftoff never waits for that stream); on_destroy::wait
+    // waits as wait() does. After the child has exited, what it wrote can still be read, until
+    // the handle goes; release() hands the pipe to liftoff, which reads and drops the rest. A
+    // stream stays open while a grandchild holds it: the timeouts bound each read then. With
+    // stderr_to(io::merge()), stderr comes on stream::out.
+    // Errors: std::errc::invalid_argument for stream::in or a stream that is not io::pipe() (the
+    // message names the remedy); std::errc::bad_file_descriptor for a handle without a child;
+    // std::errc::not_enough_memory; a read the OS refuses, its own code (and the stream ends).
+    // Threads: like write_stdin(), these may be called while another thread waits, terminates
+    // or writes stdin; stdout and stderr may be read on two threads at once. Reads of one
+    // stream from two threads are serialised: each gets whole lines, and the second waits for
+    // the first but not past its own timeout.
+
+    /// One line of `s` without its "\n" (a "\r\n" goes whole, as io::lines does); a line
+    /// longer than 64 KiB comes in pieces of 64 KiB (the last piece, "" when the length is a
+    /// multiple of 64 KiB, ends where its "\n" was), so the buffer stays bounded; an
+    /// unterminated last line comes at the end. Waits up to `timeout` (nanoseconds::max(): no
+    /// limit; zero: only what has arrived) and returns nullopt then, or at the end (eof() says
+    /// which). Throws std::system_error naming the program.
+    std::optional<std::string> read_line(liftoff::stream s,
+                                         std::chrono::nanoseconds timeout = (std::chrono::nanoseconds::max)());
+    /// As read_line(s, timeout), reporting in `ec` (and nullopt) instead of throwing.
+    std::optional<std::string> read_line(liftoff::stream s, std::chrono::nanoseconds timeout,
+                                         std::error_code& ec) noexcept;
+    /// What has arrived on `s` (up to 64 KiB), waiting up to `timeout` for the first byte; ""
+    /// at the timeout or the end. Throws std::system_error naming the program.
+    std::string read_some(liftoff::stream s, std::chrono::nanoseconds timeout = (std::chrono::nanoseconds::max)());
+    /// As read_some(s, timeout), reporting in `ec` (and "") instead of throwing.
+    std::string read_some(liftoff::stream s, std::chrono::nanoseconds timeout, std::error_code& ec) noexcept;
+    /// True when the child (and whatever shared the pipe) has closed `s` and everything in it has
+    /// been read. Looks without waiting (but waits for a read of `s` on another thread to
+    /// return); bytes it finds stay for the next read. Throws std::system_error naming the
+    /// program.
+    bool eof(liftoff::stream s);
+    /// As eof(s), reporting in `ec` (and false) instead of throwing.
+    bool eof(liftoff::stream s, std::error_code& ec) noexcept;
 
 private:
     friend struct detail::child_access;

@@ -66,17 +66,17 @@ enum class kind : unsigned char {
     file,     ///< io::file(): a file, read or created/truncated
     append,   ///< io::append(): a file appended to
     text,     ///< io::text(): a string written to stdin
-    pipe,     ///< io::pipe(): stdin written with child::write_stdin()
+    pipe,     ///< io::pipe(): stdin written with child::write_stdin(), or output the caller reads
     merge,    ///< io::merge(): stderr goes where stdout goes
 };
 
 class source;
 class sink;
 
-/// A spec usable on either side: inherit(), null(), file(path).
+/// A spec usable on either side: inherit(), null(), file(path), pipe().
 class stream {
 public:
-    /// Which spec this is: kind::inherit, kind::null or kind::file.
+    /// Which spec this is: kind::inherit, kind::null, kind::file or kind::pipe.
     kind what() const noexcept { return kind_; }
     /// The file's path for kind::file (UTF-8), "" otherwise.
     const std::string& path() const noexcept { return path_; }
@@ -85,6 +85,7 @@ private:
     friend stream inherit();
     friend stream null();
     friend stream file(const path_arg&);
+    friend stream pipe();
     friend class source;
     friend class sink;
     stream(kind k, std::string p) : kind_(k), path_(std::move(p)) {}
@@ -95,8 +96,8 @@ private:
 /// Where a child's stdin comes from.
 class source {
 public:
-    /// Reads stdin from io::inherit(), io::null() or io::file(path).
-    source(const stream& s) : kind_(s.kind_), path_(s.path_) {}  // NOLINT: inherit/null/file read
+    /// Reads stdin from io::inherit(), io::null(), io::file(path) or io::pipe().
+    source(const stream& s) : kind_(s.kind_), path_(s.path_) {}  // NOLINT: inherit/null/file/pipe read
     /// Which spec this is: inherit, null, file, text or pipe.
     kind what() const noexcept { return kind_; }
     /// The file's path for kind::file (UTF-8), "" otherwise.
@@ -106,7 +107,6 @@ public:
 
 private:
     friend source text(std::string);
-    friend source pipe();
     source(kind k, std::shared_ptr<const std::string> t) : kind_(k), text_(std::move(t)) {}
     kind kind_;
     std::string path_;
@@ -116,9 +116,9 @@ private:
 /// Where a child's stdout or stderr goes.
 class sink {
 public:
-    /// Writes to io::inherit(), io::null() or io::file(path).
-    sink(const stream& s) : kind_(s.kind_), path_(s.path_) {}  // NOLINT: inherit/null/file write
-    /// Which spec this is: inherit, null, file, capture, lines, append or merge.
+    /// Writes to io::inherit(), io::null(), io::file(path) or io::pipe().
+    sink(const stream& s) : kind_(s.kind_), path_(s.path_) {}  // NOLINT: inherit/null/file/pipe write
+    /// Which spec this is: inherit, null, file, capture, lines, append, merge or pipe.
     kind what() const noexcept { return kind_; }
     /// The file's path for kind::file and kind::append (UTF-8), "" otherwise.
     const std::string& path() const noexcept { return path_; }
@@ -183,9 +183,14 @@ inline sink merge() {
 inline source text(std::string data) {
     return source(kind::text, std::make_shared<const std::string>(std::move(data)));
 }
-/// The caller writes with child::write_stdin() and ends with child::close_stdin().
-inline source pipe() {
-    return source(kind::pipe, nullptr);
+/// A pipe the caller serves, for either side. stdin_from(io::pipe()): the caller writes with
+/// child::write_stdin() and ends with child::close_stdin(). stdout_to(io::pipe()),
+/// stderr_to(io::pipe()) (launch() only; run() refuses them): nothing drains the stream, the
+/// caller reads it with child::read_line() or child::read_some(). A child that fills such a pipe
+/// (64 KiB on Linux) blocks until the caller reads, and so does a wait() for it meanwhile: read
+/// with a timeout, or on another thread, while it runs.
+inline stream pipe() {
+    return {kind::pipe, {}};
 }
 
 }  // namespace io

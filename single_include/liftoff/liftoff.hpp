@@ -259,17 +259,17 @@ enum class kind : unsigned char {
     file,     ///< io::file(): a file, read or created/truncated
     append,   ///< io::append(): a file appended to
     text,     ///< io::text(): a string written to stdin
-    pipe,     ///< io::pipe(): stdin written with child::write_stdin()
+    pipe,     ///< io::pipe(): stdin written with child::write_stdin(), or output the caller reads
     merge,    ///< io::merge(): stderr goes where stdout goes
 };
 
 class source;
 class sink;
 
-/// A spec usable on either side: inherit(), null(), file(path).
+/// A spec usable on either side: inherit(), null(), file(path), pipe().
 class stream {
 public:
-    /// Which spec this is: kind::inherit, kind::null or kind::file.
+    /// Which spec this is: kind::inherit, kind::null, kind::file or kind::pipe.
     kind what() const noexcept { return kind_; }
     /// The file's path for kind::file (UTF-8), "" otherwise.
     const std::string& path() const noexcept { return path_; }
@@ -278,6 +278,7 @@ private:
     friend stream inherit();
     friend stream null();
     friend stream file(const path_arg&);
+    friend stream pipe();
     friend class source;
     friend class sink;
     stream(kind k, std::string p) : kind_(k), path_(std::move(p)) {}
@@ -288,8 +289,8 @@ private:
 /// Where a child's stdin comes from.
 class source {
 public:
-    /// Reads stdin from io::inherit(), io::null() or io::file(path).
-    source(const stream& s) : kind_(s.kind_), path_(s.path_) {}  // NOLINT: inherit/null/file read
+    /// Reads stdin from io::inherit(), io::null(), io::file(path) or io::pipe().
+    source(const stream& s) : kind_(s.kind_), path_(s.path_) {}  // NOLINT: inherit/null/file/pipe read
     /// Which spec this is: inherit, null, file, text or pipe.
     kind what() const noexcept { return kind_; }
     /// The file's path for kind::file (UTF-8), "" otherwise.
@@ -299,7 +300,6 @@ public:
 
 private:
     friend source text(std::string);
-    friend source pipe();
     source(kind k, std::shared_ptr<const std::string> t) : kind_(k), text_(std::move(t)) {}
     kind kind_;
     std::string path_;
@@ -309,9 +309,9 @@ private:
 /// Where a child's stdout or stderr goes.
 class sink {
 public:
-    /// Writes to io::inherit(), io::null() or io::file(path).
-    sink(const stream& s) : kind_(s.kind_), path_(s.path_) {}  // NOLINT: inherit/null/file write
-    /// Which spec this is: inherit, null, file, capture, lines, append or merge.
+    /// Writes to io::inherit(), io::null(), io::file(path) or io::pipe().
+    sink(const stream& s) : kind_(s.kind_), path_(s.path_) {}  // NOLINT: inherit/null/file/pipe write
+    /// Which spec this is: inherit, null, file, capture, lines, append, merge or pipe.
     kind what() const noexcept { return kind_; }
     /// The file's path for kind::file and kind::append (UTF-8), "" otherwise.
     const std::string& path() const noexcept { return path_; }
@@ -376,9 +376,14 @@ inline sink merge() {
 inline source text(std::string data) {
     return source(kind::text, std::make_shared<const std::string>(std::move(data)));
 }
-/// The caller writes with child::write_stdin() and ends with child::close_stdin().
-inline source pipe() {
-    return source(kind::pipe, nullptr);
+/// A pipe the caller serves, for either side. stdin_from(io::pipe()): the caller writes with
+/// child::write_stdin() and ends with child::close_stdin(). stdout_to(io::pipe()),
+/// stderr_to(io::pipe()) (launch() only; run() refuses them): nothing drains the stream, the
+/// caller reads it with child::read_line() or child::read_some(). A child that fills such a pipe
+/// (64 KiB on Linux) blocks until the caller reads, and so does a wait() for it meanwhile: read
+/// with a timeout, or on another thread, while it runs.
+inline stream pipe() {
+    return {kind::pipe, {}};
 }
 
 }  // namespace io
@@ -873,12 +878,21 @@ struct child_state_deleter {
 using child_state_ptr = std::unique_ptr<child_state, child_state_deleter>;
 }  // namespace detail
 
+/// One of a child's standard streams, for child::read_line(), read_some() and eof() (0.2).
+/// (liftoff::io::stream is another thing: a redirection spec.)
+enum class stream {
+    in,   ///< its stdin
+    out,  ///< its stdout
+    err,  ///< its stderr
+};
+
 /// A running (or finished) child. Move-only; its destructor does what on_destroy says.
 ///
 /// Threads: one thread may wait() (or wait_for()) while others call terminate(), kill(),
 /// running(), pid(), out()/err(), the truncated/cut flags, timed_out(), write_stdin(),
-/// close_stdin(), signal(), interrupt(), suspend() and resume() (a watchdog, a feeder). Moving, assigning, release()
-/// and destruction need the handle to themselves, like std::thread's.
+/// close_stdin(), signal(), interrupt(), suspend(), resume(), read_line(), read_some() and
+/// eof() (a watchdog, a feeder, a reader). Moving, assigning, release() and destruction need
+/// the handle to themselves, like std::thread's.
 ///
 /// fork(): in a process forked (without exec) from the one that launched the child, an
 /// inherited handle is inert: destroying or releasing it there leaves the child alone, waiting
@@ -992,6 +1006,49 @@ public:
     void resume();
     /// As resume(), reporting in `ec`.
     void resume(std::error_code& ec) noexcept;
+
+    // --- Reading on the caller's thread (0.2) --------------------------------------------------
+    // For a stream given io::pipe() (stdout_to(io::pipe()), stderr_to(io::pipe())): liftoff
+    // never drains it; these read it on the calling thread. A child blocks when it fills the
+    // pipe (64 KiB on Linux) until it is read, so a wait() for a child whose io::pipe() output
+    // nobody reads can wait for ever (give the command a timeout(), or read with a timeout on
+    // the thread that would wait). terminate(), kill(), a timeout() and on_destroy::terminate
+    // or ::kill always end such a child (liftoff never waits for that stream); on_destroy::wait
+    // waits as wait() does. After the child has exited, what it wrote can still be read, until
+    // the handle goes; release() hands the pipe to liftoff, which reads and drops the rest. A
+    // stream stays open while a grandchild holds it: the timeouts bound each read then. With
+    // stderr_to(io::merge()), stderr comes on stream::out.
+    // Errors: std::errc::invalid_argument for stream::in or a stream that is not io::pipe() (the
+    // message names the remedy); std::errc::bad_file_descriptor for a handle without a child;
+    // std::errc::not_enough_memory; a read the OS refuses, its own code (and the stream ends).
+    // Threads: like write_stdin(), these may be called while another thread waits, terminates
+    // or writes stdin; stdout and stderr may be read on two threads at once. Reads of one
+    // stream from two threads are serialised: each gets whole lines, and the second waits for
+    // the first but not past its own timeout.
+
+    /// One line of `s` without its "\n" (a "\r\n" goes whole, as io::lines does); a line
+    /// longer than 64 KiB comes in pieces of 64 KiB (the last piece, "" when the length is a
+    /// multiple of 64 KiB, ends where its "\n" was), so the buffer stays bounded; an
+    /// unterminated last line comes at the end. Waits up to `timeout` (nanoseconds::max(): no
+    /// limit; zero: only what has arrived) and returns nullopt then, or at the end (eof() says
+    /// which). Throws std::system_error naming the program.
+    std::optional<std::string> read_line(liftoff::stream s,
+                                         std::chrono::nanoseconds timeout = (std::chrono::nanoseconds::max)());
+    /// As read_line(s, timeout), reporting in `ec` (and nullopt) instead of throwing.
+    std::optional<std::string> read_line(liftoff::stream s, std::chrono::nanoseconds timeout,
+                                         std::error_code& ec) noexcept;
+    /// What has arrived on `s` (up to 64 KiB), waiting up to `timeout` for the first byte; ""
+    /// at the timeout or the end. Throws std::system_error naming the program.
+    std::string read_some(liftoff::stream s, std::chrono::nanoseconds timeout = (std::chrono::nanoseconds::max)());
+    /// As read_some(s, timeout), reporting in `ec` (and "") instead of throwing.
+    std::string read_some(liftoff::stream s, std::chrono::nanoseconds timeout, std::error_code& ec) noexcept;
+    /// True when the child (and whatever shared the pipe) has closed `s` and everything in it has
+    /// been read. Looks without waiting (but waits for a read of `s` on another thread to
+    /// return); bytes it finds stay for the next read. Throws std::system_error naming the
+    /// program.
+    bool eof(liftoff::stream s);
+    /// As eof(s), reporting in `ec` (and false) instead of throwing.
+    bool eof(liftoff::stream s, std::error_code& ec) noexcept;
 
 private:
     friend struct detail::child_access;
@@ -1392,6 +1449,196 @@ inline std::string elf_interpreter(std::string_view head) {
     }
     return {};
 }
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/detail/caller_read.hpp ----
+// liftoff/detail/caller_read.hpp: a child's io::pipe() output read on the caller's own thread
+// (child::read_line, read_some, eof): lines cut from a bounded buffer, the same on every OS. The
+// platform's pipe (posix/caller_pipe.hpp, windows/caller_pipe.hpp) only reads with a deadline.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <utility>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// What one read of a caller's pipe gave.
+enum class pipe_read { data, timeout, end, failed };
+
+/// One output stream the caller reads. `Pipe` reads: `pipe_read read(char*, std::size_t,
+/// time_point deadline, std::size_t& got, std::error_code&)`, never waiting past the deadline
+/// and never spinning; `take()` hands the descriptor or handle over (release()).
+///
+/// Calls on one stream are serialised: a second reader waits for the first, but never past
+/// its own deadline (it then times out, having read nothing). A flag under a mutex and a
+/// condition variable rather than std::timed_mutex, whose timed lock ThreadSanitizer cannot see.
+template <class Pipe>
+class caller_stream {
+public:
+    using clock = std::chrono::steady_clock;
+
+    /// read_line() returns a longer line in pieces of this size; the buffer never holds more.
+    static constexpr std::size_t max_line = std::size_t{64} << 10;
+
+    /// The spawn gives the parent's end of an io::pipe() output here.
+    void open(Pipe p) {
+        pipe_ = std::move(p);
+        given_ = true;
+    }
+    /// stdout_to()/stderr_to() was io::pipe() (even after the end was read).
+    bool given() const noexcept { return given_; }
+    /// release(): the pipe, for whoever reads and drops what still comes; unread bytes go.
+    Pipe take() {
+        turn t(*this, (clock::time_point::max)());
+        head_ = tail_ = 0;
+        end_ = true;
+        return std::move(pipe_);
+    }
+
+    /// One line without its "\n" (or "\r\n"); a line longer than max_line comes in pieces of
+    /// max_line; an unterminated last line at the end. nullopt at the deadline, at the end, or
+    /// with `ec` set.
+    std::optional<std::string> read_line(clock::time_point deadline, std::error_code& ec) noexcept {
+        ec.clear();
+        turn t(*this, deadline);
+        if (!t) return std::nullopt;
+        try {
+            for (;;) {
+                const std::size_t have = tail_ - head_;
+                const void* nl = have > 0 ? std::memchr(buf_.get() + head_, '\n', have) : nullptr;
+                if (nl != nullptr) {
+                    const std::size_t len =
+                        static_cast<std::size_t>(static_cast<const char*>(nl) - (buf_.get() + head_));
+                    const bool cr = len > 0 && buf_[head_ + len - 1] == '\r';  // as io::lines: "\r\n" ends a line too
+                    std::string line(buf_.get() + head_, cr ? len - 1 : len);
+                    consume(len + 1);
+                    return line;
+                }
+                if (have >= max_line || (end_ && have > 0)) {  // a piece of a long line, or the last line
+                    std::string piece(buf_.get() + head_, have);
+                    consume(have);
+                    return piece;
+                }
+                if (end_) return std::nullopt;
+                const pipe_read r = fill(deadline, ec);
+                if (r == pipe_read::timeout || r == pipe_read::failed) return std::nullopt;
+            }
+        } catch (const std::bad_alloc&) {
+            ec = std::make_error_code(std::errc::not_enough_memory);
+            return std::nullopt;
+        }
+    }
+
+    /// What has arrived (at most max_line bytes), waiting until `deadline` for the first byte;
+    /// "" at the deadline, at the end, or with `ec` set.
+    std::string read_some(clock::time_point deadline, std::error_code& ec) noexcept {
+        ec.clear();
+        turn t(*this, deadline);
+        if (!t) return std::string();
+        try {
+            if (tail_ == head_ && !end_) fill(deadline, ec);
+            std::string some(buf_.get() + head_, tail_ - head_);
+            consume(tail_ - head_);
+            return some;
+        } catch (const std::bad_alloc&) {
+            ec = std::make_error_code(std::errc::not_enough_memory);
+            return std::string();
+        }
+    }
+
+    /// The child closed its end and everything has been read. Looks without waiting: what has
+    /// arrived stays for the next read. A read that fails counts as the end.
+    bool eof(std::error_code& ec) noexcept {
+        ec.clear();
+        turn t(*this, (clock::time_point::max)());
+        if (tail_ > head_) return false;
+        if (end_) return true;
+        try {
+            const pipe_read r = fill(clock::now(), ec);
+            return r == pipe_read::end || r == pipe_read::failed;
+        } catch (const std::bad_alloc&) {
+            ec = std::make_error_code(std::errc::not_enough_memory);
+            return false;
+        }
+    }
+
+private:
+    /// One caller's turn at the stream, waited for until `deadline` (false: not had).
+    class turn {
+    public:
+        turn(caller_stream& s, clock::time_point deadline) : s_(s) {
+            std::unique_lock<std::mutex> lock(s_.mutex_);
+            const auto free = [&] { return !s_.busy_; };
+            if (deadline == (clock::time_point::max)())
+                s_.free_.wait(lock, free);
+            else if (!s_.free_.wait_until(lock, deadline, free))
+                return;
+            s_.busy_ = had_ = true;
+        }
+        turn(const turn&) = delete;
+        turn& operator=(const turn&) = delete;
+        ~turn() {
+            if (!had_) return;
+            {
+                std::lock_guard<std::mutex> lock(s_.mutex_);
+                s_.busy_ = false;
+            }
+            s_.free_.notify_one();
+        }
+        explicit operator bool() const noexcept { return had_; }
+
+    private:
+        caller_stream& s_;
+        bool had_ = false;
+    };
+
+    /// One read into the buffer's free room (the buffer holds less than max_line here). A
+    /// failed read ends the stream too: nothing more will come through it.
+    pipe_read fill(clock::time_point deadline, std::error_code& ec) {
+        if (!pipe_) {
+            end_ = true;
+            return pipe_read::end;
+        }
+        if (!buf_) buf_.reset(new char[max_line]);  // on the first read: a stream never read costs nothing
+        if (head_ > 0) {  // the unfinished line to the front: one move per read, not one per line
+            std::memmove(buf_.get(), buf_.get() + head_, tail_ - head_);
+            tail_ -= head_;
+            head_ = 0;
+        }
+        std::size_t got = 0;
+        const pipe_read r = pipe_.read(buf_.get() + tail_, max_line - tail_, deadline, got, ec);
+        if (r == pipe_read::data) tail_ += got;
+        if (r == pipe_read::end || r == pipe_read::failed) end_ = true;
+        return r;
+    }
+
+    void consume(std::size_t n) noexcept {
+        head_ += n;
+        if (head_ == tail_) head_ = tail_ = 0;
+    }
+
+    std::mutex mutex_;  // busy_
+    std::condition_variable free_;
+    bool busy_ = false;  // a caller has its turn: the members below are its alone
+    Pipe pipe_;
+    bool given_ = false;
+    std::unique_ptr<char[]> buf_;  // max_line bytes; [head_, tail_) read and not yet handed out
+    std::size_t head_ = 0;
+    std::size_t tail_ = 0;
+    bool end_ = false;  // the pipe said end of file (or failed): nothing more comes
+};
 
 }  // namespace detail
 }  // namespace v0
@@ -2793,12 +3040,19 @@ inline output_sink sink_for(const io::sink& s) {
 }
 
 /// After a spawn, liftoff's ends of the child's pipes (`parent_side`: stdin, stdout, stderr) go
-/// to the drain (output, io::text) or to the handle (io::pipe). An empty io::text needs only
-/// its end closed.
+/// to the drain (output, io::text) or to the handle (io::pipe, either side: the caller serves
+/// it, the drain never sees it). An empty io::text needs only its end closed.
 template <class Process, class Handle>
 void hand_over_streams(const launch_spec& spec, Process& proc, Handle (&parent_side)[3]) {
-    if (parent_side[1]) proc.drain().watch(output::out, std::move(parent_side[1]), sink_for(spec.out));
-    if (parent_side[2]) proc.drain().watch(output::err, std::move(parent_side[2]), sink_for(spec.err));
+    const io::sink* outs[2] = {&spec.out, &spec.err};
+    for (int i = 1; i <= 2; ++i) {
+        if (!parent_side[i]) continue;
+        const output o = i == 1 ? output::out : output::err;
+        if (outs[i - 1]->what() == io::kind::pipe)
+            proc.set_output_pipe(o, std::move(parent_side[i]));
+        else
+            proc.drain().watch(o, std::move(parent_side[i]), sink_for(*outs[i - 1]));
+    }
     if (!parent_side[0]) return;
     if (spec.in.what() == io::kind::pipe)
         proc.set_stdin_pipe(std::move(parent_side[0]));
@@ -4379,6 +4633,86 @@ struct windows_inspect {
 #include <system_error>
 #include <vector>
 
+// ---- liftoff/platform/windows/caller_pipe.hpp ----
+// liftoff/platform/windows/caller_pipe.hpp: the parent's end of an io::pipe() output, read on
+// the caller's thread (detail/caller_read.hpp cuts the lines): an overlapped read waited for
+// with a timeout, cancelled when it passes. Never attached to the drain's completion port.
+
+#include <chrono>
+#include <cstddef>
+#include <system_error>
+#include <utility>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+class windows_caller_pipe {
+public:
+    windows_caller_pipe() noexcept = default;
+    explicit windows_caller_pipe(unique_handle pipe) noexcept : pipe_(std::move(pipe)) {}
+
+    explicit operator bool() const noexcept { return static_cast<bool>(pipe_); }
+    /// release(): the pipe, with no read pending on it.
+    unique_handle take() noexcept { return std::move(pipe_); }
+
+    /// One read of at most `n` bytes, waiting until `deadline` for something to arrive. A wait
+    /// that times out cancels the read and collects it: bytes it got meanwhile are kept.
+    pipe_read read(char* buf, std::size_t n, std::chrono::steady_clock::time_point deadline, std::size_t& got,
+                   std::error_code& ec) noexcept {
+        got = 0;
+        if (!event_) {
+            event_.reset(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
+            if (!event_) return failed(::GetLastError(), ec);
+        }
+        const DWORD want = static_cast<DWORD>(n < (1u << 20) ? n : (1u << 20));
+        for (;;) {
+            OVERLAPPED ov{};
+            ov.hEvent = event_.get();
+            if (!::ReadFile(pipe_.get(), buf, want, nullptr, &ov)) {
+                const DWORD e = ::GetLastError();
+                if (e == ERROR_BROKEN_PIPE) return pipe_read::end;
+                if (e != ERROR_IO_PENDING) return failed(e, ec);
+                if (::WaitForSingleObject(event_.get(), milliseconds_until(deadline)) != WAIT_OBJECT_0)
+                    ::CancelIoEx(pipe_.get(), &ov);
+            }
+            DWORD bytes = 0;
+            if (!::GetOverlappedResult(pipe_.get(), &ov, &bytes, TRUE)) {  // the read is over either way
+                const DWORD r = ::GetLastError();
+                if (r == ERROR_OPERATION_ABORTED) return pipe_read::timeout;
+                if (r == ERROR_BROKEN_PIPE) return pipe_read::end;
+                return failed(r, ec);
+            }
+            if (bytes > 0) {
+                got = bytes;
+                return pipe_read::data;
+            }
+            // A zero-byte write by the child completes a read with nothing: read again.
+            if (std::chrono::steady_clock::now() >= deadline) return pipe_read::timeout;
+        }
+    }
+
+private:
+    static pipe_read failed(DWORD e, std::error_code& ec) noexcept {
+        ec.assign(static_cast<int>(e), std::system_category());
+        return pipe_read::failed;
+    }
+    /// For WaitForSingleObject: rounded up, INFINITE for the last time_point (no limit).
+    static DWORD milliseconds_until(std::chrono::steady_clock::time_point deadline) noexcept {
+        if (deadline == (std::chrono::steady_clock::time_point::max)()) return INFINITE;
+        const auto left =
+            std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+        return static_cast<DWORD>(left > 0x7ffffffe ? 0x7ffffffe : (left < 0 ? 0 : left));
+    }
+
+    unique_handle pipe_;
+    unique_handle event_;  // manual-reset, made on the first read
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
+
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
@@ -4418,6 +4752,12 @@ public:
     }
     windows_drain& drain() noexcept { return drain_; }
     void set_stdin_pipe(unique_handle pipe) noexcept { stdin_pipe_ = std::move(pipe); }
+    /// An io::pipe() output: the caller reads it (child::read_line), the I/O port never does.
+    using caller_stream_type = caller_stream<windows_caller_pipe>;
+    void set_output_pipe(output o, unique_handle pipe) {
+        caller_[o == output::out ? 0 : 1].open(windows_caller_pipe(std::move(pipe)));
+    }
+    caller_stream_type& caller_output(output o) noexcept { return caller_[o == output::out ? 0 : 1]; }
 
     // --- waiting ---------------------------------------------------------------------------
     // One thread may wait while another signals or polls: the handle is waited on outside the
@@ -4584,6 +4924,9 @@ public:
         drain_.stop();
         drain_.join();
         auto pipes = drain_.take_pipes();
+        for (auto& c : caller_)  // the caller's io::pipe() outputs: read and dropped from here on
+            if (c.given())
+                if (auto h = c.take().take()) pipes.push_back(std::move(h));
         if (!pipes.empty()) windows_io_port::instance().adopt(std::move(pipes));
         close_job();
         process_.reset();
@@ -4695,6 +5038,7 @@ private:
     windows_drain drain_;
     std::mutex stdin_lock_;
     unique_handle stdin_pipe_;
+    caller_stream_type caller_[2];  // stdout, stderr when io::pipe(): read on the caller's thread
 };
 
 }  // namespace detail
@@ -5441,6 +5785,7 @@ private:
             break;
         case io::kind::capture:
         case io::kind::lines:
+        case io::kind::pipe:  // the caller reads it (child::read_line), overlapped as the drain's are
             if (auto e = make_child_pipe(false, true, parent, child)) return {spawn_stage::pipes, e};
             break;
         default: child = inherit_std(stream == 1 ? STD_OUTPUT_HANDLE : STD_ERROR_HANDLE); break;
@@ -6275,6 +6620,61 @@ private:
 #include <thread>
 #include <vector>
 
+// ---- liftoff/platform/posix/caller_pipe.hpp ----
+// liftoff/platform/posix/caller_pipe.hpp: the parent's end of an io::pipe() output, read on the
+// caller's thread (detail/caller_read.hpp cuts the lines): non-blocking, waited for in poll().
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstddef>
+#include <system_error>
+#include <utility>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// Never registered with the event loop: only the caller reads it.
+class posix_caller_pipe {
+public:
+    posix_caller_pipe() noexcept = default;
+    explicit posix_caller_pipe(unique_fd fd) noexcept : fd_(std::move(fd)) { set_nonblocking(fd_.get()); }
+
+    explicit operator bool() const noexcept { return static_cast<bool>(fd_); }
+    unique_fd take() noexcept { return std::move(fd_); }
+
+    /// One read of at most `n` bytes, waiting in poll() until `deadline` for something to read;
+    /// a deadline already passed looks without waiting.
+    pipe_read read(char* buf, std::size_t n, std::chrono::steady_clock::time_point deadline, std::size_t& got,
+                   std::error_code& ec) noexcept {
+        got = 0;
+        for (;;) {
+            const ssize_t r = retry_eintr([&] { return ::read(fd_.get(), buf, n); });
+            if (r > 0) {
+                got = static_cast<std::size_t>(r);
+                return pipe_read::data;
+            }
+            if (r == 0) return pipe_read::end;
+            if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                ec.assign(errno, std::generic_category());
+                return pipe_read::failed;
+            }
+            if (std::chrono::steady_clock::now() >= deadline) return pipe_read::timeout;
+            pollfd p{fd_.get(), POLLIN, 0};
+            ::poll(&p, 1, poll_timeout_ms(&deadline));  // EINTR or readable: read again
+        }
+    }
+
+private:
+    unique_fd fd_;
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
 // ---- liftoff/platform/posix/drain.hpp ----
 // liftoff/platform/posix/drain.hpp: one child's piped streams as the event loop serves them:
 // its stdout and stderr read as they arrive (captured, split into lines, or dropped) and
@@ -7877,6 +8277,12 @@ public:
         set_nonblocking(fd.get());  // a blocked write_stdin() waits in poll(), where close_stdin() can wake it
         stdin_pipe_ = std::move(fd);
     }
+    /// An io::pipe() output: the caller reads it (child::read_line), the event loop never does.
+    using caller_stream_type = caller_stream<posix_caller_pipe>;
+    void set_output_pipe(output o, unique_fd fd) {
+        caller_[o == output::out ? 0 : 1].open(posix_caller_pipe(std::move(fd)));
+    }
+    caller_stream_type& caller_output(output o) noexcept { return caller_[o == output::out ? 0 : 1]; }
 
     // --- waiting ---------------------------------------------------------------------------
     // One thread may wait while another signals or polls (a watchdog): the blocking part never
@@ -8082,7 +8488,11 @@ public:
         event_loop::instance().adopt(pid_, std::move(pidfd_), start_time_);
         if (counted_) pidfds_held().fetch_sub(1);
         counted_ = false;
-        posix_drain::drop_pipes(drain_->take_pipes());
+        std::vector<unique_fd> pipes = drain_->take_pipes();
+        for (auto& c : caller_)  // the caller's io::pipe() outputs: read and dropped from here on
+            if (c.given())
+                if (unique_fd fd = c.take().take()) pipes.push_back(std::move(fd));
+        posix_drain::drop_pipes(std::move(pipes));  // at most two: each stream is the drain's or the caller's
         pid_ = -1;
     }
 
@@ -8395,7 +8805,8 @@ private:
     unique_fd stdin_wake_;        // an eventfd (Linux) or a pipe's read end, made when a write first waits
     unique_fd stdin_wake_write_;  // the pipe's write end where there is no eventfd
     std::shared_ptr<exit_waiter> waiter_;
-    pid_t owner_ = 0;  // the process that launched the child (see inherited())
+    caller_stream_type caller_[2];  // stdout, stderr when io::pipe(): read on the caller's thread
+    pid_t owner_ = 0;               // the process that launched the child (see inherited())
 };
 
 }  // namespace detail
@@ -8932,6 +9343,7 @@ private:
         }
         case io::kind::capture:
         case io::kind::lines:
+        case io::kind::pipe:  // the caller reads it (child::read_line)
             if (int e = make_pipe(parent, child)) return {spawn_stage::pipes, {e, std::generic_category()}};
             break;
         default: break;  // inherit
@@ -12962,6 +13374,15 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
 
     if (auto refused = P::refuse_unsupported(cmd)) return fail(std::move(refused));  // umask() where it cannot ...
     if (auto bad = validate<P>(cmd)) return fail(std::move(bad));
+    if (defaults == stream_defaults::run) {  // an io::pipe() output: nobody could read it before run() returns
+        const bool out = cmd.stdout_to() && cmd.stdout_to()->what() == io::kind::pipe;
+        if (out || (cmd.stderr_to() && cmd.stderr_to()->what() == io::kind::pipe))
+            return fail(
+                make_failure(errc::invalid_argument, printable(cmd.program()),
+                             std::string(out ? "stdout" : "stderr") + "_to(io::pipe()) in run(): nothing could read it",
+                             "use launch() and read it with read_line()/read_some(), or give io::capture() "
+                             "(nothing was run)"));
+    }
     if (cmd.dies_with_parent() && !P::supports_kill_on_parent_exit)
         return fail(P::describe(cmd, path, spawn_failure{spawn_stage::unsupported, {}}));
     const child_environment env = make_environment<P>(cmd);
@@ -13928,6 +14349,38 @@ namespace detail {
 LIFTOFF_API void child_state_deleter::operator()(child_state* s) const noexcept {
     delete s;
 }
+
+// Reading on the caller's thread (0.2): which stream, and the words when it cannot be read.
+inline native_platform::process::caller_stream_type* caller_stream_of(child_state* st, bool owned, stream s,
+                                                                      std::error_code& ec) noexcept {
+    if (st == nullptr || !owned) {
+        ec = std::make_error_code(std::errc::bad_file_descriptor);
+        return nullptr;
+    }
+    auto* c = s == stream::in ? nullptr : &st->proc.caller_output(s == stream::out ? output::out : output::err);
+    if (c == nullptr || !c->given()) {
+        ec = std::make_error_code(std::errc::invalid_argument);
+        return nullptr;
+    }
+    return c;
+}
+inline std::system_error caller_read_error(const child_state* st, stream s, std::error_code ec) {
+    const std::string name = st ? st->program : std::string("an invalid child");
+    const char* which = s == stream::in ? "stdin" : s == stream::out ? "stdout" : "stderr";
+    std::string why;
+    if (ec == std::errc::invalid_argument && s == stream::in)
+        why =
+            "stdin is its input, written with write_stdin(); read stream::out or stream::err, given "
+            "stdout_to(io::pipe()) or stderr_to(io::pipe())";
+    else if (ec == std::errc::invalid_argument)
+        why = std::string(which) + " is not io::pipe(): give " + which + "_to(io::pipe()) to read it here (or " +
+              "io::capture() to have it in " + (s == stream::out ? "out()" : "err()") + ")";
+    else if (ec == std::errc::bad_file_descriptor)
+        why = "the handle has no child (default-constructed, moved from or released)";
+    else
+        why = ec.message();
+    return std::system_error(ec, "liftoff: cannot read the " + std::string(which) + " of '" + name + "': " + why);
+}
 }  // namespace detail
 
 LIFTOFF_API child::child(detail::child_state_ptr s) noexcept : s_(std::move(s)) {}
@@ -14092,6 +14545,39 @@ LIFTOFF_API void child::resume() {
     const auto ec = owned() ? detail::send_user_signal(*s_, detail::user_signal::resume, 0)
                             : std::make_error_code(std::errc::no_such_process);
     if (ec) throw detail::user_signal_error(owned() ? s_.get() : nullptr, detail::user_signal::resume, 0, ec);
+}
+
+LIFTOFF_API std::optional<std::string> child::read_line(liftoff::stream s, std::chrono::nanoseconds timeout,
+                                                        std::error_code& ec) noexcept {
+    auto* c = detail::caller_stream_of(s_.get(), owned(), s, ec);
+    return c ? c->read_line(detail::deadline_after(timeout), ec) : std::nullopt;
+}
+LIFTOFF_API std::optional<std::string> child::read_line(liftoff::stream s, std::chrono::nanoseconds timeout) {
+    std::error_code ec;
+    auto line = read_line(s, timeout, ec);
+    if (ec) throw detail::caller_read_error(s_.get(), s, ec);
+    return line;
+}
+LIFTOFF_API std::string child::read_some(liftoff::stream s, std::chrono::nanoseconds timeout,
+                                         std::error_code& ec) noexcept {
+    auto* c = detail::caller_stream_of(s_.get(), owned(), s, ec);
+    return c ? c->read_some(detail::deadline_after(timeout), ec) : std::string();
+}
+LIFTOFF_API std::string child::read_some(liftoff::stream s, std::chrono::nanoseconds timeout) {
+    std::error_code ec;
+    std::string some = read_some(s, timeout, ec);
+    if (ec) throw detail::caller_read_error(s_.get(), s, ec);
+    return some;
+}
+LIFTOFF_API bool child::eof(liftoff::stream s, std::error_code& ec) noexcept {
+    auto* c = detail::caller_stream_of(s_.get(), owned(), s, ec);
+    return c ? c->eof(ec) : false;
+}
+LIFTOFF_API bool child::eof(liftoff::stream s) {
+    std::error_code ec;
+    const bool end = eof(s, ec);
+    if (ec) throw detail::caller_read_error(s_.get(), s, ec);
+    return end;
 }
 
 LIFTOFF_API std::optional<std::size_t> wait_any(const std::vector<child*>& children, std::chrono::nanoseconds timeout,

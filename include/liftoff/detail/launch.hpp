@@ -139,6 +139,15 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
 
     if (auto refused = P::refuse_unsupported(cmd)) return fail(std::move(refused));  // umask() where it cannot ...
     if (auto bad = validate<P>(cmd)) return fail(std::move(bad));
+    if (defaults == stream_defaults::run) {  // an io::pipe() output: nobody could read it before run() returns
+        const bool out = cmd.stdout_to() && cmd.stdout_to()->what() == io::kind::pipe;
+        if (out || (cmd.stderr_to() && cmd.stderr_to()->what() == io::kind::pipe))
+            return fail(
+                make_failure(errc::invalid_argument, printable(cmd.program()),
+                             std::string(out ? "stdout" : "stderr") + "_to(io::pipe()) in run(): nothing could read it",
+                             "use launch() and read it with read_line()/read_some(), or give io::capture() "
+                             "(nothing was run)"));
+    }
     if (cmd.dies_with_parent() && !P::supports_kill_on_parent_exit)
         return fail(P::describe(cmd, path, spawn_failure{spawn_stage::unsupported, {}}));
     const child_environment env = make_environment<P>(cmd);

@@ -76,12 +76,19 @@ inline output_sink sink_for(const io::sink& s) {
 }
 
 /// After a spawn, liftoff's ends of the child's pipes (`parent_side`: stdin, stdout, stderr) go
-/// to the drain (output, io::text) or to the handle (io::pipe). An empty io::text needs only
-/// its end closed.
+/// to the drain (output, io::text) or to the handle (io::pipe, either side: the caller serves
+/// it, the drain never sees it). An empty io::text needs only its end closed.
 template <class Process, class Handle>
 void hand_over_streams(const launch_spec& spec, Process& proc, Handle (&parent_side)[3]) {
-    if (parent_side[1]) proc.drain().watch(output::out, std::move(parent_side[1]), sink_for(spec.out));
-    if (parent_side[2]) proc.drain().watch(output::err, std::move(parent_side[2]), sink_for(spec.err));
+    const io::sink* outs[2] = {&spec.out, &spec.err};
+    for (int i = 1; i <= 2; ++i) {
+        if (!parent_side[i]) continue;
+        const output o = i == 1 ? output::out : output::err;
+        if (outs[i - 1]->what() == io::kind::pipe)
+            proc.set_output_pipe(o, std::move(parent_side[i]));
+        else
+            proc.drain().watch(o, std::move(parent_side[i]), sink_for(*outs[i - 1]));
+    }
     if (!parent_side[0]) return;
     if (spec.in.what() == io::kind::pipe)
         proc.set_stdin_pipe(std::move(parent_side[0]));

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../child.hpp"
+#include "../detail/caller_read.hpp"
 #include "../detail/child_signals.hpp"
 #include "../detail/child_state.hpp"
 #include "../detail/clock.hpp"
@@ -24,6 +25,38 @@ inline namespace v0 {
 namespace detail {
 LIFTOFF_API void child_state_deleter::operator()(child_state* s) const noexcept {
     delete s;
+}
+
+// Reading on the caller's thread (0.2): which stream, and the words when it cannot be read.
+inline native_platform::process::caller_stream_type* caller_stream_of(child_state* st, bool owned, stream s,
+                                                                      std::error_code& ec) noexcept {
+    if (st == nullptr || !owned) {
+        ec = std::make_error_code(std::errc::bad_file_descriptor);
+        return nullptr;
+    }
+    auto* c = s == stream::in ? nullptr : &st->proc.caller_output(s == stream::out ? output::out : output::err);
+    if (c == nullptr || !c->given()) {
+        ec = std::make_error_code(std::errc::invalid_argument);
+        return nullptr;
+    }
+    return c;
+}
+inline std::system_error caller_read_error(const child_state* st, stream s, std::error_code ec) {
+    const std::string name = st ? st->program : std::string("an invalid child");
+    const char* which = s == stream::in ? "stdin" : s == stream::out ? "stdout" : "stderr";
+    std::string why;
+    if (ec == std::errc::invalid_argument && s == stream::in)
+        why =
+            "stdin is its input, written with write_stdin(); read stream::out or stream::err, given "
+            "stdout_to(io::pipe()) or stderr_to(io::pipe())";
+    else if (ec == std::errc::invalid_argument)
+        why = std::string(which) + " is not io::pipe(): give " + which + "_to(io::pipe()) to read it here (or " +
+              "io::capture() to have it in " + (s == stream::out ? "out()" : "err()") + ")";
+    else if (ec == std::errc::bad_file_descriptor)
+        why = "the handle has no child (default-constructed, moved from or released)";
+    else
+        why = ec.message();
+    return std::system_error(ec, "liftoff: cannot read the " + std::string(which) + " of '" + name + "': " + why);
 }
 }  // namespace detail
 
@@ -189,6 +222,39 @@ LIFTOFF_API void child::resume() {
     const auto ec = owned() ? detail::send_user_signal(*s_, detail::user_signal::resume, 0)
                             : std::make_error_code(std::errc::no_such_process);
     if (ec) throw detail::user_signal_error(owned() ? s_.get() : nullptr, detail::user_signal::resume, 0, ec);
+}
+
+LIFTOFF_API std::optional<std::string> child::read_line(liftoff::stream s, std::chrono::nanoseconds timeout,
+                                                        std::error_code& ec) noexcept {
+    auto* c = detail::caller_stream_of(s_.get(), owned(), s, ec);
+    return c ? c->read_line(detail::deadline_after(timeout), ec) : std::nullopt;
+}
+LIFTOFF_API std::optional<std::string> child::read_line(liftoff::stream s, std::chrono::nanoseconds timeout) {
+    std::error_code ec;
+    auto line = read_line(s, timeout, ec);
+    if (ec) throw detail::caller_read_error(s_.get(), s, ec);
+    return line;
+}
+LIFTOFF_API std::string child::read_some(liftoff::stream s, std::chrono::nanoseconds timeout,
+                                         std::error_code& ec) noexcept {
+    auto* c = detail::caller_stream_of(s_.get(), owned(), s, ec);
+    return c ? c->read_some(detail::deadline_after(timeout), ec) : std::string();
+}
+LIFTOFF_API std::string child::read_some(liftoff::stream s, std::chrono::nanoseconds timeout) {
+    std::error_code ec;
+    std::string some = read_some(s, timeout, ec);
+    if (ec) throw detail::caller_read_error(s_.get(), s, ec);
+    return some;
+}
+LIFTOFF_API bool child::eof(liftoff::stream s, std::error_code& ec) noexcept {
+    auto* c = detail::caller_stream_of(s_.get(), owned(), s, ec);
+    return c ? c->eof(ec) : false;
+}
+LIFTOFF_API bool child::eof(liftoff::stream s) {
+    std::error_code ec;
+    const bool end = eof(s, ec);
+    if (ec) throw detail::caller_read_error(s_.get(), s, ec);
+    return end;
 }
 
 LIFTOFF_API std::optional<std::size_t> wait_any(const std::vector<child*>& children, std::chrono::nanoseconds timeout,

@@ -12,6 +12,7 @@
 // The portable headers the platforms build on, included before the branches so that the single
 // header holds them outside any #if, whichever branch comes first.
 #include "../detail/binary_format.hpp"
+#include "../detail/caller_read.hpp"
 #include "../detail/causes.hpp"
 #include "../detail/clock.hpp"
 #include "../detail/elf.hpp"

@@ -509,6 +509,7 @@ private:
         }
         case io::kind::capture:
         case io::kind::lines:
+        case io::kind::pipe:  // the caller reads it (child::read_line)
             if (int e = make_pipe(parent, child)) return {spawn_stage::pipes, {e, std::generic_category()}};
             break;
         default: break;  // inherit

@@ -30,6 +30,7 @@
 #include "../../detail/clock.hpp"
 #include "../../error.hpp"
 #include "../../exit_status.hpp"
+#include "caller_pipe.hpp"
 #include "drain.hpp"
 #include "exit_watch.hpp"
 #include "fd.hpp"
@@ -98,6 +99,12 @@ public:
         set_nonblocking(fd.get());  // a blocked write_stdin() waits in poll(), where close_stdin() can wake it
         stdin_pipe_ = std::move(fd);
     }
+    /// An io::pipe() output: the caller reads it (child::read_line), the event loop never does.
+    using caller_stream_type = caller_stream<posix_caller_pipe>;
+    void set_output_pipe(output o, unique_fd fd) {
+        caller_[o == output::out ? 0 : 1].open(posix_caller_pipe(std::move(fd)));
+    }
+    caller_stream_type& caller_output(output o) noexcept { return caller_[o == output::out ? 0 : 1]; }
 
     // --- waiting ---------------------------------------------------------------------------
     // One thread may wait while another signals or polls (a watchdog): the blocking part never
@@ -303,7 +310,11 @@ public:
         event_loop::instance().adopt(pid_, std::move(pidfd_), start_time_);
         if (counted_) pidfds_held().fetch_sub(1);
         counted_ = false;
-        posix_drain::drop_pipes(drain_->take_pipes());
+        std::vector<unique_fd> pipes = drain_->take_pipes();
+        for (auto& c : caller_)  // the caller's io::pipe() outputs: read and dropped from here on
+            if (c.given())
+                if (unique_fd fd = c.take().take()) pipes.push_back(std::move(fd));
+        posix_drain::drop_pipes(std::move(pipes));  // at most two: each stream is the drain's or the caller's
         pid_ = -1;
     }
 
@@ -616,7 +627,8 @@ private:
     unique_fd stdin_wake_;        // an eventfd (Linux) or a pipe's read end, made when a write first waits
     unique_fd stdin_wake_write_;  // the pipe's write end where there is no eventfd
     std::shared_ptr<exit_waiter> waiter_;
-    pid_t owner_ = 0;  // the process that launched the child (see inherited())
+    caller_stream_type caller_[2];  // stdout, stderr when io::pipe(): read on the caller's thread
+    pid_t owner_ = 0;               // the process that launched the child (see inherited())
 };
 
 }  // namespace detail

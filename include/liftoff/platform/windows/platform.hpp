@@ -425,6 +425,7 @@ private:
             break;
         case io::kind::capture:
         case io::kind::lines:
+        case io::kind::pipe:  // the caller reads it (child::read_line), overlapped as the drain's are
             if (auto e = make_child_pipe(false, true, parent, child)) return {spawn_stage::pipes, e};
             break;
         default: child = inherit_std(stream == 1 ? STD_OUTPUT_HANDLE : STD_ERROR_HANDLE); break;

@@ -16,6 +16,7 @@
 #include "../../detail/clock.hpp"
 #include "../../error.hpp"
 #include "../../exit_status.hpp"
+#include "caller_pipe.hpp"
 #include "drain.hpp"
 #include "win32.hpp"
 
@@ -58,6 +59,12 @@ public:
     }
     windows_drain& drain() noexcept { return drain_; }
     void set_stdin_pipe(unique_handle pipe) noexcept { stdin_pipe_ = std::move(pipe); }
+    /// An io::pipe() output: the caller reads it (child::read_line), the I/O port never does.
+    using caller_stream_type = caller_stream<windows_caller_pipe>;
+    void set_output_pipe(output o, unique_handle pipe) {
+        caller_[o == output::out ? 0 : 1].open(windows_caller_pipe(std::move(pipe)));
+    }
+    caller_stream_type& caller_output(output o) noexcept { return caller_[o == output::out ? 0 : 1]; }
 
     // --- waiting ---------------------------------------------------------------------------
     // One thread may wait while another signals or polls: the handle is waited on outside the
@@ -224,6 +231,9 @@ public:
         drain_.stop();
         drain_.join();
         auto pipes = drain_.take_pipes();
+        for (auto& c : caller_)  // the caller's io::pipe() outputs: read and dropped from here on
+            if (c.given())
+                if (auto h = c.take().take()) pipes.push_back(std::move(h));
         if (!pipes.empty()) windows_io_port::instance().adopt(std::move(pipes));
         close_job();
         process_.reset();
@@ -335,6 +345,7 @@ private:
     windows_drain drain_;
     std::mutex stdin_lock_;
     unique_handle stdin_pipe_;
+    caller_stream_type caller_[2];  // stdout, stderr when io::pipe(): read on the caller's thread
 };
 
 }  // namespace detail
