@@ -261,6 +261,9 @@ enum class kind : unsigned char {
     text,     ///< io::text(): a string written to stdin
     pipe,     ///< io::pipe(): stdin written with child::write_stdin()
     merge,    ///< io::merge(): stderr goes where stdout goes
+    // Descriptors the caller already has (issue 14).
+    fd,      ///< io::fd(): a duplicate of an open descriptor of this process (POSIX)
+    handle,  ///< io::handle(): a duplicate of a HANDLE of this process (Windows)
 };
 
 class source;
@@ -273,29 +276,42 @@ public:
     kind what() const noexcept { return kind_; }
     /// The file's path for kind::file (UTF-8), "" otherwise.
     const std::string& path() const noexcept { return path_; }
+    /// The descriptor for kind::fd, -1 otherwise.
+    int descriptor() const noexcept { return kind_ == kind::fd ? static_cast<int>(native_) : -1; }
+    /// The HANDLE for kind::handle, nullptr otherwise.
+    void* native_handle() const noexcept {
+        return kind_ == kind::handle ? reinterpret_cast<void*>(native_) : nullptr;  // NOLINT: a HANDLE's bits
+    }
 
 private:
     friend stream inherit();
     friend stream null();
     friend stream file(const path_arg&);
+    friend stream fd(int);
+    friend stream handle(void*);
     friend class source;
     friend class sink;
-    stream(kind k, std::string p) : kind_(k), path_(std::move(p)) {}
+    stream(kind k, std::string p, std::intptr_t n = 0) : kind_(k), path_(std::move(p)), native_(n) {}
     kind kind_;
     std::string path_;
+    std::intptr_t native_;  ///< io::fd()'s descriptor or io::handle()'s HANDLE
 };
 
 /// Where a child's stdin comes from.
 class source {
 public:
     /// Reads stdin from io::inherit(), io::null() or io::file(path).
-    source(const stream& s) : kind_(s.kind_), path_(s.path_) {}  // NOLINT: inherit/null/file read
+    source(const stream& s) : kind_(s.kind_), path_(s.path_), native_(s) {}  // NOLINT: inherit/null/file/fd read
     /// Which spec this is: inherit, null, file, text or pipe.
     kind what() const noexcept { return kind_; }
     /// The file's path for kind::file (UTF-8), "" otherwise.
     const std::string& path() const noexcept { return path_; }
     /// The bytes to write for kind::text (shared by copies of the command), null otherwise.
     const std::shared_ptr<const std::string>& text() const noexcept { return text_; }
+    /// The descriptor for kind::fd, -1 otherwise.
+    int descriptor() const noexcept { return native_.descriptor(); }
+    /// The HANDLE for kind::handle, nullptr otherwise.
+    void* native_handle() const noexcept { return native_.native_handle(); }
 
 private:
     friend source text(std::string);
@@ -304,13 +320,14 @@ private:
     kind kind_;
     std::string path_;
     std::shared_ptr<const std::string> text_;
+    stream native_{kind::inherit, {}};  ///< io::fd()/io::handle(): what to duplicate
 };
 
 /// Where a child's stdout or stderr goes.
 class sink {
 public:
     /// Writes to io::inherit(), io::null() or io::file(path).
-    sink(const stream& s) : kind_(s.kind_), path_(s.path_) {}  // NOLINT: inherit/null/file write
+    sink(const stream& s) : kind_(s.kind_), path_(s.path_), native_(s) {}  // NOLINT: inherit/null/file/fd write
     /// Which spec this is: inherit, null, file, capture, lines, append or merge.
     kind what() const noexcept { return kind_; }
     /// The file's path for kind::file and kind::append (UTF-8), "" otherwise.
@@ -319,6 +336,10 @@ public:
     std::size_t limit() const noexcept { return limit_; }
     /// The callback for kind::lines, empty otherwise.
     const std::function<void(std::string_view)>& on_line() const noexcept { return on_line_; }
+    /// The descriptor for kind::fd, -1 otherwise.
+    int descriptor() const noexcept { return native_.descriptor(); }
+    /// The HANDLE for kind::handle, nullptr otherwise.
+    void* native_handle() const noexcept { return native_.native_handle(); }
 
 private:
     friend sink capture(std::size_t);
@@ -330,6 +351,7 @@ private:
     std::string path_;
     std::size_t limit_ = 0;
     std::function<void(std::string_view)> on_line_;
+    stream native_{kind::inherit, {}};  ///< io::fd()/io::handle(): what to duplicate
 };
 
 /// Share the parent's stream (the default for launch()).
@@ -343,6 +365,22 @@ inline stream null() {
 /// Read stdin from a file, or write stdout/stderr to it (created or truncated).
 inline stream file(const path_arg& path) {
     return {kind::file, path.str()};
+}
+
+// Descriptors the caller already has (issue 14).
+/// The child's stream is a duplicate of this process's open descriptor `descriptor` (a socket,
+/// a pipe, a tty, a file), for stdin_from(), stdout_to() or stderr_to(); the parent keeps its
+/// own, open, and nothing of liftoff reads or writes it. POSIX; errc::unsupported on Windows
+/// (use io::handle()). errc::invalid_argument before anything runs if it is not open.
+inline stream fd(int descriptor) {
+    return {kind::fd, {}, descriptor};
+}
+/// The child's stream is an inheritable duplicate of this process's HANDLE `h` (a pipe, a file,
+/// a console), for stdin_from(), stdout_to() or stderr_to(); the parent keeps its own. Windows;
+/// errc::unsupported on POSIX (use io::fd()). errc::invalid_argument before anything runs if it
+/// is null or INVALID_HANDLE_VALUE.
+inline stream handle(void* h) {
+    return {kind::handle, {}, reinterpret_cast<std::intptr_t>(h)};  // NOLINT: a HANDLE's bits
 }
 
 /// Drained into memory by liftoff's event loop; bytes past `limit` are read and dropped and
@@ -1650,6 +1688,7 @@ auto reporting(std::error_code& ec, Body&& body) noexcept -> decltype(body(std::
 // liftoff/detail/prepare.hpp: the OS-independent half of a launch: checking a command's input
 // and working out the child's environment. P is the platform (see platform/select.hpp).
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -1748,6 +1787,15 @@ namespace liftoff {
 inline namespace v0 {
 namespace detail {
 
+/// The first of the command's streams (stdin, stdout, stderr) whose spec is `k`: "stdin" ...,
+/// or nullptr (io::fd() on Windows and io::handle() on POSIX are refused by name).
+inline const char* stream_of_kind(const command& cmd, io::kind k) noexcept {
+    if (cmd.stdin_from() && cmd.stdin_from()->what() == k) return "stdin";
+    if (cmd.stdout_to() && cmd.stdout_to()->what() == k) return "stdout";
+    if (cmd.stderr_to() && cmd.stderr_to()->what() == k) return "stderr";
+    return nullptr;
+}
+
 /// Refuse input that cannot be passed to the OS intact: nothing runs after a failure here.
 template <class P>
 failure validate(const command& cmd) {
@@ -1816,6 +1864,26 @@ failure validate(const command& cmd) {
         if (s->what() == io::kind::lines && !s->on_line())
             return bad(errc::invalid_argument, "io::lines() for stderr has no callback",
                        "pass a callback (nothing was run)");
+    // Descriptors the caller already has (io::fd(), io::handle()): open, or refused here.
+    auto check_native = [&](io::kind k, int fd, void* h, const char* stream, const char* setter) -> failure {
+        if (k == io::kind::fd && !P::descriptor_open(fd))
+            return bad(errc::invalid_argument,
+                       std::string(setter) + "(io::fd(" + std::to_string(fd) + ")): descriptor " + std::to_string(fd) +
+                           " for its " + stream + " is not open in this process",
+                       "pass a descriptor that stays open until the launch returns (nothing was run)");
+        if (k == io::kind::handle && (h == nullptr || h == reinterpret_cast<void*>(std::intptr_t{-1})))  // NOLINT
+            return bad(errc::invalid_argument,
+                       std::string(setter) + "(io::handle(...)): the HANDLE for its " + stream +
+                           " is null or INVALID_HANDLE_VALUE",
+                       "pass a HANDLE that is open until the launch returns (nothing was run)");
+        return {};
+    };
+    if (const auto& s = cmd.stdin_from())
+        if (auto f = check_native(s->what(), s->descriptor(), s->native_handle(), "stdin", "stdin_from")) return f;
+    if (const auto& s = cmd.stdout_to())
+        if (auto f = check_native(s->what(), s->descriptor(), s->native_handle(), "stdout", "stdout_to")) return f;
+    if (const auto& s = cmd.stderr_to())
+        if (auto f = check_native(s->what(), s->descriptor(), s->native_handle(), "stderr", "stderr_to")) return f;
     // The child's process state: what can be refused before anything runs.
     if (const auto& name = cmd.arg0())
         if (auto f = check(*name, "arg0 '" + printable(*name) + "'")) return f;
@@ -2143,10 +2211,23 @@ inline std::optional<failure> describe_common_stage(const command& cmd, const st
     case spawn_stage::redirect_stdout:
     case spawn_stage::redirect_stderr: {
         const bool in = sf.stage == spawn_stage::redirect_stdin;
+        const char* stream = in ? "stdin" : sf.stage == spawn_stage::redirect_stdout ? "stdout" : "stderr";
+        const io::kind k = in ? cmd.stdin_from()->what()
+                              : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_to() : cmd.stderr_to())->what();
+        if (k == io::kind::fd || k == io::kind::handle) {  // io::fd()/io::handle(): duplicating it failed
+            const int fd =
+                in ? cmd.stdin_from()->descriptor()
+                   : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_to() : cmd.stderr_to())->descriptor();
+            const std::string what =
+                std::string("cannot duplicate ") +
+                (k == io::kind::fd ? "descriptor " + std::to_string(fd) : std::string("the HANDLE")) + " for its " +
+                stream + ": " + os_text;
+            if (resource) return make(errc::resource_exhausted, what, resource_remedy);
+            return make(errc::redirect_failed, what, "keep it open until the launch returns");
+        }
         const std::string& file =
             in ? cmd.stdin_from()->path()
                : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_to() : cmd.stderr_to())->path();
-        const char* stream = in ? "stdin" : sf.stage == spawn_stage::redirect_stdout ? "stdout" : "stderr";
         const std::string what = "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text;
         if (resource) return make(errc::resource_exhausted, what, resource_remedy);
         return make(
@@ -4413,6 +4494,11 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
     /// The child's process state Windows has no meaning for: everything but arg0() (the first
     /// token of the command line), refused before anything runs.
     static failure refuse_unsupported(const command& cmd) {
+        if (const char* stream = stream_of_kind(cmd, io::kind::fd))
+            return make_failure(errc::unsupported, printable(cmd.program()),
+                                std::string("io::fd() for its ") + stream +
+                                    " is POSIX only: Windows passes HANDLEs, not descriptors (nothing was run)",
+                                "use io::handle() with the HANDLE (_get_osfhandle() gives a CRT descriptor's)");
         const char* feature = !cmd.passed_fds().empty() ? "pass_fd()"
                               : cmd.umask()             ? "umask()"
                               : cmd.session_leader()    ? "new_session()"
@@ -4732,8 +4818,21 @@ private:
                                            &inherit, disposition, FILE_ATTRIBUTE_NORMAL, nullptr));
     }
 
+    /// An inheritable duplicate of the caller's HANDLE (io::handle()); the caller keeps its own.
+    static unique_handle duplicate_inheritable(void* h) {
+        HANDLE copy = nullptr;
+        if (!::DuplicateHandle(::GetCurrentProcess(), static_cast<HANDLE>(h), ::GetCurrentProcess(), &copy, 0, TRUE,
+                               DUPLICATE_SAME_ACCESS))
+            return {};
+        return unique_handle(copy);
+    }
+
     static spawn_failure open_input(const io::source& in, unique_handle& child, unique_handle& parent) {
         switch (in.what()) {
+        case io::kind::handle:
+            child = duplicate_inheritable(in.native_handle());
+            if (!child) return {spawn_stage::redirect_stdin, last_error()};
+            break;
         case io::kind::null:
             child = open_file("NUL", GENERIC_READ, OPEN_EXISTING);
             if (!child) return {spawn_stage::pipes, last_error()};
@@ -4755,6 +4854,10 @@ private:
     static spawn_failure open_output(const io::sink& out, spawn_stage stage, int stream, unique_handle& child,
                                      unique_handle& parent) {
         switch (out.what()) {
+        case io::kind::handle:
+            child = duplicate_inheritable(out.native_handle());
+            if (!child) return {stage, last_error()};
+            break;
         case io::kind::null:
             child = open_file("NUL", GENERIC_WRITE, OPEN_EXISTING);
             if (!child) return {spawn_stage::pipes, last_error()};
@@ -7646,6 +7749,11 @@ struct posix_family : posix_system, posix_inspect {
     /// The child's process state this spawner cannot set (umask, limits, credentials, a new
     /// session with posix_spawn), refused before anything runs; empty if it can set them all.
     static failure refuse_unsupported(const command& cmd) {
+        if (const char* stream = stream_of_kind(cmd, io::kind::handle))
+            return make_failure(errc::unsupported, printable(cmd.program()),
+                                std::string("io::handle() for its ") + stream +
+                                    " is Windows only: POSIX has descriptors, not HANDLEs (nothing was run)",
+                                "use io::fd() with the descriptor");
         const char* feature = nullptr;
         if (cmd.umask() && !Spawner::supports_umask)
             feature = "umask()";
@@ -8038,6 +8146,10 @@ private:
             child.reset(retry_eintr([&] { return ::open(in.path().c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY); }));
             if (!child) return errno_failure(spawn_stage::redirect_stdin);
             break;
+        case io::kind::fd:  // our own close-on-exec copy above 2; the child gets it as 0
+            child.reset(::fcntl(in.descriptor(), F_DUPFD_CLOEXEC, 3));
+            if (!child) return errno_failure(spawn_stage::redirect_stdin);
+            break;
         case io::kind::text:
         case io::kind::pipe:
             if (int e = make_pipe(child, parent)) return {spawn_stage::pipes, {e, std::generic_category()}};
@@ -8062,6 +8174,10 @@ private:
             if (!child) return errno_failure(stage);
             break;
         }
+        case io::kind::fd:  // our own close-on-exec copy above 2; the child gets it as 1 or 2
+            child.reset(::fcntl(out.descriptor(), F_DUPFD_CLOEXEC, 3));
+            if (!child) return errno_failure(stage);
+            break;
         case io::kind::capture:
         case io::kind::lines:
             if (int e = make_pipe(parent, child)) return {spawn_stage::pipes, {e, std::generic_category()}};

@@ -91,6 +91,11 @@ struct posix_family : posix_system, posix_inspect {
     /// The child's process state this spawner cannot set (umask, limits, credentials, a new
     /// session with posix_spawn), refused before anything runs; empty if it can set them all.
     static failure refuse_unsupported(const command& cmd) {
+        if (const char* stream = stream_of_kind(cmd, io::kind::handle))
+            return make_failure(errc::unsupported, printable(cmd.program()),
+                                std::string("io::handle() for its ") + stream +
+                                    " is Windows only: POSIX has descriptors, not HANDLEs (nothing was run)",
+                                "use io::fd() with the descriptor");
         const char* feature = nullptr;
         if (cmd.umask() && !Spawner::supports_umask)
             feature = "umask()";
@@ -483,6 +488,10 @@ private:
             child.reset(retry_eintr([&] { return ::open(in.path().c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY); }));
             if (!child) return errno_failure(spawn_stage::redirect_stdin);
             break;
+        case io::kind::fd:  // our own close-on-exec copy above 2; the child gets it as 0
+            child.reset(::fcntl(in.descriptor(), F_DUPFD_CLOEXEC, 3));
+            if (!child) return errno_failure(spawn_stage::redirect_stdin);
+            break;
         case io::kind::text:
         case io::kind::pipe:
             if (int e = make_pipe(child, parent)) return {spawn_stage::pipes, {e, std::generic_category()}};
@@ -507,6 +516,10 @@ private:
             if (!child) return errno_failure(stage);
             break;
         }
+        case io::kind::fd:  // our own close-on-exec copy above 2; the child gets it as 1 or 2
+            child.reset(::fcntl(out.descriptor(), F_DUPFD_CLOEXEC, 3));
+            if (!child) return errno_failure(stage);
+            break;
         case io::kind::capture:
         case io::kind::lines:
             if (int e = make_pipe(parent, child)) return {spawn_stage::pipes, {e, std::generic_category()}};
