@@ -8,12 +8,16 @@
 #if !defined(_WIN32)
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <stdlib.h>  // posix_openpt
 #include <sys/socket.h>
 #include <unistd.h>
 #endif  // !_WIN32
 
+#include <chrono>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 using liftoff::command;
@@ -44,6 +48,28 @@ std::string expect_failure(const command& cmd, errc code, const std::vector<std:
         for (const auto& p : parts)
             CHECK_MESSAGE(test::contains(msg, p), msg);
         return msg;
+    }
+    return {};
+}
+
+/// As expect_failure() for a pipeline: all three forms fail with `code`; returns the message.
+std::string expect_failure_pipeline(const liftoff::pipeline& p, errc code) {
+    std::error_code ec;
+    auto pc = liftoff::launch(p, ec);
+    CHECK(ec == code);
+    CHECK_FALSE(pc.valid());
+    liftoff::failure f;
+    const auto r = liftoff::run(p, f);
+    CHECK(f.code == code);
+    CHECK(r.statuses.empty());
+    CHECK_FALSE(f.remedy.empty());
+    try {
+        (void)liftoff::run(p);
+        FAIL("no launch_error");
+    } catch (const liftoff::launch_error& e) {
+        CHECK(e.code() == code);
+        CHECK(f.message == e.what());
+        return e.what();
     }
     return {};
 }
@@ -205,3 +231,289 @@ TEST_CASE("io::handle(): a null or invalid HANDLE is refused; io::fd() is POSIX 
                    {"io::fd() for its stderr is POSIX only", "io::handle()"});
 }
 #endif  // _WIN32
+
+// ---- pipelines -------------------------------------------------------------------------------
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+/// Records the pid of each stage as it starts (its trace's spawned event).
+struct pid_log {
+    std::shared_ptr<std::vector<long long>> pids = std::make_shared<std::vector<long long>>();
+    command::trace_callback callback() const {
+        auto p = pids;
+        return [p](const liftoff::trace_event& e) {
+            if (e.kind == liftoff::trace_kind::spawned) p->push_back(static_cast<long long>(e.pid));
+        };
+    }
+};
+
+#if !defined(_WIN32)
+/// User plus system CPU time of this process (every thread), in milliseconds.
+double cpu_ms() {
+    rusage u{};
+    ::getrusage(RUSAGE_SELF, &u);
+    return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
+}
+#endif  // !_WIN32
+
+}  // namespace
+
+TEST_CASE("pipeline: three helper stages, the last one's output captured, one status per stage") {
+    const auto r = liftoff::run(helper_cmd({"lines", "100"}) | helper_cmd({"cat"}) | helper_cmd({"wc"}));
+    CHECK(r.ok());
+    REQUIRE(r.statuses.size() == 3);
+    for (const auto& s : r.statuses)
+        CHECK(s.success());
+    // "line 1\n" .. "line 100\n": 9 * 7 + 90 * 8 + 9 bytes
+    CHECK(r.out == "100 792\n");
+    CHECK(r.err.empty());
+    CHECK_FALSE(r.timed_out);
+}
+
+TEST_CASE("pipeline: built with |, pipeline(vector) or then(); stages() reads it back") {
+    const liftoff::pipeline a = command{"a"} | command{"b"} | command{"c"};
+    REQUIRE(a.stages().size() == 3);
+    CHECK(a.stages()[2].program() == "c");
+    liftoff::pipeline b({command{"a"}});
+    b.then(command{"b"});
+    CHECK(b.stages().size() == 2);
+    const command c{"x"};
+    CHECK((b | c).stages().size() == 3);  // an lvalue command too
+}
+
+#if !defined(_WIN32)
+TEST_CASE("pipeline: ls -1 | grep x | wc -l with the system's tools") {
+    const test::scratch_dir dir("pipe");
+    for (const char* name : {"ax", "b", "cx", "d", "xe"})
+        dir.write(name, "");
+    const auto r = liftoff::run(command{"ls", {"-1", dir.path()}} | command{"grep", {"x"}} | command{"wc", {"-l"}});
+    CHECK(r.ok());
+    CHECK(r.out.find('3') != std::string::npos);  // wc's padding differs between systems
+    CHECK(r.out.find_first_not_of(" \t3\n") == std::string::npos);
+}
+
+// CPython test_pipes (a "echo | cat" template, run through sh there): the text arrives intact.
+TEST_CASE("pipeline: echo | cat (CPython test_pipes)") {
+    const auto r = liftoff::run(command{"echo", {"hello world"}} | command{"cat"});
+    CHECK(r.ok());
+    CHECK(r.out == "hello world\n");
+    CHECK(r.statuses.size() == 2);
+}
+
+TEST_CASE("pipeline: 64 MiB through three stages costs this process almost no CPU") {
+    const long long bytes = 64LL << 20;
+    const double before = cpu_ms();
+    const auto started = clock_type::now();
+    const auto r = liftoff::run(helper_cmd({"out", std::to_string(bytes)}) | helper_cmd({"cat"}) | helper_cmd({"wc"}));
+    const double took = std::chrono::duration<double, std::milli>(clock_type::now() - started).count();
+    const double spent = cpu_ms() - before;
+    CHECK(r.ok());
+    CHECK(test::contains(r.out, " " + std::to_string(bytes) + "\n"));
+    // The same bytes through this process (captured, then written to a child's stdin): what a
+    // pipeline that passed its data through the parent would cost at least.
+    const double before_copy = cpu_ms();
+    const auto produced = liftoff::run(helper_cmd({"out", std::to_string(bytes)}));
+    const auto consumed = liftoff::run(helper_cmd({"wc"}).stdin_from(liftoff::io::text(produced.out)));
+    const double copied = cpu_ms() - before_copy;
+    CHECK(consumed.out == r.out);
+    MESSAGE("64 MiB through 3 stages: this process spent " << spent << " ms of CPU in " << took
+                                                           << " ms; through this process: " << copied << " ms");
+    CHECK(spent < 50.0);
+    CHECK(spent * 4 < copied);
+}
+#endif  // !_WIN32
+
+TEST_CASE("pipeline: a failing middle stage: its status, the others', and ok() false (pipefail)") {
+    const auto r = liftoff::run(helper_cmd({"say", "hello\n"}) | helper_cmd({"cat", "exit", "3"}) | helper_cmd({"wc"}));
+    REQUIRE(r.statuses.size() == 3);
+    CHECK(r.statuses[0].success());
+    CHECK(r.statuses[1].code() == 3);
+    CHECK(r.statuses[2].success());
+    CHECK(r.out == "1 6\n");  // the data went through; only the status failed
+    CHECK_FALSE(r.ok());
+    const auto last = liftoff::run(helper_cmd({"say", "x"}) | helper_cmd({"cat", "exit", "4"}));
+    CHECK(last.statuses.back().code() == 4);
+    CHECK_FALSE(last.ok());
+}
+
+TEST_CASE("pipeline: this process closes its write ends, so the last stage sees the end of its input") {
+    // A pipe write end left open in the parent (or in any stage) would keep wc reading forever:
+    // the timeout would fire.
+    const auto r = liftoff::run(helper_cmd({"say", "a\nb\n"}) | helper_cmd({"cat"}) |
+                                helper_cmd({"wc"}).timeout(std::chrono::seconds(10), std::chrono::milliseconds(100)));
+    CHECK(r.ok());
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.out == "2 4\n");
+    CHECK(r.elapsed < std::chrono::seconds(5));
+}
+
+#if !defined(_WIN32)
+TEST_CASE("pipeline: no stage holds a descriptor beyond its 0, 1 and 2") {
+    // "fds" lists the descriptors above 2 its process has.
+    CHECK(liftoff::run(helper_cmd({"fds"}) | helper_cmd({"cat"}) | helper_cmd({"cat"})).out == "\n");
+    CHECK(liftoff::run(helper_cmd({"say", "x"}) | helper_cmd({"fds"}) | helper_cmd({"cat"})).out == "\n");
+    CHECK(liftoff::run(helper_cmd({"say", "x"}) | helper_cmd({"cat"}) | helper_cmd({"fds"})).out == "\n");
+}
+#endif  // !_WIN32
+
+TEST_CASE("pipeline: no descriptor (handle) and no zombie is left behind") {
+    (void)liftoff::run(helper_cmd({"say", "warm"}) | helper_cmd({"cat"}));  // the event loop's own, once
+    const int fds = test::open_fds();
+    const int zombies = test::zombies();
+    for (int i = 0; i < 5; ++i) {
+        CHECK(liftoff::run(helper_cmd({"lines", "10"}) | helper_cmd({"cat"}) | helper_cmd({"wc"})).ok());
+        std::error_code ec;
+        (void)liftoff::run(helper_cmd({"say", "x"}) | command{"liftoff-no-such-program"}, ec);
+        CHECK(ec == errc::program_not_found);
+    }
+    CHECK(test::open_fds() == fds);
+    CHECK(test::zombies() == zombies);
+}
+
+TEST_CASE("pipeline: a stage that cannot start stops the ones already running, and is named") {
+    pid_log log;
+    const int zombies = test::zombies();
+    const auto started = clock_type::now();
+    const liftoff::pipeline p = helper_cmd({"sleep", "30000"}).trace(log.callback()) |
+                                helper_cmd({"sleep", "30000"}).trace(log.callback()) |
+                                command{"liftoff-no-such-program"} | helper_cmd({"wc"});
+    try {
+        auto pc = liftoff::launch(p);
+        FAIL("launched");
+    } catch (const liftoff::launch_error& e) {
+        const std::string msg = e.what();
+        CHECK(e.code() == errc::program_not_found);
+        CHECK_MESSAGE(test::contains(msg, "cannot launch 'liftoff-no-such-program' (stage 3 of 4 of the pipeline)"),
+                      msg);
+        CHECK_MESSAGE(test::contains(msg, "not found in PATH"), msg);
+    }
+    CHECK(clock_type::now() - started < std::chrono::seconds(10));
+    REQUIRE(log.pids->size() == 2);
+    for (const long long pid : *log.pids)
+        CHECK_FALSE(test::alive(pid));
+    CHECK(test::zombies() == zombies);
+
+    // The other forms say the same.
+    std::error_code ec;
+    CHECK_FALSE(liftoff::launch(p, ec).valid());
+    CHECK(ec == errc::program_not_found);
+    liftoff::failure f;
+    const auto r = liftoff::run(p, f);
+    CHECK(f.code == errc::program_not_found);
+    CHECK(test::contains(f.message, "(stage 3 of 4 of the pipeline)"));
+    CHECK(r.statuses.empty());
+    CHECK(log.pids->size() == 6);
+    for (const long long pid : *log.pids)
+        CHECK_FALSE(test::alive(pid));
+}
+
+TEST_CASE("pipeline: redirections a pipe replaces, and an empty pipeline, are refused before anything runs") {
+    pid_log log;
+    const std::string msg = expect_failure_pipeline(
+        helper_cmd({}).trace(log.callback()) | helper_cmd({}).stdin_from(liftoff::io::null()), errc::invalid_argument);
+    CHECK_MESSAGE(test::contains(msg, "(stage 2 of 2 of the pipeline): stdin_from() is set"), msg);
+    CHECK(log.pids->empty());
+    const std::string out = expect_failure_pipeline(helper_cmd({}).stdout_to(liftoff::io::capture()) | helper_cmd({}),
+                                                    errc::invalid_argument);
+    CHECK_MESSAGE(test::contains(out, "(stage 1 of 2 of the pipeline): stdout_to() is set"), out);
+    expect_failure_pipeline(liftoff::pipeline(), errc::invalid_argument);
+}
+
+TEST_CASE("pipeline: io::pipe() into the first stage, io::capture() of the last, through launch()") {
+    auto pc = liftoff::launch(helper_cmd({"cat"}).stdin_from(liftoff::io::pipe()) | helper_cmd({"cat"}) |
+                              helper_cmd({"wc"}).stdout_to(liftoff::io::capture()));
+    REQUIRE(pc.valid());
+    REQUIRE(pc.stages().size() == 3);
+    pc.stages().front().write_stdin("one\ntwo\n");
+    const auto statuses = pc.wait();  // closes the first stage's stdin
+    REQUIRE(statuses.size() == 3);
+    for (const auto& s : statuses)
+        CHECK(s.success());
+    CHECK(pc.stages().back().out() == "2 8\n");
+}
+
+TEST_CASE("pipeline: stderr_to(io::merge()) on a stage sends its stderr down the pipe (2>&1 |)") {
+    const auto r = liftoff::run(helper_cmd({"say", "out\n", "esay", "err\n"}).stderr_to(liftoff::io::merge()) |
+                                helper_cmd({"cat"}));
+    CHECK(r.ok());
+    CHECK(r.out == "out\nerr\n");
+}
+
+// Boost.Process: "pipe between two processes" (one child's stdout is the other's stdin).
+TEST_CASE("pipeline: two processes, the second reading what the first writes (Boost.Process)") {
+    const auto r = liftoff::run(helper_cmd({"lines", "3"}) | helper_cmd({"tee-both"}));
+    CHECK(r.ok());
+    CHECK(r.out == "line 1\nline 2\nline 3\n");
+    CHECK(r.err == r.out);  // the last stage's stderr is captured too
+}
+
+TEST_CASE("pipeline: a stage's timeout stops that stage; the others end as the pipe ends") {
+    const auto r =
+        liftoff::run(helper_cmd({"say", "x"}) | helper_cmd({"sleep", "30000"}).timeout(std::chrono::milliseconds(300)) |
+                     helper_cmd({"wc"}));
+    CHECK(r.timed_out);
+    CHECK_FALSE(r.ok());
+    REQUIRE(r.statuses.size() == 3);
+    CHECK_FALSE(r.statuses[1].success());
+    CHECK(r.statuses[2].success());
+    CHECK(r.out == "0 0\n");
+    CHECK(r.elapsed < std::chrono::seconds(10));
+}
+
+#if !defined(_WIN32)
+TEST_CASE("pipeline: terminate() stops every stage at once: one grace, not one per stage") {
+    const int zombies = test::zombies();
+    // Each ignores SIGTERM: each must be killed after the grace, and the graces run together.
+    auto pc =
+        liftoff::launch(helper_cmd({"ignore-term", "sleep", "30000"}) | helper_cmd({"ignore-term", "sleep", "30000"}) |
+                        helper_cmd({"ignore-term", "sleep", "30000"}));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // past ignore-term
+    const auto started = clock_type::now();
+    const auto statuses = pc.terminate(std::chrono::milliseconds(500));
+    const auto took = clock_type::now() - started;
+    REQUIRE(statuses.size() == 3);
+    for (const auto& s : statuses)
+        CHECK(test::killed(s));
+    CHECK(took >= std::chrono::milliseconds(450));
+    CHECK(took < std::chrono::milliseconds(1400));  // 3 x 500 ms would be one after another
+    CHECK(test::zombies() == zombies);
+    for (const auto& c : pc.stages())
+        CHECK_FALSE(test::alive(c.pid()));
+
+    // A polite stop that works: SIGTERM to each.
+    auto polite = liftoff::launch(helper_cmd({"sleep", "30000"}) | helper_cmd({"sleep", "30000"}));
+    for (const auto& s : polite.terminate())
+        CHECK(s.signal() == SIGTERM);
+}
+
+TEST_CASE("pipeline: kill() kills every stage; the destructor terminates (launch()'s default)") {
+    auto pc = liftoff::launch(helper_cmd({"sleep", "30000"}) | helper_cmd({"sleep", "30000"}));
+    for (const auto& s : pc.kill())
+        CHECK(test::killed(s));
+    pid_log log;
+    const auto started = clock_type::now();
+    {
+        auto gone = liftoff::launch(helper_cmd({"sleep", "30000"}).trace(log.callback()) |
+                                    helper_cmd({"ignore-term", "sleep", "30000"})
+                                        .trace(log.callback())
+                                        .timeout(std::chrono::hours(1), std::chrono::milliseconds(300)) |
+                                    helper_cmd({"sleep", "30000"}).trace(log.callback()));
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    CHECK(clock_type::now() - started < std::chrono::seconds(2));  // 2 s grace each were it one by one
+    REQUIRE(log.pids->size() == 3);
+    for (const long long pid : *log.pids)
+        CHECK_FALSE(test::alive(pid));
+    // on_destroy(release) on a stage: it runs on.
+    pid_log kept;
+    {
+        auto released = liftoff::launch(
+            helper_cmd({"sleep", "300"}).trace(kept.callback()).on_destroy(liftoff::on_destroy::release) |
+            helper_cmd({"cat"}));
+    }
+    REQUIRE(kept.pids->size() == 1);
+    CHECK(test::eventually([&] { return !test::alive(kept.pids->front()); }, std::chrono::seconds(5)));
+}
+#endif  // !_WIN32

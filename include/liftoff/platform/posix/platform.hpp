@@ -207,6 +207,17 @@ struct posix_family : posix_system, posix_inspect {
         return {};
     }
 
+    // Pipelines (issue 14): the pipe between two stages, handed to each as an io::fd().
+    /// One end of the pipe between two stages.
+    using stage_end = unique_fd;
+    /// A pipe close-on-exec from birth: no stage but the two it joins ever holds an end.
+    static spawn_failure make_stage_pipe(unique_fd& read_end, unique_fd& write_end) {
+        if (const int e = make_pipe(read_end, write_end)) return {spawn_stage::pipes, {e, std::generic_category()}};
+        return {};
+    }
+    /// The stream spec that gives a stage this end.
+    static io::stream stage_stream(const unique_fd& end) { return io::fd(end.get()); }
+
     /// The message for a failed spawn: what happened, to what, and the remedy.
     static failure describe(const command& cmd, const std::string& path, const spawn_failure& sf) {
         const std::string prog = printable(cmd.program());

@@ -93,6 +93,21 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
                             f + " is POSIX only: Windows has no such process state (nothing was run)", remedy);
     }
 
+    // Pipelines (issue 14): the pipe between two stages, handed to each as an io::handle().
+    /// One end of the pipe between two stages.
+    using stage_end = unique_handle;
+    /// An anonymous pipe, not inheritable: each stage gets an inheritable duplicate of its end,
+    /// listed in its PROC_THREAD_ATTRIBUTE_HANDLE_LIST, so no other stage ever holds one.
+    static spawn_failure make_stage_pipe(unique_handle& read_end, unique_handle& write_end) {
+        HANDLE r = nullptr, w = nullptr;
+        if (!::CreatePipe(&r, &w, nullptr, 64 * 1024)) return {spawn_stage::pipes, last_error()};
+        read_end.reset(r);
+        write_end.reset(w);
+        return {};
+    }
+    /// The stream spec that gives a stage this end.
+    static io::stream stage_stream(const unique_handle& end) { return io::handle(end.get()); }
+
     static spawn_failure spawn(const launch_spec& spec, process& proc) {
         const command& cmd = spec.cmd;
         unique_handle child_side[3];   // what the child gets as stdin, stdout, stderr
