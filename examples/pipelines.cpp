@@ -8,6 +8,7 @@
 #include <unistd.h>
 #endif  // !_WIN32
 
+#include <cstddef>
 #include <cstdio>
 
 int main() {
@@ -22,6 +23,15 @@ int main() {
     // [fd]
     ::close(sv[0]);
     ::close(sv[1]);
+
+    // [pipeline]
+    liftoff::pipeline_result r =
+        liftoff::run(liftoff::command{"ls", {"-1"}} | liftoff::command{"grep", {"x"}} | liftoff::command{"wc", {"-l"}});
+    // r.out is wc's output; the listing went from ls to grep to wc, never through this process.
+    if (!r.ok())  // pipefail: ok() only if every stage succeeded
+        for (std::size_t i = 0; i < r.statuses.size(); ++i)
+            std::printf("stage %zu: %s\n", i, r.statuses[i].to_string().c_str());
+    // [pipeline]
 #endif  // !_WIN32
     return 0;
 }

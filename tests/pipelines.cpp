@@ -101,9 +101,12 @@ void make_pipe(int (&fds)[2]) {
 // CPython: test_stdout_fileno / test_stdin_fileno (stdout=an int descriptor); Boost.Process: a
 // child writing into a socket of the parent's.
 TEST_CASE("io::fd(): a socketpair as stdout; the parent's end stays open and usable") {
+    (void)liftoff::run(helper_cmd({"say", "warm"}));  // the event loop's own descriptors, once
     const int fds_before = test::open_fds();
     int sv[2];
-    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
+    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);  // no SOCK_CLOEXEC on macOS
+    ::fcntl(sv[0], F_SETFD, FD_CLOEXEC);
+    ::fcntl(sv[1], F_SETFD, FD_CLOEXEC);
     const auto r = liftoff::run(helper_cmd({"say", "over the socket\n"}).stdout_to(liftoff::io::fd(sv[1])));
     CHECK(r.ok());
     CHECK(r.out.empty());  // nothing of it passed through liftoff
@@ -517,3 +520,16 @@ TEST_CASE("pipeline: kill() kills every stage; the destructor terminates (launch
     CHECK(test::eventually([&] { return !test::alive(kept.pids->front()); }, std::chrono::seconds(5)));
 }
 #endif  // !_WIN32
+
+TEST_CASE("pipeline: terminate() ends every stage, on every OS") {
+    auto pc = liftoff::launch(helper_cmd({"sleep", "30000"}) | helper_cmd({"sleep", "30000"}) |
+                              helper_cmd({"sleep", "30000"}));
+    const auto started = clock_type::now();
+    const auto statuses = pc.terminate(std::chrono::milliseconds(500));
+    CHECK(clock_type::now() - started < std::chrono::seconds(5));
+    REQUIRE(statuses.size() == 3);
+    for (const auto& s : statuses)
+        CHECK_FALSE(s.success());
+    for (auto& c : pc.stages())
+        CHECK_FALSE(c.running());
+}
