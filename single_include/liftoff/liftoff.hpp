@@ -1062,7 +1062,9 @@ struct pipeline_result {
     bool out_cut = false, err_cut = false;              ///< a grandchild held the last stage's pipe; draining stopped
     bool timed_out = false;                             ///< some stage's timeout fired and that stage was terminated
     std::chrono::nanoseconds elapsed{};                 ///< from the launch until every stage's end was seen
-    /// Every stage exited with code 0 and none timed out (as a shell's `set -o pipefail`).
+    /// Every stage exited with code 0 and none timed out (as a shell's `set -o pipefail`). A
+    /// stage killed by SIGPIPE because a later one stopped reading (`... | head -1`) counts as
+    /// failed, as it does there: look at statuses to tell.
     bool ok() const noexcept {
         if (timed_out || statuses.empty()) return false;
         for (const auto& s : statuses)
