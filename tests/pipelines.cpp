@@ -534,3 +534,18 @@ TEST_CASE("pipeline: terminate() ends every stage, on every OS") {
     for (auto& c : pc.stages())
         CHECK_FALSE(c.running());
 }
+
+TEST_CASE("pipeline: one stage runs as its command alone; the error_code forms succeed quietly") {
+    std::error_code ec = std::make_error_code(std::errc::io_error);
+    const auto r = liftoff::run(liftoff::pipeline({helper_cmd({"say", "alone"})}), ec);
+    CHECK_FALSE(ec);
+    CHECK(r.ok());
+    CHECK(r.out == "alone");
+    REQUIRE(r.statuses.size() == 1);
+    auto pc = liftoff::launch(helper_cmd({"exit", "0"}) | helper_cmd({"exit", "5"}), ec);
+    CHECK_FALSE(ec);
+    const auto statuses = pc.wait();
+    REQUIRE(statuses.size() == 2);
+    CHECK(statuses[0].success());
+    CHECK(statuses[1].code() == 5);
+}
