@@ -68,6 +68,9 @@ enum class kind : unsigned char {
     text,     ///< io::text(): a string written to stdin
     pipe,     ///< io::pipe(): stdin written with child::write_stdin(), or output the caller reads
     merge,    ///< io::merge(): stderr goes where stdout goes
+    // Descriptors the caller already has (issue 14).
+    fd,      ///< io::fd(): a duplicate of an open descriptor of this process (POSIX)
+    handle,  ///< io::handle(): a duplicate of a HANDLE of this process (Windows)
 };
 
 class source;
@@ -80,30 +83,43 @@ public:
     kind what() const noexcept { return kind_; }
     /// The file's path for kind::file (UTF-8), "" otherwise.
     const std::string& path() const noexcept { return path_; }
+    /// The descriptor for kind::fd, -1 otherwise.
+    int descriptor() const noexcept { return kind_ == kind::fd ? static_cast<int>(native_) : -1; }
+    /// The HANDLE for kind::handle, nullptr otherwise.
+    void* native_handle() const noexcept {
+        return kind_ == kind::handle ? reinterpret_cast<void*>(native_) : nullptr;  // NOLINT: a HANDLE's bits
+    }
 
 private:
     friend stream inherit();
     friend stream null();
     friend stream file(const path_arg&);
     friend stream pipe();
+    friend stream fd(int);
+    friend stream handle(void*);
     friend class source;
     friend class sink;
-    stream(kind k, std::string p) : kind_(k), path_(std::move(p)) {}
+    stream(kind k, std::string p, std::intptr_t n = 0) : kind_(k), path_(std::move(p)), native_(n) {}
     kind kind_;
     std::string path_;
+    std::intptr_t native_;  ///< io::fd()'s descriptor or io::handle()'s HANDLE
 };
 
 /// Where a child's stdin comes from.
 class source {
 public:
-    /// Reads stdin from io::inherit(), io::null(), io::file(path) or io::pipe().
-    source(const stream& s) : kind_(s.kind_), path_(s.path_) {}  // NOLINT: inherit/null/file/pipe read
+    /// Reads stdin from io::inherit(), io::null(), io::file(path), io::pipe(), io::fd() or io::handle().
+    source(const stream& s) : kind_(s.kind_), path_(s.path_), native_(s) {}  // NOLINT: inherit/null/file/pipe/fd read
     /// Which spec this is: inherit, null, file, text or pipe.
     kind what() const noexcept { return kind_; }
     /// The file's path for kind::file (UTF-8), "" otherwise.
     const std::string& path() const noexcept { return path_; }
     /// The bytes to write for kind::text (shared by copies of the command), null otherwise.
     const std::shared_ptr<const std::string>& text() const noexcept { return text_; }
+    /// The descriptor for kind::fd, -1 otherwise.
+    int descriptor() const noexcept { return native_.descriptor(); }
+    /// The HANDLE for kind::handle, nullptr otherwise.
+    void* native_handle() const noexcept { return native_.native_handle(); }
 
 private:
     friend source text(std::string);
@@ -111,14 +127,15 @@ private:
     kind kind_;
     std::string path_;
     std::shared_ptr<const std::string> text_;
+    stream native_{kind::inherit, {}};  ///< io::fd()/io::handle(): what to duplicate
 };
 
 /// Where a child's stdout or stderr goes.
 class sink {
 public:
-    /// Writes to io::inherit(), io::null(), io::file(path) or io::pipe().
-    sink(const stream& s) : kind_(s.kind_), path_(s.path_) {}  // NOLINT: inherit/null/file/pipe write
-    /// Which spec this is: inherit, null, file, capture, lines, append, merge or pipe.
+    /// Writes to io::inherit(), io::null(), io::file(path), io::pipe(), io::fd() or io::handle().
+    sink(const stream& s) : kind_(s.kind_), path_(s.path_), native_(s) {}  // NOLINT: inherit/null/file/pipe/fd write
+    /// Which spec this is: inherit, null, file, capture, lines, append, merge, pipe, fd or handle.
     kind what() const noexcept { return kind_; }
     /// The file's path for kind::file and kind::append (UTF-8), "" otherwise.
     const std::string& path() const noexcept { return path_; }
@@ -126,6 +143,10 @@ public:
     std::size_t limit() const noexcept { return limit_; }
     /// The callback for kind::lines, empty otherwise.
     const std::function<void(std::string_view)>& on_line() const noexcept { return on_line_; }
+    /// The descriptor for kind::fd, -1 otherwise.
+    int descriptor() const noexcept { return native_.descriptor(); }
+    /// The HANDLE for kind::handle, nullptr otherwise.
+    void* native_handle() const noexcept { return native_.native_handle(); }
 
 private:
     friend sink capture(std::size_t);
@@ -137,6 +158,7 @@ private:
     std::string path_;
     std::size_t limit_ = 0;
     std::function<void(std::string_view)> on_line_;
+    stream native_{kind::inherit, {}};  ///< io::fd()/io::handle(): what to duplicate
 };
 
 /// Share the parent's stream (the default for launch()).
@@ -150,6 +172,22 @@ inline stream null() {
 /// Read stdin from a file, or write stdout/stderr to it (created or truncated).
 inline stream file(const path_arg& path) {
     return {kind::file, path.str()};
+}
+
+// Descriptors the caller already has (issue 14).
+/// The child's stream is a duplicate of this process's open descriptor `descriptor` (a socket,
+/// a pipe, a tty, a file), for stdin_from(), stdout_to() or stderr_to(); the parent keeps its
+/// own, open, and nothing of liftoff reads or writes it. POSIX; errc::unsupported on Windows
+/// (use io::handle()). errc::invalid_argument before anything runs if it is not open.
+inline stream fd(int descriptor) {
+    return {kind::fd, {}, descriptor};
+}
+/// The child's stream is an inheritable duplicate of this process's HANDLE `h` (a pipe, a file,
+/// a console), for stdin_from(), stdout_to() or stderr_to(); the parent keeps its own. Windows;
+/// errc::unsupported on POSIX (use io::fd()). errc::invalid_argument before anything runs if it
+/// is null or INVALID_HANDLE_VALUE.
+inline stream handle(void* h) {
+    return {kind::handle, {}, reinterpret_cast<std::intptr_t>(h)};  // NOLINT: a HANDLE's bits
 }
 
 /// Drained into memory by liftoff's event loop; bytes past `limit` are read and dropped and

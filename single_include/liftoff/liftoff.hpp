@@ -261,6 +261,9 @@ enum class kind : unsigned char {
     text,     ///< io::text(): a string written to stdin
     pipe,     ///< io::pipe(): stdin written with child::write_stdin(), or output the caller reads
     merge,    ///< io::merge(): stderr goes where stdout goes
+    // Descriptors the caller already has (issue 14).
+    fd,      ///< io::fd(): a duplicate of an open descriptor of this process (POSIX)
+    handle,  ///< io::handle(): a duplicate of a HANDLE of this process (Windows)
 };
 
 class source;
@@ -273,30 +276,43 @@ public:
     kind what() const noexcept { return kind_; }
     /// The file's path for kind::file (UTF-8), "" otherwise.
     const std::string& path() const noexcept { return path_; }
+    /// The descriptor for kind::fd, -1 otherwise.
+    int descriptor() const noexcept { return kind_ == kind::fd ? static_cast<int>(native_) : -1; }
+    /// The HANDLE for kind::handle, nullptr otherwise.
+    void* native_handle() const noexcept {
+        return kind_ == kind::handle ? reinterpret_cast<void*>(native_) : nullptr;  // NOLINT: a HANDLE's bits
+    }
 
 private:
     friend stream inherit();
     friend stream null();
     friend stream file(const path_arg&);
     friend stream pipe();
+    friend stream fd(int);
+    friend stream handle(void*);
     friend class source;
     friend class sink;
-    stream(kind k, std::string p) : kind_(k), path_(std::move(p)) {}
+    stream(kind k, std::string p, std::intptr_t n = 0) : kind_(k), path_(std::move(p)), native_(n) {}
     kind kind_;
     std::string path_;
+    std::intptr_t native_;  ///< io::fd()'s descriptor or io::handle()'s HANDLE
 };
 
 /// Where a child's stdin comes from.
 class source {
 public:
-    /// Reads stdin from io::inherit(), io::null(), io::file(path) or io::pipe().
-    source(const stream& s) : kind_(s.kind_), path_(s.path_) {}  // NOLINT: inherit/null/file/pipe read
+    /// Reads stdin from io::inherit(), io::null(), io::file(path), io::pipe(), io::fd() or io::handle().
+    source(const stream& s) : kind_(s.kind_), path_(s.path_), native_(s) {}  // NOLINT: inherit/null/file/pipe/fd read
     /// Which spec this is: inherit, null, file, text or pipe.
     kind what() const noexcept { return kind_; }
     /// The file's path for kind::file (UTF-8), "" otherwise.
     const std::string& path() const noexcept { return path_; }
     /// The bytes to write for kind::text (shared by copies of the command), null otherwise.
     const std::shared_ptr<const std::string>& text() const noexcept { return text_; }
+    /// The descriptor for kind::fd, -1 otherwise.
+    int descriptor() const noexcept { return native_.descriptor(); }
+    /// The HANDLE for kind::handle, nullptr otherwise.
+    void* native_handle() const noexcept { return native_.native_handle(); }
 
 private:
     friend source text(std::string);
@@ -304,14 +320,15 @@ private:
     kind kind_;
     std::string path_;
     std::shared_ptr<const std::string> text_;
+    stream native_{kind::inherit, {}};  ///< io::fd()/io::handle(): what to duplicate
 };
 
 /// Where a child's stdout or stderr goes.
 class sink {
 public:
-    /// Writes to io::inherit(), io::null(), io::file(path) or io::pipe().
-    sink(const stream& s) : kind_(s.kind_), path_(s.path_) {}  // NOLINT: inherit/null/file/pipe write
-    /// Which spec this is: inherit, null, file, capture, lines, append, merge or pipe.
+    /// Writes to io::inherit(), io::null(), io::file(path), io::pipe(), io::fd() or io::handle().
+    sink(const stream& s) : kind_(s.kind_), path_(s.path_), native_(s) {}  // NOLINT: inherit/null/file/pipe/fd write
+    /// Which spec this is: inherit, null, file, capture, lines, append, merge, pipe, fd or handle.
     kind what() const noexcept { return kind_; }
     /// The file's path for kind::file and kind::append (UTF-8), "" otherwise.
     const std::string& path() const noexcept { return path_; }
@@ -319,6 +336,10 @@ public:
     std::size_t limit() const noexcept { return limit_; }
     /// The callback for kind::lines, empty otherwise.
     const std::function<void(std::string_view)>& on_line() const noexcept { return on_line_; }
+    /// The descriptor for kind::fd, -1 otherwise.
+    int descriptor() const noexcept { return native_.descriptor(); }
+    /// The HANDLE for kind::handle, nullptr otherwise.
+    void* native_handle() const noexcept { return native_.native_handle(); }
 
 private:
     friend sink capture(std::size_t);
@@ -330,6 +351,7 @@ private:
     std::string path_;
     std::size_t limit_ = 0;
     std::function<void(std::string_view)> on_line_;
+    stream native_{kind::inherit, {}};  ///< io::fd()/io::handle(): what to duplicate
 };
 
 /// Share the parent's stream (the default for launch()).
@@ -343,6 +365,22 @@ inline stream null() {
 /// Read stdin from a file, or write stdout/stderr to it (created or truncated).
 inline stream file(const path_arg& path) {
     return {kind::file, path.str()};
+}
+
+// Descriptors the caller already has (issue 14).
+/// The child's stream is a duplicate of this process's open descriptor `descriptor` (a socket,
+/// a pipe, a tty, a file), for stdin_from(), stdout_to() or stderr_to(); the parent keeps its
+/// own, open, and nothing of liftoff reads or writes it. POSIX; errc::unsupported on Windows
+/// (use io::handle()). errc::invalid_argument before anything runs if it is not open.
+inline stream fd(int descriptor) {
+    return {kind::fd, {}, descriptor};
+}
+/// The child's stream is an inheritable duplicate of this process's HANDLE `h` (a pipe, a file,
+/// a console), for stdin_from(), stdout_to() or stderr_to(); the parent keeps its own. Windows;
+/// errc::unsupported on POSIX (use io::fd()). errc::invalid_argument before anything runs if it
+/// is null or INVALID_HANDLE_VALUE.
+inline stream handle(void* h) {
+    return {kind::handle, {}, reinterpret_cast<std::intptr_t>(h)};  // NOLINT: a HANDLE's bits
 }
 
 /// Drained into memory by liftoff's event loop; bytes past `limit` are read and dropped and
@@ -1137,6 +1175,165 @@ result run(const command& cmd, std::error_code& ec);
 
 /// As run(cmd, ec), reporting a failure to start in `f`.
 result run(const command& cmd, failure& f);
+
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/pipeline.hpp ----
+// liftoff/pipeline.hpp: pipelines (`a | b | c`): each stage's stdout feeds the next stage's
+// stdin through a pipe between the two children; launch() and run() for them.
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+struct pipeline_access;
+}  // namespace detail
+
+/// Commands run together, each stage's stdout feeding the next stage's stdin through a pipe that
+/// liftoff makes between the two children: the data never passes through this process. Build
+/// one with `|`: `command{"ls"} | command{"grep", {"x"}} | command{"wc", {"-l"}}`. A value,
+/// like command.
+///
+/// The first stage's stdin and the last stage's stdout and stderr are what those commands say
+/// (unset: as launch() and run() choose for one command). A middle stage's stderr is what its
+/// command says, inherited when unset (by run() too: only the last stage's is captured);
+/// stderr_to(io::merge()) sends it down the pipe with its stdout (`2>&1 |`). Setting stdout_to()
+/// on any stage but the last, or stdin_from() on any but the first, is errc::invalid_argument.
+/// Each stage keeps the rest of its command: its timeout() (the stage alone is stopped), its
+/// on_destroy(), its trace, its process state.
+class pipeline {
+public:
+    /// An empty pipeline: launching it is errc::invalid_argument.
+    pipeline() = default;
+    /// The stages, in order (one stage is allowed: it runs as that command alone would).
+    explicit pipeline(std::vector<command> stages) : stages_(std::move(stages)) {}
+    /// Appends a stage, whose stdin the current last stage's stdout feeds.
+    pipeline& then(command next) {
+        stages_.push_back(std::move(next));
+        return *this;
+    }
+    /// The stages, in order.
+    const std::vector<command>& stages() const noexcept { return stages_; }
+
+private:
+    std::vector<command> stages_;
+};
+
+/// `a | b`: the pipeline of two stages. (A template taking exactly two commands, so that
+/// strings never become a pipeline through command's implicit constructors.)
+template <class A, class B,
+          std::enable_if_t<
+              std::is_same<std::decay_t<A>, command>::value && std::is_same<std::decay_t<B>, command>::value, int> = 0>
+pipeline operator|(A&& a, B&& b) {
+    std::vector<command> stages;
+    stages.reserve(2);
+    stages.push_back(std::forward<A>(a));
+    stages.push_back(std::forward<B>(b));
+    return pipeline(std::move(stages));
+}
+
+/// `p | c`: `p` with `c` appended as its last stage.
+template <class C, std::enable_if_t<std::is_same<std::decay_t<C>, command>::value, int> = 0>
+pipeline operator|(pipeline p, C&& c) {
+    p.then(std::forward<C>(c));
+    return p;
+}
+
+/// What run() returns for a pipeline. A stage's non-zero exit or timeout is a result, not an
+/// error.
+struct pipeline_result {
+    std::vector<exit_status> statuses;                  ///< how each stage ended, in stage order
+    std::string out, err;                               ///< the last stage's captured text ("" where not captured)
+    bool out_truncated = false, err_truncated = false;  ///< more than the capture limit arrived (last stage)
+    bool out_cut = false, err_cut = false;              ///< a grandchild held the last stage's pipe; draining stopped
+    bool timed_out = false;                             ///< some stage's timeout fired and that stage was terminated
+    std::chrono::nanoseconds elapsed{};                 ///< from the launch until every stage's end was seen
+    /// Every stage exited with code 0 and none timed out (as a shell's `set -o pipefail`). A
+    /// stage killed by SIGPIPE because a later one stopped reading (`... | head -1`) counts as
+    /// failed, as it does there: look at statuses to tell.
+    bool ok() const noexcept {
+        if (timed_out || statuses.empty()) return false;
+        for (const auto& s : statuses)
+            if (!s.success()) return false;
+        return true;
+    }
+};
+
+/// The running stages of a launched pipeline. Move-only; its destructor does what each stage's
+/// on_destroy says (launch()'s default: terminate), with the polite stop sent to every stage
+/// that terminates at once, so that their graces run together and not one after another.
+///
+/// Threads: as for child; one thread may wait() while another calls terminate() or kill().
+class pipeline_child {
+public:
+    /// An invalid handle (valid() is false), to move a launched pipeline into.
+    pipeline_child() noexcept = default;
+    /// Takes the moved-from handle's stages, leaving that handle invalid.
+    pipeline_child(pipeline_child&&) noexcept = default;
+    /// Does what on_destroy says to the stages this handle had, then takes `other`'s.
+    pipeline_child& operator=(pipeline_child&& other) noexcept;
+    pipeline_child(const pipeline_child&) = delete;
+    pipeline_child& operator=(const pipeline_child&) = delete;
+    /// Does what each stage's on_destroy says (see the class).
+    ~pipeline_child();
+
+    /// False for a default-constructed or moved-from handle.
+    bool valid() const noexcept { return !stages_.empty(); }
+    /// The stages' children, in stage order: write_stdin() to the first (io::pipe()), out() of
+    /// the last (io::capture()), a signal to one.
+    std::vector<child>& stages() noexcept { return stages_; }
+    /// The stages' children, in stage order.
+    const std::vector<child>& stages() const noexcept { return stages_; }
+
+    /// Closes the first stage's stdin (an io::pipe()), waits for every stage (honouring each
+    /// stage's timeout, all at once), reaps them and finishes their streams; one status per
+    /// stage, in stage order. Rethrows an exception thrown by an io::lines callback.
+    std::vector<exit_status> wait();
+    /// Stops every stage: the polite signal to all of them at once (SIGTERM; CTRL_BREAK on
+    /// Windows; to each whole group with new_process_group()), then a kill to each still running
+    /// after `grace`; reaps them. One status per stage.
+    std::vector<exit_status> terminate(std::chrono::nanoseconds grace = default_grace);
+    /// Kills every stage now and reaps them. One status per stage.
+    std::vector<exit_status> kill();
+
+private:
+    friend struct detail::pipeline_access;
+    std::vector<child> stages_;
+};
+
+/// Starts every stage of `p`, connected by pipes (close-on-exec: no stage holds another's pipe
+/// ends, and this process closes its own as soon as the stages that use them are running).
+/// Streams and on_destroy as launch(command) gives each stage (see pipeline). Throws
+/// launch_error when a stage cannot start: the stages already running are killed and reaped
+/// first, and the message names the stage ("stage 2 of 3 of the pipeline") and its program.
+/// errc::invalid_argument for an empty pipeline or a redirection a pipe replaces.
+[[nodiscard]] pipeline_child launch(const pipeline& p);
+
+/// As launch(p), reporting failure in `ec` (a liftoff::errc) and returning an invalid handle.
+[[nodiscard]] pipeline_child launch(const pipeline& p, std::error_code& ec) noexcept;
+
+/// As launch(p), reporting failure in `f` (whose message names the stage) and returning an
+/// invalid handle.
+[[nodiscard]] pipeline_child launch(const pipeline& p, failure& f) noexcept;
+
+/// Starts `p` with the first stage's stdin from the null device and the last stage's stdout
+/// and stderr captured (each unless its command redirects it), waits for every stage, and
+/// returns the last stage's output and every stage's status. Throws as launch(p) does;
+/// rethrows an exception from an io::lines callback.
+pipeline_result run(const pipeline& p);
+
+/// As run(p), reporting a failure to start in `ec` (the result is then empty).
+pipeline_result run(const pipeline& p, std::error_code& ec);
+
+/// As run(p, ec), reporting a failure to start in `f`.
+pipeline_result run(const pipeline& p, failure& f);
 
 }  // namespace v0
 }  // namespace liftoff
@@ -2666,6 +2863,7 @@ auto reporting(std::error_code& ec, Body&& body) noexcept -> decltype(body(std::
 // liftoff/detail/prepare.hpp: the OS-independent half of a launch: checking a command's input
 // and working out the child's environment. P is the platform (see platform/select.hpp).
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -2674,6 +2872,15 @@ auto reporting(std::error_code& ec, Body&& body) noexcept -> decltype(body(std::
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
+
+/// The first of the command's streams (stdin, stdout, stderr) whose spec is `k`: "stdin" ...,
+/// or nullptr (io::fd() on Windows and io::handle() on POSIX are refused by name).
+inline const char* stream_of_kind(const command& cmd, io::kind k) noexcept {
+    if (cmd.stdin_from() && cmd.stdin_from()->what() == k) return "stdin";
+    if (cmd.stdout_to() && cmd.stdout_to()->what() == k) return "stdout";
+    if (cmd.stderr_to() && cmd.stderr_to()->what() == k) return "stderr";
+    return nullptr;
+}
 
 /// Refuse input that cannot be passed to the OS intact: nothing runs after a failure here.
 template <class P>
@@ -2743,6 +2950,26 @@ failure validate(const command& cmd) {
         if (s->what() == io::kind::lines && !s->on_line())
             return bad(errc::invalid_argument, "io::lines() for stderr has no callback",
                        "pass a callback (nothing was run)");
+    // Descriptors the caller already has (io::fd(), io::handle()): open, or refused here.
+    auto check_native = [&](io::kind k, int fd, void* h, const char* stream, const char* setter) -> failure {
+        if (k == io::kind::fd && !P::descriptor_open(fd))
+            return bad(errc::invalid_argument,
+                       std::string(setter) + "(io::fd(" + std::to_string(fd) + ")): descriptor " + std::to_string(fd) +
+                           " for its " + stream + " is not open in this process",
+                       "pass a descriptor that stays open until the launch returns (nothing was run)");
+        if (k == io::kind::handle && (h == nullptr || h == reinterpret_cast<void*>(std::intptr_t{-1})))  // NOLINT
+            return bad(errc::invalid_argument,
+                       std::string(setter) + "(io::handle(...)): the HANDLE for its " + stream +
+                           " is null or INVALID_HANDLE_VALUE",
+                       "pass a HANDLE that is open until the launch returns (nothing was run)");
+        return {};
+    };
+    if (const auto& s = cmd.stdin_from())
+        if (auto f = check_native(s->what(), s->descriptor(), s->native_handle(), "stdin", "stdin_from")) return f;
+    if (const auto& s = cmd.stdout_to())
+        if (auto f = check_native(s->what(), s->descriptor(), s->native_handle(), "stdout", "stdout_to")) return f;
+    if (const auto& s = cmd.stderr_to())
+        if (auto f = check_native(s->what(), s->descriptor(), s->native_handle(), "stderr", "stderr_to")) return f;
     // The child's process state: what can be refused before anything runs.
     if (const auto& name = cmd.arg0())
         if (auto f = check(*name, "arg0 '" + printable(*name) + "'")) return f;
@@ -3088,10 +3315,23 @@ inline std::optional<failure> describe_common_stage(const command& cmd, const st
     case spawn_stage::redirect_stdout:
     case spawn_stage::redirect_stderr: {
         const bool in = sf.stage == spawn_stage::redirect_stdin;
+        const char* stream = in ? "stdin" : sf.stage == spawn_stage::redirect_stdout ? "stdout" : "stderr";
+        const io::kind k = in ? cmd.stdin_from()->what()
+                              : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_to() : cmd.stderr_to())->what();
+        if (k == io::kind::fd || k == io::kind::handle) {  // io::fd()/io::handle(): duplicating it failed
+            const int fd =
+                in ? cmd.stdin_from()->descriptor()
+                   : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_to() : cmd.stderr_to())->descriptor();
+            const std::string what =
+                std::string("cannot duplicate ") +
+                (k == io::kind::fd ? "descriptor " + std::to_string(fd) : std::string("the HANDLE")) + " for its " +
+                stream + ": " + os_text;
+            if (resource) return make(errc::resource_exhausted, what, resource_remedy);
+            return make(errc::redirect_failed, what, "keep it open until the launch returns");
+        }
         const std::string& file =
             in ? cmd.stdin_from()->path()
                : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_to() : cmd.stderr_to())->path();
-        const char* stream = in ? "stdin" : sf.stage == spawn_stage::redirect_stdout ? "stdout" : "stderr";
         const std::string what = "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text;
         if (resource) return make(errc::resource_exhausted, what, resource_remedy);
         return make(
@@ -5429,6 +5669,11 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
     /// The child's process state Windows has no meaning for: everything but arg0() (the first
     /// token of the command line), refused before anything runs.
     static failure refuse_unsupported(const command& cmd) {
+        if (const char* stream = stream_of_kind(cmd, io::kind::fd))
+            return make_failure(errc::unsupported, printable(cmd.program()),
+                                std::string("io::fd() for its ") + stream +
+                                    " is POSIX only: Windows passes HANDLEs, not descriptors (nothing was run)",
+                                "use io::handle() with the HANDLE (_get_osfhandle() gives a CRT descriptor's)");
         const char* feature = !cmd.passed_fds().empty() ? "pass_fd()"
                               : cmd.umask()             ? "umask()"
                               : cmd.session_leader()    ? "new_session()"
@@ -5447,6 +5692,21 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         return make_failure(errc::unsupported, printable(cmd.program()),
                             f + " is POSIX only: Windows has no such process state (nothing was run)", remedy);
     }
+
+    // Pipelines (issue 14): the pipe between two stages, handed to each as an io::handle().
+    /// One end of the pipe between two stages.
+    using stage_end = unique_handle;
+    /// An anonymous pipe, not inheritable: each stage gets an inheritable duplicate of its end,
+    /// listed in its PROC_THREAD_ATTRIBUTE_HANDLE_LIST, so no other stage ever holds one.
+    static spawn_failure make_stage_pipe(unique_handle& read_end, unique_handle& write_end) {
+        HANDLE r = nullptr, w = nullptr;
+        if (!::CreatePipe(&r, &w, nullptr, 64 * 1024)) return {spawn_stage::pipes, last_error()};
+        read_end.reset(r);
+        write_end.reset(w);
+        return {};
+    }
+    /// The stream spec that gives a stage this end.
+    static io::stream stage_stream(const unique_handle& end) { return io::handle(end.get()); }
 
     static spawn_failure spawn(const launch_spec& spec, process& proc) {
         const command& cmd = spec.cmd;
@@ -5748,8 +6008,21 @@ private:
                                            &inherit, disposition, FILE_ATTRIBUTE_NORMAL, nullptr));
     }
 
+    /// An inheritable duplicate of the caller's HANDLE (io::handle()); the caller keeps its own.
+    static unique_handle duplicate_inheritable(void* h) {
+        HANDLE copy = nullptr;
+        if (!::DuplicateHandle(::GetCurrentProcess(), static_cast<HANDLE>(h), ::GetCurrentProcess(), &copy, 0, TRUE,
+                               DUPLICATE_SAME_ACCESS))
+            return {};
+        return unique_handle(copy);
+    }
+
     static spawn_failure open_input(const io::source& in, unique_handle& child, unique_handle& parent) {
         switch (in.what()) {
+        case io::kind::handle:
+            child = duplicate_inheritable(in.native_handle());
+            if (!child) return {spawn_stage::redirect_stdin, last_error()};
+            break;
         case io::kind::null:
             child = open_file("NUL", GENERIC_READ, OPEN_EXISTING);
             if (!child) return {spawn_stage::pipes, last_error()};
@@ -5771,6 +6044,10 @@ private:
     static spawn_failure open_output(const io::sink& out, spawn_stage stage, int stream, unique_handle& child,
                                      unique_handle& parent) {
         switch (out.what()) {
+        case io::kind::handle:
+            child = duplicate_inheritable(out.native_handle());
+            if (!child) return {stage, last_error()};
+            break;
         case io::kind::null:
             child = open_file("NUL", GENERIC_WRITE, OPEN_EXISTING);
             if (!child) return {spawn_stage::pipes, last_error()};
@@ -8925,6 +9202,11 @@ struct posix_family : posix_system, posix_inspect {
     /// The child's process state this spawner cannot set (umask, limits, credentials, a new
     /// session with posix_spawn), refused before anything runs; empty if it can set them all.
     static failure refuse_unsupported(const command& cmd) {
+        if (const char* stream = stream_of_kind(cmd, io::kind::handle))
+            return make_failure(errc::unsupported, printable(cmd.program()),
+                                std::string("io::handle() for its ") + stream +
+                                    " is Windows only: POSIX has descriptors, not HANDLEs (nothing was run)",
+                                "use io::fd() with the descriptor");
         const char* feature = nullptr;
         if (cmd.umask() && !Spawner::supports_umask)
             feature = "umask()";
@@ -9035,6 +9317,17 @@ struct posix_family : posix_system, posix_inspect {
         cleanup.handed_over();
         return {};
     }
+
+    // Pipelines (issue 14): the pipe between two stages, handed to each as an io::fd().
+    /// One end of the pipe between two stages.
+    using stage_end = unique_fd;
+    /// A pipe close-on-exec from birth: no stage but the two it joins ever holds an end.
+    static spawn_failure make_stage_pipe(unique_fd& read_end, unique_fd& write_end) {
+        if (const int e = make_pipe(read_end, write_end)) return {spawn_stage::pipes, {e, std::generic_category()}};
+        return {};
+    }
+    /// The stream spec that gives a stage this end.
+    static io::stream stage_stream(const unique_fd& end) { return io::fd(end.get()); }
 
     /// The message for a failed spawn: what happened, to what, and the remedy.
     static failure describe(const command& cmd, const std::string& path, const spawn_failure& sf) {
@@ -9317,6 +9610,10 @@ private:
             child.reset(retry_eintr([&] { return ::open(in.path().c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY); }));
             if (!child) return errno_failure(spawn_stage::redirect_stdin);
             break;
+        case io::kind::fd:  // our own close-on-exec copy above 2; the child gets it as 0
+            child.reset(::fcntl(in.descriptor(), F_DUPFD_CLOEXEC, 3));
+            if (!child) return errno_failure(spawn_stage::redirect_stdin);
+            break;
         case io::kind::text:
         case io::kind::pipe:
             if (int e = make_pipe(child, parent)) return {spawn_stage::pipes, {e, std::generic_category()}};
@@ -9341,6 +9638,10 @@ private:
             if (!child) return errno_failure(stage);
             break;
         }
+        case io::kind::fd:  // our own close-on-exec copy above 2; the child gets it as 1 or 2
+            child.reset(::fcntl(out.descriptor(), F_DUPFD_CLOEXEC, 3));
+            if (!child) return errno_failure(stage);
+            break;
         case io::kind::capture:
         case io::kind::lines:
         case io::kind::pipe:  // the caller reads it (child::read_line)
@@ -13352,8 +13653,9 @@ failure resolve_program(const command& cmd, const child_environment& env, std::s
 }
 
 /// Starts `cmd`; a failure goes to `f` (and the child is invalid). What a trace callback throws
-/// comes out as callback_thrown.
-inline child launch_with(const command& cmd, stream_defaults defaults, failure& f) {
+/// comes out as callback_thrown. `caller_may_serve`: false where several children are waited for
+/// together (a pipeline's stages), so the event loop serves every stream.
+inline child launch_with(const command& cmd, stream_defaults defaults, failure& f, bool caller_may_serve = true) {
     using P = native_platform;
     using clock = std::chrono::steady_clock;
     const auto started = clock::now();
@@ -13402,7 +13704,7 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
                      cmd.stdin_from() ? *cmd.stdin_from() : io::source(run ? io::null() : io::inherit()),
                      cmd.stdout_to() ? *cmd.stdout_to() : (run ? io::capture() : io::sink(io::inherit())),
                      cmd.stderr_to() ? *cmd.stderr_to() : (run ? io::capture() : io::sink(io::inherit())),
-                     run};
+                     run && caller_may_serve};
 
     child_state_ptr state(new child_state());
     if (auto sf = P::spawn(spec, state->proc)) return fail(describe_spawn_failure<P>(cmd, env, path, sf));
@@ -14153,6 +14455,212 @@ void judge_openers(report& r) {
 }  // namespace detail
 }  // namespace v0
 }  // namespace liftoff
+// ---- liftoff/detail/pipeline.hpp ----
+// liftoff/detail/pipeline.hpp: the portable half of a pipeline: check the stages, make the pipes
+// between them (the platform's make_stage_pipe), launch each stage with its pipe ends as
+// io::fd()/io::handle() streams, and stop or wait for the stages together.
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// The way into a pipeline handle for the launch.
+struct pipeline_access {
+    static pipeline_child make(std::vector<child> stages) noexcept {
+        pipeline_child p;
+        p.stages_ = std::move(stages);
+        return p;
+    }
+};
+
+/// "stage 2 of 3 of the pipeline" for stage index 1 of 3.
+inline std::string stage_name(std::size_t i, std::size_t n) {
+    return "stage " + std::to_string(i + 1) + " of " + std::to_string(n) + " of the pipeline";
+}
+
+/// `f` with the stage named in its message: "liftoff: cannot launch 'grep' (stage 2 of 3 of
+/// the pipeline): ...".
+inline failure name_stage(failure f, std::size_t i, std::size_t n) {
+    f.message = "liftoff: cannot launch '" + f.program + "' (" + stage_name(i, n) + "): " + f.what;
+    if (!f.remedy.empty()) f.message += "; " + f.remedy;
+    return f;
+}
+
+/// A redirection a pipe replaces, refused before anything runs.
+inline failure check_pipeline(const pipeline& p) {
+    const auto& stages = p.stages();
+    const std::size_t n = stages.size();
+    if (n == 0)
+        return make_failure(errc::invalid_argument, "", "the pipeline has no stages",
+                            "build one with command | command (nothing was run)");
+    for (std::size_t i = 0; i < n; ++i) {
+        const command& c = stages[i];
+        const char* setter = nullptr;
+        const char* fed = nullptr;
+        if (i + 1 < n && c.stdout_to()) {
+            setter = "stdout_to()";
+            fed = "its stdout feeds the next stage";
+        } else if (i > 0 && c.stdin_from()) {
+            setter = "stdin_from()";
+            fed = "its stdin is fed by the stage before";
+        }
+        if (setter == nullptr) continue;
+        return name_stage(
+            make_failure(errc::invalid_argument, printable(c.program()), std::string(setter) + " is set, but " + fed,
+                         "redirect only the first stage's stdin and the last stage's stdout "
+                         "(nothing was run)"),
+            i, n);
+    }
+    return {};
+}
+
+/// Kills and reaps every stage at once: the kill goes to all before any is waited for.
+inline std::vector<exit_status> kill_stages(std::vector<child>& stages) {
+    using P = native_platform;
+    for (auto& c : stages) {
+        if (!c.valid()) continue;
+        child_state& s = child_access::state(c);
+        if (inherited_through_fork(s.proc, 0)) continue;
+        if (!s.known()) s.signal(P::process::kill_signal);
+    }
+    std::vector<exit_status> out;
+    out.reserve(stages.size());
+    for (auto& c : stages)
+        out.push_back(c.kill());  // reaps; at once for a stage already ended
+    return out;
+}
+
+/// Stops the stages `which` says (all when empty): the polite signal to each at once, then each
+/// still running after its grace (`grace`, else its command's) is killed; all are reaped.
+inline void stop_stages(std::vector<child>& stages, std::optional<std::chrono::nanoseconds> grace,
+                        const std::vector<bool>& which = {}) {
+    using P = native_platform;
+    using clock = std::chrono::steady_clock;
+    std::vector<child_state*> sent;
+    for (std::size_t i = 0; i < stages.size(); ++i) {
+        child& c = stages[i];
+        if (!c.valid() || (!which.empty() && !which[i])) continue;
+        child_state& s = child_access::state(c);
+        if (inherited_through_fork(s.proc, 0) || s.if_exited()) continue;
+        s.signal(P::process::polite_signal);
+        sent.push_back(&s);
+    }
+    const auto start = clock::now();
+    for (child_state* s : sent) {
+        const auto until = start + (grace ? *grace : s->grace);
+        const auto now = clock::now();
+        const std::chrono::nanoseconds left = until > now ? until - now : std::chrono::nanoseconds::zero();
+        if (s->proc.exited_unreaped(left))
+            s->proc.kill_rest_of_group();
+        else
+            s->signal(P::process::kill_signal);
+        s->observe(s->proc.wait());
+    }
+}
+
+/// Starts the stages of `p`; a failure goes to `f` (and the handle is invalid), after the stages
+/// already running have been killed and reaped. What a trace callback throws comes out as
+/// callback_thrown, also after that.
+inline pipeline_child launch_pipeline(const pipeline& p, stream_defaults defaults, failure& f) {
+    using P = native_platform;
+    if (auto bad = check_pipeline(p)) {
+        f = std::move(bad);
+        return {};
+    }
+    const auto& cmds = p.stages();
+    const std::size_t n = cmds.size();
+    std::vector<child> stages;
+    stages.reserve(n);
+    // Whatever leaves early (a failure, an exception) kills and reaps the stages already running.
+    struct stop_on_exit {
+        std::vector<child>* stages;
+        ~stop_on_exit() {
+            if (stages == nullptr) return;
+            try {
+                kill_stages(*stages);
+            } catch (...) {  // an exception from a trace callback: the children still die below
+            }
+            stages->clear();
+        }
+    } guard{&stages};
+
+    typename P::stage_end feed;  // the read end of the pipe from the stage before
+    for (std::size_t i = 0; i < n; ++i) {
+        command cmd = cmds[i];
+        typename P::stage_end next_read, next_write;
+        if (i + 1 < n) {
+            if (const spawn_failure sf = P::make_stage_pipe(next_read, next_write)) {
+                f = name_stage(P::describe(cmd, std::string(), sf), i, n);
+                return {};
+            }
+            cmd.stdout_to(P::stage_stream(next_write));
+            if (!cmd.stderr_to()) cmd.stderr_to(io::inherit());  // only the last stage's is run()'s to capture
+        }
+        if (i > 0) cmd.stdin_from(P::stage_stream(feed));
+        // Every stage's streams are served by the event loop: the stages are waited for together.
+        child c = launch_with(cmd, defaults, f, false);
+        if (f) {
+            f = name_stage(std::move(f), i, n);
+            return {};
+        }
+        stages.push_back(std::move(c));
+        // This process's copies of the ends the stage now holds: a write end kept open here
+        // would keep the next stage from ever seeing the end of its input.
+        feed = std::move(next_read);
+        next_write.reset();
+    }
+    guard.stages = nullptr;
+    return pipeline_access::make(std::move(stages));
+}
+
+/// Waits for every stage together (each stage's timeout honoured while the others are waited
+/// for), then returns their statuses in order.
+inline std::vector<exit_status> wait_stages(std::vector<child>& stages) {
+    if (!stages.empty()) stages.front().close_stdin();  // as child::wait(): an io::pipe() stdin ends
+    std::vector<child*> left;
+    for (auto& c : stages)
+        if (c.valid()) left.push_back(&c);
+    while (!left.empty()) {
+        const auto i = wait_any(left);
+        if (!i) continue;  // no timeout was given: never
+        left.erase(left.begin() + static_cast<std::ptrdiff_t>(*i));
+    }
+    std::vector<exit_status> out;
+    out.reserve(stages.size());
+    for (auto& c : stages)
+        out.push_back(c.wait());  // at once; rethrows what an io::lines callback threw
+    return out;
+}
+
+/// Waits for every stage and gathers what run() returns.
+inline pipeline_result collect_pipeline(pipeline_child& pc, std::chrono::steady_clock::time_point started) {
+    pipeline_result r;
+    auto& stages = pc.stages();
+    r.statuses = wait_stages(stages);
+    r.elapsed = std::chrono::steady_clock::now() - started;
+    for (auto& c : stages)
+        r.timed_out = r.timed_out || c.timed_out();
+    result last = collect(stages.back());
+    r.out = std::move(last.out);
+    r.err = std::move(last.err);
+    r.out_truncated = last.out_truncated;
+    r.err_truncated = last.err_truncated;
+    r.out_cut = last.out_cut;
+    r.err_cut = last.err_cut;
+    return r;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace liftoff
 #if !defined(LIFTOFF_SEPARATE_COMPILATION) || defined(LIFTOFF_IMPLEMENTATION)
 // ---- liftoff/impl/error.inl ----
 // liftoff/impl/error.inl: the error category and launch_error (declared in error.hpp).
@@ -14701,6 +15209,137 @@ LIFTOFF_API result run(const command& cmd, failure& f) {
 LIFTOFF_API result run(const command& cmd, std::error_code& ec) {
     failure f;
     result r = run(cmd, f);
+    ec = f.code;
+    return r;
+}
+
+}  // namespace v0
+}  // namespace liftoff
+// ---- liftoff/impl/pipeline.inl ----
+// liftoff/impl/pipeline.inl: pipeline_child, and launch() and run() for a pipeline (declared in
+// pipeline.hpp).
+
+#include <chrono>
+#include <exception>
+#include <system_error>
+
+namespace liftoff {
+inline namespace v0 {
+namespace detail {
+
+/// launch_pipeline() for the overloads that do not throw, as launch_reporting() is for one child.
+inline pipeline_child launch_pipeline_reporting(const pipeline& p, stream_defaults defaults, failure& f,
+                                                std::exception_ptr* callback_error) noexcept {
+    f = {};
+    try {
+        return launch_pipeline(p, defaults, f);
+    } catch (const callback_thrown& t) {
+        if (callback_error != nullptr) *callback_error = t.error;
+        try {
+            f = make_failure(errc::callback_failed, "", "a trace callback of a pipeline stage threw an exception",
+                             "catch exceptions in the callback, or use the overload that throws");
+        } catch (...) {
+            out_of_memory(f);
+        }
+    } catch (...) {
+        out_of_memory(f);  // the library's own exceptions are the standard library's for memory
+    }
+    return {};
+}
+
+/// launch_pipeline(), with what a trace callback threw passed on as the original exception.
+inline pipeline_child launch_pipeline_throwing(const pipeline& p, stream_defaults defaults) {
+    failure f;
+    pipeline_child pc;
+    try {
+        pc = launch_pipeline(p, defaults, f);
+    } catch (const callback_thrown& t) {
+        std::rethrow_exception(t.error);
+    }
+    if (f) raise(f);
+    return pc;
+}
+
+}  // namespace detail
+
+LIFTOFF_API pipeline_child& pipeline_child::operator=(pipeline_child&& other) noexcept {
+    if (this != &other) {
+        pipeline_child gone(std::move(*this));  // its destructor applies on_destroy
+        stages_ = std::move(other.stages_);
+        other.stages_.clear();
+    }
+    return *this;
+}
+
+LIFTOFF_API pipeline_child::~pipeline_child() {
+    // The stages that terminate are stopped together (one grace, not one per stage); then each
+    // child's destructor does the rest: wait, kill, release, or finish the streams of a stopped one.
+    std::vector<bool> terminating;
+    bool any = false;
+    for (auto& c : stages_) {
+        const bool t = c.valid() && detail::child_access::state(c).policy == on_destroy::terminate;
+        terminating.push_back(t);
+        any = any || t;
+    }
+    if (any) {
+        try {
+            detail::stop_stages(stages_, std::nullopt, terminating);
+        } catch (...) {  // a trace callback that throws: each child's destructor still ends it
+        }
+    }
+    stages_.clear();
+}
+
+LIFTOFF_API std::vector<exit_status> pipeline_child::wait() {
+    return detail::wait_stages(stages_);
+}
+
+LIFTOFF_API std::vector<exit_status> pipeline_child::terminate(std::chrono::nanoseconds grace) {
+    detail::stop_stages(stages_, grace);
+    std::vector<exit_status> out;
+    out.reserve(stages_.size());
+    for (auto& c : stages_)
+        out.push_back(c.terminate(grace));  // reaped above: the status at once, the streams finished
+    return out;
+}
+
+LIFTOFF_API std::vector<exit_status> pipeline_child::kill() {
+    return detail::kill_stages(stages_);
+}
+
+LIFTOFF_API pipeline_child launch(const pipeline& p) {
+    return detail::launch_pipeline_throwing(p, detail::stream_defaults::launch);
+}
+
+LIFTOFF_API pipeline_child launch(const pipeline& p, failure& f) noexcept {
+    return detail::launch_pipeline_reporting(p, detail::stream_defaults::launch, f, nullptr);
+}
+
+LIFTOFF_API pipeline_child launch(const pipeline& p, std::error_code& ec) noexcept {
+    failure f;
+    pipeline_child pc = launch(p, f);
+    ec = f.code;
+    return pc;
+}
+
+LIFTOFF_API pipeline_result run(const pipeline& p) {
+    const auto started = std::chrono::steady_clock::now();
+    pipeline_child pc = detail::launch_pipeline_throwing(p, detail::stream_defaults::run);
+    return detail::collect_pipeline(pc, started);
+}
+
+LIFTOFF_API pipeline_result run(const pipeline& p, failure& f) {
+    const auto started = std::chrono::steady_clock::now();
+    std::exception_ptr callback_error;
+    pipeline_child pc = detail::launch_pipeline_reporting(p, detail::stream_defaults::run, f, &callback_error);
+    if (callback_error) std::rethrow_exception(callback_error);
+    if (f) return {};
+    return detail::collect_pipeline(pc, started);
+}
+
+LIFTOFF_API pipeline_result run(const pipeline& p, std::error_code& ec) {
+    failure f;
+    pipeline_result r = run(p, f);
     ec = f.code;
     return r;
 }

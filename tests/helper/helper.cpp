@@ -406,6 +406,14 @@ int main(int argc, char** argv) {
             long long n = 0;
             copy_stdin(false, false, &n);
             write_str(1, std::to_string(n) + "\n");
+        } else if (a == "wc") {  // pipelines (issue 14): "LINES BYTES" of stdin, as wc -l -c
+            static char buf[65536];
+            long long lines = 0, bytes = 0;
+            for (long r; (r = read_some(buf, sizeof buf)) > 0;) {
+                bytes += r;
+                lines += std::count(buf, buf + r, '\n');
+            }
+            write_str(1, std::to_string(lines) + " " + std::to_string(bytes) + "\n");
         } else if (a == "tee-both") {
             copy_stdin(true, true, nullptr);
         } else if (a == "pid") {

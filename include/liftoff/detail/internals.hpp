@@ -14,5 +14,6 @@
 #include "launch.hpp"
 #include "open.hpp"
 #include "open_request.hpp"
+#include "pipeline.hpp"
 #include "redact.hpp"
 #include "search.hpp"

@@ -117,8 +117,9 @@ failure resolve_program(const command& cmd, const child_environment& env, std::s
 }
 
 /// Starts `cmd`; a failure goes to `f` (and the child is invalid). What a trace callback throws
-/// comes out as callback_thrown.
-inline child launch_with(const command& cmd, stream_defaults defaults, failure& f) {
+/// comes out as callback_thrown. `caller_may_serve`: false where several children are waited for
+/// together (a pipeline's stages), so the event loop serves every stream.
+inline child launch_with(const command& cmd, stream_defaults defaults, failure& f, bool caller_may_serve = true) {
     using P = native_platform;
     using clock = std::chrono::steady_clock;
     const auto started = clock::now();
@@ -167,7 +168,7 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
                      cmd.stdin_from() ? *cmd.stdin_from() : io::source(run ? io::null() : io::inherit()),
                      cmd.stdout_to() ? *cmd.stdout_to() : (run ? io::capture() : io::sink(io::inherit())),
                      cmd.stderr_to() ? *cmd.stderr_to() : (run ? io::capture() : io::sink(io::inherit())),
-                     run};
+                     run && caller_may_serve};
 
     child_state_ptr state(new child_state());
     if (auto sf = P::spawn(spec, state->proc)) return fail(describe_spawn_failure<P>(cmd, env, path, sf));

@@ -124,10 +124,23 @@ inline std::optional<failure> describe_common_stage(const command& cmd, const st
     case spawn_stage::redirect_stdout:
     case spawn_stage::redirect_stderr: {
         const bool in = sf.stage == spawn_stage::redirect_stdin;
+        const char* stream = in ? "stdin" : sf.stage == spawn_stage::redirect_stdout ? "stdout" : "stderr";
+        const io::kind k = in ? cmd.stdin_from()->what()
+                              : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_to() : cmd.stderr_to())->what();
+        if (k == io::kind::fd || k == io::kind::handle) {  // io::fd()/io::handle(): duplicating it failed
+            const int fd =
+                in ? cmd.stdin_from()->descriptor()
+                   : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_to() : cmd.stderr_to())->descriptor();
+            const std::string what =
+                std::string("cannot duplicate ") +
+                (k == io::kind::fd ? "descriptor " + std::to_string(fd) : std::string("the HANDLE")) + " for its " +
+                stream + ": " + os_text;
+            if (resource) return make(errc::resource_exhausted, what, resource_remedy);
+            return make(errc::redirect_failed, what, "keep it open until the launch returns");
+        }
         const std::string& file =
             in ? cmd.stdin_from()->path()
                : (sf.stage == spawn_stage::redirect_stdout ? cmd.stdout_to() : cmd.stderr_to())->path();
-        const char* stream = in ? "stdin" : sf.stage == spawn_stage::redirect_stdout ? "stdout" : "stderr";
         const std::string what = "cannot open '" + printable(file) + "' for its " + stream + ": " + os_text;
         if (resource) return make(errc::resource_exhausted, what, resource_remedy);
         return make(

@@ -3,6 +3,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,15 @@
 namespace liftoff {
 inline namespace v0 {
 namespace detail {
+
+/// The first of the command's streams (stdin, stdout, stderr) whose spec is `k`: "stdin" ...,
+/// or nullptr (io::fd() on Windows and io::handle() on POSIX are refused by name).
+inline const char* stream_of_kind(const command& cmd, io::kind k) noexcept {
+    if (cmd.stdin_from() && cmd.stdin_from()->what() == k) return "stdin";
+    if (cmd.stdout_to() && cmd.stdout_to()->what() == k) return "stdout";
+    if (cmd.stderr_to() && cmd.stderr_to()->what() == k) return "stderr";
+    return nullptr;
+}
 
 /// Refuse input that cannot be passed to the OS intact: nothing runs after a failure here.
 template <class P>
@@ -85,6 +95,26 @@ failure validate(const command& cmd) {
         if (s->what() == io::kind::lines && !s->on_line())
             return bad(errc::invalid_argument, "io::lines() for stderr has no callback",
                        "pass a callback (nothing was run)");
+    // Descriptors the caller already has (io::fd(), io::handle()): open, or refused here.
+    auto check_native = [&](io::kind k, int fd, void* h, const char* stream, const char* setter) -> failure {
+        if (k == io::kind::fd && !P::descriptor_open(fd))
+            return bad(errc::invalid_argument,
+                       std::string(setter) + "(io::fd(" + std::to_string(fd) + ")): descriptor " + std::to_string(fd) +
+                           " for its " + stream + " is not open in this process",
+                       "pass a descriptor that stays open until the launch returns (nothing was run)");
+        if (k == io::kind::handle && (h == nullptr || h == reinterpret_cast<void*>(std::intptr_t{-1})))  // NOLINT
+            return bad(errc::invalid_argument,
+                       std::string(setter) + "(io::handle(...)): the HANDLE for its " + stream +
+                           " is null or INVALID_HANDLE_VALUE",
+                       "pass a HANDLE that is open until the launch returns (nothing was run)");
+        return {};
+    };
+    if (const auto& s = cmd.stdin_from())
+        if (auto f = check_native(s->what(), s->descriptor(), s->native_handle(), "stdin", "stdin_from")) return f;
+    if (const auto& s = cmd.stdout_to())
+        if (auto f = check_native(s->what(), s->descriptor(), s->native_handle(), "stdout", "stdout_to")) return f;
+    if (const auto& s = cmd.stderr_to())
+        if (auto f = check_native(s->what(), s->descriptor(), s->native_handle(), "stderr", "stderr_to")) return f;
     // The child's process state: what can be refused before anything runs.
     if (const auto& name = cmd.arg0())
         if (auto f = check(*name, "arg0 '" + printable(*name) + "'")) return f;

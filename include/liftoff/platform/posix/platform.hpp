@@ -91,6 +91,11 @@ struct posix_family : posix_system, posix_inspect {
     /// The child's process state this spawner cannot set (umask, limits, credentials, a new
     /// session with posix_spawn), refused before anything runs; empty if it can set them all.
     static failure refuse_unsupported(const command& cmd) {
+        if (const char* stream = stream_of_kind(cmd, io::kind::handle))
+            return make_failure(errc::unsupported, printable(cmd.program()),
+                                std::string("io::handle() for its ") + stream +
+                                    " is Windows only: POSIX has descriptors, not HANDLEs (nothing was run)",
+                                "use io::fd() with the descriptor");
         const char* feature = nullptr;
         if (cmd.umask() && !Spawner::supports_umask)
             feature = "umask()";
@@ -201,6 +206,17 @@ struct posix_family : posix_system, posix_inspect {
         cleanup.handed_over();
         return {};
     }
+
+    // Pipelines (issue 14): the pipe between two stages, handed to each as an io::fd().
+    /// One end of the pipe between two stages.
+    using stage_end = unique_fd;
+    /// A pipe close-on-exec from birth: no stage but the two it joins ever holds an end.
+    static spawn_failure make_stage_pipe(unique_fd& read_end, unique_fd& write_end) {
+        if (const int e = make_pipe(read_end, write_end)) return {spawn_stage::pipes, {e, std::generic_category()}};
+        return {};
+    }
+    /// The stream spec that gives a stage this end.
+    static io::stream stage_stream(const unique_fd& end) { return io::fd(end.get()); }
 
     /// The message for a failed spawn: what happened, to what, and the remedy.
     static failure describe(const command& cmd, const std::string& path, const spawn_failure& sf) {
@@ -483,6 +499,10 @@ private:
             child.reset(retry_eintr([&] { return ::open(in.path().c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY); }));
             if (!child) return errno_failure(spawn_stage::redirect_stdin);
             break;
+        case io::kind::fd:  // our own close-on-exec copy above 2; the child gets it as 0
+            child.reset(::fcntl(in.descriptor(), F_DUPFD_CLOEXEC, 3));
+            if (!child) return errno_failure(spawn_stage::redirect_stdin);
+            break;
         case io::kind::text:
         case io::kind::pipe:
             if (int e = make_pipe(child, parent)) return {spawn_stage::pipes, {e, std::generic_category()}};
@@ -507,6 +527,10 @@ private:
             if (!child) return errno_failure(stage);
             break;
         }
+        case io::kind::fd:  // our own close-on-exec copy above 2; the child gets it as 1 or 2
+            child.reset(::fcntl(out.descriptor(), F_DUPFD_CLOEXEC, 3));
+            if (!child) return errno_failure(stage);
+            break;
         case io::kind::capture:
         case io::kind::lines:
         case io::kind::pipe:  // the caller reads it (child::read_line)

@@ -69,6 +69,11 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
     /// The child's process state Windows has no meaning for: everything but arg0() (the first
     /// token of the command line), refused before anything runs.
     static failure refuse_unsupported(const command& cmd) {
+        if (const char* stream = stream_of_kind(cmd, io::kind::fd))
+            return make_failure(errc::unsupported, printable(cmd.program()),
+                                std::string("io::fd() for its ") + stream +
+                                    " is POSIX only: Windows passes HANDLEs, not descriptors (nothing was run)",
+                                "use io::handle() with the HANDLE (_get_osfhandle() gives a CRT descriptor's)");
         const char* feature = !cmd.passed_fds().empty() ? "pass_fd()"
                               : cmd.umask()             ? "umask()"
                               : cmd.session_leader()    ? "new_session()"
@@ -87,6 +92,21 @@ struct windows_platform : windows_system, windows_inspect, windows_shell {
         return make_failure(errc::unsupported, printable(cmd.program()),
                             f + " is POSIX only: Windows has no such process state (nothing was run)", remedy);
     }
+
+    // Pipelines (issue 14): the pipe between two stages, handed to each as an io::handle().
+    /// One end of the pipe between two stages.
+    using stage_end = unique_handle;
+    /// An anonymous pipe, not inheritable: each stage gets an inheritable duplicate of its end,
+    /// listed in its PROC_THREAD_ATTRIBUTE_HANDLE_LIST, so no other stage ever holds one.
+    static spawn_failure make_stage_pipe(unique_handle& read_end, unique_handle& write_end) {
+        HANDLE r = nullptr, w = nullptr;
+        if (!::CreatePipe(&r, &w, nullptr, 64 * 1024)) return {spawn_stage::pipes, last_error()};
+        read_end.reset(r);
+        write_end.reset(w);
+        return {};
+    }
+    /// The stream spec that gives a stage this end.
+    static io::stream stage_stream(const unique_handle& end) { return io::handle(end.get()); }
 
     static spawn_failure spawn(const launch_spec& spec, process& proc) {
         const command& cmd = spec.cmd;
@@ -388,8 +408,21 @@ private:
                                            &inherit, disposition, FILE_ATTRIBUTE_NORMAL, nullptr));
     }
 
+    /// An inheritable duplicate of the caller's HANDLE (io::handle()); the caller keeps its own.
+    static unique_handle duplicate_inheritable(void* h) {
+        HANDLE copy = nullptr;
+        if (!::DuplicateHandle(::GetCurrentProcess(), static_cast<HANDLE>(h), ::GetCurrentProcess(), &copy, 0, TRUE,
+                               DUPLICATE_SAME_ACCESS))
+            return {};
+        return unique_handle(copy);
+    }
+
     static spawn_failure open_input(const io::source& in, unique_handle& child, unique_handle& parent) {
         switch (in.what()) {
+        case io::kind::handle:
+            child = duplicate_inheritable(in.native_handle());
+            if (!child) return {spawn_stage::redirect_stdin, last_error()};
+            break;
         case io::kind::null:
             child = open_file("NUL", GENERIC_READ, OPEN_EXISTING);
             if (!child) return {spawn_stage::pipes, last_error()};
@@ -411,6 +444,10 @@ private:
     static spawn_failure open_output(const io::sink& out, spawn_stage stage, int stream, unique_handle& child,
                                      unique_handle& parent) {
         switch (out.what()) {
+        case io::kind::handle:
+            child = duplicate_inheritable(out.native_handle());
+            if (!child) return {stage, last_error()};
+            break;
         case io::kind::null:
             child = open_file("NUL", GENERIC_WRITE, OPEN_EXISTING);
             if (!child) return {spawn_stage::pipes, last_error()};
