@@ -126,7 +126,7 @@ TEST_CASE("not_executable: a program on a noexec mount") {
     test::scratch_dir dir;
     const std::string mnt = dir.file("mnt");
     std::filesystem::create_directory(mnt);
-    if (::mount("tmpfs", mnt.c_str(), "tmpfs", MS_NOEXEC, "size=16m") != 0) {
+    if (::mount("tmpfs", mnt.c_str(), "tmpfs", MS_NOEXEC, "size=64m") != 0) {
         MESSAGE("skipped: cannot mount a noexec tmpfs here (" << std::strerror(errno) << ")");
         return;
     }

@@ -78,6 +78,9 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <sys/syscall.h>  // kill-self: the kernel's rt_sigaction, under a sanitizer's interceptors
+#endif
 #endif  // _WIN32
 
 #include <cerrno>
@@ -503,7 +506,15 @@ int main(int argc, char** argv) {
             return show_window();
 #else
         } else if (a == "kill-self") {
-            ::raise(std::atoi(next().c_str()));
+            const int sig = std::atoi(next().c_str());
+#if defined(__linux__)
+            // A sanitizer's own handler takes SIGSEGV, SIGILL ... and ends the process its own way
+            // (SIGABRT, exit 66), and its interceptors refuse to change it: the default action is
+            // set with the system call itself. All zeros is SIG_DFL, no flags, an empty mask.
+            unsigned long dfl[4] = {};
+            ::syscall(SYS_rt_sigaction, sig, dfl, nullptr, 8);
+#endif
+            ::raise(sig);
         } else if (a == "fds") {
             std::string out;
             DIR* d = ::opendir("/proc/self/fd");
