@@ -44,7 +44,7 @@ bool has_scheme(const std::string& s) {
 
 const char* const usage =
     "usage: liftoff doctor [--json] [-- PROGRAM [ARGS...]]\n"
-    "       liftoff run [--timeout SECONDS] [--capture] [--trace] -- PROGRAM [ARGS...]\n"
+    "       liftoff run [--timeout SECONDS] [--capture] [--trace] [--explain] -- PROGRAM [ARGS...]\n"
     "       liftoff which NAME\n"
     "       liftoff open [--dry-run] [OPEN-OPTIONS] URL|PATH\n"
     "       liftoff open-with [--dry-run] [OPEN-OPTIONS] [--arg ARG]... APP [TARGET...]\n"
@@ -55,7 +55,9 @@ const char* const usage =
     "  run     start PROGRAM (a name is looked up in PATH), wait for it, report how it ended;\n"
     "          --capture collects its output and prints it afterwards, --trace prints each\n"
     "          step as it happens. Exit status: the program's, 128+N for signal N, 127/126\n"
-    "          when it could not be started.\n"
+    "          when it could not be started. A program that dies at once is explained; to\n"
+    "          read its stderr for that, liftoff passes it through line by line (always with\n"
+    "          --explain; on a terminal it is inherited otherwise, keeping it a tty).\n"
     "  which   print where `run` would find NAME.\n"
     "  open    open a URL in its default application (http, https, mailto unless --scheme adds\n"
     "          one), or a file or folder (anything with no scheme is a path).\n"
@@ -102,7 +104,7 @@ int status_to_exit_code(const liftoff::result& r) {
 
 int cmd_run(int argc, char** argv) {
     double timeout = 0;
-    bool capture = false, trace = false;
+    bool capture = false, trace = false, explain = false;
     int i = 0;
     for (; i < argc; ++i) {
         const std::string a = argv[i];
@@ -112,6 +114,8 @@ int cmd_run(int argc, char** argv) {
         }
         if (a == "--capture") {
             capture = true;
+        } else if (a == "--explain") {
+            explain = true;
         } else if (a == "--trace") {
             trace = true;
         } else if (a == "--timeout" && i + 1 < argc) {
@@ -129,11 +133,13 @@ int cmd_run(int argc, char** argv) {
     for (++i; i < argc; ++i)
         cmd.arg(argv[i]);
     if (!capture) {
-        // stderr is passed through line by line rather than inherited, so that liftoff sees its
-        // tail and can explain a child that dies at once (the loader's, a toolkit's message).
-        cmd.stdin_from(liftoff::io::inherit())
-            .stdout_to(liftoff::io::inherit())
-            .stderr_to(liftoff::io::lines([](std::string_view line) {
+        cmd.stdin_from(liftoff::io::inherit()).stdout_to(liftoff::io::inherit()).stderr_to(liftoff::io::inherit());
+        // Passed through line by line rather than inherited, liftoff sees the tail of stderr and
+        // can explain a child that dies at once by what it said (the loader's, a toolkit's
+        // message). Not on a terminal unless asked: the child would lose its tty (colours,
+        // prompts) and a prompt without a newline would wait for one.
+        if (explain || ::isatty(2) != 1)
+            cmd.stderr_to(liftoff::io::lines([](std::string_view line) {
                 std::fwrite(line.data(), 1, line.size(), stderr);
                 std::fputc('\n', stderr);
             }));

@@ -488,3 +488,13 @@ TEST_CASE("a name that differs only in case, and a Windows-style path: said in p
            "is a Windows-style path: this system separates directories with '/'");
     expect(liftoff::preflight(command{"bin\\tool"}), "not-in-path", severity::error, "Windows-style path");
 }
+
+#if defined(LIFTOFF_TEST_NEEDS_LIBRARY)
+TEST_CASE("review: a directory named '$ORIGIN' is expanded once (no endless loop), and searched as named") {
+    test::scratch_dir dir;
+    std::filesystem::create_directories(dir.file("$ORIGIN"));
+    const std::string program = dir.write("$ORIGIN/prog", test::read_file(LIFTOFF_TEST_NEEDS_LIBRARY), 0755);
+    const auto r = liftoff::preflight(command{program}.env_remove("LD_LIBRARY_PATH"));
+    expect(r, "library-missing", severity::error, dir.file("$ORIGIN") + "/lib");
+}
+#endif  // LIFTOFF_TEST_NEEDS_LIBRARY

@@ -155,3 +155,27 @@ TEST_CASE("a real program whose shared library is gone: from its stderr, or by p
     CHECK_MESSAGE(test::contains(c.explanation(), "exited with code 127"), c.explanation());
 }
 #endif  // LIFTOFF_TEST_NEEDS_LIBRARY
+
+TEST_CASE("review: stderr merged into stdout is read; a signal the caller sent is not explained; CRLF wins") {
+    // io::merge(): what it writes to stderr is in the captured stdout.
+    const auto merged = liftoff::run(
+        helper_cmd({"esay", "Error: Can't open display: :99\n", "exit", "1"}).stderr_to(liftoff::io::merge()));
+    REQUIRE_FALSE(merged.findings.empty());
+    CHECK(merged.findings.front().id == "display-unreachable");
+#if !defined(_WIN32)
+    // child::signal(): how it ends is the caller's doing.
+    liftoff::child c = liftoff::launch(helper_cmd({"sleep", "10000"}).stderr_to(liftoff::io::capture()));
+    c.signal(SIGABRT);
+    c.wait();
+    CHECK(c.findings().empty());
+    // A #! line through env with a carriage return: env says "No such file" (127), and the
+    // explanation is the line ending, as preflight() says.
+    test::scratch_dir dir;
+    const auto script = dir.write("crlf-env.sh", "#!/usr/bin/env sh\r\necho hi\r\n", 0755);
+    const auto r = liftoff::run(command{script});
+    CHECK(r.status.code() == 127);
+    REQUIRE_FALSE(r.findings.empty());
+    CHECK(r.findings.front().id == "crlf-line-endings");
+    CHECK(liftoff::preflight(command{script}).find("crlf-line-endings") != nullptr);
+#endif  // !_WIN32
+}

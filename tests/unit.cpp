@@ -382,3 +382,104 @@ TEST_CASE("PE imports: the DLL names of the import directory; a file that is not
           std::vector<std::string>{"KERNEL32.dll", "libfoo.dll"});
     CHECK(liftoff::detail::read_pe_imports("/x", reader_of({{"/x", "MZ but nothing"}})).empty());
 }
+
+namespace {
+/// A minimal 64-bit little-endian x86-64 ELF file with a dynamic section: DT_NEEDED `needed`,
+/// DT_RPATH `rpath` and DT_RUNPATH `runpath` (when not empty).
+std::string elf_with(const std::vector<std::string>& needed, const std::string& rpath = "",
+                     const std::string& runpath = "") {
+    std::string strtab(1, '\0');
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> dyn;
+    auto add_string = [&](const std::string& v) {
+        const auto at = strtab.size();
+        strtab += v + std::string(1, '\0');
+        return static_cast<std::uint64_t>(at);
+    };
+    for (const auto& n : needed)
+        dyn.emplace_back(1, add_string(n));
+    if (!rpath.empty()) dyn.emplace_back(15, add_string(rpath));
+    if (!runpath.empty()) dyn.emplace_back(29, add_string(runpath));
+    const std::size_t strtab_at = (64 + 2 * 56 + (dyn.size() + 3) * 16 + 0xfff) & ~std::size_t{0xfff};
+    dyn.emplace_back(5, strtab_at);
+    dyn.emplace_back(10, strtab.size());
+    dyn.emplace_back(0, 0);
+    auto put64 = [](std::string& b, std::size_t at, std::uint64_t v) {
+        if (b.size() < at + 8) b.resize(at + 8, '\0');
+        for (std::size_t i = 0; i < 8; ++i)
+            b[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
+    };
+    auto put16 = [](std::string& b, std::size_t at, unsigned v) {
+        b[at] = static_cast<char>(v & 0xff), b[at + 1] = static_cast<char>(v >> 8);
+    };
+    std::string f(strtab_at, '\0');
+    f.replace(0, 7,
+              std::string("\x7f"
+                          "ELF\x02\x01\x01",
+                          7));
+    put16(f, 18, 62);  // x86-64
+    put64(f, 32, 64);  // e_phoff
+    put16(f, 54, 56), put16(f, 56, 2);
+    const std::size_t dyn_at = 64 + 2 * 56;
+    put32(f, 64, 1), put64(f, 64 + 8, 0), put64(f, 64 + 16, 0), put64(f, 64 + 32, 1 << 20);  // PT_LOAD, all
+    put32(f, 120, 2), put64(f, 120 + 8, dyn_at), put64(f, 120 + 32, dyn.size() * 16);        // PT_DYNAMIC
+    for (std::size_t i = 0; i < dyn.size(); ++i)
+        put64(f, dyn_at + 16 * i, dyn[i].first), put64(f, dyn_at + 16 * i + 8, dyn[i].second);
+    f.resize(strtab_at, '\0');
+    return f + strtab;
+}
+liftoff::detail::library_search search_in(const std::map<std::string, std::string>& files) {
+    liftoff::detail::library_search how;
+    how.read = reader_of(files);
+    how.real = [](const std::string& p) { return p; };
+    how.default_dirs = {"/lib"};
+    return how;
+}
+}  // namespace
+
+TEST_CASE("ELF libraries: DT_RPATH up the chain of loaders, $ORIGIN as found, RUNPATH, and bounds") {
+    using liftoff::detail::find_missing_libraries;
+    // prog (RPATH /dab) -> liba (RPATH /d3) -> libb (none) -> libc3, in /d3: glibc finds it through
+    // liba's RPATH, liba being libb's loader.
+    std::map<std::string, std::string> files = {
+        {"/bin/prog", elf_with({"liba.so"}, "/dab")},
+        {"/dab/liba.so", elf_with({"libb.so"}, "/d3")},
+        {"/dab/libb.so", elf_with({"libc3.so"})},
+        {"/d3/libc3.so", elf_with({})},
+    };
+    CHECK(find_missing_libraries("/bin/prog", search_in(files)).empty());
+    // An object with a RUNPATH does not use the RPATHs above it.
+    files["/dab/libb.so"] = elf_with({"libc3.so"}, "", "/nowhere");
+    auto missing = find_missing_libraries("/bin/prog", search_in(files));
+    REQUIRE(missing.size() == 1);
+    CHECK(missing[0].name == "libc3.so");
+    CHECK(missing[0].needed_by == "/dab/libb.so");
+    CHECK(missing[0].searched == std::vector<std::string>{"/nowhere", "/lib"});
+    // A library's $ORIGIN is the directory it was found in (a symlink's, not its target's).
+    files = {{"/bin/prog", elf_with({"libfoo.so"}, "/a/lib")},
+             {"/a/lib/libfoo.so", elf_with({"libdep.so"}, "", "$ORIGIN/deps")},
+             {"/a/lib/deps/libdep.so", elf_with({})}};
+    auto how = search_in(files);
+    how.real = [](const std::string& p) { return p == "/a/lib/libfoo.so" ? std::string("/b/libfoo.so") : p; };
+    CHECK(find_missing_libraries("/bin/prog", how).empty());
+    // A directory whose name holds "$ORIGIN" is expanded once; other $ tokens are skipped.
+    files = {{"/x/$ORIGIN/prog", elf_with({"liby.so"}, "$ORIGIN/lib:$LIB/z")}};
+    missing = find_missing_libraries("/x/$ORIGIN/prog", search_in(files));
+    REQUIRE(missing.size() == 1);
+    CHECK(missing[0].searched == std::vector<std::string>{"/x/$ORIGIN/lib", "/lib"});
+    // A hostile file: 300 libraries and an RPATH of 2,000 entries: at most 16 reported, each
+    // directory searched once, and a bounded number of files looked at.
+    std::string rpath;
+    for (int i = 0; i < 2000; ++i)
+        rpath += (i ? ":/x" : "/x") + std::to_string(i % 7);
+    std::vector<std::string> many;
+    for (int i = 0; i < 300; ++i)
+        many.push_back("libm" + std::to_string(i) + ".so");
+    std::size_t reads = 0;
+    how = search_in({{"/bin/prog", elf_with(many, rpath)}});
+    const auto inner = how.read;
+    how.read = [&](const std::string& p, std::uint64_t o, std::size_t n) { return ++reads, inner(p, o, n); };
+    missing = find_missing_libraries("/bin/prog", how);
+    REQUIRE(missing.size() == 16);
+    CHECK(missing[0].searched.size() == 8);  // /x0 ... /x6 once each, and /lib
+    CHECK(reads < 5000);
+}

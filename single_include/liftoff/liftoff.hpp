@@ -2308,8 +2308,8 @@ inline elf_dynamic read_elf_dynamic(const std::string& path, const file_part_rea
     for (const auto& n : names) {
         if (n.second >= strings.size()) continue;
         const std::size_t end = strings.find('\0', static_cast<std::size_t>(n.second));
-        std::string s = strings.substr(static_cast<std::size_t>(n.second),
-                                       end == std::string::npos ? std::string::npos : end - n.second);
+        if (end == std::string::npos) continue;  // not ended within the table: not a name
+        std::string s = strings.substr(static_cast<std::size_t>(n.second), end - n.second);
         if (n.first == 1)
             d.needed.push_back(std::move(s));
         else
@@ -2332,16 +2332,20 @@ inline std::vector<std::pair<std::string, std::string>> parse_ld_so_cache(std::s
     auto string_at = [&](std::size_t off) -> std::string {
         if (off >= bytes.size()) return {};
         const std::size_t end = bytes.find('\0', off);
-        return std::string(bytes.substr(off, end == std::string_view::npos ? std::string_view::npos : end - off));
+        if (end == std::string_view::npos || end - off > 4096) return {};  // not a path
+        return std::string(bytes.substr(off, end - off));
     };
     constexpr std::string_view old_magic = "ld.so-1.7.0", new_magic = "glibc-ld.so.cache1.1";
+    auto magic_at = [&](std::size_t off, std::string_view magic) {
+        return off <= bytes.size() && bytes.substr(off, magic.size()) == magic;
+    };
     std::size_t start = 0;
-    if (bytes.substr(0, old_magic.size()) == old_magic) {
+    if (magic_at(0, old_magic)) {
         const std::size_t count = u32(12);
         if (count > bytes.size() / 12) return out;
         const std::size_t after = 16 + count * 12;
         const std::size_t aligned = (after + 7) & ~static_cast<std::size_t>(7);
-        if (bytes.substr(aligned, new_magic.size()) == new_magic) {
+        if (magic_at(aligned, new_magic)) {
             start = aligned;
         } else {  // the old format alone: offsets count from the end of its table
             for (std::size_t i = 0; i < count; ++i)
@@ -2349,7 +2353,7 @@ inline std::vector<std::pair<std::string, std::string>> parse_ld_so_cache(std::s
             return out;
         }
     }
-    if (bytes.substr(start, new_magic.size()) != new_magic) return out;
+    if (!magic_at(start, new_magic)) return out;
     const std::size_t count = u32(start + 20);
     constexpr std::size_t header = 48, entry = 24;
     if (count > bytes.size() / entry) return out;
@@ -2377,47 +2381,67 @@ struct library_search {
     std::vector<std::string> default_dirs;                   ///< searched last
 };
 
-/// The libraries `program` needs, directly or through the libraries it loads (breadth first, at
-/// most 256 files read), that the loader would not find, searched as glibc's ld.so searches:
-/// DT_RPATH of the object (and of the program) when it has no DT_RUNPATH, LD_LIBRARY_PATH,
-/// DT_RUNPATH, the cache, the default directories; a candidate of another ELF class or machine
-/// is passed over, as the loader passes it over. $ORIGIN is the object's own directory; a
-/// directory naming $LIB or $PLATFORM is skipped (its value is the loader's to choose).
+/// The libraries `program` needs, directly or through the libraries it loads (breadth first),
+/// that the loader would not find, searched as glibc's ld.so searches: the DT_RPATH of the
+/// object and of each object that loaded it up to the program, while the object has no
+/// DT_RUNPATH; LD_LIBRARY_PATH; DT_RUNPATH; the cache; the default directories. A candidate of
+/// another ELF class or machine is passed over, as the loader passes it over; a directory met
+/// twice is searched once. $ORIGIN is the object's directory: the program's real path, a
+/// library's path as it was found (symlinks not resolved, as glibc does); an entry naming any
+/// other $ token ($LIB, $PLATFORM: the loader's to choose) is skipped. Bounded for a hostile
+/// file: 256 objects, 4,096 candidate files looked at, 16 libraries reported.
 inline std::vector<missing_library> find_missing_libraries(const std::string& program, const library_search& how) {
     std::vector<missing_library> missing;
     const elf_dynamic top = read_elf_dynamic(program, how.read);
     if (!top.elf) return missing;
-    auto dir_of = [&](const std::string& file) {
-        const std::string r = how.real(file);
-        const std::string& p = r.empty() ? file : r;
+    auto dir_of = [](const std::string& p) {
         const auto slash = p.find_last_of('/');
         return slash == std::string::npos ? std::string(".") : slash == 0 ? std::string("/") : p.substr(0, slash);
     };
-    auto expand = [&](const std::string& list, const std::string& origin, std::vector<std::string>& dirs) {
+    const std::string real_program = how.real(program);
+    const std::string program_dir = dir_of(real_program.empty() ? program : real_program);
+    // One pass, left to right: a directory whose own name holds "$ORIGIN" is not expanded again.
+    auto expand = [](const std::string& list, const std::string& origin, std::vector<std::string>& dirs) {
         if (list.empty()) return;
-        for (std::string d : split_list(list, ':')) {
-            for (const std::string_view token : {"${ORIGIN}", "$ORIGIN"})
-                for (std::size_t at; (at = d.find(token)) != std::string::npos;)
-                    d.replace(at, token.size(), origin);
-            if (d.find('$') != std::string::npos) continue;
-            dirs.push_back(d.empty() ? std::string(".") : d);  // an empty entry is the current directory
+        for (const std::string& entry : split_list(list, ':')) {
+            std::string d;
+            bool unknown = false;
+            for (std::size_t at = 0; at < entry.size();) {
+                if (entry[at] != '$') {
+                    d += entry[at++];
+                } else if (entry.compare(at, 9, "${ORIGIN}") == 0) {
+                    d += origin, at += 9;
+                } else if (entry.compare(at, 7, "$ORIGIN") == 0) {
+                    d += origin, at += 7;
+                } else {
+                    unknown = true;
+                    break;
+                }
+            }
+            if (unknown) continue;
+            if (d.empty()) d = ".";  // an empty entry is the current directory
+            if (std::find(dirs.begin(), dirs.end(), d) == dirs.end()) dirs.push_back(std::move(d));
         }
     };
+    std::size_t budget = 4096;  // candidate files looked at, in all
     auto fits = [&](const std::string& candidate) {
-        const std::string head = how.read(candidate, 0, 64);
-        const binary_format f = sniff_binary(head);
+        if (budget == 0) return false;
+        --budget;
+        const binary_format f = sniff_binary(how.read(candidate, 0, 64));
         return f.what == binary_format::kind::elf && f.elf_class == top.elf_class && f.machine == top.machine;
     };
     struct object {
         std::string path;
         elf_dynamic dyn;
+        std::size_t loaded_by;  // index of the object that needs it (the program: itself)
     };
-    std::vector<object> queue{{program, top}};
+    std::vector<object> queue{{program, top, 0}};
     std::vector<std::string> seen;  // names resolved or reported
-    for (std::size_t i = 0; i < queue.size() && queue.size() <= 256; ++i) {
+    for (std::size_t i = 0; i < queue.size() && queue.size() <= 256 && budget > 0; ++i) {
         const object o = queue[i];
-        const std::string origin = dir_of(o.path);
+        const std::string origin = i == 0 ? program_dir : dir_of(o.path);
         for (const std::string& name : o.dyn.needed) {
+            if (name.empty() || name.size() > 4096) continue;
             if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
             seen.push_back(name);
             std::vector<std::string> dirs;
@@ -2425,11 +2449,13 @@ inline std::vector<missing_library> find_missing_libraries(const std::string& pr
             if (name.find('/') != std::string::npos) {
                 if (fits(name)) found = name;
             } else {
-                if (o.dyn.runpath.empty()) {
-                    expand(o.dyn.rpath, origin, dirs);
-                    if (i != 0 && top.runpath.empty()) expand(top.rpath, dir_of(program), dirs);
+                if (o.dyn.runpath.empty()) {  // DT_RPATH up the chain of loaders
+                    for (std::size_t k = i;; k = queue[k].loaded_by) {
+                        expand(queue[k].dyn.rpath, k == 0 ? program_dir : dir_of(queue[k].path), dirs);
+                        if (k == 0) break;
+                    }
                 }
-                expand(how.ld_library_path, dir_of(program), dirs);  // $ORIGIN there: the program's
+                expand(how.ld_library_path, program_dir, dirs);
                 expand(o.dyn.runpath, origin, dirs);
                 for (const std::string& d : dirs) {
                     const std::string candidate = (d.back() == '/' ? d : d + "/") + name;
@@ -2448,15 +2474,17 @@ inline std::vector<missing_library> find_missing_libraries(const std::string& pr
                 }
                 for (std::size_t k = 0; found.empty() && k < how.default_dirs.size(); ++k) {
                     const std::string& d = how.default_dirs[k];
-                    dirs.push_back(d);
+                    if (std::find(dirs.begin(), dirs.end(), d) == dirs.end()) dirs.push_back(d);
                     if (fits(d + "/" + name)) found = d + "/" + name;
                 }
             }
             if (found.empty()) {
+                if (budget == 0) return missing;  // out of looks: not a finding, a file too big to judge
                 missing.push_back(missing_library{name, o.path, std::move(dirs)});
+                if (missing.size() >= 16) return missing;
             } else {
                 elf_dynamic next = read_elf_dynamic(found, how.read);
-                if (next.elf) queue.push_back(object{found, std::move(next)});
+                if (next.elf) queue.push_back(object{found, std::move(next), i});
             }
         }
     }
@@ -10270,6 +10298,7 @@ inline const char* signal_name(int sig) noexcept {
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -10281,6 +10310,7 @@ inline const char* signal_name(int sig) noexcept {
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdlib>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -10952,19 +10982,24 @@ std::string child_env_value(const child_environment& env, std::string_view name)
 }
 
 /// The shared libraries a program needs that its loader would not find (Linux: ELF DT_NEEDED;
-/// Windows: the DLLs it imports; elsewhere P::missing_libraries() cannot tell). A set-user-ID
-/// program is loaded in secure mode, which ignores LD_LIBRARY_PATH.
+/// Windows: the DLLs it imports; elsewhere P::missing_libraries() cannot tell). A program in
+/// the loader's secure mode (`secure`: set-ID, file capabilities) gets no LD_LIBRARY_PATH.
 template <class P>
-void judge_libraries(const std::string& program, const child_environment& env, bool setuid, program_facts& pf,
+void judge_libraries(const std::string& program, const child_environment& env, bool secure, program_facts& pf,
                      std::vector<finding>& out) {
     const auto missing =
-        P::missing_libraries(program, [&](std::string_view name) { return child_env_value<P>(env, name); }, setuid);
+        P::missing_libraries(program, [&](std::string_view name) { return child_env_value<P>(env, name); }, secure);
     for (const missing_library& m : missing) {
         pf.missing_libraries.push_back(m.name);
         std::string what = "'" + printable(program) + "' needs the shared library '" + printable(m.name) + "'";
         if (m.needed_by != program) what += " (through '" + printable(m.needed_by) + "')";
+        std::vector<std::string> shown(
+            m.searched.begin(),
+            m.searched.begin() + std::min<std::ptrdiff_t>(12, static_cast<std::ptrdiff_t>(m.searched.size())));
+        if (m.searched.size() > shown.size())
+            shown.push_back("and " + std::to_string(m.searched.size() - shown.size()) + " more");
         what += ", which the loader does not find (searched " +
-                (m.searched.empty() ? std::string("nothing") : printable(join(m.searched, ", "))) + ")";
+                (shown.empty() ? std::string("nothing") : printable(join(shown, ", "))) + ")";
         add_finding(out, cause{causes::library_missing.id, P::library_remedy}, std::move(what));
     }
 }
@@ -11055,7 +11090,13 @@ void judge_program_file(const std::string& resolved, const child_environment& en
                 add_finding(out, causes::loader_missing,
                             shown + " needs the loader '" + printable(pf.interpreter) + "', which does not exist");
             else if (!pf.interpreter.empty())
-                judge_libraries<P>(resolved, env, f.setuid, pf, out);
+                // The loader's secure mode (set-user-ID, set-group-ID, file capabilities)
+                // ignores LD_LIBRARY_PATH.
+                judge_libraries<P>(resolved, env,
+                                   f.setuid ||
+                                       (!f.mode.empty() && (std::strtoul(f.mode.c_str(), nullptr, 8) & 02000)) ||
+                                       !f.capabilities.empty(),
+                                   pf, out);
         } else if (fmt.what == binary_format::kind::pe || fmt.what == binary_format::kind::mach_o ||
                    fmt.what == binary_format::kind::mach_o_fat) {  // runs here: Windows, macOS
             judge_libraries<P>(resolved, env, false, pf, out);
@@ -11338,13 +11379,32 @@ std::vector<finding> post_mortem(const exit_status& status, std::chrono::nanosec
                                  const std::string& path, const child_environment& env) {
     std::vector<finding> out;
     if (status.success() || status.unknown() || elapsed > early_death_window) return out;
+    std::string code = std::to_string(status.code());
+    if (status.exited() && (status.code() < 0 || status.code() > 255)) {  // a Windows NTSTATUS: in hex
+        char hex[16];
+        std::snprintf(hex, sizeof hex, "0x%08X", static_cast<unsigned>(status.code()));
+        code = hex;
+    }
     const std::string how = status.exited()
-                                ? "it exited with code " + std::to_string(status.code())
+                                ? "it exited with code " + code
                                 : "it was killed by " + status.to_string().substr(status.to_string().find("signal"));
     const std::string when = " " +
                              std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()) +
                              " ms after it started";
     if (err_tail.size() > post_mortem_tail) err_tail = err_tail.substr(err_tail.size() - post_mortem_tail);
+    // A #! line that ends in "\r" is the whole story of a 126/127, whatever the interpreter
+    // said about it ("/usr/bin/env: 'sh\r': No such file"): one explanation with preflight().
+    if (status.code() == 127 || status.code() == 126) {
+        program_facts pf;
+        std::vector<finding> found;
+        judge_program_file<P>(path, env, pf, found);
+        for (finding& f : found)
+            if (f.id == causes::crlf_line_endings) {
+                f.what = how + when + ": " + f.what;
+                out.push_back(std::move(f));
+                return out;
+            }
+    }
     const std::string lowered = lower_ascii(err_tail);
     for (const death_signature& s : death_signatures) {
         if (s.exit_code != -1 && status.code() != s.exit_code) continue;
@@ -11448,14 +11508,17 @@ struct child_state {
     /// The child's LD_LIBRARY_PATH where its environment is not this process's (nullopt: it
     /// inherits ours): what the post-mortem's judging reads.
     std::optional<std::string> ld_library_path;
+    bool err_merged = false;  // stderr_to(io::merge()): what it writes to stderr is in the out sink
 
-    mutable std::mutex mutex;    // exit_observed, elapsed, timed_out, callback_error_taken, signalled
+    mutable std::mutex mutex;    // exit_observed, elapsed, timed_out, callback_error_taken, signalled,
+                                 // death_explained
     bool exit_observed = false;  // the status itself is the process's (proc.known())
     std::chrono::nanoseconds elapsed{};
     bool timed_out = false;
     bool callback_error_taken = false;
-    bool signalled = false;    // liftoff sent it a signal (a stop, a kill, child::signal()): no post-mortem
-    std::mutex streams_mutex;  // the drain is joined once, by whoever gets here first
+    bool signalled = false;  // liftoff sent it a signal (a stop, a kill, child::signal()): no post-mortem
+    std::optional<std::vector<finding>> death_explained;  // explain_death(), once its streams are done
+    std::mutex streams_mutex;                             // the drain is joined once, by whoever gets here first
     bool streams_done = false;
 
     void emit(trace_event e) const {
@@ -11609,27 +11672,40 @@ struct child_state {
 
     /// Why it died, if it died early and badly and nobody here stopped it (post_mortem.hpp);
     /// empty while it runs. Reads the tail of a captured or drained stderr.
+    /// Computed once its streams are finished (their tail can no longer change), then kept.
+    /// "Early" counts to when liftoff first saw the exit (a wait, a poll, a stop).
     std::vector<finding> explain_death() {
         const auto status = known();
         std::chrono::nanoseconds took{};
+        bool settled = false;
         {
             std::lock_guard<std::mutex> lock(mutex);
+            if (death_explained) return *death_explained;
             if (!status || signalled || timed_out) return {};
             took = elapsed;
+        }
+        {
+            std::lock_guard<std::mutex> lock(streams_mutex);
+            settled = streams_done;
         }
         if (status->success() || took > early_death_window) return {};
         std::string tail;
         {
             auto& drain = proc.drain();
             std::lock_guard<std::mutex> lock(drain.lock());
-            tail = drain.sink(output::err).tail(post_mortem_tail);
+            tail = drain.sink(err_merged ? output::out : output::err).tail(post_mortem_tail);
         }
         child_environment env;
         if (ld_library_path) {
             env.inherited = false;
             env.entries.push_back("LD_LIBRARY_PATH=" + *ld_library_path);
         }
-        return post_mortem<P>(*status, took, tail, path, env);
+        std::vector<finding> found = post_mortem<P>(*status, took, tail, path, env);
+        if (settled) {
+            std::lock_guard<std::mutex> lock(mutex);
+            death_explained = found;
+        }
+        return found;
     }
 
     /// The first exception an io::lines callback threw, handed out once.
@@ -11693,6 +11769,10 @@ inline std::error_code send_user_signal(child_state& s, user_signal what, int si
         ec = s.proc.resume();
         code = proc::resume_code;
         break;
+    }
+    if (!ec && (what == user_signal::number || what == user_signal::interrupt)) {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        s.signalled = true;  // how it ends is the caller's doing: no post-mortem
     }
     if (!ec && s.trace) {
         trace_event e;
@@ -13721,6 +13801,7 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
     s.program = cmd.program();
     s.path = std::move(path);
     if (!env.inherited) s.ld_library_path = child_env_value<P>(env, "LD_LIBRARY_PATH");
+    s.err_merged = spec.err.what() == io::kind::merge;
     s.trace = cmd.trace();
     if (s.trace) {
         trace_event e;

@@ -43,6 +43,10 @@ inline std::error_code send_user_signal(child_state& s, user_signal what, int si
         code = proc::resume_code;
         break;
     }
+    if (!ec && (what == user_signal::number || what == user_signal::interrupt)) {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        s.signalled = true;  // how it ends is the caller's doing: no post-mortem
+    }
     if (!ec && s.trace) {
         trace_event e;
         e.kind = trace_kind::signal_sent;

@@ -42,14 +42,17 @@ struct child_state {
     /// The child's LD_LIBRARY_PATH where its environment is not this process's (nullopt: it
     /// inherits ours): what the post-mortem's judging reads.
     std::optional<std::string> ld_library_path;
+    bool err_merged = false;  // stderr_to(io::merge()): what it writes to stderr is in the out sink
 
-    mutable std::mutex mutex;    // exit_observed, elapsed, timed_out, callback_error_taken, signalled
+    mutable std::mutex mutex;    // exit_observed, elapsed, timed_out, callback_error_taken, signalled,
+                                 // death_explained
     bool exit_observed = false;  // the status itself is the process's (proc.known())
     std::chrono::nanoseconds elapsed{};
     bool timed_out = false;
     bool callback_error_taken = false;
-    bool signalled = false;    // liftoff sent it a signal (a stop, a kill, child::signal()): no post-mortem
-    std::mutex streams_mutex;  // the drain is joined once, by whoever gets here first
+    bool signalled = false;  // liftoff sent it a signal (a stop, a kill, child::signal()): no post-mortem
+    std::optional<std::vector<finding>> death_explained;  // explain_death(), once its streams are done
+    std::mutex streams_mutex;                             // the drain is joined once, by whoever gets here first
     bool streams_done = false;
 
     void emit(trace_event e) const {
@@ -203,27 +206,40 @@ struct child_state {
 
     /// Why it died, if it died early and badly and nobody here stopped it (post_mortem.hpp);
     /// empty while it runs. Reads the tail of a captured or drained stderr.
+    /// Computed once its streams are finished (their tail can no longer change), then kept.
+    /// "Early" counts to when liftoff first saw the exit (a wait, a poll, a stop).
     std::vector<finding> explain_death() {
         const auto status = known();
         std::chrono::nanoseconds took{};
+        bool settled = false;
         {
             std::lock_guard<std::mutex> lock(mutex);
+            if (death_explained) return *death_explained;
             if (!status || signalled || timed_out) return {};
             took = elapsed;
+        }
+        {
+            std::lock_guard<std::mutex> lock(streams_mutex);
+            settled = streams_done;
         }
         if (status->success() || took > early_death_window) return {};
         std::string tail;
         {
             auto& drain = proc.drain();
             std::lock_guard<std::mutex> lock(drain.lock());
-            tail = drain.sink(output::err).tail(post_mortem_tail);
+            tail = drain.sink(err_merged ? output::out : output::err).tail(post_mortem_tail);
         }
         child_environment env;
         if (ld_library_path) {
             env.inherited = false;
             env.entries.push_back("LD_LIBRARY_PATH=" + *ld_library_path);
         }
-        return post_mortem<P>(*status, took, tail, path, env);
+        std::vector<finding> found = post_mortem<P>(*status, took, tail, path, env);
+        if (settled) {
+            std::lock_guard<std::mutex> lock(mutex);
+            death_explained = found;
+        }
+        return found;
     }
 
     /// The first exception an io::lines callback threw, handed out once.

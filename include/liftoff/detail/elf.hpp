@@ -103,8 +103,8 @@ inline elf_dynamic read_elf_dynamic(const std::string& path, const file_part_rea
     for (const auto& n : names) {
         if (n.second >= strings.size()) continue;
         const std::size_t end = strings.find('\0', static_cast<std::size_t>(n.second));
-        std::string s = strings.substr(static_cast<std::size_t>(n.second),
-                                       end == std::string::npos ? std::string::npos : end - n.second);
+        if (end == std::string::npos) continue;  // not ended within the table: not a name
+        std::string s = strings.substr(static_cast<std::size_t>(n.second), end - n.second);
         if (n.first == 1)
             d.needed.push_back(std::move(s));
         else
@@ -127,16 +127,20 @@ inline std::vector<std::pair<std::string, std::string>> parse_ld_so_cache(std::s
     auto string_at = [&](std::size_t off) -> std::string {
         if (off >= bytes.size()) return {};
         const std::size_t end = bytes.find('\0', off);
-        return std::string(bytes.substr(off, end == std::string_view::npos ? std::string_view::npos : end - off));
+        if (end == std::string_view::npos || end - off > 4096) return {};  // not a path
+        return std::string(bytes.substr(off, end - off));
     };
     constexpr std::string_view old_magic = "ld.so-1.7.0", new_magic = "glibc-ld.so.cache1.1";
+    auto magic_at = [&](std::size_t off, std::string_view magic) {
+        return off <= bytes.size() && bytes.substr(off, magic.size()) == magic;
+    };
     std::size_t start = 0;
-    if (bytes.substr(0, old_magic.size()) == old_magic) {
+    if (magic_at(0, old_magic)) {
         const std::size_t count = u32(12);
         if (count > bytes.size() / 12) return out;
         const std::size_t after = 16 + count * 12;
         const std::size_t aligned = (after + 7) & ~static_cast<std::size_t>(7);
-        if (bytes.substr(aligned, new_magic.size()) == new_magic) {
+        if (magic_at(aligned, new_magic)) {
             start = aligned;
         } else {  // the old format alone: offsets count from the end of its table
             for (std::size_t i = 0; i < count; ++i)
@@ -144,7 +148,7 @@ inline std::vector<std::pair<std::string, std::string>> parse_ld_so_cache(std::s
             return out;
         }
     }
-    if (bytes.substr(start, new_magic.size()) != new_magic) return out;
+    if (!magic_at(start, new_magic)) return out;
     const std::size_t count = u32(start + 20);
     constexpr std::size_t header = 48, entry = 24;
     if (count > bytes.size() / entry) return out;
@@ -172,47 +176,67 @@ struct library_search {
     std::vector<std::string> default_dirs;                   ///< searched last
 };
 
-/// The libraries `program` needs, directly or through the libraries it loads (breadth first, at
-/// most 256 files read), that the loader would not find, searched as glibc's ld.so searches:
-/// DT_RPATH of the object (and of the program) when it has no DT_RUNPATH, LD_LIBRARY_PATH,
-/// DT_RUNPATH, the cache, the default directories; a candidate of another ELF class or machine
-/// is passed over, as the loader passes it over. $ORIGIN is the object's own directory; a
-/// directory naming $LIB or $PLATFORM is skipped (its value is the loader's to choose).
+/// The libraries `program` needs, directly or through the libraries it loads (breadth first),
+/// that the loader would not find, searched as glibc's ld.so searches: the DT_RPATH of the
+/// object and of each object that loaded it up to the program, while the object has no
+/// DT_RUNPATH; LD_LIBRARY_PATH; DT_RUNPATH; the cache; the default directories. A candidate of
+/// another ELF class or machine is passed over, as the loader passes it over; a directory met
+/// twice is searched once. $ORIGIN is the object's directory: the program's real path, a
+/// library's path as it was found (symlinks not resolved, as glibc does); an entry naming any
+/// other $ token ($LIB, $PLATFORM: the loader's to choose) is skipped. Bounded for a hostile
+/// file: 256 objects, 4,096 candidate files looked at, 16 libraries reported.
 inline std::vector<missing_library> find_missing_libraries(const std::string& program, const library_search& how) {
     std::vector<missing_library> missing;
     const elf_dynamic top = read_elf_dynamic(program, how.read);
     if (!top.elf) return missing;
-    auto dir_of = [&](const std::string& file) {
-        const std::string r = how.real(file);
-        const std::string& p = r.empty() ? file : r;
+    auto dir_of = [](const std::string& p) {
         const auto slash = p.find_last_of('/');
         return slash == std::string::npos ? std::string(".") : slash == 0 ? std::string("/") : p.substr(0, slash);
     };
-    auto expand = [&](const std::string& list, const std::string& origin, std::vector<std::string>& dirs) {
+    const std::string real_program = how.real(program);
+    const std::string program_dir = dir_of(real_program.empty() ? program : real_program);
+    // One pass, left to right: a directory whose own name holds "$ORIGIN" is not expanded again.
+    auto expand = [](const std::string& list, const std::string& origin, std::vector<std::string>& dirs) {
         if (list.empty()) return;
-        for (std::string d : split_list(list, ':')) {
-            for (const std::string_view token : {"${ORIGIN}", "$ORIGIN"})
-                for (std::size_t at; (at = d.find(token)) != std::string::npos;)
-                    d.replace(at, token.size(), origin);
-            if (d.find('$') != std::string::npos) continue;
-            dirs.push_back(d.empty() ? std::string(".") : d);  // an empty entry is the current directory
+        for (const std::string& entry : split_list(list, ':')) {
+            std::string d;
+            bool unknown = false;
+            for (std::size_t at = 0; at < entry.size();) {
+                if (entry[at] != '$') {
+                    d += entry[at++];
+                } else if (entry.compare(at, 9, "${ORIGIN}") == 0) {
+                    d += origin, at += 9;
+                } else if (entry.compare(at, 7, "$ORIGIN") == 0) {
+                    d += origin, at += 7;
+                } else {
+                    unknown = true;
+                    break;
+                }
+            }
+            if (unknown) continue;
+            if (d.empty()) d = ".";  // an empty entry is the current directory
+            if (std::find(dirs.begin(), dirs.end(), d) == dirs.end()) dirs.push_back(std::move(d));
         }
     };
+    std::size_t budget = 4096;  // candidate files looked at, in all
     auto fits = [&](const std::string& candidate) {
-        const std::string head = how.read(candidate, 0, 64);
-        const binary_format f = sniff_binary(head);
+        if (budget == 0) return false;
+        --budget;
+        const binary_format f = sniff_binary(how.read(candidate, 0, 64));
         return f.what == binary_format::kind::elf && f.elf_class == top.elf_class && f.machine == top.machine;
     };
     struct object {
         std::string path;
         elf_dynamic dyn;
+        std::size_t loaded_by;  // index of the object that needs it (the program: itself)
     };
-    std::vector<object> queue{{program, top}};
+    std::vector<object> queue{{program, top, 0}};
     std::vector<std::string> seen;  // names resolved or reported
-    for (std::size_t i = 0; i < queue.size() && queue.size() <= 256; ++i) {
+    for (std::size_t i = 0; i < queue.size() && queue.size() <= 256 && budget > 0; ++i) {
         const object o = queue[i];
-        const std::string origin = dir_of(o.path);
+        const std::string origin = i == 0 ? program_dir : dir_of(o.path);
         for (const std::string& name : o.dyn.needed) {
+            if (name.empty() || name.size() > 4096) continue;
             if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
             seen.push_back(name);
             std::vector<std::string> dirs;
@@ -220,11 +244,13 @@ inline std::vector<missing_library> find_missing_libraries(const std::string& pr
             if (name.find('/') != std::string::npos) {
                 if (fits(name)) found = name;
             } else {
-                if (o.dyn.runpath.empty()) {
-                    expand(o.dyn.rpath, origin, dirs);
-                    if (i != 0 && top.runpath.empty()) expand(top.rpath, dir_of(program), dirs);
+                if (o.dyn.runpath.empty()) {  // DT_RPATH up the chain of loaders
+                    for (std::size_t k = i;; k = queue[k].loaded_by) {
+                        expand(queue[k].dyn.rpath, k == 0 ? program_dir : dir_of(queue[k].path), dirs);
+                        if (k == 0) break;
+                    }
                 }
-                expand(how.ld_library_path, dir_of(program), dirs);  // $ORIGIN there: the program's
+                expand(how.ld_library_path, program_dir, dirs);
                 expand(o.dyn.runpath, origin, dirs);
                 for (const std::string& d : dirs) {
                     const std::string candidate = (d.back() == '/' ? d : d + "/") + name;
@@ -243,15 +269,17 @@ inline std::vector<missing_library> find_missing_libraries(const std::string& pr
                 }
                 for (std::size_t k = 0; found.empty() && k < how.default_dirs.size(); ++k) {
                     const std::string& d = how.default_dirs[k];
-                    dirs.push_back(d);
+                    if (std::find(dirs.begin(), dirs.end(), d) == dirs.end()) dirs.push_back(d);
                     if (fits(d + "/" + name)) found = d + "/" + name;
                 }
             }
             if (found.empty()) {
+                if (budget == 0) return missing;  // out of looks: not a finding, a file too big to judge
                 missing.push_back(missing_library{name, o.path, std::move(dirs)});
+                if (missing.size() >= 16) return missing;
             } else {
                 elf_dynamic next = read_elf_dynamic(found, how.read);
-                if (next.elf) queue.push_back(object{found, std::move(next)});
+                if (next.elf) queue.push_back(object{found, std::move(next), i});
             }
         }
     }

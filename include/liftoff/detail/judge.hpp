@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdlib>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -548,19 +549,24 @@ std::string child_env_value(const child_environment& env, std::string_view name)
 }
 
 /// The shared libraries a program needs that its loader would not find (Linux: ELF DT_NEEDED;
-/// Windows: the DLLs it imports; elsewhere P::missing_libraries() cannot tell). A set-user-ID
-/// program is loaded in secure mode, which ignores LD_LIBRARY_PATH.
+/// Windows: the DLLs it imports; elsewhere P::missing_libraries() cannot tell). A program in
+/// the loader's secure mode (`secure`: set-ID, file capabilities) gets no LD_LIBRARY_PATH.
 template <class P>
-void judge_libraries(const std::string& program, const child_environment& env, bool setuid, program_facts& pf,
+void judge_libraries(const std::string& program, const child_environment& env, bool secure, program_facts& pf,
                      std::vector<finding>& out) {
     const auto missing =
-        P::missing_libraries(program, [&](std::string_view name) { return child_env_value<P>(env, name); }, setuid);
+        P::missing_libraries(program, [&](std::string_view name) { return child_env_value<P>(env, name); }, secure);
     for (const missing_library& m : missing) {
         pf.missing_libraries.push_back(m.name);
         std::string what = "'" + printable(program) + "' needs the shared library '" + printable(m.name) + "'";
         if (m.needed_by != program) what += " (through '" + printable(m.needed_by) + "')";
+        std::vector<std::string> shown(
+            m.searched.begin(),
+            m.searched.begin() + std::min<std::ptrdiff_t>(12, static_cast<std::ptrdiff_t>(m.searched.size())));
+        if (m.searched.size() > shown.size())
+            shown.push_back("and " + std::to_string(m.searched.size() - shown.size()) + " more");
         what += ", which the loader does not find (searched " +
-                (m.searched.empty() ? std::string("nothing") : printable(join(m.searched, ", "))) + ")";
+                (shown.empty() ? std::string("nothing") : printable(join(shown, ", "))) + ")";
         add_finding(out, cause{causes::library_missing.id, P::library_remedy}, std::move(what));
     }
 }
@@ -651,7 +657,13 @@ void judge_program_file(const std::string& resolved, const child_environment& en
                 add_finding(out, causes::loader_missing,
                             shown + " needs the loader '" + printable(pf.interpreter) + "', which does not exist");
             else if (!pf.interpreter.empty())
-                judge_libraries<P>(resolved, env, f.setuid, pf, out);
+                // The loader's secure mode (set-user-ID, set-group-ID, file capabilities)
+                // ignores LD_LIBRARY_PATH.
+                judge_libraries<P>(resolved, env,
+                                   f.setuid ||
+                                       (!f.mode.empty() && (std::strtoul(f.mode.c_str(), nullptr, 8) & 02000)) ||
+                                       !f.capabilities.empty(),
+                                   pf, out);
         } else if (fmt.what == binary_format::kind::pe || fmt.what == binary_format::kind::mach_o ||
                    fmt.what == binary_format::kind::mach_o_fat) {  // runs here: Windows, macOS
             judge_libraries<P>(resolved, env, false, pf, out);

@@ -185,6 +185,7 @@ inline child launch_with(const command& cmd, stream_defaults defaults, failure& 
     s.program = cmd.program();
     s.path = std::move(path);
     if (!env.inherited) s.ld_library_path = child_env_value<P>(env, "LD_LIBRARY_PATH");
+    s.err_merged = spec.err.what() == io::kind::merge;
     s.trace = cmd.trace();
     if (s.trace) {
         trace_event e;

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -168,13 +169,32 @@ std::vector<finding> post_mortem(const exit_status& status, std::chrono::nanosec
                                  const std::string& path, const child_environment& env) {
     std::vector<finding> out;
     if (status.success() || status.unknown() || elapsed > early_death_window) return out;
+    std::string code = std::to_string(status.code());
+    if (status.exited() && (status.code() < 0 || status.code() > 255)) {  // a Windows NTSTATUS: in hex
+        char hex[16];
+        std::snprintf(hex, sizeof hex, "0x%08X", static_cast<unsigned>(status.code()));
+        code = hex;
+    }
     const std::string how = status.exited()
-                                ? "it exited with code " + std::to_string(status.code())
+                                ? "it exited with code " + code
                                 : "it was killed by " + status.to_string().substr(status.to_string().find("signal"));
     const std::string when = " " +
                              std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()) +
                              " ms after it started";
     if (err_tail.size() > post_mortem_tail) err_tail = err_tail.substr(err_tail.size() - post_mortem_tail);
+    // A #! line that ends in "\r" is the whole story of a 126/127, whatever the interpreter
+    // said about it ("/usr/bin/env: 'sh\r': No such file"): one explanation with preflight().
+    if (status.code() == 127 || status.code() == 126) {
+        program_facts pf;
+        std::vector<finding> found;
+        judge_program_file<P>(path, env, pf, found);
+        for (finding& f : found)
+            if (f.id == causes::crlf_line_endings) {
+                f.what = how + when + ": " + f.what;
+                out.push_back(std::move(f));
+                return out;
+            }
+    }
     const std::string lowered = lower_ascii(err_tail);
     for (const death_signature& s : death_signatures) {
         if (s.exit_code != -1 && status.code() != s.exit_code) continue;
