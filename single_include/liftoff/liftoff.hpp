@@ -4895,6 +4895,7 @@ struct windows_inspect {
 #include <chrono>
 #include <cstdint>
 #include <cstring>  // memcpy
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -5023,9 +5024,12 @@ public:
     /// An io::pipe() output: the caller reads it (child::read_line), the I/O port never does.
     using caller_stream_type = caller_stream<windows_caller_pipe>;
     void set_output_pipe(output o, unique_handle pipe) {
-        caller_[o == output::out ? 0 : 1].open(windows_caller_pipe(std::move(pipe)));
+        auto& c = caller_[o == output::out ? 0 : 1];
+        if (!c) c.reset(new caller_stream_type);  // made when asked for: most children never are
+        c->open(windows_caller_pipe(std::move(pipe)));
     }
-    caller_stream_type& caller_output(output o) noexcept { return caller_[o == output::out ? 0 : 1]; }
+    /// The io::pipe() output `o`, or nullptr if it is not one.
+    caller_stream_type* caller_output(output o) noexcept { return caller_[o == output::out ? 0 : 1].get(); }
 
     // --- waiting ---------------------------------------------------------------------------
     // One thread may wait while another signals or polls: the handle is waited on outside the
@@ -5193,8 +5197,8 @@ public:
         drain_.join();
         auto pipes = drain_.take_pipes();
         for (auto& c : caller_)  // the caller's io::pipe() outputs: read and dropped from here on
-            if (c.given())
-                if (auto h = c.take().take()) pipes.push_back(std::move(h));
+            if (c && c->given())
+                if (auto h = c->take().take()) pipes.push_back(std::move(h));
         if (!pipes.empty()) windows_io_port::instance().adopt(std::move(pipes));
         close_job();
         process_.reset();
@@ -5306,7 +5310,7 @@ private:
     windows_drain drain_;
     std::mutex stdin_lock_;
     unique_handle stdin_pipe_;
-    caller_stream_type caller_[2];  // stdout, stderr when io::pipe(): read on the caller's thread
+    std::unique_ptr<caller_stream_type> caller_[2];  // stdout, stderr when io::pipe(): read on the caller's thread
 };
 
 }  // namespace detail
@@ -8585,9 +8589,12 @@ public:
     /// An io::pipe() output: the caller reads it (child::read_line), the event loop never does.
     using caller_stream_type = caller_stream<posix_caller_pipe>;
     void set_output_pipe(output o, unique_fd fd) {
-        caller_[o == output::out ? 0 : 1].open(posix_caller_pipe(std::move(fd)));
+        auto& c = caller_[o == output::out ? 0 : 1];
+        if (!c) c.reset(new caller_stream_type);  // made when asked for: most children never are
+        c->open(posix_caller_pipe(std::move(fd)));
     }
-    caller_stream_type& caller_output(output o) noexcept { return caller_[o == output::out ? 0 : 1]; }
+    /// The io::pipe() output `o`, or nullptr if it is not one.
+    caller_stream_type* caller_output(output o) noexcept { return caller_[o == output::out ? 0 : 1].get(); }
 
     // --- waiting ---------------------------------------------------------------------------
     // One thread may wait while another signals or polls (a watchdog): the blocking part never
@@ -8795,8 +8802,8 @@ public:
         counted_ = false;
         std::vector<unique_fd> pipes = drain_->take_pipes();
         for (auto& c : caller_)  // the caller's io::pipe() outputs: read and dropped from here on
-            if (c.given())
-                if (unique_fd fd = c.take().take()) pipes.push_back(std::move(fd));
+            if (c && c->given())
+                if (unique_fd fd = c->take().take()) pipes.push_back(std::move(fd));
         posix_drain::drop_pipes(std::move(pipes));  // at most two: each stream is the drain's or the caller's
         pid_ = -1;
     }
@@ -9110,8 +9117,8 @@ private:
     unique_fd stdin_wake_;        // an eventfd (Linux) or a pipe's read end, made when a write first waits
     unique_fd stdin_wake_write_;  // the pipe's write end where there is no eventfd
     std::shared_ptr<exit_waiter> waiter_;
-    caller_stream_type caller_[2];  // stdout, stderr when io::pipe(): read on the caller's thread
-    pid_t owner_ = 0;               // the process that launched the child (see inherited())
+    std::unique_ptr<caller_stream_type> caller_[2];  // stdout, stderr when io::pipe(): read on the caller's thread
+    pid_t owner_ = 0;                                // the process that launched the child (see inherited())
 };
 
 }  // namespace detail
@@ -14946,7 +14953,7 @@ inline native_platform::process::caller_stream_type* caller_stream_of(child_stat
         ec = std::make_error_code(std::errc::bad_file_descriptor);
         return nullptr;
     }
-    auto* c = s == stream::in ? nullptr : &st->proc.caller_output(s == stream::out ? output::out : output::err);
+    auto* c = s == stream::in ? nullptr : st->proc.caller_output(s == stream::out ? output::out : output::err);
     if (c == nullptr || !c->given()) {
         ec = std::make_error_code(std::errc::invalid_argument);
         return nullptr;

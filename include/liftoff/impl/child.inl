@@ -34,7 +34,7 @@ inline native_platform::process::caller_stream_type* caller_stream_of(child_stat
         ec = std::make_error_code(std::errc::bad_file_descriptor);
         return nullptr;
     }
-    auto* c = s == stream::in ? nullptr : &st->proc.caller_output(s == stream::out ? output::out : output::err);
+    auto* c = s == stream::in ? nullptr : st->proc.caller_output(s == stream::out ? output::out : output::err);
     if (c == nullptr || !c->given()) {
         ec = std::make_error_code(std::errc::invalid_argument);
         return nullptr;

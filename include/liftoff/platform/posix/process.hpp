@@ -102,9 +102,12 @@ public:
     /// An io::pipe() output: the caller reads it (child::read_line), the event loop never does.
     using caller_stream_type = caller_stream<posix_caller_pipe>;
     void set_output_pipe(output o, unique_fd fd) {
-        caller_[o == output::out ? 0 : 1].open(posix_caller_pipe(std::move(fd)));
+        auto& c = caller_[o == output::out ? 0 : 1];
+        if (!c) c.reset(new caller_stream_type);  // made when asked for: most children never are
+        c->open(posix_caller_pipe(std::move(fd)));
     }
-    caller_stream_type& caller_output(output o) noexcept { return caller_[o == output::out ? 0 : 1]; }
+    /// The io::pipe() output `o`, or nullptr if it is not one.
+    caller_stream_type* caller_output(output o) noexcept { return caller_[o == output::out ? 0 : 1].get(); }
 
     // --- waiting ---------------------------------------------------------------------------
     // One thread may wait while another signals or polls (a watchdog): the blocking part never
@@ -312,8 +315,8 @@ public:
         counted_ = false;
         std::vector<unique_fd> pipes = drain_->take_pipes();
         for (auto& c : caller_)  // the caller's io::pipe() outputs: read and dropped from here on
-            if (c.given())
-                if (unique_fd fd = c.take().take()) pipes.push_back(std::move(fd));
+            if (c && c->given())
+                if (unique_fd fd = c->take().take()) pipes.push_back(std::move(fd));
         posix_drain::drop_pipes(std::move(pipes));  // at most two: each stream is the drain's or the caller's
         pid_ = -1;
     }
@@ -627,8 +630,8 @@ private:
     unique_fd stdin_wake_;        // an eventfd (Linux) or a pipe's read end, made when a write first waits
     unique_fd stdin_wake_write_;  // the pipe's write end where there is no eventfd
     std::shared_ptr<exit_waiter> waiter_;
-    caller_stream_type caller_[2];  // stdout, stderr when io::pipe(): read on the caller's thread
-    pid_t owner_ = 0;               // the process that launched the child (see inherited())
+    std::unique_ptr<caller_stream_type> caller_[2];  // stdout, stderr when io::pipe(): read on the caller's thread
+    pid_t owner_ = 0;                                // the process that launched the child (see inherited())
 };
 
 }  // namespace detail

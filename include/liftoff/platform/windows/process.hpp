@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>  // memcpy
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -62,9 +63,12 @@ public:
     /// An io::pipe() output: the caller reads it (child::read_line), the I/O port never does.
     using caller_stream_type = caller_stream<windows_caller_pipe>;
     void set_output_pipe(output o, unique_handle pipe) {
-        caller_[o == output::out ? 0 : 1].open(windows_caller_pipe(std::move(pipe)));
+        auto& c = caller_[o == output::out ? 0 : 1];
+        if (!c) c.reset(new caller_stream_type);  // made when asked for: most children never are
+        c->open(windows_caller_pipe(std::move(pipe)));
     }
-    caller_stream_type& caller_output(output o) noexcept { return caller_[o == output::out ? 0 : 1]; }
+    /// The io::pipe() output `o`, or nullptr if it is not one.
+    caller_stream_type* caller_output(output o) noexcept { return caller_[o == output::out ? 0 : 1].get(); }
 
     // --- waiting ---------------------------------------------------------------------------
     // One thread may wait while another signals or polls: the handle is waited on outside the
@@ -232,8 +236,8 @@ public:
         drain_.join();
         auto pipes = drain_.take_pipes();
         for (auto& c : caller_)  // the caller's io::pipe() outputs: read and dropped from here on
-            if (c.given())
-                if (auto h = c.take().take()) pipes.push_back(std::move(h));
+            if (c && c->given())
+                if (auto h = c->take().take()) pipes.push_back(std::move(h));
         if (!pipes.empty()) windows_io_port::instance().adopt(std::move(pipes));
         close_job();
         process_.reset();
@@ -345,7 +349,7 @@ private:
     windows_drain drain_;
     std::mutex stdin_lock_;
     unique_handle stdin_pipe_;
-    caller_stream_type caller_[2];  // stdout, stderr when io::pipe(): read on the caller's thread
+    std::unique_ptr<caller_stream_type> caller_[2];  // stdout, stderr when io::pipe(): read on the caller's thread
 };
 
 }  // namespace detail
