@@ -372,7 +372,13 @@ TEST_CASE("pipeline: no descriptor (handle) and no zombie is left behind") {
         (void)liftoff::run(helper_cmd({"say", "x"}) | command{"liftoff-no-such-program"}, ec);
         CHECK(ec == errc::program_not_found);
     }
+#if defined(_WIN32)
+    // Windows makes some handles when first needed (a critical section's semaphore the first
+    // time two threads contend for it; see resources.cpp): one may appear, a leak would be 5+.
+    CHECK(test::open_fds() <= fds + 2);
+#else
     CHECK(test::open_fds() == fds);
+#endif  // _WIN32
     CHECK(test::zombies() == zombies);
 }
 
