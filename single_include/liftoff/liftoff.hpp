@@ -2103,12 +2103,9 @@ inline void append_hex_escape(std::string& out, unsigned char c) {
     out += hex[c & 15];
 }
 
-/// `s` with every control character and every byte that is not part of valid UTF-8 written as
-/// \xNN (lowercase hex), so a message stays on one line and no byte of a name is lost. A
-/// backslash is written \x5c only where 'x' and two hex digits follow it, so every \xNN in the
-/// result is an escape and every other character is itself (Windows paths keep their
-/// backslashes). The rule is documented in docs/guide/explain-failures.md.
-inline std::string printable(std::string_view s) {
+/// printable() and printable_message(): `escape_backslash_x` says whether a backslash that
+/// reads like an escape ("\\x" and two hex digits) is itself escaped.
+inline std::string escape_for_text(std::string_view s, bool escape_backslash_x) {
     const auto hex_digit = [](char c) {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     };
@@ -2129,7 +2126,8 @@ inline std::string printable(std::string_view s) {
             continue;
         }
         if (c < 0x20 || c == 0x7f ||
-            (c == '\\' && s.size() - i > 3 && s[i + 1] == 'x' && hex_digit(s[i + 2]) && hex_digit(s[i + 3])))
+            (escape_backslash_x && c == '\\' && s.size() - i > 3 && s[i + 1] == 'x' && hex_digit(s[i + 2]) &&
+             hex_digit(s[i + 3])))
             append_hex_escape(out, c);
         else
             out += static_cast<char>(c);
@@ -2138,28 +2136,20 @@ inline std::string printable(std::string_view s) {
     return out;
 }
 
+/// `s` with every control character and every byte that is not part of valid UTF-8 written as
+/// \xNN (lowercase hex), so a message stays on one line and no byte of a name is lost. A
+/// backslash is written \x5c only where 'x' and two hex digits follow it, so every \xNN in the
+/// result is an escape and every other character is itself (Windows paths keep their
+/// backslashes). The rule is documented in docs/guide/explain-failures.md.
+inline std::string printable(std::string_view s) {
+    return escape_for_text(s, true);
+}
+
 /// A message built from printable() parts, made safe for one line of output: control
 /// characters and bytes that are not UTF-8 become \xNN, backslashes are left as they are (the
 /// names in it were escaped when it was built; escaping them again would double the escapes).
 inline std::string printable_message(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t next = i;
-        std::uint32_t cp = 0;
-        if (c >= 0x80 && decode_utf8(s, next, cp)) {
-            out.append(s.data() + i, next - i);
-            i = next;
-            continue;
-        }
-        if (c < 0x20 || c >= 0x7f)
-            append_hex_escape(out, c);
-        else
-            out += static_cast<char>(c);
-        ++i;
-    }
-    return out;
+    return escape_for_text(s, false);
 }
 
 /// The bytes of `s` as lowercase hex, two digits a byte ("c4e3"): the exact name, for JSON.
@@ -10307,6 +10297,7 @@ inline const char* signal_name(int sig) noexcept {
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11399,19 +11390,27 @@ std::vector<finding> post_mortem(const exit_status& status, std::chrono::nanosec
                              std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()) +
                              " ms after it started";
     if (err_tail.size() > post_mortem_tail) err_tail = err_tail.substr(err_tail.size() - post_mortem_tail);
-    // A #! line that ends in "\r" is the whole story of a 126/127, whatever the interpreter
-    // said about it ("/usr/bin/env: 'sh\r': No such file"): one explanation with preflight().
-    if (status.code() == 127 || status.code() == 126) {
-        program_facts pf;
-        std::vector<finding> found;
-        judge_program_file<P>(path, env, pf, found);
-        for (finding& f : found)
-            if (f.id == causes::crlf_line_endings) {
+    // What preflight() finds in its file now (judged once, when first asked): the first finding
+    // `pick` takes becomes the explanation, worded as how and when it ended.
+    std::optional<std::vector<finding>> judged;
+    auto from_preflight = [&](auto pick) {
+        if (!judged) {
+            program_facts pf;
+            judged.emplace();
+            judge_program_file<P>(path, env, pf, *judged);
+        }
+        for (finding& f : *judged)
+            if (pick(f)) {
                 f.what = how + when + ": " + f.what;
                 out.push_back(std::move(f));
-                return out;
+                return true;
             }
-    }
+        return false;
+    };
+    const bool shell_code = status.code() == 127 || status.code() == 126;
+    // A #! line that ends in "\r" is the whole story of a 126/127, whatever the interpreter
+    // said about it ("/usr/bin/env: 'sh\r': No such file"): one explanation with preflight().
+    if (shell_code && from_preflight([](const finding& f) { return f.id == causes::crlf_line_endings; })) return out;
     const std::string lowered = lower_ascii(err_tail);
     for (const death_signature& s : death_signatures) {
         if (s.exit_code != -1 && status.code() != s.exit_code) continue;
@@ -11436,33 +11435,15 @@ std::vector<finding> post_mortem(const exit_status& status, std::chrono::nanosec
     const auto ntstatus = static_cast<std::uint32_t>(status.code());
     for (const death_status& d : death_statuses) {
         if (!status.exited() || ntstatus != d.code) continue;
-        if (std::strcmp(d.id, "library-missing") == 0) {  // preflight names which DLL, where it can
-            program_facts pf;
-            std::vector<finding> found;
-            judge_program_file<P>(path, env, pf, found);
-            for (finding& f : found)
-                if (f.id == d.id) {
-                    f.what = how + when + ": " + f.what;
-                    out.push_back(std::move(f));
-                    return out;
-                }
-        }
+        if (std::strcmp(d.id, "library-missing") == 0 &&  // preflight names which DLL, where it can
+            from_preflight([&](const finding& f) { return f.id == d.id; }))
+            return out;
         out.push_back(finding{d.id, severity::error, how + when + ": " + d.cause, d.remedy});
         return out;
     }
-    if (status.code() == 127 || status.code() == 126) {
-        // Nothing to read (stderr inherited, or silent): what preflight() finds in the file
-        // now, the libraries it needs above all, is the likeliest cause.
-        program_facts pf;
-        std::vector<finding> found;
-        judge_program_file<P>(path, env, pf, found);
-        for (finding& f : found)
-            if (f.severity == severity::error) {
-                f.what = how + when + ": " + f.what;
-                out.push_back(std::move(f));
-                return out;
-            }
-    }
+    // Nothing to read (stderr inherited, or silent): what preflight() finds in the file now,
+    // the libraries it needs above all, is the likeliest cause.
+    if (shell_code && from_preflight([](const finding& f) { return f.severity == severity::error; })) return out;
     const std::string_view said = last_line(err_tail);
     if (status.code() == 127)
         out.push_back(finding{"exit-127", severity::error,

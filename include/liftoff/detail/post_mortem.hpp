@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -182,19 +183,27 @@ std::vector<finding> post_mortem(const exit_status& status, std::chrono::nanosec
                              std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()) +
                              " ms after it started";
     if (err_tail.size() > post_mortem_tail) err_tail = err_tail.substr(err_tail.size() - post_mortem_tail);
-    // A #! line that ends in "\r" is the whole story of a 126/127, whatever the interpreter
-    // said about it ("/usr/bin/env: 'sh\r': No such file"): one explanation with preflight().
-    if (status.code() == 127 || status.code() == 126) {
-        program_facts pf;
-        std::vector<finding> found;
-        judge_program_file<P>(path, env, pf, found);
-        for (finding& f : found)
-            if (f.id == causes::crlf_line_endings) {
+    // What preflight() finds in its file now (judged once, when first asked): the first finding
+    // `pick` takes becomes the explanation, worded as how and when it ended.
+    std::optional<std::vector<finding>> judged;
+    auto from_preflight = [&](auto pick) {
+        if (!judged) {
+            program_facts pf;
+            judged.emplace();
+            judge_program_file<P>(path, env, pf, *judged);
+        }
+        for (finding& f : *judged)
+            if (pick(f)) {
                 f.what = how + when + ": " + f.what;
                 out.push_back(std::move(f));
-                return out;
+                return true;
             }
-    }
+        return false;
+    };
+    const bool shell_code = status.code() == 127 || status.code() == 126;
+    // A #! line that ends in "\r" is the whole story of a 126/127, whatever the interpreter
+    // said about it ("/usr/bin/env: 'sh\r': No such file"): one explanation with preflight().
+    if (shell_code && from_preflight([](const finding& f) { return f.id == causes::crlf_line_endings; })) return out;
     const std::string lowered = lower_ascii(err_tail);
     for (const death_signature& s : death_signatures) {
         if (s.exit_code != -1 && status.code() != s.exit_code) continue;
@@ -219,33 +228,15 @@ std::vector<finding> post_mortem(const exit_status& status, std::chrono::nanosec
     const auto ntstatus = static_cast<std::uint32_t>(status.code());
     for (const death_status& d : death_statuses) {
         if (!status.exited() || ntstatus != d.code) continue;
-        if (std::strcmp(d.id, "library-missing") == 0) {  // preflight names which DLL, where it can
-            program_facts pf;
-            std::vector<finding> found;
-            judge_program_file<P>(path, env, pf, found);
-            for (finding& f : found)
-                if (f.id == d.id) {
-                    f.what = how + when + ": " + f.what;
-                    out.push_back(std::move(f));
-                    return out;
-                }
-        }
+        if (std::strcmp(d.id, "library-missing") == 0 &&  // preflight names which DLL, where it can
+            from_preflight([&](const finding& f) { return f.id == d.id; }))
+            return out;
         out.push_back(finding{d.id, severity::error, how + when + ": " + d.cause, d.remedy});
         return out;
     }
-    if (status.code() == 127 || status.code() == 126) {
-        // Nothing to read (stderr inherited, or silent): what preflight() finds in the file
-        // now, the libraries it needs above all, is the likeliest cause.
-        program_facts pf;
-        std::vector<finding> found;
-        judge_program_file<P>(path, env, pf, found);
-        for (finding& f : found)
-            if (f.severity == severity::error) {
-                f.what = how + when + ": " + f.what;
-                out.push_back(std::move(f));
-                return out;
-            }
-    }
+    // Nothing to read (stderr inherited, or silent): what preflight() finds in the file now,
+    // the libraries it needs above all, is the likeliest cause.
+    if (shell_code && from_preflight([](const finding& f) { return f.severity == severity::error; })) return out;
     const std::string_view said = last_line(err_tail);
     if (status.code() == 127)
         out.push_back(finding{"exit-127", severity::error,

@@ -22,12 +22,9 @@ inline void append_hex_escape(std::string& out, unsigned char c) {
     out += hex[c & 15];
 }
 
-/// `s` with every control character and every byte that is not part of valid UTF-8 written as
-/// \xNN (lowercase hex), so a message stays on one line and no byte of a name is lost. A
-/// backslash is written \x5c only where 'x' and two hex digits follow it, so every \xNN in the
-/// result is an escape and every other character is itself (Windows paths keep their
-/// backslashes). The rule is documented in docs/guide/explain-failures.md.
-inline std::string printable(std::string_view s) {
+/// printable() and printable_message(): `escape_backslash_x` says whether a backslash that
+/// reads like an escape ("\\x" and two hex digits) is itself escaped.
+inline std::string escape_for_text(std::string_view s, bool escape_backslash_x) {
     const auto hex_digit = [](char c) {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     };
@@ -48,7 +45,8 @@ inline std::string printable(std::string_view s) {
             continue;
         }
         if (c < 0x20 || c == 0x7f ||
-            (c == '\\' && s.size() - i > 3 && s[i + 1] == 'x' && hex_digit(s[i + 2]) && hex_digit(s[i + 3])))
+            (escape_backslash_x && c == '\\' && s.size() - i > 3 && s[i + 1] == 'x' && hex_digit(s[i + 2]) &&
+             hex_digit(s[i + 3])))
             append_hex_escape(out, c);
         else
             out += static_cast<char>(c);
@@ -57,28 +55,20 @@ inline std::string printable(std::string_view s) {
     return out;
 }
 
+/// `s` with every control character and every byte that is not part of valid UTF-8 written as
+/// \xNN (lowercase hex), so a message stays on one line and no byte of a name is lost. A
+/// backslash is written \x5c only where 'x' and two hex digits follow it, so every \xNN in the
+/// result is an escape and every other character is itself (Windows paths keep their
+/// backslashes). The rule is documented in docs/guide/explain-failures.md.
+inline std::string printable(std::string_view s) {
+    return escape_for_text(s, true);
+}
+
 /// A message built from printable() parts, made safe for one line of output: control
 /// characters and bytes that are not UTF-8 become \xNN, backslashes are left as they are (the
 /// names in it were escaped when it was built; escaping them again would double the escapes).
 inline std::string printable_message(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t next = i;
-        std::uint32_t cp = 0;
-        if (c >= 0x80 && decode_utf8(s, next, cp)) {
-            out.append(s.data() + i, next - i);
-            i = next;
-            continue;
-        }
-        if (c < 0x20 || c >= 0x7f)
-            append_hex_escape(out, c);
-        else
-            out += static_cast<char>(c);
-        ++i;
-    }
-    return out;
+    return escape_for_text(s, false);
 }
 
 /// The bytes of `s` as lowercase hex, two digits a byte ("c4e3"): the exact name, for JSON.
