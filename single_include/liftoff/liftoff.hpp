@@ -13623,8 +13623,8 @@ struct darwin_opener {
 
 #include <algorithm>
 #include <chrono>
-#include <iterator>
 #include <exception>
+#include <iterator>
 #include <mutex>
 #include <string>
 #include <utility>

@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <iterator>
 #include <exception>
+#include <iterator>
 #include <mutex>
 #include <string>
 #include <utility>
