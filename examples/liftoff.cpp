@@ -44,7 +44,7 @@ bool has_scheme(const std::string& s) {
 
 const char* const usage =
     "usage: liftoff doctor [--json] [-- PROGRAM [ARGS...]]\n"
-    "       liftoff run [--timeout SECONDS] [--capture] [--trace] [--explain] -- PROGRAM [ARGS...]\n"
+    "       liftoff run [--timeout SECONDS] [--capture] [--trace] [--explain] [--json] -- PROGRAM [ARGS...]\n"
     "       liftoff which NAME\n"
     "       liftoff open [--dry-run] [OPEN-OPTIONS] URL|PATH\n"
     "       liftoff open-with [--dry-run] [OPEN-OPTIONS] [--arg ARG]... APP [TARGET...]\n"
@@ -57,7 +57,8 @@ const char* const usage =
     "          step as it happens. Exit status: the program's, 128+N for signal N, 127/126\n"
     "          when it could not be started. A program that dies at once is explained; to\n"
     "          read its stderr for that, liftoff passes it through line by line (always with\n"
-    "          --explain; on a terminal it is inherited otherwise, keeping it a tty).\n"
+    "          --explain; on a terminal it is inherited otherwise, keeping it a tty). --json\n"
+    "          prints how it ended and those findings, with their ids, as one line of JSON.\n"
     "  which   print where `run` would find NAME.\n"
     "  open    open a URL in its default application (http, https, mailto unless --scheme adds\n"
     "          one), or a file or folder (anything with no scheme is a path).\n"
@@ -102,9 +103,47 @@ int status_to_exit_code(const liftoff::result& r) {
     return 1;
 }
 
+/// `s` as a JSON string (the findings' text is UTF-8 with bytes that are not escaped as \xNN).
+std::string json_string(const std::string& s) {
+    std::string out = "\"";
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += ch;
+        } else if (c < 0x20) {
+            char esc[8];
+            std::snprintf(esc, sizeof esc, "\\u%04x", c);
+            out += esc;
+        } else {
+            out += ch;
+        }
+    }
+    return out + "\"";
+}
+
+/// `liftoff run --json`: one line on stdout once the child has ended: how, and the findings
+/// that explain an early death, with their stable ids.
+void print_run_json(const liftoff::command& cmd, const liftoff::result& r) {
+    std::string out = "{\"program\": " + json_string(cmd.program()) +
+                      ", \"status\": " + json_string(r.status.to_string()) +
+                      ", \"exit_code\": " + (r.status.exited() ? std::to_string(r.status.code()) : "null") +
+                      ", \"signal\": " + (r.status.signaled() ? std::to_string(r.status.signal()) : "null") +
+                      ", \"timed_out\": " + (r.timed_out ? "true" : "false") + ", \"elapsed_ms\": " +
+                      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(r.elapsed).count()) +
+                      ", \"explanation\": " + json_string(r.explanation) + ", \"findings\": [";
+    for (std::size_t i = 0; i < r.findings.size(); ++i) {
+        const auto& f = r.findings[i];
+        out += std::string(i ? ", " : "") + "{\"id\": " + json_string(f.id) +
+               ", \"severity\": " + json_string(liftoff::to_string(f.severity)) + ", \"what\": " + json_string(f.what) +
+               ", \"remedy\": " + json_string(f.remedy) + "}";
+    }
+    std::printf("%s]}\n", out.c_str());
+}
+
 int cmd_run(int argc, char** argv) {
     double timeout = 0;
-    bool capture = false, trace = false, explain = false;
+    bool capture = false, trace = false, explain = false, json = false;
     int i = 0;
     for (; i < argc; ++i) {
         const std::string a = argv[i];
@@ -116,6 +155,8 @@ int cmd_run(int argc, char** argv) {
             capture = true;
         } else if (a == "--explain") {
             explain = true;
+        } else if (a == "--json") {
+            json = explain = true;  // the findings need what it says on stderr
         } else if (a == "--trace") {
             trace = true;
         } else if (a == "--timeout" && i + 1 < argc) {
@@ -162,6 +203,7 @@ int cmd_run(int argc, char** argv) {
         for (const auto& f : r.findings)  // why it died at once, when something says
             std::fprintf(stderr, "  %-7s %-22s %s\n  %-30s -> %s\n", liftoff::to_string(f.severity), f.id.c_str(),
                          f.what.c_str(), "", f.remedy.c_str());
+        if (json) print_run_json(cmd, r);
         return status_to_exit_code(r);
     } catch (const liftoff::launch_error& e) {
         std::fprintf(stderr, "%s\n", e.what());

@@ -110,5 +110,21 @@ with tempfile.TemporaryDirectory() as tmp:
     check(f.get("severity") == "info" and f.get("remedy", "") != "", "GBK name: non-utf8-name is info, with a remedy")
     check("\u4f60\u597d" not in f.get("what", "") or "in GBK" in f.get("what", ""), "GBK name: a reading is named with its encoding")
 
+# `liftoff run --json`: the last line of stdout says how it ended and why, with stable ids.
+r = subprocess.run([liftoff, "run", "--json", "--", helper, "say", "out\n", "esay", "Error: Can't open display: :99\n",
+                    "exit", "1"], env=headless, capture_output=True, text=True)
+lines = r.stdout.strip().splitlines()
+d = json.loads(lines[-1]) if lines else {}
+check(r.returncode == 1, f"run --json: the program's exit status (got {r.returncode})")
+check(lines[:1] == ["out"], "run --json: the child's stdout comes first, untouched")
+check(d.get("exit_code") == 1 and d.get("signal") is None and d.get("timed_out") is False, "run --json: how it ended")
+ids = [f["id"] for f in d.get("findings", [])]
+check(ids == ["display-unreachable"], f"run --json: the finding's id (got {ids})")
+check("Can't open display" in r.stderr, "run --json: its stderr still reaches ours")
+check(d.get("explanation", "").startswith("liftoff: '"), "run --json: the explanation in a launch error's words")
+r = subprocess.run([liftoff, "run", "--json", "--", helper, "exit", "0"], env=headless, capture_output=True, text=True)
+d = json.loads(r.stdout.strip().splitlines()[-1])
+check(d.get("findings") == [] and d.get("explanation") == "", "run --json: a success has nothing to explain")
+
 print(f"doctor_json: {len(failures)} failed")
 sys.exit(1 if failures else 0)
