@@ -438,8 +438,9 @@ pid_t fork_with_pid(pid_t want, int ms, int code) {
 int signal_reused_pid(liftoff::child& c, int base) {
     int raw = 0;
     const pid_t x = static_cast<pid_t>(c.pid());
-    // Beyond the pidfd budget the start time tells them apart, in clock ticks (10 ms): an
-    // imposter started in the child's own tick would pass for it (a limit, said in child.hpp).
+    // Beyond the pidfd budget its identity tells them apart. Without pidfs that is the start
+    // time, in clock ticks (10 ms): an imposter started in the child's own tick would pass for
+    // it (a limit, said in child.hpp).
     std::this_thread::sleep_for(50ms);
     ::kill(x, SIGKILL);
     if (::waitpid(x, &raw, 0) != x) return base + 1;
@@ -470,7 +471,7 @@ int pid_reuse_signal_case() {
     // A child that keeps its pidfd.
     auto c = liftoff::launch(helper_cmd({"sleep", "20000"}));
     if (const int r = signal_reused_pid(c, 10)) return r;
-    // Beyond the pidfd budget: a pidfd opened for the call, checked by the start time.
+    // Beyond the pidfd budget: a pidfd opened for the call, checked by the child's identity.
     std::vector<liftoff::child> budget;
     while (liftoff::detail::posix_process::pidfds_held() < liftoff::detail::posix_process::pidfd_budget)
         budget.push_back(liftoff::launch(helper_cmd({"sleep", "20000"})));
@@ -491,10 +492,12 @@ int pid_reuse_signal_case() {
     if (::waitpid(imposter, &raw, 0) != imposter || WEXITSTATUS(raw) != 43) return 32;
     return 0;
 }
-}  // namespace
 
-TEST_CASE("a child reaped behind liftoff's back whose pid is reused: no signal reaches the imposter") {
-    const int code = in_forked_process([] {
+/// Runs pid_reuse_signal_case() in a new pid namespace; `by_start_time`: known by the start
+/// time even where pidfds have pidfs inode numbers (the path of kernels before 6.9).
+int pid_reuse_signal_in_namespace(bool by_start_time) {
+    return in_forked_process([by_start_time] {
+        if (by_start_time) liftoff::detail::pidfs_inodes_here().store(liftoff::detail::pidfs_inodes::no);
         if (::unshare(CLONE_NEWPID | CLONE_NEWNS) != 0) return 77;
         if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return 77;
         const pid_t init = ::fork();  // pid 1 of the new namespace
@@ -506,11 +509,19 @@ TEST_CASE("a child reaped behind liftoff's back whose pid is reused: no signal r
         if (init < 0 || ::waitpid(init, &raw, 0) != init) return 77;
         return WIFEXITED(raw) ? WEXITSTATUS(raw) : 98;
     });
-    if (code == 77) {
-        MESSAGE("skipped: no pid namespace, or ns_last_pid not writable here (needs root)");
-        return;
+}
+}  // namespace
+
+TEST_CASE("a child reaped behind liftoff's back whose pid is reused: no signal reaches the imposter") {
+    for (const bool by_start_time : {false, true}) {
+        CAPTURE(by_start_time);
+        const int code = pid_reuse_signal_in_namespace(by_start_time);
+        if (code == 77) {
+            MESSAGE("skipped: no pid namespace, or ns_last_pid not writable here (needs root)");
+            return;
+        }
+        CHECK(code == 0);
     }
-    CHECK(code == 0);
 }
 #endif  // __linux__ && !LIFTOFF_FORCE_POSIX_SPAWN
 #endif  // !_WIN32

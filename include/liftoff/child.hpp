@@ -125,10 +125,11 @@ public:
     // liftoff reaped it (its pid may name another process now), it is an error, not a signal.
     // A child that has exited but not been waited for is still this process's (a zombie): the
     // signal is sent and does nothing. Linux: through the child's pidfd; beyond the 16 children
-    // that keep one, through a pidfd opened for the call and checked by the child's start time,
-    // which counts clock ticks (10 ms): a pid reused within the tick the child started in could
-    // pass for it. macOS, the BSDs: by pid, while waitid() still calls it this process's child
-    // (another child of this process given the pid cannot be told apart). Each is traced as
+    // that keep one, through a pidfd opened for the call and checked by the child's identity:
+    // the pidfd's inode number since Linux 6.9 (64-bit), which no other process shares; before,
+    // the start time, which counts clock ticks (10 ms), so that a pid reused within the tick
+    // the child started in could pass for it. macOS, the BSDs: by pid, while waitid() still calls it this process's
+    // child (another child of this process given the pid cannot be told apart). Each is traced as
     // trace_kind::signal_sent.
 
     /// POSIX: sends signal `sig` (e.g. SIGHUP, SIGUSR1) as it is. Throws launch_error naming the

@@ -1014,10 +1014,11 @@ public:
     // liftoff reaped it (its pid may name another process now), it is an error, not a signal.
     // A child that has exited but not been waited for is still this process's (a zombie): the
     // signal is sent and does nothing. Linux: through the child's pidfd; beyond the 16 children
-    // that keep one, through a pidfd opened for the call and checked by the child's start time,
-    // which counts clock ticks (10 ms): a pid reused within the tick the child started in could
-    // pass for it. macOS, the BSDs: by pid, while waitid() still calls it this process's child
-    // (another child of this process given the pid cannot be told apart). Each is traced as
+    // that keep one, through a pidfd opened for the call and checked by the child's identity:
+    // the pidfd's inode number since Linux 6.9 (64-bit), which no other process shares; before,
+    // the start time, which counts clock ticks (10 ms), so that a pid reused within the tick
+    // the child started in could pass for it. macOS, the BSDs: by pid, while waitid() still calls it this process's
+    // child (another child of this process given the pid cannot be told apart). Each is traced as
     // trace_kind::signal_sent.
 
     /// POSIX: sends signal `sig` (e.g. SIGHUP, SIGUSR1) as it is. Throws launch_error naming the
@@ -7008,9 +7009,10 @@ private:
 //   unreaped child, so the knote follows that process and a reused pid cannot be taken for it.
 // - Linux: the first `released_pidfd_budget` keep their pidfd in the poller; the pidfds of the
 //   rest are closed at once and those children are looked at by pid on a timer that backs off
-//   from 20 ms to 1 s while nothing changes. Each is known by its pid and its start time
-//   (/proc/<pid>/stat), so a pid the application reaped behind liftoff's back and that went to
-//   another of its children is left alone. So 1,000 released children cost a few descriptors.
+//   from 20 ms to 1 s while nothing changes. Each is known by its pid and its identity (a
+//   pidfs inode number, or its start time: exit_watch.hpp), so a pid the application reaped
+//   behind liftoff's back and that went to another of its children is left alone. So 1,000 released children cost a few
+//   descriptors.
 
 #include <sys/types.h>
 #include <unistd.h>
@@ -7034,6 +7036,7 @@ private:
 #include <signal.h>
 #include <sys/types.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -7045,6 +7048,11 @@ private:
 #include <cstdio>   // snprintf
 #include <cstdlib>  // strtoull
 #include <cstring>  // strrchr
+
+#if defined(__linux__)
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#endif
 
 #if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) || defined(__DragonFly__)
 #include <sys/event.h>
@@ -7178,24 +7186,97 @@ inline unsigned long long process_start_time(pid_t pid) noexcept {
 #endif  // __linux__
 }
 
+// --- Who a pid is (Linux), for a child that keeps no pidfd -------------------------------------
+// A child liftoff has not reaped keeps its pid, unless the application reaps it behind liftoff's
+// back and the pid goes to another process: so such a child is known by its pid and an
+// identity read while it was surely liftoff's, and a pid that answers with another identity is
+// not it. Two kinds, one per process (the first pidfd decides): since Linux 6.9 on 64-bit
+// systems, the inode number of a pidfd (pidfs), which names one process for as long as the
+// system runs, read with one fstat(); before, the start time in /proc/<pid>/stat, which counts
+// clock ticks (10 ms), so that a pid reused within the child's own tick passes for it.
+
+/// Marks an identity that is a pidfs inode number (start times never reach this bit).
+constexpr unsigned long long pidfs_identity_bit = 1ULL << 63;
+
+/// Whether this system's pidfds are pidfs inodes; `no` may be set by tests to check the
+/// start-time path on a kernel that has pidfs.
+enum class pidfs_inodes { unknown, yes, no };
+inline std::atomic<pidfs_inodes>& pidfs_inodes_here() noexcept {
+    static std::atomic<pidfs_inodes> known{pidfs_inodes::unknown};
+    return known;
+}
+
+/// The pidfs inode number of `pidfd`, or 0 (not pidfs, a 32-bit system, or -1).
+inline unsigned long long pidfd_inode(int pidfd) noexcept {
+#if defined(__linux__)
+    if (pidfd < 0 || sizeof(void*) < 8) return 0;  // 32-bit pidfs numbers may be reused
+    pidfs_inodes known = pidfs_inodes_here().load(std::memory_order_relaxed);
+    if (known == pidfs_inodes::unknown) {
+        constexpr unsigned long pid_fs_magic = 0x50494446;  // PID_FS_MAGIC; older headers lack it
+        struct statfs fs{};
+        const bool pidfs = ::fstatfs(pidfd, &fs) == 0 && static_cast<unsigned long>(fs.f_type) == pid_fs_magic;
+        pidfs_inodes expected = pidfs_inodes::unknown;
+        pidfs_inodes_here().compare_exchange_strong(expected, pidfs ? pidfs_inodes::yes : pidfs_inodes::no);
+        known = pidfs_inodes_here().load(std::memory_order_relaxed);
+    }
+    struct stat st{};
+    if (known != pidfs_inodes::yes || ::fstat(pidfd, &st) != 0) return 0;
+    return static_cast<unsigned long long>(st.st_ino) & ~pidfs_identity_bit;
+#else
+    (void)pidfd;
+    return 0;
+#endif  // __linux__
+}
+
+/// The identity of the child `pid`, whose pidfd (or -1) this process still holds; 0 if none can
+/// be had (no pidfs and no /proc of ours: then the child keeps its pidfd).
+inline unsigned long long process_identity(pid_t pid, int pidfd) noexcept {
+    if (const unsigned long long inode = pidfd_inode(pidfd)) return inode | pidfs_identity_bit;
+    return process_start_time(pid);
+}
+
+/// A pidfd for `pid` (Linux 5.3), or -1 with errno set.
+inline int open_pidfd(pid_t pid) noexcept {
+#if defined(__linux__) && defined(SYS_pidfd_open)
+    return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+#else
+    (void)pid;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+/// Whether `pidfd`, just opened for `pid`, names the process `identity` was read from.
+inline bool pidfd_is(int pidfd, pid_t pid, unsigned long long identity) noexcept {
+    if ((identity & pidfs_identity_bit) != 0) return (pidfd_inode(pidfd) | pidfs_identity_bit) == identity;
+    return process_start_time(pid) == identity;  // read after the open: the pidfd holds the pid
+}
+
 /// Reaps the child if it has exited; never blocks. Through its pidfd where there is one, else by
 /// pid (safe while liftoff has not reaped it: the zombie keeps the pid; only another reaper in
-/// this process can break that, and then a pidfd is what tells). `start_time` (Linux, by pid,
-/// nonzero): the child's process_start_time(); a zombie under its pid that started at another
-/// time is not ours (our child was reaped behind liftoff's back and its pid given to another
-/// child of this process): it is left alone, and the answer is `gone`.
+/// this process can break that, and then a pidfd is what tells). `identity` (Linux, by pid,
+/// nonzero): the child's process_identity(); a process under its pid with another identity is
+/// not ours (our child was reaped behind liftoff's back and its pid given to another process):
+/// it is left alone, and the answer is `gone`.
 inline child_state_seen reap_child(pid_t pid, int pidfd, exit_status* status,
-                                   unsigned long long start_time = 0) noexcept {
+                                   unsigned long long identity = 0) noexcept {
     child_state_seen seen = child_state_seen::running;
     if (pidfd_look(pidfd, true, seen, status)) return seen;
-    if (start_time != 0) {
+    if ((identity & pidfs_identity_bit) != 0) {
+        // A pidfd for this look: it names the process under the pid now, zombie or not.
+        unique_fd own(open_pidfd(pid));
+        if (!own && (errno == ESRCH || errno == EINVAL)) return child_state_seen::gone;  // EINVAL: a thread's id now
+        if (own && !pidfd_is(own.get(), pid, identity)) return child_state_seen::gone;
+        if (own && pidfd_look(own.get(), true, seen, status)) return seen;
+        // No descriptor to spare: by pid, as below, for this look.
+    } else if (identity != 0) {
         seen = pid_look(pid);
         if (seen == child_state_seen::gone) return seen;
         // A zombie keeps its /proc entry until reaped, and only this process can reap it now
         // (short of an application's reaper racing this very line, which no by-pid look avoids).
         // A running process of another start time is another child of ours given the pid: ours
         // is gone (else a waiter would look again and again until that one ends).
-        if (process_start_time(pid) != start_time) return child_state_seen::gone;
+        if (process_start_time(pid) != identity) return child_state_seen::gone;
         if (seen == child_state_seen::running) return seen;
     }
     int raw = 0;
@@ -7818,27 +7899,27 @@ public:
     }
 
     // --- released children ------------------------------------------------------------------
-    /// Takes over a running child: reaps it when it exits. `known_start_time`: the child's
-    /// process_start_time(), read by its owner while the child was surely its own (a child
+    /// Takes over a running child: reaps it when it exits. `known_identity`: the child's
+    /// process_identity(), read by its owner while the child was surely its own (a child
     /// launched beyond the pidfd budget); 0 if not known.
-    void adopt(pid_t pid, unique_fd pidfd, unsigned long long known_start_time = 0) {
+    void adopt(pid_t pid, unique_fd pidfd, unsigned long long known_identity = 0) {
         std::lock_guard<std::mutex> lock(mutex_);
-        unsigned long long start_time = 0;
+        unsigned long long identity = 0;
         if (pidfd && pidfds_held_ >= released_pidfd_budget) {
-            // Looked at by pid instead, known by its start time too. Read first, then ask the
-            // pidfd whether the child is still ours: if it is, the time read was its own.
-            start_time = process_start_time(pid);
+            // Looked at by pid instead, known by its identity too. Read first, then ask the
+            // pidfd whether the child is still ours: if it is, the identity read was its own.
+            identity = process_identity(pid, pidfd.get());
             child_state_seen seen = child_state_seen::running;
-            if (start_time != 0 && pidfd_look(pidfd.get(), false, seen, nullptr) && seen == child_state_seen::gone)
-                return;                          // reaped behind liftoff's back already: nothing to reap
-            if (start_time != 0) pidfd.reset();  // no /proc: keep the pidfd, beyond the budget
+            if (identity != 0 && pidfd_look(pidfd.get(), false, seen, nullptr) && seen == child_state_seen::gone)
+                return;                        // reaped behind liftoff's back already: nothing to reap
+            if (identity != 0) pidfd.reset();  // no pidfs and no /proc: keep the pidfd, beyond the budget
         } else if (!pidfd) {
             // No pidfd at all. Read now, the start time could be a stranger's: the child may
             // have been reaped behind liftoff's back and its pid given to another child.
-            start_time = known_start_time != 0 ? known_start_time : process_start_time(pid);
+            identity = known_identity != 0 ? known_identity : process_identity(pid, -1);
         }
         const std::uint64_t id = next_id_++;
-        released& r = released_.emplace(id, released{pid, std::move(pidfd), start_time, true}).first->second;
+        released& r = released_.emplace(id, released{pid, std::move(pidfd), identity, true}).first->second;
         if (r.pidfd) ++pidfds_held_;
         if (start_locked() != 0) {
             // Not set up (no descriptor or thread to spare now): say so by not pretending. The
@@ -7888,8 +7969,8 @@ private:
     struct released {
         pid_t pid;
         unique_fd pidfd;
-        unsigned long long start_time;  // Linux, without a pidfd: see process_start_time
-        bool watched;                   // an event says when it exits (pidfd, kqueue); else the timer
+        unsigned long long identity;  // Linux, without a pidfd: see process_identity
+        bool watched;                 // an event says when it exits (pidfd, kqueue); else the timer
     };
     static constexpr unsigned exit_which = 3;
 
@@ -7938,7 +8019,7 @@ private:
 
     /// Under mutex_: reaps `r` if it has exited; true if it did (the caller forgets it).
     bool reap_locked(released& r) {
-        if (reap_child(r.pid, r.pidfd.get(), nullptr, r.start_time) == child_state_seen::running) return false;
+        if (reap_child(r.pid, r.pidfd.get(), nullptr, r.identity) == child_state_seen::running) return false;
         if (r.watched)
             set_.unwatch_exit(r.pid, r.pidfd.get());
         else
@@ -8538,7 +8619,7 @@ public:
 
     // --- set up by the platform's spawn -------------------------------------------------
     /// Children that keep their pidfd at once, process-wide (Linux). Beyond, a child is known
-    /// by its pid and its start time, as released children are (event_loop.hpp): so a thousand
+    /// by its pid and its identity (exit_watch.hpp), as released children are: so a thousand
     /// children cost the two descriptors of their pipes each, as a hand-written loop's do.
     static constexpr std::size_t pidfd_budget = 16;
 
@@ -8553,9 +8634,9 @@ public:
             return;
         }
         pidfds_held().fetch_sub(1);
-        // Read while the pidfd still says the child is ours: the time read is its own.
-        start_time_ = process_start_time(pid);
-        if (start_time_ != 0) pidfd_.reset();  // no /proc to read: it keeps its pidfd
+        // Read while the pidfd still says the child is ours: the identity read is its own.
+        identity_ = process_identity(pid, pidfd_.get());
+        if (identity_ != 0) pidfd_.reset();  // no pidfs and no /proc to read: it keeps its pidfd
     }
     /// Children holding a pidfd now (for tests and diagnostics).
     static std::atomic<std::size_t>& pidfds_held() noexcept {
@@ -8787,7 +8868,7 @@ public:
             std::lock_guard<std::mutex> lock(mutex_);
             if (status_) return;
         }
-        event_loop::instance().adopt(pid_, std::move(pidfd_), start_time_);
+        event_loop::instance().adopt(pid_, std::move(pidfd_), identity_);
         if (counted_) pidfds_held().fetch_sub(1);
         counted_ = false;
         std::vector<unique_fd> pipes = drain_->take_pipes();
@@ -8859,14 +8940,14 @@ private:
     /// Under mutex_ (so the child cannot be reaped meanwhile): the one way a signal reaches the
     /// child. Never by a pid that may have been given to another process: through the pidfd
     /// where the child keeps one; beyond the pidfd budget, through a pidfd opened for this call
-    /// and checked by the child's start time; elsewhere (macOS, the BSDs) only while waitid()
+    /// and checked by the child's identity; elsewhere (macOS, the BSDs) only while waitid()
     /// still calls the pid our child. `then_cont`: SIGCONT after it (the polite stop).
     std::error_code deliver_locked(int sig, bool then_cont) noexcept {
         const auto gone = std::make_error_code(std::errc::no_such_process);
         if (status_ || pid_ <= 0) return gone;
         unique_fd own;  // beyond the budget (Linux): a pidfd for this call only
         int fd = pidfd_.get();
-        if (!pidfd_ && start_time_ != 0) {
+        if (!pidfd_ && identity_ != 0) {
             bool not_ours = false;
             own = open_checked_pidfd(not_ours);
             if (not_ours) return gone;
@@ -8883,10 +8964,10 @@ private:
             // the pidfd says whether it still is.
             child_state_seen seen = child_state_seen::running;
             if (pidfd_look(fd, false, seen, nullptr) && seen == child_state_seen::gone) return gone;
-        } else if (start_time_ != 0) {
-            // No pidfd at all (a kernel before 5.3): a pid naming a process started at another time
-            // is not this child.
-            if (process_start_time(pid_) != start_time_) return gone;
+        } else if (identity_ != 0 && (identity_ & pidfs_identity_bit) == 0) {
+            // No pidfd at all (a kernel before 5.3): a pid naming a process started at another
+            // time is not this child. (With pidfs, only a lack of descriptors gets here.)
+            if (process_start_time(pid_) != identity_) return gone;
         } else if (pid_look(pid_) == child_state_seen::gone) {
             return gone;  // not our child any more: reaped by someone else, the pid maybe reused
         }
@@ -8900,22 +8981,16 @@ private:
 
     /// Linux: a pidfd for the child's pid (pidfd_open, Linux 5.3), or an empty one with errno set.
     /// Beyond the pidfd budget (Linux): a pidfd for one call, opened by pid and checked by the
-    /// start time, read after the open (a pid given to another process comes with another start
-    /// time). `gone`: the child is not ours any more. Empty and not gone: no pidfd_open here.
+    /// child's identity (a pid given to another process answers with another). `gone`: the
+    /// child is not ours any more. Empty and not gone: no pidfd_open here.
     unique_fd open_checked_pidfd(bool& gone) const noexcept {
-        gone = false;
-#if defined(__linux__) && defined(SYS_pidfd_open)
-        unique_fd fd(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
-        if (!fd) {
-            gone = errno == ESRCH;
-        } else if (start_time_ != 0 && process_start_time(pid_) != start_time_) {
+        unique_fd fd(open_pidfd(pid_));
+        gone = !fd && (errno == ESRCH || errno == EINVAL);  // EINVAL: the id of a thread now
+        if (fd && identity_ != 0 && !pidfd_is(fd.get(), pid_, identity_)) {
             gone = true;
             fd.reset();
         }
         return fd;
-#else
-        return unique_fd();
-#endif  // __linux__ && SYS_pidfd_open
     }
 
     /// 1: sent; 0: the process has gone; -1: pidfd_send_signal cannot be used here.
@@ -9013,7 +9088,7 @@ private:
     }
 
     /// Linux, a child beyond the pidfd budget: a wait opens a pidfd for itself
-    /// (pidfd_open, Linux 5.3), checks by the start time that it names this child, and closes
+    /// (pidfd_open, Linux 5.3), checks by its identity that it names this child, and closes
     /// it after. 0: waited (look again); 1: the child is not ours any more (reaped behind
     /// liftoff's back); -1: not here (the caller waits another way).
     int await_with_own_pidfd(const std::chrono::steady_clock::time_point* deadline) noexcept {
@@ -9083,7 +9158,7 @@ private:
     /// else has an unknown status: lost() or reaped_elsewhere() (see status_reaped_by_others).
     void reap_locked() noexcept {
         exit_status st;
-        const child_state_seen seen = reap_child(pid_, pidfd_.get(), &st, start_time_);
+        const child_state_seen seen = reap_child(pid_, pidfd_.get(), &st, identity_);
         if (seen == child_state_seen::running) return;
         status_ = seen == child_state_seen::exited ? st : status_reaped_by_others();
         note_exit();
@@ -9094,8 +9169,8 @@ private:
     unique_fd pidfd_;
     bool served_here_ = false;  // see serve_streams_on_waiting_thread()
     std::chrono::milliseconds grace_{0};
-    bool counted_ = false;               // pidfd_ counts in pidfds_held()
-    unsigned long long start_time_ = 0;  // without a pidfd (Linux): see process_start_time
+    bool counted_ = false;             // pidfd_ counts in pidfds_held()
+    unsigned long long identity_ = 0;  // without a pidfd (Linux): see process_identity
     bool group_ = false;
     std::optional<exit_status> status_;
     std::shared_ptr<posix_drain> drain_ = std::make_shared<posix_drain>();  // the loop shares it

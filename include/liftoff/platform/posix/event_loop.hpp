@@ -14,9 +14,10 @@
 //   unreaped child, so the knote follows that process and a reused pid cannot be taken for it.
 // - Linux: the first `released_pidfd_budget` keep their pidfd in the poller; the pidfds of the
 //   rest are closed at once and those children are looked at by pid on a timer that backs off
-//   from 20 ms to 1 s while nothing changes. Each is known by its pid and its start time
-//   (/proc/<pid>/stat), so a pid the application reaped behind liftoff's back and that went to
-//   another of its children is left alone. So 1,000 released children cost a few descriptors.
+//   from 20 ms to 1 s while nothing changes. Each is known by its pid and its identity (a
+//   pidfs inode number, or its start time: exit_watch.hpp), so a pid the application reaped
+//   behind liftoff's back and that went to another of its children is left alone. So 1,000 released children cost a few
+//   descriptors.
 // SPDX-License-Identifier: MIT
 #pragma once
 
@@ -126,27 +127,27 @@ public:
     }
 
     // --- released children ------------------------------------------------------------------
-    /// Takes over a running child: reaps it when it exits. `known_start_time`: the child's
-    /// process_start_time(), read by its owner while the child was surely its own (a child
+    /// Takes over a running child: reaps it when it exits. `known_identity`: the child's
+    /// process_identity(), read by its owner while the child was surely its own (a child
     /// launched beyond the pidfd budget); 0 if not known.
-    void adopt(pid_t pid, unique_fd pidfd, unsigned long long known_start_time = 0) {
+    void adopt(pid_t pid, unique_fd pidfd, unsigned long long known_identity = 0) {
         std::lock_guard<std::mutex> lock(mutex_);
-        unsigned long long start_time = 0;
+        unsigned long long identity = 0;
         if (pidfd && pidfds_held_ >= released_pidfd_budget) {
-            // Looked at by pid instead, known by its start time too. Read first, then ask the
-            // pidfd whether the child is still ours: if it is, the time read was its own.
-            start_time = process_start_time(pid);
+            // Looked at by pid instead, known by its identity too. Read first, then ask the
+            // pidfd whether the child is still ours: if it is, the identity read was its own.
+            identity = process_identity(pid, pidfd.get());
             child_state_seen seen = child_state_seen::running;
-            if (start_time != 0 && pidfd_look(pidfd.get(), false, seen, nullptr) && seen == child_state_seen::gone)
-                return;                          // reaped behind liftoff's back already: nothing to reap
-            if (start_time != 0) pidfd.reset();  // no /proc: keep the pidfd, beyond the budget
+            if (identity != 0 && pidfd_look(pidfd.get(), false, seen, nullptr) && seen == child_state_seen::gone)
+                return;                        // reaped behind liftoff's back already: nothing to reap
+            if (identity != 0) pidfd.reset();  // no pidfs and no /proc: keep the pidfd, beyond the budget
         } else if (!pidfd) {
             // No pidfd at all. Read now, the start time could be a stranger's: the child may
             // have been reaped behind liftoff's back and its pid given to another child.
-            start_time = known_start_time != 0 ? known_start_time : process_start_time(pid);
+            identity = known_identity != 0 ? known_identity : process_identity(pid, -1);
         }
         const std::uint64_t id = next_id_++;
-        released& r = released_.emplace(id, released{pid, std::move(pidfd), start_time, true}).first->second;
+        released& r = released_.emplace(id, released{pid, std::move(pidfd), identity, true}).first->second;
         if (r.pidfd) ++pidfds_held_;
         if (start_locked() != 0) {
             // Not set up (no descriptor or thread to spare now): say so by not pretending. The
@@ -196,8 +197,8 @@ private:
     struct released {
         pid_t pid;
         unique_fd pidfd;
-        unsigned long long start_time;  // Linux, without a pidfd: see process_start_time
-        bool watched;                   // an event says when it exits (pidfd, kqueue); else the timer
+        unsigned long long identity;  // Linux, without a pidfd: see process_identity
+        bool watched;                 // an event says when it exits (pidfd, kqueue); else the timer
     };
     static constexpr unsigned exit_which = 3;
 
@@ -246,7 +247,7 @@ private:
 
     /// Under mutex_: reaps `r` if it has exited; true if it did (the caller forgets it).
     bool reap_locked(released& r) {
-        if (reap_child(r.pid, r.pidfd.get(), nullptr, r.start_time) == child_state_seen::running) return false;
+        if (reap_child(r.pid, r.pidfd.get(), nullptr, r.identity) == child_state_seen::running) return false;
         if (r.watched)
             set_.unwatch_exit(r.pid, r.pidfd.get());
         else

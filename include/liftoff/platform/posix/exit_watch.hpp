@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/types.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +22,11 @@
 
 #include "../../exit_status.hpp"
 #include "fd.hpp"
+
+#if defined(__linux__)
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#endif
 
 #if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) || defined(__DragonFly__)
 #include <sys/event.h>
@@ -154,24 +160,97 @@ inline unsigned long long process_start_time(pid_t pid) noexcept {
 #endif  // __linux__
 }
 
+// --- Who a pid is (Linux), for a child that keeps no pidfd -------------------------------------
+// A child liftoff has not reaped keeps its pid, unless the application reaps it behind liftoff's
+// back and the pid goes to another process: so such a child is known by its pid and an
+// identity read while it was surely liftoff's, and a pid that answers with another identity is
+// not it. Two kinds, one per process (the first pidfd decides): since Linux 6.9 on 64-bit
+// systems, the inode number of a pidfd (pidfs), which names one process for as long as the
+// system runs, read with one fstat(); before, the start time in /proc/<pid>/stat, which counts
+// clock ticks (10 ms), so that a pid reused within the child's own tick passes for it.
+
+/// Marks an identity that is a pidfs inode number (start times never reach this bit).
+constexpr unsigned long long pidfs_identity_bit = 1ULL << 63;
+
+/// Whether this system's pidfds are pidfs inodes; `no` may be set by tests to check the
+/// start-time path on a kernel that has pidfs.
+enum class pidfs_inodes { unknown, yes, no };
+inline std::atomic<pidfs_inodes>& pidfs_inodes_here() noexcept {
+    static std::atomic<pidfs_inodes> known{pidfs_inodes::unknown};
+    return known;
+}
+
+/// The pidfs inode number of `pidfd`, or 0 (not pidfs, a 32-bit system, or -1).
+inline unsigned long long pidfd_inode(int pidfd) noexcept {
+#if defined(__linux__)
+    if (pidfd < 0 || sizeof(void*) < 8) return 0;  // 32-bit pidfs numbers may be reused
+    pidfs_inodes known = pidfs_inodes_here().load(std::memory_order_relaxed);
+    if (known == pidfs_inodes::unknown) {
+        constexpr unsigned long pid_fs_magic = 0x50494446;  // PID_FS_MAGIC; older headers lack it
+        struct statfs fs{};
+        const bool pidfs = ::fstatfs(pidfd, &fs) == 0 && static_cast<unsigned long>(fs.f_type) == pid_fs_magic;
+        pidfs_inodes expected = pidfs_inodes::unknown;
+        pidfs_inodes_here().compare_exchange_strong(expected, pidfs ? pidfs_inodes::yes : pidfs_inodes::no);
+        known = pidfs_inodes_here().load(std::memory_order_relaxed);
+    }
+    struct stat st{};
+    if (known != pidfs_inodes::yes || ::fstat(pidfd, &st) != 0) return 0;
+    return static_cast<unsigned long long>(st.st_ino) & ~pidfs_identity_bit;
+#else
+    (void)pidfd;
+    return 0;
+#endif  // __linux__
+}
+
+/// The identity of the child `pid`, whose pidfd (or -1) this process still holds; 0 if none can
+/// be had (no pidfs and no /proc of ours: then the child keeps its pidfd).
+inline unsigned long long process_identity(pid_t pid, int pidfd) noexcept {
+    if (const unsigned long long inode = pidfd_inode(pidfd)) return inode | pidfs_identity_bit;
+    return process_start_time(pid);
+}
+
+/// A pidfd for `pid` (Linux 5.3), or -1 with errno set.
+inline int open_pidfd(pid_t pid) noexcept {
+#if defined(__linux__) && defined(SYS_pidfd_open)
+    return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+#else
+    (void)pid;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+/// Whether `pidfd`, just opened for `pid`, names the process `identity` was read from.
+inline bool pidfd_is(int pidfd, pid_t pid, unsigned long long identity) noexcept {
+    if ((identity & pidfs_identity_bit) != 0) return (pidfd_inode(pidfd) | pidfs_identity_bit) == identity;
+    return process_start_time(pid) == identity;  // read after the open: the pidfd holds the pid
+}
+
 /// Reaps the child if it has exited; never blocks. Through its pidfd where there is one, else by
 /// pid (safe while liftoff has not reaped it: the zombie keeps the pid; only another reaper in
-/// this process can break that, and then a pidfd is what tells). `start_time` (Linux, by pid,
-/// nonzero): the child's process_start_time(); a zombie under its pid that started at another
-/// time is not ours (our child was reaped behind liftoff's back and its pid given to another
-/// child of this process): it is left alone, and the answer is `gone`.
+/// this process can break that, and then a pidfd is what tells). `identity` (Linux, by pid,
+/// nonzero): the child's process_identity(); a process under its pid with another identity is
+/// not ours (our child was reaped behind liftoff's back and its pid given to another process):
+/// it is left alone, and the answer is `gone`.
 inline child_state_seen reap_child(pid_t pid, int pidfd, exit_status* status,
-                                   unsigned long long start_time = 0) noexcept {
+                                   unsigned long long identity = 0) noexcept {
     child_state_seen seen = child_state_seen::running;
     if (pidfd_look(pidfd, true, seen, status)) return seen;
-    if (start_time != 0) {
+    if ((identity & pidfs_identity_bit) != 0) {
+        // A pidfd for this look: it names the process under the pid now, zombie or not.
+        unique_fd own(open_pidfd(pid));
+        if (!own && (errno == ESRCH || errno == EINVAL)) return child_state_seen::gone;  // EINVAL: a thread's id now
+        if (own && !pidfd_is(own.get(), pid, identity)) return child_state_seen::gone;
+        if (own && pidfd_look(own.get(), true, seen, status)) return seen;
+        // No descriptor to spare: by pid, as below, for this look.
+    } else if (identity != 0) {
         seen = pid_look(pid);
         if (seen == child_state_seen::gone) return seen;
         // A zombie keeps its /proc entry until reaped, and only this process can reap it now
         // (short of an application's reaper racing this very line, which no by-pid look avoids).
         // A running process of another start time is another child of ours given the pid: ours
         // is gone (else a waiter would look again and again until that one ends).
-        if (process_start_time(pid) != start_time) return child_state_seen::gone;
+        if (process_start_time(pid) != identity) return child_state_seen::gone;
         if (seen == child_state_seen::running) return seen;
     }
     int raw = 0;

@@ -61,7 +61,7 @@ public:
 
     // --- set up by the platform's spawn -------------------------------------------------
     /// Children that keep their pidfd at once, process-wide (Linux). Beyond, a child is known
-    /// by its pid and its start time, as released children are (event_loop.hpp): so a thousand
+    /// by its pid and its identity (exit_watch.hpp), as released children are: so a thousand
     /// children cost the two descriptors of their pipes each, as a hand-written loop's do.
     static constexpr std::size_t pidfd_budget = 16;
 
@@ -76,9 +76,9 @@ public:
             return;
         }
         pidfds_held().fetch_sub(1);
-        // Read while the pidfd still says the child is ours: the time read is its own.
-        start_time_ = process_start_time(pid);
-        if (start_time_ != 0) pidfd_.reset();  // no /proc to read: it keeps its pidfd
+        // Read while the pidfd still says the child is ours: the identity read is its own.
+        identity_ = process_identity(pid, pidfd_.get());
+        if (identity_ != 0) pidfd_.reset();  // no pidfs and no /proc to read: it keeps its pidfd
     }
     /// Children holding a pidfd now (for tests and diagnostics).
     static std::atomic<std::size_t>& pidfds_held() noexcept {
@@ -310,7 +310,7 @@ public:
             std::lock_guard<std::mutex> lock(mutex_);
             if (status_) return;
         }
-        event_loop::instance().adopt(pid_, std::move(pidfd_), start_time_);
+        event_loop::instance().adopt(pid_, std::move(pidfd_), identity_);
         if (counted_) pidfds_held().fetch_sub(1);
         counted_ = false;
         std::vector<unique_fd> pipes = drain_->take_pipes();
@@ -382,14 +382,14 @@ private:
     /// Under mutex_ (so the child cannot be reaped meanwhile): the one way a signal reaches the
     /// child. Never by a pid that may have been given to another process: through the pidfd
     /// where the child keeps one; beyond the pidfd budget, through a pidfd opened for this call
-    /// and checked by the child's start time; elsewhere (macOS, the BSDs) only while waitid()
+    /// and checked by the child's identity; elsewhere (macOS, the BSDs) only while waitid()
     /// still calls the pid our child. `then_cont`: SIGCONT after it (the polite stop).
     std::error_code deliver_locked(int sig, bool then_cont) noexcept {
         const auto gone = std::make_error_code(std::errc::no_such_process);
         if (status_ || pid_ <= 0) return gone;
         unique_fd own;  // beyond the budget (Linux): a pidfd for this call only
         int fd = pidfd_.get();
-        if (!pidfd_ && start_time_ != 0) {
+        if (!pidfd_ && identity_ != 0) {
             bool not_ours = false;
             own = open_checked_pidfd(not_ours);
             if (not_ours) return gone;
@@ -406,10 +406,10 @@ private:
             // the pidfd says whether it still is.
             child_state_seen seen = child_state_seen::running;
             if (pidfd_look(fd, false, seen, nullptr) && seen == child_state_seen::gone) return gone;
-        } else if (start_time_ != 0) {
-            // No pidfd at all (a kernel before 5.3): a pid naming a process started at another time
-            // is not this child.
-            if (process_start_time(pid_) != start_time_) return gone;
+        } else if (identity_ != 0 && (identity_ & pidfs_identity_bit) == 0) {
+            // No pidfd at all (a kernel before 5.3): a pid naming a process started at another
+            // time is not this child. (With pidfs, only a lack of descriptors gets here.)
+            if (process_start_time(pid_) != identity_) return gone;
         } else if (pid_look(pid_) == child_state_seen::gone) {
             return gone;  // not our child any more: reaped by someone else, the pid maybe reused
         }
@@ -423,22 +423,16 @@ private:
 
     /// Linux: a pidfd for the child's pid (pidfd_open, Linux 5.3), or an empty one with errno set.
     /// Beyond the pidfd budget (Linux): a pidfd for one call, opened by pid and checked by the
-    /// start time, read after the open (a pid given to another process comes with another start
-    /// time). `gone`: the child is not ours any more. Empty and not gone: no pidfd_open here.
+    /// child's identity (a pid given to another process answers with another). `gone`: the
+    /// child is not ours any more. Empty and not gone: no pidfd_open here.
     unique_fd open_checked_pidfd(bool& gone) const noexcept {
-        gone = false;
-#if defined(__linux__) && defined(SYS_pidfd_open)
-        unique_fd fd(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
-        if (!fd) {
-            gone = errno == ESRCH;
-        } else if (start_time_ != 0 && process_start_time(pid_) != start_time_) {
+        unique_fd fd(open_pidfd(pid_));
+        gone = !fd && (errno == ESRCH || errno == EINVAL);  // EINVAL: the id of a thread now
+        if (fd && identity_ != 0 && !pidfd_is(fd.get(), pid_, identity_)) {
             gone = true;
             fd.reset();
         }
         return fd;
-#else
-        return unique_fd();
-#endif  // __linux__ && SYS_pidfd_open
     }
 
     /// 1: sent; 0: the process has gone; -1: pidfd_send_signal cannot be used here.
@@ -536,7 +530,7 @@ private:
     }
 
     /// Linux, a child beyond the pidfd budget: a wait opens a pidfd for itself
-    /// (pidfd_open, Linux 5.3), checks by the start time that it names this child, and closes
+    /// (pidfd_open, Linux 5.3), checks by its identity that it names this child, and closes
     /// it after. 0: waited (look again); 1: the child is not ours any more (reaped behind
     /// liftoff's back); -1: not here (the caller waits another way).
     int await_with_own_pidfd(const std::chrono::steady_clock::time_point* deadline) noexcept {
@@ -606,7 +600,7 @@ private:
     /// else has an unknown status: lost() or reaped_elsewhere() (see status_reaped_by_others).
     void reap_locked() noexcept {
         exit_status st;
-        const child_state_seen seen = reap_child(pid_, pidfd_.get(), &st, start_time_);
+        const child_state_seen seen = reap_child(pid_, pidfd_.get(), &st, identity_);
         if (seen == child_state_seen::running) return;
         status_ = seen == child_state_seen::exited ? st : status_reaped_by_others();
         note_exit();
@@ -617,8 +611,8 @@ private:
     unique_fd pidfd_;
     bool served_here_ = false;  // see serve_streams_on_waiting_thread()
     std::chrono::milliseconds grace_{0};
-    bool counted_ = false;               // pidfd_ counts in pidfds_held()
-    unsigned long long start_time_ = 0;  // without a pidfd (Linux): see process_start_time
+    bool counted_ = false;             // pidfd_ counts in pidfds_held()
+    unsigned long long identity_ = 0;  // without a pidfd (Linux): see process_identity
     bool group_ = false;
     std::optional<exit_status> status_;
     std::shared_ptr<posix_drain> drain_ = std::make_shared<posix_drain>();  // the loop shares it
