@@ -164,10 +164,12 @@ inline unsigned long long process_start_time(pid_t pid) noexcept {
 // A child liftoff has not reaped keeps its pid, unless the application reaps it behind liftoff's
 // back and the pid goes to another process: so such a child is known by its pid and an
 // identity read while it was surely liftoff's, and a pid that answers with another identity is
-// not it. Two kinds, one per process (the first pidfd decides): since Linux 6.9 on 64-bit
-// systems, the inode number of a pidfd (pidfs), which names one process for as long as the
-// system runs, read with one fstat(); before, the start time in /proc/<pid>/stat, which counts
-// clock ticks (10 ms), so that a pid reused within the child's own tick passes for it.
+// not it. Two kinds: since Linux 6.9 on 64-bit systems, the inode number of a pidfd (pidfs),
+// which names one process for as long as the system runs, read with one fstat() (used where
+// pidfds are pidfs inodes and pidfd_open() is allowed, asked once per process); else, and for
+// a child that never had a pidfd, the start time in /proc/<pid>/stat, which counts clock ticks
+// (10 ms), so that a pid reused within the child's own tick passes for it. The top bit tells
+// the two kinds apart.
 
 /// Marks an identity that is a pidfs inode number (start times never reach this bit).
 constexpr unsigned long long pidfs_identity_bit = 1ULL << 63;
@@ -178,35 +180,6 @@ enum class pidfs_inodes { unknown, yes, no };
 inline std::atomic<pidfs_inodes>& pidfs_inodes_here() noexcept {
     static std::atomic<pidfs_inodes> known{pidfs_inodes::unknown};
     return known;
-}
-
-/// The pidfs inode number of `pidfd`, or 0 (not pidfs, a 32-bit system, or -1).
-inline unsigned long long pidfd_inode(int pidfd) noexcept {
-#if defined(__linux__)
-    if (pidfd < 0 || sizeof(void*) < 8) return 0;  // 32-bit pidfs numbers may be reused
-    pidfs_inodes known = pidfs_inodes_here().load(std::memory_order_relaxed);
-    if (known == pidfs_inodes::unknown) {
-        constexpr unsigned long pid_fs_magic = 0x50494446;  // PID_FS_MAGIC; older headers lack it
-        struct statfs fs{};
-        const bool pidfs = ::fstatfs(pidfd, &fs) == 0 && static_cast<unsigned long>(fs.f_type) == pid_fs_magic;
-        pidfs_inodes expected = pidfs_inodes::unknown;
-        pidfs_inodes_here().compare_exchange_strong(expected, pidfs ? pidfs_inodes::yes : pidfs_inodes::no);
-        known = pidfs_inodes_here().load(std::memory_order_relaxed);
-    }
-    struct stat st{};
-    if (known != pidfs_inodes::yes || ::fstat(pidfd, &st) != 0) return 0;
-    return static_cast<unsigned long long>(st.st_ino) & ~pidfs_identity_bit;
-#else
-    (void)pidfd;
-    return 0;
-#endif  // __linux__
-}
-
-/// The identity of the child `pid`, whose pidfd (or -1) this process still holds; 0 if none can
-/// be had (no pidfs and no /proc of ours: then the child keeps its pidfd).
-inline unsigned long long process_identity(pid_t pid, int pidfd) noexcept {
-    if (const unsigned long long inode = pidfd_inode(pidfd)) return inode | pidfs_identity_bit;
-    return process_start_time(pid);
 }
 
 /// A pidfd for `pid` (Linux 5.3), or -1 with errno set.
@@ -220,9 +193,49 @@ inline int open_pidfd(pid_t pid) noexcept {
 #endif
 }
 
+/// The inode number of descriptor `fd` (without the top bit), or 0.
+inline unsigned long long inode_of(int fd) noexcept {
+    struct stat st{};
+    if (fd < 0 || ::fstat(fd, &st) != 0) return 0;
+    return static_cast<unsigned long long>(st.st_ino) & ~pidfs_identity_bit;
+}
+
+/// The pidfs inode number of `pidfd`, or 0 where identities are start times here: not pidfs,
+/// a 32-bit system (whose pidfs numbers may be reused), no pidfd_open() (a later look could not
+/// check it: a seccomp filter may allow clone's pidfd but refuse pidfd_open), or -1.
+inline unsigned long long pidfd_inode(int pidfd) noexcept {
+#if defined(__linux__)
+    if (pidfd < 0 || sizeof(void*) < 8) return 0;
+    pidfs_inodes known = pidfs_inodes_here().load(std::memory_order_relaxed);
+    if (known == pidfs_inodes::unknown) {
+        constexpr unsigned long pid_fs_magic = 0x50494446;  // PID_FS_MAGIC; older headers lack it
+        struct statfs fs{};
+        bool pidfs = ::fstatfs(pidfd, &fs) == 0 && static_cast<unsigned long>(fs.f_type) == pid_fs_magic;
+        if (pidfs) {
+            const unique_fd self(open_pidfd(::getpid()));
+            pidfs = static_cast<bool>(self);
+        }
+        pidfs_inodes expected = pidfs_inodes::unknown;
+        pidfs_inodes_here().compare_exchange_strong(expected, pidfs ? pidfs_inodes::yes : pidfs_inodes::no);
+        known = pidfs_inodes_here().load(std::memory_order_relaxed);
+    }
+    return known == pidfs_inodes::yes ? inode_of(pidfd) : 0;
+#else
+    (void)pidfd;
+    return 0;
+#endif  // __linux__
+}
+
+/// The identity of the child `pid`, whose pidfd (or -1) this process still holds; 0 if none can
+/// be had (no pidfs and no /proc of ours: then the child keeps its pidfd).
+inline unsigned long long process_identity(pid_t pid, int pidfd) noexcept {
+    if (const unsigned long long inode = pidfd_inode(pidfd)) return inode | pidfs_identity_bit;
+    return process_start_time(pid);
+}
+
 /// Whether `pidfd`, just opened for `pid`, names the process `identity` was read from.
 inline bool pidfd_is(int pidfd, pid_t pid, unsigned long long identity) noexcept {
-    if ((identity & pidfs_identity_bit) != 0) return (pidfd_inode(pidfd) | pidfs_identity_bit) == identity;
+    if ((identity & pidfs_identity_bit) != 0) return (inode_of(pidfd) | pidfs_identity_bit) == identity;
     return process_start_time(pid) == identity;  // read after the open: the pidfd holds the pid
 }
 
@@ -237,13 +250,16 @@ inline child_state_seen reap_child(pid_t pid, int pidfd, exit_status* status,
     child_state_seen seen = child_state_seen::running;
     if (pidfd_look(pidfd, true, seen, status)) return seen;
     if ((identity & pidfs_identity_bit) != 0) {
-        // A pidfd for this look: it names the process under the pid now, zombie or not.
-        unique_fd own(open_pidfd(pid));
-        if (!own && (errno == ESRCH || errno == EINVAL)) return child_state_seen::gone;  // EINVAL: a thread's id now
-        if (own && !pidfd_is(own.get(), pid, identity)) return child_state_seen::gone;
-        if (own && pidfd_look(own.get(), true, seen, status)) return seen;
-        // No descriptor to spare: by pid, as below, for this look.
-    } else if (identity != 0) {
+        // A pidfd for this look: it names the process under the pid now, zombie or not. Never
+        // by pid alone: without a pidfd (no descriptor to spare) it is looked at again later.
+        const unique_fd own(open_pidfd(pid));
+        if (!own)
+            return errno == ESRCH || errno == EINVAL ? child_state_seen::gone  // EINVAL: a thread's id now
+                                                     : child_state_seen::running;
+        if (!pidfd_is(own.get(), pid, identity)) return child_state_seen::gone;
+        return pidfd_look(own.get(), true, seen, status) ? seen : child_state_seen::running;
+    }
+    if (identity != 0) {
         seen = pid_look(pid);
         if (seen == child_state_seen::gone) return seen;
         // A zombie keeps its /proc entry until reaped, and only this process can reap it now

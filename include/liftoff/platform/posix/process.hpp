@@ -393,6 +393,8 @@ private:
             bool not_ours = false;
             own = open_checked_pidfd(not_ours);
             if (not_ours) return gone;
+            // Known by a pidfs inode: never signalled by pid alone, even with no descriptor to spare.
+            if (!own && (identity_ & pidfs_identity_bit) != 0) return std::error_code(errno, std::generic_category());
             fd = own.get();
         }
         if (fd >= 0 && !group_) {
@@ -407,8 +409,8 @@ private:
             child_state_seen seen = child_state_seen::running;
             if (pidfd_look(fd, false, seen, nullptr) && seen == child_state_seen::gone) return gone;
         } else if (identity_ != 0 && (identity_ & pidfs_identity_bit) == 0) {
-            // No pidfd at all (a kernel before 5.3): a pid naming a process started at another
-            // time is not this child. (With pidfs, only a lack of descriptors gets here.)
+            // No pidfd to be had (a kernel before 5.3, none to spare): a pid naming a process
+            // started at another time is not this child.
             if (process_start_time(pid_) != identity_) return gone;
         } else if (pid_look(pid_) == child_state_seen::gone) {
             return gone;  // not our child any more: reaped by someone else, the pid maybe reused
