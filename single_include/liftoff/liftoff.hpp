@@ -2910,57 +2910,66 @@ failure validate(const command& cmd) {
         f.findings.emplace_back("invalid-argument");  // preflight()'s id for the same cause
         return f;
     };
-    auto check = [&](std::string_view text, const std::string& item) -> failure {
+    // Each check returns nothing when all is well: the words of a failure (escaped names,
+    // numbers) are put together only for a failure, not at every launch.
+    using refusal = std::optional<failure>;
+    // `item()`: what the text is, for the message ("argument 2 ('...')").
+    auto check = [&](std::string_view text, auto&& item) -> refusal {
         if (find_nul(text) != std::string_view::npos)
-            return bad(errc::invalid_argument, item + " contains a NUL byte",
+            return bad(errc::invalid_argument, item() + " contains a NUL byte",
                        "remove it: the OS cannot pass it on (nothing was run)");
         if (!P::valid_text(text))
-            return bad(errc::encoding_error, item + " is not valid UTF-8",
+            return bad(errc::encoding_error, item() + " is not valid UTF-8",
                        "convert it to UTF-8 first (from_system_encoding() for ANSI text); nothing was run");
-        return {};
+        return std::nullopt;
     };
 
     if (prog.empty())
         return bad(errc::invalid_argument, "the program name is empty", "name a program or a path (nothing was run)");
-    if (auto f = check(prog, "the program name")) return f;
+    if (auto f = check(prog, [] { return std::string("the program name"); })) return std::move(*f);
     const auto& args = cmd.arguments();
     for (std::size_t i = 0; i < args.size(); ++i)
-        if (auto f = check(args[i], "argument " + std::to_string(i + 1) + " ('" + printable(args[i]) + "')")) return f;
+        if (auto f =
+                check(args[i], [&] { return "argument " + std::to_string(i + 1) + " ('" + printable(args[i]) + "')"; }))
+            return std::move(*f);
     if (const auto& dir = cmd.cwd()) {
         if (dir->empty())
             return bad(errc::invalid_argument, "the working directory is an empty string",
                        "give a directory, or do not call cwd() (nothing was run)");
-        if (auto f = check(*dir, "the working directory '" + printable(*dir) + "'")) return f;
+        if (auto f = check(*dir, [&] { return "the working directory '" + printable(*dir) + "'"; }))
+            return std::move(*f);
     }
     for (const auto& change : cmd.env_changes()) {
         const std::string& name = change.first;
-        const std::string shown = "environment variable name '" + printable(name) + "'";
+        auto shown = [&] { return "environment variable name '" + printable(name) + "'"; };
         if (name.empty())
             return bad(errc::invalid_argument, "an environment variable name is empty",
                        "give the variable a name (nothing was run)");
-        if (auto f = check(name, shown)) return f;
+        if (auto f = check(name, shown)) return std::move(*f);
         if (name.find('=') != std::string::npos)
-            return bad(errc::invalid_argument, shown + " contains '='",
+            return bad(errc::invalid_argument, shown() + " contains '='",
                        "a name cannot contain '='; put it in the value (nothing was run)");
         if (change.second)
-            if (auto f = check(*change.second, "the value of environment variable '" + printable(name) + "'")) return f;
+            if (auto f = check(*change.second,
+                               [&] { return "the value of environment variable '" + printable(name) + "'"; }))
+                return std::move(*f);
     }
     if (cmd.stdout_to() && cmd.stdout_to()->what() == io::kind::merge)
         return bad(errc::invalid_argument, "stdout_to(io::merge()) has nothing to merge into",
                    "io::merge() is for stderr only (nothing was run)");
-    auto check_file = [&](io::kind k, const std::string& path, const char* stream) -> failure {
-        if (k != io::kind::file && k != io::kind::append) return {};
-        const std::string item = std::string("the ") + stream + " file";
+    auto check_file = [&](io::kind k, const std::string& path, const char* stream) -> refusal {
+        if (k != io::kind::file && k != io::kind::append) return std::nullopt;
+        auto item = [&] { return std::string("the ") + stream + " file"; };
         if (path.empty())
-            return bad(errc::invalid_argument, item + " name is empty", "give a file name (nothing was run)");
-        return check(path, item + " '" + printable(path) + "'");
+            return bad(errc::invalid_argument, item() + " name is empty", "give a file name (nothing was run)");
+        return check(path, [&] { return item() + " '" + printable(path) + "'"; });
     };
     if (const auto& s = cmd.stdin_from())
-        if (auto f = check_file(s->what(), s->path(), "stdin")) return f;
+        if (auto f = check_file(s->what(), s->path(), "stdin")) return std::move(*f);
     if (const auto& s = cmd.stdout_to())
-        if (auto f = check_file(s->what(), s->path(), "stdout")) return f;
+        if (auto f = check_file(s->what(), s->path(), "stdout")) return std::move(*f);
     if (const auto& s = cmd.stderr_to())
-        if (auto f = check_file(s->what(), s->path(), "stderr")) return f;
+        if (auto f = check_file(s->what(), s->path(), "stderr")) return std::move(*f);
     if (const auto& s = cmd.stdout_to())
         if (s->what() == io::kind::lines && !s->on_line())
             return bad(errc::invalid_argument, "io::lines() for stdout has no callback",
@@ -2970,7 +2979,7 @@ failure validate(const command& cmd) {
             return bad(errc::invalid_argument, "io::lines() for stderr has no callback",
                        "pass a callback (nothing was run)");
     // Descriptors the caller already has (io::fd(), io::handle()): open, or refused here.
-    auto check_native = [&](io::kind k, int fd, void* h, const char* stream, const char* setter) -> failure {
+    auto check_native = [&](io::kind k, int fd, void* h, const char* stream, const char* setter) -> refusal {
         if (k == io::kind::fd && !P::descriptor_open(fd))
             return bad(errc::invalid_argument,
                        std::string(setter) + "(io::fd(" + std::to_string(fd) + ")): descriptor " + std::to_string(fd) +
@@ -2981,17 +2990,20 @@ failure validate(const command& cmd) {
                        std::string(setter) + "(io::handle(...)): the HANDLE for its " + stream +
                            " is null or INVALID_HANDLE_VALUE",
                        "pass a HANDLE that is open until the launch returns (nothing was run)");
-        return {};
+        return std::nullopt;
     };
     if (const auto& s = cmd.stdin_from())
-        if (auto f = check_native(s->what(), s->descriptor(), s->native_handle(), "stdin", "stdin_from")) return f;
+        if (auto f = check_native(s->what(), s->descriptor(), s->native_handle(), "stdin", "stdin_from"))
+            return std::move(*f);
     if (const auto& s = cmd.stdout_to())
-        if (auto f = check_native(s->what(), s->descriptor(), s->native_handle(), "stdout", "stdout_to")) return f;
+        if (auto f = check_native(s->what(), s->descriptor(), s->native_handle(), "stdout", "stdout_to"))
+            return std::move(*f);
     if (const auto& s = cmd.stderr_to())
-        if (auto f = check_native(s->what(), s->descriptor(), s->native_handle(), "stderr", "stderr_to")) return f;
+        if (auto f = check_native(s->what(), s->descriptor(), s->native_handle(), "stderr", "stderr_to"))
+            return std::move(*f);
     // The child's process state: what can be refused before anything runs.
     if (const auto& name = cmd.arg0())
-        if (auto f = check(*name, "arg0 '" + printable(*name) + "'")) return f;
+        if (auto f = check(*name, [&] { return "arg0 '" + printable(*name) + "'"; })) return std::move(*f);
     const auto& passed = cmd.passed_fds();
     for (std::size_t i = 0; i < passed.size(); ++i) {
         const passed_fd& p = passed[i];
