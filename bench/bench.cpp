@@ -190,6 +190,7 @@ int main(int argc, char** argv) {
                    race({{"liftoff", [&] { lift::spawn_wait(truth, none); }},
                          {"posix_spawn", [&] { raw::spawn_wait(truth, none); }},
                          {"fork+exec", [&] { forkexec::spawn_wait(truth, none); }},
+                         {"vfork+exec", [&] { forkexec::vfork_wait(truth, none); }},
                          {"boost_v1", [&] { boost1::spawn_wait(truth, none); }},
                          {"boost_v2", [&] { boost2::spawn_wait(truth, none); }},
                          {"std::system", [&] { libc::system_wait(truth, none); }}},
@@ -200,6 +201,7 @@ int main(int argc, char** argv) {
         const std::vector<std::string> hello = {"hello"};
         print_case("capture", "us",
                    race({{"liftoff", [&] { lift::capture(echo, hello); }},
+                         {"liftoff_launch_wait", [&] { lift::capture_launched(echo, hello); }},
                          {"raw", [&] { raw::capture(echo, hello); }},
                          {"boost_v1", [&] { boost1::capture(echo, hello); }},
                          {"boost_v2", [&] { boost2::capture(echo, hello); }},
@@ -280,6 +282,7 @@ int main(int argc, char** argv) {
                    race({{"liftoff", [&] { lift::spawn_wait(truth, none); }},
                          {"posix_spawn", [&] { raw::spawn_wait(truth, none); }},
                          {"fork+exec", [&] { forkexec::spawn_wait(truth, none); }},
+                         {"vfork+exec", [&] { forkexec::vfork_wait(truth, none); }},
                          {"boost_v1", [&] { boost1::spawn_wait(truth, none); }},
                          {"boost_v2", [&] { boost2::spawn_wait(truth, none); }}},
                         rounds, 10));

@@ -14,6 +14,12 @@ std::string lift::capture(const std::string& path, const std::vector<std::string
     return liftoff::run(liftoff::command{path, args}.stdout_to(liftoff::io::capture(std::size_t{1} << 30))).out;
 }
 
+std::string lift::capture_launched(const std::string& path, const std::vector<std::string>& args) {
+    auto c = liftoff::launch(liftoff::command{path, args}.stdout_to(liftoff::io::capture(std::size_t{1} << 30)));
+    c.wait();
+    return c.out();
+}
+
 long long lift::many(const std::string& path, const std::vector<std::string>& args, int children) {
     std::vector<liftoff::child> running;
     for (int c = 0; c < children; ++c)

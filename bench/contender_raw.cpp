@@ -133,6 +133,24 @@ void forkexec::spawn_wait(const std::string& path, const std::vector<std::string
     reap(pid);
 }
 
+void forkexec::vfork_wait(const std::string& path, const std::vector<std::string>& args) {
+    auto argv = argv_of(path, args);
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"  // vfork: the floor, on purpose
+#endif
+    const pid_t pid = ::vfork();
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+    if (pid == 0) {
+        ::execve(path.c_str(), argv.data(), environ);
+        ::_exit(127);
+    }
+    if (pid < 0) throw std::runtime_error("vfork");
+    reap(pid);
+}
+
 void libc::system_wait(const std::string& path, const std::vector<std::string>& args) {
     if (std::system(shell_line(path, args).c_str()) != 0) throw std::runtime_error("system");
 }

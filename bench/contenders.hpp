@@ -21,7 +21,9 @@ long long many(const std::string& path, const std::vector<std::string>& args, in
 }  // namespace raw
 namespace forkexec {
 void spawn_wait(const std::string& path, const std::vector<std::string>& args);
-}
+/// vfork() + execve + waitpid, nothing reset in the child: below what any safe spawn can do.
+void vfork_wait(const std::string& path, const std::vector<std::string>& args);
+}  // namespace forkexec
 namespace libc {  // std::system and popen: through /bin/sh
 void system_wait(const std::string& path, const std::vector<std::string>& args);
 std::string popen_capture(const std::string& path, const std::vector<std::string>& args);
@@ -29,6 +31,8 @@ std::string popen_capture(const std::string& path, const std::vector<std::string
 namespace lift {
 void spawn_wait(const std::string& path, const std::vector<std::string>& args);
 std::string capture(const std::string& path, const std::vector<std::string>& args);
+/// The same as capture(), through launch().wait(): what run() is measured against.
+std::string capture_launched(const std::string& path, const std::vector<std::string>& args);
 long long many(const std::string& path, const std::vector<std::string>& args, int children);
 void release(const std::string& path, const std::vector<std::string>& args);
 }  // namespace lift
