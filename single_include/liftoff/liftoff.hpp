@@ -7023,8 +7023,8 @@ private:
 //   rest are closed at once and those children are looked at by pid on a timer that backs off
 //   from 20 ms to 1 s while nothing changes. Each is known by its pid and its identity (a
 //   pidfs inode number, or its start time: exit_watch.hpp), so a pid the application reaped
-//   behind liftoff's back and that went to another of its children is left alone. So 1,000 released children cost a few
-//   descriptors.
+//   behind liftoff's back and that went to another of its children is left alone. So 1,000
+//   released children cost a few descriptors.
 
 #include <sys/types.h>
 #include <unistd.h>
