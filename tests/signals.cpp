@@ -514,6 +514,41 @@ int pid_reuse_signal_case() {
     }
     if (d.wait() != liftoff::exit_status::reaped_elsewhere()) return 31;
     if (::waitpid(imposter, &raw, 0) != imposter || WEXITSTATUS(raw) != 43) return 32;
+
+    // A child of ours beyond the budget that has exited, while no descriptor is to spare: it
+    // cannot be checked, so it is not reaped yet, and waiting for it does not spin.
+    auto e = liftoff::launch(helper_cmd({"exit", "7"}));
+    siginfo_t info{};
+    while (::waitid(P_PID, static_cast<id_t>(e.pid()), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
+    }
+    {
+        rlimit was{};
+        ::getrlimit(RLIMIT_NOFILE, &was);
+        rlimit low = was;
+        low.rlim_cur = 64;
+        ::setrlimit(RLIMIT_NOFILE, &low);
+        std::vector<int> filler;
+        for (int fd; (fd = ::dup(0)) >= 0;)
+            filler.push_back(fd);
+        const auto before = cpu_ms();
+        const auto early = e.wait_for(300ms);
+        // wait() until another thread frees the descriptors, 300 ms from now.
+        std::thread freer([&] {
+            std::this_thread::sleep_for(300ms);
+            for (const int fd : filler)
+                ::close(fd);
+        });
+        const auto status = e.wait();
+        freer.join();
+        const auto spent = cpu_ms() - before;
+        ::setrlimit(RLIMIT_NOFILE, &was);
+        if (spent > 200) {
+            std::fprintf(stderr, "waiting spun with no descriptor to spare: %lld ms of CPU in 0.6 s\n", spent);
+            return 34;
+        }
+        if (early && *early != liftoff::exit_status::from_code(7)) return 35;
+        if (status != liftoff::exit_status::from_code(7)) return 36;
+    }
     return 0;
 }
 

@@ -128,9 +128,10 @@ public:
     // that keep one, through a pidfd opened for the call and checked by the child's identity:
     // the pidfd's inode number since Linux 6.9 (64-bit), which no other process shares; before,
     // the start time, which counts clock ticks (10 ms), so that a pid reused within the tick
-    // the child started in could pass for it. macOS, the BSDs: by pid, while waitid() still calls it this process's
-    // child (another child of this process given the pid cannot be told apart). Each is traced as
-    // trace_kind::signal_sent.
+    // the child started in could pass for it (with no descriptor to spare for that check, the
+    // signal fails with EMFILE rather than go by pid alone). macOS, the BSDs: by pid, while
+    // waitid() still calls it this process's child (another child of this process given the
+    // pid cannot be told apart). Each is traced as trace_kind::signal_sent.
 
     /// POSIX: sends signal `sig` (e.g. SIGHUP, SIGUSR1) as it is. Throws launch_error naming the
     /// program: std::errc::no_such_process (reaped, gone, or a handle without a child),

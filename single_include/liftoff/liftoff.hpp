@@ -1017,9 +1017,10 @@ public:
     // that keep one, through a pidfd opened for the call and checked by the child's identity:
     // the pidfd's inode number since Linux 6.9 (64-bit), which no other process shares; before,
     // the start time, which counts clock ticks (10 ms), so that a pid reused within the tick
-    // the child started in could pass for it. macOS, the BSDs: by pid, while waitid() still calls it this process's
-    // child (another child of this process given the pid cannot be told apart). Each is traced as
-    // trace_kind::signal_sent.
+    // the child started in could pass for it (with no descriptor to spare for that check, the
+    // signal fails with EMFILE rather than go by pid alone). macOS, the BSDs: by pid, while
+    // waitid() still calls it this process's child (another child of this process given the
+    // pid cannot be told apart). Each is traced as trace_kind::signal_sent.
 
     /// POSIX: sends signal `sig` (e.g. SIGHUP, SIGUSR1) as it is. Throws launch_error naming the
     /// program: std::errc::no_such_process (reaped, gone, or a handle without a child),
@@ -6918,6 +6919,7 @@ private:
 #endif
 #include <unistd.h>
 
+#include <algorithm>  // min
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -7209,6 +7211,12 @@ inline unsigned long long process_start_time(pid_t pid) noexcept {
 // (10 ms), so that a pid reused within the child's own tick passes for it. The top bit tells
 // the two kinds apart.
 
+/// True for an errno value that says no descriptor (or memory) could be had just now: a look that
+/// needed one tells nothing, and is tried again later.
+inline bool out_of_descriptors(int e) noexcept {
+    return e == EMFILE || e == ENFILE || e == ENOMEM;
+}
+
 /// Marks an identity that is a pidfs inode number (start times never reach this bit).
 constexpr unsigned long long pidfs_identity_bit = 1ULL << 63;
 
@@ -7251,6 +7259,7 @@ inline unsigned long long pidfd_inode(int pidfd) noexcept {
         bool pidfs = ::fstatfs(pidfd, &fs) == 0 && static_cast<unsigned long>(fs.f_type) == pid_fs_magic;
         if (pidfs) {
             const unique_fd self(open_pidfd(::getpid()));
+            if (!self && out_of_descriptors(errno)) return 0;  // no answer now: asked again at the next child
             pidfs = static_cast<bool>(self);
         }
         pidfs_inodes expected = pidfs_inodes::unknown;
@@ -7271,10 +7280,23 @@ inline unsigned long long process_identity(pid_t pid, int pidfd) noexcept {
     return process_start_time(pid);
 }
 
-/// Whether `pidfd`, just opened for `pid`, names the process `identity` was read from.
-inline bool pidfd_is(int pidfd, pid_t pid, unsigned long long identity) noexcept {
-    if ((identity & pidfs_identity_bit) != 0) return (inode_of(pidfd) | pidfs_identity_bit) == identity;
-    return process_start_time(pid) == identity;  // read after the open: the pidfd holds the pid
+/// What a look at the process under a pid found: the one `identity` was read from, another,
+/// or nothing (errno set: no descriptor to read /proc with just now).
+enum class identity_seen { same, other, unknown };
+
+/// `identity` is a start time: compares it with the one of the process `pid` names now.
+inline identity_seen start_time_identity(pid_t pid, unsigned long long identity) noexcept {
+    errno = 0;
+    const unsigned long long now = process_start_time(pid);
+    if (now == identity) return identity_seen::same;
+    return now == 0 && out_of_descriptors(errno) ? identity_seen::unknown : identity_seen::other;
+}
+
+/// Whether `pidfd`, just opened for `pid`, names the process `identity` was read from (a start
+/// time is read after the open: the pidfd holds the pid).
+inline identity_seen pidfd_identity(int pidfd, pid_t pid, unsigned long long identity) noexcept {
+    if ((identity & pidfs_identity_bit) == 0) return start_time_identity(pid, identity);
+    return (inode_of(pidfd) | pidfs_identity_bit) == identity ? identity_seen::same : identity_seen::other;
 }
 
 /// Reaps the child if it has exited; never blocks. Through its pidfd where there is one, else by
@@ -7294,7 +7316,7 @@ inline child_state_seen reap_child(pid_t pid, int pidfd, exit_status* status,
         if (!own)
             return errno == ESRCH || errno == EINVAL ? child_state_seen::gone  // EINVAL: a thread's id now
                                                      : child_state_seen::running;
-        if (!pidfd_is(own.get(), pid, identity)) return child_state_seen::gone;
+        if (pidfd_identity(own.get(), pid, identity) != identity_seen::same) return child_state_seen::gone;
         return pidfd_look(own.get(), true, seen, status) ? seen : child_state_seen::running;
     }
     if (identity != 0) {
@@ -7303,8 +7325,13 @@ inline child_state_seen reap_child(pid_t pid, int pidfd, exit_status* status,
         // A zombie keeps its /proc entry until reaped, and only this process can reap it now
         // (short of an application's reaper racing this very line, which no by-pid look avoids).
         // A running process of another start time is another child of ours given the pid: ours
-        // is gone (else a waiter would look again and again until that one ends).
-        if (process_start_time(pid) != identity) return child_state_seen::gone;
+        // is gone (else a waiter would look again and again until that one ends). No descriptor
+        // to read /proc with: looked at again later.
+        switch (start_time_identity(pid, identity)) {
+        case identity_seen::other: return child_state_seen::gone;
+        case identity_seen::unknown: return child_state_seen::running;
+        case identity_seen::same: break;
+        }
         if (seen == child_state_seen::running) return seen;
     }
     int raw = 0;
@@ -8715,9 +8742,14 @@ public:
     exit_status wait() noexcept {
         for (;;) {
             await_exit(nullptr);
-            std::lock_guard<std::mutex> lock(mutex_);
-            if (!status_) reap_locked();
-            if (status_) return *status_;
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                if (!status_) reap_locked();
+                if (status_) return *status_;
+            }
+            // Exited, but it could not be looked at (no descriptor to spare, for a child known
+            // by pid): again shortly, not at once.
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
     }
 
@@ -8725,8 +8757,15 @@ public:
     /// variable signalled by a helper thread blocked in waitid.
     std::optional<exit_status> wait_for(std::chrono::nanoseconds limit) {
         const auto deadline = deadline_after(limit);
-        await_exit(&deadline);
-        return try_wait();
+        for (;;) {
+            const bool exited = await_exit(&deadline);
+            std::optional<exit_status> status = try_wait();
+            const auto now = std::chrono::steady_clock::now();
+            if (status || !exited || now >= deadline) return status;
+            // Exited, but it could not be looked at (see wait()): again shortly, until the deadline.
+            std::this_thread::sleep_for(
+                (std::min)(deadline - now, std::chrono::steady_clock::duration(std::chrono::milliseconds(10))));
+        }
     }
 
     /// Waits up to `limit` for the child to exit, without reaping it (so its pid, and its
@@ -8979,8 +9018,10 @@ private:
             bool not_ours = false;
             own = open_checked_pidfd(not_ours);
             if (not_ours) return gone;
-            // Known by a pidfs inode: never signalled by pid alone, even with no descriptor to spare.
-            if (!own && (identity_ & pidfs_identity_bit) != 0) return std::error_code(errno, std::generic_category());
+            // Never by pid alone where the identity cannot be checked for want of a descriptor,
+            // nor ever when it is a pidfs inode: the signal fails, with the reason.
+            if (!own && ((identity_ & pidfs_identity_bit) != 0 || out_of_descriptors(errno)))
+                return std::error_code(errno, std::generic_category());
             fd = own.get();
         }
         if (fd >= 0 && !group_) {
@@ -8997,7 +9038,9 @@ private:
         } else if (identity_ != 0 && (identity_ & pidfs_identity_bit) == 0) {
             // No pidfd to be had (a kernel before 5.3, none to spare): a pid naming a process
             // started at another time is not this child.
-            if (process_start_time(pid_) != identity_) return gone;
+            const identity_seen seen = start_time_identity(pid_, identity_);
+            if (seen == identity_seen::other) return gone;
+            if (seen == identity_seen::unknown) return std::error_code(errno, std::generic_category());
         } else if (pid_look(pid_) == child_state_seen::gone) {
             return gone;  // not our child any more: reaped by someone else, the pid maybe reused
         }
@@ -9013,12 +9056,18 @@ private:
     /// Beyond the pidfd budget (Linux): a pidfd for one call, opened by pid and checked by the
     /// child's identity (a pid given to another process answers with another). `gone`: the
     /// child is not ours any more. Empty and not gone: no pidfd_open here.
+    /// Empty and not gone, with errno out_of_descriptors(): it cannot be told just now.
     unique_fd open_checked_pidfd(bool& gone) const noexcept {
         unique_fd fd(open_pidfd(pid_));
         gone = !fd && (errno == ESRCH || errno == EINVAL);  // EINVAL: the id of a thread now
-        if (fd && identity_ != 0 && !pidfd_is(fd.get(), pid_, identity_)) {
-            gone = true;
-            fd.reset();
+        if (fd && identity_ != 0) {
+            const identity_seen seen = pidfd_identity(fd.get(), pid_, identity_);
+            if (seen != identity_seen::same) {
+                const int e = errno;
+                fd.reset();
+                gone = seen == identity_seen::other;
+                errno = e;
+            }
         }
         return fd;
     }
@@ -9884,9 +9933,8 @@ LIFTOFF_CHILD_CODE inline bool clone_child_keeps(long fd, const int* kept, std::
 /// that execve closes them after this child has let the parent go on (CLONE_VFORK ends when the
 /// new program's memory is in place, before its descriptors are closed): a parent with 20,000
 /// descriptors does not wait for 20,000 closes at each launch. Else closed here (Linux 5.9).
-LIFTOFF_CHILD_CODE inline bool clone_child_close_range(long from, long to) noexcept {
+LIFTOFF_CHILD_CODE inline bool clone_child_close_range(unsigned first, unsigned last) noexcept {
     constexpr unsigned close_range_cloexec = 1U << 2;  // CLOSE_RANGE_CLOEXEC; older headers lack it
-    const auto first = static_cast<unsigned>(from), last = static_cast<unsigned>(to);
     return ::syscall(SYS_close_range, first, last, close_range_cloexec) == 0 ||
            ::syscall(SYS_close_range, first, last, 0U) == 0;
 }
@@ -9899,10 +9947,10 @@ LIFTOFF_CHILD_CODE inline void clone_child_close_from_3(const int* kept, std::si
     for (std::size_t i = 0; i <= count && closed; ++i) {
         const long keep = i < count ? kept[i] : report;
         if (keep < 0) break;
-        if (keep > from) closed = clone_child_close_range(from, keep - 1);
+        if (keep > from) closed = clone_child_close_range(static_cast<unsigned>(from), static_cast<unsigned>(keep - 1));
         from = keep + 1;
     }
-    if (closed && clone_child_close_range(from, ~0U)) return;
+    if (closed && clone_child_close_range(static_cast<unsigned>(from), ~0U)) return;
     // Before Linux 5.9: walk /proc/self/fd (O(open descriptors)) with getdents64.
     const long dir = ::syscall(SYS_openat, AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) {

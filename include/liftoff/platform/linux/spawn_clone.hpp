@@ -101,9 +101,8 @@ LIFTOFF_CHILD_CODE inline bool clone_child_keeps(long fd, const int* kept, std::
 /// that execve closes them after this child has let the parent go on (CLONE_VFORK ends when the
 /// new program's memory is in place, before its descriptors are closed): a parent with 20,000
 /// descriptors does not wait for 20,000 closes at each launch. Else closed here (Linux 5.9).
-LIFTOFF_CHILD_CODE inline bool clone_child_close_range(long from, long to) noexcept {
+LIFTOFF_CHILD_CODE inline bool clone_child_close_range(unsigned first, unsigned last) noexcept {
     constexpr unsigned close_range_cloexec = 1U << 2;  // CLOSE_RANGE_CLOEXEC; older headers lack it
-    const auto first = static_cast<unsigned>(from), last = static_cast<unsigned>(to);
     return ::syscall(SYS_close_range, first, last, close_range_cloexec) == 0 ||
            ::syscall(SYS_close_range, first, last, 0U) == 0;
 }
@@ -116,10 +115,10 @@ LIFTOFF_CHILD_CODE inline void clone_child_close_from_3(const int* kept, std::si
     for (std::size_t i = 0; i <= count && closed; ++i) {
         const long keep = i < count ? kept[i] : report;
         if (keep < 0) break;
-        if (keep > from) closed = clone_child_close_range(from, keep - 1);
+        if (keep > from) closed = clone_child_close_range(static_cast<unsigned>(from), static_cast<unsigned>(keep - 1));
         from = keep + 1;
     }
-    if (closed && clone_child_close_range(from, ~0U)) return;
+    if (closed && clone_child_close_range(static_cast<unsigned>(from), ~0U)) return;
     // Before Linux 5.9: walk /proc/self/fd (O(open descriptors)) with getdents64.
     const long dir = ::syscall(SYS_openat, AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) {

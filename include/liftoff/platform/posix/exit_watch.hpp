@@ -171,6 +171,12 @@ inline unsigned long long process_start_time(pid_t pid) noexcept {
 // (10 ms), so that a pid reused within the child's own tick passes for it. The top bit tells
 // the two kinds apart.
 
+/// True for an errno value that says no descriptor (or memory) could be had just now: a look that
+/// needed one tells nothing, and is tried again later.
+inline bool out_of_descriptors(int e) noexcept {
+    return e == EMFILE || e == ENFILE || e == ENOMEM;
+}
+
 /// Marks an identity that is a pidfs inode number (start times never reach this bit).
 constexpr unsigned long long pidfs_identity_bit = 1ULL << 63;
 
@@ -213,6 +219,7 @@ inline unsigned long long pidfd_inode(int pidfd) noexcept {
         bool pidfs = ::fstatfs(pidfd, &fs) == 0 && static_cast<unsigned long>(fs.f_type) == pid_fs_magic;
         if (pidfs) {
             const unique_fd self(open_pidfd(::getpid()));
+            if (!self && out_of_descriptors(errno)) return 0;  // no answer now: asked again at the next child
             pidfs = static_cast<bool>(self);
         }
         pidfs_inodes expected = pidfs_inodes::unknown;
@@ -233,10 +240,23 @@ inline unsigned long long process_identity(pid_t pid, int pidfd) noexcept {
     return process_start_time(pid);
 }
 
-/// Whether `pidfd`, just opened for `pid`, names the process `identity` was read from.
-inline bool pidfd_is(int pidfd, pid_t pid, unsigned long long identity) noexcept {
-    if ((identity & pidfs_identity_bit) != 0) return (inode_of(pidfd) | pidfs_identity_bit) == identity;
-    return process_start_time(pid) == identity;  // read after the open: the pidfd holds the pid
+/// What a look at the process under a pid found: the one `identity` was read from, another,
+/// or nothing (errno set: no descriptor to read /proc with just now).
+enum class identity_seen { same, other, unknown };
+
+/// `identity` is a start time: compares it with the one of the process `pid` names now.
+inline identity_seen start_time_identity(pid_t pid, unsigned long long identity) noexcept {
+    errno = 0;
+    const unsigned long long now = process_start_time(pid);
+    if (now == identity) return identity_seen::same;
+    return now == 0 && out_of_descriptors(errno) ? identity_seen::unknown : identity_seen::other;
+}
+
+/// Whether `pidfd`, just opened for `pid`, names the process `identity` was read from (a start
+/// time is read after the open: the pidfd holds the pid).
+inline identity_seen pidfd_identity(int pidfd, pid_t pid, unsigned long long identity) noexcept {
+    if ((identity & pidfs_identity_bit) == 0) return start_time_identity(pid, identity);
+    return (inode_of(pidfd) | pidfs_identity_bit) == identity ? identity_seen::same : identity_seen::other;
 }
 
 /// Reaps the child if it has exited; never blocks. Through its pidfd where there is one, else by
@@ -256,7 +276,7 @@ inline child_state_seen reap_child(pid_t pid, int pidfd, exit_status* status,
         if (!own)
             return errno == ESRCH || errno == EINVAL ? child_state_seen::gone  // EINVAL: a thread's id now
                                                      : child_state_seen::running;
-        if (!pidfd_is(own.get(), pid, identity)) return child_state_seen::gone;
+        if (pidfd_identity(own.get(), pid, identity) != identity_seen::same) return child_state_seen::gone;
         return pidfd_look(own.get(), true, seen, status) ? seen : child_state_seen::running;
     }
     if (identity != 0) {
@@ -265,8 +285,13 @@ inline child_state_seen reap_child(pid_t pid, int pidfd, exit_status* status,
         // A zombie keeps its /proc entry until reaped, and only this process can reap it now
         // (short of an application's reaper racing this very line, which no by-pid look avoids).
         // A running process of another start time is another child of ours given the pid: ours
-        // is gone (else a waiter would look again and again until that one ends).
-        if (process_start_time(pid) != identity) return child_state_seen::gone;
+        // is gone (else a waiter would look again and again until that one ends). No descriptor
+        // to read /proc with: looked at again later.
+        switch (start_time_identity(pid, identity)) {
+        case identity_seen::other: return child_state_seen::gone;
+        case identity_seen::unknown: return child_state_seen::running;
+        case identity_seen::same: break;
+        }
         if (seen == child_state_seen::running) return seen;
     }
     int raw = 0;

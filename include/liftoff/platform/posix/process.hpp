@@ -13,6 +13,7 @@
 #endif
 #include <unistd.h>
 
+#include <algorithm>  // min
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -129,9 +130,14 @@ public:
     exit_status wait() noexcept {
         for (;;) {
             await_exit(nullptr);
-            std::lock_guard<std::mutex> lock(mutex_);
-            if (!status_) reap_locked();
-            if (status_) return *status_;
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                if (!status_) reap_locked();
+                if (status_) return *status_;
+            }
+            // Exited, but it could not be looked at (no descriptor to spare, for a child known
+            // by pid): again shortly, not at once.
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
     }
 
@@ -139,8 +145,15 @@ public:
     /// variable signalled by a helper thread blocked in waitid.
     std::optional<exit_status> wait_for(std::chrono::nanoseconds limit) {
         const auto deadline = deadline_after(limit);
-        await_exit(&deadline);
-        return try_wait();
+        for (;;) {
+            const bool exited = await_exit(&deadline);
+            std::optional<exit_status> status = try_wait();
+            const auto now = std::chrono::steady_clock::now();
+            if (status || !exited || now >= deadline) return status;
+            // Exited, but it could not be looked at (see wait()): again shortly, until the deadline.
+            std::this_thread::sleep_for(
+                (std::min)(deadline - now, std::chrono::steady_clock::duration(std::chrono::milliseconds(10))));
+        }
     }
 
     /// Waits up to `limit` for the child to exit, without reaping it (so its pid, and its
@@ -393,8 +406,10 @@ private:
             bool not_ours = false;
             own = open_checked_pidfd(not_ours);
             if (not_ours) return gone;
-            // Known by a pidfs inode: never signalled by pid alone, even with no descriptor to spare.
-            if (!own && (identity_ & pidfs_identity_bit) != 0) return std::error_code(errno, std::generic_category());
+            // Never by pid alone where the identity cannot be checked for want of a descriptor,
+            // nor ever when it is a pidfs inode: the signal fails, with the reason.
+            if (!own && ((identity_ & pidfs_identity_bit) != 0 || out_of_descriptors(errno)))
+                return std::error_code(errno, std::generic_category());
             fd = own.get();
         }
         if (fd >= 0 && !group_) {
@@ -411,7 +426,9 @@ private:
         } else if (identity_ != 0 && (identity_ & pidfs_identity_bit) == 0) {
             // No pidfd to be had (a kernel before 5.3, none to spare): a pid naming a process
             // started at another time is not this child.
-            if (process_start_time(pid_) != identity_) return gone;
+            const identity_seen seen = start_time_identity(pid_, identity_);
+            if (seen == identity_seen::other) return gone;
+            if (seen == identity_seen::unknown) return std::error_code(errno, std::generic_category());
         } else if (pid_look(pid_) == child_state_seen::gone) {
             return gone;  // not our child any more: reaped by someone else, the pid maybe reused
         }
@@ -427,12 +444,18 @@ private:
     /// Beyond the pidfd budget (Linux): a pidfd for one call, opened by pid and checked by the
     /// child's identity (a pid given to another process answers with another). `gone`: the
     /// child is not ours any more. Empty and not gone: no pidfd_open here.
+    /// Empty and not gone, with errno out_of_descriptors(): it cannot be told just now.
     unique_fd open_checked_pidfd(bool& gone) const noexcept {
         unique_fd fd(open_pidfd(pid_));
         gone = !fd && (errno == ESRCH || errno == EINVAL);  // EINVAL: the id of a thread now
-        if (fd && identity_ != 0 && !pidfd_is(fd.get(), pid_, identity_)) {
-            gone = true;
-            fd.reset();
+        if (fd && identity_ != 0) {
+            const identity_seen seen = pidfd_identity(fd.get(), pid_, identity_);
+            if (seen != identity_seen::same) {
+                const int e = errno;
+                fd.reset();
+                gone = seen == identity_seen::other;
+                errno = e;
+            }
         }
         return fd;
     }
