@@ -433,6 +433,39 @@ pid_t fork_with_pid(pid_t want, int ms, int code) {
     return pid;
 }
 
+/// Leaves this process no descriptor to spare (RLIMIT_NOFILE's soft limit lowered to 64, the
+/// rest filled) until give_back() or the end of the scope; waits for `pid` to exit first (without
+/// reaping it), so that what is looked at then is a zombie.
+class no_spare_descriptors {
+public:
+    explicit no_spare_descriptors(pid_t pid) {
+        siginfo_t info{};
+        while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
+        }
+        ::getrlimit(RLIMIT_NOFILE, &was_);
+        rlimit low = was_;
+        low.rlim_cur = 64;
+        ::setrlimit(RLIMIT_NOFILE, &low);
+        for (int fd; (fd = ::dup(0)) >= 0;)
+            filler_.push_back(fd);
+    }
+    no_spare_descriptors(const no_spare_descriptors&) = delete;
+    no_spare_descriptors& operator=(const no_spare_descriptors&) = delete;
+    ~no_spare_descriptors() {
+        give_back();
+        ::setrlimit(RLIMIT_NOFILE, &was_);
+    }
+    void give_back() {
+        for (const int fd : filler_)
+            ::close(fd);
+        filler_.clear();
+    }
+
+private:
+    rlimit was_{};
+    std::vector<int> filler_;
+};
+
 /// `c` reaped behind liftoff's back, its pid given to an imposter: every signal is
 /// no_such_process and the imposter ends as it would have. 0: passed; 77: no pid reuse here.
 int signal_reused_pid(liftoff::child& c, int base) {
@@ -462,27 +495,14 @@ int signal_reused_pid(liftoff::child& c, int base) {
     }
     // No descriptor to spare (a pidfd cannot be opened to check): the imposter, a zombie by now,
     // is still neither signalled nor reaped.
-    siginfo_t info{};
-    while (::waitid(P_PID, static_cast<id_t>(imposter), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
-    }
     {
-        rlimit was{};
-        ::getrlimit(RLIMIT_NOFILE, &was);
-        rlimit low = was;
-        low.rlim_cur = 64;
-        ::setrlimit(RLIMIT_NOFILE, &low);
-        std::vector<int> filler;
-        for (int fd; (fd = ::dup(0)) >= 0;)
-            filler.push_back(fd);
+        const no_spare_descriptors none(imposter);
         c.signal(SIGTERM, ec);
         (void)c.running();
-        for (const int fd : filler)
-            ::close(fd);
-        ::setrlimit(RLIMIT_NOFILE, &was);
-        if (ec != std::errc::no_such_process && ec != std::errc::too_many_files_open) {
-            std::fprintf(stderr, "signal() with no descriptor to spare: %s\n", ec.message().c_str());
-            return base + 7;
-        }
+    }
+    if (ec != std::errc::no_such_process && ec != std::errc::too_many_files_open) {
+        std::fprintf(stderr, "signal() with no descriptor to spare: %s\n", ec.message().c_str());
+        return base + 7;
     }
     if (::waitpid(imposter, &raw, 0) != imposter || !WIFEXITED(raw) || WEXITSTATUS(raw) != 42) {
         std::fprintf(stderr, "the imposter was signalled or reaped\n");
@@ -518,30 +538,18 @@ int pid_reuse_signal_case() {
     // A child of ours beyond the budget that has exited, while no descriptor is to spare: it
     // cannot be checked, so it is not reaped yet, and waiting for it does not spin.
     auto e = liftoff::launch(helper_cmd({"exit", "7"}));
-    siginfo_t info{};
-    while (::waitid(P_PID, static_cast<id_t>(e.pid()), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
-    }
     {
-        rlimit was{};
-        ::getrlimit(RLIMIT_NOFILE, &was);
-        rlimit low = was;
-        low.rlim_cur = 64;
-        ::setrlimit(RLIMIT_NOFILE, &low);
-        std::vector<int> filler;
-        for (int fd; (fd = ::dup(0)) >= 0;)
-            filler.push_back(fd);
+        no_spare_descriptors none(static_cast<pid_t>(e.pid()));
         const auto before = cpu_ms();
         const auto early = e.wait_for(300ms);
-        // wait() until another thread frees the descriptors, 300 ms from now.
-        std::thread freer([&] {
+        // wait() until another thread gives the descriptors back, 300 ms from now.
+        std::thread giver([&] {
             std::this_thread::sleep_for(300ms);
-            for (const int fd : filler)
-                ::close(fd);
+            none.give_back();
         });
         const auto status = e.wait();
-        freer.join();
+        giver.join();
         const auto spent = cpu_ms() - before;
-        ::setrlimit(RLIMIT_NOFILE, &was);
         if (spent > 200) {
             std::fprintf(stderr, "waiting spun with no descriptor to spare: %lld ms of CPU in 0.6 s\n", spent);
             return 34;
