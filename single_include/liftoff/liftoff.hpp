@@ -9055,8 +9055,8 @@ private:
     /// Linux: a pidfd for the child's pid (pidfd_open, Linux 5.3), or an empty one with errno set.
     /// Beyond the pidfd budget (Linux): a pidfd for one call, opened by pid and checked by the
     /// child's identity (a pid given to another process answers with another). `gone`: the
-    /// child is not ours any more. Empty and not gone: no pidfd_open here.
-    /// Empty and not gone, with errno out_of_descriptors(): it cannot be told just now.
+    /// child is not ours any more. Empty and not gone: no pidfd_open here, or (errno
+    /// out_of_descriptors()) no descriptor to tell with just now.
     unique_fd open_checked_pidfd(bool& gone) const noexcept {
         unique_fd fd(open_pidfd(pid_));
         gone = !fd && (errno == ESRCH || errno == EINVAL);  // EINVAL: the id of a thread now
