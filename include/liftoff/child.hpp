@@ -136,7 +136,9 @@ public:
     /// POSIX: sends signal `sig` (e.g. SIGHUP, SIGUSR1) as it is. Throws launch_error naming the
     /// program: std::errc::no_such_process (reaped, gone, or a handle without a child),
     /// errc::invalid_argument (not a signal number here: 0, negative, NSIG or more),
-    /// errc::unsupported on Windows (which has no signals by number).
+    /// errc::unsupported on Windows (which has no signals by number), or, on Linux for a child
+    /// beyond the 16 that keep a pidfd, std::errc::too_many_files_open when no descriptor is to
+    /// spare to check that its pid is still its own (nothing is sent by pid alone).
     void signal(int sig);
     /// As signal(sig), reporting in `ec` (the codes above) instead of throwing.
     void signal(int sig, std::error_code& ec) noexcept;
