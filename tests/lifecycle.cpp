@@ -712,6 +712,28 @@ int pid_reuse_case() {
         std::fprintf(stderr, "release() of a child beyond the pidfd budget took the status of its pid's new owner\n");
         return 23;
     }
+    // A child of ours beyond the pidfd budget that has exited, while no descriptor is to spare:
+    // it cannot be checked, so it is not reaped yet, and waiting for it does not spin.
+    auto exited = liftoff::launch(helper_cmd({"exit", "7"}));
+    {
+        test::no_spare_descriptors none(static_cast<pid_t>(exited.pid()));
+        const auto before = cpu_ms();
+        const auto early = exited.wait_for(300ms);
+        // wait() until another thread gives the descriptors back, 300 ms from now.
+        std::thread giver([&] {
+            std::this_thread::sleep_for(300ms);
+            none.give_back();
+        });
+        const auto status = exited.wait();
+        giver.join();
+        const auto spent = cpu_ms() - before;
+        if (spent > 200) {
+            std::fprintf(stderr, "waiting spun with no descriptor to spare: %lld ms of CPU in 0.6 s\n", spent);
+            return 24;
+        }
+        if (early && *early != liftoff::exit_status::from_code(7)) return 25;
+        if (status != liftoff::exit_status::from_code(7)) return 26;
+    }
     for (auto& h : held)
         h.kill();
     return 0;

@@ -27,7 +27,6 @@
 #include <sys/mount.h>
 #endif  // __linux__
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #endif  // !_WIN32
 
@@ -433,39 +432,6 @@ pid_t fork_with_pid(pid_t want, int ms, int code) {
     return pid;
 }
 
-/// Leaves this process no descriptor to spare (RLIMIT_NOFILE's soft limit lowered to 64, the
-/// rest filled) until give_back() or the end of the scope; waits for `pid` to exit first (without
-/// reaping it), so that what is looked at then is a zombie.
-class no_spare_descriptors {
-public:
-    explicit no_spare_descriptors(pid_t pid) {
-        siginfo_t info{};
-        while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
-        }
-        ::getrlimit(RLIMIT_NOFILE, &was_);
-        rlimit low = was_;
-        low.rlim_cur = 64;
-        ::setrlimit(RLIMIT_NOFILE, &low);
-        for (int fd; (fd = ::dup(0)) >= 0;)
-            filler_.push_back(fd);
-    }
-    no_spare_descriptors(const no_spare_descriptors&) = delete;
-    no_spare_descriptors& operator=(const no_spare_descriptors&) = delete;
-    ~no_spare_descriptors() {
-        give_back();
-        ::setrlimit(RLIMIT_NOFILE, &was_);
-    }
-    void give_back() {
-        for (const int fd : filler_)
-            ::close(fd);
-        filler_.clear();
-    }
-
-private:
-    rlimit was_{};
-    std::vector<int> filler_;
-};
-
 /// `c` reaped behind liftoff's back, its pid given to an imposter: every signal is
 /// no_such_process and the imposter ends as it would have. 0: passed; 77: no pid reuse here.
 int signal_reused_pid(liftoff::child& c, int base) {
@@ -496,7 +462,7 @@ int signal_reused_pid(liftoff::child& c, int base) {
     // No descriptor to spare (a pidfd cannot be opened to check): the imposter, a zombie by now,
     // is still neither signalled nor reaped.
     {
-        const no_spare_descriptors none(imposter);
+        const test::no_spare_descriptors none(imposter);
         c.signal(SIGTERM, ec);
         (void)c.running();
     }
@@ -535,28 +501,6 @@ int pid_reuse_signal_case() {
     if (d.wait() != liftoff::exit_status::reaped_elsewhere()) return 31;
     if (::waitpid(imposter, &raw, 0) != imposter || WEXITSTATUS(raw) != 43) return 32;
 
-    // A child of ours beyond the budget that has exited, while no descriptor is to spare: it
-    // cannot be checked, so it is not reaped yet, and waiting for it does not spin.
-    auto e = liftoff::launch(helper_cmd({"exit", "7"}));
-    {
-        no_spare_descriptors none(static_cast<pid_t>(e.pid()));
-        const auto before = cpu_ms();
-        const auto early = e.wait_for(300ms);
-        // wait() until another thread gives the descriptors back, 300 ms from now.
-        std::thread giver([&] {
-            std::this_thread::sleep_for(300ms);
-            none.give_back();
-        });
-        const auto status = e.wait();
-        giver.join();
-        const auto spent = cpu_ms() - before;
-        if (spent > 200) {
-            std::fprintf(stderr, "waiting spun with no descriptor to spare: %lld ms of CPU in 0.6 s\n", spent);
-            return 34;
-        }
-        if (early && *early != liftoff::exit_status::from_code(7)) return 35;
-        if (status != liftoff::exit_status::from_code(7)) return 36;
-    }
     return 0;
 }
 

@@ -11,7 +11,9 @@
 #else
 #include <dirent.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #endif  // _WIN32
 
@@ -375,5 +377,40 @@ inline std::vector<std::string> parse_args(const std::string& out) {
 inline bool contains(const std::string& hay, const std::string& needle) {
     return hay.find(needle) != std::string::npos;
 }
+
+#if !defined(_WIN32)
+/// Leaves this process no descriptor to spare (RLIMIT_NOFILE's soft limit lowered to 64, the
+/// rest filled) until give_back() or the end of the scope; waits for `pid` to exit first (without
+/// reaping it), so that what is looked at then is a zombie.
+class no_spare_descriptors {
+public:
+    explicit no_spare_descriptors(pid_t pid) {
+        siginfo_t info{};
+        while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
+        }
+        ::getrlimit(RLIMIT_NOFILE, &was_);
+        rlimit low = was_;
+        low.rlim_cur = 64;
+        ::setrlimit(RLIMIT_NOFILE, &low);
+        for (int fd; (fd = ::dup(0)) >= 0;)
+            filler_.push_back(fd);
+    }
+    no_spare_descriptors(const no_spare_descriptors&) = delete;
+    no_spare_descriptors& operator=(const no_spare_descriptors&) = delete;
+    ~no_spare_descriptors() {
+        give_back();
+        ::setrlimit(RLIMIT_NOFILE, &was_);
+    }
+    void give_back() {
+        for (const int fd : filler_)
+            ::close(fd);
+        filler_.clear();
+    }
+
+private:
+    rlimit was_{};
+    std::vector<int> filler_;
+};
+#endif  // !_WIN32
 
 }  // namespace test
