@@ -500,7 +500,6 @@ int pid_reuse_signal_case() {
     }
     if (d.wait() != liftoff::exit_status::reaped_elsewhere()) return 31;
     if (::waitpid(imposter, &raw, 0) != imposter || WEXITSTATUS(raw) != 43) return 32;
-
     return 0;
 }
 
