@@ -259,6 +259,24 @@ inline identity_seen pidfd_identity(int pidfd, pid_t pid, unsigned long long ide
     return (inode_of(pidfd) | pidfs_identity_bit) == identity ? identity_seen::same : identity_seen::other;
 }
 
+/// A pidfd for `pid`, checked against `identity` (if nonzero) to name the process it was read
+/// from. Empty with `gone`: the process under the pid is another one, or there is none. Empty and
+/// not gone: no pidfd_open() here, or (errno out_of_descriptors()) no descriptor to tell with now.
+inline unique_fd open_checked_pidfd(pid_t pid, unsigned long long identity, bool& gone) noexcept {
+    unique_fd fd(open_pidfd(pid));
+    gone = !fd && (errno == ESRCH || errno == EINVAL);  // EINVAL: the id of a thread now
+    if (fd && identity != 0) {
+        const identity_seen seen = pidfd_identity(fd.get(), pid, identity);
+        if (seen != identity_seen::same) {
+            const int e = errno;
+            fd.reset();
+            gone = seen == identity_seen::other;
+            errno = e;
+        }
+    }
+    return fd;
+}
+
 /// Reaps the child if it has exited; never blocks. Through its pidfd where there is one, else by
 /// pid (safe while liftoff has not reaped it: the zombie keeps the pid; only another reaper in
 /// this process can break that, and then a pidfd is what tells). `identity` (Linux, by pid,
@@ -272,12 +290,10 @@ inline child_state_seen reap_child(pid_t pid, int pidfd, exit_status* status,
     if ((identity & pidfs_identity_bit) != 0) {
         // A pidfd for this look: it names the process under the pid now, zombie or not. Never
         // by pid alone: without a pidfd (no descriptor to spare) it is looked at again later.
-        const unique_fd own(open_pidfd(pid));
-        if (!own)
-            return errno == ESRCH || errno == EINVAL ? child_state_seen::gone  // EINVAL: a thread's id now
-                                                     : child_state_seen::running;
-        if (pidfd_identity(own.get(), pid, identity) != identity_seen::same) return child_state_seen::gone;
-        return pidfd_look(own.get(), true, seen, status) ? seen : child_state_seen::running;
+        bool gone = false;
+        const unique_fd own = open_checked_pidfd(pid, identity, gone);
+        if (gone) return child_state_seen::gone;
+        return own && pidfd_look(own.get(), true, seen, status) ? seen : child_state_seen::running;
     }
     if (identity != 0) {
         seen = pid_look(pid);

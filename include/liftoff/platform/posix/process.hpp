@@ -440,24 +440,10 @@ private:
         return errno == ESRCH ? gone : std::error_code(errno, std::generic_category());
     }
 
-    /// Linux: a pidfd for the child's pid (pidfd_open, Linux 5.3), or an empty one with errno set.
     /// Beyond the pidfd budget (Linux): a pidfd for one call, opened by pid and checked by the
-    /// child's identity (a pid given to another process answers with another). `gone`: the
-    /// child is not ours any more. Empty and not gone: no pidfd_open here, or (errno
-    /// out_of_descriptors()) no descriptor to tell with just now.
+    /// child's identity (exit_watch.hpp's open_checked_pidfd(): `gone`, and why it may be empty).
     unique_fd open_checked_pidfd(bool& gone) const noexcept {
-        unique_fd fd(open_pidfd(pid_));
-        gone = !fd && (errno == ESRCH || errno == EINVAL);  // EINVAL: the id of a thread now
-        if (fd && identity_ != 0) {
-            const identity_seen seen = pidfd_identity(fd.get(), pid_, identity_);
-            if (seen != identity_seen::same) {
-                const int e = errno;
-                fd.reset();
-                gone = seen == identity_seen::other;
-                errno = e;
-            }
-        }
-        return fd;
+        return detail::open_checked_pidfd(pid_, identity_, gone);
     }
 
     /// 1: sent; 0: the process has gone; -1: pidfd_send_signal cannot be used here.
